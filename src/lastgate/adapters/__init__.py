@@ -1,0 +1,1 @@
+"""Adapters: the database, the reference ledger, files; the outside world behind ports."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 tables, column types and Alembic migrations."""

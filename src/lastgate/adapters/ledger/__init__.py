@@ -1,0 +1,1 @@
+"""The reference exchange ledger: lastgate's own implementation of the account ports."""

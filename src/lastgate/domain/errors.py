@@ -1,0 +1,59 @@
+"""The domain's exceptions: a small hierarchy, each carrying a stable ``code``.
+
+Entry points map these to HTTP statuses and exit codes in one place each.
+"""
+
+from __future__ import annotations
+
+
+class LastgateError(Exception):
+    """Base of every error lastgate raises on purpose."""
+
+    code = "LASTGATE_ERROR"
+
+    def __init__(self, message: str, *, details: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class NotFound(LastgateError):
+    """The thing asked for does not exist (or the caller may not know it does)."""
+
+    code = "NOT_FOUND"
+
+
+class AccountNotFound(NotFound):
+    """No customer with that UID."""
+
+    code = "ACCOUNT_NOT_FOUND"
+
+
+class InvalidInput(LastgateError):
+    """Input that fails validation; ``details`` lists each error with its path."""
+
+    code = "INVALID_INPUT"
+
+
+class InvalidPolicy(InvalidInput):
+    """A policy file that cannot be used."""
+
+    code = "INVALID_POLICY"
+
+
+class InvalidSnapshot(InvalidInput):
+    """An account snapshot refused whole."""
+
+    code = "INVALID_SNAPSHOT"
+
+
+class NotAuthenticated(LastgateError):
+    """No credentials, or credentials that cannot be trusted."""
+
+    code = "NOT_AUTHENTICATED"
+
+
+class Forbidden(LastgateError):
+    """Authenticated, but not allowed to do this."""
+
+    code = "FORBIDDEN"

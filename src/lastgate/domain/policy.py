@@ -1,0 +1,54 @@
+"""The policy of one jurisdiction: every threshold and duration lastgate applies.
+
+Policies are TOML files (see ``docs/policy.md``); this module holds only their shape and
+validation, so that a bad file is refused with the path and reason of each error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=38, decimal_places=18)]
+PositiveDays = Annotated[int, Field(ge=1, le=3650)]
+Days = Annotated[int, Field(ge=0, le=3650)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EligibilityPolicy(_Section):
+    """Numbers the eligibility checks use."""
+
+    dust_tolerance_usd: NonNegativeMoney = Decimal("10")
+    security_cooldown_days: Days = 7
+    withdrawal_review_threshold_usd: NonNegativeMoney = Decimal("10000")
+    withdrawal_review_window_days: PositiveDays = 30
+
+
+class WorkflowPolicy(_Section):
+    """Numbers of the closure workflow."""
+
+    cooling_off_days: Days = 14
+    unfreeze_delay_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 24
+    high_value_usd: NonNegativeMoney = Decimal("100000")
+
+
+class RetentionPolicy(_Section):
+    """How long records are kept after the relationship ends."""
+
+    aml_records_years: Annotated[int, Field(ge=0, le=100)] = 5
+    identifier_quarantine_days: Days = 30
+
+
+class Policy(_Section):
+    """A whole policy file."""
+
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,8}$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    eligibility: EligibilityPolicy = EligibilityPolicy()
+    workflow: WorkflowPolicy = WorkflowPolicy()
+    retention: RetentionPolicy = RetentionPolicy()

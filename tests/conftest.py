@@ -1,0 +1,89 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and a movable clock.
+
+Every test that takes ``engine`` runs twice, once per backend. PostgreSQL is found at
+``LASTGATE_TEST_POSTGRES_URL`` (default: the local server, trust auth); when it cannot
+be reached those runs are skipped, unless ``LASTGATE_REQUIRE_POSTGRES=1`` (as in CI),
+which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from lastgate.adapters.db.engine import make_engine, migrate
+from lastgate.adapters.db.tables import metadata
+
+POSTGRES_URL = os.environ.get(
+    "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_POSTGRES = os.environ.get("LASTGATE_REQUIRE_POSTGRES") == "1"
+
+
+class MovableClock:
+    """A clock tests can set and move; starts at a fixed instant."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = Path(tmp_path_factory.mktemp("db")) / "lastgate-test.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_engine() -> Iterator[Engine]:
+    admin_url = make_url(POSTGRES_URL)
+    name = f"lastgate_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL required but unreachable at {POSTGRES_URL}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {exc}")
+    engine = make_engine(admin_url.set(database=name).render_as_string(hide_password=False))
+    migrate(engine)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A migrated, empty database; every test using it runs on both backends."""
+    engine: Engine = request.getfixturevalue(f"{request.param}_engine")
+    _empty(engine)
+    yield engine

@@ -1,0 +1,237 @@
+"""The operator's command line: ``lastgate demo | check | ledger | serve | db | policy | token``.
+
+Commands translate arguments into service calls and render results; errors leave with a
+stable code on stderr and a non-zero exit status (1: account blocked, 2: error).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lastgate.adapters.db.engine import make_engine, migrate
+from lastgate.adapters.ledger.snapshot_io import (
+    dump_snapshot,
+    export_accounts,
+    import_snapshot,
+    parse_snapshot,
+)
+from lastgate.adapters.ledger.state_reader import LedgerStateReader
+from lastgate.adapters.policy_files import PolicyDirectory
+from lastgate.clock import system_clock
+from lastgate.domain.access import Role
+from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
+from lastgate.domain.errors import LastgateError
+from lastgate.i18n import normalize, translate
+from lastgate.services.eligibility import check_account
+from lastgate.settings import Settings
+
+app = typer.Typer(help="lastgate: account closure, eligibility and appeals.", no_args_is_help=True)
+ledger_app = typer.Typer(help="Load and dump the reference ledger as snapshot files.")
+db_app = typer.Typer(help="Database schema.")
+policy_app = typer.Typer(help="Jurisdiction policies.")
+token_app = typer.Typer(help="Bearer tokens (for development and operators' scripts).")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(db_app, name="db")
+app.add_typer(policy_app, name="policy")
+app.add_typer(token_app, name="token")
+
+EXIT_BLOCKED = 1
+EXIT_ERROR = 2
+
+Lang = Annotated[str, typer.Option("--lang", help="Language: en or zh (Simplified Chinese).")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Report a ``LastgateError`` as ``error CODE: message`` plus details, exit 2."""
+    try:
+        yield
+    except LastgateError as exc:
+        typer.echo(f"error {exc.code}: {exc.message}", err=True)
+        for detail in exc.details:
+            typer.echo(f"  {detail.get('path', '')}: {detail.get('reason', '')}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _language(lang: str) -> str:
+    language = normalize(lang)
+    if language is None:
+        typer.echo(f"error INVALID_INPUT: unsupported language {lang!r}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    return language
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the latest."""
+    settings = Settings()
+    migrate(make_engine(settings.database_url))
+    typer.echo("database is up to date")
+
+
+@policy_app.command("check")
+def policy_check(
+    folder: Annotated[Path | None, typer.Argument(help="Folder of *.toml policies.")] = None,
+) -> None:
+    """Validate a folder of policy files and list the jurisdictions it defines."""
+    with _errors():
+        book = PolicyDirectory.load(folder or Settings().policy_dir)
+    for jurisdiction, policy in sorted(book.policies.items()):
+        typer.echo(f"{jurisdiction:8} {policy.name}")
+
+
+@app.command()
+def check(
+    uid: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    lang: Lang = "en",
+    customer: Annotated[
+        bool, typer.Option("--customer-view", help="Show only what the customer sees.")
+    ] = False,
+) -> None:
+    """May account UID be closed now? Exit status 0 if it may, 1 if blocked."""
+    settings = Settings()
+    language = _language(lang)
+    engine = make_engine(settings.database_url)
+    with _errors():
+        report = check_account(
+            uid,
+            accounts=LedgerStateReader(engine),
+            policies=PolicyDirectory.load(settings.policy_dir),
+            clock=system_clock,
+        )
+    if customer:
+        report = customer_view(report)
+    if as_json:
+        from lastgate.entrypoints.wire import report_json
+
+        typer.echo(report_json(report, language))
+    else:
+        _print_report(report, language)
+    if not report.eligible:
+        raise typer.Exit(EXIT_BLOCKED)
+
+
+_MARK = {CheckStatus.PASS: "ok    ", CheckStatus.BLOCK: "BLOCK ", CheckStatus.REVIEW: "REVIEW"}
+
+
+def _print_report(report: EligibilityReport, language: str) -> None:
+    typer.echo(f"{report.uid} ({report.jurisdiction}) at {report.checked_at.isoformat()}")
+    typer.echo(f"outcome: {report.outcome.value}")
+    for result in report.checks:
+        typer.echo(
+            f"  {_MARK[result.status]} {result.code.value:20} {translate(result.message, language)}"
+        )
+        if result.status is CheckStatus.PASS:
+            continue
+        fix = translate(result.remediation.message, language)
+        if fix:
+            typer.echo(f"         fix ({result.resolver.value}): {fix}")
+        if report.internal and result.detail.msgid:
+            typer.echo(f"         detail: {translate(result.detail, language)}")
+        for item in (*result.evidence, *result.internal_evidence):
+            typer.echo("         - " + ", ".join(f"{k}={v}" for k, v in item.items()))
+
+
+@ledger_app.command("import")
+def ledger_import(
+    file: Annotated[Path, typer.Argument(help="Snapshot JSON file; - for standard input.")],
+) -> None:
+    """Load a snapshot file; a file with any error is refused whole."""
+    settings = Settings()
+    text = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
+    with _errors():
+        snapshot = parse_snapshot(text)
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        summary = import_snapshot(engine, snapshot)
+    typer.echo(
+        f"imported {summary.accounts} account(s), {summary.prices} price(s), {summary.rows} row(s)"
+    )
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        typer.echo(f"error INVALID_INPUT: cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+@ledger_app.command("export")
+def ledger_export(
+    uids: Annotated[list[str], typer.Argument(help="One or more UIDs.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+) -> None:
+    """Write the snapshot of one or more accounts."""
+    settings = Settings()
+    with _errors():
+        snapshot = export_accounts(make_engine(settings.database_url), uids, now=system_clock())
+    text = dump_snapshot(snapshot)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {len(snapshot.accounts)} account(s) to {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+) -> None:
+    """Serve the API (migrating the database first)."""
+    import uvicorn
+
+    from lastgate.entrypoints.api.app import create_app
+
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    uvicorn.run(
+        create_app(settings, engine=engine),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@token_app.command("issue")
+def token_issue(
+    subject: Annotated[str, typer.Argument(help="Customer UID, or staff id.")],
+    role: Annotated[Role, typer.Option(help="customer, agent or compliance.")] = Role.CUSTOMER,
+    ttl_minutes: Annotated[int, typer.Option(min=1, max=60 * 24 * 30)] = 60,
+) -> None:
+    """Print a signed bearer token (uses LASTGATE_JWT_SECRET)."""
+    from lastgate.auth_tokens import issue_token
+
+    typer.echo(
+        issue_token(Settings(), subject, role, timedelta(minutes=ttl_minutes), system_clock())
+    )
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="TCP port to serve the demo on.")] = 8000,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")
+    ] = True,
+    database: Annotated[Path, typer.Option(help="Demo SQLite file (recreated).")] = Path(
+        "var/demo.db"
+    ),
+) -> None:
+    """Create a demo database of customers covering every check, and serve the API."""
+    from lastgate.entrypoints.demo import run_demo
+
+    run_demo(database=database, port=port, serve_api=serve_api)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

@@ -1,0 +1,63 @@
+"""``lastgate demo``: a fresh demo database, a guided list of customers, and the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import typer
+
+from lastgate.adapters.db.engine import make_engine, migrate
+from lastgate.adapters.ledger.snapshot_io import import_snapshot
+from lastgate.auth_tokens import issue_token
+from lastgate.clock import system_clock
+from lastgate.domain.access import Role
+from lastgate.settings import Settings
+
+TOKEN_TTL = timedelta(hours=12)
+
+
+def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
+    """Recreate ``database`` with the demo customers, print how to try it, then serve."""
+    from lastgate.demo.customers import demo_descriptions, demo_snapshot
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    settings = Settings(database_url=f"sqlite:///{database}")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    now = system_clock()
+    snapshot = demo_snapshot(now)
+    import_snapshot(engine, snapshot)
+
+    base = f"http://127.0.0.1:{port}"
+    typer.echo(f"Demo database: {database} ({len(snapshot.accounts)} customers)\n")
+    for uid, description in demo_descriptions().items():
+        typer.echo(f"  {uid:28} {description}")
+    agent = issue_token(settings, "agent-ada", Role.AGENT, TOKEN_TTL, now)
+    compliance = issue_token(settings, "compliance-cy", Role.COMPLIANCE, TOKEN_TTL, now)
+    customer_uid = "DEMO-TRADER"
+    customer = issue_token(settings, customer_uid, Role.CUSTOMER, TOKEN_TTL, now)
+    typer.echo(
+        f"""
+Tokens (valid 12 hours; signed with LASTGATE_JWT_SECRET, a development key unless set):
+  agent       {agent}
+  compliance  {compliance}
+  customer    {customer}   ({customer_uid})
+  any other:  lastgate token issue UID --role customer|agent|compliance
+
+Try it:
+  curl -s -H "Authorization: Bearer {customer}" {base}/v1/accounts/{customer_uid}/eligibility
+  curl -s -H "Authorization: Bearer {agent}" -H "Accept-Language: zh-CN" \\
+       {base}/v1/accounts/DEMO-COMPLIANCE-REVIEW/eligibility
+  LASTGATE_DATABASE_URL=sqlite:///{database} lastgate check DEMO-STUCK
+  API reference: {base}/docs
+"""
+    )
+    if not serve_api:
+        return
+    import uvicorn
+
+    from lastgate.entrypoints.api.app import create_app
+
+    uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)

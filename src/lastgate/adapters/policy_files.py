@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,7 +19,8 @@ DEFAULT_JURISDICTION = "DEFAULT"
 def load_policy(path: Path) -> Policy:
     """Parse and validate one policy file; ``InvalidPolicy`` lists every problem."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # TOML floats become Decimal, so 0.1 means exactly 0.1 (money is never float).
+        raw = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidPolicy(f"{path}: cannot read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -43,6 +45,8 @@ class PolicyDirectory:
     @classmethod
     def load(cls, folder: Path | None = None) -> PolicyDirectory:
         folder = folder or SHIPPED_POLICIES
+        if not folder.is_dir():
+            raise InvalidPolicy(f"{folder}: not a folder of policy files")
         policies: dict[str, Policy] = {}
         for path in sorted(folder.glob("*.toml")):
             policy = load_policy(path)

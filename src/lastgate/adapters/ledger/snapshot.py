@@ -8,10 +8,13 @@ times are ISO 8601 with an offset.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -25,7 +28,6 @@ from pydantic import (
 )
 
 from lastgate.domain import account as a
-from lastgate.domain.money import to_wire
 
 FORMAT = "lastgate.snapshot/1"
 
@@ -39,19 +41,46 @@ DECIMAL_PATTERN = r"^[0-9]{1,20}(\.[0-9]{1,18})?$"
 SIGNED_DECIMAL_PATTERN = r"^-?[0-9]{1,20}(\.[0-9]{1,18})?$"
 
 
+def _exact_wire(value: Decimal) -> str:
+    """Plain notation with every digit kept and trailing zeros dropped.
+
+    Not ``Decimal.normalize()``: that rounds to the context precision (28 digits), and
+    a snapshot amount may carry 38.
+    """
+    if value == 0:
+        return "0"
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _decimal_string(pattern: str) -> Callable[[object], Decimal]:
     compiled = re.compile(pattern)
 
     def parse(value: object) -> Decimal:
+        # A Decimal comes from Python (the ledger on export), not from a file; it is held
+        # to the same rules, so a negative or NaN amount cannot slip in that way either.
         if isinstance(value, Decimal):
-            return value
-        if not isinstance(value, str):
+            text = _exact_wire(value) if value.is_finite() else str(value)
+        elif isinstance(value, str):
+            text = value
+        else:
             raise ValueError('must be a decimal string such as "0.00031", not a JSON number')
-        if not compiled.match(value):
+        # fullmatch: with match, "$" also matches before a trailing newline.
+        if not compiled.fullmatch(text):
             raise ValueError(f"not a plain decimal string: {value!r}")
-        return Decimal(value)
+        return Decimal(text)
 
     return parse
+
+
+def _amount_schema(pattern: str, what: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": pattern,
+        "description": f"{what} as a decimal string: up to 20 integer and 18 fractional "
+        "digits, no exponent, never a JSON number.",
+        "examples": ["0.00031"],
+    }
 
 
 # Amounts are JSON strings ("0.00031"); numbers are refused so that no float ever
@@ -59,23 +88,27 @@ def _decimal_string(pattern: str) -> Callable[[object], Decimal]:
 Amount = Annotated[
     Decimal,
     PlainValidator(_decimal_string(DECIMAL_PATTERN)),
-    PlainSerializer(to_wire, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN}),
+    PlainSerializer(_exact_wire, return_type=str),
+    WithJsonSchema(_amount_schema(DECIMAL_PATTERN, "A non-negative amount")),
 ]
 SignedAmount = Annotated[
     Decimal,
     PlainValidator(_decimal_string(SIGNED_DECIMAL_PATTERN)),
-    PlainSerializer(to_wire, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": SIGNED_DECIMAL_PATTERN}),
+    PlainSerializer(_exact_wire, return_type=str),
+    WithJsonSchema(_amount_schema(SIGNED_DECIMAL_PATTERN, "A signed amount")),
 ]
 Moment = AwareDatetime
 
 
 class _Model(BaseModel):
+    """Strict shape: unknown fields are refused, so a typo is an error, not a loss."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class KycSnapshot(_Model):
+    """Where the customer stands in identity verification."""
+
     status: a.KycStatus
     level: Annotated[int, Field(ge=0, le=9)] = 0
     applicant_mismatch: bool = False
@@ -83,11 +116,15 @@ class KycSnapshot(_Model):
 
 
 class SecurityEventSnapshot(_Model):
+    """A change of password, email, phone or second factor."""
+
     kind: a.SecurityChange
     occurred_at: Moment
 
 
 class BalanceSnapshot(_Model):
+    """What the customer holds of one asset in one account type."""
+
     account_type: a.AccountType
     asset: Asset
     available: Amount
@@ -95,6 +132,8 @@ class BalanceSnapshot(_Model):
 
 
 class OrderSnapshot(_Model):
+    """An order of any product; only open ones block closure."""
+
     id: Ref
     product: a.Product
     symbol: Symbol
@@ -107,6 +146,8 @@ class OrderSnapshot(_Model):
 
 
 class PositionSnapshot(_Model):
+    """A futures, perpetual or options position; negative size is short."""
+
     id: Ref
     product: a.Product
     symbol: Symbol
@@ -115,6 +156,8 @@ class PositionSnapshot(_Model):
 
 
 class LoanSnapshot(_Model):
+    """A margin borrow or collateralised loan still owed."""
+
     id: Ref
     kind: a.LoanKind
     asset: Asset
@@ -123,6 +166,8 @@ class LoanSnapshot(_Model):
 
 
 class EarnSnapshot(_Model):
+    """A savings, staking or locked-product subscription."""
+
     id: Ref
     kind: a.EarnKind
     asset: Asset
@@ -132,6 +177,8 @@ class EarnSnapshot(_Model):
 
 
 class AutomationSnapshot(_Model):
+    """A recurring buy, trading bot or copy-trading plan."""
+
     id: Ref
     kind: a.AutomationKind
     status: a.AutomationStatus
@@ -139,6 +186,8 @@ class AutomationSnapshot(_Model):
 
 
 class P2POrderSnapshot(_Model):
+    """A peer-to-peer (C2C) trade."""
+
     id: Ref
     status: a.P2POrderStatus
     asset: Asset
@@ -147,6 +196,8 @@ class P2POrderSnapshot(_Model):
 
 
 class DisputeSnapshot(_Model):
+    """A P2P dispute, card chargeback or complaint."""
+
     id: Ref
     kind: a.DisputeKind
     status: a.DisputeStatus
@@ -154,6 +205,8 @@ class DisputeSnapshot(_Model):
 
 
 class TransferSnapshot(_Model):
+    """A deposit or withdrawal, in flight or done."""
+
     id: Ref
     direction: a.TransferDirection
     asset: Asset
@@ -167,6 +220,8 @@ class TransferSnapshot(_Model):
 
 
 class ApiKeySnapshot(_Model):
+    """An API key or a third-party authorisation."""
+
     id: Ref
     kind: a.ApiKeyKind
     label: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -176,11 +231,15 @@ class ApiKeySnapshot(_Model):
 
 
 class SubAccountSnapshot(_Model):
+    """A sub-account the customer owns."""
+
     uid: Uid
     status: a.SubAccountStatus
 
 
 class HoldSnapshot(_Model):
+    """A legal hold, law-enforcement request, AML investigation or risk lock."""
+
     id: Ref
     kind: a.HoldKind
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -219,6 +278,8 @@ class AccountSnapshot(_Model):
 
 
 class PriceSnapshot(_Model):
+    """The USD price of one asset, used to value balances."""
+
     asset: Asset
     price_usd: Amount
     tradeable: bool = True
@@ -232,3 +293,42 @@ class Snapshot(_Model):
     generated_at: Moment
     prices: list[PriceSnapshot] = []
     accounts: list[AccountSnapshot] = []
+
+
+SCHEMA_ID = "urn:lastgate:snapshot:1"
+
+
+def snapshot_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a snapshot file, generated from the models above.
+
+    docs/snapshot.schema.json is this, committed; regenerate it with
+    ``python -m lastgate.adapters.ledger.snapshot docs/snapshot.schema.json``.
+    """
+    schema = Snapshot.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+        "title": "lastgate account snapshot",
+    }
+
+
+def render_json_schema() -> str:
+    """The schema as the committed file holds it: indented JSON ending with a newline."""
+    return json.dumps(snapshot_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    """Write the schema to the path given, or to standard output."""
+    if len(argv) > 1:
+        print("usage: python -m lastgate.adapters.ledger.snapshot [OUTPUT.json]", file=sys.stderr)
+        return 2
+    if argv:
+        Path(argv[0]).write_text(render_json_schema(), encoding="utf-8")
+    else:
+        sys.stdout.write(render_json_schema())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -102,6 +102,11 @@ def _consistency_errors(snapshot: Snapshot) -> Iterable[dict[str, str]]:
         ):
             for ref in sorted(_duplicates(item.id for item in getattr(acc, name))):
                 yield {"path": f"{where}.{name}", "reason": f"id {ref} appears more than once"}
+        for uid in sorted(_duplicates(sub.uid for sub in acc.sub_accounts)):
+            yield {
+                "path": f"{where}.sub_accounts",
+                "reason": f"sub-account {uid} listed more than once",
+            }
         for j, sub in enumerate(acc.sub_accounts):
             if sub.uid == acc.uid:
                 yield {
@@ -187,10 +192,7 @@ def export_accounts(engine: Engine, uids: Sequence[str], *, now: datetime) -> Sn
     """The snapshot of ``uids`` with the prices of every asset they hold or moved."""
     with engine.connect() as conn:
         accounts = [_read_account(conn, uid) for uid in uids]
-        assets = sorted(
-            {b.asset for acc in accounts for b in acc.balances}
-            | {tr.asset for acc in accounts for tr in acc.transfers}
-        )
+        assets = sorted({asset for acc in accounts for asset in _assets_of(acc)})
         prices = (
             [
                 PriceSnapshot.model_validate(dict(row._mapping))
@@ -202,6 +204,13 @@ def export_accounts(engine: Engine, uids: Sequence[str], *, now: datetime) -> Sn
             else []
         )
     return Snapshot(generated_at=now, prices=prices, accounts=accounts)
+
+
+def _assets_of(account: AccountSnapshot) -> Iterable[str]:
+    """Every asset the account holds, owes, has subscribed, trades P2P or moved."""
+    for name in ("balances", "loans", "earn", "p2p_orders", "transfers"):
+        for item in getattr(account, name):
+            yield item.asset
 
 
 def _read_account(conn: Connection, uid: str) -> AccountSnapshot:
@@ -228,11 +237,12 @@ def _read_account(conn: Connection, uid: str) -> AccountSnapshot:
     for name, (table, renames) in _COLLECTIONS.items():
         back = {column: field for field, column in renames.items()}
         skip = {"id", "customer_id"} - set(renames.values())
-        order = table.c.id if "id" in table.c else table.c.asset
+        # Insertion order where rows have an id; balances (no id) by their key.
+        order = [table.c.id] if "id" in table.c else list(table.primary_key.columns)
         data[name] = [
             {back.get(k, k): v for k, v in row._mapping.items() if k not in skip}
             for row in conn.execute(
-                select(table).where(table.c.customer_id == c["id"]).order_by(order)
+                select(table).where(table.c.customer_id == c["id"]).order_by(*order)
             )
         ]
     return AccountSnapshot.model_validate(data)

@@ -1,0 +1,1 @@
+"""Demo data: customers that show every eligibility outcome (``lastgate.demo.customers``)."""

@@ -17,7 +17,7 @@ from lastgate.domain.errors import NotAuthenticated
 from lastgate.settings import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-SETTINGS = Settings(jwt_secret=SecretStr("unit-test-secret-" + "k" * 48 + ""))
+SETTINGS = Settings(jwt_secret=SecretStr("unit-test-secret-" + "k" * 48))
 
 
 def _claims(**overrides: Any) -> dict[str, Any]:

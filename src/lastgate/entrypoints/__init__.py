@@ -1,0 +1,1 @@
+"""Entry points: the HTTP API and the wire format it shares with the CLI."""

@@ -1,0 +1,57 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from lastgate import __version__
+from lastgate.adapters.db.engine import make_engine
+from lastgate.adapters.ledger.state_reader import LedgerStateReader
+from lastgate.adapters.policy_files import PolicyDirectory
+from lastgate.clock import Clock, system_clock
+from lastgate.entrypoints.api.deps import ApiContext
+from lastgate.entrypoints.api.errors import install_error_handlers
+from lastgate.entrypoints.api.routers import eligibility, health
+from lastgate.settings import Settings
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, clock: Clock = system_clock
+) -> FastAPI:
+    """The API over ``settings``; an engine given by the caller is left for it to dispose."""
+    owns_engine = engine is None
+    engine = engine if engine is not None else make_engine(settings.database_url)
+    context = ApiContext(
+        settings=settings,
+        engine=engine,
+        accounts=LedgerStateReader(engine),
+        policies=PolicyDirectory.load(settings.policy_dir),
+        clock=clock,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            context.engine.dispose()
+
+    app = FastAPI(
+        title="lastgate",
+        version=__version__,
+        summary="The last gate before a customer's account is gone.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(eligibility.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The API configured from the environment: ``uvicorn --factory`` target."""
+    return create_app(Settings())

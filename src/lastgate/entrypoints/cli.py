@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from lastgate.adapters.db.engine import make_engine, migrate
 from lastgate.adapters.ledger.snapshot_io import (
@@ -60,6 +62,17 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(EXIT_ERROR) from None
 
 
+def _engine(settings: Settings) -> Engine:
+    """The configured database, brought up to date (an empty SQLite file needs no setup)."""
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        typer.echo(f"error DATABASE_UNAVAILABLE: {exc.orig}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    return engine
+
+
 def _language(lang: str) -> str:
     language = normalize(lang)
     if language is None:
@@ -71,8 +84,7 @@ def _language(lang: str) -> str:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the latest."""
-    settings = Settings()
-    migrate(make_engine(settings.database_url))
+    _engine(Settings())
     typer.echo("database is up to date")
 
 
@@ -99,7 +111,7 @@ def check(
     """May account UID be closed now? Exit status 0 if it may, 1 if blocked."""
     settings = Settings()
     language = _language(lang)
-    engine = make_engine(settings.database_url)
+    engine = _engine(settings)
     with _errors():
         report = check_account(
             uid,
@@ -149,9 +161,7 @@ def ledger_import(
     text = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
     with _errors():
         snapshot = parse_snapshot(text)
-        engine = make_engine(settings.database_url)
-        migrate(engine)
-        summary = import_snapshot(engine, snapshot)
+        summary = import_snapshot(_engine(settings), snapshot)
     typer.echo(
         f"imported {summary.accounts} account(s), {summary.prices} price(s), {summary.rows} row(s)"
     )
@@ -173,7 +183,7 @@ def ledger_export(
     """Write the snapshot of one or more accounts."""
     settings = Settings()
     with _errors():
-        snapshot = export_accounts(make_engine(settings.database_url), uids, now=system_clock())
+        snapshot = export_accounts(_engine(settings), uids, now=system_clock())
     text = dump_snapshot(snapshot)
     if output is None:
         typer.echo(text)
@@ -193,8 +203,7 @@ def serve(
     from lastgate.entrypoints.api.app import create_app
 
     settings = Settings()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    engine = _engine(settings)
     uvicorn.run(
         create_app(settings, engine=engine),
         host=host or settings.host,
@@ -235,3 +244,7 @@ def demo(
 
 def main() -> None:  # pragma: no cover - console entry
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -123,3 +123,14 @@ def test_policy_check_lists_the_shipped_jurisdictions(env) -> None:
     result = run(env, "policy", "check")
     assert result.returncode == 0
     assert {"DEFAULT", "EU", "US"} <= {line.split()[0] for line in result.stdout.splitlines()}
+
+
+def test_demo_builds_its_database_and_prints_how_to_try_it(env, tmp_path) -> None:
+    database = tmp_path / "demo.db"
+    result = run(env, "demo", "--no-serve", "--database", str(database))
+    assert result.returncode == 0, result.stderr
+    assert "DEMO-COMPLIANCE-REVIEW" in result.stdout and "Bearer ey" in result.stdout
+    demo_env = {**env, "LASTGATE_DATABASE_URL": f"sqlite:///{database}"}
+    blocked = run(demo_env, "check", "DEMO-STUCK")
+    assert blocked.returncode == 1
+    assert {"DUST_REMAINING", "DEPOSIT_PENDING", "SECURITY_COOLDOWN"} <= set(blocked.stdout.split())

@@ -36,7 +36,7 @@ def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
         typer.echo(f"  {uid:28} {description}")
     agent = issue_token(settings, "agent-ada", Role.AGENT, TOKEN_TTL, now)
     compliance = issue_token(settings, "compliance-cy", Role.COMPLIANCE, TOKEN_TTL, now)
-    customer_uid = "DEMO-TRADER"
+    customer_uid = "DEMO-ACTIVE-TRADER"
     customer = issue_token(settings, customer_uid, Role.CUSTOMER, TOKEN_TTL, now)
     typer.echo(
         f"""

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.adapters.db.tables import metadata
+from lastgate.adapters.db.schema import metadata
 
 POSTGRES_URL = os.environ.get(
     "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from lastgate.adapters.db.tables import metadata
+from lastgate.adapters.db.schema import metadata
 
 config = context.config
 engine = config.attributes.get("engine")

@@ -20,6 +20,8 @@ from sqlalchemy.engine import make_url
 
 from lastgate.adapters.db.engine import make_engine, migrate
 from lastgate.adapters.db.schema import metadata
+from lastgate.adapters.db.workflow_tables import append_only_ddl, audit_head
+from lastgate.domain.audit import GENESIS
 
 POSTGRES_URL = os.environ.get(
     "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -62,7 +64,7 @@ def postgresql_engine() -> Iterator[Engine]:
         admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+    except Exception as exc:
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL required but unreachable at {POSTGRES_URL}: {exc}")
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {exc}")
@@ -76,9 +78,21 @@ def postgresql_engine() -> Iterator[Engine]:
 
 
 def _empty(engine: Engine) -> None:
+    """Remove every row, the append-only audit log's included."""
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            conn.execute(audit_head.insert().values(id=1, seq=0, hash=GENESIS))
+            return
+        create, drop = append_only_ddl(conn.dialect.name)
+        for statement in drop:
+            conn.execute(text(statement))
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
+        for statement in create:
+            conn.execute(text(statement))
+        conn.execute(audit_head.insert().values(id=1, seq=0, hash=GENESIS))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

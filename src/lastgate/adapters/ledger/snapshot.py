@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -29,7 +29,7 @@ from pydantic import (
 
 from lastgate.domain import account as a
 
-FORMAT = "lastgate.snapshot/1"
+FORMAT: Final = "lastgate.snapshot/1"
 
 Uid = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Ref = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]

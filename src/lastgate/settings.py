@@ -33,3 +33,36 @@ class Settings(BaseSettings):
     default_language: str = "en"
     host: str = "127.0.0.1"
     port: int = 8000
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where customers reach lastgate; links in notices (cancel link) use it.",
+    )
+    master_key: SecretStr = Field(
+        default=SecretStr("ZGV2ZWxvcG1lbnQtb25seS1tYXN0ZXIta2V5LTMyYi4="),
+        description="Base64 of 32 bytes: wraps per-customer keys and TOTP secrets (AES-GCM).",
+    )
+    evidence_dir: Path = Field(
+        default=DEFAULT_DATA_DIR / "evidence",
+        description="Identity evidence uploads; never inside anything the web server serves.",
+    )
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    mailbox_dir: Path | None = Field(
+        default=None,
+        description="When set, e-mail and SMS notices are written here instead of being sent.",
+    )
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "lastgate <no-reply@example.com>"
+    webhook_url: str | None = Field(
+        default=None, description="The exchange's endpoint for lifecycle events (HMAC signed)."
+    )
+    webhook_secret: SecretStr = Field(
+        default=SecretStr("change-me-webhook-secret"),
+        description="HMAC-SHA256 key for the X-Lastgate-Signature header of webhooks.",
+    )
+    outbox_max_attempts: int = Field(default=12, ge=1)
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    worker_batch_size: int = Field(default=50, ge=1)

@@ -199,3 +199,13 @@ def append_only_ddl(dialect: str) -> tuple[list[str], list[str]]:
             "DROP TRIGGER IF EXISTS audit_log_no_delete",
         ],
     )
+
+
+customer_settings = Table(
+    "customer_settings",
+    metadata,
+    Column("uid", String(64), primary_key=True),
+    Column("anti_phishing_code", String(32)),
+    Column("language", String(8)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)

@@ -208,3 +208,11 @@ def test_longest_withdrawal_window_spans_every_jurisdiction(tmp_path: Path) -> N
     write(tmp_path, "us.toml", "[eligibility]\nwithdrawal_review_window_days = 90\n", code="US")
 
     assert PolicyDirectory.load(tmp_path).longest_withdrawal_window_days == 90
+
+
+@pytest.mark.parametrize("value", ["true", '"7"'])
+def test_days_must_be_a_whole_number_not_a_boolean_or_a_string(tmp_path: Path, value: str) -> None:
+    body = f"[eligibility]\nsecurity_cooldown_days = {value}\n"
+    assert refused_paths(write(tmp_path, "xx.toml", body, code="XX")) == [
+        "eligibility.security_cooldown_days"
+    ]

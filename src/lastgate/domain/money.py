@@ -11,5 +11,8 @@ def to_wire(value: Decimal) -> str:
     """Render a Decimal for the wire: plain notation, no exponent, no trailing zeros."""
     if value == ZERO:
         return "0"
-    text = format(value.normalize(), "f")
+    # normalize() would round to the context's 28 digits; formatting keeps every digit.
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text

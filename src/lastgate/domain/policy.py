@@ -12,8 +12,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=38, decimal_places=18)]
-PositiveDays = Annotated[int, Field(ge=1, le=3650)]
-Days = Annotated[int, Field(ge=0, le=3650)]
+PositiveDays = Annotated[int, Field(ge=1, le=3650, strict=True)]
+Days = Annotated[int, Field(ge=0, le=3650, strict=True)]
 
 
 class _Section(BaseModel):
@@ -33,14 +33,14 @@ class WorkflowPolicy(_Section):
     """Numbers of the closure workflow."""
 
     cooling_off_days: Days = 14
-    unfreeze_delay_hours: Annotated[int, Field(ge=0, le=24 * 365)] = 24
+    unfreeze_delay_hours: Annotated[int, Field(ge=0, le=24 * 365, strict=True)] = 24
     high_value_usd: NonNegativeMoney = Decimal("100000")
 
 
 class RetentionPolicy(_Section):
     """How long records are kept after the relationship ends."""
 
-    aml_records_years: Annotated[int, Field(ge=0, le=100)] = 5
+    aml_records_years: Annotated[int, Field(ge=0, le=100, strict=True)] = 5
     identifier_quarantine_days: Days = 30
 
 

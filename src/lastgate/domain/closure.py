@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from lastgate.domain.errors import LastgateError
+from lastgate.domain.errors import Conflict
 
 
 class ClosureState(StrEnum):
@@ -81,7 +81,7 @@ TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
 }
 
 
-class IllegalTransition(LastgateError):
+class IllegalTransition(Conflict):
     """The request is not in a state where this can happen (often: someone got there first)."""
 
     code = "ILLEGAL_TRANSITION"

@@ -57,3 +57,39 @@ class Forbidden(LastgateError):
     """Authenticated, but not allowed to do this."""
 
     code = "FORBIDDEN"
+
+
+class Conflict(LastgateError):
+    """The request clashes with the current state (often: someone got there first)."""
+
+    code = "CONFLICT"
+
+
+class ConcurrentUpdate(Conflict):
+    """The record changed between read and write; nothing was written."""
+
+    code = "CONCURRENT_UPDATE"
+
+
+class ClosureAlreadyOpen(Conflict):
+    """The customer already has an open closure request."""
+
+    code = "CLOSURE_ALREADY_OPEN"
+
+
+class NotEligible(Conflict):
+    """The account has blockers; ``details`` lists their codes."""
+
+    code = "NOT_ELIGIBLE"
+
+
+class VerificationFailed(InvalidInput):
+    """A wrong, expired or already used code; ``details`` may say how many tries remain."""
+
+    code = "VERIFICATION_FAILED"
+
+
+class VerificationLocked(Forbidden):
+    """Too many wrong codes: verification is locked for a while."""
+
+    code = "VERIFICATION_LOCKED"

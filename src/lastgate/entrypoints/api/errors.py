@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lastgate.domain.errors import (
+    Conflict,
     Forbidden,
     InvalidInput,
     LastgateError,
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: tuple[tuple[type[LastgateError], int], ...] = (
     (NotAuthenticated, 401),
     (Forbidden, 403),
     (NotFound, 404),
+    (Conflict, 409),
     (InvalidInput, 422),
     (ServiceUnavailable, 503),
 )

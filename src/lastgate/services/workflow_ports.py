@@ -1,0 +1,131 @@
+"""Ports of the closure workflow: the unit of work and the stores and systems behind it.
+
+A use case opens one ``UnitOfWork``; everything it changes through the unit's parts is
+committed together or not at all. ``lastgate.adapters.sql_uow.SqlUnitOfWork`` is the
+implementation on lastgate's database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from lastgate.domain.closure import ClosureRequest, ClosureState
+
+
+class ClosureRepository(Protocol):
+    def add(self, request: ClosureRequest) -> None:
+        """Store a new request; ``ClosureAlreadyOpen`` if the customer has an open one."""
+        ...
+
+    def get(self, request_id: str, *, lock: bool = False) -> ClosureRequest:
+        """The request; ``NotFound`` if none. ``lock`` takes a row lock until commit."""
+        ...
+
+    def open_for(self, uid: str) -> ClosureRequest | None: ...
+
+    def latest_for(self, uid: str) -> ClosureRequest | None: ...
+
+    def save(self, request: ClosureRequest) -> None:
+        """Write ``request`` if the stored version is ``request.version - 1``;
+        ``ConcurrentUpdate`` otherwise (someone else changed it first)."""
+        ...
+
+    def claim_due(self, now: datetime, limit: int) -> Sequence[ClosureRequest]:
+        """Requests whose cooling-off has ended or whose execution was interrupted,
+        locked for this transaction and skipped by other workers."""
+        ...
+
+    def in_states(self, states: Sequence[ClosureState], limit: int) -> Sequence[ClosureRequest]: ...
+
+
+class AuditTrail(Protocol):
+    def record(
+        self, *, actor: str, action: str, subject: str, payload: Mapping[str, Any]
+    ) -> None: ...
+
+
+class AccountActions(Protocol):
+    """What lastgate does to the account on the exchange's side."""
+
+    def freeze(self, uid: str) -> None: ...
+
+    def unfreeze(self, uid: str) -> None: ...
+
+    def close(self, uid: str) -> None: ...
+
+
+class Notifier(Protocol):
+    """Notices to the customer on every verified channel, and events to the exchange.
+
+    Both are written to the transactional outbox and delivered by the worker, so a
+    notice goes out if and only if the change that caused it is committed.
+    """
+
+    def notify_customer(
+        self,
+        uid: str,
+        topic: str,
+        params: Mapping[str, str],
+        *,
+        subject_ref: str,
+        deliver_after: datetime | None = None,
+    ) -> None: ...
+
+    def publish_event(
+        self, topic: str, payload: Mapping[str, Any], *, subject_ref: str
+    ) -> None: ...
+
+    def void(self, subject_ref: str, topics: Sequence[str]) -> int:
+        """Cancel undelivered notices of ``topics`` about ``subject_ref``; how many."""
+        ...
+
+
+class Approvals(Protocol):
+    """Decisions by people, kept so that a second approver must be a different person."""
+
+    def record(
+        self, request_id: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
+    ) -> None: ...
+
+    def actors(self, request_id: str, kind: str) -> Sequence[str]: ...
+
+
+class Freezes(Protocol):
+    """Why an account is frozen: each cause is kept apart, so lifting one leaves others."""
+
+    def add(self, uid: str, cause: str, *, at: datetime, unfreeze_after: datetime | None) -> str:
+        """Record a freeze; returns its id."""
+        ...
+
+    def lift(self, uid: str, cause: str, *, at: datetime) -> bool:
+        """Lift the active freeze of ``cause``; False if there was none."""
+        ...
+
+    def active_causes(self, uid: str) -> Sequence[str]: ...
+
+    def active(self, uid: str, cause: str) -> tuple[str, datetime | None] | None:
+        """(id, unfreeze_after) of the active freeze of ``cause``, if any."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    closures: ClosureRepository
+    freezes: Freezes
+    audit: AuditTrail
+    actions: AccountActions
+    notifier: Notifier
+    approvals: Approvals
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Commit when the block ends normally, roll back when it raises."""
+        ...

@@ -17,6 +17,7 @@ from lastgate.adapters.db.workflow_tables import account_freezes, approvals, clo
 from lastgate.clock import Clock
 from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
 from lastgate.domain.errors import AccountNotFound, ClosureAlreadyOpen, ConcurrentUpdate, NotFound
+from lastgate.services.workflow_ports import StepUp
 from lastgate.settings import Settings
 
 _COLUMNS = (
@@ -279,6 +280,12 @@ class SqlUnitOfWork:
 
         self.notifier = SqlNotifier(conn, self._clock, self._settings)
         return self
+
+    @property
+    def step_up(self) -> StepUp:
+        from lastgate.adapters.step_up import SqlStepUp
+
+        return SqlStepUp(self.connection, self._clock, self._settings, self.notifier)
 
     def __exit__(
         self,

@@ -111,8 +111,31 @@ class Freezes(Protocol):
         ...
 
 
+class StepUp(Protocol):
+    """Step-up identity verification for one closure request (TOTP, one-time codes,
+    document and selfie evidence reviewed by an agent)."""
+
+    def send_code(self, request: ClosureRequest, channel: str) -> None:
+        """Send a one-time code to a verified channel (``email`` or ``sms``)."""
+        ...
+
+    def check(self, request: ClosureRequest, method: str, code: str) -> None:
+        """Accept a code (``totp``, ``email`` or ``sms``); ``VerificationFailed`` or
+        ``VerificationLocked`` otherwise. Each accepted code is spent."""
+        ...
+
+    def evidence_complete(self, request_id: str) -> bool:
+        """Every required kind of evidence is uploaded and approved by an agent."""
+        ...
+
+    def review_evidence(
+        self, request_id: str, evidence_id: str, *, agent: str, approve: bool
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     closures: ClosureRepository
+    step_up: StepUp
     freezes: Freezes
     audit: AuditTrail
     actions: AccountActions

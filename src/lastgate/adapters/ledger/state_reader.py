@@ -32,6 +32,11 @@ class LedgerStateReader:
 
     def load(self, uid: str, *, withdrawals_since: datetime) -> a.AccountState:
         with self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # One statement is one snapshot, so no transaction is needed; without one
+                # the pool's rollback on return is a no-op and psycopg keeps the statement
+                # prepared (it forgets prepared statements on every rollback).
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             return read_account_state(conn, uid, withdrawals_since=withdrawals_since)
 
 

@@ -15,6 +15,7 @@ from lastgate.adapters import audit_log
 from lastgate.adapters.db import tables as ledger
 from lastgate.adapters.db.workflow_tables import account_freezes, approvals, closure_requests
 from lastgate.clock import Clock
+from lastgate.domain.account import HoldKind
 from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
 from lastgate.domain.errors import AccountNotFound, ClosureAlreadyOpen, ConcurrentUpdate, NotFound
 from lastgate.services.workflow_ports import StepUp
@@ -35,6 +36,7 @@ _COLUMNS = (
     "cooling_off_ends_at",
     "decided_by",
     "decision_note",
+    "factor_verified_at",
 )
 
 
@@ -193,11 +195,11 @@ class SqlApprovals:
         self._conn = conn
 
     def record(
-        self, request_id: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
+        self, subject: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
     ) -> None:
         self._conn.execute(
             insert(approvals).values(
-                request_id=request_id,
+                subject=subject,
                 kind=kind,
                 actor=actor,
                 decision=decision,
@@ -206,11 +208,11 @@ class SqlApprovals:
             )
         )
 
-    def actors(self, request_id: str, kind: str) -> Sequence[str]:
+    def actors(self, subject: str, kind: str) -> Sequence[str]:
         return list(
             self._conn.execute(
                 select(approvals.c.actor)
-                .where(approvals.c.request_id == request_id, approvals.c.kind == kind)
+                .where(approvals.c.subject == subject, approvals.c.kind == kind)
                 .order_by(approvals.c.id)
             ).scalars()
         )
@@ -261,6 +263,61 @@ class SqlFreezes:
         return None if row is None else (row.id, row.unfreeze_after)
 
 
+class LedgerHolds:
+    """Holds on the reference ledger's ``holds`` table."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _customer_id(self, uid: str) -> int:
+        cid = self._conn.execute(
+            select(ledger.customers.c.id).where(ledger.customers.c.uid == uid)
+        ).scalar_one_or_none()
+        if cid is None:
+            raise AccountNotFound(f"no account with UID {uid}")
+        return int(cid)
+
+    def place(self, uid: str, kind: HoldKind, *, reason: str, placed_by: str, at: datetime) -> str:
+        hold_id = f"H-{uuid.uuid4().hex[:16]}"
+        self._conn.execute(
+            insert(ledger.holds).values(
+                customer_id=self._customer_id(uid),
+                ref=hold_id,
+                kind=kind.value,
+                reason=reason,
+                placed_by=placed_by,
+                placed_at=at,
+            )
+        )
+        return hold_id
+
+    def get(self, hold_id: str) -> tuple[str, HoldKind, datetime | None]:
+        h, c = ledger.holds.c, ledger.customers.c
+        row = self._conn.execute(
+            select(c.uid, h.kind, h.lifted_at)
+            .join_from(ledger.holds, ledger.customers, h.customer_id == c.id)
+            .where(h.ref == hold_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no hold {hold_id}")
+        return row.uid, HoldKind(row.kind), row.lifted_at
+
+    def lift(self, hold_id: str, *, at: datetime) -> None:
+        h = ledger.holds.c
+        self._conn.execute(
+            update(ledger.holds).where(h.ref == hold_id, h.lifted_at.is_(None)).values(lifted_at=at)
+        )
+
+    def active(self, uid: str) -> Sequence[HoldKind]:
+        h = ledger.holds.c
+        return [
+            HoldKind(kind)
+            for kind in self._conn.execute(
+                select(h.kind).where(h.customer_id == self._customer_id(uid), h.lifted_at.is_(None))
+            ).scalars()
+        ]
+
+
 class SqlUnitOfWork:
     """Opens a transaction on enter; commits on a clean exit, rolls back on an error."""
 
@@ -270,12 +327,17 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self.connection = self._engine.connect()
         self._transaction = self.connection.begin()
+        if self.connection.dialect.name == "sqlite":
+            # Take SQLite's write lock now, not at the first write: a transaction that read
+            # a row and then loses the lock to another writer could not safely go on.
+            self.connection.exec_driver_sql("BEGIN IMMEDIATE")
         conn = self.connection
         self.closures = SqlClosures(conn)
         self.audit = SqlAudit(conn, self._clock)
         self.actions = LedgerAccountActions(conn)
         self.approvals = SqlApprovals(conn)
         self.freezes = SqlFreezes(conn)
+        self.holds = LedgerHolds(conn)
         from lastgate.adapters.outbox import SqlNotifier
 
         self.notifier = SqlNotifier(conn, self._clock, self._settings)

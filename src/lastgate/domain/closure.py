@@ -105,6 +105,7 @@ class ClosureRequest:
     cooling_off_ends_at: datetime | None = None
     decided_by: str | None = None
     decision_note: str | None = None
+    factor_verified_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -35,6 +35,7 @@ class WorkflowPolicy(_Section):
     cooling_off_days: Days = 14
     unfreeze_delay_hours: Annotated[int, Field(ge=0, le=24 * 365, strict=True)] = 24
     high_value_usd: NonNegativeMoney = Decimal("100000")
+    risk_lookback_days: Days = 90
 
 
 class RetentionPolicy(_Section):

@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from lastgate.domain.account import HoldKind
 from lastgate.domain.closure import ClosureRequest, ClosureState
 
 
@@ -87,10 +88,10 @@ class Approvals(Protocol):
     """Decisions by people, kept so that a second approver must be a different person."""
 
     def record(
-        self, request_id: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
+        self, subject: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
     ) -> None: ...
 
-    def actors(self, request_id: str, kind: str) -> Sequence[str]: ...
+    def actors(self, subject: str, kind: str) -> Sequence[str]: ...
 
 
 class Freezes(Protocol):
@@ -133,8 +134,25 @@ class StepUp(Protocol):
     ) -> None: ...
 
 
+class Holds(Protocol):
+    """Legal holds, AML investigations and risk locks on the ledger."""
+
+    def place(self, uid: str, kind: HoldKind, *, reason: str, placed_by: str, at: datetime) -> str:
+        """Record an active hold; returns its id."""
+        ...
+
+    def get(self, hold_id: str) -> tuple[str, HoldKind, datetime | None]:
+        """(uid, kind, lifted_at) of a hold; ``NotFound`` if none."""
+        ...
+
+    def lift(self, hold_id: str, *, at: datetime) -> None: ...
+
+    def active(self, uid: str) -> Sequence[HoldKind]: ...
+
+
 class UnitOfWork(Protocol):
     closures: ClosureRepository
+    holds: Holds
     step_up: StepUp
     freezes: Freezes
     audit: AuditTrail

@@ -41,6 +41,7 @@ closure_requests = Table(
     Column("cooling_off_ends_at", UTCDateTime()),
     Column("decided_by", String(64)),
     Column("decision_note", Text),
+    Column("factor_verified_at", UTCDateTime()),
     Index("ix_closure_requests_uid", "uid"),
     Index("ix_closure_requests_due", "state", "cooling_off_ends_at"),
     # At most one open request per customer: a double submit cannot create a second.
@@ -57,13 +58,13 @@ approvals = Table(
     "approvals",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("request_id", String(36), ForeignKey("closure_requests.id"), nullable=False),
+    Column("subject", String(80), nullable=False),
     Column("kind", String(24), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("decision", String(16), nullable=False),
     Column("note", Text, nullable=False),
     Column("decided_at", UTCDateTime(), nullable=False),
-    Index("ix_approvals_request", "request_id", "kind"),
+    Index("ix_approvals_subject", "subject", "kind"),
 )
 
 second_factors = Table(

@@ -95,6 +95,11 @@ def upgrade() -> None:
         ),
         sa.Column("decided_by", sa.String(length=64), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
+        sa.Column(
+            "factor_verified_at",
+            lastgate.adapters.db.types.UTCDateTime(timezone=True),
+            nullable=True,
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_closure_requests")),
     )
     with op.batch_alter_table("closure_requests", schema=None) as batch_op:
@@ -160,7 +165,7 @@ def upgrade() -> None:
             autoincrement=True,
             nullable=False,
         ),
-        sa.Column("request_id", sa.String(length=36), nullable=False),
+        sa.Column("subject", sa.String(length=80), nullable=False),
         sa.Column("kind", sa.String(length=24), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("decision", sa.String(length=16), nullable=False),
@@ -168,15 +173,10 @@ def upgrade() -> None:
         sa.Column(
             "decided_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False
         ),
-        sa.ForeignKeyConstraint(
-            ["request_id"],
-            ["closure_requests.id"],
-            name=op.f("fk_approvals_request_id_closure_requests"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
     )
     with op.batch_alter_table("approvals", schema=None) as batch_op:
-        batch_op.create_index("ix_approvals_request", ["request_id", "kind"], unique=False)
+        batch_op.create_index("ix_approvals_subject", ["subject", "kind"], unique=False)
 
     op.create_table(
         "evidence_files",
@@ -267,7 +267,7 @@ def downgrade() -> None:
 
     op.drop_table("evidence_files")
     with op.batch_alter_table("approvals", schema=None) as batch_op:
-        batch_op.drop_index("ix_approvals_request")
+        batch_op.drop_index("ix_approvals_subject")
 
     op.drop_table("approvals")
     op.drop_table("second_factors")

@@ -6,6 +6,7 @@ stable code on stderr and a non-zero exit status (1: account blocked, 2: error).
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,9 +28,11 @@ from lastgate.adapters.ledger.snapshot_io import (
 from lastgate.adapters.ledger.state_reader import LedgerStateReader
 from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.clock import system_clock
-from lastgate.domain.access import Role
+from lastgate.domain.access import Principal, Role
+from lastgate.domain.account import HoldKind
 from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
 from lastgate.domain.errors import LastgateError
+from lastgate.entrypoints.wiring import build_workflow
 from lastgate.i18n import normalize, translate
 from lastgate.services.eligibility import check_account
 from lastgate.settings import Settings
@@ -43,6 +46,12 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 app.add_typer(token_app, name="token")
+audit_app = typer.Typer(help="The hash-chained audit log.")
+closure_app = typer.Typer(help="Closure requests (staff operations).")
+hold_app = typer.Typer(help="Legal holds and investigations (compliance).")
+app.add_typer(audit_app, name="audit")
+app.add_typer(closure_app, name="closure")
+app.add_typer(hold_app, name="hold")
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2
@@ -240,6 +249,127 @@ def demo(
     from lastgate.entrypoints.demo import run_demo
 
     run_demo(database=database, port=port, serve_api=serve_api)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+) -> None:
+    """Execute closures whose cooling-off ended and deliver notices and webhooks."""
+    import logging
+
+    from lastgate.entrypoints.worker import run_forever, run_once
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings()
+    engine = _engine(settings)
+    if once:
+        typer.echo(json.dumps(run_once(settings, engine)))
+    else:
+        run_forever(settings, engine)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the whole audit chain; exit 1 and list each break if any entry was altered."""
+    from lastgate.adapters import audit_log
+    from lastgate.domain.audit import verify_chain
+
+    engine = _engine(Settings())
+    with engine.connect() as conn:
+        breaks = verify_chain(audit_log.entries(conn))
+        seq, digest = audit_log.head(conn)
+    if breaks:
+        for item in breaks:
+            typer.echo(f"entry {item.seq}: {item.problem}", err=True)
+        typer.echo(f"audit chain BROKEN: {len(breaks)} problem(s)", err=True)
+        raise typer.Exit(EXIT_BLOCKED)
+    typer.echo(f"audit chain intact: {seq} entries, head {digest}")
+
+
+def _staff_principal(staff_id: str, role: Role) -> Principal:
+    return Principal(staff_id, role)
+
+
+@closure_app.command("list")
+def closure_list(
+    staff: Annotated[str, typer.Option(help="Your staff id (audited).")] = "operator",
+) -> None:
+    """Requests awaiting verification or review."""
+    from lastgate.services import closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    for request in closure.review_queue(wf, _staff_principal(staff, Role.AGENT)):
+        typer.echo(
+            f"{request.id}  {request.uid:24} {request.state.value:12} "
+            f"since {request.updated_at.isoformat()}"
+        )
+
+
+@closure_app.command("approve")
+def closure_approve(
+    request_id: str,
+    note: Annotated[str, typer.Option(help="Why (required).")],
+    staff: Annotated[str, typer.Option(help="Your staff id (audited).")],
+) -> None:
+    """Approve a request in review (two different staff members are needed)."""
+    from lastgate.services import closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        request = closure.approve(wf, _staff_principal(staff, Role.AGENT), request_id, note)
+    typer.echo(f"{request.id}: {request.state.value}")
+
+
+@closure_app.command("reject")
+def closure_reject(
+    request_id: str,
+    reason: Annotated[str, typer.Option(help="Told to the customer (required).")],
+    staff: Annotated[str, typer.Option(help="Your staff id (audited).")],
+) -> None:
+    """Reject a request in review; the customer is told how to appeal."""
+    from lastgate.services import closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        request = closure.reject(wf, _staff_principal(staff, Role.AGENT), request_id, reason)
+    typer.echo(f"{request.id}: {request.state.value}")
+
+
+@hold_app.command("place")
+def hold_place(
+    uid: str,
+    kind: Annotated[HoldKind, typer.Option(help="judicial_freeze, law_enforcement, …")],
+    reason: Annotated[str, typer.Option(help="Internal reason (required).")],
+    officer: Annotated[str, typer.Option(help="Your compliance id (audited).")],
+) -> None:
+    """Place a hold; an open closure request goes on hold with it."""
+    from lastgate.services import closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        hold_id = closure.place_hold(wf, Principal(officer, Role.COMPLIANCE), uid, kind, reason)
+    typer.echo(hold_id)
+
+
+@hold_app.command("lift")
+def hold_lift(
+    hold_id: str,
+    note: Annotated[str, typer.Option(help="Why (required).")],
+    officer: Annotated[str, typer.Option(help="Your compliance id (audited).")],
+) -> None:
+    """Ask to lift a hold; the second, different officer's call lifts it."""
+    from lastgate.services import closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        lifted = closure.lift_hold(wf, Principal(officer, Role.COMPLIANCE), hold_id, note)
+    typer.echo("lifted" if lifted else "lift requested: a second officer must confirm")
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -1,0 +1,77 @@
+"""``lastgate worker``: executes due closures and delivers the outbox, until stopped.
+
+Any number of workers may run against one PostgreSQL database; they share the work
+through row locks. Stop one with SIGTERM or Ctrl-C: it finishes the current batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from types import FrameType
+
+from sqlalchemy import Engine
+
+from lastgate.clock import Clock, system_clock
+from lastgate.entrypoints.wiring import build_workflow
+from lastgate.services.execution import FaultHook, execute_due
+from lastgate.settings import Settings
+
+log = logging.getLogger("lastgate.worker")
+
+#: Testing only: the name of a point in execution where the process dies at once, as a
+#: crash would (``claimed`` or ``before_commit``). Used by the crash-and-resume tests.
+CRASH_AT_ENV = "LASTGATE_CRASH_AT"
+
+
+def _crash_hook() -> FaultHook:
+    point = os.environ.get(CRASH_AT_ENV)
+
+    def fault(at: str) -> None:
+        if at == point:
+            log.error("crashing at %s (%s is set)", at, CRASH_AT_ENV)
+            os._exit(70)
+
+    return fault
+
+
+def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
+    """One pass: closures due now, then outbox messages due now."""
+    workflow = build_workflow(settings, engine, clock)
+    report = execute_due(workflow, limit=settings.worker_batch_size, fault=_crash_hook())
+    figures = {
+        "claimed": report.claimed,
+        "closed": len(report.closed),
+        "blocked": len(report.blocked),
+        "skipped": len(report.skipped),
+    }
+    try:
+        from lastgate.services.delivery import channels_from_settings, deliver_due
+    except ImportError:  # pragma: no cover - delivery not installed
+        return figures
+    delivery = deliver_due(
+        engine, clock, settings, channels_from_settings(settings), limit=settings.worker_batch_size
+    )
+    figures["delivered"] = getattr(delivery, "delivered", 0)
+    return figures
+
+
+def run_forever(settings: Settings, engine: Engine) -> None:
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: stopping after this pass", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    while not stop.is_set():
+        try:
+            figures = run_once(settings, engine)
+            if any(figures.values()):
+                log.info("worker pass %s", figures)
+        except Exception:  # a bad pass must not kill the worker; the next one retries
+            log.exception("worker pass failed")
+        stop.wait(settings.worker_poll_seconds)

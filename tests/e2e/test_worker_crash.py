@@ -1,0 +1,75 @@
+"""A worker killed in the middle of executing a closure: a restart finishes it, once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lastgate.adapters import audit_log
+from lastgate.domain.closure import ClosureState
+from lastgate.services import closure
+from tests.builders import account, load
+from tests.conftest import MovableClock
+from tests.workflow_support import (
+    AGENT_A,
+    AGENT_B,
+    customer_status,
+    outbox_rows,
+    request_in,
+    stored,
+    workflow,
+)
+
+
+def run_worker(engine, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LASTGATE_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    env.pop("LASTGATE_CRASH_AT", None)
+    if crash_at:
+        env["LASTGATE_CRASH_AT"] = crash_at
+    return subprocess.run(
+        [sys.executable, "-m", "lastgate.entrypoints.cli", "worker", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def due_request(engine):
+    """A request whose cooling-off ended an hour ago by the real clock the worker reads."""
+    clock = MovableClock(datetime.now(UTC) - timedelta(days=14, hours=1))
+    load(engine, account())
+    wf = workflow(engine, clock)
+    request = request_in(wf, ClosureState.IN_REVIEW)
+    closure.approve(wf, AGENT_A, request.id, "ok")
+    closure.approve(wf, AGENT_B, request.id, "ok")
+    return wf, request
+
+
+@pytest.mark.parametrize("crash_at", ["claimed", "before_commit"])
+def test_a_restarted_worker_finishes_a_crashed_closure_once(engine, due_request, crash_at):
+    wf, request = due_request
+    crashed = run_worker(engine, crash_at)
+    assert crashed.returncode == 70, crashed.stderr
+    assert stored(wf, request).state is ClosureState.EXECUTING
+    assert customer_status(engine) == "frozen"  # not closed: the crash undid the close
+
+    restarted = run_worker(engine)
+    assert restarted.returncode == 0, restarted.stderr
+    assert json.loads(restarted.stdout.strip().splitlines()[-1])["closed"] == 1
+    assert stored(wf, request).state is ClosureState.CLOSED
+    assert customer_status(engine) == "closed"
+
+    again = run_worker(engine)
+    assert json.loads(again.stdout.strip().splitlines()[-1])["closed"] == 0
+    with engine.connect() as conn:
+        actions = [e.action for e in audit_log.entries(conn, subject=f"closure:{request.id}")]
+    assert actions.count("closure.complete") == 1
+    assert actions.count("closure.timer") == 1
+    assert len(outbox_rows(engine, "closure_completed")) == 2  # e-mail and SMS, once each

@@ -15,7 +15,8 @@ from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.clock import Clock, system_clock
 from lastgate.entrypoints.api.deps import ApiContext
 from lastgate.entrypoints.api.errors import install_error_handlers
-from lastgate.entrypoints.api.routers import eligibility, health
+from lastgate.entrypoints.api.routers import closures, eligibility, health
+from lastgate.entrypoints.wiring import build_workflow
 from lastgate.settings import Settings
 
 
@@ -31,6 +32,7 @@ def create_app(
         accounts=LedgerStateReader(engine),
         policies=PolicyDirectory.load(settings.policy_dir),
         clock=clock,
+        workflow=build_workflow(settings, engine, clock),
     )
 
     @asynccontextmanager
@@ -49,6 +51,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(eligibility.router)
+    app.include_router(closures.router)
     return app
 
 

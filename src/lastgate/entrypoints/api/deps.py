@@ -14,6 +14,7 @@ from lastgate.clock import Clock
 from lastgate.domain.access import Principal
 from lastgate.domain.errors import NotAuthenticated
 from lastgate.i18n import negotiate, normalize
+from lastgate.services.closure import Workflow
 from lastgate.services.ports import AccountStateReader, PolicyBook
 from lastgate.settings import Settings
 
@@ -27,6 +28,7 @@ class ApiContext:
     accounts: AccountStateReader
     policies: PolicyBook
     clock: Clock
+    workflow: Workflow
 
 
 def get_context(request: Request) -> ApiContext:

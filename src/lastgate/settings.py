@@ -66,3 +66,10 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=12, ge=1)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     worker_batch_size: int = Field(default=50, ge=1)
+    certificate_signing_key: SecretStr = Field(
+        default=SecretStr("ZGV2ZWxvcG1lbnQtb25seS1jZXJ0aWZpY2F0ZS1rZXk="),
+        description="Base64 of the 32-byte Ed25519 seed that signs closure certificates.",
+    )
+    certificate_issuer: str = Field(
+        default="Example Exchange Ltd", description="Who issues closure certificates."
+    )

@@ -41,6 +41,7 @@ def account(uid: str = "U1000", *, jurisdiction: str = "EU", **fields: Any) -> d
         "email": f"{uid.lower()}@example.com",
         "phone": "+4915112345678",
         "full_name": "Test Customer",
+        "id_number": f"ID-{uid}",
         "country": "DE",
         "created_at": "2023-01-15T09:00:00+00:00",
         "kyc": {"status": "verified", "level": 2, "verified_at": "2023-01-16T10:00:00+00:00"},

@@ -52,6 +52,7 @@ customers = Table(
     Column("email", String(320)),
     Column("phone", String(32)),
     Column("full_name", String(200)),
+    Column("id_number", String(64)),
     Column("country", String(2)),
     Column("kyc_status", String(16), nullable=False),
     Column("kyc_level", Integer, nullable=False, default=0),

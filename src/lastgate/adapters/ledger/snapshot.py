@@ -259,6 +259,9 @@ class AccountSnapshot(_Model):
     ) = None
     phone: Annotated[str, StringConstraints(pattern=r"^\+[0-9]{6,15}$")] | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    id_number: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
+        default=None, description="National ID or passport number from KYC."
+    )
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     created_at: Moment
     kyc: KycSnapshot

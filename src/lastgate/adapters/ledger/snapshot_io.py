@@ -151,6 +151,7 @@ def _customer_row(account: AccountSnapshot) -> dict[str, Any]:
         "email": account.email,
         "phone": account.phone,
         "full_name": account.full_name,
+        "id_number": account.id_number,
         "country": account.country,
         "kyc_status": account.kyc.status.value,
         "kyc_level": account.kyc.level,
@@ -225,6 +226,7 @@ def _read_account(conn: Connection, uid: str) -> AccountSnapshot:
         "email": c["email"],
         "phone": c["phone"],
         "full_name": c["full_name"],
+        "id_number": c["id_number"],
         "country": c["country"],
         "created_at": c["created_at"],
         "kyc": {

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("phone", sa.String(length=32), nullable=True),
         sa.Column("full_name", sa.String(length=200), nullable=True),
+        sa.Column("id_number", sa.String(length=64), nullable=True),
         sa.Column("country", sa.String(length=2), nullable=True),
         sa.Column("kyc_status", sa.String(length=16), nullable=False),
         sa.Column("kyc_level", sa.Integer(), nullable=False),

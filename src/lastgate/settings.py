@@ -73,3 +73,8 @@ class Settings(BaseSettings):
     certificate_issuer: str = Field(
         default="Example Exchange Ltd", description="Who issues closure certificates."
     )
+    previous_master_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Retired master keys (base64), still accepted for unwrapping until "
+        "`lastgate keys rotate` has re-wrapped every data key under master_key.",
+    )

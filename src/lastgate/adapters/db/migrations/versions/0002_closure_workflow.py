@@ -246,6 +246,91 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("uid", name=op.f("pk_customer_settings")),
     )
+    op.create_table(
+        "customer_keys",
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("run_id", sa.String(length=36), nullable=False),
+        sa.Column("wrapped_key", sa.Text(), nullable=True),
+        sa.Column("master_key_id", sa.String(length=16), nullable=False),
+        sa.Column(
+            "created_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "retain_until", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "destroyed_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.PrimaryKeyConstraint("key_id", name=op.f("pk_customer_keys")),
+        sa.UniqueConstraint("run_id", name=op.f("uq_customer_keys_run_id")),
+    )
+    with op.batch_alter_table("customer_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_customer_keys_due", ["destroyed_at", "retain_until"], unique=False
+        )
+
+    op.create_table(
+        "erasure_runs",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("uid", sa.String(length=64), nullable=False),
+        sa.Column("closure_id", sa.String(length=36), nullable=False),
+        sa.Column(
+            "closed_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "started_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "finished_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("certificate", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_erasure_runs")),
+        sa.UniqueConstraint("uid", name=op.f("uq_erasure_runs_uid")),
+    )
+    with op.batch_alter_table("erasure_runs", schema=None) as batch_op:
+        batch_op.create_index("ix_erasure_runs_open", ["finished_at"], unique=False)
+
+    op.create_table(
+        "erasure_steps",
+        sa.Column("run_id", sa.String(length=36), nullable=False),
+        sa.Column("step", sa.String(length=48), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("done_at", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("run_id", "step", name="pk_erasure_steps"),
+    )
+    op.create_table(
+        "identifier_quarantine",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("until", lastgate.adapters.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_identifier_quarantine")),
+    )
+    with op.batch_alter_table("identifier_quarantine", schema=None) as batch_op:
+        batch_op.create_index("ix_identifier_quarantine_digest", ["digest"], unique=False)
+
+    op.create_table(
+        "retained_records",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("key_id", sa.String(length=36), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=48), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("ciphertext", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_retained_records")),
+    )
+    with op.batch_alter_table("retained_records", schema=None) as batch_op:
+        batch_op.create_index("ix_retained_records_key", ["key_id"], unique=False)
     op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
     create, _ = append_only_ddl(op.get_bind().dialect.name)
     for statement in create:
@@ -257,6 +342,23 @@ def downgrade() -> None:
     for statement in drop:
         op.execute(statement)
     op.drop_table("customer_settings")
+    with op.batch_alter_table("retained_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_retained_records_key")
+
+    op.drop_table("retained_records")
+    with op.batch_alter_table("identifier_quarantine", schema=None) as batch_op:
+        batch_op.drop_index("ix_identifier_quarantine_digest")
+
+    op.drop_table("identifier_quarantine")
+    op.drop_table("erasure_steps")
+    with op.batch_alter_table("erasure_runs", schema=None) as batch_op:
+        batch_op.drop_index("ix_erasure_runs_open")
+
+    op.drop_table("erasure_runs")
+    with op.batch_alter_table("customer_keys", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_keys_due")
+
+    op.drop_table("customer_keys")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("verification_challenges", schema=None) as batch_op:
         batch_op.drop_index("ix_verification_challenges_request")

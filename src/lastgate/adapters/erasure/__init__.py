@@ -1,0 +1,1 @@
+"""Erasure with legal retention: the data map, the vault, the executor and the scan."""

@@ -1,0 +1,76 @@
+"""The verification scan: after erasure, nothing outside the retained categories may still
+name the customer. It is written apart from the executor and trusts none of its records:
+it searches every text column of every table, and every customer link of the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, String, Text, func, or_, select
+
+from lastgate.adapters.db import tables as ledger
+from lastgate.adapters.db.schema import metadata
+
+#: Where the UID (a pseudonymous identifier, never the person's data) may remain.
+UID_ALLOWED = frozenset(
+    {
+        ("customers", "uid"),
+        ("closure_requests", "uid"),
+        ("erasure_runs", "uid"),
+        ("erasure_runs", "certificate"),
+        ("audit_log", "payload"),
+    }
+)
+#: The vault: ciphertext, which names no one without the key.
+SKIPPED_TABLES = frozenset({"retained_records", "customer_keys"})
+
+
+@dataclass(frozen=True)
+class ScanFinding:
+    table: str
+    column: str
+    what: str
+    rows: int
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column}: {self.rows} row(s) hold the {self.what}"
+
+
+def scan(
+    conn: Connection, *, uid: str, customer_id: int, identifiers: dict[str, str]
+) -> tuple[int, list[ScanFinding]]:
+    """(tables checked, findings). ``identifiers``: e-mail, phone, name, ID number…"""
+    findings: list[ScanFinding] = []
+    for table in ledger.CUSTOMER_TABLES:
+        n = conn.execute(
+            select(func.count()).select_from(table).where(table.c.customer_id == customer_id)
+        ).scalar_one()
+        if n:
+            findings.append(ScanFinding(table.name, "customer_id", "link to the customer", n))
+    needles = {what: value for what, value in identifiers.items() if value}
+    checked = 0
+    for table in metadata.sorted_tables:
+        if table.name in SKIPPED_TABLES:
+            continue
+        checked += 1
+        for column in table.columns:
+            if not isinstance(column.type, String):  # Text is a String; Amount is not
+                continue
+            targets = dict(needles)
+            if (table.name, column.name) not in UID_ALLOWED:
+                targets["UID"] = uid
+            for what, value in targets.items():
+                condition = (
+                    column == value
+                    if what == "UID"
+                    else or_(column == value, column.contains(value, autoescape=True))
+                )
+                if what == "UID" and isinstance(column.type, Text):
+                    condition = or_(column == value, column.contains(f'"{value}"', autoescape=True))
+                n = conn.execute(
+                    select(func.count()).select_from(table).where(condition)
+                ).scalar_one()
+                if n:
+                    findings.append(ScanFinding(table.name, column.name, what, n))
+    return checked, findings

@@ -318,6 +318,16 @@ class LedgerHolds:
         ]
 
 
+class SqlErasureQueue:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def begin(self, uid: str, *, closure_id: str, closed_at: datetime) -> str:
+        from lastgate.adapters.erasure.executor import begin
+
+        return begin(self._conn, uid=uid, closure_id=closure_id, closed_at=closed_at)
+
+
 class SqlUnitOfWork:
     """Opens a transaction on enter; commits on a clean exit, rolls back on an error."""
 
@@ -338,6 +348,7 @@ class SqlUnitOfWork:
         self.approvals = SqlApprovals(conn)
         self.freezes = SqlFreezes(conn)
         self.holds = LedgerHolds(conn)
+        self.erasure = SqlErasureQueue(conn)
         from lastgate.adapters.outbox import SqlNotifier
 
         self.notifier = SqlNotifier(conn, self._clock, self._settings)

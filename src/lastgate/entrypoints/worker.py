@@ -47,6 +47,17 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
         "blocked": len(report.blocked),
         "skipped": len(report.skipped),
     }
+    from lastgate.adapters.erasure.runner import run_pending
+
+    erasure = run_pending(
+        engine,
+        clock,
+        settings,
+        workflow.policies,
+        limit=settings.worker_batch_size,
+        fault=_crash_hook(),
+    )
+    figures["erased"] = len(erasure.finished)
     try:
         from lastgate.services.delivery import channels_from_settings, deliver_due
     except ImportError:  # pragma: no cover - delivery not installed

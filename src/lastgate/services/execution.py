@@ -73,6 +73,7 @@ def _execute_one(wf: Workflow, request_id: str, report: ExecutionReport, fault: 
         eligibility, _ = _check(wf, request.uid)
         if eligibility.eligible:
             uow.actions.close(request.uid)
+            uow.erasure.begin(request.uid, closure_id=request.id, closed_at=now)
             request = _transition(uow, request, ClosureEvent.COMPLETE, actor=SYSTEM, now=now)
             uow.freezes.lift(request.uid, "closure", at=now)
             uow.notifier.notify_customer(

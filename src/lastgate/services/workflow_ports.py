@@ -150,8 +150,15 @@ class Holds(Protocol):
     def active(self, uid: str) -> Sequence[HoldKind]: ...
 
 
+class ErasureQueue(Protocol):
+    def begin(self, uid: str, *, closure_id: str, closed_at: datetime) -> str:
+        """Queue the erasure plan of a customer just closed; returns the run id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     closures: ClosureRepository
+    erasure: ErasureQueue
     holds: Holds
     step_up: StepUp
     freezes: Freezes

@@ -32,6 +32,7 @@ from lastgate.domain.access import Principal, Role
 from lastgate.domain.account import HoldKind
 from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
 from lastgate.domain.errors import LastgateError
+from lastgate.entrypoints.erasure_cli import erasure_app, retention_app
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.i18n import normalize, translate
 from lastgate.services.eligibility import check_account
@@ -52,6 +53,8 @@ hold_app = typer.Typer(help="Legal holds and investigations (compliance).")
 app.add_typer(audit_app, name="audit")
 app.add_typer(closure_app, name="closure")
 app.add_typer(hold_app, name="hold")
+app.add_typer(erasure_app, name="erasure")
+app.add_typer(retention_app, name="retention")
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2

@@ -133,6 +133,10 @@ class StepUp(Protocol):
         self, request_id: str, evidence_id: str, *, agent: str, approve: bool
     ) -> None: ...
 
+    def check_account_totp(self, uid: str, code: str) -> None:
+        """Accept the customer's authenticator code outside a closure (unfreezing)."""
+        ...
+
 
 class Holds(Protocol):
     """Legal holds, AML investigations and risk locks on the ledger."""

@@ -13,7 +13,7 @@ from lastgate.domain.account import HoldKind
 from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
 from lastgate.entrypoints.api.deps import Context, CurrentPrincipal
 from lastgate.entrypoints.api.errors import ErrorOut
-from lastgate.services import closure
+from lastgate.services import closure, freeze
 
 router = APIRouter(prefix="/v1", tags=["closure"])
 
@@ -198,3 +198,25 @@ def lift_hold(
 ) -> LiftOut:
     """Compliance: the first call asks, a second officer's call lifts (four eyes)."""
     return LiftOut(lifted=closure.lift_hold(context.workflow, principal, hold_id, body.note))
+
+
+class FrozenOut(BaseModel):
+    unfreeze_after: datetime
+
+
+class UnfreezeIn(_In):
+    code: str = Field(min_length=6, max_length=8, pattern=r"^[0-9]+$")
+
+
+@router.post("/accounts/{uid}/freeze", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def freeze_account(uid: Uid, context: Context, principal: CurrentPrincipal) -> FrozenOut:
+    """Freeze the account instead of closing it (reversible after the policy's delay)."""
+    return FrozenOut(unfreeze_after=freeze.freeze(context.workflow, principal, uid))
+
+
+@router.post("/accounts/{uid}/unfreeze", status_code=status.HTTP_204_NO_CONTENT, responses=_ERRORS)
+def unfreeze_account(
+    uid: Uid, body: UnfreezeIn, context: Context, principal: CurrentPrincipal
+) -> None:
+    """Lift the customer's freeze with their authenticator code, once the delay is over."""
+    freeze.unfreeze(context.workflow, principal, uid, body.code)

@@ -45,6 +45,15 @@ class RetentionPolicy(_Section):
     identifier_quarantine_days: Days = 30
 
 
+class VerificationPolicy(_Section):
+    """Limits of step-up verification (second factor) for closure requests."""
+
+    otp_ttl_minutes: Annotated[int, Field(ge=1, le=60, strict=True)] = 10
+    otp_max_attempts: Annotated[int, Field(ge=1, le=100, strict=True)] = 5
+    lockout_minutes: Annotated[int, Field(ge=1, le=24 * 60, strict=True)] = 30
+    totp_valid_window: Annotated[int, Field(ge=0, le=2, strict=True)] = 1
+
+
 class Policy(_Section):
     """A whole policy file."""
 
@@ -53,3 +62,4 @@ class Policy(_Section):
     eligibility: EligibilityPolicy = EligibilityPolicy()
     workflow: WorkflowPolicy = WorkflowPolicy()
     retention: RetentionPolicy = RetentionPolicy()
+    verification: VerificationPolicy = VerificationPolicy()

@@ -249,6 +249,53 @@ def test_an_authenticator_sealed_under_a_retired_key_works_and_is_resealed(
     assert not SecretBox.from_settings(ctx.settings).needs_reseal(token)
 
 
+def check_account(ctx: Ctx, code: str) -> None:
+    """As lifting a freeze does: a failed try is committed, then raised."""
+    failure: LastgateError | None = None
+    with ctx.uow() as uow:
+        try:
+            uow.step_up.check_account_totp("U1000", code)
+        except LastgateError as exc:
+            failure = exc
+    if failure is not None:
+        raise failure
+
+
+def test_an_authenticator_code_is_accepted_outside_a_closure(ctx: Ctx, totp: pyotp.TOTP) -> None:
+    code = totp.at(ctx.clock())
+    check_account(ctx, code)
+    with pytest.raises(VerificationFailed):
+        check_account(ctx, code)  # spent
+    assert audit_rows(ctx.engine)[-2]["subject"] == "account:U1000"
+
+
+def test_wrong_codes_outside_a_closure_lock_the_factor_for_a_while(
+    ctx: Ctx, totp: pyotp.TOTP
+) -> None:
+    for left in ("4", "3", "2", "1"):
+        with pytest.raises(VerificationFailed) as failure:
+            check_account(ctx, other(totp.at(ctx.clock())))
+        assert failure.value.details[0]["tries_left"] == left
+    with pytest.raises(VerificationLocked):
+        check_account(ctx, other(totp.at(ctx.clock())))
+    with pytest.raises(VerificationLocked):
+        check_account(ctx, totp.at(ctx.clock()))
+    ctx.clock.advance(minutes=30)
+    with pytest.raises(VerificationFailed) as fresh:
+        check_account(ctx, other(totp.at(ctx.clock())))
+    assert fresh.value.details[0]["tries_left"] == "4"
+    check_account(ctx, totp.at(ctx.clock()))
+    ctx.clock.advance(seconds=30)
+    with pytest.raises(VerificationFailed) as after_success:
+        check_account(ctx, other(totp.at(ctx.clock())))
+    assert after_success.value.details[0]["tries_left"] == "4"
+
+
+def test_no_authenticator_no_check_outside_a_closure(ctx: Ctx) -> None:
+    with pytest.raises(VerificationFailed):
+        check_account(ctx, "123456")
+
+
 # -- one-time codes by e-mail or SMS -----------------------------------------------------
 
 

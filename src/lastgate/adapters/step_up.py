@@ -128,7 +128,7 @@ class SqlStepUp:
         rules.ensure_not_locked(self._last_lock(request.id), policy, now)
         code = rules.normalise_code(code)
         if method == rules.TOTP:
-            accepted = self._check_totp(request.uid, code, policy, now)
+            accepted = self._check_totp(request.uid, code, policy)
         else:
             accepted = self._check_otp(request.id, method, code, now)
         if accepted:
@@ -200,8 +200,7 @@ class SqlStepUp:
                 .where(*self._unspent(request.id))
                 .values(locked_at=now)
             )
-            until = rules.locked_until(now, policy, now)
-            assert until is not None
+            until = rules.lock_ends_at(now, policy)
             self._record(
                 request.uid,
                 "verification.locked",
@@ -250,6 +249,8 @@ class SqlStepUp:
             "secret": self._box.seal(secret.encode(), context=_totp_context(uid)),
             "enrolled_at": self._clock(),
             "last_used_step": None,
+            "failed_attempts": 0,
+            "locked_at": None,
         }
         if row is None:
             self._conn.execute(insert(second_factors).values(uid=uid, **values))
@@ -276,14 +277,57 @@ class SqlStepUp:
             )
         self._record(uid, "verification.totp_confirmed", f"customer:{uid}", {})
 
-    def _check_totp(self, uid: str, code: str, policy: VerificationPolicy, now: datetime) -> bool:
+    def check_account_totp(self, uid: str, code: str) -> None:
+        """Accept ``uid``'s authenticator code outside a closure (lifting a freeze).
+
+        Wrong tries count on the factor itself, with the same limit and lockout as a
+        closure request's."""
+        now, policy = self._clock(), self._policy_for(uid)
+        subject = f"account:{uid}"
+        row = self._confirmed_factor(uid)
+        rules.ensure_not_locked(row.locked_at, policy, now)
+        if self._accept_totp(row, rules.normalise_code(code), policy):
+            self._conn.execute(
+                update(second_factors).where(_sf.uid == uid).values(failed_attempts=0)
+            )
+            self._record(uid, "verification.succeeded", subject, {"method": rules.TOTP})
+            return
+        if row.locked_at is not None:  # a lock that has ended: the count starts again
+            restart = (_sf.uid == uid) & (_sf.locked_at == row.locked_at)
+            self._conn.execute(
+                update(second_factors).where(restart).values(failed_attempts=0, locked_at=None)
+            )
+        failures = int(
+            self._conn.execute(
+                update(second_factors)
+                .where(_sf.uid == uid)
+                .values(failed_attempts=_sf.failed_attempts + 1)
+                .returning(_sf.failed_attempts)
+            ).scalar_one()
+        )
+        payload: dict[str, Any] = {"method": rules.TOTP, "failures": failures}
+        if rules.failure_locks(failures, policy):
+            self._conn.execute(update(second_factors).where(_sf.uid == uid).values(locked_at=now))
+            until = rules.lock_ends_at(now, policy)
+            self._record(
+                uid, "verification.locked", subject, {**payload, "locked_until": until.isoformat()}
+            )
+            raise rules.locked_error(until)
+        payload["tries_left"] = rules.tries_left(failures, policy)
+        self._record(uid, "verification.failed", subject, payload)
+        raise rules.failed_error(failures, policy)
+
+    def _check_totp(self, uid: str, code: str, policy: VerificationPolicy) -> bool:
+        return self._accept_totp(self._confirmed_factor(uid), code, policy)
+
+    def _confirmed_factor(self, uid: str) -> Row[Any]:
         row = self._factor(uid)
         if row is None or row.last_used_step is None:
             raise VerificationFailed(
                 "no authenticator app is set up for this account",
                 details=[{"path": "method", "reason": "not_enrolled"}],
             )
-        return self._accept_totp(row, code, policy)
+        return row
 
     def _accept_totp(self, row: Row[Any], code: str, policy: VerificationPolicy) -> bool:
         """Whether ``code`` is a fresh code of the factor in ``row``; spends its step."""

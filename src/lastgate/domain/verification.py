@@ -72,13 +72,17 @@ def code_expires_at(now: datetime, policy: VerificationPolicy) -> datetime:
 # --- attempts and lockout -------------------------------------------------------------
 
 
+def lock_ends_at(locked_at: datetime, policy: VerificationPolicy) -> datetime:
+    return locked_at + timedelta(minutes=policy.lockout_minutes)
+
+
 def locked_until(
     last_locked_at: datetime | None, policy: VerificationPolicy, now: datetime
 ) -> datetime | None:
     """When the current lock ends, or None if verification is not locked at ``now``."""
     if last_locked_at is None:
         return None
-    until = last_locked_at + timedelta(minutes=policy.lockout_minutes)
+    until = lock_ends_at(last_locked_at, policy)
     return until if now < until else None
 
 

@@ -75,6 +75,9 @@ second_factors = Table(
     Column("secret", Text, nullable=False),
     Column("enrolled_at", UTCDateTime(), nullable=False),
     Column("last_used_step", Integer),
+    # Wrong tries and lock of checks outside a closure request (lifting a freeze).
+    Column("failed_attempts", Integer, nullable=False, server_default=text("0")),
+    Column("locked_at", UTCDateTime()),
 )
 
 verification_challenges = Table(

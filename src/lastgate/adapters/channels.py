@@ -42,9 +42,10 @@ def build_email(message: CustomerMessage, mail_from: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = f"<{message.id}@{_MESSAGE_ID_DOMAIN}>"
-    email["Content-Language"] = message.language.replace("_", "-")
     email["X-Lastgate-Topic"] = message.topic
     email.set_content(message.body)
+    # After set_content, which drops any Content-* header set before it.
+    email["Content-Language"] = message.language.replace("_", "-")
     return email
 
 

@@ -1,0 +1,119 @@
+"""Customer notices: every topic renders in English and Chinese, behind the anti-phishing code."""
+
+from __future__ import annotations
+
+import pytest
+
+from lastgate.domain.notices import (
+    TOPICS,
+    InvalidAntiPhishingCode,
+    InvalidNotice,
+    compose,
+    render,
+    validate_anti_phishing_code,
+)
+from lastgate.i18n import ENGLISH, SIMPLIFIED_CHINESE, translate
+
+PARAMS = {
+    "code": "482913",
+    "expires_at": "2026-11-23T12:10:00+00:00",
+    "ends_at": "2026-12-07T12:00:00+00:00",
+    "cancel_url": "https://close.example/closures/abc/cancel",
+    "reasons": "ASSETS_REMAINING, OPEN_ORDERS",
+    "reason": "identity documents do not match",
+    "appeal_url": "https://close.example/appeals/abc",
+}
+REQUIRED_TOPICS = {
+    "verification_code",
+    "closure_submitted",
+    "cooling_off_started",
+    "cooling_off_reminder",
+    "cooling_off_ended",
+    "closure_completed",
+    "closure_blocked",
+    "closure_rejected",
+    "closure_cancelled",
+    "closure_on_hold",
+    "account_frozen",
+    "account_unfrozen",
+}
+
+
+def _rendered(topic: str, language: str, code: str | None = "Blue7Harbor"):
+    notice = compose(topic, PARAMS, anti_phishing_code=code)
+    return render(notice, lambda message: translate(message, language))
+
+
+def test_every_topic_the_workflow_sends_has_a_text() -> None:
+    assert set(TOPICS) >= REQUIRED_TOPICS
+
+
+@pytest.mark.parametrize("topic", sorted(TOPICS))
+@pytest.mark.parametrize("language", [ENGLISH, SIMPLIFIED_CHINESE])
+def test_a_notice_opens_with_the_anti_phishing_code_and_the_never_ask_line(
+    topic: str, language: str
+) -> None:
+    text = _rendered(topic, language)
+    first, second, *_ = text.body.splitlines()
+    assert "Blue7Harbor" in first
+    assert second.strip()
+    assert "{" not in text.body and "{" not in text.subject
+    assert text.subject
+
+
+@pytest.mark.parametrize("topic", sorted(TOPICS))
+def test_the_chinese_notice_is_translated(topic: str) -> None:
+    english, chinese = _rendered(topic, ENGLISH), _rendered(topic, SIMPLIFIED_CHINESE)
+    assert chinese.subject != english.subject
+    assert chinese.body != english.body
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese.body)
+
+
+def test_the_english_header_names_the_code_and_what_staff_never_ask_for() -> None:
+    lines = _rendered("closure_submitted", ENGLISH).body.splitlines()
+    assert lines[0] == "Your anti-phishing code: Blue7Harbor"
+    assert "password" in lines[1] and "seed phrase" in lines[1]
+
+
+def test_the_chinese_header_names_the_code() -> None:
+    lines = _rendered("closure_submitted", SIMPLIFIED_CHINESE).body.splitlines()
+    assert lines[0] == "您的防钓鱼码\uff1aBlue7Harbor"
+    assert "助记词" in lines[1]
+
+
+def test_without_a_code_the_notice_opens_with_the_never_ask_line() -> None:
+    body = _rendered("closure_cancelled", ENGLISH, code=None).body
+    assert "anti-phishing" not in body
+    assert body.startswith("Our staff will never ask")
+
+
+def test_cooling_off_notice_carries_the_end_date_and_the_cancel_link() -> None:
+    body = _rendered("cooling_off_started", ENGLISH).body
+    assert "2026-12-07 12:00 UTC" in body
+    assert PARAMS["cancel_url"] in body
+
+
+def test_the_verification_code_is_in_the_notice() -> None:
+    body = _rendered("verification_code", SIMPLIFIED_CHINESE).body
+    assert "482913" in body and "2026-11-23 12:10 UTC" in body
+
+
+def test_an_unknown_topic_is_refused() -> None:
+    with pytest.raises(InvalidNotice):
+        compose("closure_exploded", {}, anti_phishing_code=None)
+
+
+def test_a_missing_parameter_is_refused() -> None:
+    with pytest.raises(InvalidNotice, match="cancel_url"):
+        compose("cooling_off_started", {"ends_at": "2026-12-07"}, anti_phishing_code=None)
+
+
+@pytest.mark.parametrize("code", ["abcd", "Blue7Harbor", "12345678901234567890"])
+def test_anti_phishing_codes_of_4_to_20_letters_or_digits_are_accepted(code: str) -> None:
+    assert validate_anti_phishing_code(code) == code
+
+
+@pytest.mark.parametrize("code", ["abc", "x" * 21, "blue harbor", "ab-cd", "<b>hi</b>", ""])
+def test_other_anti_phishing_codes_are_refused(code: str) -> None:
+    with pytest.raises(InvalidAntiPhishingCode):
+        validate_anti_phishing_code(code)

@@ -33,6 +33,7 @@ from lastgate.domain.account import HoldKind
 from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
 from lastgate.domain.errors import LastgateError
 from lastgate.entrypoints.erasure_cli import erasure_app, retention_app
+from lastgate.entrypoints.export_cli import export_app
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.i18n import normalize, translate
 from lastgate.services.eligibility import check_account
@@ -55,6 +56,7 @@ app.add_typer(closure_app, name="closure")
 app.add_typer(hold_app, name="hold")
 app.add_typer(erasure_app, name="erasure")
 app.add_typer(retention_app, name="retention")
+app.add_typer(export_app, name="export")
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2

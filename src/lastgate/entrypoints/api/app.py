@@ -15,7 +15,7 @@ from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.clock import Clock, system_clock
 from lastgate.entrypoints.api.deps import ApiContext
 from lastgate.entrypoints.api.errors import install_error_handlers
-from lastgate.entrypoints.api.routers import closures, eligibility, health, preferences
+from lastgate.entrypoints.api.routers import closures, eligibility, exports, health, preferences
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.settings import Settings
 
@@ -52,6 +52,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(eligibility.router)
     app.include_router(closures.router)
+    app.include_router(exports.router)
     app.include_router(preferences.router)
     return app
 

@@ -20,6 +20,15 @@ def test_the_default_limits() -> None:
     assert (POLICY.lockout_minutes, POLICY.totp_valid_window) == (30, 1)
 
 
+def test_every_shipped_policy_file_states_the_verification_limits() -> None:
+    from lastgate.adapters.policy_files import SHIPPED_POLICIES, load_policy
+
+    for path in SHIPPED_POLICIES.glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        assert "[verification]" in text, path.name
+        assert load_policy(path).verification == POLICY, path.name
+
+
 def test_a_new_code_is_six_random_digits() -> None:
     codes = {rules.new_code() for _ in range(2000)}
     assert all(len(c) == 6 and c.isdigit() for c in codes)

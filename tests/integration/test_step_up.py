@@ -38,7 +38,7 @@ from lastgate.domain.errors import (
     VerificationLocked,
 )
 from lastgate.domain.verification import EvidenceRefused
-from lastgate.services import step_up
+from lastgate.services import closure, step_up
 from lastgate.settings import Settings
 from tests.builders import account, load
 
@@ -709,3 +709,26 @@ def test_content_types_come_from_magic_bytes() -> None:
     assert sniff_content_type(HEIC) == "image/heic"
     assert sniff_content_type(b"\x89PNG\r\n\x1a\n" + b"<html>" * 4) is None
     assert sniff_content_type(b"") is None
+
+
+# -- through the closure use cases -------------------------------------------------------
+
+
+def test_the_closure_use_cases_verify_with_an_emailed_code(engine, clock, tmp_path) -> None:
+    from tests.workflow_support import AGENT_A, customer, request_in, workflow
+
+    load(engine, account("U1000"))
+    config = Settings(evidence_dir=tmp_path / "evidence")
+    wf = workflow(engine, clock, config)
+    request = request_in(wf, ClosureState.DRAFT, needs_evidence=True)
+    closure.start_verification(wf, customer(), request.id, "email")
+    with pytest.raises(VerificationFailed):
+        closure.verify(wf, customer(), request.id, "email", "000000x")
+    code = sent_codes(engine)[-1]
+    request = closure.verify(wf, customer(), request.id, "email", code)
+    assert request.state is ClosureState.VERIFYING  # evidence still missing
+    ctx = Ctx(engine, clock, config, request)
+    document, selfie = upload(ctx, "document", PDF), upload(ctx, "selfie", JPEG)
+    closure.review_evidence(wf, AGENT_A, request.id, document, approve=True)
+    request = closure.review_evidence(wf, AGENT_A, request.id, selfie, approve=True)
+    assert request.state is not ClosureState.VERIFYING

@@ -32,6 +32,7 @@ from lastgate.domain.access import Principal, Role
 from lastgate.domain.account import HoldKind
 from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
 from lastgate.domain.errors import LastgateError
+from lastgate.entrypoints.certificate_cli import certificate_app
 from lastgate.entrypoints.erasure_cli import erasure_app, retention_app
 from lastgate.entrypoints.export_cli import export_app
 from lastgate.entrypoints.wiring import build_workflow
@@ -56,6 +57,7 @@ app.add_typer(closure_app, name="closure")
 app.add_typer(hold_app, name="hold")
 app.add_typer(erasure_app, name="erasure")
 app.add_typer(retention_app, name="retention")
+app.add_typer(certificate_app, name="certificate")
 app.add_typer(export_app, name="export")
 
 EXIT_BLOCKED = 1

@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
-from typing import Any
+from typing import Any, Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -31,7 +31,7 @@ from lastgate.domain.certificate import (
 from lastgate.domain.errors import InvalidInput
 from lastgate.settings import Settings
 
-ALGORITHM = "Ed25519"
+ALGORITHM: Final = "Ed25519"
 _SIGNATURE_KEYS = frozenset({"algorithm", "key_id", "value"})
 
 

@@ -15,7 +15,14 @@ from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.clock import Clock, system_clock
 from lastgate.entrypoints.api.deps import ApiContext
 from lastgate.entrypoints.api.errors import install_error_handlers
-from lastgate.entrypoints.api.routers import closures, eligibility, exports, health, preferences
+from lastgate.entrypoints.api.routers import (
+    certificates,
+    closures,
+    eligibility,
+    exports,
+    health,
+    preferences,
+)
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.settings import Settings
 
@@ -54,6 +61,7 @@ def create_app(
     app.include_router(closures.router)
     app.include_router(exports.router)
     app.include_router(preferences.router)
+    app.include_router(certificates.router)
     return app
 
 

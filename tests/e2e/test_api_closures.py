@@ -42,6 +42,7 @@ def test_a_customer_submits_and_is_offered_a_freeze_instead(api) -> None:
     body = response.json()
     assert body["request"]["state"] == "draft"
     assert body["freeze_instead"] == "/v1/accounts/U1/freeze"
+    assert body["data_export"] == "/v1/accounts/U1/export"
     assert body["request"]["decided_by"] is None
 
 

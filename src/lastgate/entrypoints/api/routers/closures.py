@@ -78,6 +78,10 @@ class SubmittedOut(BaseModel):
     freeze_instead: str = Field(
         description="Many customers only want a pause: freezing is reversible."
     )
+    data_export: str = Field(
+        description="Download your data (GDPR art. 20) before the account is closed; "
+        "available until closure, cooling-off included."
+    )
 
 
 class HoldOut(BaseModel):

@@ -26,8 +26,12 @@ from tests.workflow_support import (
 )
 
 
-def run_worker(engine, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LASTGATE_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+def run_worker(engine, mailbox, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "LASTGATE_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "LASTGATE_MAILBOX_DIR": str(mailbox),
+    }
     env.pop("LASTGATE_CRASH_AT", None)
     if crash_at:
         env["LASTGATE_CRASH_AT"] = crash_at
@@ -53,23 +57,28 @@ def due_request(engine):
 
 
 @pytest.mark.parametrize("crash_at", ["claimed", "before_commit"])
-def test_a_restarted_worker_finishes_a_crashed_closure_once(engine, due_request, crash_at):
+def test_a_restarted_worker_finishes_a_crashed_closure_once(
+    engine, due_request, crash_at, tmp_path
+):
     wf, request = due_request
-    crashed = run_worker(engine, crash_at)
+    crashed = run_worker(engine, tmp_path, crash_at)
     assert crashed.returncode == 70, crashed.stderr
     assert stored(wf, request).state is ClosureState.EXECUTING
     assert customer_status(engine) == "frozen"  # not closed: the crash undid the close
 
-    restarted = run_worker(engine)
+    restarted = run_worker(engine, tmp_path)
     assert restarted.returncode == 0, restarted.stderr
     assert json.loads(restarted.stdout.strip().splitlines()[-1])["closed"] == 1
     assert stored(wf, request).state is ClosureState.CLOSED
     assert customer_status(engine) == "closed"
 
-    again = run_worker(engine)
+    again = run_worker(engine, tmp_path)
     assert json.loads(again.stdout.strip().splitlines()[-1])["closed"] == 0
     with engine.connect() as conn:
         actions = [e.action for e in audit_log.entries(conn, subject=f"closure:{request.id}")]
     assert actions.count("closure.complete") == 1
     assert actions.count("closure.timer") == 1
-    assert len(outbox_rows(engine, "closure_completed")) == 2  # e-mail and SMS, once each
+    # the customer was told once on each channel, before erasure removed the notices
+    told = sorted(p.name.split("-")[1] for p in tmp_path.glob("*closure_completed*"))
+    assert told == ["email", "sms"]
+    assert outbox_rows(engine, "closure_completed") == []

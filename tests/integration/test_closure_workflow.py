@@ -276,9 +276,12 @@ def test_a_deposit_landing_during_cooling_off_blocks_and_unfreezes(wf, engine, c
 
 
 def test_a_cancel_racing_the_timer_ends_in_exactly_one_state(wf, engine, clock) -> None:
-    for _ in range(3):
-        load(engine, account())
-        request = in_cooling_off(wf)
+    for round_ in range(3):
+        uid = f"U-RACE-{round_}"
+        load(engine, account(uid))
+        request = request_in(wf, ClosureState.IN_REVIEW, uid=uid)
+        closure.approve(wf, AGENT_A, request.id, "ok")
+        closure.approve(wf, AGENT_B, request.id, "ok")
         clock.advance(days=14)
         barrier = threading.Barrier(2)
         errors: list[Exception] = []
@@ -286,7 +289,7 @@ def test_a_cancel_racing_the_timer_ends_in_exactly_one_state(wf, engine, clock) 
         def cancel(request=request, barrier=barrier, errors=errors) -> None:
             barrier.wait()
             try:
-                closure.cancel(wf, customer(), request.id)
+                closure.cancel(wf, customer(request.uid), request.id)
             except IllegalTransition as exc:
                 errors.append(exc)
 
@@ -301,7 +304,7 @@ def test_a_cancel_racing_the_timer_ends_in_exactly_one_state(wf, engine, clock) 
             t.join()
         final = stored(wf, request).state
         assert final in (ClosureState.CANCELLED, ClosureState.CLOSED)
-        assert customer_status(engine) == (
+        assert customer_status(engine, request.uid) == (
             "active" if final is ClosureState.CANCELLED else "closed"
         )
         assert (final is ClosureState.CANCELLED) == (not errors)

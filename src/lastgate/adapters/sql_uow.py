@@ -14,11 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from lastgate.adapters import audit_log
 from lastgate.adapters.db import tables as ledger
 from lastgate.adapters.db.workflow_tables import account_freezes, approvals, closure_requests
+from lastgate.adapters.step_up import SqlStepUp
 from lastgate.clock import Clock
 from lastgate.domain.account import HoldKind
 from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
 from lastgate.domain.errors import AccountNotFound, ClosureAlreadyOpen, ConcurrentUpdate, NotFound
-from lastgate.services.workflow_ports import StepUp
 from lastgate.settings import Settings
 
 _COLUMNS = (
@@ -355,10 +355,10 @@ class SqlUnitOfWork:
         return self
 
     @property
-    def step_up(self) -> StepUp:
-        from lastgate.adapters.step_up import SqlStepUp
-
-        return SqlStepUp(self.connection, self._clock, self._settings, self.notifier)
+    def step_up(self) -> SqlStepUp:
+        return SqlStepUp(
+            self.connection, self._clock, self._settings, self.notifier, audit=self.audit
+        )
 
     def __exit__(
         self,

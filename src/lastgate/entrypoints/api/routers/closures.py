@@ -119,7 +119,9 @@ def submit(uid: Uid, body: SubmitIn, context: Context, principal: CurrentPrincip
     open request is refused (409 CLOSURE_ALREADY_OPEN)."""
     request = closure.submit(context.workflow, principal, uid, body.reason, body.reason_text)
     return SubmittedOut(
-        request=_out(request, principal), freeze_instead=f"/v1/accounts/{uid}/freeze"
+        request=_out(request, principal),
+        freeze_instead=f"/v1/accounts/{uid}/freeze",
+        data_export=f"/v1/accounts/{uid}/export",
     )
 
 

@@ -28,6 +28,7 @@ from lastgate.adapters.db.erasure_tables import (
     identifier_quarantine,
     retained_records,
 )
+from lastgate.adapters.db.remediation_tables import dust_quotes, ledger_entries
 from lastgate.adapters.erasure import vault
 from lastgate.adapters.erasure.quarantine import digest, normalise
 from lastgate.domain import data_map as dm
@@ -194,7 +195,7 @@ def retain_transactions(conn: Connection, ctx: Context) -> int:
             table.name,
             _customer_rows(conn, table, ctx.customer_id),
         )
-        for table in (ledger.orders, ledger.transfers, ledger.p2p_orders)
+        for table in (ledger.orders, ledger.transfers, ledger.p2p_orders, ledger_entries)
     )
 
 
@@ -255,7 +256,7 @@ def _anonymised_customer(conn: Connection, ctx: Context) -> int:
 def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
     target = _anonymised_customer(conn, ctx)
     moved = 0
-    for table in (ledger.orders, ledger.p2p_orders, ledger.transfers):
+    for table in (ledger.orders, ledger.p2p_orders, ledger.transfers, ledger_entries):
         values: dict[str, Any] = {"customer_id": target}
         if table is ledger.transfers:
             values["address"] = None
@@ -275,6 +276,7 @@ ACCOUNT_DATA_TABLES = (
     ledger.disputes,
     ledger.api_keys,
     ledger.sub_accounts,
+    dust_quotes,
 )
 
 

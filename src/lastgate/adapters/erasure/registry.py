@@ -41,6 +41,12 @@ DATA_MAP: dict[str, Mapping] = {
             dm.TRADE_HISTORY,
             "sealed in the vault, then moved to the shared anonymised account",
         ),
+        Mapping(
+            "ledger_entries",
+            dm.TRADE_HISTORY,
+            "sealed in the vault, then moved to the shared anonymised account",
+        ),
+        Mapping("dust_quotes", dm.ACCOUNT_DATA, "deleted"),
         Mapping("holds", dm.COMPLIANCE_RECORDS, "sealed in the vault, then deleted"),
         Mapping(
             "closure_requests",

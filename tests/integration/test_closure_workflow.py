@@ -408,3 +408,10 @@ def test_a_stale_write_is_refused(wf) -> None:
         uow.closures.save(apply(request, ClosureEvent.CANCEL, now=wf.clock()))
     with pytest.raises(ConcurrentUpdate), wf.unit_of_work() as uow:
         uow.closures.save(apply(request, ClosureEvent.START_VERIFICATION, now=wf.clock()))
+
+
+def test_a_code_asked_for_by_email_goes_by_email_only(wf, engine) -> None:
+    request = closure.submit(wf, customer(), "U1000", ClosureReason.FEES, "")
+    verifying = closure.start_verification(wf, customer(), request.id, "email")
+    assert verifying.state is ClosureState.VERIFYING
+    assert [r["channel"] for r in outbox_rows(engine, "verification_code")] == ["email"]

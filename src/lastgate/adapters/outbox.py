@@ -60,6 +60,7 @@ class SqlNotifier:
         *,
         subject_ref: str,
         deliver_after: datetime | None = None,
+        channels: Sequence[str] | None = None,
     ) -> None:
         contact = self._conn.execute(
             select(ledger.customers.c.email, ledger.customers.c.phone).where(
@@ -83,7 +84,7 @@ class SqlNotifier:
         if contact is None:
             return
         for channel, recipient in ((EMAIL, contact.email), (SMS, contact.phone)):
-            if recipient:
+            if recipient and (channels is None or channel in channels):
                 self._enqueue(channel, topic, recipient, subject_ref, payload, deliver_after)
 
     def publish_event(self, topic: str, payload: Mapping[str, Any], *, subject_ref: str) -> None:

@@ -113,6 +113,7 @@ class SqlStepUp:
             "verification_code",
             {"code": code, "expires_at": expires_at.isoformat()},
             subject_ref=_subject(request.id),
+            channels=[channel],
         )
         self._record(
             request.uid,

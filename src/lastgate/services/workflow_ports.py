@@ -73,7 +73,11 @@ class Notifier(Protocol):
         *,
         subject_ref: str,
         deliver_after: datetime | None = None,
-    ) -> None: ...
+        channels: Sequence[str] | None = None,
+    ) -> None:
+        """``channels`` narrows the notice to some verified channels (a code asked for by
+        e-mail goes by e-mail only); every verified channel when None."""
+        ...
 
     def publish_event(
         self, topic: str, payload: Mapping[str, Any], *, subject_ref: str

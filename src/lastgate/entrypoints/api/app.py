@@ -22,6 +22,7 @@ from lastgate.entrypoints.api.routers import (
     exports,
     health,
     preferences,
+    step_up,
 )
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.settings import Settings
@@ -62,6 +63,7 @@ def create_app(
     app.include_router(exports.router)
     app.include_router(preferences.router)
     app.include_router(certificates.router)
+    app.include_router(step_up.router)
     return app
 
 

@@ -22,6 +22,7 @@ from lastgate.entrypoints.api.routers import (
     exports,
     health,
     preferences,
+    remediation,
     step_up,
 )
 from lastgate.entrypoints.wiring import build_workflow
@@ -64,6 +65,7 @@ def create_app(
     app.include_router(preferences.router)
     app.include_router(certificates.router)
     app.include_router(step_up.router)
+    app.include_router(remediation.router)
     return app
 
 

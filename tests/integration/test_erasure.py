@@ -341,3 +341,45 @@ def test_a_retained_record_altered_in_storage_does_not_open(engine, clock, close
     )
     with pytest.raises(vault.KeyUnavailable):
         vault.open_record(data_key, altered, key_id=key.key_id, source=record.source)
+
+
+def test_the_scan_finds_a_planted_leak_but_not_a_namesake(engine, clock, closed) -> None:
+    from lastgate.adapters.erasure.scan import scan
+
+    load(engine, account("U3000", full_name=NAME, phone=PHONE))  # another person, same name
+    run_pending(engine, clock, settings(), workflow(engine, clock).policies)
+    identifiers = {"email": EMAIL, "phone": PHONE, "full_name": NAME, "id_number": ID_NUMBER}
+    with engine.connect() as conn:
+        cid = cid_of(conn, "U1000")
+        assert scan(conn, uid="U1000", customer_id=cid, identifiers=identifiers)[1] == []
+    with engine.begin() as conn:
+        conn.execute(
+            wt.customer_settings.insert().values(
+                uid="U1000", anti_phishing_code="X", language=f"{EMAIL}"[:8], updated_at=clock()
+            )
+        )
+        conn.execute(
+            ledger.disputes.insert().values(
+                customer_id=cid_of(conn, "U3000"),
+                ref="d9",
+                kind="complaint",
+                status="open",
+                opened_at=clock(),
+            )
+        )
+        conn.execute(
+            ledger.holds.insert().values(
+                customer_id=cid_of(conn, "U3000"),
+                ref="h9",
+                kind="risk_lock",
+                reason=f"linked to {EMAIL}",
+                placed_by="cy",
+                placed_at=clock(),
+            )
+        )
+    with engine.connect() as conn:
+        _, findings = scan(conn, uid="U1000", customer_id=cid, identifiers=identifiers)
+    assert {(f.table, f.column, f.what) for f in findings} == {
+        ("customer_settings", "uid", "UID"),
+        ("holds", "reason", "email"),
+    }

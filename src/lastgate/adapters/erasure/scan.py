@@ -68,6 +68,10 @@ def scan(
                 )
                 if what == "UID" and isinstance(column.type, Text):
                     condition = or_(column == value, column.contains(f'"{value}"', autoescape=True))
+                if table is ledger.customers:
+                    # Other customers' own rows are theirs: a namesake, or a shared family
+                    # phone, is not this customer.
+                    condition = condition & (ledger.customers.c.id == customer_id)
                 n = conn.execute(
                     select(func.count()).select_from(table).where(condition)
                 ).scalar_one()

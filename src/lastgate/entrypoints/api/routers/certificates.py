@@ -7,13 +7,15 @@ hand a customer their own certificate.
 
 from __future__ import annotations
 
+import json
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from lastgate.adapters.certificate_pdf import render_pdf
 from lastgate.adapters.certificate_signing import (
@@ -22,7 +24,11 @@ from lastgate.adapters.certificate_signing import (
     load_public_key,
     public_key_pem,
 )
-from lastgate.entrypoints.api.deps import Context
+from lastgate.adapters.db.erasure_tables import erasure_runs
+from lastgate.domain.access import ensure_may_read_account
+from lastgate.domain.errors import NotFound
+from lastgate.entrypoints.api.deps import Context, CurrentPrincipal
+from lastgate.entrypoints.api.errors import ErrorOut
 
 router = APIRouter(prefix="/v1", tags=["certificates"])
 
@@ -88,3 +94,27 @@ def certificate_response(signed_document: dict[str, Any], fmt: CertificateFormat
     return JSONResponse(
         signed_document, headers={"Content-Disposition": f'attachment; filename="{name}.json"'}
     )
+
+
+@router.get(
+    "/accounts/{uid}/certificate",
+    responses={code: {"model": ErrorOut} for code in (401, 403, 404)},
+    response_class=Response,
+)
+def get_closure_certificate(
+    uid: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")],
+    context: Context,
+    principal: CurrentPrincipal,
+    format: CertificateFormat = CertificateFormat.JSON,
+) -> Response:
+    """The signed closure certificate of a closed account, as JSON or PDF."""
+    ensure_may_read_account(principal, uid)
+    with context.engine.connect() as conn:
+        document = conn.execute(
+            select(erasure_runs.c.certificate).where(
+                erasure_runs.c.uid == uid, erasure_runs.c.certificate.is_not(None)
+            )
+        ).scalar_one_or_none()
+    if document is None:
+        raise NotFound("no closure certificate for this account yet")
+    return certificate_response(json.loads(document), format)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import typer
+from sqlalchemy import Engine
 
 from lastgate.adapters.db.engine import make_engine, migrate
 from lastgate.adapters.ledger.snapshot_io import import_snapshot
@@ -23,7 +26,8 @@ def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    settings = Settings(database_url=f"sqlite:///{database}")
+    mailbox = database.parent / "mailbox"
+    settings = Settings(database_url=f"sqlite:///{database}", mailbox_dir=mailbox)
     engine = make_engine(settings.database_url)
     migrate(engine)
     now = system_clock()
@@ -52,6 +56,9 @@ Try it:
        {base}/v1/accounts/DEMO-COMPLIANCE-REVIEW/eligibility
   LASTGATE_DATABASE_URL=sqlite:///{database} lastgate check DEMO-STUCK
   API reference: {base}/docs
+
+Notices (e-mail and SMS) land in {mailbox}/; a worker runs beside the API, executing
+closures whose cooling-off ends and delivering notices.
 """
     )
     if not serve_api:
@@ -60,4 +67,21 @@ Try it:
 
     from lastgate.entrypoints.api.app import create_app
 
-    uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
+    stop = threading.Event()
+    worker = threading.Thread(target=_work, args=(settings, engine, stop), daemon=True)
+    worker.start()
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
+    finally:
+        stop.set()
+
+
+def _work(settings: Settings, engine: Engine, stop: threading.Event) -> None:
+    """The demo's worker: the same passes as ``lastgate worker``, in a thread."""
+    from lastgate.entrypoints.worker import run_once
+
+    while not stop.wait(settings.worker_poll_seconds):
+        try:
+            run_once(settings, engine)
+        except Exception:  # keep the demo alive; the error is in the log
+            logging.getLogger("lastgate.demo").exception("worker pass failed")

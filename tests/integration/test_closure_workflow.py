@@ -415,3 +415,18 @@ def test_a_code_asked_for_by_email_goes_by_email_only(wf, engine) -> None:
     verifying = closure.start_verification(wf, customer(), request.id, "email")
     assert verifying.state is ClosureState.VERIFYING
     assert [r["channel"] for r in outbox_rows(engine, "verification_code")] == ["email"]
+
+
+def test_a_delivered_code_is_scrubbed_from_the_outbox(wf, engine, clock, tmp_path) -> None:
+    from lastgate.services.delivery import channels_from_settings, deliver_due
+    from tests.workflow_support import settings
+
+    request = closure.submit(wf, customer(), "U1000", ClosureReason.FEES, "")
+    closure.start_verification(wf, customer(), request.id, "email")
+    code = outbox_rows(engine, "verification_code")[0]["payload"]["params"]["code"]
+    config = settings().model_copy(update={"mailbox_dir": tmp_path, "webhook_url": None})
+    deliver_due(engine, clock, config, channels_from_settings(config))
+    assert any(code in p.read_text() for p in tmp_path.glob("*verification_code*"))
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT payload FROM outbox").scalars().all()
+    assert stored and not any(code in payload for payload in stored)

@@ -230,12 +230,22 @@ def _customer_message(
     )
 
 
+#: Topics whose parameters are secrets: once delivered, the stored copy is scrubbed.
+SECRET_TOPICS = frozenset({"verification_code"})
+SCRUBBED = json.dumps({"scrubbed": "delivered; secret parameters removed"})
+
+
 def _mark_delivered(engine: Engine, now: datetime, outbox_id: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             update(outbox)
             .where(outbox.c.id == outbox_id, outbox.c.delivered_at.is_(None))
             .values(delivered_at=now, last_error=None)
+        )
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id, outbox.c.topic.in_(SECRET_TOPICS))
+            .values(payload=SCRUBBED)
         )
 
 

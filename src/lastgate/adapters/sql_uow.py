@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lastgate.adapters import audit_log
 from lastgate.adapters.db import tables as ledger
 from lastgate.adapters.db.workflow_tables import account_freezes, approvals, closure_requests
+from lastgate.adapters.ledger.actions import LedgerRemediationActions
 from lastgate.adapters.step_up import SqlStepUp
 from lastgate.clock import Clock
 from lastgate.domain.account import HoldKind
@@ -349,6 +350,7 @@ class SqlUnitOfWork:
         self.freezes = SqlFreezes(conn)
         self.holds = LedgerHolds(conn)
         self.erasure = SqlErasureQueue(conn)
+        self.remediation = LedgerRemediationActions(conn)
         from lastgate.adapters.outbox import SqlNotifier
 
         self.notifier = SqlNotifier(conn, self._clock, self._settings)

@@ -10,20 +10,17 @@ so (0 affected); a sweep quote is honoured once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Protocol
 
 from lastgate.domain.access import Principal, ensure_may_read_account
 from lastgate.domain.account import CustomerStatus
-from lastgate.domain.dust import DustQuote, Holding, SweepTerms, build_quote, price_moves
+from lastgate.domain.dust import DustQuote, SweepTerms, build_quote, price_moves
 from lastgate.domain.errors import Conflict, InvalidInput, NotFound
 from lastgate.domain.money import to_wire
 from lastgate.domain.policy import Policy
 from lastgate.services.closure import Workflow
-from lastgate.services.workflow_ports import UnitOfWork
+from lastgate.services.workflow_ports import RemediationActions, UnitOfWork
 
 ACCOUNT_HOLDER = "account_holder"
 
@@ -89,61 +86,8 @@ class ForfeitConsentRequired(InvalidInput):
 # -- the port -----------------------------------------------------------------------------
 
 
-class RemediationActions(Protocol):
-    """The remediation side of the account-actions port, inside one unit of work.
-
-    ``lastgate.adapters.ledger.actions.LedgerRemediationActions`` implements it on the
-    reference ledger; an exchange implements it over its own systems.
-    """
-
-    def account_status(self, uid: str, *, lock: bool = False) -> CustomerStatus:
-        """``AccountNotFound`` for an unknown UID; ``lock`` serialises the customer's sweeps."""
-        ...
-
-    def dust_holdings(self, uid: str) -> Sequence[Holding]:
-        """Every non-zero balance with its asset's USD price and tradeability."""
-        ...
-
-    def tradeable_prices(self, assets: Collection[str]) -> Mapping[str, Decimal | None]:
-        """USD price of each asset now; None when it has none or cannot be traded."""
-        ...
-
-    def save_quote(self, quote: DustQuote) -> None: ...
-
-    def find_quote(self, uid: str, quote_id: str) -> tuple[DustQuote, datetime | None] | None:
-        """The quote and when it was executed (None: not yet); None if it is not theirs."""
-        ...
-
-    def last_sweep_at(self, uid: str) -> datetime | None: ...
-
-    def holds_quoted_balances(self, quote: DustQuote) -> bool:
-        """Each quoted balance still holds exactly its quoted amount (and is locked)."""
-        ...
-
-    def claim_quote(self, quote_id: str, *, at: datetime, forfeit_consent: bool) -> bool:
-        """Mark the quote executed; False if another execution claimed it first."""
-        ...
-
-    def sweep(self, quote: DustQuote, *, at: datetime, consent_by: str | None) -> None:
-        """Empty the quoted balances, credit the net proceeds, record ledger entries."""
-        ...
-
-    def revoke_api_keys(self, uid: str, *, at: datetime) -> list[str]: ...
-
-    def cancel_open_orders(self, uid: str, *, at: datetime) -> list[str]: ...
-
-    def stop_automations(self, uid: str, *, at: datetime) -> list[str]: ...
-
-
 def _actions(uow: UnitOfWork) -> RemediationActions:
-    """The unit of work's own remediation actions if it carries them; else the reference
-    ledger's, on the unit's connection."""
-    own: RemediationActions | None = getattr(uow, "remediation", None)
-    if own is not None:
-        return own
-    from lastgate.adapters.ledger.actions import LedgerRemediationActions
-
-    return LedgerRemediationActions(getattr(uow, "connection"))  # noqa: B009
+    return uow.remediation
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -7,13 +7,15 @@ implementation on lastgate's database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from lastgate.domain.account import HoldKind
+from lastgate.domain.account import CustomerStatus, HoldKind
 from lastgate.domain.closure import ClosureRequest, ClosureState
+from lastgate.domain.dust import DustQuote, Holding
 
 
 class ClosureRepository(Protocol):
@@ -164,8 +166,55 @@ class ErasureQueue(Protocol):
         ...
 
 
+class RemediationActions(Protocol):
+    """The remediation side of the account-actions port, inside one unit of work.
+
+    ``lastgate.adapters.ledger.actions.LedgerRemediationActions`` implements it on the
+    reference ledger; an exchange implements it over its own systems.
+    """
+
+    def account_status(self, uid: str, *, lock: bool = False) -> CustomerStatus:
+        """``AccountNotFound`` for an unknown UID; ``lock`` serialises the customer's sweeps."""
+        ...
+
+    def dust_holdings(self, uid: str) -> Sequence[Holding]:
+        """Every non-zero balance with its asset's USD price and tradeability."""
+        ...
+
+    def tradeable_prices(self, assets: Collection[str]) -> Mapping[str, Decimal | None]:
+        """USD price of each asset now; None when it has none or cannot be traded."""
+        ...
+
+    def save_quote(self, quote: DustQuote) -> None: ...
+
+    def find_quote(self, uid: str, quote_id: str) -> tuple[DustQuote, datetime | None] | None:
+        """The quote and when it was executed (None: not yet); None if it is not theirs."""
+        ...
+
+    def last_sweep_at(self, uid: str) -> datetime | None: ...
+
+    def holds_quoted_balances(self, quote: DustQuote) -> bool:
+        """Each quoted balance still holds exactly its quoted amount (and is locked)."""
+        ...
+
+    def claim_quote(self, quote_id: str, *, at: datetime, forfeit_consent: bool) -> bool:
+        """Mark the quote executed; False if another execution claimed it first."""
+        ...
+
+    def sweep(self, quote: DustQuote, *, at: datetime, consent_by: str | None) -> None:
+        """Empty the quoted balances, credit the net proceeds, record ledger entries."""
+        ...
+
+    def revoke_api_keys(self, uid: str, *, at: datetime) -> list[str]: ...
+
+    def cancel_open_orders(self, uid: str, *, at: datetime) -> list[str]: ...
+
+    def stop_automations(self, uid: str, *, at: datetime) -> list[str]: ...
+
+
 class UnitOfWork(Protocol):
     closures: ClosureRepository
+    remediation: RemediationActions
     erasure: ErasureQueue
     holds: Holds
     step_up: StepUp

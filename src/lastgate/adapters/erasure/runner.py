@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
 from lastgate.adapters import audit_log
 from lastgate.adapters.db import tables as ledger
@@ -249,7 +249,7 @@ def dry_run(engine: Engine, uid: str) -> list[dict[str, object]]:
 
             raise AccountNotFound(f"no account with UID {uid}")
         plan: list[dict[str, object]] = []
-        for table in ledger.CUSTOMER_TABLES:
+        for table in _customer_keyed_tables():
             rows = conn.execute(
                 select(func.count()).select_from(table).where(table.c.customer_id == cid)
             ).scalar_one()
@@ -264,6 +264,13 @@ def dry_run(engine: Engine, uid: str) -> list[dict[str, object]]:
                 }
             )
     return plan
+
+
+def _customer_keyed_tables() -> list[Table]:
+    """Every mapped table whose rows are keyed to a customer of the ledger."""
+    from lastgate.adapters.db.schema import metadata
+
+    return [t for t in metadata.sorted_tables if "customer_id" in t.c and t.name in DATA_MAP]
 
 
 def purge(engine: Engine, clock: Clock) -> dict[str, int]:

@@ -5,9 +5,10 @@ it searches every text column of every table, and every customer link of the led
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, String, Text, func, or_, select
+from sqlalchemy import ColumnElement, Connection, String, Table, Text, func, or_, select
 
 from lastgate.adapters.db import tables as ledger
 from lastgate.adapters.db.schema import metadata
@@ -54,27 +55,40 @@ def scan(
         if table.name in SKIPPED_TABLES:
             continue
         checked += 1
-        for column in table.columns:
-            if not isinstance(column.type, String):  # Text is a String; Amount is not
-                continue
-            targets = dict(needles)
-            if (table.name, column.name) not in UID_ALLOWED:
-                targets["UID"] = uid
-            for what, value in targets.items():
-                condition = (
-                    column == value
-                    if what == "UID"
-                    else or_(column == value, column.contains(value, autoescape=True))
-                )
-                if what == "UID" and isinstance(column.type, Text):
-                    condition = or_(column == value, column.contains(f'"{value}"', autoescape=True))
-                if table is ledger.customers:
-                    # Other customers' own rows are theirs: a namesake, or a shared family
-                    # phone, is not this customer.
-                    condition = condition & (ledger.customers.c.id == customer_id)
-                n = conn.execute(
-                    select(func.count()).select_from(table).where(condition)
-                ).scalar_one()
-                if n:
-                    findings.append(ScanFinding(table.name, column.name, what, n))
+        conditions = list(_conditions(table, uid, customer_id, needles))
+        if not conditions:
+            continue
+        # One pass over the table for every column and identifier; only a hit is broken down.
+        if not conn.execute(
+            select(func.count()).select_from(table).where(or_(*(c for _, _, c in conditions)))
+        ).scalar_one():
+            continue
+        for column, what, condition in conditions:
+            n = conn.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+            if n:
+                findings.append(ScanFinding(table.name, column, what, n))
     return checked, findings
+
+
+def _conditions(
+    table: Table, uid: str, customer_id: int, needles: dict[str, str]
+) -> Iterator[tuple[str, str, ColumnElement[bool]]]:
+    """(column, what, condition) for every text column and every identifier it may hold."""
+    for column in table.columns:
+        if not isinstance(column.type, String):  # Text is a String; Amount is not
+            continue
+        targets = dict(needles)
+        if (table.name, column.name) not in UID_ALLOWED:
+            targets["UID"] = uid
+        for what, value in targets.items():
+            if what != "UID":
+                condition = or_(column == value, column.contains(value, autoescape=True))
+            elif isinstance(column.type, Text):  # JSON text: the UID as a quoted value
+                condition = or_(column == value, column.contains(f'"{value}"', autoescape=True))
+            else:
+                condition = column == value
+            if table is ledger.customers:
+                # Other customers' own rows are theirs: a namesake, or a shared family
+                # phone, is not this customer.
+                condition = condition & (ledger.customers.c.id == customer_id)
+            yield column.name, what, condition

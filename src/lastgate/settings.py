@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "lastgate"
     jwt_leeway_seconds: int = 30
     default_language: str = "en"
+    demo_login: bool = Field(
+        default=False, description="Offer /web/demo-login to pick any person (demo only)."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str = Field(

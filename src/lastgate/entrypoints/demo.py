@@ -27,7 +27,9 @@ def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     mailbox = database.parent / "mailbox"
-    settings = Settings(database_url=f"sqlite:///{database}", mailbox_dir=mailbox)
+    settings = Settings(
+        database_url=f"sqlite:///{database}", mailbox_dir=mailbox, demo_login=True
+    )
     engine = make_engine(settings.database_url)
     migrate(engine)
     now = system_clock()
@@ -56,6 +58,7 @@ Try it:
        {base}/v1/accounts/DEMO-COMPLIANCE-REVIEW/eligibility
   LASTGATE_DATABASE_URL=sqlite:///{database} lastgate check DEMO-STUCK
   API reference: {base}/docs
+  Web pages:     {base}/web/demo-login (pick a customer or staff member)
 
 Notices (e-mail and SMS) land in {mailbox}/; a worker runs beside the API, executing
 closures whose cooling-off ends and delivering notices.

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from lastgate import __version__
@@ -27,6 +28,7 @@ from lastgate.entrypoints.api.routers import (
 )
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.settings import Settings
+from lastgate.web import routes as web
 
 
 def create_app(
@@ -66,6 +68,8 @@ def create_app(
     app.include_router(certificates.router)
     app.include_router(step_up.router)
     app.include_router(remediation.router)
+    app.include_router(web.router)
+    app.mount("/web/static", StaticFiles(directory=web.STATIC_DIR), name="web-static")
     return app
 
 

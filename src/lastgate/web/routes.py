@@ -1,0 +1,14 @@
+"""The web pages as one router for the app factory, and where their static files live."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from lastgate.web import agent, compliance, customer, session
+from lastgate.web.pages import STATIC_DIR
+
+__all__ = ["STATIC_DIR", "router"]
+
+router = APIRouter()
+for _area in (session, customer, agent, compliance):
+    router.include_router(_area.router)

@@ -1,0 +1,156 @@
+"""The web pages through HTTP, on both databases: sign-in hand-over, cookies, CSRF,
+languages, and no customer seeing another's page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lastgate.auth_tokens import issue_token
+from lastgate.domain.access import Role
+from lastgate.entrypoints.api import create_app
+from tests.builders import T0, account, iso, load
+from tests.workflow_support import settings
+
+ORDER = {
+    "id": "o1",
+    "product": "spot",
+    "symbol": "BTC/USDT",
+    "side": "buy",
+    "kind": "limit",
+    "status": "open",
+    "quantity": "1",
+    "created_at": iso(T0),
+}
+
+
+@pytest.fixture
+def config():
+    return settings()
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U1", orders=[ORDER]), account("U2"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def browser(app, clock, config, subject: str | None = None, role: Role = Role.CUSTOMER):
+    client = TestClient(app, base_url="http://127.0.0.1")
+    if subject is not None:
+        token = issue_token(config, subject, role, timedelta(hours=1), clock())
+        assert client.get(f"/web/session?token={token}").status_code == 200
+    return client
+
+
+def csrf(page_html: str) -> str:
+    match = re.search(r'name="csrf" value="([0-9a-f]{64})"', page_html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+def test_a_token_hand_over_sets_a_locked_down_session_cookie(app, clock, config) -> None:
+    client = TestClient(app, base_url="https://close.example")
+    token = issue_token(config, "U1", Role.CUSTOMER, timedelta(hours=1), clock())
+    answer = client.get(f"/web/session?token={token}", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/web/me"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "lastgate_session=" in cookie
+    assert "httponly" in cookie and "secure" in cookie and "samesite=lax" in cookie
+
+
+def test_a_posted_token_signs_in_too(app, clock, config) -> None:
+    client = TestClient(app, base_url="http://127.0.0.1")
+    token = issue_token(config, "agent-ada", Role.AGENT, timedelta(hours=1), clock())
+    answer = client.post("/web/session", data={"token": token}, follow_redirects=False)
+    assert answer.headers["location"] == "/web/agent"
+
+
+def test_a_bad_token_or_no_session_goes_to_sign_in(app, clock, config) -> None:
+    client = TestClient(app, base_url="http://127.0.0.1")
+    assert (
+        client.get("/web/session?token=forged", follow_redirects=False).headers["location"]
+        == "/web/sign-in"
+    )
+    assert client.get("/web/me", follow_redirects=False).headers["location"] == "/web/sign-in"
+
+
+def test_the_self_check_lists_every_check_with_a_fix_button(app, clock, config) -> None:
+    page = browser(app, clock, config, "U1").get("/web/me")
+    assert page.status_code == 200
+    assert 'id="check-OPEN_ORDERS"' in page.text and "/web/me/fix/cancel_orders" in page.text
+    assert "Cache-Control" in page.headers and page.headers["Cache-Control"] == "no-store"
+
+
+def test_a_form_without_the_csrf_token_changes_nothing(app, clock, config) -> None:
+    client = browser(app, clock, config, "U1")
+    refused = client.post("/web/me/fix/cancel_orders", data={"csrf": "0" * 64})
+    assert refused.status_code == 403
+    page = client.get("/web/me").text
+    assert '<li class="check block" id="check-OPEN_ORDERS">' in page
+
+
+def test_a_form_with_the_csrf_token_runs_the_fix(app, clock, config) -> None:
+    client = browser(app, clock, config, "U1")
+    done = client.post("/web/me/fix/cancel_orders", data={"csrf": csrf(client.get("/web/me").text)})
+    assert done.status_code == 200 and "?done=fixed" in str(done.url)
+    assert '<li class="check pass" id="check-OPEN_ORDERS">' in done.text
+
+
+def test_a_customer_cannot_open_another_customers_request(app, clock, config) -> None:
+    owner = browser(app, clock, config, "U2")
+    submitted = owner.post(
+        "/web/me/close", data={"csrf": csrf(owner.get("/web/me").text), "reason": "fees"}
+    )
+    assert submitted.status_code == 200
+    path = submitted.url.path
+    assert path.startswith("/web/closure/")
+    intruder = browser(app, clock, config, "U1")
+    assert intruder.get(path).status_code == 403
+    cancel = intruder.post(f"{path}/cancel", data={"csrf": csrf(intruder.get("/web/me").text)})
+    assert cancel.status_code == 403
+    assert owner.get(path).status_code == 200
+
+
+def test_customers_cannot_open_the_consoles(app, clock, config) -> None:
+    client = browser(app, clock, config, "U1")
+    assert client.get("/web/agent").status_code == 403
+    assert client.get("/web/compliance").status_code == 403
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    assert agent.get("/web/compliance").status_code == 403
+    assert agent.get("/web/me").status_code == 403
+
+
+def test_the_language_follows_the_query_then_the_cookie_then_the_header(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    assert '<html lang="en">' in client.get("/web/me").text
+    chinese = client.get("/web/me?lang=zh-CN")
+    assert '<html lang="zh-Hans">' in chinese.text and "我可以注销账户吗" in chinese.text
+    assert '<html lang="zh-Hans">' in client.get("/web/me").text  # the cookie remembers
+    fresh = browser(app, clock, config, "U2")
+    assert "我可以注销账户吗" in fresh.get("/web/me", headers={"Accept-Language": "zh"}).text
+
+
+def test_demo_sign_in_exists_only_when_the_setting_is_on(engine, clock, config) -> None:
+    off = TestClient(create_app(config, engine=engine, clock=clock), base_url="http://127.0.0.1")
+    assert off.get("/web/demo-login").status_code == 404
+    on_config = config.model_copy(update={"demo_login": True})
+    on = TestClient(create_app(on_config, engine=engine, clock=clock), base_url="http://127.0.0.1")
+    page = on.get("/web/demo-login")
+    assert page.status_code == 200 and "DEMO-DUST" in page.text
+    signed_in = on.post(
+        "/web/demo-login",
+        data={"csrf": csrf(page.text), "subject": "compliance-cy", "role": "compliance"},
+    )
+    assert signed_in.url.path == "/web/compliance"
+
+
+def test_every_form_on_the_pages_carries_the_csrf_field(app, clock, config) -> None:
+    client = browser(app, clock, config, "U1")
+    for path in ("/web/me", "/web/me/close", "/web/me/settings"):
+        html = client.get(path).text
+        forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", html, flags=re.S)
+        assert forms and all('name="csrf"' in form for form in forms), path

@@ -72,11 +72,11 @@ class Workflow:
         return f"{self.public_base_url}/appeals/new?closure={request.id}"
 
 
-def _subject(request: ClosureRequest) -> str:
+def closure_subject(request: ClosureRequest) -> str:
     return f"closure:{request.id}"
 
 
-def _check(wf: Workflow, uid: str) -> tuple[EligibilityReport, bool]:
+def eligibility_for_closure(wf: Workflow, uid: str) -> tuple[EligibilityReport, bool]:
     """The full eligibility report and whether identity evidence will be needed."""
     now = wf.clock()
     since = now - timedelta(days=wf.policies.longest_withdrawal_window_days)
@@ -95,7 +95,7 @@ def _refuse_if_blocked(report: EligibilityReport) -> None:
     )
 
 
-def _transition(
+def transition(
     uow: UnitOfWork,
     request: ClosureRequest,
     event: ClosureEvent,
@@ -110,7 +110,7 @@ def _transition(
     uow.audit.record(
         actor=actor,
         action=f"closure.{event.value}",
-        subject=_subject(after),
+        subject=closure_subject(after),
         payload={"from": request.state.value, "to": after.state.value, **(note or {})},
     )
     uow.notifier.publish_event(
@@ -121,7 +121,7 @@ def _transition(
             "state": after.state.value,
             "previous_state": request.state.value,
         },
-        subject_ref=_subject(after),
+        subject_ref=closure_subject(after),
     )
     return after
 
@@ -147,7 +147,7 @@ def submit(
         raise Forbidden("only the account holder may ask to close their account")
     if len(reason_text) > MAX_REASON_TEXT:
         raise InvalidInput(f"reason_text is longer than {MAX_REASON_TEXT} characters")
-    report, risky = _check(wf, uid)
+    report, risky = eligibility_for_closure(wf, uid)
     _refuse_if_blocked(report)
     now = wf.clock()
     request = ClosureRequest(
@@ -166,18 +166,20 @@ def submit(
         uow.audit.record(
             actor=principal.subject,
             action="closure.submitted",
-            subject=_subject(request),
+            subject=closure_subject(request),
             payload={
                 "reason": reason.value,
                 "needs_review": request.needs_review,
                 "needs_evidence": request.needs_evidence,
             },
         )
-        uow.notifier.notify_customer(uid, "closure_submitted", {}, subject_ref=_subject(request))
+        uow.notifier.notify_customer(
+            uid, "closure_submitted", {}, subject_ref=closure_subject(request)
+        )
         uow.notifier.publish_event(
             "closure.draft",
             {"closure_id": request.id, "uid": uid, "state": "draft"},
-            subject_ref=_subject(request),
+            subject_ref=closure_subject(request),
         )
     return request
 
@@ -207,7 +209,7 @@ def start_verification(
         request = uow.closures.get(request_id, lock=True)
         _owned(request, principal)
         if request.state is ClosureState.DRAFT:
-            request = _transition(
+            request = transition(
                 uow,
                 request,
                 ClosureEvent.START_VERIFICATION,
@@ -256,7 +258,7 @@ def _with_factor(
     after = replace(request, factor_verified_at=now, updated_at=now, version=request.version + 1)
     uow.closures.save(after)
     uow.audit.record(
-        actor=actor, action="closure.factor_verified", subject=_subject(after), payload={}
+        actor=actor, action="closure.factor_verified", subject=closure_subject(after), payload={}
     )
     return after
 
@@ -269,12 +271,12 @@ def _advance(
         return request
     if request.needs_evidence and not uow.step_up.evidence_complete(request.id):
         return request
-    request = _transition(uow, request, ClosureEvent.VERIFIED, actor=SYSTEM, now=now)
+    request = transition(uow, request, ClosureEvent.VERIFIED, actor=SYSTEM, now=now)
     if request.needs_review:
         uow.notifier.publish_event(
             "closure.review_required",
             {"closure_id": request.id, "uid": request.uid},
-            subject_ref=_subject(request),
+            subject_ref=closure_subject(request),
         )
         return request
     return _start_cooling_off(wf, uow, request, now, actor=SYSTEM)
@@ -283,11 +285,11 @@ def _advance(
 def _start_cooling_off(
     wf: Workflow, uow: UnitOfWork, request: ClosureRequest, now: datetime, *, actor: str
 ) -> ClosureRequest:
-    report, _ = _check(wf, request.uid)
+    report, _ = eligibility_for_closure(wf, request.uid)
     _refuse_if_blocked(report)
     policy = wf.policies.for_jurisdiction(report.jurisdiction)
     ends_at = now + timedelta(days=policy.workflow.cooling_off_days)
-    request = _transition(
+    request = transition(
         uow,
         request,
         ClosureEvent.APPROVE,
@@ -301,7 +303,7 @@ def _start_cooling_off(
     uow.actions.freeze(request.uid)
     params = {"ends_at": ends_at.isoformat(), "cancel_url": wf.cancel_url(request)}
     uow.notifier.notify_customer(
-        request.uid, "cooling_off_started", params, subject_ref=_subject(request)
+        request.uid, "cooling_off_started", params, subject_ref=closure_subject(request)
     )
     remind_at = ends_at - REMINDER_BEFORE
     if remind_at > now:
@@ -309,25 +311,27 @@ def _start_cooling_off(
             request.uid,
             "cooling_off_reminder",
             params,
-            subject_ref=_subject(request),
+            subject_ref=closure_subject(request),
             deliver_after=remind_at,
         )
     uow.notifier.publish_event(
-        "account.freeze", {"uid": request.uid, "cause": "closure"}, subject_ref=_subject(request)
+        "account.freeze",
+        {"uid": request.uid, "cause": "closure"},
+        subject_ref=closure_subject(request),
     )
     return request
 
 
-def _release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: datetime) -> None:
+def release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: datetime) -> None:
     uow.freezes.lift(request.uid, CLOSURE_FREEZE, at=now)
     if not uow.freezes.active_causes(request.uid):
         uow.actions.unfreeze(request.uid)
         uow.notifier.publish_event(
             "account.unfreeze",
             {"uid": request.uid, "cause": "closure"},
-            subject_ref=_subject(request),
+            subject_ref=closure_subject(request),
         )
-    uow.notifier.void(_subject(request), ["cooling_off_reminder"])
+    uow.notifier.void(closure_subject(request), ["cooling_off_reminder"])
 
 
 def cancel(wf: Workflow, principal: Principal, request_id: str) -> ClosureRequest:
@@ -337,11 +341,11 @@ def cancel(wf: Workflow, principal: Principal, request_id: str) -> ClosureReques
         request = uow.closures.get(request_id, lock=True)
         _owned(request, principal)
         was_cooling_off = request.state is ClosureState.COOLING_OFF
-        request = _transition(uow, request, ClosureEvent.CANCEL, actor=principal.subject, now=now)
+        request = transition(uow, request, ClosureEvent.CANCEL, actor=principal.subject, now=now)
         if was_cooling_off:
-            _release_closure_freeze(uow, request, now)
+            release_closure_freeze(uow, request, now)
         uow.notifier.notify_customer(
-            request.uid, "closure_cancelled", {}, subject_ref=_subject(request)
+            request.uid, "closure_cancelled", {}, subject_ref=closure_subject(request)
         )
     return request
 
@@ -360,11 +364,11 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
         request = uow.closures.get(request_id, lock=True)
         if request.state is not ClosureState.IN_REVIEW:
             raise IllegalTransition(f"the request is {request.state.value}, not in review")
-        approvers = uow.approvals.actors(_subject(request), REVIEW_APPROVAL)
+        approvers = uow.approvals.actors(closure_subject(request), REVIEW_APPROVAL)
         if principal.subject in approvers:
             raise FourEyesRequired("you already approved this request; a second person must")
         uow.approvals.record(
-            _subject(request),
+            closure_subject(request),
             kind=REVIEW_APPROVAL,
             actor=principal.subject,
             decision="approve",
@@ -374,7 +378,7 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
         uow.audit.record(
             actor=principal.subject,
             action="closure.review_approval",
-            subject=_subject(request),
+            subject=closure_subject(request),
             payload={"note": note, "approval": len(approvers) + 1},
         )
         if len(approvers) + 1 >= 2:
@@ -389,7 +393,7 @@ def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> 
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
-        request = _transition(
+        request = transition(
             uow,
             request,
             ClosureEvent.REJECT,
@@ -403,7 +407,7 @@ def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> 
             request.uid,
             "closure_rejected",
             {"reason": reason, "appeal_url": wf.appeal_url(request)},
-            subject_ref=_subject(request),
+            subject_ref=closure_subject(request),
         )
     return request
 
@@ -450,7 +454,7 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
             and request.state is not ClosureState.ON_HOLD
         ):
             request = uow.closures.get(request.id, lock=True)
-            _transition(
+            transition(
                 uow,
                 request,
                 ClosureEvent.HOLD,
@@ -495,7 +499,7 @@ def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bo
         remaining = set(uow.holds.active(uid)) & STOPPING_HOLDS
         if request is not None and request.state is ClosureState.ON_HOLD and not remaining:
             request = uow.closures.get(request.id, lock=True)
-            _transition(
+            transition(
                 uow,
                 request,
                 ClosureEvent.LIFT,

@@ -19,10 +19,10 @@ from lastgate.domain.errors import ConcurrentUpdate
 from lastgate.services.closure import (
     SYSTEM,
     Workflow,
-    _check,
-    _release_closure_freeze,
-    _subject,
-    _transition,
+    closure_subject,
+    eligibility_for_closure,
+    release_closure_freeze,
+    transition,
 )
 
 FaultHook = Callable[[str], None]
@@ -49,7 +49,7 @@ def execute_due(wf: Workflow, *, limit: int = 50, fault: FaultHook = _no_fault) 
         with wf.unit_of_work() as uow:
             for request in uow.closures.claim_due(now, limit):
                 if request.state is ClosureState.COOLING_OFF:
-                    request = _transition(uow, request, ClosureEvent.TIMER, actor=SYSTEM, now=now)
+                    request = transition(uow, request, ClosureEvent.TIMER, actor=SYSTEM, now=now)
                     report.claimed += 1
                 ids.append(request.id)
     except ConcurrentUpdate:
@@ -70,24 +70,24 @@ def _execute_one(wf: Workflow, request_id: str, report: ExecutionReport, fault: 
         if request.state is not ClosureState.EXECUTING:
             report.skipped.append(request_id)  # another worker, or a hold, got there first
             return
-        eligibility, _ = _check(wf, request.uid)
+        eligibility, _ = eligibility_for_closure(wf, request.uid)
         if eligibility.eligible:
             uow.actions.close(request.uid)
             uow.erasure.begin(request.uid, closure_id=request.id, closed_at=now)
-            request = _transition(uow, request, ClosureEvent.COMPLETE, actor=SYSTEM, now=now)
+            request = transition(uow, request, ClosureEvent.COMPLETE, actor=SYSTEM, now=now)
             uow.freezes.lift(request.uid, "closure", at=now)
             uow.notifier.notify_customer(
-                request.uid, "closure_completed", {}, subject_ref=_subject(request)
+                request.uid, "closure_completed", {}, subject_ref=closure_subject(request)
             )
             uow.notifier.publish_event(
-                "account.closed", {"uid": request.uid}, subject_ref=_subject(request)
+                "account.closed", {"uid": request.uid}, subject_ref=closure_subject(request)
             )
             fault("before_commit")
             report.closed.append(request_id)
             return
         blockers = [c.code.value for c in customer_view(eligibility).blockers]
         internal = [c.code.value for c in eligibility.blockers]
-        request = _transition(
+        request = transition(
             uow,
             request,
             ClosureEvent.RECHECK_FAILED,
@@ -95,12 +95,12 @@ def _execute_one(wf: Workflow, request_id: str, report: ExecutionReport, fault: 
             now=now,
             note={"blockers": internal},
         )
-        _release_closure_freeze(uow, request, now)
+        release_closure_freeze(uow, request, now)
         uow.notifier.notify_customer(
             request.uid,
             "closure_blocked",
             {"reasons": ", ".join(blockers)},
-            subject_ref=_subject(request),
+            subject_ref=closure_subject(request),
         )
         fault("before_commit")
         report.blocked.append(request_id)

@@ -22,6 +22,9 @@ PARAMS = {
     "reasons": "ASSETS_REMAINING, OPEN_ORDERS",
     "reason": "identity documents do not match",
     "appeal_url": "https://close.example/appeals/abc",
+    "ticket_ref": "1a2b3c4d",
+    "ticket_url": "https://close.example/support/tickets/abc",
+    "effective_at": "2026-11-26T12:00:00+00:00",
 }
 REQUIRED_TOPICS = {
     "verification_code",

@@ -67,6 +67,10 @@ class EvidenceStore:
         content_type = check_evidence(
             kind, sniff_content_type(content), len(content), self.max_bytes
         )
+        return self.write(content, content_type)
+
+    def write(self, content: bytes, content_type: str) -> StoredFile:
+        """Store ``content`` already checked by the caller, under a fresh random key."""
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_hex(16)
         target = self._path(key)

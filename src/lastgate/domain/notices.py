@@ -127,6 +127,27 @@ TOPICS: Mapping[str, NoticeTemplate] = {
             "did not ask for this, contact support at once."
         ),
     ),
+    "desk_reply": NoticeTemplate(
+        N_("Support replied to your ticket"),
+        N_(
+            "We replied to your support ticket {ticket_ref}. Read the reply in your account, "
+            "not in this message: {ticket_url}"
+        ),
+        ("ticket_ref", "ticket_url"),
+    ),
+    "risk_lock_lifted": NoticeTemplate(
+        N_("Your account restriction is lifted"),
+        N_("Your appeal was approved and the restriction on your account is lifted."),
+    ),
+    "recovery_approved": NoticeTemplate(
+        N_("Your account recovery was approved"),
+        N_(
+            "Your request to replace your second factor was approved. For your safety it "
+            "takes effect after {effective_at}. If you did not ask for this, contact "
+            "support at once to stop it: {ticket_url}"
+        ),
+        ("effective_at", "ticket_url"),
+    ),
     "account_unfrozen": NoticeTemplate(
         N_("Your account is unfrozen"),
         N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),

@@ -67,6 +67,26 @@ class RemediationPolicy(_Section):
     quote_ttl_seconds: Annotated[int, Field(ge=1, le=3600, strict=True)] = 60
 
 
+class SlaTarget(_Section):
+    """Hours to the first staff response and to resolution of one ticket category."""
+
+    first_response_hours: Annotated[int, Field(ge=1, le=24 * 90, strict=True)] = 24
+    resolution_hours: Annotated[int, Field(ge=1, le=24 * 365, strict=True)] = 120
+
+
+class DeskPolicy(_Section):
+    """Numbers of the appeals desk: SLA targets, reopening, attachments, recovery."""
+
+    sla: dict[str, SlaTarget] = Field(default_factory=dict)
+    sla_default: SlaTarget = SlaTarget()
+    reopen_window_days: Days = 14
+    attachment_max_bytes: Annotated[int, Field(ge=1024, le=1024**3, strict=True)] = 25 * 1024**2
+    recovery_waiting_hours: Annotated[int, Field(ge=0, le=24 * 90, strict=True)] = 72
+
+    def sla_for(self, category: str) -> SlaTarget:
+        return self.sla.get(category, self.sla_default)
+
+
 class Policy(_Section):
     """A whole policy file."""
 
@@ -77,3 +97,4 @@ class Policy(_Section):
     retention: RetentionPolicy = RetentionPolicy()
     verification: VerificationPolicy = VerificationPolicy()
     remediation: RemediationPolicy = RemediationPolicy()
+    desk: DeskPolicy = DeskPolicy()

@@ -281,10 +281,12 @@ ACCOUNT_DATA_TABLES = (
 
 
 def delete_account_data(conn: Connection, ctx: Context) -> int:
+    from lastgate.adapters.desk_erasure import delete_desk_data
+
     return sum(
         conn.execute(delete(t).where(t.c.customer_id == ctx.customer_id)).rowcount
         for t in ACCOUNT_DATA_TABLES
-    )
+    ) + delete_desk_data(conn, ctx.uid, ctx.settings.evidence_dir)
 
 
 def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:

@@ -65,6 +65,12 @@ DATA_MAP: dict[str, Mapping] = {
         Mapping("disputes", dm.ACCOUNT_DATA, "deleted"),
         Mapping("api_keys", dm.ACCOUNT_DATA, "deleted"),
         Mapping("sub_accounts", dm.ACCOUNT_DATA, "deleted"),
+        Mapping("tickets", dm.ACCOUNT_DATA, "deleted (decisions stay in the audit log)"),
+        Mapping("ticket_messages", dm.ACCOUNT_DATA, "deleted"),
+        Mapping("ticket_attachments", dm.ACCOUNT_DATA, "deleted, files too"),
+        Mapping(
+            "credential_recoveries", dm.ACCOUNT_DATA, "deleted (the audit log keeps who decided)"
+        ),
         Mapping("customer_settings", dm.PREFERENCES_AND_FACTORS, "deleted"),
         Mapping("second_factors", dm.PREFERENCES_AND_FACTORS, "deleted"),
         Mapping("verification_challenges", dm.PREFERENCES_AND_FACTORS, "deleted"),

@@ -1,0 +1,1 @@
+"""The appeals desk: tickets, secret redaction, the assistant, official channels."""

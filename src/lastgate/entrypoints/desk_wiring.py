@@ -1,0 +1,34 @@
+"""Building the desk's dependencies from settings: one place for the API and the CLI."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+
+from sqlalchemy import Engine
+
+from lastgate.adapters.desk_files import DeskFiles
+from lastgate.adapters.desk_sql import SqlDeskUnitOfWork
+from lastgate.adapters.ledger.state_reader import LedgerStateReader
+from lastgate.adapters.policy_files import PolicyDirectory
+from lastgate.clock import Clock, system_clock
+from lastgate.services.desk import Desk
+from lastgate.settings import Settings
+
+
+def canned_replies() -> dict[str, dict[str, str]]:
+    """The shipped canned replies: key → {title, en, zh_Hans}."""
+    raw = files("lastgate.desk_content").joinpath("canned_replies.toml").read_text("utf-8")
+    return {key: {k: str(v) for k, v in entry.items()} for key, entry in tomllib.loads(raw).items()}
+
+
+def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) -> Desk:
+    return Desk(
+        unit_of_work=lambda: SqlDeskUnitOfWork(engine, clock, settings),
+        accounts=LedgerStateReader(engine),
+        policies=PolicyDirectory.load(settings.policy_dir),
+        clock=clock,
+        files=DeskFiles.from_settings(settings),
+        public_base_url=settings.public_base_url.rstrip("/"),
+        canned_replies=canned_replies(),
+    )

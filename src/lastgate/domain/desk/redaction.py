@@ -19,11 +19,25 @@ from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 
+from lastgate.domain.messages import N_, Message
+
 #: SHA-256 of the official BIP-39 English wordlist (bitcoin/bips, bip-0039/english.txt).
 WORDLIST_SHA256 = "2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda"
 MIN_SEED_WORDS = 12
 SEED_LENGTHS = (24, 21, 18, 15, 12)
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+WARNING = N_(
+    "We removed what looked like a secret ({kinds}) from your message before storing it. "
+    "Our staff will never ask for your seed phrase, private keys or passwords. If you "
+    "shared them anywhere, move your funds to a new wallet now."
+)
+
+
+def warning(kinds: tuple[str, ...]) -> Message | None:
+    """What to tell the customer when secrets were removed; None when none were."""
+    return Message(WARNING, {"kinds": ", ".join(kinds)}) if kinds else None
 
 
 class SecretKind(StrEnum):

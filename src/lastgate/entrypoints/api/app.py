@@ -19,6 +19,7 @@ from lastgate.entrypoints.api.errors import install_error_handlers
 from lastgate.entrypoints.api.routers import (
     certificates,
     closures,
+    desk,
     eligibility,
     exports,
     health,
@@ -68,6 +69,7 @@ def create_app(
     app.include_router(certificates.router)
     app.include_router(step_up.router)
     app.include_router(remediation.router)
+    app.include_router(desk.router)
     app.include_router(web.router)
     app.mount("/web/static", StaticFiles(directory=web.STATIC_DIR), name="web-static")
     return app

@@ -1,0 +1,371 @@
+"""The appeals desk over HTTP: tickets, messages, attachments, queues, canned replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from lastgate.domain.access import Principal
+from lastgate.domain.desk import tickets as t
+from lastgate.domain.desk.redaction import warning
+from lastgate.domain.errors import Forbidden
+from lastgate.entrypoints.api.deps import Context, CurrentPrincipal, Language
+from lastgate.entrypoints.api.errors import ErrorOut
+from lastgate.entrypoints.desk_wiring import build_desk
+from lastgate.i18n import translate
+from lastgate.services import desk as d
+
+router = APIRouter(prefix="/v1", tags=["desk"])
+
+Uid = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+TicketId = Annotated[str, Path(min_length=36, max_length=36)]
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)
+}
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "application/json": "json",
+}
+
+
+def get_desk(context: Context, request: Request) -> d.Desk:
+    """The desk's use-case context, built once per application."""
+    desk: d.Desk | None = getattr(request.app.state, "desk", None)
+    if desk is None:
+        desk = build_desk(context.settings, context.engine, context.clock)
+        request.app.state.desk = desk
+    return desk
+
+
+DeskDep = Annotated[d.Desk, Depends(get_desk)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OpenIn(_In):
+    category: t.TicketCategory
+    subject: str = Field(min_length=1, max_length=d.MAX_SUBJECT)
+    body: str = Field(min_length=1, max_length=d.MAX_BODY)
+    related_closure_id: str | None = Field(default=None, max_length=36)
+
+
+class MessageIn(_In):
+    body: str = Field(min_length=1, max_length=d.MAX_BODY)
+    internal: bool = Field(default=False, description="Staff only: a note the customer never sees.")
+    await_customer: bool = Field(default=False, description="Staff only: wait for an answer.")
+
+
+class CannedIn(_In):
+    key: str = Field(min_length=1, max_length=64)
+    language: Literal["en", "zh_Hans", "zh-Hans"] = "en"
+
+
+class TransitionIn(_In):
+    event: Literal["resolve", "close", "reopen"]
+
+
+class AssignIn(_In):
+    assignee: str | None = Field(default=None, max_length=64)
+    queue: str | None = Field(default=None, max_length=32)
+
+
+class SlaOut(BaseModel):
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    first_response_breached: bool
+    resolution_breached: bool
+
+
+class TicketOut(BaseModel):
+    id: str
+    uid: str
+    category: t.TicketCategory
+    subject: str
+    state: t.TicketState
+    created_at: datetime
+    updated_at: datetime
+    related_closure_id: str | None
+    sla: SlaOut
+    queue: str | None = Field(default=None, description="Staff only.")
+    assignee: str | None = Field(default=None, description="Staff only.")
+
+
+class MessageOut(BaseModel):
+    id: str
+    author_role: str
+    author: str | None = Field(description="Staff see who wrote; customers see the role.")
+    visibility: t.Visibility
+    body: str
+    created_at: datetime
+    secrets_removed: list[str]
+
+
+class AttachmentOut(BaseModel):
+    id: str
+    purpose: t.AttachmentPurpose
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class TicketDetailOut(BaseModel):
+    ticket: TicketOut
+    messages: list[MessageOut]
+    attachments: list[AttachmentOut]
+
+
+class PostedOut(BaseModel):
+    message: MessageOut
+    warning: str | None = Field(
+        description="Set when secrets were removed: staff never ask for them."
+    )
+
+
+class OpenedOut(PostedOut):
+    ticket: TicketOut
+
+
+class CannedOut(BaseModel):
+    key: str
+    title: str
+    en: str
+    zh_Hans: str
+
+
+def _sla(ticket: t.Ticket, status: t.SlaStatus) -> SlaOut:
+    return SlaOut(
+        first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due,
+        first_response_breached=status.first_response_breached,
+        resolution_breached=status.resolution_breached,
+    )
+
+
+def ticket_out(ticket: t.Ticket, status: t.SlaStatus, principal: Principal) -> TicketOut:
+    staff = principal.is_staff
+    return TicketOut(
+        id=ticket.id,
+        uid=ticket.uid,
+        category=ticket.category,
+        subject=ticket.subject,
+        state=ticket.state,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        related_closure_id=ticket.related_closure_id,
+        sla=_sla(ticket, status),
+        queue=ticket.queue if staff else None,
+        assignee=ticket.assignee if staff else None,
+    )
+
+
+def _message_out(message: t.TicketMessage, principal: Principal) -> MessageOut:
+    return MessageOut(
+        id=message.id,
+        author_role=message.author_role,
+        author=message.author if principal.is_staff else None,
+        visibility=message.visibility,
+        body=message.body,
+        created_at=message.created_at,
+        secrets_removed=list(message.redacted),
+    )
+
+
+def _posted(posted: d.Posted, principal: Principal, lang: str) -> PostedOut:
+    said = warning(posted.secrets_removed)
+    return PostedOut(
+        message=_message_out(posted.message, principal),
+        warning=translate(said, lang) if said else None,
+    )
+
+
+@router.post("/accounts/{uid}/tickets", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def open_ticket(
+    uid: Uid, body: OpenIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
+) -> OpenedOut:
+    """The customer opens a ticket; secrets in it are removed before it is stored."""
+    ticket, posted = d.open_ticket(
+        desk,
+        principal,
+        uid,
+        body.category,
+        body.subject,
+        body.body,
+        related_closure_id=body.related_closure_id,
+    )
+    out = _posted(posted, principal, lang)
+    status_now = t.sla(ticket, desk.clock())
+    return OpenedOut(
+        ticket=ticket_out(ticket, status_now, principal), message=out.message, warning=out.warning
+    )
+
+
+@router.get("/accounts/{uid}/tickets", responses=_ERRORS)
+def list_tickets(uid: Uid, desk: DeskDep, principal: CurrentPrincipal) -> list[TicketOut]:
+    """A customer's tickets, newest first."""
+    now = desk.clock()
+    return [
+        ticket_out(ticket, t.sla(ticket, now), principal)
+        for ticket in d.list_for_customer(desk, principal, uid)
+    ]
+
+
+@router.get("/tickets/{ticket_id}", responses=_ERRORS)
+def get_ticket(ticket_id: TicketId, desk: DeskDep, principal: CurrentPrincipal) -> TicketDetailOut:
+    """One ticket; a customer sees public messages and files only."""
+    seen = d.view(desk, principal, ticket_id)
+    return TicketDetailOut(
+        ticket=ticket_out(seen.ticket, seen.sla, principal),
+        messages=[_message_out(m, principal) for m in seen.messages],
+        attachments=[
+            AttachmentOut(
+                id=a.id,
+                purpose=a.purpose,
+                content_type=a.content_type,
+                size=a.size,
+                sha256=a.sha256,
+                uploaded_at=a.uploaded_at,
+            )
+            for a in seen.attachments
+        ],
+    )
+
+
+@router.post(
+    "/tickets/{ticket_id}/messages", status_code=status.HTTP_201_CREATED, responses=_ERRORS
+)
+def post_message(
+    ticket_id: TicketId,
+    body: MessageIn,
+    desk: DeskDep,
+    principal: CurrentPrincipal,
+    lang: Language,
+) -> PostedOut:
+    """A reply (customer or staff) or, for staff, an internal note."""
+    posted = d.reply(
+        desk,
+        principal,
+        ticket_id,
+        body.body,
+        internal=body.internal,
+        await_customer=body.await_customer,
+    )
+    return _posted(posted, principal, lang)
+
+
+@router.get("/desk/canned-replies", responses=_ERRORS)
+def canned_replies(desk: DeskDep, principal: CurrentPrincipal) -> list[CannedOut]:
+    """Staff: the canned replies, in both languages."""
+    if not principal.is_staff:
+        raise Forbidden("staff only")
+    return [
+        CannedOut(key=key, title=v["title"], en=v["en"], zh_Hans=v["zh_Hans"])
+        for key, v in desk.canned_replies.items()
+    ]
+
+
+@router.post(
+    "/tickets/{ticket_id}/canned-replies", status_code=status.HTTP_201_CREATED, responses=_ERRORS
+)
+def send_canned(
+    ticket_id: TicketId, body: CannedIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
+) -> PostedOut:
+    """Staff: send a canned reply in the customer's language."""
+    posted = d.reply_canned(desk, principal, ticket_id, body.key, body.language.replace("-", "_"))
+    return _posted(posted, principal, lang)
+
+
+@router.post("/tickets/{ticket_id}/transitions", responses=_ERRORS)
+def transition(
+    ticket_id: TicketId, body: TransitionIn, desk: DeskDep, principal: CurrentPrincipal
+) -> TicketOut:
+    """Resolve (staff), close, or reopen (within the policy's window)."""
+    ticket = d.change_state(desk, principal, ticket_id, t.TicketEvent(body.event))
+    return ticket_out(ticket, t.sla(ticket, desk.clock()), principal)
+
+
+@router.post("/tickets/{ticket_id}/assignment", responses=_ERRORS)
+def assign(
+    ticket_id: TicketId, body: AssignIn, desk: DeskDep, principal: CurrentPrincipal
+) -> TicketOut:
+    """Staff: give the ticket to someone, or move it to another queue."""
+    ticket = d.assign(desk, principal, ticket_id, assignee=body.assignee, queue=body.queue)
+    return ticket_out(ticket, t.sla(ticket, desk.clock()), principal)
+
+
+@router.get("/desk/queue", responses=_ERRORS)
+def queue(
+    desk: DeskDep,
+    principal: CurrentPrincipal,
+    queue: Annotated[str | None, Query(max_length=32)] = None,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    open_only: bool = True,
+) -> list[TicketOut]:
+    """Staff: tickets oldest first, with SLA breach flags."""
+    found = d.staff_queue(desk, principal, queue=queue, assignee=assignee, open_only=open_only)
+    return [ticket_out(ticket, sla, principal) for ticket, sla in found]
+
+
+@router.post(
+    "/tickets/{ticket_id}/attachments", status_code=status.HTTP_201_CREATED, responses=_ERRORS
+)
+def upload(
+    ticket_id: TicketId,
+    purpose: Annotated[Literal["document", "video_statement", "screenshot"], Form()],
+    file: Annotated[UploadFile, File(description="JPEG, PNG, HEIC, PDF, MP4 or QuickTime")],
+    desk: DeskDep,
+    principal: CurrentPrincipal,
+) -> AttachmentOut:
+    """Attach a file; its type is read from its bytes, its name is ignored."""
+    limit = desk.policy_for(d.view(desk, principal, ticket_id).ticket.uid).attachment_max_bytes
+    content = file.file.read(limit + 1)
+    a = d.attach(desk, principal, ticket_id, t.AttachmentPurpose(purpose), content)
+    return AttachmentOut(
+        id=a.id,
+        purpose=a.purpose,
+        content_type=a.content_type,
+        size=a.size,
+        sha256=a.sha256,
+        uploaded_at=a.uploaded_at,
+    )
+
+
+@router.get(
+    "/tickets/{ticket_id}/attachments/{attachment_id}",
+    responses=_ERRORS,
+    response_class=StreamingResponse,
+)
+def download(
+    ticket_id: TicketId,
+    attachment_id: Annotated[str, Path(min_length=36, max_length=36)],
+    desk: DeskDep,
+    principal: CurrentPrincipal,
+) -> StreamingResponse:
+    """Stream a file to the ticket's owner or staff: never inline, never cached."""
+    attachment, chunks = d.read_attachment(desk, principal, ticket_id, attachment_id)
+
+    def stream() -> Iterator[bytes]:
+        yield from chunks
+
+    extension = _EXTENSIONS.get(attachment.content_type, "bin")
+    return StreamingResponse(
+        stream(),
+        media_type=attachment.content_type,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{attachment.id}.{extension}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -151,3 +151,30 @@ def test_canned_replies_are_listed_and_sent(api) -> None:
     assert sent.status_code == 201
     assert sent.json()["message"]["body"].startswith("您的账户仍有资产")
     assert api.get("/v1/desk/canned-replies", headers=api.as_("U1")).status_code == 403
+
+
+def test_the_assistant_answers_in_chinese_and_hands_off_to_a_person(api, engine) -> None:
+    load(
+        engine,
+        account("U1", balances=[{"account_type": "funding", "asset": "BTC", "available": "0.5"}]),
+    )
+    reply = api.post(
+        "/v1/accounts/U1/assistant?lang=zh-CN",
+        json={"question": "为什么不能注销账户"},
+        headers=api.as_("U1"),
+    )
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    (item,) = [i for i in body["items"] if i["code"] == "ASSETS_REMAINING"]
+    assert "0.5 BTC" in item["text"] and item["link"] in item["text"]
+    assert body["articles"][0]["slug"] == "closing-your-account"
+    handed = api.post(
+        body["handoff"],
+        json={"transcript": [{"role": "customer", "text": "为什么不能注销账户"}]},
+        headers=api.as_("U1"),
+    )
+    assert handed.status_code == 201, handed.text
+    ticket = handed.json()["ticket"]
+    assert ticket["category"] == "closure_blocked"
+    seen = api.get(f"/v1/tickets/{ticket['id']}", headers=api.as_("ada", Role.AGENT)).json()
+    assert {a["purpose"] for a in seen["attachments"]} == {"transcript", "eligibility_snapshot"}

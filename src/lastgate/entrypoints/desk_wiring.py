@@ -12,6 +12,7 @@ from lastgate.adapters.desk_sql import SqlDeskUnitOfWork
 from lastgate.adapters.ledger.state_reader import LedgerStateReader
 from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.clock import Clock, system_clock
+from lastgate.domain.desk.knowledge import Article, KnowledgeBase
 from lastgate.services.desk import Desk
 from lastgate.settings import Settings
 
@@ -20,6 +21,18 @@ def canned_replies() -> dict[str, dict[str, str]]:
     """The shipped canned replies: key → {title, en, zh_Hans}."""
     raw = files("lastgate.desk_content").joinpath("canned_replies.toml").read_text("utf-8")
     return {key: {k: str(v) for k, v in entry.items()} for key, entry in tomllib.loads(raw).items()}
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The shipped articles: ``knowledge/<slug>.<language>.md``, a ``#`` title first."""
+    articles = []
+    for entry in files("lastgate.desk_content").joinpath("knowledge").iterdir():
+        if not entry.name.endswith(".md"):
+            continue
+        slug, language, _ = entry.name.rsplit(".", 2)
+        title, _, body = entry.read_text("utf-8").partition("\n")
+        articles.append(Article(slug, language, title.lstrip("# ").strip(), body.strip()))
+    return KnowledgeBase(sorted(articles, key=lambda a: (a.slug, a.language)))
 
 
 def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) -> Desk:
@@ -31,4 +44,5 @@ def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) 
         files=DeskFiles.from_settings(settings),
         public_base_url=settings.public_base_url.rstrip("/"),
         canned_replies=canned_replies(),
+        knowledge=knowledge_base(),
     )

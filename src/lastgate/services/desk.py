@@ -18,6 +18,7 @@ from lastgate.clock import Clock
 from lastgate.domain.access import Principal, Role, ensure_may_read_account
 from lastgate.domain.closure import IllegalTransition
 from lastgate.domain.desk import tickets as t
+from lastgate.domain.desk.knowledge import KnowledgeBase
 from lastgate.domain.desk.redaction import Redacted, redact
 from lastgate.domain.errors import Forbidden, InvalidInput, NotFound
 from lastgate.domain.policy import DeskPolicy
@@ -40,6 +41,7 @@ class Desk:
     files: AttachmentFiles
     public_base_url: str
     canned_replies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    knowledge: KnowledgeBase = field(default_factory=lambda: KnowledgeBase(()))
 
     def policy_for(self, uid: str) -> DeskPolicy:
         jurisdiction = self.accounts.load(uid, withdrawals_since=self.clock()).jurisdiction

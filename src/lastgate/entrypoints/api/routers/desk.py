@@ -369,3 +369,87 @@ def download(
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+# -- the assistant --------------------------------------------------------------------------
+
+
+class QuestionIn(_In):
+    question: str = Field(default="", max_length=2000)
+
+
+class TranscriptLine(_In):
+    role: Literal["customer", "assistant"]
+    text: str = Field(max_length=d.MAX_BODY)
+
+
+class HandoffIn(_In):
+    transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
+
+
+class AnswerItemOut(BaseModel):
+    code: str
+    text: str
+    action: str
+    link: str
+
+
+class ArticleOut(BaseModel):
+    slug: str
+    title: str
+    excerpt: str
+
+
+class AnswerOut(BaseModel):
+    language: str
+    closure_state: str | None
+    items: list[AnswerItemOut]
+    articles: list[ArticleOut]
+    handoff: str = Field(description="POST here to talk to a person.")
+
+
+@router.post("/accounts/{uid}/assistant", responses=_ERRORS)
+def ask_assistant(
+    uid: Uid, body: QuestionIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
+) -> AnswerOut:
+    """The assistant answers from the account's live eligibility and closure state, and
+    from the knowledge base; it never names a confidential check."""
+    from lastgate.services.desk_assistant import ask
+
+    reply = ask(desk, principal, uid, body.question, lang)
+    return AnswerOut(
+        language=lang,
+        closure_state=reply.closure_state,
+        items=[
+            AnswerItemOut(
+                code=item.code,
+                text=" ".join(translate(line, lang) for line in item.lines),
+                action=item.action,
+                link=item.link,
+            )
+            for item in reply.items
+        ],
+        articles=[
+            ArticleOut(slug=a.slug, title=a.title, excerpt=a.excerpt) for a in reply.articles
+        ],
+        handoff=f"/v1/accounts/{uid}/assistant/handoff",
+    )
+
+
+@router.post(
+    "/accounts/{uid}/assistant/handoff", status_code=status.HTTP_201_CREATED, responses=_ERRORS
+)
+def talk_to_a_person(
+    uid: Uid, body: HandoffIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
+) -> OpenedOut:
+    """Hand the conversation to a person: a ticket with the transcript and a snapshot of
+    the eligibility report attached."""
+    from lastgate.services.desk_assistant import handoff
+
+    ticket, posted = handoff(desk, principal, uid, [(x.role, x.text) for x in body.transcript])
+    out = _posted(posted, principal, lang)
+    return OpenedOut(
+        ticket=ticket_out(ticket, t.sla(ticket, desk.clock()), principal),
+        message=out.message,
+        warning=out.warning,
+    )

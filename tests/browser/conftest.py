@@ -110,3 +110,9 @@ def screenshot(page, name: str) -> None:
     """Keep docs/screenshots current: each run overwrites the page's picture."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def follow(page, selector: str) -> None:
+    """Click a link or a form's button and wait until the page it leads to has loaded."""
+    with page.expect_navigation():
+        page.click(selector)

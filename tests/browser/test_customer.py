@@ -13,7 +13,7 @@ from lastgate.adapters.erasure.runner import run_pending
 from lastgate.domain.closure import ClosureState
 from lastgate.services import closure
 from lastgate.services.execution import execute_due
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import follow, screenshot
 from tests.builders import T0, account, iso, load
 from tests.workflow_support import AGENT_A, AGENT_B, customer_status, request_in, workflow
 
@@ -59,40 +59,40 @@ def test_a_customer_fixes_the_blockers_closes_verifies_and_cancels(
         screenshot(page, "customer-self-check-zh")
 
     for fix in FIXES:
-        page.click(f"form[action='/web/me/fix/{fix}'] button")
+        follow(page, f"form[action='/web/me/fix/{fix}'] button")
         assert page.locator("p.notice").is_visible()
     assert blocked(page) == set()
 
-    page.click("a[href='/web/me/settings']")
-    page.click("form[action='/web/me/authenticator'] button")
+    follow(page, "a[href='/web/me/settings']")
+    follow(page, "form[action='/web/me/authenticator'] button")
     totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
     page.fill("#totp-code", totp.at(clock()))
-    page.click("form[action='/web/me/authenticator/confirm'] button")
+    follow(page, "form[action='/web/me/authenticator/confirm'] button")
     assert "done=authenticator" in page.url
     clock.advance(seconds=30)  # the next code differs: a code is accepted only once
     if lang == "en":
         screenshot(page, "customer-settings")
 
-    page.click("a[href='/web/me']")
-    page.click("a[href='/web/me/close']")
+    follow(page, "a[href='/web/me']")
+    follow(page, "a[href='/web/me/close']")
     if lang == "en":
         screenshot(page, "customer-close")
     page.check("#reason-privacy")
     page.fill("#reason_text", "Leaving for now.")
-    page.click("form[action='/web/me/close'] button")
+    follow(page, "form[action='/web/me/close'] button")
     assert page.locator(".badge.state-draft").is_visible()
 
-    page.click("form[action$='/verification'] button")
+    follow(page, "form[action$='/verification'] button")
     assert page.locator(".badge.state-verifying").is_visible()
     page.fill("#code", totp.at(clock()))
-    page.click("form[action$='/verification/check'] button")
+    follow(page, "form[action$='/verification/check'] button")
     assert page.locator(".badge.state-cooling_off").is_visible()
     assert customer_status(engine, "U1") == "frozen"
     page.wait_for_function("document.querySelector('.countdown').textContent.includes('13d')")
     if lang == "en":
         screenshot(page, "customer-cooling-off")
 
-    page.click("form[action$='/cancel'] button")
+    follow(page, "form[action$='/cancel'] button")
     assert page.locator(".badge.state-cancelled").is_visible()
     assert customer_status(engine, "U1") == "active"
 
@@ -107,7 +107,7 @@ def test_a_customer_whose_cooling_off_ended_downloads_the_certificate(
     closure.approve(wf, AGENT_B, request.id, "ok")
 
     page = person("U3")
-    page.click(f"a[href='/web/closure/{request.id}']")
+    follow(page, f"a[href='/web/closure/{request.id}']")
     assert page.locator(".badge.state-cooling_off").is_visible()
 
     clock.advance(days=14, seconds=1)

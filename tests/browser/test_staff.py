@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lastgate.domain.access import Role
 from lastgate.domain.closure import ClosureState
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import follow, screenshot
 from tests.builders import account, load
 from tests.workflow_support import request_in, stored, workflow
 
@@ -20,22 +20,22 @@ def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, c
     assert ada.locator(f"a[href='/web/agent/requests/{request.id}']").is_visible()
     assert "1 d 6 h" in ada.locator("tbody tr").inner_text()  # SLA age since the last update
     screenshot(ada, "agent-queue")
-    ada.click(f"a[href='/web/agent/requests/{request.id}']")
+    follow(ada, f"a[href='/web/agent/requests/{request.id}']")
     ada.fill("#note", "Identity and withdrawals checked.")
-    ada.click("form[action$='/approve'] button")
+    follow(ada, "form[action$='/approve'] button")
     assert "done=first_approval" in ada.url
     assert stored(wf, request).state is ClosureState.IN_REVIEW
     screenshot(ada, "agent-request")
 
     ada.fill("#note", "Approving again.")
-    ada.click("form[action$='/approve'] button")
+    follow(ada, "form[action$='/approve'] button")
     assert ada.locator("code", has_text="SECOND_APPROVER_REQUIRED").is_visible()
 
     bo = person("agent-bo", Role.AGENT)
     bo.goto(bo.url.replace("/web/agent", f"/web/agent/requests/{request.id}"))
     assert bo.locator("ol.timeline li", has_text="closure.review_approval").count() == 1
     bo.fill("#note", "Second look: fine.")
-    bo.click("form[action$='/approve'] button")
+    follow(bo, "form[action$='/approve'] button")
     assert "done=approved" in bo.url
     assert bo.locator(".badge.state-cooling_off").is_visible()
     assert stored(wf, request).state is ClosureState.COOLING_OFF
@@ -50,18 +50,18 @@ def test_two_officers_place_and_lift_a_hold(engine, clock, person, config) -> No
     cy.fill("#uid", "U5")
     cy.select_option("#kind", "judicial_freeze")
     cy.fill("#hold-reason", "Court order 2026/117.")
-    cy.click("form[action='/web/compliance/holds'] button")
+    follow(cy, "form[action='/web/compliance/holds'] button")
     assert "done=hold_placed" in cy.url
     assert stored(wf, request).state is ClosureState.ON_HOLD
     hold = cy.locator("li.hold", has_text="U5")
     hold.locator("input[name='note']").fill("Order withdrawn by the court.")
-    hold.locator("button").click()
+    follow(cy, "li.hold:has-text('U5') button")
     assert "done=lift_requested" in cy.url
     screenshot(cy, "compliance-console")
 
     again = cy.locator("li.hold", has_text="U5")
     again.locator("input[name='note']").fill("Lifting alone.")
-    again.locator("button").click()
+    follow(cy, "li.hold:has-text('U5') button")
     assert cy.locator("code", has_text="SECOND_APPROVER_REQUIRED").is_visible()
     assert stored(wf, request).state is ClosureState.ON_HOLD
 
@@ -69,7 +69,7 @@ def test_two_officers_place_and_lift_a_hold(engine, clock, person, config) -> No
     hold = di.locator("li.hold", has_text="U5")
     assert "compliance-cy" in hold.inner_text()
     hold.locator("input[name='note']").fill("Confirmed: order withdrawn.")
-    hold.locator("button").click()
+    follow(di, "li.hold:has-text('U5') button")
     assert "done=hold_lifted" in di.url
     assert di.locator("li.hold").count() == 0
     assert stored(wf, request).state is ClosureState.IN_REVIEW

@@ -13,7 +13,7 @@ from lastgate.auth_tokens import issue_token
 from lastgate.domain.access import Role
 from lastgate.entrypoints.api import create_app
 from tests.builders import T0, account, iso, load
-from tests.workflow_support import settings
+from tests.workflow_support import customer_status, settings
 
 ORDER = {
     "id": "o1",
@@ -154,3 +154,41 @@ def test_every_form_on_the_pages_carries_the_csrf_field(app, clock, config) -> N
         html = client.get(path).text
         forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", html, flags=re.S)
         assert forms and all('name="csrf"' in form for form in forms), path
+
+
+def test_the_cancel_link_in_notices_opens_the_request_page(app, clock, config) -> None:
+    client = browser(app, clock, config, "U2")
+    submitted = client.post(
+        "/web/me/close", data={"csrf": csrf(client.get("/web/me").text), "reason": "privacy"}
+    )
+    request_id = submitted.url.path.rsplit("/", 1)[1]
+    link = client.get(f"/closure/{request_id}/cancel", follow_redirects=False)
+    assert link.status_code == 303 and link.headers["location"] == f"/web/closure/{request_id}"
+    page = client.get(link.headers["location"])
+    assert "state-draft" in page.text and f"/web/closure/{request_id}/cancel" in page.text
+
+
+def test_freezing_instead_of_closing(app, clock, config, engine) -> None:
+    client = browser(app, clock, config, "U2")
+    done = client.post("/web/me/freeze", data={"csrf": csrf(client.get("/web/me/close").text)})
+    assert "done=frozen" in str(done.url)
+    assert customer_status(engine, "U2") == "frozen"
+
+
+def test_the_anti_phishing_code_is_set_on_the_settings_page(app, clock, config) -> None:
+    client = browser(app, clock, config, "U2")
+    token = csrf(client.get("/web/me/settings").text)
+    saved = client.post("/web/me/anti-phishing-code", data={"csrf": token, "code": "Blue7Harbor"})
+    assert "done=saved" in str(saved.url) and "Blue7Harbor" in saved.text
+    refused = client.post("/web/me/anti-phishing-code", data={"csrf": token, "code": "no!"})
+    assert refused.status_code == 422
+
+
+def test_no_certificate_before_closure(app, clock, config) -> None:
+    assert browser(app, clock, config, "U1").get("/web/me/certificate").status_code == 404
+
+
+def test_the_data_export_downloads_as_a_zip(app, clock, config) -> None:
+    answer = browser(app, clock, config, "U1").get("/web/me/export")
+    assert answer.status_code == 200 and answer.content.startswith(b"PK")
+    assert "attachment" in answer.headers["content-disposition"]

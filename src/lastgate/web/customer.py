@@ -22,6 +22,8 @@ from lastgate.services.eligibility import check_account
 from lastgate.web.pages import CustomerPage, PageRoute, see_other
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+#: Links printed in notices (``Workflow.cancel_url``), outside ``/web``.
+notice_links = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 RequestId = Annotated[str, Path(min_length=36, max_length=36)]
 #: The fixes lastgate does itself, one button each on the self-check.
@@ -160,7 +162,6 @@ def upload_evidence(
     content = file.file.read(limit + 1)
     if len(content) > limit:
         raise InvalidInput(f"the file is larger than {limit} bytes")
-    closure.get(page.workflow, page.me, request_id)  # own request only
     step_up.upload_evidence(
         page.workflow.unit_of_work(),
         request_id,
@@ -216,3 +217,9 @@ def confirm_authenticator(
 ) -> Response:
     step_up.confirm_totp(page.workflow.unit_of_work(), page.me.subject, code)
     return see_other("/web/me/settings?done=authenticator")
+
+
+@notice_links.get("/closure/{request_id}/cancel")
+def cancel_link(request_id: RequestId) -> Response:
+    """The notices' cancel link opens the request's page: a GET never cancels by itself."""
+    return see_other(f"/web/closure/{request_id}")

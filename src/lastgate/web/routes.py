@@ -12,3 +12,4 @@ __all__ = ["STATIC_DIR", "router"]
 router = APIRouter()
 for _area in (session, customer, agent, compliance):
     router.include_router(_area.router)
+router.include_router(customer.notice_links)

@@ -1,0 +1,83 @@
+"""The dust sweep, identity evidence and staff decisions through the pages, on both
+databases."""
+
+from __future__ import annotations
+
+import pytest
+
+from lastgate.domain.access import Role
+from lastgate.domain.closure import ClosureState
+from lastgate.entrypoints.api import create_app
+from tests.builders import account, load
+from tests.e2e.test_api_verification import png
+from tests.e2e.test_remediation_api import DUST
+from tests.web.test_pages import browser, csrf
+from tests.workflow_support import request_in, settings, stored, workflow
+
+
+@pytest.fixture
+def config(tmp_path):
+    return settings().model_copy(update={"evidence_dir": tmp_path / "evidence"})
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U1", balances=DUST), account("U2"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def test_the_dust_sweep_is_quoted_then_confirmed(app, clock, config) -> None:
+    client = browser(app, clock, config, "U1")
+    assert 'class="check block" id="check-DUST_REMAINING"' in client.get("/web/me").text
+    quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(client.get("/web/me").text)})
+    assert quote.status_code == 200 and "7.84" in quote.text
+    quote_id = quote.text.split('name="quote_id" value="')[1][:36]
+    done = client.post(
+        "/web/me/dust-sweep/execute", data={"csrf": csrf(quote.text), "quote_id": quote_id}
+    )
+    assert "done=swept" in str(done.url)
+    assert 'class="check pass" id="check-DUST_REMAINING"' in done.text
+
+
+def test_evidence_is_uploaded_viewed_and_accepted(app, engine, clock, config) -> None:
+    wf = workflow(engine, clock, config)
+    request = request_in(wf, ClosureState.VERIFYING, uid="U2", needs_evidence=True)
+    customer = browser(app, clock, config, "U2")
+    page = customer.get(f"/web/closure/{request.id}")
+    assert 'enctype="multipart/form-data"' in page.text
+    uploaded = customer.post(
+        f"/web/closure/{request.id}/evidence",
+        data={"csrf": csrf(page.text), "kind": "document"},
+        files={"file": ("id.png", png(), "image/png")},
+    )
+    assert "done=uploaded" in str(uploaded.url)
+
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    page = agent.get(f"/web/agent/requests/{request.id}")
+    link = page.text.split(f'href="/web/agent/requests/{request.id}/evidence/')[1].split('"')[0]
+    file = agent.get(f"/web/agent/requests/{request.id}/evidence/{link}")
+    assert file.content == png() and file.headers["content-disposition"] == "attachment"
+    assert customer.get(f"/web/agent/requests/{request.id}/evidence/{link}").status_code == 403
+    reviewed = agent.post(
+        f"/web/agent/requests/{request.id}/evidence/{link}/review",
+        data={"csrf": csrf(page.text), "decision": "approve"},
+    )
+    assert "done=reviewed" in str(reviewed.url) and "approved" in reviewed.text
+    assert stored(wf, request).state is ClosureState.VERIFYING  # the selfie is still missing
+
+
+def test_a_rejection_reaches_the_customer_with_its_reason(app, engine, clock, config) -> None:
+    wf = workflow(engine, clock, config)
+    request = request_in(wf, ClosureState.IN_REVIEW, uid="U2", needs_review=True)
+    agent = browser(app, clock, config, "agent-bo", Role.AGENT)
+    queue = agent.get("/web/agent?state=in_review")
+    assert request.id in queue.text
+    assert request.id not in agent.get("/web/agent?state=verifying").text
+    rejected = agent.post(
+        f"/web/agent/requests/{request.id}/reject",
+        data={"csrf": csrf(queue.text), "reason": "Documents do not match."},
+    )
+    assert "done=rejected" in str(rejected.url)
+    customer = browser(app, clock, config, "U2")
+    page = customer.get(f"/web/closure/{request.id}")
+    assert "state-rejected" in page.text and "Documents do not match." in page.text

@@ -35,6 +35,7 @@ from lastgate.domain.errors import LastgateError
 from lastgate.entrypoints.certificate_cli import certificate_app
 from lastgate.entrypoints.erasure_cli import erasure_app, retention_app
 from lastgate.entrypoints.export_cli import export_app
+from lastgate.entrypoints.sweep_cli import sweep_app
 from lastgate.entrypoints.wiring import build_workflow
 from lastgate.i18n import normalize, translate
 from lastgate.services.eligibility import check_account
@@ -59,6 +60,7 @@ app.add_typer(erasure_app, name="erasure")
 app.add_typer(retention_app, name="retention")
 app.add_typer(certificate_app, name="certificate")
 app.add_typer(export_app, name="export")
+app.add_typer(sweep_app, name="sweep")
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2

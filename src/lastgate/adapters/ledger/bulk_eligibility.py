@@ -20,16 +20,20 @@ integer parts summed as 64-bit integers and joined in Python (docs/bulk.md).
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from lastgate.adapters.ledger import bulk_sql as q
+from lastgate.adapters.policy_files import DEFAULT_JURISDICTION
 from lastgate.domain.account import KycStatus
 from lastgate.domain.checks import CHECKS
 from lastgate.domain.eligibility import CheckCode, CheckStatus
@@ -41,27 +45,26 @@ CHUNK_SIZE = 50_000
 #: Relative distance from a line inside which SQL defers the comparison to Python.
 MARGIN = {"postgresql": Decimal("1e-20"), "sqlite": Decimal("1e-9")}
 
+_END = object()  # the reader's last message
 _ORDER = {code: position for position, (code, _) in enumerate(CHECKS)}
-_REVIEW_CODES = frozenset({CheckCode.WITHDRAWAL_REVIEW})
+#: Codes whose failure asks for a review instead of blocking.
+REVIEW_CODES = frozenset({CheckCode.WITHDRAWAL_REVIEW})
+_BLOCK, _REVIEW, _PASS = CheckStatus.BLOCK, CheckStatus.REVIEW, CheckStatus.PASS
 _KYC_INCOMPLETE = frozenset(
-    {KycStatus.NOT_STARTED, KycStatus.PENDING, KycStatus.REJECTED, KycStatus.EXPIRED}
+    s.value
+    for s in (KycStatus.NOT_STARTED, KycStatus.PENDING, KycStatus.REJECTED, KycStatus.EXPIRED)
 )
 
 
-@dataclass(frozen=True, slots=True)
-class BulkRow:
-    """One account's verdict: the codes that do not pass, in the checks' order."""
+class BulkRow(NamedTuple):
+    """One account's verdict: the codes that do not pass (in the checks' order), and the
+    outcome they make: ``block`` if any blocks, ``review`` if one only asks for a review.
+    """
 
     uid: str
     jurisdiction: str
     failures: dict[CheckCode, CheckStatus]
-
-    @property
-    def outcome(self) -> CheckStatus:
-        statuses = set(self.failures.values())
-        if CheckStatus.BLOCK in statuses:
-            return CheckStatus.BLOCK
-        return CheckStatus.REVIEW if statuses else CheckStatus.PASS
+    outcome: CheckStatus
 
 
 @dataclass
@@ -74,13 +77,6 @@ class SweepSummary:
     by_code: Counter[CheckCode] = field(default_factory=Counter)
     assets: dict[str, Decimal] = field(default_factory=dict)  # total held per asset
 
-    def add(self, row: BulkRow) -> None:
-        self.accounts += 1
-        outcome = row.outcome
-        self.passing += outcome is CheckStatus.PASS
-        self.eligible += outcome is not CheckStatus.BLOCK
-        self.by_code.update(row.failures.keys())
-
 
 @dataclass(frozen=True)
 class _Lines:
@@ -91,6 +87,10 @@ class _Lines:
     review: tuple[Any, Any]  # (low, high) around the review threshold
     cooldown_since: datetime
     window_since: datetime
+
+    @property
+    def bound(self) -> q.Lines:
+        return self.dust, self.review, self.cooldown_since, self.window_since
 
 
 class Sweep:
@@ -120,8 +120,46 @@ class Sweep:
         self.total = self._count()
 
     def __iter__(self) -> Iterator[BulkRow]:
-        for customers in self._chunks():
-            yield from self._verdicts(customers)
+        # A reader thread runs the statements of the next chunk while this one turns the
+        # current chunk into rows: the database works while Python does (both drivers
+        # release the GIL while a statement runs). At most two chunks wait in between.
+        chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+        reader = threading.Thread(target=self._read, args=(chunks, stop), daemon=True)
+        reader.start()
+        try:
+            while (item := chunks.get()) is not _END:
+                if isinstance(item, BaseException):
+                    raise item
+                yield from self._rows_of(*item)
+        finally:
+            stop.set()
+            while reader.is_alive():  # unblock a reader waiting to put
+                with contextlib.suppress(queue.Empty):
+                    chunks.get(timeout=0.05)
+
+    def _read(self, chunks: queue.Queue[Any], stop: threading.Event) -> None:
+        try:
+            with self._engine.connect() as conn:
+                # One snapshot for the whole sweep: REPEATABLE READ on PostgreSQL, and on
+                # SQLite an explicit read transaction (the driver opens none for reads).
+                if not self._dialect.sqlite:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with conn.begin():
+                    if self._dialect.sqlite:
+                        conn.exec_driver_sql("BEGIN")
+                    for customers in self._chunks(conn):
+                        if stop.is_set():
+                            return
+                        chunks.put((customers, self._failures(conn, customers)))
+            chunks.put(_END)
+        except BaseException as exc:  # handed to the consuming thread
+            chunks.put(exc)
+
+    def _rows(self, conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+        # The driver's own cursor, in the connection's transaction: these statements
+        # return many small rows, and SQLAlchemy's per-row work would cost as much.
+        return q.fetch(conn, self._dialect, sql, params)
 
     # -- chunks of customers ----------------------------------------------------------
 
@@ -130,7 +168,7 @@ class Sweep:
             if self._uids is not None:
                 return len(self._resolved_ids(conn))
             sql = "SELECT count(*) FROM customers" + self._where_jurisdiction(" WHERE ")
-            return int(conn.execute(text(sql), {"j": self._jurisdiction}).scalar_one())
+            return int(self._rows(conn, sql, {"j": self._jurisdiction})[0][0])
 
     def _where_jurisdiction(self, prefix: str) -> str:
         return f"{prefix}UPPER(jurisdiction) = :j" if self._jurisdiction else ""
@@ -138,84 +176,121 @@ class Sweep:
     def _resolved_ids(self, conn: Connection) -> list[int]:
         uids = sorted(set(self._uids or ()))
         ids: list[int] = []
+        sql = f"SELECT id FROM customers WHERE uid {self._dialect.in_list('uids', 'TEXT')}"
         for start in range(0, len(uids), 10_000):
-            batch = uids[start : start + 10_000]
-            sql = f"SELECT id FROM customers WHERE uid {self._dialect.in_list('uids', 'TEXT')}"
-            ids += conn.execute(text(sql), {"uids": self._dialect.list_param(batch)}).scalars()
+            batch = self._dialect.list_param(uids[start : start + 10_000])
+            ids += [row[0] for row in self._rows(conn, sql, {"uids": batch})]
         return sorted(ids)
 
-    def _chunks(self) -> Iterator[list[Any]]:
+    def _chunks(self, conn: Connection) -> Iterator[list[Any]]:
         columns = "SELECT id, uid, jurisdiction, kyc_status, kyc_applicant_mismatch FROM customers"
-        with self._engine.connect() as conn:
-            if self._uids is not None:
-                ids = self._resolved_ids(conn)
-                for start in range(0, len(ids), self._chunk_size):
-                    batch = ids[start : start + self._chunk_size]
-                    sql = f"{columns} WHERE id {self._dialect.in_list('ids')} ORDER BY id"
-                    yield list(conn.execute(text(sql), {"ids": self._dialect.list_param(batch)}))
+        if self._uids is not None:
+            ids = self._resolved_ids(conn)
+            sql = f"{columns} WHERE id {self._dialect.in_list('ids')} ORDER BY id"
+            for start in range(0, len(ids), self._chunk_size):
+                batch = self._dialect.list_param(ids[start : start + self._chunk_size])
+                yield self._rows(conn, sql, {"ids": batch})
+            return
+        sql = f"{columns} WHERE id > :after{self._where_jurisdiction(' AND ')} ORDER BY id LIMIT :n"
+        after = 0
+        while True:
+            params = {"after": after, "n": self._chunk_size, "j": self._jurisdiction}
+            customers = self._rows(conn, sql, params)
+            if not customers:
                 return
-            after = 0
-            while True:
-                sql = (
-                    f"{columns} WHERE id > :after{self._where_jurisdiction(' AND ')} "
-                    "ORDER BY id LIMIT :n"
-                )
-                params = {"after": after, "n": self._chunk_size, "j": self._jurisdiction}
-                customers = list(conn.execute(text(sql), params))
-                if not customers:
-                    return
-                yield customers
-                after = customers[-1][0]
+            yield customers
+            after = customers[-1][0]
 
     # -- one chunk ----------------------------------------------------------------------
 
-    def _verdicts(self, customers: list[Any]) -> Iterator[BulkRow]:
+    def _failures(
+        self, conn: Connection, customers: list[Any]
+    ) -> dict[int, dict[CheckCode, CheckStatus]]:
+        """What fails for the chunk's customers, KYC aside; adds their assets to the totals."""
         jurisdiction_of = {c[0]: c[2] for c in customers}
         lines = {j: self._lines_of(j) for j in set(jurisdiction_of.values())}
-        ids = None if self._uids is None and self._jurisdiction is None else list(jurisdiction_of)
+        filtered = self._uids is not None or self._jurisdiction is not None
+        default = self._lines_of(DEFAULT_JURISDICTION)
+        # A rule whose line is the same for every jurisdiction of the chunk is compared
+        # with that one line (bound as the default), sparing the join to the policies.
+        joined = {
+            rule
+            for rule, line in (
+                ("dust", lambda v: v.dust),
+                ("review", lambda v: (v.review, v.window_since)),
+                ("cooldown", lambda v: v.cooldown_since),
+            )
+            if len({line(v) for v in lines.values()}) > 1
+        }
+        one = next(iter(lines.values()))
         params = q.chunk_params(
             self._dialect,
             lo=customers[0][0],
             hi=customers[-1][0],
-            ids=ids,
+            ids=list(jurisdiction_of) if filtered else None,
             now=self._now,
-            lines={
-                j: (v.dust, v.review, v.cooldown_since, v.window_since) for j, v in lines.items()
-            },
-            default=self._default_lines(),
+            lines={j: v.bound for j, v in lines.items()},
+            default=(
+                (default if "dust" in joined else one).dust,
+                (default if "review" in joined else one).review,
+                (default if "cooldown" in joined else one).cooldown_since,
+                (default if "review" in joined else one).window_since,
+            ),
         )
-        failures: dict[int, dict[CheckCode, CheckStatus]] = {c[0]: {} for c in customers}
+        failures: dict[int, dict[CheckCode, CheckStatus]] = {}
+        balance_border: list[int] = []
         withdrawal_border: list[int] = []
-        with self._engine.connect() as conn:
-            for cid, tag, available, frozen, price in conn.execute(
-                text(q.flags_sql(self._dialect, list(lines), filtered=ids is not None)), params
-            ):
-                found = failures.get(cid)
-                if found is None:  # a customer created since the chunk was read
-                    continue
-                if tag == q.BALANCE_BORDER:
-                    tolerance = lines[jurisdiction_of[cid]].policy.eligibility.dust_tolerance_usd
-                    code = _exact_balance(available, frozen, price, tolerance)
-                    if code is not None:
-                        found[code] = CheckStatus.BLOCK
-                elif tag == q.WITHDRAWAL_BORDER:
-                    withdrawal_border.append(cid)
-                else:
-                    code = q.TAG_CODES[tag]
-                    found[code] = CheckStatus.REVIEW if code in _REVIEW_CODES else CheckStatus.BLOCK
-            for cid in self._exact_reviews(conn, withdrawal_border, jurisdiction_of, lines):
-                failures[cid][CheckCode.WITHDRAWAL_REVIEW] = CheckStatus.REVIEW
-            self._add_totals(conn, params, filtered=ids is not None)
+        flags = q.flags_sql(self._dialect, list(lines), filtered=filtered, joined=frozenset(joined))
+        for cid, tag in self._rows(conn, flags, params):
+            found = failures.setdefault(cid, {})
+            if tag >= q.BALANCES:
+                bits = tag - q.BALANCES
+                if bits & q.BORDER:
+                    balance_border.append(cid)
+                if bits & q.ASSETS:
+                    found[CheckCode.ASSETS_REMAINING] = _BLOCK
+                if bits & q.DUST:
+                    found[CheckCode.DUST_REMAINING] = _BLOCK
+            elif tag == q.WITHDRAWAL_BORDER:
+                withdrawal_border.append(cid)
+            elif tag == q.REVIEW_TAG:
+                found[CheckCode.WITHDRAWAL_REVIEW] = _REVIEW
+            else:
+                found[q.TAG_CODES[tag]] = _BLOCK
+        for cid, codes in self._exact_balances(conn, balance_border, jurisdiction_of):
+            failures[cid].update(dict.fromkeys(codes, _BLOCK))
+        for cid in self._exact_reviews(conn, withdrawal_border, jurisdiction_of):
+            failures.setdefault(cid, {})[CheckCode.WITHDRAWAL_REVIEW] = _REVIEW
+        self._add_totals(conn, params, filtered=filtered)
+        return failures
+
+    def _rows_of(
+        self, customers: list[Any], failures: dict[int, dict[CheckCode, CheckStatus]]
+    ) -> Iterator[BulkRow]:
+        summary = self.summary
+        by_code = summary.by_code
         for cid, uid, jurisdiction, kyc_status, mismatch in customers:
-            found = failures[cid]
-            status = KycStatus(kyc_status)
-            if status in _KYC_INCOMPLETE:
-                found[CheckCode.KYC_INCOMPLETE] = CheckStatus.BLOCK
-            if status is KycStatus.DISPUTED or mismatch:
-                found[CheckCode.KYC_DISPUTED] = CheckStatus.BLOCK
-            row = BulkRow(uid, jurisdiction, dict(sorted(found.items(), key=_position)))
-            self.summary.add(row)
-            yield row
+            found = failures.get(cid) or {}
+            if kyc_status in _KYC_INCOMPLETE:
+                found[CheckCode.KYC_INCOMPLETE] = _BLOCK
+            if kyc_status == KycStatus.DISPUTED.value or mismatch:
+                found[CheckCode.KYC_DISPUTED] = _BLOCK
+            if not found:
+                outcome = _PASS
+                summary.passing += 1
+                summary.eligible += 1
+            else:
+                if len(found) > 1:
+                    found = dict(sorted(found.items(), key=_position))
+                if _BLOCK in found.values():
+                    outcome = _BLOCK
+                else:
+                    outcome = _REVIEW
+                    summary.eligible += 1
+                for code in found:
+                    by_code[code] += 1
+            summary.accounts += 1
+            yield BulkRow(uid, jurisdiction, found, outcome)
 
     def _lines_of(self, jurisdiction: str) -> _Lines:
         if jurisdiction not in self._lines:
@@ -231,33 +306,42 @@ class Sweep:
             )
         return self._lines[jurisdiction]
 
-    def _default_lines(self) -> tuple[Any, Any, datetime, datetime]:
-        # For a customer whose jurisdiction was not in the chunk (created meanwhile).
-        fallback = self._lines_of("DEFAULT")
-        return fallback.dust, fallback.review, fallback.cooldown_since, fallback.window_since
+    def _exact_balances(
+        self, conn: Connection, border: list[int], jurisdiction_of: dict[int, str]
+    ) -> Iterator[tuple[int, set[CheckCode]]]:
+        """Customers with a balance near the dust line: every balance, as the checks see it."""
+        if not border:
+            return
+        found: dict[int, set[CheckCode]] = {cid: set() for cid in border}
+        params = {"ids": self._dialect.list_param(border)}
+        for cid, available, frozen, price in self._rows(
+            conn, q.balances_sql(self._dialect), params
+        ):
+            tolerance = self._lines[jurisdiction_of[cid]].policy.eligibility.dust_tolerance_usd
+            code = _exact_balance(available, frozen, price, tolerance)
+            if code is not None:
+                found[cid].add(code)
+        yield from found.items()
 
     def _exact_reviews(
-        self,
-        conn: Connection,
-        border: list[int],
-        jurisdiction_of: dict[int, str],
-        lines: dict[str, _Lines],
+        self, conn: Connection, border: list[int], jurisdiction_of: dict[int, str]
     ) -> Iterator[int]:
         """Customers near the review line: their withdrawals summed as the check sums them."""
         if not border:
             return
-        since = min(v.window_since for v in lines.values())
+        lines = {cid: self._lines[jurisdiction_of[cid]] for cid in border}
+        since = min(line.window_since for line in lines.values())
         params = {"ids": self._dialect.list_param(border), "since": self._dialect.time(since)}
         totals: dict[int, Decimal] = {}
-        for cid, amount, price, created_at in conn.execute(
-            text(q.withdrawals_sql(self._dialect)), params
-        ):
-            window_since = lines[jurisdiction_of[cid]].window_since
-            if q.read_time(created_at) >= window_since:
+        sql = q.withdrawals_sql(self._dialect)
+        for cid, amount, price, created_at in self._rows(conn, sql, params):
+            if q.read_time(created_at) >= lines[cid].window_since:
                 totals[cid] = totals.get(cid, ZERO) + _decimal(amount) * _decimal(price)
         for cid in border:
-            rules = lines[jurisdiction_of[cid]].policy.eligibility
-            if totals.get(cid, ZERO) > rules.withdrawal_review_threshold_usd:
+            if (
+                totals.get(cid, ZERO)
+                > lines[cid].policy.eligibility.withdrawal_review_threshold_usd
+            ):
                 yield cid
 
     def _add_totals(self, conn: Connection, params: dict[str, Any], *, filtered: bool) -> None:
@@ -305,4 +389,4 @@ def _exact_balance(available: Any, frozen: Any, price: Any, tolerance: Decimal) 
     return CheckCode.DUST_REMAINING
 
 
-__all__ = ["CHUNK_SIZE", "BulkRow", "Sweep", "SweepSummary", "sweep"]
+__all__ = ["CHUNK_SIZE", "REVIEW_CODES", "BulkRow", "Sweep", "SweepSummary", "sweep"]

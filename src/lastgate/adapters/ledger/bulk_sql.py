@@ -11,6 +11,7 @@ to its lines, and ``COALESCE`` falls back to the DEFAULT policy's.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,16 +19,31 @@ from decimal import Context, Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from lastgate.domain import account as a
 from lastgate.domain.eligibility import CheckCode
 
-# Tags of the flag statement's rows.
+# Tags of the flag statement's rows: a failing check's position in ``CheckCode``, or
+# ``BALANCES`` plus bits (1: a balance above the dust line, 2: dust, 4: near the line),
+# or ``WITHDRAWAL_BORDER`` (withdrawals near the review line).
 TAG_CODES: dict[int, CheckCode] = dict(enumerate(CheckCode))
-BALANCE_BORDER = 100
+BALANCES = 200
+ASSETS, DUST, BORDER = 1, 2, 4
 WITHDRAWAL_BORDER = 101
 _TAG = {code: tag for tag, code in TAG_CODES.items()}
+REVIEW_TAG = _TAG[CheckCode.WITHDRAWAL_REVIEW]
+
+
+def fetch(conn: Connection, d: Dialect, sql: str, params: dict[str, Any]) -> list[Any]:
+    """All rows of ``sql`` as plain tuples, through the driver in ``conn``'s transaction."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(d.driver_sql(sql), params)
+        rows: list[Any] = cursor.fetchall()
+        return rows
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)
@@ -50,14 +66,14 @@ class Dialect:
     def cast(self, param: str, pg_type: str) -> str:
         return f":{param}" if self.sqlite else f"CAST(:{param} AS {pg_type})"
 
-    @property
-    def null_amount(self) -> str:
-        return "NULL" if self.sqlite else "CAST(NULL AS NUMERIC)"
-
     def in_list(self, param: str, pg_type: str = "BIGINT") -> str:
         if self.sqlite:
             return f"IN (SELECT value FROM json_each(:{param}))"
         return f"= ANY(CAST(:{param} AS {pg_type}[]))"
+
+    def driver_sql(self, sql: str) -> str:
+        """``sql`` with ``:name`` parameters in the driver's own style."""
+        return sql if self.sqlite else re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
 
     def list_param(self, values: Sequence[Any]) -> Any:
         return json.dumps(list(values)) if self.sqlite else list(values)
@@ -132,8 +148,16 @@ def chunk_params(
     return params
 
 
-def flags_sql(d: Dialect, jurisdictions: Sequence[str], *, filtered: bool) -> str:
-    return _flags_sql(d, len(jurisdictions), filtered)
+def flags_sql(
+    d: Dialect, jurisdictions: Sequence[str], *, filtered: bool, joined: frozenset[str]
+) -> str:
+    """The flag statement for a chunk with ``jurisdictions`` (in ``chunk_params`` order).
+
+    ``joined`` names the rules ("dust", "review", "cooldown") whose lines differ between
+    the chunk's jurisdictions: only those join each row to its customer's policy; the
+    others compare with the one line bound as the default.
+    """
+    return _flags_sql(d, len(jurisdictions), filtered, joined)
 
 
 def _policy_cte(d: Dialect, count: int) -> str:
@@ -160,78 +184,29 @@ def _policy_cte(d: Dialect, count: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def _flags_sql(d: Dialect, count: int, filtered: bool) -> str:
+def _flags_sql(d: Dialect, count: int, filtered: bool, joined: frozenset[str]) -> str:
     def rng(alias: str) -> str:
         ids = f" AND {alias}.customer_id {d.in_list('ids')}" if filtered else ""
         return f"{alias}.customer_id BETWEEN :lo AND :hi{ids}"
 
-    n = d.null_amount
-    nulls = f"{n}, {n}, {n}"
-    of_policy = (
-        "JOIN customers c ON c.id = {a}.customer_id "
-        "LEFT JOIN pol p ON p.jurisdiction = c.jurisdiction"
-    )
-
-    def simple(tag: CheckCode, table: str, condition: str) -> str:
+    def of_policy(alias: str, rule: str) -> str:
+        if rule not in joined:
+            return ""
+        # The explicit range on c.id lets PostgreSQL read only the chunk's customers.
         return (
-            f"SELECT DISTINCT x.customer_id, {_TAG[tag]}, {nulls} FROM {table} x "
+            f"JOIN customers c ON c.id = {alias}.customer_id AND c.id BETWEEN :lo AND :hi "
+            "LEFT JOIN pol p ON p.jurisdiction = c.jurisdiction"
+        )
+
+    def simple(code: CheckCode, table: str, condition: str) -> str:
+        return (
+            f"SELECT DISTINCT x.customer_id, {_TAG[code]} FROM {table} x "
             f"WHERE {rng('x')} AND {condition}"
         )
 
-    value = f"({d.num('b.available')} + {d.num('b.frozen')}) * {d.num('ap.price_usd')}"
-    negative = f"{d.negative('b.available')} OR {d.negative('b.frozen')}"
-    asset, dust, border = (
-        _TAG[CheckCode.ASSETS_REMAINING],
-        _TAG[CheckCode.DUST_REMAINING],
-        BALANCE_BORDER,
-    )
-    balances = (
-        f"SELECT DISTINCT customer_id, cls, CASE WHEN cls = {border} THEN available END, "
-        f"CASE WHEN cls = {border} THEN frozen END, CASE WHEN cls = {border} THEN price END "
-        f"FROM (SELECT b.customer_id, b.available, b.frozen, ap.price_usd AS price, CASE "
-        f"WHEN {negative} THEN {border} WHEN ap.price_usd IS NULL THEN {dust} "
-        f"WHEN {value} > {_rule(d, 'dust_hi', 'dhi')} THEN {asset} "
-        f"WHEN {value} < {_rule(d, 'dust_lo', 'dlo')} THEN {dust} ELSE {border} END AS cls "
-        f"FROM balances b {of_policy.format(a='b')} "
-        "LEFT JOIN asset_prices ap ON ap.asset = b.asset "
-        f"WHERE {rng('b')} AND ({d.num('b.available')} + {d.num('b.frozen')} <> 0 "
-        f"OR {negative})) AS bx"
-    )
-    withdrawals = (
-        f"SELECT customer_id, CASE WHEN has_negative = 1 THEN {WITHDRAWAL_BORDER} "
-        f"WHEN total > high THEN {_TAG[CheckCode.WITHDRAWAL_REVIEW]} "
-        f"ELSE {WITHDRAWAL_BORDER} END, {nulls} "
-        f"FROM (SELECT t.customer_id, SUM({d.num('t.amount')} * {d.num('ap.price_usd')}) "
-        f"AS total, MAX({_rule(d, 'review_hi', 'rhi')}) AS high, "
-        f"MAX({_rule(d, 'review_lo', 'rlo')}) AS low, "
-        f"MAX(CASE WHEN {d.negative('t.amount')} OR {d.negative('ap.price_usd')} "
-        "THEN 1 ELSE 0 END) AS has_negative "
-        f"FROM transfers t {of_policy.format(a='t')} "
-        "JOIN asset_prices ap ON ap.asset = t.asset "
-        f"WHERE {rng('t')} AND t.direction = '{a.TransferDirection.WITHDRAWAL.value}' "
-        f"AND t.status NOT IN ('{a.TransferStatus.FAILED.value}', "
-        f"'{a.TransferStatus.CANCELLED.value}') AND t.created_at >= :min_ws "
-        f"AND t.created_at >= {_rule(d, 'window_since', 'ws', 'TIMESTAMPTZ')} "
-        "GROUP BY t.customer_id) AS w WHERE has_negative = 1 OR total >= low"
-    )
-    cooldown = (
-        f"SELECT DISTINCT e.customer_id, {_TAG[CheckCode.SECURITY_COOLDOWN]}, {nulls} "
-        f"FROM security_events e {of_policy.format(a='e')} "
-        f"WHERE {rng('e')} AND e.occurred_at > :min_cs "
-        f"AND e.occurred_at > {_rule(d, 'cooldown_since', 'cs', 'TIMESTAMPTZ')}"
-    )
-    hold_tag = (
-        f"CASE x.kind WHEN '{a.HoldKind.RISK_LOCK.value}' THEN {_TAG[CheckCode.RISK_LOCK]} "
-        f"WHEN '{a.HoldKind.AML_INVESTIGATION.value}' THEN {_TAG[CheckCode.COMPLIANCE_REVIEW]} "
-        f"ELSE {_TAG[CheckCode.LEGAL_HOLD]} END"
-    )
-    transfer_tag = (
-        f"CASE x.direction WHEN '{a.TransferDirection.DEPOSIT.value}' "
-        f"THEN {_TAG[CheckCode.DEPOSIT_PENDING]} ELSE {_TAG[CheckCode.WITHDRAWAL_PENDING]} END"
-    )
     branches = [
-        balances,
-        f"SELECT DISTINCT x.customer_id, {transfer_tag}, {nulls} FROM transfers x "
+        _balances(d, rng("b"), of_policy("b", "dust"), "dust" in joined),
+        f"SELECT DISTINCT x.customer_id, {_TRANSFER_TAG} FROM transfers x "
         f"WHERE {rng('x')} AND x.status IN ({_in(a.IN_FLIGHT_TRANSFER_STATUSES)}) "
         f"AND x.direction IN ({_in(frozenset(a.TransferDirection))})",
         simple(CheckCode.OPEN_ORDERS, "orders", f"x.status IN ({_in(a.OPEN_ORDER_STATUSES)})"),
@@ -262,18 +237,75 @@ def _flags_sql(d: Dialect, count: int, filtered: bool) -> str:
             "sub_accounts",
             f"x.status <> '{a.SubAccountStatus.CLOSED.value}'",
         ),
-        f"SELECT DISTINCT x.customer_id, {hold_tag}, {nulls} FROM holds x "
+        f"SELECT DISTINCT x.customer_id, {_HOLD_TAG} FROM holds x "
         f"WHERE {rng('x')} AND x.lifted_at IS NULL "
         f"AND x.kind IN ({_in(frozenset(a.HoldKind))})",
-        cooldown,
-        withdrawals,
+        f"SELECT DISTINCT e.customer_id, {_TAG[CheckCode.SECURITY_COOLDOWN]} "
+        f"FROM security_events e {of_policy('e', 'cooldown')} "
+        f"WHERE {rng('e')} AND e.occurred_at > {d.cast('min_cs', 'TIMESTAMPTZ')} "
+        "AND e.occurred_at > "
+        f"{_rule(d, 'cooldown_since', 'cs', 'cooldown' in joined, 'TIMESTAMPTZ')}",
+        _withdrawals(d, rng("t"), of_policy("t", "review"), "review" in joined),
     ]
     return _policy_cte(d, count) + " " + " UNION ALL ".join(branches)
 
 
-def _rule(d: Dialect, column: str, key: str, pg_type: str = "NUMERIC") -> str:
-    """A jurisdiction's line, or the DEFAULT policy's for a jurisdiction not in the list."""
-    return f"COALESCE(p.{column}, {d.cast(key + 'd', pg_type)})"
+_HOLD_TAG = (
+    f"CASE x.kind WHEN '{a.HoldKind.RISK_LOCK.value}' THEN {_TAG[CheckCode.RISK_LOCK]} "
+    f"WHEN '{a.HoldKind.AML_INVESTIGATION.value}' THEN {_TAG[CheckCode.COMPLIANCE_REVIEW]} "
+    f"ELSE {_TAG[CheckCode.LEGAL_HOLD]} END"
+)
+_TRANSFER_TAG = (
+    f"CASE x.direction WHEN '{a.TransferDirection.DEPOSIT.value}' "
+    f"THEN {_TAG[CheckCode.DEPOSIT_PENDING]} ELSE {_TAG[CheckCode.WITHDRAWAL_PENDING]} END"
+)
+
+
+def _balances(d: Dialect, in_range: str, of_policy: str, joined: bool) -> str:
+    """One row per customer with non-zero balances: ``BALANCES`` plus the bits found."""
+    value = f"({d.num('b.available')} + {d.num('b.frozen')}) * {d.num('ap.price_usd')}"
+    negative = f"{d.negative('b.available')} OR {d.negative('b.frozen')}"
+    kind = (
+        f"CASE WHEN {negative} THEN {BORDER} WHEN ap.price_usd IS NULL THEN {DUST} "
+        f"WHEN {value} > {_rule(d, 'dust_hi', 'dhi', joined)} THEN {ASSETS} "
+        f"WHEN {value} < {_rule(d, 'dust_lo', 'dlo', joined)} THEN {DUST} ELSE {BORDER} END"
+    )
+    bits = " + ".join(f"MAX(CASE WHEN kind = {bit} THEN {bit} ELSE 0 END)" for bit in (1, 2, 4))
+    return (
+        f"SELECT customer_id, {BALANCES} + {bits} FROM (SELECT b.customer_id, {kind} AS kind "
+        f"FROM balances b {of_policy} LEFT JOIN asset_prices ap ON ap.asset = b.asset "
+        f"WHERE {in_range} AND ({d.num('b.available')} + {d.num('b.frozen')} <> 0 "
+        f"OR {negative})) AS bx GROUP BY customer_id"
+    )
+
+
+def _withdrawals(d: Dialect, in_range: str, of_policy: str, joined: bool) -> str:
+    """Customers whose withdrawals in their window are clearly above, or near, the line."""
+    negative = f"{d.negative('t.amount')} OR {d.negative('ap.price_usd')}"
+    return (
+        f"SELECT customer_id, CASE WHEN has_negative = 1 THEN {WITHDRAWAL_BORDER} "
+        f"WHEN total > high THEN {_TAG[CheckCode.WITHDRAWAL_REVIEW]} "
+        f"ELSE {WITHDRAWAL_BORDER} END "
+        f"FROM (SELECT t.customer_id, SUM({d.num('t.amount')} * {d.num('ap.price_usd')}) "
+        f"AS total, MAX({_rule(d, 'review_hi', 'rhi', joined)}) AS high, "
+        f"MAX({_rule(d, 'review_lo', 'rlo', joined)}) AS low, "
+        f"MAX(CASE WHEN {negative} THEN 1 ELSE 0 END) AS has_negative "
+        f"FROM transfers t {of_policy} JOIN asset_prices ap ON ap.asset = t.asset "
+        f"WHERE {in_range} AND t.direction = '{a.TransferDirection.WITHDRAWAL.value}' "
+        f"AND t.status NOT IN ('{a.TransferStatus.FAILED.value}', "
+        f"'{a.TransferStatus.CANCELLED.value}') "
+        f"AND t.created_at >= {d.cast('min_ws', 'TIMESTAMPTZ')} "
+        f"AND t.created_at >= {_rule(d, 'window_since', 'ws', joined, 'TIMESTAMPTZ')} "
+        "GROUP BY t.customer_id) AS w WHERE has_negative = 1 OR total >= low"
+    )
+
+
+def _rule(d: Dialect, column: str, key: str, joined: bool, pg_type: str = "NUMERIC") -> str:
+    """The customer's jurisdiction's line (the default one for a jurisdiction not in the
+    list), or, not joined, the line bound as the default: the same for the whole chunk.
+    """
+    default = d.cast(key + "d", pg_type)
+    return f"COALESCE(p.{column}, {default})" if joined else default
 
 
 @lru_cache(maxsize=4)
@@ -288,6 +320,15 @@ def withdrawals_sql(d: Dialect) -> str:
         f"'{a.TransferStatus.CANCELLED.value}') "
         f"AND t.created_at >= {d.cast('since', 'TIMESTAMPTZ')} "
         "ORDER BY t.customer_id, t.created_at, t.id"
+    )
+
+
+@lru_cache(maxsize=4)
+def balances_sql(d: Dialect) -> str:
+    """Every balance of the given customers, with its price (NULL: unpriced)."""
+    return (
+        "SELECT b.customer_id, b.available, b.frozen, ap.price_usd FROM balances b "
+        f"LEFT JOIN asset_prices ap ON ap.asset = b.asset WHERE b.customer_id {d.in_list('ids')}"
     )
 
 
@@ -332,7 +373,7 @@ def asset_totals(
     else:
         total = "SUM(b.available), SUM(b.frozen)"
     sql = f"SELECT b.asset, {total} FROM balances b WHERE {_range(d, filtered)} GROUP BY b.asset"
-    for asset, available, frozen in conn.execute(text(sql), params):
+    for asset, available, frozen in fetch(conn, d, sql, params):
         yield asset, _EXACT.add(Decimal(available), Decimal(frozen))
 
 

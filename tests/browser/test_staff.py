@@ -26,6 +26,8 @@ def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, c
     assert "done=first_approval" in ada.url
     assert stored(wf, request).state is ClosureState.IN_REVIEW
     screenshot(ada, "agent-request")
+    overrides = person("compliance-cy", Role.COMPLIANCE).locator("#overrides + ul li")
+    assert "agent-ada" in overrides.inner_text() and "U4" in overrides.inner_text()
 
     ada.fill("#note", "Approving again.")
     follow(ada, "form[action$='/approve'] button")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from lastgate.adapters import audit_log
 from lastgate.adapters.db import tables as ledger
 from lastgate.adapters.db.erasure_tables import customer_keys, erasure_runs
-from lastgate.adapters.db.workflow_tables import approvals
+from lastgate.adapters.db.workflow_tables import approvals, closure_requests
 from lastgate.domain.audit import AuditEntry, verify_chain
 
 
@@ -44,6 +44,36 @@ class RetentionRow:
     closed_at: datetime
     retain_until: datetime
     destroyed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingSecondApproval:
+    """A review override one staff member approved; a second, different one must too."""
+
+    closure_id: str
+    uid: str
+    first_approver: str
+    approved_at: datetime
+
+
+def awaiting_second_approval(engine: Engine) -> list[AwaitingSecondApproval]:
+    """Requests still in review with exactly one approval, oldest approval first."""
+    a, r = approvals.c, closure_requests.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(a.subject, a.actor, a.decided_at).where(a.kind == "review").order_by(a.id)
+        ).all()
+        by_subject: dict[str, list[tuple[str, datetime]]] = {}
+        for row in rows:
+            by_subject.setdefault(row.subject, []).append((row.actor, row.decided_at))
+        single = {s.removeprefix("closure:"): v[0] for s, v in by_subject.items() if len(v) == 1}
+        if not single:
+            return []
+        requests = conn.execute(
+            select(r.id, r.uid).where(r.id.in_(list(single)), r.state == "in_review")
+        ).all()
+    found = [AwaitingSecondApproval(q.id, q.uid, *single[q.id]) for q in requests]
+    return sorted(found, key=lambda item: item.approved_at)
 
 
 def timeline(engine: Engine, subject: str) -> list[AuditEntry]:

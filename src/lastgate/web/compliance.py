@@ -24,6 +24,7 @@ def console(page: CompliancePage) -> Response:
     return page.render(
         "compliance/console.html",
         holds=console_reads.active_holds(engine),
+        overrides=console_reads.awaiting_second_approval(engine),
         kinds=list(HoldKind),
         chain=console_reads.chain_status(engine),
         retention=console_reads.retention_schedule(engine),

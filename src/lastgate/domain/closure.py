@@ -47,6 +47,7 @@ class ClosureEvent(StrEnum):
     RECHECK_FAILED = "recheck_failed"
     HOLD = "hold"
     LIFT = "lift"
+    APPEAL = "appeal"  # a rejection overturned on appeal (the desk): back to review
 
 
 class ClosureReason(StrEnum):
@@ -71,6 +72,7 @@ TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
     (_S.VERIFYING, _E.VERIFIED): _S.IN_REVIEW,
     (_S.IN_REVIEW, _E.APPROVE): _S.COOLING_OFF,
     (_S.IN_REVIEW, _E.REJECT): _S.REJECTED,
+    (_S.REJECTED, _E.APPEAL): _S.IN_REVIEW,
     (_S.COOLING_OFF, _E.TIMER): _S.EXECUTING,
     (_S.EXECUTING, _E.COMPLETE): _S.CLOSED,
     (_S.EXECUTING, _E.RECHECK_FAILED): _S.BLOCKED,

@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     certificate_issuer: str = Field(
         default="Example Exchange Ltd", description="Who issues closure certificates."
     )
+    official_channels_file: Path | None = Field(
+        default=None,
+        description="TOML list of official domains, e-mail domains and phone numbers for the "
+        "desk's 'is this official?' check; the shipped demo list when unset.",
+    )
     previous_master_keys: list[SecretStr] = Field(
         default_factory=list,
         description="Retired master keys (base64), still accepted for unwrapping until "

@@ -178,3 +178,16 @@ def test_the_assistant_answers_in_chinese_and_hands_off_to_a_person(api, engine)
     assert ticket["category"] == "closure_blocked"
     seen = api.get(f"/v1/tickets/{ticket['id']}", headers=api.as_("ada", Role.AGENT)).json()
     assert {a["purpose"] for a in seen["attachments"]} == {"transcript", "eligibility_snapshot"}
+
+
+def test_anyone_can_ask_whether_a_link_is_official(api) -> None:
+    good = api.get("/v1/official-channels/check", params={"value": "https://www.example.com/x"})
+    assert good.status_code == 200 and good.json()["official"] is True
+    trick = api.get("/v1/official-channels/check", params={"value": "https://example.com@evil.io"})
+    assert trick.json() | {"reason": ""} == {
+        "value": "https://example.com@evil.io",
+        "kind": "url",
+        "official": False,
+        "normalised": "https://example.com@evil.io",
+        "reason": "",
+    }

@@ -13,6 +13,7 @@ from lastgate.adapters.ledger.state_reader import LedgerStateReader
 from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.clock import Clock, system_clock
 from lastgate.domain.desk.knowledge import Article, KnowledgeBase
+from lastgate.domain.desk.official import OfficialChannels, host_key, normalise_phone
 from lastgate.services.desk import Desk
 from lastgate.settings import Settings
 
@@ -35,6 +36,26 @@ def knowledge_base() -> KnowledgeBase:
     return KnowledgeBase(sorted(articles, key=lambda a: (a.slug, a.language)))
 
 
+def official_channels(settings: Settings) -> OfficialChannels:
+    """The configured official channels (``LASTGATE_OFFICIAL_CHANNELS_FILE``), else the
+    shipped demo list."""
+    if settings.official_channels_file is not None:
+        raw = settings.official_channels_file.read_text("utf-8")
+    else:
+        raw = files("lastgate.desk_content").joinpath("official_channels.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+
+    def hosts(key: str) -> frozenset[str]:
+        found = {host_key(str(d)) for d in data.get(key, [])}
+        return frozenset(h for h in found if h)
+
+    return OfficialChannels(
+        domains=hosts("domains"),
+        email_domains=hosts("email_domains"),
+        phones=frozenset(normalise_phone(str(p)) for p in data.get("phones", [])),
+    )
+
+
 def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) -> Desk:
     return Desk(
         unit_of_work=lambda: SqlDeskUnitOfWork(engine, clock, settings),
@@ -45,4 +66,5 @@ def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) 
         public_base_url=settings.public_base_url.rstrip("/"),
         canned_replies=canned_replies(),
         knowledge=knowledge_base(),
+        official_channels=official_channels(settings),
     )

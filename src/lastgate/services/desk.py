@@ -19,6 +19,7 @@ from lastgate.domain.access import Principal, Role, ensure_may_read_account
 from lastgate.domain.closure import IllegalTransition
 from lastgate.domain.desk import tickets as t
 from lastgate.domain.desk.knowledge import KnowledgeBase
+from lastgate.domain.desk.official import OfficialChannels
 from lastgate.domain.desk.redaction import Redacted, redact
 from lastgate.domain.errors import Forbidden, InvalidInput, NotFound
 from lastgate.domain.policy import DeskPolicy
@@ -42,6 +43,9 @@ class Desk:
     public_base_url: str
     canned_replies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     knowledge: KnowledgeBase = field(default_factory=lambda: KnowledgeBase(()))
+    official_channels: OfficialChannels = field(
+        default_factory=lambda: OfficialChannels(frozenset(), frozenset(), frozenset())
+    )
 
     def policy_for(self, uid: str) -> DeskPolicy:
         jurisdiction = self.accounts.load(uid, withdrawals_since=self.clock()).jurisdiction

@@ -453,3 +453,32 @@ def talk_to_a_person(
         message=out.message,
         warning=out.warning,
     )
+
+
+# -- is this official? --------------------------------------------------------------------
+
+
+class OfficialOut(BaseModel):
+    value: str
+    kind: str = Field(description="url, email or phone")
+    official: bool
+    normalised: str = Field(description="The host, address or number that was compared.")
+    reason: str
+
+
+@router.get("/official-channels/check", responses=_ERRORS)
+def is_this_official(
+    value: Annotated[str, Query(min_length=1, max_length=2000)], desk: DeskDep
+) -> OfficialOut:
+    """Anyone: whether a link, e-mail address or phone number is one of our official
+    channels. Compared exactly with the configured list; look-alikes are not official."""
+    from lastgate.domain.desk.official import check
+
+    verdict = check(value, desk.official_channels)
+    return OfficialOut(
+        value=value,
+        kind=verdict.kind.value,
+        official=verdict.official,
+        normalised=verdict.normalised,
+        reason=verdict.reason,
+    )

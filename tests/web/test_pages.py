@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
+from lastgate.adapters.sql_uow import SqlUnitOfWork
 from lastgate.auth_tokens import issue_token
 from lastgate.domain.access import Role
 from lastgate.entrypoints.api import create_app
@@ -171,8 +173,21 @@ def test_the_cancel_link_in_notices_opens_the_request_page(app, clock, config) -
 def test_freezing_instead_of_closing(app, clock, config, engine) -> None:
     client = browser(app, clock, config, "U2")
     done = client.post("/web/me/freeze", data={"csrf": csrf(client.get("/web/me/close").text)})
-    assert "done=frozen" in str(done.url)
+    assert "done=frozen" in str(done.url) and 'action="/web/me/unfreeze"' in done.text
     assert customer_status(engine, "U2") == "frozen"
+
+    with SqlUnitOfWork(engine, clock, config) as uow:
+        totp = pyotp.TOTP(uow.step_up.enroll_totp("U2").secret)
+    with SqlUnitOfWork(engine, clock, config) as uow:
+        uow.step_up.confirm_totp("U2", totp.at(clock()))
+    clock.advance(days=30)
+    client = browser(app, clock, config, "U2")
+    settings_page = client.get("/web/me/settings").text
+    lifted = client.post(
+        "/web/me/unfreeze", data={"csrf": csrf(settings_page), "code": totp.at(clock())}
+    )
+    assert "done=unfrozen" in str(lifted.url) and "/web/me/unfreeze" not in lifted.text
+    assert customer_status(engine, "U2") == "active"
 
 
 def test_the_anti_phishing_code_is_set_on_the_settings_page(app, clock, config) -> None:

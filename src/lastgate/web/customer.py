@@ -14,12 +14,13 @@ from lastgate.adapters.data_export import LedgerDataExport
 from lastgate.domain.closure import ClosureReason, ClosureState
 from lastgate.domain.eligibility import Action, customer_view
 from lastgate.domain.errors import InvalidInput, NotFound
+from lastgate.domain.verification import TotpEnrolment
 from lastgate.entrypoints.api.routers.certificates import CertificateFormat, certificate_response
 from lastgate.entrypoints.wire import report_to_wire
 from lastgate.services import closure, freeze, preferences, remediation, step_up
 from lastgate.services.data_export import export_customer_data
 from lastgate.services.eligibility import check_account
-from lastgate.web.pages import CustomerPage, PageRoute, see_other
+from lastgate.web.pages import CustomerPage, Page, PageRoute, see_other
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 #: Links printed in notices (``Workflow.cancel_url``), outside ``/web``.
@@ -115,7 +116,7 @@ def close_submit(
 @router.post("/me/freeze")
 def freeze_instead(page: CustomerPage) -> Response:
     freeze.freeze(page.workflow, page.me, page.me.subject)
-    return see_other("/web/me?done=frozen")
+    return see_other("/web/me/settings?done=frozen")
 
 
 @router.get("/closure/{request_id}")
@@ -187,10 +188,31 @@ def certificate(page: CustomerPage, format: CertificateFormat = CertificateForma
     return certificate_response(document, format)
 
 
+def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
+    uid = page.me.subject
+    with page.workflow.unit_of_work() as uow:
+        own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
+    return page.render(
+        "customer/settings.html",
+        anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, uid),
+        enrolment=enrolment,
+        frozen=own_freeze is not None,
+        unfreeze_after=None if own_freeze is None else own_freeze[1],
+    )
+
+
 @router.get("/me/settings")
 def settings_page(page: CustomerPage) -> Response:
-    status = preferences.read_anti_phishing_code(page.context.engine, page.me, page.me.subject)
-    return page.render("customer/settings.html", anti_phishing=status, enrolment=None)
+    return _settings(page)
+
+
+@router.post("/me/unfreeze")
+def unfreeze(
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+) -> Response:
+    """Lift the customer's own freeze with their authenticator, after the policy's delay."""
+    freeze.unfreeze(page.workflow, page.me, page.me.subject, code)
+    return see_other("/web/me/settings?done=unfrozen")
 
 
 @router.post("/me/anti-phishing-code")
@@ -206,9 +228,7 @@ def set_anti_phishing_code(
 @router.post("/me/authenticator")
 def enrol_authenticator(page: CustomerPage) -> Response:
     """A new authenticator secret, shown once, with the form that confirms it."""
-    enrolment = step_up.enroll_totp(page.workflow.unit_of_work(), page.me.subject)
-    status = preferences.read_anti_phishing_code(page.context.engine, page.me, page.me.subject)
-    return page.render("customer/settings.html", anti_phishing=status, enrolment=enrolment)
+    return _settings(page, step_up.enroll_totp(page.workflow.unit_of_work(), page.me.subject))
 
 
 @router.post("/me/authenticator/confirm")

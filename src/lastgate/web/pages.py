@@ -29,6 +29,7 @@ from lastgate.domain.messages import N_
 from lastgate.entrypoints.api.deps import ApiContext, get_context
 from lastgate.entrypoints.api.errors import status_for
 from lastgate.i18n import bcp47, negotiate, normalize, translations
+from lastgate.services.closure import Workflow
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -42,6 +43,7 @@ DONE = {
     "fixed": N_("Done. The self-check below is run again."),
     "swept": N_("Your small balances were converted."),
     "frozen": N_("Your account is frozen. You can unfreeze it later with your authenticator."),
+    "unfrozen": N_("Your account is no longer frozen at your request."),
     "uploaded": N_("File received. An agent will review it."),
     "cancelled": N_("Your closure request is cancelled and your account is active again."),
     "saved": N_("Your anti-phishing code is saved."),
@@ -123,7 +125,7 @@ class Page:
     anon: str | None = None
 
     @property
-    def workflow(self) -> Any:
+    def workflow(self) -> Workflow:
         return self.context.workflow
 
     @property

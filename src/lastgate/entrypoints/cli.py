@@ -33,6 +33,7 @@ from lastgate.domain.account import HoldKind
 from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
 from lastgate.domain.errors import LastgateError
 from lastgate.entrypoints.certificate_cli import certificate_app
+from lastgate.entrypoints.desk_cli import desk_app
 from lastgate.entrypoints.erasure_cli import erasure_app, retention_app
 from lastgate.entrypoints.export_cli import export_app
 from lastgate.entrypoints.sweep_cli import sweep_app
@@ -59,6 +60,7 @@ app.add_typer(hold_app, name="hold")
 app.add_typer(erasure_app, name="erasure")
 app.add_typer(retention_app, name="retention")
 app.add_typer(certificate_app, name="certificate")
+app.add_typer(desk_app, name="desk")
 app.add_typer(export_app, name="export")
 app.add_typer(sweep_app, name="sweep")
 

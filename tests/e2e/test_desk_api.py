@@ -191,3 +191,36 @@ def test_anyone_can_ask_whether_a_link_is_official(api) -> None:
         "normalised": "https://example.com@evil.io",
         "reason": "",
     }
+
+
+def test_a_locked_customer_appeals_and_compliance_unlocks(api, engine, clock) -> None:
+    from tests.builders import iso
+
+    load(
+        engine,
+        account(
+            "U1",
+            holds=[
+                {
+                    "id": "h1",
+                    "kind": "risk_lock",
+                    "reason": "abnormal login",
+                    "placed_by": "risk",
+                    "placed_at": iso(clock()),
+                }
+            ],
+        ),
+    )
+    opened = api.post(
+        "/v1/accounts/U1/tickets",
+        json={"category": "account_locked", "subject": "Locked", "body": "It was me"},
+        headers=api.as_("U1"),
+    ).json()
+    url = f"/v1/tickets/{opened['ticket']['id']}/risk-lock-decision"
+    decision = {"approve": True, "note": "Login confirmed"}
+    assert api.post(url, json=decision, headers=api.as_("ada", Role.AGENT)).status_code == 403
+    done = api.post(url, json=decision, headers=api.as_("cy", Role.COMPLIANCE))
+    assert done.status_code == 200, done.text
+    assert len(done.json()["holds_lifted"]) == 1
+    check = api.get("/v1/accounts/U1/eligibility", headers=api.as_("U1")).json()
+    assert check["eligible"] is True

@@ -482,3 +482,87 @@ def is_this_official(
         normalised=verdict.normalised,
         reason=verdict.reason,
     )
+
+
+# -- appeals and recoveries -----------------------------------------------------------------
+
+
+class DecisionIn(_In):
+    approve: bool
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class RiskLockDecisionOut(BaseModel):
+    holds_lifted: list[str]
+
+
+class ClosureAppealOut(BaseModel):
+    closure_state: str
+
+
+class RecoveryOut(BaseModel):
+    id: str
+    state: str
+    effective_at: datetime | None
+
+
+def _recovery_out(recovery: object) -> RecoveryOut:
+    from lastgate.services.desk_ports import CredentialRecovery
+
+    assert isinstance(recovery, CredentialRecovery)
+    return RecoveryOut(id=recovery.id, state=recovery.state, effective_at=recovery.effective_at)
+
+
+@router.post("/tickets/{ticket_id}/risk-lock-decision", responses=_ERRORS)
+def risk_lock_decision(
+    ticket_id: TicketId, body: DecisionIn, desk: DeskDep, principal: CurrentPrincipal
+) -> RiskLockDecisionOut:
+    """Compliance: decide an account-locked appeal; approving lifts the risk lock."""
+    from lastgate.services.desk_appeals import decide_risk_lock_appeal
+
+    lifted = decide_risk_lock_appeal(
+        desk, principal, ticket_id, approve=body.approve, note=body.note
+    )
+    return RiskLockDecisionOut(holds_lifted=lifted)
+
+
+@router.post("/tickets/{ticket_id}/closure-appeal-decision", responses=_ERRORS)
+def closure_appeal_decision(
+    ticket_id: TicketId, body: DecisionIn, desk: DeskDep, principal: CurrentPrincipal
+) -> ClosureAppealOut:
+    """Staff other than the rejecting agent: overturn (approve) or uphold a rejection."""
+    from lastgate.services.desk_appeals import decide_closure_appeal
+
+    state = decide_closure_appeal(desk, principal, ticket_id, overturn=body.approve, note=body.note)
+    return ClosureAppealOut(closure_state=state.value)
+
+
+@router.post("/tickets/{ticket_id}/recovery-decision", responses=_ERRORS)
+def recovery_decision(
+    ticket_id: TicketId, body: DecisionIn, desk: DeskDep, principal: CurrentPrincipal
+) -> RecoveryOut:
+    """Staff: decide a credential recovery on its document and video statement."""
+    from lastgate.services.desk_appeals import review_recovery
+
+    return _recovery_out(
+        review_recovery(desk, principal, ticket_id, approve=body.approve, note=body.note)
+    )
+
+
+@router.post("/tickets/{ticket_id}/recovery/complete", responses=_ERRORS)
+def complete_recovery(
+    ticket_id: TicketId, desk: DeskDep, principal: CurrentPrincipal
+) -> RecoveryOut:
+    """The customer, after the waiting period: forget the lost factor, then enrol a new
+    one (``POST /v1/accounts/{uid}/factors/totp``). 409 ``RECOVERY_WAITING`` before."""
+    from lastgate.services.desk_appeals import complete_recovery as complete
+
+    return _recovery_out(complete(desk, principal, ticket_id))
+
+
+@router.post("/tickets/{ticket_id}/recovery/cancel", responses=_ERRORS)
+def cancel_recovery(ticket_id: TicketId, desk: DeskDep, principal: CurrentPrincipal) -> RecoveryOut:
+    """The account holder (or staff) stops an approved recovery during its wait."""
+    from lastgate.services.desk_appeals import cancel_recovery as cancel
+
+    return _recovery_out(cancel(desk, principal, ticket_id))

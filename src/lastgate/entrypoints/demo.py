@@ -27,9 +27,7 @@ def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     mailbox = database.parent / "mailbox"
-    settings = Settings(
-        database_url=f"sqlite:///{database}", mailbox_dir=mailbox, demo_login=True
-    )
+    settings = Settings(database_url=f"sqlite:///{database}", mailbox_dir=mailbox, demo_login=True)
     engine = make_engine(settings.database_url)
     migrate(engine)
     now = system_clock()

@@ -123,6 +123,7 @@ class Sweep:
         # A reader thread runs the statements of the next chunk while this one turns the
         # current chunk into rows: the database works while Python does (both drivers
         # release the GIL while a statement runs). At most two chunks wait in between.
+        self.summary = SweepSummary()  # iterating again starts the counts afresh
         chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
         stop = threading.Event()
         reader = threading.Thread(target=self._read, args=(chunks, stop), daemon=True)

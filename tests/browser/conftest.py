@@ -1,9 +1,11 @@
 """Browser tests: the real app under uvicorn on a free local port, driven by Debian's
 chromium through Playwright. No browser is ever downloaded; without /usr/bin/chromium
-these tests are skipped (``.ci/run`` installs it)."""
+these tests are skipped, unless ``LASTGATE_REQUIRE_BROWSER=1`` (as in CI, where
+``.ci/run`` installs it): then they fail."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -77,7 +79,10 @@ def base_url(engine: Engine, clock, config: Settings) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("LASTGATE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

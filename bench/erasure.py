@@ -19,7 +19,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from bench.worker import _database
 from lastgate.adapters.db import tables as ledger
@@ -33,7 +33,7 @@ OUT = Path(__file__).parent / "out"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
 
-def _customers(engine: Engine, n: int, orders_each: int) -> None:
+def _customers(engine: Engine, n: int, orders_each: int, *, extras: bool) -> None:
     with engine.begin() as conn:
         conn.execute(
             insert(ledger.customers),
@@ -72,6 +72,8 @@ def _customers(engine: Engine, n: int, orders_each: int) -> None:
             ),
             {"k": orders_each},
         )
+        if extras:
+            _ordinary_history(conn, series, created)
         conn.execute(
             insert(erasure_runs),
             [
@@ -87,11 +89,34 @@ def _customers(engine: Engine, n: int, orders_each: int) -> None:
         )
 
 
-def _erase(url: str, customers: int, orders_each: int) -> dict[str, float]:
+def _ordinary_history(conn: Connection, series: str, created: str) -> None:
+    """What an ordinary closed customer leaves besides trades: zeroed balances in three
+    assets, four settled transfers with addresses, two security events, a revoked key."""
+    statements = [
+        "INSERT INTO balances (customer_id, account_type, asset, available, frozen) "
+        "SELECT c.id, 'funding', a.asset, '0', '0' FROM customers c, "
+        "(SELECT 'BTC' AS asset UNION ALL SELECT 'ETH' UNION ALL SELECT 'USDT') AS a",
+        "INSERT INTO transfers (customer_id, ref, direction, asset, amount, status, network, "
+        "address, created_at, completed_at) "
+        "SELECT c.id, 't' || g.n, CASE WHEN g.n % 2 = 0 THEN 'withdrawal' ELSE 'deposit' END, "
+        "'BTC', '0.05', 'completed', 'bitcoin', 'bc1q' || c.uid || g.n, "
+        f"{created}, {created} FROM customers c, {series.replace(':k', '4')}",
+        "INSERT INTO security_events (customer_id, kind, occurred_at) "
+        f"SELECT c.id, k.kind, {created} FROM customers c, "
+        "(SELECT 'password' AS kind UNION ALL SELECT '2fa') AS k",
+        "INSERT INTO api_keys (customer_id, ref, kind, label, created_at, revoked_at) "
+        f"SELECT c.id, 'k' || c.id, 'api_key', 'bot of ' || c.uid, {created}, {created} "
+        "FROM customers c",
+    ]
+    for statement in statements:
+        conn.execute(text(statement))
+
+
+def _erase(url: str, customers: int, orders_each: int, *, extras: bool) -> dict[str, float]:
     engine = make_engine(url)
     migrate(engine)
     t0 = time.perf_counter()
-    _customers(engine, customers, orders_each)
+    _customers(engine, customers, orders_each, extras=extras)
     generated = time.perf_counter() - t0
     settings = Settings(database_url=url, evidence_dir=Path(tempfile.mkdtemp()))
     policies = PolicyDirectory.load()
@@ -128,14 +153,18 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     for db in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
-        for label, customers, orders in (
-            ("one heavy customer", 1, args.trades),
-            ("many ordinary customers", args.customers, 5),
+        for label, customers, orders, extras in (
+            ("one heavy customer", 1, args.trades, False),
+            ("many ordinary customers", args.customers, 20, True),
         ):
             name = f"lastgate_bench_erasure_{uuid.uuid4().hex[:8]}"
             url, admin = _database(db, name)
             try:
-                figures = {"db": db, "case": label, **_erase(url, customers, orders)}
+                figures = {
+                    "db": db,
+                    "case": label,
+                    **_erase(url, customers, orders, extras=extras),
+                }
             finally:
                 if admin is not None:
                     with admin.connect() as conn:  # type: ignore[attr-defined]

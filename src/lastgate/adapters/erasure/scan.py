@@ -7,8 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, Table, Text, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Select,
+    String,
+    Table,
+    Text,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from lastgate.adapters.db import tables as ledger
 from lastgate.adapters.db.schema import metadata
@@ -18,6 +36,7 @@ UID_ALLOWED = frozenset(
     {
         ("customers", "uid"),
         ("closure_requests", "uid"),
+        ("campaign_members", "uid"),
         ("erasure_runs", "uid"),
         ("erasure_runs", "certificate"),
         ("audit_log", "payload"),
@@ -94,35 +113,85 @@ def scan(
 ) -> tuple[int, list[ScanFinding]]:
     """(tables checked, findings). ``identifiers``: e-mail, phone, name, ID number…"""
     findings: list[ScanFinding] = []
-    for table in ledger.CUSTOMER_TABLES:
-        n = conn.execute(
-            select(func.count()).select_from(table).where(table.c.customer_id == customer_id)
-        ).scalar_one()
+    for name, n in conn.execute(_links_statement(), {"customer_id": customer_id}):
         if n:
-            findings.append(ScanFinding(table.name, "customer_id", "link to the customer", n))
+            findings.append(ScanFinding(name, "customer_id", "link to the customer", n))
     needles = {what: value for what, value in identifiers.items() if value}
+    params = _parameters(uid, customer_id, needles)
     checked = 0
     for table in metadata.sorted_tables:
         if table.name in SKIPPED_TABLES:
             continue
         checked += 1
-        conditions = list(_conditions(table, uid, customer_id, needles))
-        if not conditions:
+        statements = _table_statements(table, tuple(sorted(needles)))
+        if statements is None:
             continue
         # One pass over the table for every column and identifier; only a hit is broken down.
-        if not conn.execute(
-            select(func.count()).select_from(table).where(or_(*(c for _, _, c in conditions)))
-        ).scalar_one():
+        any_hit, breakdown = statements
+        if not conn.execute(any_hit, params).scalar_one():
             continue
-        for column, what, condition in conditions:
-            n = conn.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+        counts = conn.execute(breakdown.statement, params).one()
+        for (column, what), n in zip(breakdown, counts, strict=True):
             if n:
                 findings.append(ScanFinding(table.name, column, what, n))
     return checked, findings
 
 
+@dataclass(frozen=True)
+class _Breakdown:
+    """One statement counting the rows that match each condition, and what each names."""
+
+    statement: Select[Any]
+    labels: tuple[tuple[str, str], ...]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.labels)
+
+
+def _parameters(uid: str, customer_id: int, needles: dict[str, str]) -> dict[str, object]:
+    """Bound values: each identifier as itself and as an escaped LIKE pattern."""
+    values = {**needles, "UID": uid}
+    params: dict[str, object] = {"customer_id": customer_id}
+    for what, value in values.items():
+        escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params[f"eq_{what}"] = value
+        params[f"like_{what}"] = f"%{escaped}%"
+        params[f"quoted_{what}"] = f'%"{escaped}"%'
+    return params
+
+
+@lru_cache(maxsize=1)
+def _links_statement() -> CompoundSelect[Any]:
+    """Rows per ledger table still linked to the customer, in one statement."""
+    customer_id: BindParameter[int] = bindparam("customer_id")
+    return union_all(
+        *(
+            select(literal(table.name), func.count())
+            .select_from(table)
+            .where(table.c.customer_id == customer_id)
+            for table in ledger.CUSTOMER_TABLES
+        )
+    )
+
+
+@lru_cache(maxsize=512)
+def _table_statements(
+    table: Table, needle_kinds: tuple[str, ...]
+) -> tuple[Select[Any], _Breakdown] | None:
+    """The "any hit" statement and the per-condition breakdown of one table, built once per
+    table and set of identifier kinds: values are bound at execution."""
+    conditions = list(_conditions(table, needle_kinds))
+    if not conditions:
+        return None
+    any_hit = select(func.count()).select_from(table).where(or_(*(c for _, _, c in conditions)))
+    breakdown = select(
+        *(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for _, _, c in conditions)
+    ).select_from(table)
+    return any_hit, _Breakdown(breakdown, tuple((col, what) for col, what, _ in conditions))
+
+
 def _conditions(
-    table: Table, uid: str, customer_id: int, needles: dict[str, str]
+    table: Table, needle_kinds: tuple[str, ...]
 ) -> Iterator[tuple[str, str, ColumnElement[bool]]]:
     """(column, what, condition) for every text column and every identifier it may hold."""
     for column in table.columns:
@@ -130,18 +199,19 @@ def _conditions(
             continue
         if column.name in SYSTEM_COLUMNS and (table.name, column.name) not in FREE_TEXT:
             continue
-        targets = dict(needles)
+        targets = list(needle_kinds)
         if (table.name, column.name) not in UID_ALLOWED:
-            targets["UID"] = uid
-        for what, value in targets.items():
+            targets.append("UID")
+        for what in targets:
+            equal = column == bindparam(f"eq_{what}")
             if what != "UID":
-                condition = or_(column == value, column.contains(value, autoescape=True))
+                condition = or_(equal, column.like(bindparam(f"like_{what}"), escape="/"))
             elif isinstance(column.type, Text):  # JSON text: the UID as a quoted value
-                condition = or_(column == value, column.contains(f'"{value}"', autoescape=True))
+                condition = or_(equal, column.like(bindparam(f"quoted_{what}"), escape="/"))
             else:
-                condition = column == value
+                condition = equal
             if table is ledger.customers:
                 # Other customers' own rows are theirs: a namesake, or a shared family
                 # phone, is not this customer.
-                condition = condition & (ledger.customers.c.id == customer_id)
+                condition = condition & (ledger.customers.c.id == bindparam("customer_id"))
             yield column.name, what, condition

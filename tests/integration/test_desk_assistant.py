@@ -58,7 +58,7 @@ def test_the_assistant_names_the_remaining_balance_and_links_the_fix(
     (item,) = [i for i in reply.items if i.code == "ASSETS_REMAINING"]
     text = _text(item, "en")
     assert "0.25 BTC remains in your funding account." in text
-    assert "You can fix it here: https://close.example/web/me#ASSETS_REMAINING" in text
+    assert "You can fix it here: https://close.example/web/me#check-ASSETS_REMAINING" in text
     zh = _text(item, "zh_Hans")
     assert "0.25 BTC" in zh and "funding" in zh
 

@@ -89,7 +89,14 @@ class SqlTickets:
         return [_ticket(r) for r in self._conn.execute(query)]
 
     def queue(
-        self, *, queue: str | None, assignee: str | None, open_only: bool, limit: int
+        self,
+        *,
+        queue: str | None,
+        assignee: str | None,
+        open_only: bool,
+        limit: int,
+        state: t.TicketState | None = None,
+        category: t.TicketCategory | None = None,
     ) -> Sequence[t.Ticket]:
         c = tickets.c
         query = select(tickets).order_by(c.created_at).limit(limit)
@@ -97,6 +104,10 @@ class SqlTickets:
             query = query.where(c.queue == queue)
         if assignee is not None:
             query = query.where(c.assignee == assignee)
+        if state is not None:
+            query = query.where(c.state == state.value)
+        if category is not None:
+            query = query.where(c.category == category.value)
         if open_only:
             query = query.where(c.state.not_in([t.TicketState.RESOLVED, t.TicketState.CLOSED]))
         return [_ticket(r) for r in self._conn.execute(query)]

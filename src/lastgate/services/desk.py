@@ -319,12 +319,22 @@ def staff_queue(
     assignee: str | None = None,
     open_only: bool = True,
     limit: int = 200,
+    state: t.TicketState | None = None,
+    category: t.TicketCategory | None = None,
 ) -> list[tuple[t.Ticket, t.SlaStatus]]:
-    """Tickets for staff, oldest first, each with its breach flags now."""
+    """Tickets for staff, oldest first, each with its breach flags now; optionally only
+    one queue, assignee, state or category."""
     _staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
-        found = uow.tickets.queue(queue=queue, assignee=assignee, open_only=open_only, limit=limit)
+        found = uow.tickets.queue(
+            queue=queue,
+            assignee=assignee,
+            open_only=open_only,
+            limit=limit,
+            state=state,
+            category=category,
+        )
     return [(ticket, t.sla(ticket, now)) for ticket in found]
 
 

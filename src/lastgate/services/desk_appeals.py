@@ -220,6 +220,13 @@ def review_recovery(
     return recovery
 
 
+def recovery_of(desk: Desk, principal: Principal, ticket_id: str) -> CredentialRecovery | None:
+    """The recovery decided on a ticket, if any, for its owner or staff."""
+    with desk.unit_of_work() as uow:
+        _readable(principal, uow.tickets.get(ticket_id))
+        return uow.recoveries.for_ticket(ticket_id)
+
+
 def _recovery(uow: DeskUnitOfWork, principal: Principal, ticket_id: str) -> CredentialRecovery:
     ticket = uow.tickets.get(ticket_id)
     _readable(principal, ticket)

@@ -36,8 +36,9 @@ def _situation(desk: Desk, uid: str) -> tuple[EligibilityReport, ClosureRequest 
 
 
 def fix_link(desk: Desk, check: CheckResult) -> str:
-    """Where the customer fixes ``check``: its line on the self-check page."""
-    return f"{desk.public_base_url}/web/me#{check.code.value}"
+    """Where the customer fixes ``check``: its line on the self-check page (``check-<code>``
+    is the line's id there)."""
+    return f"{desk.public_base_url}/web/me#check-{check.code.value}"
 
 
 def ask(

@@ -12,7 +12,13 @@ from datetime import datetime
 from typing import Protocol
 
 from lastgate.domain.account import HoldKind
-from lastgate.domain.desk.tickets import Attachment, Ticket, TicketMessage
+from lastgate.domain.desk.tickets import (
+    Attachment,
+    Ticket,
+    TicketCategory,
+    TicketMessage,
+    TicketState,
+)
 from lastgate.services.workflow_ports import UnitOfWork
 
 
@@ -31,7 +37,14 @@ class TicketRepository(Protocol):
     def for_customer(self, uid: str) -> Sequence[Ticket]: ...
 
     def queue(
-        self, *, queue: str | None, assignee: str | None, open_only: bool, limit: int
+        self,
+        *,
+        queue: str | None,
+        assignee: str | None,
+        open_only: bool,
+        limit: int,
+        state: TicketState | None = None,
+        category: TicketCategory | None = None,
     ) -> Sequence[Ticket]: ...
 
     def add_message(self, message: TicketMessage) -> None: ...

@@ -55,6 +55,20 @@ DONE = {
     "hold_placed": N_("The hold is placed."),
     "lift_requested": N_("Lift requested. A second compliance officer must confirm it."),
     "hold_lifted": N_("The hold is lifted."),
+    "ticket_opened": N_("Your message is sent. We will answer here and tell you by e-mail."),
+    "handoff": N_(
+        "A person will take over. Your conversation and your account's situation are attached."
+    ),
+    "replied": N_("Your message is sent."),
+    "attached": N_("File received."),
+    "ticket_closed": N_("The ticket is closed."),
+    "ticket_reopened": N_("The ticket is open again."),
+    "ticket_resolved": N_("The ticket is resolved."),
+    "recovery_completed": N_("Your lost second factor is removed: set up a new authenticator now."),
+    "recovery_cancelled": N_("The recovery is stopped."),
+    "noted": N_("Internal note added. The customer does not see it."),
+    "assigned": N_("Assignment saved."),
+    "decided": N_("Decision recorded. The customer is told."),
 }
 
 _env = Environment(
@@ -212,6 +226,7 @@ def _role_page(*roles: Role) -> Callable[..., Coroutine[Any, Any, Page]]:
 
 
 CustomerPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER))]
+SignedInPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER, Role.AGENT, Role.COMPLIANCE))]
 StaffPage = Annotated[Page, Depends(_role_page(Role.AGENT, Role.COMPLIANCE))]
 CompliancePage = Annotated[Page, Depends(_role_page(Role.COMPLIANCE))]
 AnyPage = Annotated[Page, Depends(any_page)]

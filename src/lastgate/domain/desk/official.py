@@ -17,6 +17,8 @@ from email.utils import parseaddr
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from lastgate.domain.messages import N_
+
 
 class ChannelKind(StrEnum):
     URL = "url"
@@ -69,33 +71,33 @@ def _url(value: str, channels: OfficialChannels) -> Verdict:
         return Verdict(ChannelKind.URL, False, shown, reason)
 
     if "\\" in value or any(ch.isspace() for ch in value):
-        return no("the link contains a backslash or a space")
+        return no(N_("the link contains a backslash or a space"))
     text = value if "://" in value else "https://" + value
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        return no("not a valid link")
+        return no(N_("not a valid link"))
     if parts.scheme not in ("http", "https"):
-        return no(f"a {parts.scheme or 'missing'} link is never official")
+        return no(N_("only http and https links can be official"))
     if "@" in parts.netloc:
-        return no("the link hides its real destination behind user information")
+        return no(N_("the link hides its real destination behind user information"))
     host = host_key(parts.hostname or "")
     if host is None:
-        return no("no host")
+        return no(N_("no host"))
     try:
         ipaddress.ip_address(host)
-        return no("an IP address is never official", host)
+        return no(N_("an IP address is never official"), host)
     except ValueError:
         pass
     if port not in (None, 80, 443):
-        return no("an unusual port is never official", host)
+        return no(N_("an unusual port is never official"), host)
     official = _under(host, channels.domains)
     return Verdict(
         ChannelKind.URL,
         official,
         host,
-        "an official domain" if official else "not one of our domains",
+        N_("an official domain") if official else N_("not one of our domains"),
     )
 
 
@@ -104,13 +106,13 @@ def _email(value: str, channels: OfficialChannels) -> Verdict:
     local, at, domain = address.rpartition("@")
     host = host_key(domain) if at and local and "@" not in local else None
     if host is None:
-        return Verdict(ChannelKind.EMAIL, False, value, "not a valid e-mail address")
+        return Verdict(ChannelKind.EMAIL, False, value, N_("not a valid e-mail address"))
     official = host in channels.email_domains
     return Verdict(
         ChannelKind.EMAIL,
         official,
         f"{local}@{host}",
-        "an official e-mail domain" if official else "not one of our e-mail domains",
+        N_("an official e-mail domain") if official else N_("not one of our e-mail domains"),
     )
 
 
@@ -124,7 +126,7 @@ def check(value: str, channels: OfficialChannels) -> Verdict:
             ChannelKind.PHONE,
             official,
             phone,
-            "an official number" if official else "not one of our numbers",
+            N_("an official number") if official else N_("not one of our numbers"),
         )
     if "@" in value and "/" not in value and not value.lower().startswith(("http:", "https:")):
         return _email(value, channels)

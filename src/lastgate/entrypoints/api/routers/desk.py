@@ -312,9 +312,19 @@ def queue(
     queue: Annotated[str | None, Query(max_length=32)] = None,
     assignee: Annotated[str | None, Query(max_length=64)] = None,
     open_only: bool = True,
+    state: t.TicketState | None = None,
+    category: t.TicketCategory | None = None,
 ) -> list[TicketOut]:
     """Staff: tickets oldest first, with SLA breach flags."""
-    found = d.staff_queue(desk, principal, queue=queue, assignee=assignee, open_only=open_only)
+    found = d.staff_queue(
+        desk,
+        principal,
+        queue=queue,
+        assignee=assignee,
+        open_only=open_only,
+        state=state,
+        category=category,
+    )
     return [ticket_out(ticket, sla, principal) for ticket, sla in found]
 
 

@@ -25,6 +25,10 @@ PARAMS = {
     "ticket_ref": "1a2b3c4d",
     "ticket_url": "https://close.example/support/tickets/abc",
     "effective_at": "2026-11-26T12:00:00+00:00",
+    "deadline_at": "2027-01-25T00:00:00+00:00",
+    "days_left": "7",
+    "selfcheck_url": "https://close.example/web/me",
+    "export_url": "https://close.example/web/me/export",
 }
 REQUIRED_TOPICS = {
     "verification_code",
@@ -39,6 +43,11 @@ REQUIRED_TOPICS = {
     "closure_on_hold",
     "account_frozen",
     "account_unfrozen",
+    "campaign_announced",
+    "campaign_reminder",
+    "campaign_action_needed",
+    "campaign_closure_started",
+    "campaign_cancelled",
 }
 
 

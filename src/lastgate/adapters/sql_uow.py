@@ -18,7 +18,7 @@ from lastgate.adapters.ledger.actions import LedgerRemediationActions
 from lastgate.adapters.step_up import SqlStepUp
 from lastgate.clock import Clock
 from lastgate.domain.account import HoldKind
-from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
+from lastgate.domain.closure import ClosureOrigin, ClosureReason, ClosureRequest, ClosureState
 from lastgate.domain.errors import AccountNotFound, ClosureAlreadyOpen, ConcurrentUpdate, NotFound
 from lastgate.settings import Settings
 
@@ -38,6 +38,8 @@ _COLUMNS = (
     "decided_by",
     "decision_note",
     "factor_verified_at",
+    "origin",
+    "initiated_by",
 )
 
 
@@ -46,14 +48,20 @@ def _to_row(request: ClosureRequest) -> dict[str, Any]:
     row["state"] = request.state.value
     row["reason"] = request.reason.value
     row["held_from"] = request.held_from.value if request.held_from else None
+    row["origin"] = request.origin.value
     return row
 
 
 def _from_row(row: Row[Any]) -> ClosureRequest:
     m = row._mapping
     return ClosureRequest(
-        **{name: m[name] for name in _COLUMNS if name not in ("state", "reason", "held_from")},
+        **{
+            name: m[name]
+            for name in _COLUMNS
+            if name not in ("state", "reason", "held_from", "origin")
+        },
         state=ClosureState(m["state"]),
+        origin=ClosureOrigin(m["origin"]),
         reason=ClosureReason(m["reason"]),
         held_from=ClosureState(m["held_from"]) if m["held_from"] else None,
     )
@@ -189,6 +197,20 @@ class LedgerAccountActions:
 
     def close(self, uid: str) -> None:
         self._set(uid, "closed")
+
+    def restrict_to_withdrawals(self, uid: str) -> None:
+        self._restrict(uid, True)
+
+    def lift_withdrawal_restriction(self, uid: str) -> None:
+        self._restrict(uid, False)
+
+    def _restrict(self, uid: str, on: bool) -> None:
+        c = ledger.customers.c
+        result = self._conn.execute(
+            update(ledger.customers).where(c.uid == uid).values(withdraw_only=on)
+        )
+        if result.rowcount == 0:
+            raise AccountNotFound(f"no account with UID {uid}")
 
 
 class SqlApprovals:
@@ -344,6 +366,9 @@ class SqlUnitOfWork:
             self.connection.exec_driver_sql("BEGIN IMMEDIATE")
         conn = self.connection
         self.closures = SqlClosures(conn)
+        from lastgate.adapters.campaign_sql import SqlCampaigns
+
+        self.campaigns = SqlCampaigns(conn)
         self.audit = SqlAudit(conn, self._clock)
         self.actions = LedgerAccountActions(conn)
         self.approvals = SqlApprovals(conn)

@@ -5,6 +5,9 @@ draft ──verify──▶ verifying ──verified──▶ in_review ──ap
 executing ──▶ closed | blocked;  in_review ──reject──▶ rejected;  cancel before executing;
 any open state ──hold──▶ on_hold ──lift──▶ back where it was.
 ```
+
+A request the platform opens (an offboarding campaign) goes ``draft ──platform_open──▶
+in_review`` without step-up: the customer is not there to verify, the platform decided.
 """
 
 from __future__ import annotations
@@ -48,6 +51,14 @@ class ClosureEvent(StrEnum):
     HOLD = "hold"
     LIFT = "lift"
     APPEAL = "appeal"  # a rejection overturned on appeal (the desk): back to review
+    PLATFORM_OPEN = "platform_open"  # opened by the platform (a campaign): no step-up
+
+
+class ClosureOrigin(StrEnum):
+    """Who asked for the closure: the account holder, or the platform (a campaign)."""
+
+    CUSTOMER = "customer"
+    CAMPAIGN = "campaign"
 
 
 class ClosureReason(StrEnum):
@@ -69,6 +80,7 @@ _S, _E = ClosureState, ClosureEvent
 #: because they apply to every open state and return to the state held from.
 TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
     (_S.DRAFT, _E.START_VERIFICATION): _S.VERIFYING,
+    (_S.DRAFT, _E.PLATFORM_OPEN): _S.IN_REVIEW,
     (_S.VERIFYING, _E.VERIFIED): _S.IN_REVIEW,
     (_S.IN_REVIEW, _E.APPROVE): _S.COOLING_OFF,
     (_S.IN_REVIEW, _E.REJECT): _S.REJECTED,
@@ -108,6 +120,8 @@ class ClosureRequest:
     decided_by: str | None = None
     decision_note: str | None = None
     factor_verified_at: datetime | None = None
+    origin: ClosureOrigin = ClosureOrigin.CUSTOMER
+    initiated_by: str | None = None  # the customer, or e.g. ``campaign:<id>``
 
     @property
     def is_open(self) -> bool:

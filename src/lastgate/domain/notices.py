@@ -148,6 +148,52 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         ),
         ("effective_at", "ticket_url"),
     ),
+    "campaign_announced": NoticeTemplate(
+        N_("We will close your account on {deadline_at}"),
+        N_(
+            "We are ending our service where you live and will close your account on "
+            "{deadline_at}. From now on your account is withdraw-only: deposits, trading, "
+            "P2P and earn are closed; withdrawals stay open. Before that date, withdraw "
+            "your assets and resolve anything that stops the closure: see what is left to "
+            "do here: {selfcheck_url}. Download a copy of your data here: {export_url}. "
+            "On that date we close the account if nothing is left; otherwise our support "
+            "team contacts you."
+        ),
+        ("deadline_at", "selfcheck_url", "export_url"),
+    ),
+    "campaign_reminder": NoticeTemplate(
+        N_("Reminder: your account will be closed on {deadline_at}"),
+        N_(
+            "Your account will be closed on {deadline_at}, in {days_left} day(s). Withdraw "
+            "your assets and resolve anything left before then: {selfcheck_url}. Download "
+            "a copy of your data: {export_url}"
+        ),
+        ("deadline_at", "days_left", "selfcheck_url", "export_url"),
+    ),
+    "campaign_action_needed": NoticeTemplate(
+        N_("We could not close your account yet"),
+        N_(
+            "The date we announced has come, but something still stops us from closing "
+            "your account. It stays withdraw-only. See what is left and how to fix it: "
+            "{selfcheck_url}. Our support team will contact you."
+        ),
+        ("selfcheck_url",),
+    ),
+    "campaign_closure_started": NoticeTemplate(
+        N_("We are closing your account as announced"),
+        N_(
+            "As we announced, we are closing your account. It is frozen now and will be "
+            "closed after {ends_at}. You will receive your closure certificate."
+        ),
+        ("ends_at",),
+    ),
+    "campaign_cancelled": NoticeTemplate(
+        N_("We are no longer closing your account"),
+        N_(
+            "We are no longer closing your account. Deposits, trading, P2P and earn are "
+            "open again, unless another restriction applies to your account."
+        ),
+    ),
     "account_unfrozen": NoticeTemplate(
         N_("Your account is unfrozen"),
         N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),
@@ -196,7 +242,7 @@ def compose(topic: str, params: Mapping[str, str], *, anti_phishing_code: str | 
         header = (Message(ANTI_PHISHING_LINE, {"code": anti_phishing_code}),)
     return Notice(
         topic=topic,
-        subject=Message(template.subject),
+        subject=Message(template.subject, values),
         lines=(*header, Message(NEVER_ASK_LINE), Message(template.body, values)),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=38, decimal_places=18)]
 PositiveDays = Annotated[int, Field(ge=1, le=3650, strict=True)]
@@ -87,6 +87,29 @@ class DeskPolicy(_Section):
         return self.sla.get(category, self.sla_default)
 
 
+class OffboardingPolicy(_Section):
+    """Terms of a forced offboarding campaign (the platform leaves a market)."""
+
+    min_notice_days: Annotated[int, Field(ge=1, le=3650, strict=True)] = 62
+    reminder_days: tuple[Annotated[int, Field(ge=1, le=3650, strict=True)], ...] = (14, 7, 1)
+    closure_cooling_off_days: Days = 0
+    support_recheck_hours: Annotated[int, Field(ge=1, le=24 * 90, strict=True)] = 24
+
+    @model_validator(mode="after")
+    def _reminders_inside_the_notice(self) -> OffboardingPolicy:
+        days = self.reminder_days
+        if len(set(days)) != len(days):
+            raise ValueError("reminder_days must not repeat a day")
+        if any(d >= self.min_notice_days for d in days):
+            raise ValueError("every reminder must fall inside the notice (< min_notice_days)")
+        return self
+
+    @property
+    def reminders(self) -> tuple[int, ...]:
+        """Reminder offsets in days before the deadline, earliest reminder first."""
+        return tuple(sorted(self.reminder_days, reverse=True))
+
+
 class Policy(_Section):
     """A whole policy file."""
 
@@ -98,3 +121,4 @@ class Policy(_Section):
     verification: VerificationPolicy = VerificationPolicy()
     remediation: RemediationPolicy = RemediationPolicy()
     desk: DeskPolicy = DeskPolicy()
+    offboarding: OffboardingPolicy = OffboardingPolicy()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from lastgate.adapters.ledger.campaign_sweep import LedgerSweep
 from lastgate.adapters.ledger.state_reader import LedgerStateReader
 from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.adapters.sql_uow import SqlUnitOfWork
 from lastgate.clock import Clock, system_clock
+from lastgate.services.campaign import Campaigns
 from lastgate.services.closure import Workflow
 from lastgate.settings import Settings
 
@@ -20,3 +22,8 @@ def build_workflow(settings: Settings, engine: Engine, clock: Clock = system_clo
         clock=clock,
         public_base_url=settings.public_base_url.rstrip("/"),
     )
+
+
+def build_campaigns(settings: Settings, engine: Engine, clock: Clock = system_clock) -> Campaigns:
+    workflow = build_workflow(settings, engine, clock)
+    return Campaigns(workflow=workflow, sweep=LedgerSweep(engine, workflow.policies))

@@ -19,6 +19,7 @@ from lastgate.domain.account import HoldKind
 from lastgate.domain.checks import evaluate
 from lastgate.domain.closure import (
     ClosureEvent,
+    ClosureOrigin,
     ClosureReason,
     ClosureRequest,
     ClosureState,
@@ -283,12 +284,28 @@ def _advance(
 
 
 def _start_cooling_off(
-    wf: Workflow, uow: UnitOfWork, request: ClosureRequest, now: datetime, *, actor: str
+    wf: Workflow,
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    now: datetime,
+    *,
+    actor: str,
+    jurisdiction: str | None = None,
 ) -> ClosureRequest:
-    report, _ = eligibility_for_closure(wf, request.uid)
-    _refuse_if_blocked(report)
-    policy = wf.policies.for_jurisdiction(report.jurisdiction)
-    ends_at = now + timedelta(days=policy.workflow.cooling_off_days)
+    """Approve: freeze the account and start the timer. ``jurisdiction`` says the caller
+    has just found the account eligible (set-based, for a campaign); else it is checked."""
+    if jurisdiction is None:
+        report, _ = eligibility_for_closure(wf, request.uid)
+        _refuse_if_blocked(report)
+        jurisdiction = report.jurisdiction
+    policy = wf.policies.for_jurisdiction(jurisdiction)
+    by_platform = request.origin is ClosureOrigin.CAMPAIGN
+    days = (
+        policy.offboarding.closure_cooling_off_days
+        if by_platform
+        else policy.workflow.cooling_off_days
+    )
+    ends_at = now + timedelta(days=days)
     request = transition(
         uow,
         request,
@@ -301,25 +318,90 @@ def _start_cooling_off(
     )
     uow.freezes.add(request.uid, CLOSURE_FREEZE, at=now, unfreeze_after=None)
     uow.actions.freeze(request.uid)
-    params = {"ends_at": ends_at.isoformat(), "cancel_url": wf.cancel_url(request)}
-    uow.notifier.notify_customer(
-        request.uid, "cooling_off_started", params, subject_ref=closure_subject(request)
-    )
-    remind_at = ends_at - REMINDER_BEFORE
-    if remind_at > now:
+    if by_platform:  # announced long before; nothing to cancel: the customer did not ask
         uow.notifier.notify_customer(
             request.uid,
-            "cooling_off_reminder",
-            params,
+            "campaign_closure_started",
+            {"ends_at": ends_at.isoformat()},
             subject_ref=closure_subject(request),
-            deliver_after=remind_at,
         )
+    else:
+        params = {"ends_at": ends_at.isoformat(), "cancel_url": wf.cancel_url(request)}
+        uow.notifier.notify_customer(
+            request.uid, "cooling_off_started", params, subject_ref=closure_subject(request)
+        )
+        remind_at = ends_at - REMINDER_BEFORE
+        if remind_at > now:
+            uow.notifier.notify_customer(
+                request.uid,
+                "cooling_off_reminder",
+                params,
+                subject_ref=closure_subject(request),
+                deliver_after=remind_at,
+            )
     uow.notifier.publish_event(
         "account.freeze",
         {"uid": request.uid, "cause": "closure"},
         subject_ref=closure_subject(request),
     )
     return request
+
+
+def open_for_platform(
+    wf: Workflow,
+    uow: UnitOfWork,
+    uid: str,
+    *,
+    jurisdiction: str,
+    needs_review: bool,
+    initiated_by: str,
+    reason_text: str,
+) -> ClosureRequest:
+    """A closure the platform opens (an offboarding campaign), inside the caller's unit
+    of work, for an account the caller has just found eligible. No step-up: the customer
+    is not there to verify. A ``review`` result waits in the agents' queue as usual;
+    otherwise cooling-off starts at once. ``ClosureAlreadyOpen`` if one is open."""
+    now = wf.clock()
+    request = ClosureRequest(
+        id=str(uuid.uuid4()),
+        uid=uid,
+        state=ClosureState.DRAFT,
+        reason=ClosureReason.OTHER,
+        reason_text=reason_text[:MAX_REASON_TEXT],
+        created_at=now,
+        updated_at=now,
+        needs_review=needs_review,
+        origin=ClosureOrigin.CAMPAIGN,
+        initiated_by=initiated_by,
+    )
+    uow.closures.add(request)
+    uow.audit.record(
+        actor=initiated_by,
+        action="closure.submitted",
+        subject=closure_subject(request),
+        payload={"origin": request.origin.value, "needs_review": needs_review},
+    )
+    uow.notifier.publish_event(
+        "closure.draft",
+        {"closure_id": request.id, "uid": uid, "state": "draft", "origin": "campaign"},
+        subject_ref=closure_subject(request),
+    )
+    request = transition(
+        uow,
+        request,
+        ClosureEvent.PLATFORM_OPEN,
+        actor=initiated_by,
+        now=now,
+        note={"origin": request.origin.value},
+    )
+    if needs_review:
+        uow.notifier.publish_event(
+            "closure.review_required",
+            {"closure_id": request.id, "uid": uid},
+            subject_ref=closure_subject(request),
+        )
+        return request
+    return _start_cooling_off(wf, uow, request, now, actor=SYSTEM, jurisdiction=jurisdiction)
 
 
 def release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: datetime) -> None:
@@ -340,6 +422,8 @@ def cancel(wf: Workflow, principal: Principal, request_id: str) -> ClosureReques
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
         _owned(request, principal)
+        if request.origin is ClosureOrigin.CAMPAIGN and not principal.is_staff:
+            raise Forbidden("the platform is closing this account as announced; contact support")
         was_cooling_off = request.state is ClosureState.COOLING_OFF
         request = transition(uow, request, ClosureEvent.CANCEL, actor=principal.subject, now=now)
         if was_cooling_off:

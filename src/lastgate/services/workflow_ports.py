@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self
 from lastgate.domain.account import CustomerStatus, HoldKind
 from lastgate.domain.closure import ClosureRequest, ClosureState
 from lastgate.domain.dust import DustQuote, Holding
+from lastgate.services.campaign_ports import CampaignRepository
 
 
 class ClosureRepository(Protocol):
@@ -58,6 +59,13 @@ class AccountActions(Protocol):
     def unfreeze(self, uid: str) -> None: ...
 
     def close(self, uid: str) -> None: ...
+
+    def restrict_to_withdrawals(self, uid: str) -> None:
+        """Withdraw-only: no deposits, trading, P2P or earn; withdrawals stay open.
+        Independent of freezes: unfreezing leaves the restriction in place."""
+        ...
+
+    def lift_withdrawal_restriction(self, uid: str) -> None: ...
 
 
 class Notifier(Protocol):
@@ -214,6 +222,7 @@ class RemediationActions(Protocol):
 
 class UnitOfWork(Protocol):
     closures: ClosureRepository
+    campaigns: CampaignRepository
     remediation: RemediationActions
     erasure: ErasureQueue
     holds: Holds

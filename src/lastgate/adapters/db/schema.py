@@ -1,6 +1,7 @@
 """Every table module, imported so that ``metadata`` knows the whole schema."""
 
 from lastgate.adapters.db import (
+    campaign_tables,
     desk_tables,
     erasure_tables,
     remediation_tables,
@@ -10,6 +11,7 @@ from lastgate.adapters.db import (
 from lastgate.adapters.db.tables import metadata
 
 __all__ = [
+    "campaign_tables",
     "desk_tables",
     "erasure_tables",
     "metadata",

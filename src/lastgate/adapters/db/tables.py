@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from lastgate.adapters.db.types import Amount, UTCDateTime
@@ -59,6 +60,10 @@ customers = Table(
     Column("kyc_applicant_mismatch", Boolean, nullable=False, default=False),
     Column("kyc_verified_at", UTCDateTime()),
     Column("created_at", UTCDateTime(), nullable=False),
+    # Withdraw-only (an offboarding campaign's grace period): no deposits, trading, P2P
+    # or earn; withdrawals stay open. Apart from ``status``: a freeze comes and goes on
+    # its own while the restriction stays.
+    Column("withdraw_only", Boolean, nullable=False, server_default=false()),
 )
 
 security_events = Table(

@@ -42,6 +42,9 @@ closure_requests = Table(
     Column("decided_by", String(64)),
     Column("decision_note", Text),
     Column("factor_verified_at", UTCDateTime()),
+    # Who asked: the customer, or the platform (an offboarding campaign, docs/campaign.md).
+    Column("origin", String(16), nullable=False, server_default=text("'customer'")),
+    Column("initiated_by", String(80)),
     Index("ix_closure_requests_uid", "uid"),
     Index("ix_closure_requests_due", "state", "cooling_off_ends_at"),
     # At most one open request per customer: a double submit cannot create a second.

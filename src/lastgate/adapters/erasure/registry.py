@@ -54,6 +54,11 @@ DATA_MAP: dict[str, Mapping] = {
             "kept with the UID only; free-text reason sealed and cleared",
         ),
         Mapping("approvals", dm.COMPLIANCE_RECORDS, "kept: staff decisions on the closure"),
+        Mapping(
+            "campaign_members",
+            dm.COMPLIANCE_RECORDS,
+            "kept with the UID only: why the platform closed the account (offboarding)",
+        ),
         Mapping("erasure_runs", dm.COMPLIANCE_RECORDS, "kept: the erasure's own record"),
         Mapping("erasure_steps", dm.COMPLIANCE_RECORDS, "kept: the erasure's own record"),
         Mapping("security_events", dm.ACCOUNT_DATA, "deleted"),
@@ -89,5 +94,12 @@ DATA_MAP: dict[str, Mapping] = {
 
 #: Tables that hold no customer data at all.
 NOT_CUSTOMER_DATA = frozenset(
-    {"asset_prices", "audit_head", "identifier_quarantine", "alembic_version"}
+    {
+        "asset_prices",
+        "audit_head",
+        "identifier_quarantine",
+        "alembic_version",
+        "campaigns",  # scope, deadline, staff ids; members are in campaign_members
+        "campaign_funnel",  # counts only
+    }
 )

@@ -3,14 +3,20 @@ and the deadline to automatic closures and the support list, with an injected cl
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from lastgate.adapters import audit_log
+from lastgate.adapters.db.campaign_tables import campaigns as campaigns_table
+from lastgate.adapters.db.workflow_tables import closure_requests
 from lastgate.domain.audit import verify_chain
-from lastgate.domain.campaign import CampaignState
+from lastgate.domain.campaign import CampaignState, IllegalCampaignTransition
 from lastgate.domain.closure import ClosureOrigin, ClosureState
+from lastgate.domain.errors import Forbidden, LastgateError
 from lastgate.services import campaign, closure
 from lastgate.services.campaign_work import tick
 from lastgate.services.closure import FourEyesRequired
@@ -243,3 +249,146 @@ def test_the_customer_cannot_cancel_a_closure_the_campaign_opened(cs, engine, cl
     closure_id = members(engine, plan.id)["N1"]["closure_id"]
     with pytest.raises(closure.Forbidden):
         closure.cancel(cs.workflow, customer("N1"), closure_id)
+
+
+# -- concurrency ---------------------------------------------------------------------------
+
+
+def test_two_workers_at_the_deadline_open_exactly_one_closure_per_account(
+    cs, engine, clock
+) -> None:
+    load(engine, *(account(f"M{i:02}", jurisdiction="NL") for i in range(20)))
+    plan = started(cs)
+    tick(cs, batch_size=50)
+    clock.now = DEADLINE
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            tick(cs, batch_size=3)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    tick(cs, batch_size=3)
+    with engine.connect() as conn:
+        per_uid = Counter(conn.execute(select(closure_requests.c.uid)).scalars())
+    expected = {f"M{i:02}" for i in range(20)} | {"N1", "N2"}
+    assert set(per_uid) == expected and set(per_uid.values()) == {1}
+    rows = members(engine, plan.id)
+    # each member was decided once: by the campaign, not mistaken for its own request
+    assert {rows[u]["status"] for u in expected} == {"closure_submitted"}
+    with engine.connect() as conn:
+        opened = [e for e in audit_log.entries(conn) if e.action == "closure.submitted"]
+    assert len(opened) == len(expected)
+    assert notices_to(engine, "campaign_action_needed")[("N3", "email")] == 1
+
+
+# -- cancel ---------------------------------------------------------------------------------
+
+
+def test_cancelling_lifts_the_restriction_and_tells_the_members(cs, engine, clock) -> None:
+    plan = started(cs)
+    tick(cs, batch_size=10)
+    clock.advance(days=3)
+    cancelled = campaign.cancel(cs, OFFICER_A, plan.id, "the licence was granted after all")
+    assert cancelled.state is CampaignState.CANCELLED
+    tick(cs, batch_size=3)
+    assert not any(withdraw_only(engine, u) for u in ("N1", "N2", "N3", "N4"))
+    assert {m["status"] for m in members(engine, plan.id).values()} == {"released"}
+    assert len(notices_to(engine, "campaign_cancelled")) == 4 * 2
+    lifted = {
+        r["payload"]["data"]["uid"] for r in outbox_rows(engine, "account.withdraw_only_lifted")
+    }
+    assert lifted == {"N1", "N2", "N3", "N4"}
+    clock.now = DEADLINE
+    tick(cs, batch_size=3)  # nothing happens at a cancelled campaign's deadline
+    with engine.connect() as conn:
+        assert conn.execute(select(closure_requests.c.id)).first() is None
+
+
+def test_a_restriction_another_campaign_holds_stays_after_a_cancel(cs, engine, clock) -> None:
+    first = started(cs)
+    other = campaign.plan(cs, OFFICER_A, name="N1 only", deadline=DEADLINE, uids=["N1"])
+    campaign.start(cs, OFFICER_A, other.id)
+    campaign.start(cs, OFFICER_B, other.id)
+    tick(cs, batch_size=10)
+    campaign.cancel(cs, OFFICER_B, first.id, "merged into the other campaign")
+    tick(cs, batch_size=10)
+    assert withdraw_only(engine, "N1") and not withdraw_only(engine, "N2")
+
+
+def test_a_campaign_cannot_be_cancelled_after_its_deadline(cs, engine, clock) -> None:
+    plan = started(cs)
+    tick(cs, batch_size=10)
+    clock.now = DEADLINE
+    with pytest.raises(IllegalCampaignTransition):
+        campaign.cancel(cs, OFFICER_A, plan.id, "too late")
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scope", "deadline", "code"),
+    [
+        ({"jurisdiction": "ZZ"}, DEADLINE, "UNKNOWN_JURISDICTION"),
+        ({"jurisdiction": "n1"}, DEADLINE, "INVALID_INPUT"),
+        ({"uids": []}, DEADLINE, "EMPTY_CAMPAIGN"),
+        ({"uids": ["N1", "NOPE"]}, DEADLINE, "UNKNOWN_ACCOUNTS"),
+        ({"jurisdiction": "NL"}, datetime(2026, 11, 1, tzinfo=UTC), "DEADLINE_IN_PAST"),
+        ({"jurisdiction": "NL"}, datetime(2027, 1, 15, tzinfo=UTC), "NOTICE_TOO_SHORT"),
+        ({"jurisdiction": "NL", "uids": ["N1"]}, DEADLINE, "INVALID_INPUT"),
+    ],
+)
+def test_bad_plans_are_refused_with_a_stable_code(cs, engine, scope, deadline, code) -> None:
+    with pytest.raises(LastgateError) as refused:
+        campaign.plan(cs, OFFICER_A, name="bad", deadline=deadline, **scope)
+    assert refused.value.code == code
+    with engine.connect() as conn:
+        assert conn.execute(select(campaigns_table.c.id)).first() is None
+
+
+def test_a_scope_with_only_closed_accounts_is_empty(cs, engine) -> None:
+    load(engine, account("C1", jurisdiction="BE", status="closed"))
+    with pytest.raises(LastgateError) as refused:
+        campaign.plan(cs, OFFICER_A, name="BE", deadline=DEADLINE, jurisdiction="BE")
+    assert refused.value.code == "EMPTY_CAMPAIGN"
+
+
+def test_starting_twice_is_refused(cs) -> None:
+    plan = started(cs)
+    with pytest.raises(LastgateError) as refused:
+        campaign.start(cs, OFFICER_A, plan.id)
+    assert refused.value.code == "CAMPAIGN_ALREADY_STARTED"
+
+
+def test_a_start_after_the_notice_window_closed_is_refused(cs, clock) -> None:
+    plan = planned(cs)
+    clock.advance(days=30)
+    with pytest.raises(LastgateError) as refused:
+        campaign.start(cs, OFFICER_A, plan.id)
+    assert refused.value.code == "NOTICE_TOO_SHORT"
+
+
+@pytest.mark.parametrize("who", [AGENT_A, customer("N1")])
+def test_only_compliance_plans_starts_or_cancels(cs, who) -> None:
+    with pytest.raises(Forbidden):
+        campaign.plan(cs, who, name="x", deadline=DEADLINE, jurisdiction="NL")
+    plan = planned(cs)
+    with pytest.raises(Forbidden):
+        campaign.start(cs, who, plan.id)
+    with pytest.raises(Forbidden):
+        campaign.cancel(cs, who, plan.id, "no")
+
+
+def test_customers_cannot_read_campaigns(cs) -> None:
+    plan = planned(cs)
+    assert campaign.get(cs, AGENT_A, plan.id)[0].id == plan.id
+    with pytest.raises(Forbidden):
+        campaign.get(cs, customer("N1"), plan.id)

@@ -1,4 +1,5 @@
-"""``lastgate worker``: executes due closures and delivers the outbox, until stopped.
+"""``lastgate worker``: executes due closures, runs offboarding campaigns' due work
+(notices, reminders, the deadline), runs erasure and delivers the outbox, until stopped.
 
 Any number of workers may run against one PostgreSQL database; they share the work
 through row locks. Stop one with SIGTERM or Ctrl-C: it finishes the current batch.
@@ -15,7 +16,7 @@ from types import FrameType
 from sqlalchemy import Engine
 
 from lastgate.clock import Clock, system_clock
-from lastgate.entrypoints.wiring import build_workflow
+from lastgate.entrypoints.wiring import build_campaigns, build_workflow
 from lastgate.services.execution import FaultHook, execute_due
 from lastgate.settings import Settings
 
@@ -38,10 +39,18 @@ def _crash_hook() -> FaultHook:
 
 
 def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
-    """One pass: closures due now, then outbox messages due now."""
+    """One pass: campaigns' due work, closures due now, erasure, then the outbox."""
+    from lastgate.services.campaign_work import tick
+
     workflow = build_workflow(settings, engine, clock)
+    campaigns = tick(
+        build_campaigns(settings, engine, clock),
+        batch_size=settings.worker_batch_size,
+        fault=_crash_hook(),
+    )
     report = execute_due(workflow, limit=settings.worker_batch_size, fault=_crash_hook())
-    figures = {
+    figures = {f"campaign_{name}": n for name, n in campaigns.as_dict().items()}
+    figures |= {
         "claimed": report.claimed,
         "closed": len(report.closed),
         "blocked": len(report.blocked),

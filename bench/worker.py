@@ -3,9 +3,10 @@ processes on PostgreSQL (or SQLite), each run on a fresh set of due requests.
 
     .venv/bin/python -m bench.worker [--requests 2000] [--workers 1,2,4] [--db postgresql]
 
-Each worker process loops ``run_once`` (claim with SKIP LOCKED, re-check, close, and
-deliver the outbox into a mailbox directory) until nothing is due; the figure is
-requests closed per second of wall time, from the first worker's start to the last's end.
+Each worker process loops ``run_once`` (claim with SKIP LOCKED, re-check, close, run the
+erasure plan, deliver the outbox into a mailbox directory) until a pass finds nothing to
+do; the figure is accounts closed *and erased* per second of wall time, from the first
+worker's start to the last's end. It also counts what was done twice (none may be).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 
 from lastgate.adapters.db.engine import make_engine, migrate
+from lastgate.adapters.db.erasure_tables import erasure_runs
 from lastgate.adapters.db.workflow_tables import account_freezes, closure_requests
 from lastgate.adapters.ledger.snapshot_io import import_snapshot, parse_snapshot
 from lastgate.settings import Settings
@@ -114,13 +116,12 @@ def _drain(url: str, mailbox: str) -> None:
 
     settings = Settings()
     engine = make_engine(url)
-    while True:
-        figures = run_once(settings, engine)
-        if not figures["claimed"] and not figures["closed"] and not figures["blocked"]:
-            return
+    while any(run_once(settings, engine).values()):  # until nothing is left to do
+        pass
 
 
-def _run(url: str, workers: int) -> float:
+def _run(url: str, workers: int) -> tuple[float, int]:
+    """(seconds, messages in the mailbox): delivered rows are erased with the customer."""
     with tempfile.TemporaryDirectory() as mailbox:
         procs = [
             multiprocessing.Process(target=_drain, args=(url, mailbox)) for _ in range(workers)
@@ -130,7 +131,8 @@ def _run(url: str, workers: int) -> float:
             p.start()
         for p in procs:
             p.join()
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        return seconds, sum(1 for f in Path(mailbox).rglob("*") if f.is_file())
 
 
 def _database(db: str, name: str) -> tuple[str, object]:
@@ -156,13 +158,18 @@ def main() -> None:
         url, admin = _database(args.db, name)
         try:
             _prepare(url, args.requests)
-            seconds = _run(url, workers)
+            seconds, delivered = _run(url, workers)
             engine = make_engine(url)
             with engine.connect() as conn:
                 closed = conn.execute(
                     select(func.count())
                     .select_from(closure_requests)
                     .where(closure_requests.c.state == "closed")
+                ).scalar_one()
+                erased = conn.execute(
+                    select(func.count())
+                    .select_from(erasure_runs)
+                    .where(erasure_runs.c.finished_at.is_not(None))
                 ).scalar_one()
                 doubled = conn.execute(
                     text(
@@ -175,21 +182,24 @@ def main() -> None:
             if admin is not None:
                 with admin.connect() as conn:  # type: ignore[attr-defined]
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        rate = closed / seconds
+        rate = min(closed, erased) / seconds
         results.append(
             {
                 "db": args.db,
                 "workers": workers,
                 "requests": args.requests,
                 "closed": closed,
+                "erased": erased,
+                "notices_delivered": delivered,
                 "closed_twice": doubled,
                 "seconds": round(seconds, 2),
                 "per_second": round(rate, 1),
             }
         )
         print(
-            f"{args.db:10} workers={workers}  closed {closed}/{args.requests} "
-            f"(twice: {doubled}) in {seconds:6.2f} s  = {rate:7.1f} closures/s"
+            f"{args.db:10} workers={workers}  closed {closed}/{args.requests}, erased {erased}, "
+            f"{delivered} notices (closed twice: {doubled}) in {seconds:6.2f} s "
+            f"= {rate:7.1f} accounts/s"
         )
     base = results[0]["per_second"]
     for r in results:

@@ -124,10 +124,15 @@ def test_talking_to_a_person_opens_a_ticket_with_the_conversation_and_snapshot(
     assert "Eligibility snapshot" not in handed.text  # staff only
 
     agent = browser(app, clock, config, "agent-ada", Role.AGENT)
-    staff = agent.get(ticket_path.replace("/web/tickets/", "/web/desk/tickets/"))
+    staff_path = ticket_path.replace("/web/tickets/", "/web/desk/tickets/")
+    staff = agent.get(staff_path)
     assert staff.status_code == 200
     assert "account_locked" in staff.text
+    assert "abnormal login" not in staff.text  # the files are read when asked for: audited
+    assert "desk.attachment_read" not in staff.text
+    staff = agent.get(f"{staff_path}?context=show")
     context = staff.text.split('id="handoff-context"')[1]
+    assert context.count("desk.attachment_read") == 2
     assert "My account is locked" in context and "RISK_LOCK" in context
     assert "abnormal login from a new country" in context  # internal detail, staff only
     assert "abnormal login" not in handed.text

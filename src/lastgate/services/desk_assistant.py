@@ -18,11 +18,13 @@ from lastgate.domain.desk.assistant import AssistantAnswer, answer
 from lastgate.domain.desk.redaction import redact
 from lastgate.domain.eligibility import CheckCode, CheckResult, CheckStatus, EligibilityReport
 from lastgate.domain.errors import Forbidden, InvalidInput
+from lastgate.domain.messages import N_
 from lastgate.services.desk import Desk, Posted, _audit, _message, subject_of
 
 MAX_TRANSCRIPT_LINES = 200
-HANDOFF_SUBJECT = "Conversation with the assistant"
-HANDOFF_BODY = "I would like to talk to a person."
+#: Stored in English like any ticket text; the pages show them in the reader's language.
+HANDOFF_SUBJECT = N_("Conversation with the assistant")
+HANDOFF_BODY = N_("I would like to talk to a person.")
 
 
 def _situation(desk: Desk, uid: str) -> tuple[EligibilityReport, ClosureRequest | None]:

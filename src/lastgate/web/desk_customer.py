@@ -66,6 +66,14 @@ def desk_of(page: Page) -> d.Desk:
     return get_desk(page.context, page.request)
 
 
+#: Texts lastgate itself writes into tickets (in English); shown translated.
+FIXED_TEXTS = frozenset({desk_assistant.HANDOFF_SUBJECT, desk_assistant.HANDOFF_BODY})
+
+
+def render(page: Page, template: str, status: int = 200, **values: object) -> Response:
+    return page.render(template, status=status, fixed_texts=FIXED_TEXTS, **values)
+
+
 def local(link: str, page: Page) -> str:
     """The assistant writes absolute links under ``public_base_url``; the pages link
     within this site."""
@@ -97,7 +105,8 @@ def _transcript(roles: list[str], texts: list[str]) -> list[tuple[str, str]]:
 
 def _help(page: Page, **values: object) -> Response:
     uid = page.me.subject
-    return page.render(
+    return render(
+        page,
         "desk/help.html",
         tickets=d.list_for_customer(desk_of(page), page.me, uid)[:5],
         request=closure.current(page.workflow, page.me, uid),
@@ -177,7 +186,8 @@ def my_tickets(page: CustomerPage, category: str = "") -> Response:
     desk = desk_of(page)
     request = closure.current(page.workflow, page.me, uid)
     chosen = category if category in t.TicketCategory.__members__.values() else ""
-    return page.render(
+    return render(
+        page,
         "desk/tickets.html",
         tickets=[
             (ticket, t.sla(ticket, desk.clock()))
@@ -224,7 +234,8 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
         if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
         else None
     )
-    return page.render(
+    return render(
+        page,
         "desk/ticket.html",
         status=status,
         seen=seen,
@@ -326,7 +337,7 @@ def official(page: AnyPage, value: str = "") -> Response:
     """Anyone, signed in or not: is this link, address or number one of ours?"""
     value = value.strip()[:2000]
     verdict = check(value, desk_of(page).official_channels) if value else None
-    return page.render("desk/official.html", value=value, verdict=verdict)
+    return render(page, "desk/official.html", value=value, verdict=verdict)
 
 
 @notice_links.get("/support/tickets/{ticket_id}")

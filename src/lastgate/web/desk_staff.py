@@ -13,13 +13,12 @@ from fastapi.responses import Response
 
 from lastgate.adapters import console_reads
 from lastgate.domain.desk import tickets as t
-from lastgate.domain.desk.redaction import warning
 from lastgate.domain.errors import NotFound
 from lastgate.domain.messages import Message
 from lastgate.i18n import translate
 from lastgate.services import closure, desk_appeals
 from lastgate.services import desk as d
-from lastgate.web.desk_customer import desk_of
+from lastgate.web.desk_customer import desk_of, render
 from lastgate.web.pages import Page, PageRoute, StaffPage, see_other
 
 router = APIRouter(prefix="/web/desk", route_class=PageRoute, include_in_schema=False)
@@ -62,7 +61,8 @@ def queue(
         state=chosen_state,
         category=_enum_or_none(t.TicketCategory, category),
     )
-    return page.render(
+    return render(
+        page,
         "desk/queue.html",
         found=found,
         states=list(t.TicketState),
@@ -95,28 +95,30 @@ def _snapshot_checks(snapshot: dict[str, Any], language: str) -> list[dict[str, 
 
 
 @router.get("/tickets/{ticket_id}")
-def ticket_page(page: StaffPage, ticket_id: TicketId) -> Response:
+def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Response:
+    """The whole ticket for staff. The hand-off's transcript and eligibility snapshot are
+    read (and each read audited) when the reader asks for them: ``?context=show``."""
     desk = desk_of(page)
     seen = d.view(desk, page.me, ticket_id)
     ticket = seen.ticket
-    context: dict[str, Any] = {}
-    for attachment in seen.attachments:
-        if attachment.purpose in CONTEXT_FILES:
-            context[attachment.purpose.value] = _context_file(page, ticket_id, attachment)
-    snapshot = context.get("eligibility_snapshot")
+    handoff = [a for a in seen.attachments if a.purpose in CONTEXT_FILES]
+    shown: dict[str, Any] = {}
+    if context == "show":
+        for attachment in handoff:
+            shown[attachment.purpose.value] = _context_file(page, ticket_id, attachment)
+    snapshot = shown.get("eligibility_snapshot")
     related = None
     if ticket.related_closure_id is not None:
         try:
             related = closure.get(page.workflow, page.me, ticket.related_closure_id)
         except NotFound:
             related = None
-    return page.render(
+    return render(
+        page,
         "desk/staff_ticket.html",
         seen=seen,
-        warnings={
-            m.id: translate(w, page.language) for m in seen.messages if (w := warning(m.redacted))
-        },
-        transcript=context.get("transcript"),
+        has_handoff=bool(handoff),
+        transcript=shown.get("transcript"),
         snapshot=snapshot,
         snapshot_checks=_snapshot_checks(snapshot, page.language) if snapshot else [],
         canned=desk.canned_replies,

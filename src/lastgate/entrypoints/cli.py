@@ -32,6 +32,7 @@ from lastgate.domain.access import Principal, Role
 from lastgate.domain.account import HoldKind
 from lastgate.domain.eligibility import CheckStatus, EligibilityReport, customer_view
 from lastgate.domain.errors import LastgateError
+from lastgate.entrypoints.campaign_cli import campaign_app
 from lastgate.entrypoints.certificate_cli import certificate_app
 from lastgate.entrypoints.desk_cli import desk_app
 from lastgate.entrypoints.erasure_cli import erasure_app, retention_app
@@ -63,6 +64,7 @@ app.add_typer(certificate_app, name="certificate")
 app.add_typer(desk_app, name="desk")
 app.add_typer(export_app, name="export")
 app.add_typer(sweep_app, name="sweep")
+app.add_typer(campaign_app, name="campaign")
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2

@@ -1,0 +1,1 @@
+"""Reports rendered for staff: CSV and self-contained HTML pages with inline SVG charts."""

@@ -4,6 +4,7 @@ vault when retention clocks run out."""
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -99,6 +100,9 @@ def run_pending(
                 .limit(limit)
             ).scalars()
         )
+    # Several workers list the same oldest runs; each takes them in its own order so they
+    # spread out instead of queueing behind one another's row lock step after step.
+    random.shuffle(run_ids)
     for run_id in run_ids:
         outcome = _advance(engine, clock, settings, policies, run_id, report, fault)
         if outcome == "finished":

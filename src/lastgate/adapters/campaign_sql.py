@@ -347,7 +347,7 @@ class SqlCampaigns:
 
 
 def members_with_closures(
-    conn: Connection, campaign_id: str, *, status: str | None = None
+    conn: Connection, campaign_id: str, *, status: str | None = None, after: str | None = None
 ) -> Iterator[tuple[CampaignMember, str | None]]:
     """Every member in UID order with the state of its closure request (for reports)."""
     c, r = campaign_members.c, closure_requests.c
@@ -359,5 +359,7 @@ def members_with_closures(
     )
     if status is not None:
         query = query.where(c.status == status)
+    if after is not None:
+        query = query.where(c.uid > after)
     for row in conn.execution_options(yield_per=5_000).execute(query):
         yield _member(row), row.closure_state

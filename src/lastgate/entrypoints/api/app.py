@@ -17,6 +17,7 @@ from lastgate.clock import Clock, system_clock
 from lastgate.entrypoints.api.deps import ApiContext
 from lastgate.entrypoints.api.errors import install_error_handlers
 from lastgate.entrypoints.api.routers import (
+    campaigns,
     certificates,
     closures,
     desk,
@@ -70,6 +71,7 @@ def create_app(
     app.include_router(step_up.router)
     app.include_router(remediation.router)
     app.include_router(desk.router)
+    app.include_router(campaigns.router)
     app.include_router(web.router)
     app.mount("/web/static", StaticFiles(directory=web.STATIC_DIR), name="web-static")
     return app

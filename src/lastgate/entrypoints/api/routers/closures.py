@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lastgate.domain.access import Principal
 from lastgate.domain.account import HoldKind
-from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
+from lastgate.domain.closure import ClosureOrigin, ClosureReason, ClosureRequest, ClosureState
 from lastgate.entrypoints.api.deps import Context, CurrentPrincipal
 from lastgate.entrypoints.api.errors import ErrorOut
 from lastgate.services import closure, freeze
@@ -71,6 +71,10 @@ class ClosureOut(BaseModel):
     cooling_off_ends_at: datetime | None
     decision_note: str | None = Field(description="Why it was rejected, when it was.")
     decided_by: str | None = Field(default=None, description="Staff only.")
+    origin: ClosureOrigin = Field(
+        default=ClosureOrigin.CUSTOMER,
+        description="customer, or campaign: opened by the platform (an offboarding campaign).",
+    )
 
 
 class SubmittedOut(BaseModel):
@@ -108,6 +112,7 @@ def _out(request: ClosureRequest, principal: Principal) -> ClosureOut:
         cooling_off_ends_at=request.cooling_off_ends_at,
         decision_note=request.decision_note if request.state is ClosureState.REJECTED else None,
         decided_by=request.decided_by if principal.is_staff else None,
+        origin=request.origin,
     )
 
 

@@ -128,8 +128,9 @@ def test_talking_to_a_person_opens_a_ticket_with_the_conversation_and_snapshot(
     staff = agent.get(staff_path)
     assert staff.status_code == 200
     assert "account_locked" in staff.text
-    assert "abnormal login" not in staff.text  # the files are read when asked for: audited
-    assert "desk.attachment_read" not in staff.text
+    assert "abnormal login from a new country" in staff.text.split('id="elig"')[1]  # live
+    assert "My account is locked" not in staff.text  # the files are read when asked for,
+    assert "desk.attachment_read" not in staff.text  # and each read is audited
     staff = agent.get(f"{staff_path}?context=show")
     context = staff.text.split('id="handoff-context"')[1]
     assert context.count("desk.attachment_read") == 2
@@ -501,3 +502,23 @@ def test_the_notice_link_opens_the_ticket(app, clock, config, desk) -> None:
     link = client.get(f"/support/tickets/{ticket.id}", follow_redirects=False)
     assert link.status_code == 303 and link.headers["location"] == f"/web/tickets/{ticket.id}"
     assert "Why blocked?" in client.get(link.headers["location"]).text
+
+
+def test_the_compliance_console_lists_open_investigations(app, clock, config, engine) -> None:
+    wf = workflow(engine, clock, config)
+    from lastgate.domain.account import HoldKind
+    from tests.workflow_support import OFFICER_A
+
+    closure.place_hold(wf, OFFICER_A, "U2", HoldKind.AML_INVESTIGATION, "STR 2026-88 filed")
+    closure.place_hold(wf, OFFICER_A, "U1", HoldKind.JUDICIAL_FREEZE, "Court order")
+    officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
+    section = officer.get("/web/compliance").text.split('id="investigations"')[1]
+    section = section.split("</section>")[0]
+    assert "U2" in section and "STR 2026-88 filed" in section and "Court order" not in section
+    client = browser(app, clock, config, "U2")
+    answer = client.post(
+        "/web/help/ask", data={"csrf": csrf(client.get("/web/help").text), "question": "why?"}
+    )
+    assert 'id="answer-SUPPORT_REQUIRED"' in answer.text  # no tipping off
+    assert "STR 2026-88" not in answer.text and "COMPLIANCE" not in answer.text
+    assert "AML" not in answer.text

@@ -1,5 +1,5 @@
-"""The compliance console: place holds, lift them with a second officer (four eyes),
-the audit-chain status and the retention schedule."""
+"""The compliance console: place holds, lift them with a second officer (four eyes), the
+open AML investigations, the audit-chain status and the retention schedule."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ Text = Annotated[str, Form(min_length=1, max_length=2000)]
 @router.get("")
 def console(page: CompliancePage) -> Response:
     engine = page.context.engine
+    holds = console_reads.active_holds(engine)
     return page.render(
         "compliance/console.html",
-        holds=console_reads.active_holds(engine),
+        holds=holds,
+        investigations=[h for h in holds if h.kind == HoldKind.AML_INVESTIGATION.value],
         overrides=console_reads.awaiting_second_approval(engine),
         kinds=list(HoldKind),
         chain=console_reads.chain_status(engine),

@@ -15,9 +15,11 @@ from lastgate.adapters import console_reads
 from lastgate.domain.desk import tickets as t
 from lastgate.domain.errors import NotFound
 from lastgate.domain.messages import Message
+from lastgate.entrypoints.wire import report_to_wire
 from lastgate.i18n import translate
 from lastgate.services import closure, desk_appeals
 from lastgate.services import desk as d
+from lastgate.services.eligibility import check_account
 from lastgate.web.desk_customer import desk_of, render
 from lastgate.web.pages import Page, PageRoute, StaffPage, see_other
 
@@ -113,10 +115,15 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
             related = closure.get(page.workflow, page.me, ticket.related_closure_id)
         except NotFound:
             related = None
+    ctx = page.context
+    report = check_account(
+        ticket.uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock
+    )
     return render(
         page,
         "desk/staff_ticket.html",
         seen=seen,
+        report=report_to_wire(report, page.language),
         has_handoff=bool(handoff),
         transcript=shown.get("transcript"),
         snapshot=snapshot,

@@ -22,6 +22,7 @@ from lastgate.clock import system_clock
 from lastgate.domain.access import Principal, Role
 from lastgate.domain.campaign import Campaign, FunnelPoint
 from lastgate.domain.errors import InvalidInput
+from lastgate.entrypoints.worker import _crash_hook
 from lastgate.services import campaign as campaigns
 from lastgate.services.campaign import Campaigns
 from lastgate.services.campaign import Progress as ProgressHook
@@ -51,8 +52,12 @@ def _campaigns() -> Campaigns:
 @contextmanager
 def _bar(title: str) -> Iterator[ProgressHook]:
     columns = (TextColumn(title), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    # On stderr: stdout carries the results (scripts read the campaign's id from it).
-    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
+    # On stderr, and only on a terminal: stdout carries the results (scripts read the
+    # campaign's id from it) and a log should not fill with bars.
+    console = Console(stderr=True)
+    with Progress(
+        *columns, transient=True, console=console, disable=not console.is_terminal
+    ) as progress:
         task = progress.add_task(title, total=None)
 
         def update(done: int, total: int) -> None:
@@ -145,7 +150,9 @@ def start(campaign_id: str, officer: Officer, batch: Batch = 500) -> None:
             typer.echo("start requested: a second compliance officer must confirm")
             return
         with _bar("notifying") as progress:
-            sent = announce(cs, campaign_id, batch_size=batch, progress=progress)
+            sent = announce(
+                cs, campaign_id, batch_size=batch, progress=progress, fault=_crash_hook()
+            )
     typer.echo(f"campaign {made.id} started: {sent} account(s) told, now withdraw-only")
     typer.echo(f"deadline: {made.deadline.isoformat()}")
 
@@ -228,7 +235,13 @@ def tick_now(
     from lastgate.entrypoints.cli import _errors
 
     with _errors(), _bar("working") as progress:
-        done = tick(_campaigns(), batch_size=batch, campaign_id=campaign_id, progress=progress)
+        done = tick(
+            _campaigns(),
+            batch_size=batch,
+            campaign_id=campaign_id,
+            progress=progress,
+            fault=_crash_hook(),
+        )
     typer.echo(" ".join(f"{k}={v}" for k, v in done.as_dict().items()))
 
 

@@ -90,6 +90,20 @@ def test_the_assistant_answers_from_the_live_account_with_a_fix_link(app, clock,
     assert 'name="t_role" value="customer"' in answer.text  # the conversation rides along
 
 
+def test_the_assistant_tells_a_clean_account_it_may_close(app, clock, config, engine) -> None:
+    wf = workflow(engine, clock, config)
+    request_in(wf, ClosureState.CANCELLED, uid="U2")
+    client = browser(app, clock, config, "U2")
+    answer = client.post(
+        "/web/help/ask", data={"csrf": csrf(client.get("/web/help").text), "question": "close"}
+    )
+    item = answer.text.split('id="answer-ELIGIBLE"')[1].split("</li>")[0]
+    assert "Nothing blocks closing your account now." in item
+    assert 'href="/web/me/close"' in item
+    state = answer.text.split('id="answer-CLOSURE_STATE"')[1].split("</li>")[0]
+    assert "was cancelled" in state and "#handoff" not in state
+
+
 def test_the_assistant_answers_in_chinese(app, clock, config) -> None:
     client = browser(app, clock, config, "U1")
     page = client.get("/web/help?lang=zh-Hans")

@@ -136,14 +136,15 @@ def ask(
     for item in reply.items:
         last = item.lines[-1].msgid if item.lines else ""
         shown = [translate(line, language) for line in item.lines]
-        if last in (a.FIX_HERE, a.TALK_TO_PERSON, a.ALL_CLEAR):
+        if last in (a.FIX_HERE, a.TALK_TO_PERSON):
             shown = shown[:-1]  # the page shows the link as a button instead
+        state_only = item.code == "CLOSURE_STATE" and item.action != "talk_to_person"
         items.append(
             ShownItem(
                 code=item.code,
                 lines=shown,
                 link=local(item.link, page),
-                person=item.link == reply.handoff_link,
+                person=item.link == reply.handoff_link and not state_only,
             )
         )
     answer_text = "\n".join(

@@ -392,3 +392,20 @@ def test_customers_cannot_read_campaigns(cs) -> None:
     assert campaign.get(cs, AGENT_A, plan.id)[0].id == plan.id
     with pytest.raises(Forbidden):
         campaign.get(cs, customer("N1"), plan.id)
+
+
+def test_the_campaign_finishes_when_every_account_is_closed(cs, engine, clock) -> None:
+    plan = campaign.plan(cs, OFFICER_A, name="two", deadline=DEADLINE, uids=["N1", "N2"])
+    campaign.start(cs, OFFICER_A, plan.id)
+    campaign.start(cs, OFFICER_B, plan.id)
+    tick(cs, batch_size=10)
+    clock.now = DEADLINE
+    tick(cs, batch_size=10)
+    execute_due(cs.workflow)
+    clock.advance(minutes=1)
+    tick(cs, batch_size=10)
+    done, now = campaign.get(cs, AGENT_A, plan.id)
+    assert done.state is CampaignState.FINISHED and done.ended_at == clock.now
+    assert now.by_status["closed"] == 2
+    assert [p.step for p in campaign.funnel(cs, AGENT_A, plan.id)][-1] == "finished"
+    assert outbox_rows(engine, "campaign.finished") != []

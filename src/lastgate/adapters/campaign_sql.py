@@ -204,6 +204,16 @@ class SqlCampaigns:
             ).scalars()
         )
 
+    def count_members(self, campaign_id: str, statuses: Collection[MemberStatus]) -> int:
+        c = campaign_members.c
+        return int(
+            self._conn.execute(
+                select(func.count()).where(
+                    c.campaign_id == campaign_id, c.status.in_(_values(statuses))
+                )
+            ).scalar_one()
+        )
+
     def save_member(self, member: CampaignMember) -> None:
         row = _member_row(member)
         c = campaign_members.c

@@ -85,7 +85,7 @@ def announce(
     """Tell every planned member and make their account withdraw-only; resumable."""
     sent = 0
     with cs.unit_of_work() as uow:
-        total = len(uow.campaigns.member_uids(campaign_id, {MemberStatus.PLANNED}))
+        total = uow.campaigns.count_members(campaign_id, {MemberStatus.PLANNED})
     while (n := _announce_batch(cs, campaign_id, batch_size)) > 0:
         sent += n
         progress(sent, total)
@@ -214,7 +214,7 @@ def close_due(cs: Campaigns, campaign_id: str, *, batch_size: int, report: TickR
     with cs.unit_of_work() as uow:
         campaign = uow.campaigns.get(campaign_id, lock=True)
         if campaign.state is CampaignState.GRACE:
-            if now < campaign.deadline or uow.campaigns.member_uids(
+            if now < campaign.deadline or uow.campaigns.count_members(
                 campaign_id, {MemberStatus.PLANNED}
             ):
                 return  # not yet; or someone is still to be told (never closed unannounced)

@@ -37,7 +37,6 @@ UID_ALLOWED = frozenset(
         ("customers", "uid"),
         ("closure_requests", "uid"),
         ("campaign_members", "uid"),
-        ("campaign_members", "uid"),
         ("erasure_runs", "uid"),
         ("erasure_runs", "certificate"),
         ("audit_log", "payload"),

@@ -15,8 +15,11 @@ from types import FrameType
 
 from sqlalchemy import Engine
 
+from lastgate.adapters.erasure.runner import run_pending
 from lastgate.clock import Clock, system_clock
 from lastgate.entrypoints.wiring import build_campaigns, build_workflow
+from lastgate.services.campaign_work import tick
+from lastgate.services.delivery import channels_from_settings, deliver_due
 from lastgate.services.execution import FaultHook, execute_due
 from lastgate.settings import Settings
 
@@ -40,8 +43,6 @@ def _crash_hook() -> FaultHook:
 
 def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
     """One pass: campaigns' due work, closures due now, erasure, then the outbox."""
-    from lastgate.services.campaign_work import tick
-
     workflow = build_workflow(settings, engine, clock)
     campaigns = tick(
         build_campaigns(settings, engine, clock),
@@ -56,8 +57,6 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
         "blocked": len(report.blocked),
         "skipped": len(report.skipped),
     }
-    from lastgate.adapters.erasure.runner import run_pending
-
     erasure = run_pending(
         engine,
         clock,
@@ -67,14 +66,10 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
         fault=_crash_hook(),
     )
     figures["erased"] = len(erasure.finished)
-    try:
-        from lastgate.services.delivery import channels_from_settings, deliver_due
-    except ImportError:  # pragma: no cover - delivery not installed
-        return figures
     delivery = deliver_due(
         engine, clock, settings, channels_from_settings(settings), limit=settings.worker_batch_size
     )
-    figures["delivered"] = getattr(delivery, "delivered", 0)
+    figures["delivered"] = delivery.delivered
     return figures
 
 

@@ -19,7 +19,10 @@ WITH_BTC = account(
     balances=[{"account_type": "funding", "asset": "BTC", "available": "0.25", "frozen": "0"}],
 )
 CANNED = {"en": "Your account still holds assets.", "zh-Hans": "您的账户仍有资产。"}
-REMAINS = {"en": "0.25 BTC remains in your funding account.", "zh-Hans": "0.25 BTC"}
+REMAINS = {
+    "en": "0.25 BTC remains in your funding account.",
+    "zh-Hans": "您的资金账户中还有 0.25 BTC。",
+}
 NOTE = "Customer asked twice; check the withdrawal limits."
 
 

@@ -60,7 +60,8 @@ def test_the_assistant_names_the_remaining_balance_and_links_the_fix(
     assert "0.25 BTC remains in your funding account." in text
     assert "You can fix it here: https://close.example/web/me#check-ASSETS_REMAINING" in text
     zh = _text(item, "zh_Hans")
-    assert "0.25 BTC" in zh and "funding" in zh
+    assert "您的资金账户中还有 0.25 BTC。" in zh  # the account named in Chinese too
+    assert "funding" not in zh
 
 
 def test_a_clean_account_is_told_it_may_close(engine, clock, tmp_path) -> None:

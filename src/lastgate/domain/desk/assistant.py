@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from lastgate.domain.account import AccountType
 from lastgate.domain.closure import ClosureRequest, ClosureState
 from lastgate.domain.desk.knowledge import Article, KnowledgeBase
 from lastgate.domain.eligibility import (
@@ -25,7 +26,16 @@ from lastgate.domain.eligibility import (
 )
 from lastgate.domain.messages import N_, Message
 
-BALANCE_LINE = N_("{amount} {asset} remains in your {account_type} account.")
+#: One whole sentence per account type, so that each language names the account itself.
+BALANCE_LINES: dict[AccountType, str] = {
+    AccountType.FUNDING: N_("{amount} {asset} remains in your funding account."),
+    AccountType.TRADING: N_("{amount} {asset} remains in your trading account."),
+    AccountType.MARGIN: N_("{amount} {asset} remains in your margin account."),
+    AccountType.FUTURES: N_("{amount} {asset} remains in your futures account."),
+    AccountType.OPTIONS: N_("{amount} {asset} remains in your options account."),
+    AccountType.EARN: N_("{amount} {asset} remains in your earn account."),
+    AccountType.FIAT: N_("{amount} {asset} remains in your fiat account."),
+}
 FIX_HERE = N_("You can fix it here: {url}")
 TALK_TO_PERSON = N_("A person can help with this: {url}")
 ALL_CLEAR = N_("Nothing blocks closing your account now. You can start here: {url}")
@@ -50,6 +60,7 @@ STATE_LINES: dict[ClosureState, str] = {
         "Your closure request is on hold; we will tell you when it continues."
     ),
 }
+_ACCOUNT_TYPES = frozenset(t.value for t in AccountType)
 _BALANCE_CODES = frozenset({CheckCode.ASSETS_REMAINING, CheckCode.DUST_REMAINING})
 _PERSON_ACTIONS = frozenset({Action.CONTACT_SUPPORT, Action.NONE, Action.WAIT})
 
@@ -90,11 +101,11 @@ def _item(check: CheckResult, link_for: Links, handoff_link: str) -> AnswerItem:
     if check.code in _BALANCE_CODES:
         lines.extend(
             Message(
-                BALANCE_LINE,
-                {"amount": _amount(e), "asset": e["asset"], "account_type": e["account_type"]},
+                BALANCE_LINES[AccountType(e["account_type"])],
+                {"amount": _amount(e), "asset": e["asset"]},
             )
             for e in check.evidence
-            if "asset" in e and "account_type" in e
+            if "asset" in e and e.get("account_type") in _ACCOUNT_TYPES
         )
     if check.status is CheckStatus.REVIEW:
         lines.append(Message(REVIEW_NOTE))

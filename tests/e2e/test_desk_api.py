@@ -191,6 +191,13 @@ def test_anyone_can_ask_whether_a_link_is_official(api) -> None:
         "normalised": "https://example.com@evil.io",
         "reason": "",
     }
+    assert trick.json()["reason"] == "the link hides its real destination behind user information"
+    chinese = api.get(
+        "/v1/official-channels/check",
+        params={"value": "https://example.com@evil.io"},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert chinese.json()["reason"] == "链接用用户信息隐藏了真实目的地"
 
 
 def test_a_locked_customer_appeals_and_compliance_unlocks(api, engine, clock) -> None:

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lastgate.domain.access import Principal
 from lastgate.domain.desk import tickets as t
+from lastgate.domain.desk.official import check
 from lastgate.domain.desk.redaction import warning
 from lastgate.domain.errors import Forbidden
+from lastgate.domain.messages import Message
 from lastgate.entrypoints.api.deps import Context, CurrentPrincipal, Language
 from lastgate.entrypoints.api.errors import ErrorOut
 from lastgate.entrypoints.desk_wiring import build_desk
@@ -473,24 +475,22 @@ class OfficialOut(BaseModel):
     kind: str = Field(description="url, email or phone")
     official: bool
     normalised: str = Field(description="The host, address or number that was compared.")
-    reason: str
+    reason: str = Field(description="Why, in the reader's language.")
 
 
 @router.get("/official-channels/check", responses=_ERRORS)
 def is_this_official(
-    value: Annotated[str, Query(min_length=1, max_length=2000)], desk: DeskDep
+    value: Annotated[str, Query(min_length=1, max_length=2000)], desk: DeskDep, lang: Language
 ) -> OfficialOut:
     """Anyone: whether a link, e-mail address or phone number is one of our official
     channels. Compared exactly with the configured list; look-alikes are not official."""
-    from lastgate.domain.desk.official import check
-
     verdict = check(value, desk.official_channels)
     return OfficialOut(
         value=value,
         kind=verdict.kind.value,
         official=verdict.official,
         normalised=verdict.normalised,
-        reason=verdict.reason,
+        reason=translate(Message(verdict.reason), lang),
     )
 
 

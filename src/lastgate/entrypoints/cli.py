@@ -268,7 +268,8 @@ def demo(
 def worker(
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
 ) -> None:
-    """Execute closures whose cooling-off ended and deliver notices and webhooks."""
+    """Run the background work: campaigns' due steps, closures whose cooling-off ended,
+    erasure plans, then notices and webhooks."""
     import logging
 
     from lastgate.entrypoints.worker import run_forever, run_once

@@ -93,6 +93,13 @@ SYSTEM_COLUMNS = frozenset(
 #: Free-text columns that share a name with a system column above.
 FREE_TEXT = frozenset({("holds", "reason")})
 
+#: Documents lastgate generates and signs for one customer, from the data map and the
+#: scan's own result: only the customer's own row is searched. Reading every certificate
+#: ever issued at each erasure made the scan's cost grow with the number of closed
+#: accounts (10,000 erasures on PostgreSQL slowed from 7 to 3 a second). That a
+#: certificate names nobody is checked by the erasure tests on the finished run.
+OWN_ROW_ONLY = frozenset({("erasure_runs", "certificate")})
+
 #: The vault: ciphertext, which names no one without the key.
 SKIPPED_TABLES = frozenset({"retained_records", "customer_keys"})
 
@@ -214,4 +221,6 @@ def _conditions(
                 # Other customers' own rows are theirs: a namesake, or a shared family
                 # phone, is not this customer.
                 condition = condition & (ledger.customers.c.id == bindparam("customer_id"))
+            elif (table.name, column.name) in OWN_ROW_ONLY:
+                condition = condition & (table.c.uid == bindparam("eq_UID"))
             yield column.name, what, condition

@@ -141,7 +141,7 @@ def test_talking_to_a_person_opens_a_ticket_with_the_conversation_and_snapshot(
     staff_path = ticket_path.replace("/web/tickets/", "/web/desk/tickets/")
     staff = agent.get(staff_path)
     assert staff.status_code == 200
-    assert "account_locked" in staff.text
+    assert "<dd>Account locked: appeal</dd>" in staff.text
     assert "abnormal login from a new country" in staff.text.split('id="elig"')[1]  # live
     assert "My account is locked" not in staff.text  # the files are read when asked for,
     assert "desk.attachment_read" not in staff.text  # and each read is audited

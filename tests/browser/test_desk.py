@@ -54,7 +54,7 @@ def test_a_customer_asks_hands_off_and_reads_the_reply_but_never_the_note(
     ada = person("agent-ada", Role.AGENT, lang=lang)
     follow(ada, "nav a[href='/web/desk']")
     row = ada.locator(f"tr#ticket-{ticket_id}")
-    assert "closure_blocked" in row.inner_text() and "U1" in row.inner_text()
+    assert "Closure blocked" in row.inner_text() and "U1" in row.inner_text()
     if lang == "en":
         screenshot(ada, "desk-queue")
     follow(ada, f"a[href='/web/desk/tickets/{ticket_id}']")

@@ -23,6 +23,7 @@ REMAINS = {
     "en": "0.25 BTC remains in your funding account.",
     "zh-Hans": "您的资金账户中还有 0.25 BTC。",
 }
+TOPIC = {"en": "Closure blocked", "zh-Hans": "注销受阻"}
 NOTE = "Customer asked twice; check the withdrawal limits."
 
 
@@ -54,7 +55,7 @@ def test_a_customer_asks_hands_off_and_reads_the_reply_but_never_the_note(
     ada = person("agent-ada", Role.AGENT, lang=lang)
     follow(ada, "nav a[href='/web/desk']")
     row = ada.locator(f"tr#ticket-{ticket_id}")
-    assert "Closure blocked" in row.inner_text() and "U1" in row.inner_text()
+    assert TOPIC[lang] in row.inner_text() and "U1" in row.inner_text()
     if lang == "en":
         screenshot(ada, "desk-queue")
     follow(ada, f"a[href='/web/desk/tickets/{ticket_id}']")

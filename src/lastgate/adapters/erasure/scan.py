@@ -217,10 +217,12 @@ def _conditions(
                 condition = or_(equal, column.like(bindparam(f"quoted_{what}"), escape="/"))
             else:
                 condition = equal
+            # The row test goes first: databases evaluate AND left to right inside an OR,
+            # and the equality is what spares the LIKE on every other row.
             if table is ledger.customers:
                 # Other customers' own rows are theirs: a namesake, or a shared family
                 # phone, is not this customer.
-                condition = condition & (ledger.customers.c.id == bindparam("customer_id"))
+                condition = (ledger.customers.c.id == bindparam("customer_id")) & condition
             elif (table.name, column.name) in OWN_ROW_ONLY:
-                condition = condition & (table.c.uid == bindparam("eq_UID"))
+                condition = (table.c.uid == bindparam("eq_UID")) & condition
             yield column.name, what, condition

@@ -29,11 +29,11 @@ from sqlalchemy.engine import make_url
 
 from bench import ledger_gen
 from bench.eligibility import sqlite_ledger
-from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.adapters.ledger.bulk_eligibility import sweep
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
-from lastgate.adapters.policy_files import PolicyDirectory
-from lastgate.services.eligibility import check_account
+from lastgate.eligibility.adapters.bulk import sweep
+from lastgate.eligibility.service import check_account
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.db.engine import make_engine, migrate
+from lastgate.platform.policy_files import PolicyDirectory
 
 OUT = Path(__file__).resolve().parent / "out"
 POSTGRES_URL = os.environ.get(

@@ -27,7 +27,7 @@ from bench import ledger_gen
 from bench.inprocess import measure_checks, measure_split
 from bench.over_http import measure_http, running_api
 from bench.stats import table
-from lastgate.adapters.db.engine import make_engine, migrate
+from lastgate.platform.db.engine import make_engine, migrate
 
 OUT = Path(__file__).resolve().parent / "out"
 POSTGRES_URL = os.environ.get(

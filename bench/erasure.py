@@ -22,12 +22,12 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from bench.worker import _database
-from lastgate.adapters.db import tables as ledger
-from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.adapters.db.erasure_tables import erasure_runs, erasure_steps
-from lastgate.adapters.erasure.runner import run_pending
-from lastgate.adapters.policy_files import PolicyDirectory
-from lastgate.settings import Settings
+from lastgate.erasure.adapters.runner import run_pending
+from lastgate.erasure.adapters.tables import erasure_runs, erasure_steps
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform.db.engine import make_engine, migrate
+from lastgate.platform.policy_files import PolicyDirectory
 
 OUT = Path(__file__).parent / "out"
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)

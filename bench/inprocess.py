@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bench.stats import summarise
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
-from lastgate.adapters.policy_files import PolicyDirectory
-from lastgate.domain.checks import evaluate
-from lastgate.services.eligibility import check_account
+from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.service import check_account
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.policy_files import PolicyDirectory
 
 
 def measure_checks(engine: Engine, uids: Sequence[str], now: Any) -> dict[str, Any]:

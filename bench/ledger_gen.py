@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, insert, text
 
-from lastgate.adapters.db import tables as t
+from lastgate.ledger.adapters import tables as t
 
 #: Bump when the generated data changes, so cached databases are rebuilt.
 GENERATOR_VERSION = 1

@@ -18,9 +18,9 @@ import httpx
 
 from bench.ledger_gen import NOW
 from bench.stats import summarise
-from lastgate.auth_tokens import issue_token
-from lastgate.domain.access import Role
-from lastgate.settings import Settings
+from lastgate.kernel.access import Role
+from lastgate.kernel.settings import Settings
+from lastgate.platform.auth_tokens import issue_token
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, Table, or_, select
 
-from lastgate.adapters.db import tables as t
-from lastgate.domain import account as a
-from lastgate.domain.errors import AccountNotFound
+from lastgate.kernel.errors import AccountNotFound
+from lastgate.ledger import model as a
+from lastgate.ledger.adapters import tables as t
 
 
 class ReferenceStateReader:

@@ -24,10 +24,10 @@ from sqlalchemy import Engine
 from bench import ledger_gen
 from bench.eligibility import postgresql_ledger
 from bench.reference_reader import ReferenceStateReader
-from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.adapters.ledger.snapshot_io import import_snapshot
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
 from lastgate.demo.customers import demo_expectations, demo_snapshot
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.db.engine import make_engine, migrate
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.adapters.db.erasure_tables import erasure_runs
-from lastgate.adapters.db.workflow_tables import account_freezes, closure_requests
-from lastgate.adapters.ledger.snapshot_io import import_snapshot, parse_snapshot
-from lastgate.settings import Settings
+from lastgate.closure.adapters.tables import account_freezes, closure_requests
+from lastgate.erasure.adapters.tables import erasure_runs
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters.snapshot_io import import_snapshot, parse_snapshot
+from lastgate.platform.db.engine import make_engine, migrate
 
 POSTGRES_URL = os.environ.get(
     "LASTGATE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -112,7 +112,7 @@ def _prepare(url: str, n: int) -> None:
 def _drain(url: str, mailbox: str) -> None:
     os.environ["LASTGATE_DATABASE_URL"] = url
     os.environ["LASTGATE_MAILBOX_DIR"] = mailbox
-    from lastgate.entrypoints.worker import run_once
+    from lastgate.platform.worker import run_once
 
     settings = Settings()
     engine = make_engine(url)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from lastgate.adapters.ledger.snapshot_io import import_snapshot, parse_snapshot
+from lastgate.ledger.adapters.snapshot_io import import_snapshot, parse_snapshot
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from lastgate.adapters.db import tables as ledger
-from lastgate.adapters.db.campaign_tables import campaign_members
-from lastgate.adapters.ledger.campaign_sweep import LedgerSweep
-from lastgate.services.campaign import Campaigns
+from lastgate.campaign.adapters.sweep import LedgerSweep
+from lastgate.campaign.adapters.tables import campaign_members
+from lastgate.campaign.service.campaigns import Campaigns
+from lastgate.ledger.adapters import tables as ledger
 from tests.builders import account, load
 from tests.workflow_support import settings, workflow
 

@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.adapters.db.schema import metadata
-from lastgate.adapters.db.workflow_tables import append_only_ddl, audit_head
-from lastgate.domain.audit import GENESIS
+from lastgate.closure.adapters.tables import append_only_ddl, audit_head
+from lastgate.kernel.audit import GENESIS
+from lastgate.platform.db.engine import make_engine, migrate
+from lastgate.platform.db.schema import metadata
 
 POSTGRES_URL = os.environ.get(
     "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from lastgate.entrypoints.desk_wiring import build_desk
-from lastgate.services.desk import Desk
-from lastgate.settings import Settings
+from lastgate.desk.service.desk import Desk
+from lastgate.desk.wiring import build_desk
+from lastgate.kernel.settings import Settings
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from lastgate.domain.desk.redaction import wordlist
+from lastgate.desk.model.redaction import wordlist
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 

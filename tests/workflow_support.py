@@ -8,15 +8,15 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from lastgate.adapters.db import tables as ledger
-from lastgate.adapters.db.workflow_tables import outbox
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
-from lastgate.adapters.policy_files import PolicyDirectory
-from lastgate.adapters.sql_uow import SqlUnitOfWork
-from lastgate.domain.access import Principal, Role
-from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
-from lastgate.services.closure import Workflow
-from lastgate.settings import Settings
+from lastgate.closure.adapters.sql import SqlUnitOfWork
+from lastgate.closure.adapters.tables import outbox
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.policy_files import PolicyDirectory
 
 AGENT_A = Principal("agent-ada", Role.AGENT)
 AGENT_B = Principal("agent-bo", Role.AGENT)

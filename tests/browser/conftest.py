@@ -17,10 +17,10 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
-from lastgate.auth_tokens import issue_token
-from lastgate.domain.access import Role
-from lastgate.entrypoints.api import create_app
-from lastgate.settings import Settings
+from lastgate.kernel.access import Role
+from lastgate.kernel.settings import Settings
+from lastgate.platform.app import create_app
+from lastgate.platform.auth_tokens import issue_token
 from tests.conftest import _empty
 from tests.workflow_support import settings
 

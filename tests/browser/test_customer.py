@@ -8,11 +8,11 @@ import pyotp
 import pytest
 from sqlalchemy import update
 
-from lastgate.adapters.db import workflow_tables as wt
-from lastgate.adapters.erasure.runner import run_pending
-from lastgate.domain.closure import ClosureState
-from lastgate.services import closure
-from lastgate.services.execution import execute_due
+from lastgate.closure.adapters import tables as wt
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
+from lastgate.erasure.adapters.runner import run_pending
 from tests.browser.conftest import follow, screenshot
 from tests.builders import T0, account, iso, load
 from tests.workflow_support import AGENT_A, AGENT_B, customer_status, request_in, workflow

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from lastgate.domain.access import Role
+from lastgate.kernel.access import Role
 from tests.browser.conftest import SCREENSHOTS, VIEWPORT, follow, screenshot
 from tests.builders import account, iso, load
 from tests.secret_corpus import mnemonic

@@ -3,8 +3,8 @@ compliance officers place and lift a hold."""
 
 from __future__ import annotations
 
-from lastgate.domain.access import Role
-from lastgate.domain.closure import ClosureState
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.kernel.access import Role
 from tests.browser.conftest import follow, screenshot
 from tests.builders import account, load
 from tests.workflow_support import request_in, stored, workflow

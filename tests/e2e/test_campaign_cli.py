@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from lastgate.adapters.db.engine import make_engine
-from lastgate.adapters.db.workflow_tables import outbox
+from lastgate.closure.adapters.tables import outbox
+from lastgate.platform.db.engine import make_engine
 from tests.builders import account, snapshot
 
-LASTGATE = [sys.executable, "-m", "lastgate.entrypoints.cli"]
+LASTGATE = [sys.executable, "-m", "lastgate.platform.cli"]
 #: The CLI runs on the real clock: a deadline comfortably past the 62 days' notice.
 DEADLINE = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
 

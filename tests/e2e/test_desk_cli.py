@@ -7,13 +7,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from lastgate.adapters.db.engine import make_engine, migrate
-from lastgate.clock import system_clock
-from lastgate.domain.desk.tickets import TicketCategory
-from lastgate.entrypoints.cli import app
-from lastgate.entrypoints.desk_wiring import build_desk
-from lastgate.services import desk as d
-from lastgate.settings import Settings
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.desk.wiring import build_desk
+from lastgate.kernel.clock import system_clock
+from lastgate.kernel.settings import Settings
+from lastgate.platform.cli import app
+from lastgate.platform.db.engine import make_engine, migrate
 from tests.builders import account, load
 from tests.workflow_support import customer
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lastgate.adapters import audit_log
-from lastgate.domain.closure import ClosureState
-from lastgate.services import closure
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.platform import audit_log
 from tests.builders import account, load
 from tests.conftest import MovableClock
 from tests.workflow_support import (
@@ -36,7 +36,7 @@ def run_worker(engine, mailbox, crash_at: str | None = None) -> subprocess.Compl
     if crash_at:
         env["LASTGATE_CRASH_AT"] = crash_at
     return subprocess.run(
-        [sys.executable, "-m", "lastgate.entrypoints.cli", "worker", "--once"],
+        [sys.executable, "-m", "lastgate.platform.cli", "worker", "--once"],
         env=env,
         capture_output=True,
         text=True,

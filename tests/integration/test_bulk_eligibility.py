@@ -19,14 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from lastgate.adapters.db import tables as t
-from lastgate.adapters.ledger.bulk_eligibility import sweep
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
-from lastgate.adapters.policy_files import PolicyDirectory
-from lastgate.domain import account as a
-from lastgate.domain.eligibility import CheckCode, CheckStatus
-from lastgate.domain.policy import EligibilityPolicy, Policy
-from lastgate.services.eligibility import check_account
+from lastgate.eligibility.adapters.bulk import sweep
+from lastgate.eligibility.model.report import CheckCode, CheckStatus
+from lastgate.eligibility.service import check_account
+from lastgate.kernel.policy import EligibilityPolicy, Policy
+from lastgate.ledger import model as a
+from lastgate.ledger.adapters import tables as t
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.policy_files import PolicyDirectory
 from tests.builders import T0, account, iso, load
 
 

@@ -10,17 +10,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from lastgate.adapters import audit_log
-from lastgate.adapters.db.campaign_tables import campaigns as campaigns_table
-from lastgate.adapters.db.workflow_tables import closure_requests
-from lastgate.domain.audit import verify_chain
-from lastgate.domain.campaign import CampaignState, IllegalCampaignTransition
-from lastgate.domain.closure import ClosureOrigin, ClosureState
-from lastgate.domain.errors import Forbidden, LastgateError
-from lastgate.services import campaign, closure
-from lastgate.services.campaign_work import tick
-from lastgate.services.closure import FourEyesRequired
-from lastgate.services.execution import execute_due
+from lastgate.campaign.adapters.tables import campaigns as campaigns_table
+from lastgate.campaign.model import CampaignState, IllegalCampaignTransition
+from lastgate.campaign.service import campaigns as campaign
+from lastgate.campaign.service.due_work import tick
+from lastgate.closure.adapters.tables import closure_requests
+from lastgate.closure.model.lifecycle import ClosureOrigin, ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
+from lastgate.closure.service.workflow import FourEyesRequired
+from lastgate.kernel.audit import verify_chain
+from lastgate.kernel.errors import Forbidden, LastgateError
+from lastgate.platform import audit_log
 from tests.builders import account, load
 from tests.campaign_support import DEADLINE, campaigns, leaving_market, members, withdraw_only
 from tests.workflow_support import (

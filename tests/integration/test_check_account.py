@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
-from lastgate.adapters.policy_files import PolicyDirectory
-from lastgate.domain.eligibility import CheckCode, CheckStatus, EligibilityReport
-from lastgate.domain.errors import AccountNotFound
-from lastgate.services.eligibility import check_account
+from lastgate.eligibility.model.report import CheckCode, CheckStatus, EligibilityReport
+from lastgate.eligibility.service import check_account
+from lastgate.kernel.errors import AccountNotFound
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.policy_files import PolicyDirectory
 from tests.builders import T0, account, iso, load
 
 POLICIES = PolicyDirectory.load()

@@ -7,19 +7,19 @@ from datetime import timedelta
 
 import pytest
 
-from lastgate.adapters import audit_log
-from lastgate.domain.account import HoldKind
-from lastgate.domain.audit import verify_chain
-from lastgate.domain.closure import ClosureReason, ClosureState, IllegalTransition
-from lastgate.domain.errors import (
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureState, IllegalTransition
+from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
+from lastgate.kernel.audit import verify_chain
+from lastgate.kernel.errors import (
     ClosureAlreadyOpen,
     ConcurrentUpdate,
     Forbidden,
     InvalidInput,
     NotEligible,
 )
-from lastgate.services import closure
-from lastgate.services.execution import execute_due
+from lastgate.ledger.model import HoldKind
+from lastgate.platform import audit_log
 from tests.builders import account, iso, load
 from tests.workflow_support import (
     AGENT_A,
@@ -402,7 +402,7 @@ def test_cancelling_when_it_is_too_late_is_refused(wf, state) -> None:
 
 def test_a_stale_write_is_refused(wf) -> None:
     request = request_in(wf, ClosureState.DRAFT)
-    from lastgate.domain.closure import ClosureEvent, apply
+    from lastgate.closure.model.lifecycle import ClosureEvent, apply
 
     with wf.unit_of_work() as uow:
         uow.closures.save(apply(request, ClosureEvent.CANCEL, now=wf.clock()))
@@ -418,7 +418,7 @@ def test_a_code_asked_for_by_email_goes_by_email_only(wf, engine) -> None:
 
 
 def test_a_delivered_code_is_scrubbed_from_the_outbox(wf, engine, clock, tmp_path) -> None:
-    from lastgate.services.delivery import channels_from_settings, deliver_due
+    from lastgate.notices.adapters.delivery import channels_from_settings, deliver_due
     from tests.workflow_support import settings
 
     request = closure.submit(wf, customer(), "U1000", ClosureReason.FEES, "")

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from lastgate.adapters import audit_log
-from lastgate.adapters.data_export import FILES, LedgerDataExport
-from lastgate.adapters.ledger.snapshot_io import export_accounts, parse_snapshot
-from lastgate.domain.access import Principal, Role
-from lastgate.domain.errors import AccountNotFound, Forbidden
-from lastgate.domain.tax_formats import COINTRACKING_COLUMNS, KOINLY_COLUMNS, SUMMARY_COLUMNS
-from lastgate.services.data_export import export_customer_data
+from lastgate.export.adapters import FILES, LedgerDataExport
+from lastgate.export.model import COINTRACKING_COLUMNS, KOINLY_COLUMNS, SUMMARY_COLUMNS
+from lastgate.export.service import export_customer_data
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.errors import AccountNotFound, Forbidden
+from lastgate.ledger.adapters.snapshot_io import export_accounts, parse_snapshot
+from lastgate.platform import audit_log
 from tests.builders import account, load
 from tests.conftest import MovableClock
 

@@ -28,17 +28,17 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import Engine, insert, select
 
-from lastgate.adapters.channels import (
+from lastgate.closure.adapters.tables import customer_settings, outbox
+from lastgate.kernel.settings import Settings
+from lastgate.notices.adapters.channels import (
     MailboxChannel,
     SmtpChannel,
     WebhookChannel,
     channels_from_settings,
 )
-from lastgate.adapters.db.workflow_tables import customer_settings, outbox
-from lastgate.adapters.outbox import SqlNotifier
-from lastgate.adapters.webhook_signature import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
-from lastgate.services.delivery import BACKOFF_CAP, Channels, backoff, deliver_due
-from lastgate.settings import Settings
+from lastgate.notices.adapters.delivery import BACKOFF_CAP, Channels, backoff, deliver_due
+from lastgate.notices.adapters.outbox import SqlNotifier
+from lastgate.notices.adapters.webhook_signature import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
 from tests.builders import account, load
 
 SECRET = "whsec-integration"
@@ -466,7 +466,7 @@ def test_backoff_doubles_with_jitter_and_is_capped_at_an_hour() -> None:
 
 
 def test_a_mailbox_resend_overwrites_its_own_file(tmp_path, clock) -> None:
-    from lastgate.services.delivery import CustomerMessage
+    from lastgate.notices.adapters.delivery import CustomerMessage
 
     mailbox = MailboxChannel(tmp_path)
     message = CustomerMessage("m1", "sms", "+491", "Subject", "Body\n", "en", "x", clock())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from lastgate.adapters.ledger.snapshot_io import import_snapshot
-from lastgate.adapters.ledger.state_reader import LedgerStateReader
-from lastgate.adapters.policy_files import PolicyDirectory
 from lastgate.demo.customers import demo_descriptions, demo_expectations, demo_snapshot
-from lastgate.domain.eligibility import CheckCode, CheckStatus
-from lastgate.services.eligibility import check_account
+from lastgate.eligibility.model.report import CheckCode, CheckStatus
+from lastgate.eligibility.service import check_account
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.platform.policy_files import PolicyDirectory
 
 
 def test_every_demo_customer_fails_exactly_the_expected_checks(engine, clock) -> None:

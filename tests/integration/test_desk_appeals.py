@@ -6,13 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from lastgate.adapters.db.workflow_tables import second_factors
-from lastgate.domain.closure import ClosureState
-from lastgate.domain.desk.tickets import AttachmentPurpose, TicketCategory, TicketState
-from lastgate.domain.eligibility import CheckCode, CheckStatus
-from lastgate.domain.errors import Forbidden
-from lastgate.services import desk as d
-from lastgate.services.desk_appeals import (
+from lastgate.closure.adapters.tables import second_factors
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.desk.model.tickets import AttachmentPurpose, TicketCategory, TicketState
+from lastgate.desk.service import desk as d
+from lastgate.desk.service.appeals import (
     DifferentReviewerRequired,
     EvidenceMissing,
     RecoveryWaiting,
@@ -22,7 +20,9 @@ from lastgate.services.desk_appeals import (
     decide_risk_lock_appeal,
     review_recovery,
 )
-from lastgate.services.eligibility import check_account
+from lastgate.eligibility.model.report import CheckCode, CheckStatus
+from lastgate.eligibility.service import check_account
+from lastgate.kernel.errors import Forbidden
 from tests.builders import account, iso, load
 from tests.desk_support import MP4, PNG, make_desk
 from tests.workflow_support import (

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from lastgate.adapters.ledger.snapshot_io import import_snapshot
 from lastgate.demo.customers import demo_expectations, demo_snapshot
-from lastgate.domain.desk.tickets import AttachmentPurpose, TicketCategory, Visibility
-from lastgate.domain.eligibility import CheckCode
-from lastgate.i18n import translate
-from lastgate.services import desk as d
-from lastgate.services.desk_assistant import ask, handoff
+from lastgate.desk.model.tickets import AttachmentPurpose, TicketCategory, Visibility
+from lastgate.desk.service import desk as d
+from lastgate.desk.service.assistant import ask, handoff
+from lastgate.eligibility.model.report import CheckCode
+from lastgate.kernel.i18n import translate
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from tests.builders import account, load
 from tests.desk_support import make_desk
 from tests.secret_corpus import mnemonic
@@ -92,7 +92,7 @@ def test_the_knowledge_base_answers_in_the_asked_language(
 
 
 def test_another_customer_cannot_ask_about_an_account(engine, clock, tmp_path) -> None:
-    from lastgate.domain.errors import Forbidden
+    from lastgate.kernel.errors import Forbidden
 
     load(engine, account("U1000"))
     desk = make_desk(engine, clock, tmp_path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from lastgate.domain.desk.tickets import AttachmentPurpose, AttachmentRefused, TicketCategory
-from lastgate.domain.errors import NotFound
-from lastgate.services import desk as d
+from lastgate.desk.model.tickets import AttachmentPurpose, AttachmentRefused, TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.kernel.errors import NotFound
 from tests.builders import account, load
 from tests.desk_support import MOV, MP4, PDF, PNG, make_desk
 from tests.workflow_support import AGENT_A, customer

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from lastgate.adapters.db import desk_tables as dt
-from lastgate.adapters.db import workflow_tables as wt
-from lastgate.adapters.erasure.runner import run_pending
-from lastgate.domain.closure import ClosureState
-from lastgate.domain.desk.tickets import AttachmentPurpose, TicketCategory
-from lastgate.services import closure
-from lastgate.services import desk as d
-from lastgate.services.execution import execute_due
+from lastgate.closure.adapters import tables as wt
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
+from lastgate.desk.adapters import tables as dt
+from lastgate.desk.model.tickets import AttachmentPurpose, TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.erasure.adapters.runner import run_pending
 from tests.builders import account, load
 from tests.desk_support import PNG, desk_settings, make_desk
 from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, workflow

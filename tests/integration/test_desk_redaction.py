@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import String, Text, func, select
 
-from lastgate.adapters.db.schema import metadata
-from lastgate.domain.desk.tickets import TicketCategory
-from lastgate.services import desk as d
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.platform.db.schema import metadata
 from tests.builders import account, load
 from tests.desk_support import make_desk
 from tests.secret_corpus import corpus

@@ -6,17 +6,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lastgate.adapters.db.workflow_tables import audit_log
-from lastgate.domain.closure import IllegalTransition
-from lastgate.domain.desk.tickets import (
+from lastgate.closure.adapters.tables import audit_log
+from lastgate.closure.model.lifecycle import IllegalTransition
+from lastgate.desk.model.tickets import (
     ReopenWindowOver,
     TicketCategory,
     TicketEvent,
     TicketState,
     Visibility,
 )
-from lastgate.domain.errors import Forbidden, NotFound
-from lastgate.services import desk as d
+from lastgate.desk.service import desk as d
+from lastgate.kernel.errors import Forbidden, NotFound
 from tests.builders import account, load
 from tests.desk_support import make_desk
 from tests.workflow_support import AGENT_A, AGENT_B, customer, outbox_rows
@@ -141,7 +141,7 @@ def test_an_internal_note_tells_the_customer_nothing(desk, engine) -> None:
 
 
 def test_a_public_reply_notifies_the_customer_with_their_anti_phishing_code(desk, engine) -> None:
-    from lastgate.services import preferences
+    from lastgate.notices.adapters import preferences
 
     preferences.set_anti_phishing_code(engine, desk.clock, ADA, "U1000", "Owl2026")
     ticket = _open(desk)

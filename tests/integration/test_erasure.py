@@ -9,25 +9,25 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import String, func, select, update
 
-from lastgate.adapters.db import tables as ledger
-from lastgate.adapters.db import workflow_tables as wt
-from lastgate.adapters.db.erasure_tables import (
+from lastgate.closure.adapters import tables as wt
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
+from lastgate.erasure.adapters.executor import PLAN
+from lastgate.erasure.adapters.quarantine import quarantined_until
+from lastgate.erasure.adapters.registry import DATA_MAP, NOT_CUSTOMER_DATA
+from lastgate.erasure.adapters.runner import FINISH, dry_run, purge, run_pending
+from lastgate.erasure.adapters.tables import (
     customer_keys,
     erasure_runs,
     erasure_steps,
     identifier_quarantine,
     retained_records,
 )
-from lastgate.adapters.db.schema import metadata
-from lastgate.adapters.erasure import vault
-from lastgate.adapters.erasure.executor import PLAN
-from lastgate.adapters.erasure.quarantine import quarantined_until
-from lastgate.adapters.erasure.registry import DATA_MAP, NOT_CUSTOMER_DATA
-from lastgate.adapters.erasure.runner import FINISH, dry_run, purge, run_pending
-from lastgate.adapters.ledger.snapshot_io import export_accounts
-from lastgate.domain.closure import ClosureState
-from lastgate.services import closure
-from lastgate.services.execution import execute_due
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.ledger.adapters.snapshot_io import export_accounts
+from lastgate.platform import vault
+from lastgate.platform.db.schema import metadata
 from tests.builders import account, iso, load
 from tests.workflow_support import AGENT_A, AGENT_B, request_in, settings, workflow
 
@@ -344,7 +344,7 @@ def test_a_retained_record_altered_in_storage_does_not_open(engine, clock, close
 
 
 def test_the_scan_finds_a_planted_leak_but_not_a_namesake(engine, clock, closed) -> None:
-    from lastgate.adapters.erasure.scan import scan
+    from lastgate.erasure.adapters.scan import scan
 
     load(engine, account("U3000", full_name=NAME, phone=PHONE))  # another person, same name
     run_pending(engine, clock, settings(), workflow(engine, clock).policies)

@@ -6,8 +6,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from lastgate.adapters.db.engine import alembic_config, migrate
-from lastgate.adapters.db.schema import metadata
+from lastgate.platform.db.engine import alembic_config, migrate
+from lastgate.platform.db.schema import metadata
 
 
 def test_the_migrated_schema_matches_the_declared_tables(engine) -> None:
@@ -23,7 +23,7 @@ def test_migrating_again_changes_nothing(engine) -> None:
 
 
 def test_migrations_go_down_to_nothing_and_back(tmp_path) -> None:
-    from lastgate.adapters.db.engine import make_engine
+    from lastgate.platform.db.engine import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(engine)

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, update
 
-from lastgate.adapters.db import tables as ledger
-from lastgate.adapters.db.remediation_tables import dust_quotes, ledger_entries
-from lastgate.adapters.db.workflow_tables import audit_log
-from lastgate.domain.eligibility import CheckCode, CheckStatus
-from lastgate.domain.errors import Forbidden, LastgateError
-from lastgate.services import remediation as r
-from lastgate.services.eligibility import check_account
+from lastgate.closure.adapters.tables import audit_log
+from lastgate.eligibility.model.report import CheckCode, CheckStatus
+from lastgate.eligibility.service import check_account
+from lastgate.kernel.errors import Forbidden, LastgateError
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.remediation import service as r
+from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
 from tests.builders import PRICES, T0, account, iso, load
 from tests.workflow_support import AGENT_A, customer, workflow
 

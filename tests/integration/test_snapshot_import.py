@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from lastgate.adapters.db import tables as t
-from lastgate.adapters.ledger.snapshot import OrderSnapshot, Snapshot
-from lastgate.adapters.ledger.snapshot_io import (
+from lastgate.kernel.errors import AccountNotFound, InvalidSnapshot
+from lastgate.ledger.adapters import tables as t
+from lastgate.ledger.adapters.snapshot import OrderSnapshot, Snapshot
+from lastgate.ledger.adapters.snapshot_io import (
     dump_snapshot,
     export_accounts,
     import_snapshot,
     parse_snapshot,
 )
-from lastgate.domain.errors import AccountNotFound, InvalidSnapshot
 from tests.builders import T0, account, load, snapshot
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "snapshot.json"

@@ -18,18 +18,19 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
-from lastgate.adapters.db.schema import metadata
-from lastgate.adapters.db.workflow_tables import (
+from lastgate.closure.adapters.evidence_store import sniff_content_type
+from lastgate.closure.adapters.sql import SqlUnitOfWork
+from lastgate.closure.adapters.tables import (
     evidence_files,
     outbox,
     second_factors,
     verification_challenges,
 )
-from lastgate.adapters.evidence_store import sniff_content_type
-from lastgate.adapters.secret_box import SecretBox, SecretUnavailable
-from lastgate.adapters.sql_uow import SqlUnitOfWork
-from lastgate.domain.closure import ClosureReason, ClosureRequest, ClosureState
-from lastgate.domain.errors import (
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
+from lastgate.closure.model.verification import EvidenceRefused
+from lastgate.closure.service import step_up
+from lastgate.closure.service import workflow as closure
+from lastgate.kernel.errors import (
     Conflict,
     InvalidInput,
     LastgateError,
@@ -37,9 +38,9 @@ from lastgate.domain.errors import (
     VerificationFailed,
     VerificationLocked,
 )
-from lastgate.domain.verification import EvidenceRefused
-from lastgate.services import closure, step_up
-from lastgate.settings import Settings
+from lastgate.kernel.settings import Settings
+from lastgate.platform.db.schema import metadata
+from lastgate.platform.secret_box import SecretBox, SecretUnavailable
 from tests.builders import account, load
 
 KEY_A = base64.b64encode(b"A" * 32).decode()
@@ -116,7 +117,7 @@ def sent_codes(engine: Engine) -> list[str]:
 
 
 def audit_rows(engine: Engine) -> list[dict[str, Any]]:
-    from lastgate.adapters import audit_log
+    from lastgate.platform import audit_log
 
     with engine.connect() as conn:
         return [

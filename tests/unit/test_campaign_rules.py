@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from lastgate.domain.campaign import (
+from lastgate.campaign.model import (
     CAMPAIGN_TRANSITIONS,
     MEMBER_TRANSITIONS,
     Campaign,
@@ -29,7 +29,7 @@ from lastgate.domain.campaign import (
     member_apply,
     validate_deadline,
 )
-from lastgate.domain.policy import OffboardingPolicy
+from lastgate.kernel.policy import OffboardingPolicy
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 DEADLINE = datetime(2027, 1, 25, tzinfo=UTC)

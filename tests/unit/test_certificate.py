@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import SecretStr
 
-from lastgate.adapters.certificate_pdf import ATTACHMENT_NAME, embedded_document, render_pdf
-from lastgate.adapters.certificate_signing import (
+from lastgate.erasure.adapters.certificate_pdf import ATTACHMENT_NAME, embedded_document, render_pdf
+from lastgate.erasure.adapters.certificate_signing import (
     key_id,
     load_public_key,
     public_key_pem,
@@ -22,8 +22,8 @@ from lastgate.adapters.certificate_signing import (
     signing_key,
     verify,
 )
-from lastgate.domain import data_map as dm
-from lastgate.domain.certificate import (
+from lastgate.erasure.model import data_map as dm
+from lastgate.erasure.model.certificate import (
     CertificateEntry,
     ClosureCertificate,
     InvalidCertificate,
@@ -33,8 +33,8 @@ from lastgate.domain.certificate import (
     from_document,
     to_document,
 )
-from lastgate.domain.errors import InvalidInput
-from lastgate.settings import Settings
+from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.settings import Settings
 
 CLOSED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(database_url="sqlite://")

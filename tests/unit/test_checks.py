@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from lastgate.domain import account as a
-from lastgate.domain.checks import CHECKS, evaluate
-from lastgate.domain.eligibility import CheckCode, CheckStatus, Resolver
-from lastgate.domain.policy import Policy
+from lastgate.eligibility.model.checks import CHECKS, evaluate
+from lastgate.eligibility.model.report import CheckCode, CheckStatus, Resolver
+from lastgate.kernel.policy import Policy
+from lastgate.ledger import model as a
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 POLICY = Policy(jurisdiction="EU", name="test")

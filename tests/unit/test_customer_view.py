@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from lastgate.domain import account as a
-from lastgate.domain.checks import evaluate
-from lastgate.domain.eligibility import CheckCode, CheckStatus, customer_view
+from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.report import CheckCode, CheckStatus, customer_view
+from lastgate.ledger import model as a
 from tests.unit.test_checks import AGO, CLEAN, NOW, POLICY
 
 

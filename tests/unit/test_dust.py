@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from lastgate.domain.dust import (
+from lastgate.remediation.model import (
     DustQuote,
     Holding,
     SweepTerms,

@@ -13,8 +13,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from lastgate.domain.messages import Message
-from lastgate.i18n import LOCALE_DIR, SUPPORTED_LANGUAGES, negotiate, normalize, translate
+from lastgate.kernel.i18n import LOCALE_DIR, SUPPORTED_LANGUAGES, negotiate, normalize, translate
+from lastgate.kernel.messages import Message
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "lastgate.po"

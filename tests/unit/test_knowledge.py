@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lastgate.domain.desk.knowledge import Article, KnowledgeBase, stem, tokens
-from lastgate.entrypoints.desk_wiring import knowledge_base
+from lastgate.desk.model.knowledge import Article, KnowledgeBase, stem, tokens
+from lastgate.desk.wiring import knowledge_base
 
 
 def test_english_words_are_stemmed_and_stopwords_dropped() -> None:

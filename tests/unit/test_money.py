@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from lastgate.domain.money import to_wire
+from lastgate.kernel.money import to_wire
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lastgate.domain.notices import (
+from lastgate.kernel.i18n import ENGLISH, SIMPLIFIED_CHINESE, translate
+from lastgate.notices.model import (
     TOPICS,
     InvalidAntiPhishingCode,
     InvalidNotice,
@@ -12,7 +13,6 @@ from lastgate.domain.notices import (
     render,
     validate_anti_phishing_code,
 )
-from lastgate.i18n import ENGLISH, SIMPLIFIED_CHINESE, translate
 
 PARAMS = {
     "code": "482913",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lastgate.domain.desk.official import ChannelKind, OfficialChannels, check
-from lastgate.entrypoints.desk_wiring import official_channels
-from lastgate.settings import Settings
+from lastgate.desk.model.official import ChannelKind, OfficialChannels, check
+from lastgate.desk.wiring import official_channels
+from lastgate.kernel.settings import Settings
 
 CHANNELS = OfficialChannels(
     domains=frozenset({"example.com"}),

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from lastgate.adapters.policy_files import (
+from lastgate.kernel.errors import InvalidPolicy
+from lastgate.kernel.policy import EligibilityPolicy, RetentionPolicy, WorkflowPolicy
+from lastgate.platform.policy_files import (
     DEFAULT_JURISDICTION,
     SHIPPED_POLICIES,
     PolicyDirectory,
     load_policy,
 )
-from lastgate.domain.errors import InvalidPolicy
-from lastgate.domain.policy import EligibilityPolicy, RetentionPolicy, WorkflowPolicy
 
 HEADER = 'jurisdiction = "{code}"\nname = "Test {code}"\n'
 

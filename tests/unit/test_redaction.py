@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from lastgate.domain.desk.redaction import (
+from lastgate.desk.model.redaction import (
     WORDLIST_SHA256,
     SecretKind,
     redact,

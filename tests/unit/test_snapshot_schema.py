@@ -9,14 +9,14 @@ from typing import Any, get_args
 
 import pytest
 
-from lastgate.adapters.ledger import snapshot as s
-from lastgate.adapters.ledger.snapshot_io import parse_snapshot
+from lastgate.ledger.adapters import snapshot as s
+from lastgate.ledger.adapters.snapshot_io import parse_snapshot
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCHEMA_FILE = DOCS / "snapshot.schema.json"
 EXAMPLE_FILE = DOCS / "examples" / "snapshot.json"
 GUIDE_FILE = DOCS / "snapshot.md"
-REGENERATE = ".venv/bin/python -m lastgate.adapters.ledger.snapshot docs/snapshot.schema.json"
+REGENERATE = ".venv/bin/python -m lastgate.ledger.adapters.snapshot docs/snapshot.schema.json"
 
 
 def example() -> dict[str, Any]:

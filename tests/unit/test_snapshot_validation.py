@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from lastgate.adapters.ledger.snapshot import BalanceSnapshot, PositionSnapshot
-from lastgate.adapters.ledger.snapshot_io import dump_snapshot, parse_snapshot
-from lastgate.domain.errors import InvalidSnapshot
+from lastgate.kernel.errors import InvalidSnapshot
+from lastgate.ledger.adapters.snapshot import BalanceSnapshot, PositionSnapshot
+from lastgate.ledger.adapters.snapshot_io import dump_snapshot, parse_snapshot
 from tests.builders import account, snapshot
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from lastgate.domain.tax_formats import (
+from lastgate.export.model import (
     COINTRACKING_COLUMNS,
     KOINLY_COLUMNS,
     SUMMARY_COLUMNS,

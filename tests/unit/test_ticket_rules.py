@@ -9,8 +9,8 @@ from itertools import product
 
 import pytest
 
-from lastgate.domain.closure import IllegalTransition
-from lastgate.domain.desk.tickets import (
+from lastgate.closure.model.lifecycle import IllegalTransition
+from lastgate.desk.model.tickets import (
     TRANSITIONS,
     ReopenWindowOver,
     Ticket,
@@ -21,7 +21,7 @@ from lastgate.domain.desk.tickets import (
     sla,
     with_sla,
 )
-from lastgate.domain.policy import DeskPolicy, SlaTarget
+from lastgate.kernel.policy import DeskPolicy, SlaTarget
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 POLICY = DeskPolicy(

@@ -11,10 +11,10 @@ import jwt
 import pytest
 from pydantic import SecretStr
 
-from lastgate.auth_tokens import issue_token, verify_token
-from lastgate.domain.access import Principal, Role
-from lastgate.domain.errors import NotAuthenticated
-from lastgate.settings import Settings
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.errors import NotAuthenticated
+from lastgate.kernel.settings import Settings
+from lastgate.platform.auth_tokens import issue_token, verify_token
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(jwt_secret=SecretStr("unit-test-secret-" + "k" * 48))

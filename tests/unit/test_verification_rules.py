@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lastgate.domain import verification as rules
-from lastgate.domain.errors import VerificationFailed, VerificationLocked
-from lastgate.domain.policy import VerificationPolicy
+from lastgate.closure.model import verification as rules
+from lastgate.kernel.errors import VerificationFailed, VerificationLocked
+from lastgate.kernel.policy import VerificationPolicy
 
 POLICY = VerificationPolicy()
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -21,7 +21,7 @@ def test_the_default_limits() -> None:
 
 
 def test_every_shipped_policy_file_states_the_verification_limits() -> None:
-    from lastgate.adapters.policy_files import SHIPPED_POLICIES, load_policy
+    from lastgate.platform.policy_files import SHIPPED_POLICIES, load_policy
 
     for path in SHIPPED_POLICIES.glob("*.toml"):
         text = path.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lastgate.adapters.webhook_signature import (
+from lastgate.notices.adapters.webhook_signature import (
     SignatureError,
     compute_signature,
     sign,

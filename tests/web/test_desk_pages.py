@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.domain.access import Role
-from lastgate.domain.closure import ClosureState
-from lastgate.domain.desk.tickets import TicketCategory
-from lastgate.entrypoints.api import create_app
-from lastgate.services import closure
-from lastgate.services import desk as d
-from lastgate.services.eligibility import check_account
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.eligibility.service import check_account
+from lastgate.kernel.access import Role
+from lastgate.platform.app import create_app
 from tests.builders import account, iso, load
 from tests.desk_support import MP4, PNG, desk_settings, make_desk
 from tests.secret_corpus import mnemonic
@@ -280,7 +280,7 @@ def test_assignment_canned_reply_and_resolve_from_the_ticket_page(app, clock, co
 def test_a_resolved_ticket_reopens_within_the_window_only(app, clock, config, desk) -> None:
     ticket = _open(desk)
     d.reply(desk, AGENT_A, ticket.id, "Done")
-    from lastgate.domain.desk.tickets import TicketEvent
+    from lastgate.desk.model.tickets import TicketEvent
 
     d.change_state(desk, AGENT_A, ticket.id, TicketEvent.RESOLVE)
     client = browser(app, clock, config, "U1")
@@ -520,7 +520,7 @@ def test_the_notice_link_opens_the_ticket(app, clock, config, desk) -> None:
 
 def test_the_compliance_console_lists_open_investigations(app, clock, config, engine) -> None:
     wf = workflow(engine, clock, config)
-    from lastgate.domain.account import HoldKind
+    from lastgate.ledger.model import HoldKind
     from tests.workflow_support import OFFICER_A
 
     closure.place_hold(wf, OFFICER_A, "U2", HoldKind.AML_INVESTIGATION, "STR 2026-88 filed")

@@ -10,10 +10,10 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.adapters.sql_uow import SqlUnitOfWork
-from lastgate.auth_tokens import issue_token
-from lastgate.domain.access import Role
-from lastgate.entrypoints.api import create_app
+from lastgate.closure.adapters.sql import SqlUnitOfWork
+from lastgate.kernel.access import Role
+from lastgate.platform.app import create_app
+from lastgate.platform.auth_tokens import issue_token
 from tests.builders import T0, account, iso, load
 from tests.workflow_support import customer_status, settings
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lastgate.demo.records import Record, customer
-from lastgate.domain.eligibility import CheckCode
+from lastgate.eligibility.model.report import CheckCode
 
 Build = Callable[[str, datetime], Record]
 

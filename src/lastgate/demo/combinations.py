@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from lastgate.demo import records as r
 from lastgate.demo.catalogue import demo, person
-from lastgate.domain.eligibility import CheckCode as C
+from lastgate.eligibility.model.report import CheckCode as C
 
 D = timedelta(days=1)
 H = timedelta(hours=1)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from lastgate.adapters.ledger.snapshot import FORMAT, Snapshot
-from lastgate.adapters.ledger.snapshot_io import parse_snapshot
 from lastgate.demo import blockers, clean, combinations  # noqa: F401 - they register
 from lastgate.demo.catalogue import CATALOGUE, DemoCustomer
 from lastgate.demo.records import PRICES, iso
+from lastgate.ledger.adapters.snapshot import FORMAT, Snapshot
+from lastgate.ledger.adapters.snapshot_io import parse_snapshot
 
 
 def _in_order() -> list[DemoCustomer]:

@@ -1,1 +1,0 @@
-"""Adapters: the database, the reference ledger, files; the outside world behind ports."""

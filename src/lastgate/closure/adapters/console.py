@@ -1,0 +1,149 @@
+"""Read models for the web console: a request's timeline, active holds, the audit-chain
+status, the retention schedule and a closed customer's certificate. Reads only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from lastgate.closure.adapters.tables import approvals, closure_requests
+from lastgate.erasure.adapters.tables import customer_keys, erasure_runs
+from lastgate.kernel.audit import AuditEntry, verify_chain
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform import audit_log
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveHold:
+    """A hold in force, and who has already asked to lift it (the first of two officers)."""
+
+    id: str
+    uid: str
+    kind: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    lift_requested_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    intact: bool
+    problems: tuple[str, ...]
+    head_seq: int
+    head_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRow:
+    uid: str
+    closed_at: datetime
+    retain_until: datetime
+    destroyed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingSecondApproval:
+    """A review override one staff member approved; a second, different one must too."""
+
+    closure_id: str
+    uid: str
+    first_approver: str
+    approved_at: datetime
+
+
+def awaiting_second_approval(engine: Engine) -> list[AwaitingSecondApproval]:
+    """Requests still in review with exactly one approval, oldest approval first."""
+    a, r = approvals.c, closure_requests.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(a.subject, a.actor, a.decided_at).where(a.kind == "review").order_by(a.id)
+        ).all()
+        by_subject: dict[str, list[tuple[str, datetime]]] = {}
+        for row in rows:
+            by_subject.setdefault(row.subject, []).append((row.actor, row.decided_at))
+        single = {s.removeprefix("closure:"): v[0] for s, v in by_subject.items() if len(v) == 1}
+        if not single:
+            return []
+        requests = conn.execute(
+            select(r.id, r.uid).where(r.id.in_(list(single)), r.state == "in_review")
+        ).all()
+    found = [AwaitingSecondApproval(q.id, q.uid, *single[q.id]) for q in requests]
+    return sorted(found, key=lambda item: item.approved_at)
+
+
+def timeline(engine: Engine, subject: str) -> list[AuditEntry]:
+    with engine.connect() as conn:
+        return list(audit_log.entries(conn, subject=subject))
+
+
+def payload(entry: AuditEntry) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(entry.payload)
+    return loaded
+
+
+def active_holds(engine: Engine) -> list[ActiveHold]:
+    h, c = ledger.holds, ledger.customers
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(h.c.ref, c.c.uid, h.c.kind, h.c.reason, h.c.placed_by, h.c.placed_at)
+            .join(c, c.c.id == h.c.customer_id)
+            .where(h.c.lifted_at.is_(None))
+            .order_by(h.c.placed_at)
+        ).all()
+        asked = conn.execute(
+            select(approvals.c.subject, approvals.c.actor).where(approvals.c.kind == "lift")
+        ).all()
+    lifters: dict[str, list[str]] = {}
+    for row in asked:
+        lifters.setdefault(row.subject, []).append(row.actor)
+    return [
+        ActiveHold(
+            r.ref,
+            r.uid,
+            r.kind,
+            r.reason,
+            r.placed_by,
+            r.placed_at,
+            tuple(lifters.get(f"hold:{r.ref}", ())),
+        )
+        for r in rows
+    ]
+
+
+def chain_status(engine: Engine) -> ChainStatus:
+    with engine.connect() as conn:
+        breaks = verify_chain(audit_log.entries(conn))
+        seq, digest = audit_log.head(conn)
+    problems = tuple(f"#{b.seq}: {b.problem}" for b in breaks)
+    return ChainStatus(not breaks, problems, seq, digest)
+
+
+def retention_schedule(engine: Engine) -> list[RetentionRow]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                erasure_runs.c.uid,
+                erasure_runs.c.closed_at,
+                customer_keys.c.retain_until,
+                customer_keys.c.destroyed_at,
+            )
+            .join(customer_keys, customer_keys.c.run_id == erasure_runs.c.id)
+            .order_by(customer_keys.c.retain_until)
+        ).all()
+    return [RetentionRow(r.uid, r.closed_at, r.retain_until, r.destroyed_at) for r in rows]
+
+
+def certificate(engine: Engine, uid: str) -> dict[str, Any] | None:
+    """The signed certificate of a closed customer, once erasure has issued it."""
+    with engine.connect() as conn:
+        document = conn.execute(
+            select(erasure_runs.c.certificate).where(
+                erasure_runs.c.uid == uid, erasure_runs.c.certificate.is_not(None)
+            )
+        ).scalar_one_or_none()
+    return None if document is None else dict(json.loads(document))

@@ -1,0 +1,407 @@
+"""The unit of work on lastgate's database: one connection, one transaction, all stores."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, Row, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lastgate.closure.adapters.step_up import SqlStepUp
+from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
+from lastgate.closure.model.lifecycle import (
+    ClosureOrigin,
+    ClosureReason,
+    ClosureRequest,
+    ClosureState,
+)
+from lastgate.kernel.clock import Clock
+from lastgate.kernel.errors import AccountNotFound, ClosureAlreadyOpen, ConcurrentUpdate, NotFound
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.ledger.model import HoldKind
+from lastgate.platform import audit_log
+from lastgate.remediation.adapters.ledger import LedgerRemediationActions
+
+_COLUMNS = (
+    "id",
+    "uid",
+    "state",
+    "reason",
+    "reason_text",
+    "created_at",
+    "updated_at",
+    "version",
+    "held_from",
+    "needs_review",
+    "needs_evidence",
+    "cooling_off_ends_at",
+    "decided_by",
+    "decision_note",
+    "factor_verified_at",
+    "origin",
+    "initiated_by",
+)
+
+
+def _to_row(request: ClosureRequest) -> dict[str, Any]:
+    row = {name: getattr(request, name) for name in _COLUMNS}
+    row["state"] = request.state.value
+    row["reason"] = request.reason.value
+    row["held_from"] = request.held_from.value if request.held_from else None
+    row["origin"] = request.origin.value
+    return row
+
+
+def _from_row(row: Row[Any]) -> ClosureRequest:
+    m = row._mapping
+    return ClosureRequest(
+        **{
+            name: m[name]
+            for name in _COLUMNS
+            if name not in ("state", "reason", "held_from", "origin")
+        },
+        state=ClosureState(m["state"]),
+        origin=ClosureOrigin(m["origin"]),
+        reason=ClosureReason(m["reason"]),
+        held_from=ClosureState(m["held_from"]) if m["held_from"] else None,
+    )
+
+
+class SqlClosures:
+    """Closure requests, with optimistic versions and row locks for workers."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, request: ClosureRequest) -> None:
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(insert(closure_requests), _to_row(request))
+        except IntegrityError:
+            raise ClosureAlreadyOpen(f"{request.uid} already has an open closure request") from None
+
+    def get(self, request_id: str, *, lock: bool = False) -> ClosureRequest:
+        query = select(closure_requests).where(closure_requests.c.id == request_id)
+        if lock:
+            query = query.with_for_update()
+        row = self._conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"no closure request {request_id}")
+        return _from_row(row)
+
+    def open_for(self, uid: str) -> ClosureRequest | None:
+        closed = [s.value for s in ClosureState if s not in _OPEN]
+        row = self._conn.execute(
+            select(closure_requests).where(
+                closure_requests.c.uid == uid, closure_requests.c.state.not_in(closed)
+            )
+        ).first()
+        return None if row is None else _from_row(row)
+
+    def latest_for(self, uid: str) -> ClosureRequest | None:
+        row = self._conn.execute(
+            select(closure_requests)
+            .where(closure_requests.c.uid == uid)
+            .order_by(closure_requests.c.created_at.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _from_row(row)
+
+    def save(self, request: ClosureRequest) -> None:
+        row = _to_row(request)
+        del row["id"]
+        result = self._conn.execute(
+            update(closure_requests)
+            .where(
+                closure_requests.c.id == request.id,
+                closure_requests.c.version == request.version - 1,
+            )
+            .values(**row)
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(f"closure request {request.id} changed meanwhile; try again")
+
+    def claim_due(self, now: datetime, limit: int) -> Sequence[ClosureRequest]:
+        c = closure_requests.c
+        query = (
+            select(closure_requests)
+            .where(
+                or_(
+                    and_(c.state == ClosureState.COOLING_OFF.value, c.cooling_off_ends_at <= now),
+                    c.state == ClosureState.EXECUTING.value,
+                )
+            )
+            .order_by(c.cooling_off_ends_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_from_row(row) for row in self._conn.execute(query)]
+
+    def in_states(self, states: Sequence[ClosureState], limit: int) -> Sequence[ClosureRequest]:
+        query = (
+            select(closure_requests)
+            .where(closure_requests.c.state.in_([s.value for s in states]))
+            .order_by(closure_requests.c.created_at)
+            .limit(limit)
+        )
+        return [_from_row(row) for row in self._conn.execute(query)]
+
+
+_OPEN = frozenset(s for s in ClosureState) - {
+    ClosureState.CLOSED,
+    ClosureState.REJECTED,
+    ClosureState.CANCELLED,
+    ClosureState.BLOCKED,
+}
+
+
+class SqlAudit:
+    def __init__(self, conn: Connection, clock: Clock) -> None:
+        self._conn, self._clock = conn, clock
+
+    def record(self, *, actor: str, action: str, subject: str, payload: Mapping[str, Any]) -> None:
+        audit_log.append(
+            self._conn,
+            now=self._clock(),
+            actor=actor,
+            action=action,
+            subject=subject,
+            payload=payload,
+        )
+
+
+class LedgerAccountActions:
+    """The account-actions port on the reference ledger: the customer's status."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _set(self, uid: str, status: str, *, unless: tuple[str, ...] = ()) -> None:
+        c = ledger.customers.c
+        result = self._conn.execute(
+            update(ledger.customers)
+            .where(c.uid == uid, c.status.not_in(unless) if unless else True)
+            .values(status=status)
+        )
+        if (
+            result.rowcount == 0
+            and not self._conn.execute(select(c.id).where(c.uid == uid)).first()
+        ):
+            raise AccountNotFound(f"no account with UID {uid}")
+
+    def freeze(self, uid: str) -> None:
+        self._set(uid, "frozen", unless=("closed",))
+
+    def unfreeze(self, uid: str) -> None:
+        self._set(uid, "active", unless=("closed",))
+
+    def close(self, uid: str) -> None:
+        self._set(uid, "closed")
+
+    def restrict_to_withdrawals(self, uid: str) -> None:
+        self._restrict(uid, True)
+
+    def lift_withdrawal_restriction(self, uid: str) -> None:
+        self._restrict(uid, False)
+
+    def _restrict(self, uid: str, on: bool) -> None:
+        c = ledger.customers.c
+        result = self._conn.execute(
+            update(ledger.customers).where(c.uid == uid).values(withdraw_only=on)
+        )
+        if result.rowcount == 0:
+            raise AccountNotFound(f"no account with UID {uid}")
+
+
+class SqlApprovals:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def record(
+        self, subject: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
+    ) -> None:
+        self._conn.execute(
+            insert(approvals).values(
+                subject=subject,
+                kind=kind,
+                actor=actor,
+                decision=decision,
+                note=note,
+                decided_at=at,
+            )
+        )
+
+    def actors(self, subject: str, kind: str) -> Sequence[str]:
+        return list(
+            self._conn.execute(
+                select(approvals.c.actor)
+                .where(approvals.c.subject == subject, approvals.c.kind == kind)
+                .order_by(approvals.c.id)
+            ).scalars()
+        )
+
+
+class SqlFreezes:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, uid: str, cause: str, *, at: datetime, unfreeze_after: datetime | None) -> str:
+        freeze_id = str(uuid.uuid4())
+        self._conn.execute(
+            insert(account_freezes).values(
+                id=freeze_id,
+                uid=uid,
+                cause=cause,
+                frozen_at=at,
+                unfreeze_after=unfreeze_after,
+                version=1,
+            )
+        )
+        return freeze_id
+
+    def lift(self, uid: str, cause: str, *, at: datetime) -> bool:
+        c = account_freezes.c
+        result = self._conn.execute(
+            update(account_freezes)
+            .where(c.uid == uid, c.cause == cause, c.unfrozen_at.is_(None))
+            .values(unfrozen_at=at, version=c.version + 1)
+        )
+        return result.rowcount > 0
+
+    def active_causes(self, uid: str) -> Sequence[str]:
+        c = account_freezes.c
+        return list(
+            self._conn.execute(
+                select(c.cause).where(c.uid == uid, c.unfrozen_at.is_(None))
+            ).scalars()
+        )
+
+    def active(self, uid: str, cause: str) -> tuple[str, datetime | None] | None:
+        c = account_freezes.c
+        row = self._conn.execute(
+            select(c.id, c.unfreeze_after).where(
+                c.uid == uid, c.cause == cause, c.unfrozen_at.is_(None)
+            )
+        ).first()
+        return None if row is None else (row.id, row.unfreeze_after)
+
+
+class LedgerHolds:
+    """Holds on the reference ledger's ``holds`` table."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _customer_id(self, uid: str) -> int:
+        cid = self._conn.execute(
+            select(ledger.customers.c.id).where(ledger.customers.c.uid == uid)
+        ).scalar_one_or_none()
+        if cid is None:
+            raise AccountNotFound(f"no account with UID {uid}")
+        return int(cid)
+
+    def place(self, uid: str, kind: HoldKind, *, reason: str, placed_by: str, at: datetime) -> str:
+        hold_id = f"H-{uuid.uuid4().hex[:16]}"
+        self._conn.execute(
+            insert(ledger.holds).values(
+                customer_id=self._customer_id(uid),
+                ref=hold_id,
+                kind=kind.value,
+                reason=reason,
+                placed_by=placed_by,
+                placed_at=at,
+            )
+        )
+        return hold_id
+
+    def get(self, hold_id: str) -> tuple[str, HoldKind, datetime | None]:
+        h, c = ledger.holds.c, ledger.customers.c
+        row = self._conn.execute(
+            select(c.uid, h.kind, h.lifted_at)
+            .join_from(ledger.holds, ledger.customers, h.customer_id == c.id)
+            .where(h.ref == hold_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no hold {hold_id}")
+        return row.uid, HoldKind(row.kind), row.lifted_at
+
+    def lift(self, hold_id: str, *, at: datetime) -> None:
+        h = ledger.holds.c
+        self._conn.execute(
+            update(ledger.holds).where(h.ref == hold_id, h.lifted_at.is_(None)).values(lifted_at=at)
+        )
+
+    def active(self, uid: str) -> Sequence[HoldKind]:
+        h = ledger.holds.c
+        return [
+            HoldKind(kind)
+            for kind in self._conn.execute(
+                select(h.kind).where(h.customer_id == self._customer_id(uid), h.lifted_at.is_(None))
+            ).scalars()
+        ]
+
+
+class SqlErasureQueue:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def begin(self, uid: str, *, closure_id: str, closed_at: datetime) -> str:
+        from lastgate.erasure.adapters.executor import begin
+
+        return begin(self._conn, uid=uid, closure_id=closure_id, closed_at=closed_at)
+
+
+class SqlUnitOfWork:
+    """Opens a transaction on enter; commits on a clean exit, rolls back on an error."""
+
+    def __init__(self, engine: Engine, clock: Clock, settings: Settings) -> None:
+        self._engine, self._clock, self._settings = engine, clock, settings
+
+    def __enter__(self) -> Self:
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        if self.connection.dialect.name == "sqlite":
+            # Take SQLite's write lock now, not at the first write: a transaction that read
+            # a row and then loses the lock to another writer could not safely go on.
+            self.connection.exec_driver_sql("BEGIN IMMEDIATE")
+        conn = self.connection
+        self.closures = SqlClosures(conn)
+        from lastgate.campaign.adapters.sql import SqlCampaigns
+
+        self.campaigns = SqlCampaigns(conn)
+        self.audit = SqlAudit(conn, self._clock)
+        self.actions = LedgerAccountActions(conn)
+        self.approvals = SqlApprovals(conn)
+        self.freezes = SqlFreezes(conn)
+        self.holds = LedgerHolds(conn)
+        self.erasure = SqlErasureQueue(conn)
+        self.remediation = LedgerRemediationActions(conn)
+        from lastgate.notices.adapters.outbox import SqlNotifier
+
+        self.notifier = SqlNotifier(conn, self._clock, self._settings)
+        return self
+
+    @property
+    def step_up(self) -> SqlStepUp:
+        return SqlStepUp(
+            self.connection, self._clock, self._settings, self.notifier, audit=self.audit
+        )
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self._transaction.commit()
+            else:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()

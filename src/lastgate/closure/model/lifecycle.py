@@ -1,0 +1,167 @@
+"""The closure request and its lifecycle, as data: states, events, and one transition table.
+
+```
+draft ──verify──▶ verifying ──verified──▶ in_review ──approve──▶ cooling_off ──timer──▶
+executing ──▶ closed | blocked;  in_review ──reject──▶ rejected;  cancel before executing;
+any open state ──hold──▶ on_hold ──lift──▶ back where it was.
+```
+
+A request the platform opens (an offboarding campaign) goes ``draft ──platform_open──▶
+in_review`` without step-up: the customer is not there to verify, the platform decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from lastgate.kernel.errors import Conflict
+
+
+class ClosureState(StrEnum):
+    DRAFT = "draft"
+    VERIFYING = "verifying"
+    IN_REVIEW = "in_review"
+    COOLING_OFF = "cooling_off"
+    EXECUTING = "executing"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    BLOCKED = "blocked"
+    ON_HOLD = "on_hold"
+
+
+TERMINAL_STATES = frozenset(
+    {ClosureState.CLOSED, ClosureState.REJECTED, ClosureState.CANCELLED, ClosureState.BLOCKED}
+)
+OPEN_STATES = frozenset(ClosureState) - TERMINAL_STATES
+
+
+class ClosureEvent(StrEnum):
+    START_VERIFICATION = "start_verification"
+    VERIFIED = "verified"
+    APPROVE = "approve"
+    REJECT = "reject"
+    CANCEL = "cancel"
+    TIMER = "timer"
+    COMPLETE = "complete"
+    RECHECK_FAILED = "recheck_failed"
+    HOLD = "hold"
+    LIFT = "lift"
+    APPEAL = "appeal"  # a rejection overturned on appeal (the desk): back to review
+    PLATFORM_OPEN = "platform_open"  # opened by the platform (a campaign): no step-up
+
+
+class ClosureOrigin(StrEnum):
+    """Who asked for the closure: the account holder, or the platform (a campaign)."""
+
+    CUSTOMER = "customer"
+    CAMPAIGN = "campaign"
+
+
+class ClosureReason(StrEnum):
+    """Why the customer leaves; the fixed list offered on submission."""
+
+    NO_LONGER_NEEDED = "no_longer_needed"
+    MOVING_TO_ANOTHER_PLATFORM = "moving_to_another_platform"
+    FEES = "fees"
+    SECURITY_CONCERN = "security_concern"
+    PRIVACY = "privacy"
+    UNHAPPY_WITH_SERVICE = "unhappy_with_service"
+    TAKING_A_BREAK = "taking_a_break"
+    OTHER = "other"
+
+
+_S, _E = ClosureState, ClosureEvent
+
+#: The lifecycle: (state, event) → next state. ``hold`` and ``lift`` are handled apart
+#: because they apply to every open state and return to the state held from.
+TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
+    (_S.DRAFT, _E.START_VERIFICATION): _S.VERIFYING,
+    (_S.DRAFT, _E.PLATFORM_OPEN): _S.IN_REVIEW,
+    (_S.VERIFYING, _E.VERIFIED): _S.IN_REVIEW,
+    (_S.IN_REVIEW, _E.APPROVE): _S.COOLING_OFF,
+    (_S.IN_REVIEW, _E.REJECT): _S.REJECTED,
+    (_S.REJECTED, _E.APPEAL): _S.IN_REVIEW,
+    (_S.COOLING_OFF, _E.TIMER): _S.EXECUTING,
+    (_S.EXECUTING, _E.COMPLETE): _S.CLOSED,
+    (_S.EXECUTING, _E.RECHECK_FAILED): _S.BLOCKED,
+    (_S.DRAFT, _E.CANCEL): _S.CANCELLED,
+    (_S.VERIFYING, _E.CANCEL): _S.CANCELLED,
+    (_S.IN_REVIEW, _E.CANCEL): _S.CANCELLED,
+    (_S.COOLING_OFF, _E.CANCEL): _S.CANCELLED,
+}
+
+
+class IllegalTransition(Conflict):
+    """The request is not in a state where this can happen (often: someone got there first)."""
+
+    code = "ILLEGAL_TRANSITION"
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureRequest:
+    """One customer's request to close their account."""
+
+    id: str
+    uid: str
+    state: ClosureState
+    reason: ClosureReason
+    reason_text: str
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    held_from: ClosureState | None = None
+    needs_review: bool = False
+    needs_evidence: bool = False
+    cooling_off_ends_at: datetime | None = None
+    decided_by: str | None = None
+    decision_note: str | None = None
+    factor_verified_at: datetime | None = None
+    origin: ClosureOrigin = ClosureOrigin.CUSTOMER
+    initiated_by: str | None = None  # the customer, or e.g. ``campaign:<id>``
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+def next_state(request: ClosureRequest, event: ClosureEvent) -> ClosureState:
+    """The state ``event`` leads to from ``request``; ``IllegalTransition`` if none."""
+    if event is ClosureEvent.HOLD:
+        if request.state is ClosureState.ON_HOLD or not request.is_open:
+            raise IllegalTransition(f"cannot place a hold on a request in {request.state}")
+        return ClosureState.ON_HOLD
+    if event is ClosureEvent.LIFT:
+        if request.state is not ClosureState.ON_HOLD or request.held_from is None:
+            raise IllegalTransition(f"cannot lift: the request is {request.state}, not on hold")
+        return request.held_from
+    target = TRANSITIONS.get((request.state, event))
+    if target is None:
+        raise IllegalTransition(f"cannot {event.value} a request in {request.state.value}")
+    return target
+
+
+def apply(
+    request: ClosureRequest, event: ClosureEvent, *, now: datetime, **changes: Any
+) -> ClosureRequest:
+    """``request`` after ``event`` at ``now``, with ``changes`` to its other fields.
+
+    The version goes up by one on every transition; stores use it to refuse a write
+    based on a stale read.
+    """
+    target = next_state(request, event)
+    if event is ClosureEvent.TIMER:
+        ends = request.cooling_off_ends_at
+        if ends is None or now < ends:
+            raise IllegalTransition("the cooling-off period has not ended")
+    return replace(
+        request,
+        state=target,
+        held_from=request.state if event is ClosureEvent.HOLD else None,
+        updated_at=now,
+        version=request.version + 1,
+        **changes,
+    )

@@ -1,0 +1,201 @@
+"""Rules of step-up verification: one-time codes, authenticator time steps, attempt
+counting and lockout, and which evidence files each kind accepts.
+
+Pure functions over plain values; the adapter (``lastgate.closure.adapters.step_up``) stores
+the state and does the cryptography.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lastgate.kernel.errors import InvalidInput, VerificationFailed, VerificationLocked
+from lastgate.kernel.policy import VerificationPolicy
+
+OTP_METHODS = frozenset({"email", "sms"})
+TOTP = "totp"
+METHODS = OTP_METHODS | {TOTP}
+#: Six decimal digits: about 20 bits, the least NIST SP 800-63B §5.1.3.2 allows.
+OTP_DIGITS = 6
+#: RFC 6238's default time step, which every authenticator app uses.
+TOTP_STEP_SECONDS = 30
+
+JPEG, PNG, PDF, HEIC = "image/jpeg", "image/png", "application/pdf", "image/heic"
+IMAGE_TYPES = frozenset({JPEG, PNG, HEIC})
+#: What each kind of identity evidence may be: a document may be a scan (PDF) or a
+#: photo; a selfie must be a photo.
+EVIDENCE_TYPES: dict[str, frozenset[str]] = {
+    "document": IMAGE_TYPES | {PDF},
+    "selfie": IMAGE_TYPES,
+}
+#: Every one of these kinds must be approved before evidence is complete.
+REQUIRED_EVIDENCE = frozenset(EVIDENCE_TYPES)
+APPROVED, REJECTED = "approved", "rejected"
+
+
+class EvidenceRefused(InvalidInput):
+    """An evidence file of a type, size or kind that is not accepted."""
+
+    code = "EVIDENCE_REFUSED"
+
+
+# --- one-time codes -------------------------------------------------------------------
+
+
+def new_code() -> str:
+    """A fresh one-time code: ``OTP_DIGITS`` uniformly random decimal digits."""
+    return f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
+
+
+def normalise_code(code: str) -> str:
+    """The code as typed, without the spaces and dashes people add when copying it."""
+    return "".join(ch for ch in code if ch not in " -\t")
+
+
+def constant_time_equal(expected: str, given: str) -> bool:
+    """Compare codes without leaking, through timing, how many leading digits match."""
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def is_well_formed(code: str) -> bool:
+    return len(code) == OTP_DIGITS and code.isascii() and code.isdigit()
+
+
+def code_expires_at(now: datetime, policy: VerificationPolicy) -> datetime:
+    return now + timedelta(minutes=policy.otp_ttl_minutes)
+
+
+# --- attempts and lockout -------------------------------------------------------------
+
+
+def lock_ends_at(locked_at: datetime, policy: VerificationPolicy) -> datetime:
+    return locked_at + timedelta(minutes=policy.lockout_minutes)
+
+
+def locked_until(
+    last_locked_at: datetime | None, policy: VerificationPolicy, now: datetime
+) -> datetime | None:
+    """When the current lock ends, or None if verification is not locked at ``now``."""
+    if last_locked_at is None:
+        return None
+    until = lock_ends_at(last_locked_at, policy)
+    return until if now < until else None
+
+
+def ensure_not_locked(
+    last_locked_at: datetime | None, policy: VerificationPolicy, now: datetime
+) -> None:
+    """``VerificationLocked`` while a lock is in force; a right code is refused too."""
+    until = locked_until(last_locked_at, policy, now)
+    if until is not None:
+        raise locked_error(until)
+
+
+def locked_error(until: datetime) -> VerificationLocked:
+    return VerificationLocked(
+        f"too many wrong codes: verification is locked until {until.isoformat()}",
+        details=[{"path": "code", "reason": "locked", "locked_until": until.isoformat()}],
+    )
+
+
+def failure_locks(failures: int, policy: VerificationPolicy) -> bool:
+    """Whether ``failures`` consecutive wrong tries (this one included) lock verification."""
+    return failures >= policy.otp_max_attempts
+
+
+def tries_left(failures: int, policy: VerificationPolicy) -> int:
+    return max(policy.otp_max_attempts - failures, 0)
+
+
+def failed_error(failures: int, policy: VerificationPolicy) -> VerificationFailed:
+    """The one message for a wrong, expired, spent or superseded code: which it was
+    would tell someone guessing more than the customer needs."""
+    left = tries_left(failures, policy)
+    return VerificationFailed(
+        f"the code is not valid; {left} {'try' if left == 1 else 'tries'} left",
+        details=[{"path": "code", "reason": "invalid", "tries_left": str(left)}],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TotpEnrolment:
+    """A new authenticator secret: shown once, as a QR code of ``provisioning_uri``
+    (``otpauth://``) and as text for typing in."""
+
+    secret: str
+    provisioning_uri: str
+
+
+# --- authenticator (TOTP) time steps --------------------------------------------------
+
+
+def time_step(at: datetime) -> int:
+    """The RFC 6238 counter of ``at``: whole 30-second steps since the Unix epoch."""
+    return int(at.timestamp()) // TOTP_STEP_SECONDS
+
+
+def candidate_steps(at: datetime, policy: VerificationPolicy) -> list[int]:
+    """Time steps whose code is accepted at ``at``, the current one first."""
+    now = time_step(at)
+    window = policy.totp_valid_window
+    return [now, *(s for offset in range(1, window + 1) for s in (now - offset, now + offset))]
+
+
+def is_replay(step: int, last_used_step: int | None) -> bool:
+    """A code of a step at or before the last one accepted is refused: each code counts
+    once (RFC 6238 §5.2), and an older code must not come back after a newer one."""
+    return last_used_step is not None and step <= last_used_step
+
+
+# --- evidence -------------------------------------------------------------------------
+
+
+def check_evidence(kind: str, content_type: str | None, size: int, max_bytes: int) -> str:
+    """The content type of an acceptable file; ``EvidenceRefused`` naming the reason."""
+    allowed = EVIDENCE_TYPES.get(kind)
+    if allowed is None:
+        raise EvidenceRefused(
+            f"kind must be one of {', '.join(sorted(EVIDENCE_TYPES))}",
+            details=[{"path": "kind", "reason": "unknown_kind"}],
+        )
+    if size == 0:
+        raise EvidenceRefused("the file is empty", details=[{"path": "file", "reason": "empty"}])
+    if size > max_bytes:
+        raise EvidenceRefused(
+            f"the file is larger than {max_bytes} bytes",
+            details=[{"path": "file", "reason": "too_large", "max_bytes": str(max_bytes)}],
+        )
+    if content_type is None or content_type not in allowed:
+        names = ", ".join(sorted(_LABELS[t] for t in allowed))
+        raise EvidenceRefused(
+            f"a {kind} must be one of: {names}",
+            details=[{"path": "file", "reason": "unsupported_type"}],
+        )
+    return content_type
+
+
+_LABELS = {JPEG: "JPEG", PNG: "PNG", PDF: "PDF", HEIC: "HEIC"}
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """One uploaded evidence file, as agents see it, and their decision on it if any."""
+
+    id: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    decision: str | None = None
+    reviewed_by: str | None = None
+
+
+def evidence_complete(files: Sequence[EvidenceFile]) -> bool:
+    """At least one approved file of every required kind."""
+    approved = {f.kind for f in files if f.decision == APPROVED}
+    return REQUIRED_EVIDENCE.issubset(approved)

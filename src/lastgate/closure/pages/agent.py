@@ -1,0 +1,95 @@
+"""The agent console: the review queue and one request's page, with its timeline, the
+eligibility result with internal detail, the identity evidence, and the decision."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path
+from fastapi.responses import Response
+
+from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.eligibility.service import check_account
+from lastgate.eligibility.wire import report_to_wire
+from lastgate.platform.web.pages import PageRoute, StaffPage, see_other
+
+router = APIRouter(prefix="/web/agent", route_class=PageRoute, include_in_schema=False)
+
+RequestId = Annotated[str, Path(min_length=36, max_length=36)]
+QUEUE_STATES = (ClosureState.IN_REVIEW, ClosureState.VERIFYING)
+Note = Annotated[str, Form(min_length=1, max_length=2000)]
+
+
+@router.get("")
+def queue(page: StaffPage, state: str = "") -> Response:
+    """Requests awaiting evidence or review, oldest first; SLA age = time since last update."""
+    requests = closure.review_queue(page.workflow, page.me, limit=500)
+    if state:
+        requests = [r for r in requests if r.state.value == state]
+    return page.render("agent/queue.html", requests=requests, states=QUEUE_STATES, state=state)
+
+
+@router.get("/requests/{request_id}")
+def request_page(page: StaffPage, request_id: RequestId) -> Response:
+    ctx = page.context
+    request = closure.get(ctx.workflow, page.me, request_id)
+    report = check_account(
+        request.uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock
+    )
+    with ctx.workflow.unit_of_work() as uow:
+        evidence = uow.step_up.list_evidence(request_id)
+    entries = console_reads.timeline(ctx.engine, f"closure:{request_id}")
+    return page.render(
+        "agent/request.html",
+        request=request,
+        report=report_to_wire(report, page.language),
+        evidence=evidence,
+        timeline=[(e, console_reads.payload(e)) for e in entries],
+    )
+
+
+@router.get("/requests/{request_id}/evidence/{evidence_id}")
+def evidence_file(
+    page: StaffPage, request_id: RequestId, evidence_id: Annotated[str, Path(max_length=36)]
+) -> Response:
+    """One file, as an attachment: never rendered inline in a page."""
+    with page.workflow.unit_of_work() as uow:
+        content_type, chunks = uow.step_up.read_evidence(request_id, evidence_id)
+        body = b"".join(chunks)
+    return Response(
+        body,
+        media_type=content_type,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": "attachment",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.post("/requests/{request_id}/evidence/{evidence_id}/review")
+def review_evidence(
+    page: StaffPage,
+    request_id: RequestId,
+    evidence_id: Annotated[str, Path(max_length=36)],
+    decision: Annotated[str, Form(pattern="^(approve|reject)$")],
+) -> Response:
+    closure.review_evidence(
+        page.workflow, page.me, request_id, evidence_id, approve=decision == "approve"
+    )
+    return see_other(f"/web/agent/requests/{request_id}?done=reviewed")
+
+
+@router.post("/requests/{request_id}/approve")
+def approve(page: StaffPage, request_id: RequestId, note: Note) -> Response:
+    after = closure.approve(page.workflow, page.me, request_id, note)
+    done = "approved" if after.state is ClosureState.COOLING_OFF else "first_approval"
+    return see_other(f"/web/agent/requests/{request_id}?done={done}")
+
+
+@router.post("/requests/{request_id}/reject")
+def reject(page: StaffPage, request_id: RequestId, reason: Note) -> Response:
+    closure.reject(page.workflow, page.me, request_id, reason)
+    return see_other(f"/web/agent/requests/{request_id}?done=rejected")

@@ -1,0 +1,248 @@
+"""The customer's pages: the self-check with its one-step fixes, the closure flow, the
+data export, the certificate and the notice settings. Each calls the same use case as
+the API, for the signed-in customer's own account only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi.responses import Response
+
+from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
+from lastgate.closure.model.verification import TotpEnrolment
+from lastgate.closure.service import freeze, step_up
+from lastgate.closure.service import workflow as closure
+from lastgate.eligibility.model.report import Action, customer_view
+from lastgate.eligibility.service import check_account
+from lastgate.eligibility.wire import report_to_wire
+from lastgate.erasure.api import CertificateFormat, certificate_response
+from lastgate.export.adapters import LedgerDataExport
+from lastgate.export.service import export_customer_data
+from lastgate.kernel.errors import InvalidInput, NotFound
+from lastgate.notices.adapters import preferences
+from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
+from lastgate.remediation import service as remediation
+
+router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+#: Links printed in notices (``Workflow.cancel_url``), outside ``/web``.
+notice_links = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+RequestId = Annotated[str, Path(min_length=36, max_length=36)]
+#: The fixes lastgate does itself, one button each on the self-check.
+ONE_STEP_FIXES = {
+    Action.CANCEL_ORDERS: remediation.cancel_all_orders,
+    Action.REVOKE_API_KEYS: remediation.revoke_all_api_keys,
+    Action.STOP_AUTOMATIONS: remediation.stop_all_automations,
+}
+CANCELLABLE = {
+    ClosureState.DRAFT,
+    ClosureState.VERIFYING,
+    ClosureState.IN_REVIEW,
+    ClosureState.COOLING_OFF,
+}
+
+
+@router.get("/me")
+def self_check(page: CustomerPage) -> Response:
+    """Every check with its status, message, evidence and fix."""
+    ctx, uid = page.context, page.me.subject
+    report = check_account(uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock)
+    return page.render(
+        "customer/self_check.html",
+        report=report_to_wire(customer_view(report), page.language),
+        request=closure.current(ctx.workflow, page.me, uid),
+        one_step={a.value for a in ONE_STEP_FIXES},
+    )
+
+
+@router.post("/me/fix/{action}")
+def one_step_fix(page: CustomerPage, action: Action) -> Response:
+    fix = ONE_STEP_FIXES.get(action)
+    if fix is None:
+        raise NotFound("lastgate cannot do this fix for you")
+    fix(page.workflow, page.me, page.me.subject)
+    return see_other("/web/me?done=fixed")
+
+
+@router.post("/me/dust-sweep")
+def dust_sweep_quote(page: CustomerPage) -> Response:
+    """Quote the sweep and show it; nothing moves until the customer confirms."""
+    quote = remediation.quote_dust_sweep(page.workflow, page.me, page.me.subject)
+    return page.render("customer/sweep.html", quote=quote)
+
+
+@router.post("/me/dust-sweep/execute")
+def dust_sweep_execute(
+    page: CustomerPage,
+    quote_id: Annotated[str, Form(min_length=36, max_length=36)],
+    forfeit_consent: Annotated[bool, Form()] = False,
+) -> Response:
+    remediation.execute_dust_sweep(
+        page.workflow, page.me, page.me.subject, quote_id, forfeit_consent=forfeit_consent
+    )
+    return see_other("/web/me?done=swept")
+
+
+@router.get("/me/export")
+def data_export(page: CustomerPage) -> Response:
+    filename, content = export_customer_data(
+        LedgerDataExport(page.context.engine), page.me, page.me.subject, now=page.context.clock()
+    )
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/me/close")
+def close_form(page: CustomerPage) -> Response:
+    """The reason form, with the freeze offered instead."""
+    return page.render("customer/close.html", reasons=list(ClosureReason))
+
+
+@router.post("/me/close")
+def close_submit(
+    page: CustomerPage,
+    reason: Annotated[ClosureReason, Form()],
+    reason_text: Annotated[str, Form(max_length=closure.MAX_REASON_TEXT)] = "",
+) -> Response:
+    request = closure.submit(page.workflow, page.me, page.me.subject, reason, reason_text)
+    return see_other(f"/web/closure/{request.id}")
+
+
+@router.post("/me/freeze")
+def freeze_instead(page: CustomerPage) -> Response:
+    freeze.freeze(page.workflow, page.me, page.me.subject)
+    return see_other("/web/me/settings?done=frozen")
+
+
+@router.get("/closure/{request_id}")
+def closure_status(page: CustomerPage, request_id: RequestId) -> Response:
+    """The request's state, its next step, the cooling-off end and the cancel button."""
+    request = closure.get(page.workflow, page.me, request_id)
+    return page.render(
+        "customer/closure.html",
+        request=request,
+        cancellable=request.state in CANCELLABLE,
+        method=page.request.query_params.get("method", ""),
+    )
+
+
+@router.post("/closure/{request_id}/verification")
+def start_verification(
+    page: CustomerPage,
+    request_id: RequestId,
+    method: Annotated[Literal["totp", "email", "sms"], Form()],
+) -> Response:
+    closure.start_verification(page.workflow, page.me, request_id, method)
+    return see_other(f"/web/closure/{request_id}?method={method}")
+
+
+@router.post("/closure/{request_id}/verification/check")
+def check_code(
+    page: CustomerPage,
+    request_id: RequestId,
+    method: Annotated[Literal["totp", "email", "sms"], Form()],
+    code: Annotated[str, Form(min_length=4, max_length=12, pattern=r"^[0-9]+$")],
+) -> Response:
+    closure.verify(page.workflow, page.me, request_id, method, code)
+    return see_other(f"/web/closure/{request_id}")
+
+
+@router.post("/closure/{request_id}/evidence")
+def upload_evidence(
+    page: CustomerPage,
+    request_id: RequestId,
+    kind: Annotated[Literal["document", "selfie"], Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    limit = page.context.settings.evidence_max_bytes
+    content = file.file.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput(f"the file is larger than {limit} bytes")
+    step_up.upload_evidence(
+        page.workflow.unit_of_work(),
+        request_id,
+        page.me.subject,
+        kind,
+        content,
+        filename=file.filename,
+    )
+    return see_other(f"/web/closure/{request_id}?done=uploaded")
+
+
+@router.post("/closure/{request_id}/cancel")
+def cancel(page: CustomerPage, request_id: RequestId) -> Response:
+    closure.cancel(page.workflow, page.me, request_id)
+    return see_other(f"/web/closure/{request_id}?done=cancelled")
+
+
+@router.get("/me/certificate")
+def certificate(page: CustomerPage, format: CertificateFormat = CertificateFormat.PDF) -> Response:
+    document = console_reads.certificate(page.context.engine, page.me.subject)
+    if document is None:
+        raise NotFound("no closure certificate for this account yet")
+    return certificate_response(document, format)
+
+
+def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
+    uid = page.me.subject
+    with page.workflow.unit_of_work() as uow:
+        own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
+    return page.render(
+        "customer/settings.html",
+        anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, uid),
+        enrolment=enrolment,
+        frozen=own_freeze is not None,
+        unfreeze_after=None if own_freeze is None else own_freeze[1],
+    )
+
+
+@router.get("/me/settings")
+def settings_page(page: CustomerPage) -> Response:
+    return _settings(page)
+
+
+@router.post("/me/unfreeze")
+def unfreeze(
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+) -> Response:
+    """Lift the customer's own freeze with their authenticator, after the policy's delay."""
+    freeze.unfreeze(page.workflow, page.me, page.me.subject, code)
+    return see_other("/web/me/settings?done=unfrozen")
+
+
+@router.post("/me/anti-phishing-code")
+def set_anti_phishing_code(
+    page: CustomerPage, code: Annotated[str, Form(min_length=1, max_length=20)]
+) -> Response:
+    preferences.set_anti_phishing_code(
+        page.context.engine, page.context.clock, page.me, page.me.subject, code
+    )
+    return see_other("/web/me/settings?done=saved")
+
+
+@router.post("/me/authenticator")
+def enrol_authenticator(page: CustomerPage) -> Response:
+    """A new authenticator secret, shown once, with the form that confirms it."""
+    return _settings(page, step_up.enroll_totp(page.workflow.unit_of_work(), page.me.subject))
+
+
+@router.post("/me/authenticator/confirm")
+def confirm_authenticator(
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+) -> Response:
+    step_up.confirm_totp(page.workflow.unit_of_work(), page.me.subject, code)
+    return see_other("/web/me/settings?done=authenticator")
+
+
+@notice_links.get("/closure/{request_id}/cancel")
+def cancel_link(request_id: RequestId) -> Response:
+    """The notices' cancel link opens the request's page: a GET never cancels by itself."""
+    return see_other(f"/web/closure/{request_id}")

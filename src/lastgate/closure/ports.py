@@ -1,0 +1,245 @@
+"""Ports of the closure workflow: the unit of work and the stores and systems behind it.
+
+A use case opens one ``UnitOfWork``; everything it changes through the unit's parts is
+committed together or not at all. ``lastgate.closure.adapters.sql.SqlUnitOfWork`` is the
+implementation on lastgate's database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from lastgate.campaign.ports import CampaignRepository
+from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
+from lastgate.ledger.model import CustomerStatus, HoldKind
+from lastgate.remediation.model import DustQuote, Holding
+
+
+class ClosureRepository(Protocol):
+    def add(self, request: ClosureRequest) -> None:
+        """Store a new request; ``ClosureAlreadyOpen`` if the customer has an open one."""
+        ...
+
+    def get(self, request_id: str, *, lock: bool = False) -> ClosureRequest:
+        """The request; ``NotFound`` if none. ``lock`` takes a row lock until commit."""
+        ...
+
+    def open_for(self, uid: str) -> ClosureRequest | None: ...
+
+    def latest_for(self, uid: str) -> ClosureRequest | None: ...
+
+    def save(self, request: ClosureRequest) -> None:
+        """Write ``request`` if the stored version is ``request.version - 1``;
+        ``ConcurrentUpdate`` otherwise (someone else changed it first)."""
+        ...
+
+    def claim_due(self, now: datetime, limit: int) -> Sequence[ClosureRequest]:
+        """Requests whose cooling-off has ended or whose execution was interrupted,
+        locked for this transaction and skipped by other workers."""
+        ...
+
+    def in_states(self, states: Sequence[ClosureState], limit: int) -> Sequence[ClosureRequest]: ...
+
+
+class AuditTrail(Protocol):
+    def record(
+        self, *, actor: str, action: str, subject: str, payload: Mapping[str, Any]
+    ) -> None: ...
+
+
+class AccountActions(Protocol):
+    """What lastgate does to the account on the exchange's side."""
+
+    def freeze(self, uid: str) -> None: ...
+
+    def unfreeze(self, uid: str) -> None: ...
+
+    def close(self, uid: str) -> None: ...
+
+    def restrict_to_withdrawals(self, uid: str) -> None:
+        """Withdraw-only: no deposits, trading, P2P or earn; withdrawals stay open.
+        Independent of freezes: unfreezing leaves the restriction in place."""
+        ...
+
+    def lift_withdrawal_restriction(self, uid: str) -> None: ...
+
+
+class Notifier(Protocol):
+    """Notices to the customer on every verified channel, and events to the exchange.
+
+    Both are written to the transactional outbox and delivered by the worker, so a
+    notice goes out if and only if the change that caused it is committed.
+    """
+
+    def notify_customer(
+        self,
+        uid: str,
+        topic: str,
+        params: Mapping[str, str],
+        *,
+        subject_ref: str,
+        deliver_after: datetime | None = None,
+        channels: Sequence[str] | None = None,
+    ) -> None:
+        """``channels`` narrows the notice to some verified channels (a code asked for by
+        e-mail goes by e-mail only); every verified channel when None."""
+        ...
+
+    def publish_event(
+        self, topic: str, payload: Mapping[str, Any], *, subject_ref: str
+    ) -> None: ...
+
+    def void(self, subject_ref: str, topics: Sequence[str]) -> int:
+        """Cancel undelivered notices of ``topics`` about ``subject_ref``; how many."""
+        ...
+
+
+class Approvals(Protocol):
+    """Decisions by people, kept so that a second approver must be a different person."""
+
+    def record(
+        self, subject: str, *, kind: str, actor: str, decision: str, note: str, at: datetime
+    ) -> None: ...
+
+    def actors(self, subject: str, kind: str) -> Sequence[str]: ...
+
+
+class Freezes(Protocol):
+    """Why an account is frozen: each cause is kept apart, so lifting one leaves others."""
+
+    def add(self, uid: str, cause: str, *, at: datetime, unfreeze_after: datetime | None) -> str:
+        """Record a freeze; returns its id."""
+        ...
+
+    def lift(self, uid: str, cause: str, *, at: datetime) -> bool:
+        """Lift the active freeze of ``cause``; False if there was none."""
+        ...
+
+    def active_causes(self, uid: str) -> Sequence[str]: ...
+
+    def active(self, uid: str, cause: str) -> tuple[str, datetime | None] | None:
+        """(id, unfreeze_after) of the active freeze of ``cause``, if any."""
+        ...
+
+
+class StepUp(Protocol):
+    """Step-up identity verification for one closure request (TOTP, one-time codes,
+    document and selfie evidence reviewed by an agent)."""
+
+    def send_code(self, request: ClosureRequest, channel: str) -> None:
+        """Send a one-time code to a verified channel (``email`` or ``sms``)."""
+        ...
+
+    def check(self, request: ClosureRequest, method: str, code: str) -> None:
+        """Accept a code (``totp``, ``email`` or ``sms``); ``VerificationFailed`` or
+        ``VerificationLocked`` otherwise. Each accepted code is spent."""
+        ...
+
+    def evidence_complete(self, request_id: str) -> bool:
+        """Every required kind of evidence is uploaded and approved by an agent."""
+        ...
+
+    def review_evidence(
+        self, request_id: str, evidence_id: str, *, agent: str, approve: bool
+    ) -> None: ...
+
+    def check_account_totp(self, uid: str, code: str) -> None:
+        """Accept the customer's authenticator code outside a closure (unfreezing)."""
+        ...
+
+
+class Holds(Protocol):
+    """Legal holds, AML investigations and risk locks on the ledger."""
+
+    def place(self, uid: str, kind: HoldKind, *, reason: str, placed_by: str, at: datetime) -> str:
+        """Record an active hold; returns its id."""
+        ...
+
+    def get(self, hold_id: str) -> tuple[str, HoldKind, datetime | None]:
+        """(uid, kind, lifted_at) of a hold; ``NotFound`` if none."""
+        ...
+
+    def lift(self, hold_id: str, *, at: datetime) -> None: ...
+
+    def active(self, uid: str) -> Sequence[HoldKind]: ...
+
+
+class ErasureQueue(Protocol):
+    def begin(self, uid: str, *, closure_id: str, closed_at: datetime) -> str:
+        """Queue the erasure plan of a customer just closed; returns the run id."""
+        ...
+
+
+class RemediationActions(Protocol):
+    """The remediation side of the account-actions port, inside one unit of work.
+
+    ``lastgate.remediation.adapters.ledger.LedgerRemediationActions`` implements it on the
+    reference ledger; an exchange implements it over its own systems.
+    """
+
+    def account_status(self, uid: str, *, lock: bool = False) -> CustomerStatus:
+        """``AccountNotFound`` for an unknown UID; ``lock`` serialises the customer's sweeps."""
+        ...
+
+    def dust_holdings(self, uid: str) -> Sequence[Holding]:
+        """Every non-zero balance with its asset's USD price and tradeability."""
+        ...
+
+    def tradeable_prices(self, assets: Collection[str]) -> Mapping[str, Decimal | None]:
+        """USD price of each asset now; None when it has none or cannot be traded."""
+        ...
+
+    def save_quote(self, quote: DustQuote) -> None: ...
+
+    def find_quote(self, uid: str, quote_id: str) -> tuple[DustQuote, datetime | None] | None:
+        """The quote and when it was executed (None: not yet); None if it is not theirs."""
+        ...
+
+    def last_sweep_at(self, uid: str) -> datetime | None: ...
+
+    def holds_quoted_balances(self, quote: DustQuote) -> bool:
+        """Each quoted balance still holds exactly its quoted amount (and is locked)."""
+        ...
+
+    def claim_quote(self, quote_id: str, *, at: datetime, forfeit_consent: bool) -> bool:
+        """Mark the quote executed; False if another execution claimed it first."""
+        ...
+
+    def sweep(self, quote: DustQuote, *, at: datetime, consent_by: str | None) -> None:
+        """Empty the quoted balances, credit the net proceeds, record ledger entries."""
+        ...
+
+    def revoke_api_keys(self, uid: str, *, at: datetime) -> list[str]: ...
+
+    def cancel_open_orders(self, uid: str, *, at: datetime) -> list[str]: ...
+
+    def stop_automations(self, uid: str, *, at: datetime) -> list[str]: ...
+
+
+class UnitOfWork(Protocol):
+    closures: ClosureRepository
+    campaigns: CampaignRepository
+    remediation: RemediationActions
+    erasure: ErasureQueue
+    holds: Holds
+    step_up: StepUp
+    freezes: Freezes
+    audit: AuditTrail
+    actions: AccountActions
+    notifier: Notifier
+    approvals: Approvals
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Commit when the block ends normally, roll back when it raises."""
+        ...

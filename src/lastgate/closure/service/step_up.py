@@ -1,0 +1,95 @@
+"""Use cases of step-up verification outside the closure state machine: setting up an
+authenticator app, and uploading identity evidence for a closure request.
+
+Each function takes a unit of work not yet entered and runs in it: it commits whole or
+changes nothing. Checking codes and reviewing evidence happen inside the closure use
+cases (``lastgate.closure.service.workflow``) through the ``StepUp`` port.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState, IllegalTransition
+from lastgate.closure.model.verification import EVIDENCE_TYPES, EvidenceRefused, TotpEnrolment
+from lastgate.closure.ports import ClosureRepository, StepUp
+from lastgate.kernel.errors import Conflict, NotFound
+
+#: States in which evidence may still be sent: before verification is complete.
+EVIDENCE_STATES = frozenset({ClosureState.DRAFT, ClosureState.VERIFYING})
+
+
+class StepUpFactors(StepUp, Protocol):
+    """The ``StepUp`` port with the enrolment and upload steps these use cases need."""
+
+    def enroll_totp(self, uid: str) -> TotpEnrolment: ...
+
+    def confirm_totp(self, uid: str, code: str) -> None: ...
+
+    def add_evidence(self, request: ClosureRequest, kind: str, content: bytes) -> str: ...
+
+
+class StepUpUnitOfWork(Protocol):
+    """The part of ``UnitOfWork`` these use cases need."""
+
+    closures: ClosureRepository
+
+    @property
+    def step_up(self) -> StepUpFactors: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def enroll_totp(uow: StepUpUnitOfWork, uid: str) -> TotpEnrolment:
+    """Start setting up an authenticator app: a new secret and its ``otpauth://`` URI
+    (shown once, as a QR code). It is usable after ``confirm_totp``."""
+    with uow:
+        return uow.step_up.enroll_totp(uid)
+
+
+def confirm_totp(uow: StepUpUnitOfWork, uid: str, code: str) -> None:
+    """Finish setting up an authenticator app with a first code from it;
+    ``VerificationFailed`` if the code is wrong."""
+    with uow:
+        uow.step_up.confirm_totp(uid, code)
+
+
+def upload_evidence(
+    uow: StepUpUnitOfWork,
+    request_id: str,
+    uid: str,
+    kind: str,
+    content: bytes,
+    *,
+    filename: str | None = None,
+) -> str:
+    """Store a ``document`` or ``selfie`` for the customer's own closure request; the
+    evidence id. ``filename`` is what the customer's file was called: it neither names
+    nor types the stored file (its bytes do), so it is not kept.
+    """
+    del filename  # accepted so callers can pass what they got; deliberately unused
+    if kind not in EVIDENCE_TYPES:
+        raise EvidenceRefused(
+            f"kind must be one of {', '.join(sorted(EVIDENCE_TYPES))}",
+            details=[{"path": "kind", "reason": "unknown_kind"}],
+        )
+    with uow:
+        request = uow.closures.get(request_id)
+        if request.uid != uid:
+            # Someone else's request: not found, so ids cannot be probed.
+            raise NotFound(f"no closure request {request_id}")
+        if request.state not in EVIDENCE_STATES:
+            raise IllegalTransition(
+                f"the request is {request.state.value}; evidence is no longer taken"
+            )
+        if not request.needs_evidence:
+            raise Conflict("this closure request needs no identity evidence")
+        return uow.step_up.add_evidence(request, kind, content)

@@ -1,0 +1,88 @@
+"""``lastgate demo``: a fresh demo database, a guided list of customers, and the API."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import typer
+from sqlalchemy import Engine
+
+from lastgate.kernel.access import Role
+from lastgate.kernel.clock import system_clock
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from lastgate.platform.auth_tokens import issue_token
+from lastgate.platform.db.engine import make_engine, migrate
+
+TOKEN_TTL = timedelta(hours=12)
+
+
+def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
+    """Recreate ``database`` with the demo customers, print how to try it, then serve."""
+    from lastgate.demo.customers import demo_descriptions, demo_snapshot
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    mailbox = database.parent / "mailbox"
+    settings = Settings(database_url=f"sqlite:///{database}", mailbox_dir=mailbox, demo_login=True)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    now = system_clock()
+    snapshot = demo_snapshot(now)
+    import_snapshot(engine, snapshot)
+
+    base = f"http://127.0.0.1:{port}"
+    typer.echo(f"Demo database: {database} ({len(snapshot.accounts)} customers)\n")
+    for uid, description in demo_descriptions().items():
+        typer.echo(f"  {uid:28} {description}")
+    agent = issue_token(settings, "agent-ada", Role.AGENT, TOKEN_TTL, now)
+    compliance = issue_token(settings, "compliance-cy", Role.COMPLIANCE, TOKEN_TTL, now)
+    customer_uid = "DEMO-ACTIVE-TRADER"
+    customer = issue_token(settings, customer_uid, Role.CUSTOMER, TOKEN_TTL, now)
+    typer.echo(
+        f"""
+Tokens (valid 12 hours; signed with LASTGATE_JWT_SECRET, a development key unless set):
+  agent       {agent}
+  compliance  {compliance}
+  customer    {customer}   ({customer_uid})
+  any other:  lastgate token issue UID --role customer|agent|compliance
+
+Try it:
+  curl -s -H "Authorization: Bearer {customer}" {base}/v1/accounts/{customer_uid}/eligibility
+  curl -s -H "Authorization: Bearer {agent}" -H "Accept-Language: zh-CN" \\
+       {base}/v1/accounts/DEMO-COMPLIANCE-REVIEW/eligibility
+  LASTGATE_DATABASE_URL=sqlite:///{database} lastgate check DEMO-STUCK
+  API reference: {base}/docs
+  Web pages:     {base}/web/demo-login (pick a customer or staff member)
+
+Notices (e-mail and SMS) land in {mailbox}/; a worker runs beside the API, executing
+closures whose cooling-off ends and delivering notices.
+"""
+    )
+    if not serve_api:
+        return
+    import uvicorn
+
+    from lastgate.platform.app import create_app
+
+    stop = threading.Event()
+    worker = threading.Thread(target=_work, args=(settings, engine, stop), daemon=True)
+    worker.start()
+    try:
+        uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
+    finally:
+        stop.set()
+
+
+def _work(settings: Settings, engine: Engine, stop: threading.Event) -> None:
+    """The demo's worker: the same passes as ``lastgate worker``, in a thread."""
+    from lastgate.platform.worker import run_once
+
+    while not stop.wait(settings.worker_poll_seconds):
+        try:
+            run_once(settings, engine)
+        except Exception:  # keep the demo alive; the error is in the log
+            logging.getLogger("lastgate.demo").exception("worker pass failed")

@@ -1,0 +1,258 @@
+"""Support tickets and their lifecycle, as data: states, events, one transition table.
+
+```
+new ──open──▶ open ──ask_customer──▶ waiting_on_customer ──customer_replied──▶ open
+ │             └──resolve──▶ resolved ──close──▶ closed
+ └──resolve──▶ resolved ──reopen (within the policy window)──▶ open
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from lastgate.closure.model.lifecycle import IllegalTransition
+from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.policy import DeskPolicy
+
+
+class TicketState(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class TicketEvent(StrEnum):
+    OPEN = "open"
+    ASK_CUSTOMER = "ask_customer"
+    CUSTOMER_REPLIED = "customer_replied"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CLOSE = "close"
+
+
+class TicketCategory(StrEnum):
+    CLOSURE_BLOCKED = "closure_blocked"
+    CLOSURE_REJECTED = "closure_rejected"
+    ACCOUNT_LOCKED = "account_locked"
+    CREDENTIAL_RECOVERY = "credential_recovery"
+    DISPUTE = "dispute"
+    OTHER = "other"
+
+
+class Visibility(StrEnum):
+    """A public reply is the customer's to read; an internal note is for staff only."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+_S, _E = TicketState, TicketEvent
+
+#: The lifecycle: (state, event) → next state.
+TRANSITIONS: dict[tuple[TicketState, TicketEvent], TicketState] = {
+    (_S.NEW, _E.OPEN): _S.OPEN,
+    (_S.NEW, _E.ASK_CUSTOMER): _S.WAITING_ON_CUSTOMER,
+    (_S.NEW, _E.RESOLVE): _S.RESOLVED,
+    (_S.OPEN, _E.ASK_CUSTOMER): _S.WAITING_ON_CUSTOMER,
+    (_S.OPEN, _E.RESOLVE): _S.RESOLVED,
+    (_S.WAITING_ON_CUSTOMER, _E.CUSTOMER_REPLIED): _S.OPEN,
+    (_S.WAITING_ON_CUSTOMER, _E.RESOLVE): _S.RESOLVED,
+    (_S.RESOLVED, _E.REOPEN): _S.OPEN,
+    (_S.RESOLVED, _E.CLOSE): _S.CLOSED,
+    (_S.NEW, _E.CLOSE): _S.CLOSED,
+    (_S.OPEN, _E.CLOSE): _S.CLOSED,
+    (_S.WAITING_ON_CUSTOMER, _E.CLOSE): _S.CLOSED,
+}
+
+
+class ReopenWindowOver(IllegalTransition):
+    """A resolved ticket may be reopened only within the policy's window."""
+
+    code = "REOPEN_WINDOW_OVER"
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """One customer's request for help."""
+
+    id: str
+    uid: str
+    category: TicketCategory
+    subject: str
+    state: TicketState
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    assignee: str | None = None
+    queue: str = "general"
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    related_closure_id: str | None = None
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in (TicketState.RESOLVED, TicketState.CLOSED)
+
+
+def apply(
+    ticket: Ticket, event: TicketEvent, *, now: datetime, policy: DeskPolicy, **changes: Any
+) -> Ticket:
+    """``ticket`` after ``event`` at ``now``; ``IllegalTransition`` if not allowed."""
+    target = TRANSITIONS.get((ticket.state, event))
+    if target is None:
+        raise IllegalTransition(f"cannot {event.value} a ticket in {ticket.state.value}")
+    if event is TicketEvent.REOPEN:
+        assert ticket.resolved_at is not None
+        if now > ticket.resolved_at + timedelta(days=policy.reopen_window_days):
+            raise ReopenWindowOver(
+                f"resolved more than {policy.reopen_window_days} days ago: open a new ticket"
+            )
+    resolved_at = now if target is TicketState.RESOLVED else ticket.resolved_at
+    if event is TicketEvent.REOPEN:
+        resolved_at = None
+    return replace(
+        ticket,
+        state=target,
+        updated_at=now,
+        version=ticket.version + 1,
+        resolved_at=resolved_at,
+        **changes,
+    )
+
+
+#: Each category's queue: who picks it up first.
+QUEUES: dict[TicketCategory, str] = {
+    TicketCategory.CLOSURE_BLOCKED: "closure",
+    TicketCategory.CLOSURE_REJECTED: "appeals",
+    TicketCategory.ACCOUNT_LOCKED: "appeals",
+    TicketCategory.CREDENTIAL_RECOVERY: "recovery",
+    TicketCategory.DISPUTE: "disputes",
+    TicketCategory.OTHER: "general",
+}
+
+
+def with_sla(ticket: Ticket, policy: DeskPolicy) -> Ticket:
+    """``ticket`` with its SLA targets fixed from its category's policy at creation, so
+    that a later policy change does not move a promise already made."""
+    targets = policy.sla_for(ticket.category.value)
+    return replace(
+        ticket,
+        first_response_due=ticket.created_at + timedelta(hours=targets.first_response_hours),
+        resolution_due=ticket.created_at + timedelta(hours=targets.resolution_hours),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SlaStatus:
+    """Breach flags of one ticket at one moment."""
+
+    first_response_breached: bool
+    resolution_breached: bool
+
+
+def sla(ticket: Ticket, now: datetime) -> SlaStatus:
+    """Where ``ticket`` stands against its SLA targets at ``now``.
+
+    A target is breached when it passed before it was met, or is still unmet at ``now``.
+    Time spent waiting on the customer is not excused: simple and strict (lastgate's
+    choice).
+    """
+    responded = ticket.first_response_at or now
+    done = ticket.resolved_at or (now if ticket.is_open else ticket.updated_at)
+    return SlaStatus(
+        first_response_breached=ticket.first_response_due is not None
+        and responded > ticket.first_response_due,
+        resolution_breached=ticket.resolution_due is not None and done > ticket.resolution_due,
+    )
+
+
+class AttachmentPurpose(StrEnum):
+    """Why a file is on a ticket; recovery needs a document and a video statement."""
+
+    DOCUMENT = "document"
+    VIDEO_STATEMENT = "video_statement"
+    SCREENSHOT = "screenshot"
+    TRANSCRIPT = "transcript"
+    ELIGIBILITY_SNAPSHOT = "eligibility_snapshot"
+
+
+#: What a customer may upload for each purpose (the rest are made by lastgate).
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/heic"})
+VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
+UPLOAD_TYPES: dict[AttachmentPurpose, frozenset[str]] = {
+    AttachmentPurpose.DOCUMENT: IMAGE_TYPES | {"application/pdf"},
+    AttachmentPurpose.VIDEO_STATEMENT: VIDEO_TYPES,
+    AttachmentPurpose.SCREENSHOT: IMAGE_TYPES | {"application/pdf"} | VIDEO_TYPES,
+}
+
+
+class AttachmentRefused(InvalidInput):
+    """A file of a type, size or purpose the desk does not take."""
+
+    code = "ATTACHMENT_REFUSED"
+
+
+def check_upload(
+    purpose: AttachmentPurpose, content_type: str | None, size: int, max_bytes: int
+) -> str:
+    """The content type to record; refuses an empty, oversized or wrongly typed file."""
+    if size == 0:
+        raise AttachmentRefused("the file is empty")
+    if size > max_bytes:
+        raise AttachmentRefused(
+            f"the file is larger than {max_bytes} bytes",
+            details=[{"path": "file", "reason": "too_large"}],
+        )
+    allowed = UPLOAD_TYPES.get(purpose)
+    if allowed is None:
+        raise AttachmentRefused(f"{purpose.value} files are made by lastgate, not uploaded")
+    if content_type is None or content_type not in allowed:
+        raise AttachmentRefused(
+            f"a {purpose.value} must be one of: {', '.join(sorted(allowed))}",
+            details=[{"path": "file", "reason": "type_not_accepted"}],
+        )
+    return content_type
+
+
+@dataclass(frozen=True, slots=True)
+class TicketMessage:
+    """One message on a ticket, stored redacted; ``redacted`` names the secrets removed."""
+
+    id: str
+    ticket_id: str
+    author: str
+    author_role: str
+    visibility: Visibility
+    body: str
+    created_at: datetime
+    redacted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file on a ticket, stored under a random key outside anything served."""
+
+    id: str
+    ticket_id: str
+    purpose: AttachmentPurpose
+    visibility: Visibility
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+def replace_fields(ticket: Ticket, *, now: datetime, **changes: Any) -> Ticket:
+    """``ticket`` with changes that are not transitions (assignment, first response);
+    the version still goes up, so a stale writer is refused."""
+    return replace(ticket, updated_at=now, version=ticket.version + 1, **changes)

@@ -1,0 +1,350 @@
+"""The customer's side of the appeals desk: the Help page with the assistant and the hand-off
+to a person, "my tickets" and a ticket's page (reply, attach, close, reopen, credential
+recovery), and the "is this official?" checker, which needs no sign-in.
+
+Each action calls the same desk use case as the API, for the signed-in customer only; a
+ticket of another customer answers 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi.responses import Response, StreamingResponse
+
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.desk.api import _EXTENSIONS as FILE_EXTENSIONS
+from lastgate.desk.api import get_desk
+from lastgate.desk.model import assistant as a
+from lastgate.desk.model import tickets as t
+from lastgate.desk.model.official import check
+from lastgate.desk.model.redaction import redact, warning
+from lastgate.desk.service import appeals as desk_appeals
+from lastgate.desk.service import assistant as desk_assistant
+from lastgate.desk.service import desk as d
+from lastgate.kernel.i18n import translate
+from lastgate.kernel.messages import N_
+from lastgate.notices.adapters import preferences
+from lastgate.platform.web.pages import (
+    AnyPage,
+    CustomerPage,
+    Page,
+    PageRoute,
+    SignedInPage,
+    gettext_for,
+    see_other,
+)
+
+router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+#: The ``desk_reply`` notices link to ``/support/tickets/{id}`` (``Desk.ticket_url``).
+notice_links = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+TicketId = Annotated[str, Path(min_length=36, max_length=36)]
+AttachmentId = Annotated[str, Path(min_length=36, max_length=36)]
+Body = Annotated[str, Form(min_length=1, max_length=d.MAX_BODY)]
+#: How many transcript lines the Help page carries from one question to the next.
+TRANSCRIPT_KEPT = 40
+UPLOAD_PURPOSES = (
+    t.AttachmentPurpose.DOCUMENT,
+    t.AttachmentPurpose.VIDEO_STATEMENT,
+    t.AttachmentPurpose.SCREENSHOT,
+)
+#: Why an upload was refused, for the reader (the domain's reason codes).
+UPLOAD_REFUSALS = {
+    "too_large": N_("The file is too large: at most {megabytes} MB."),
+    "type_not_accepted": N_(
+        "This kind of file is not accepted here. A document must be a JPEG, PNG, HEIC or "
+        "PDF; a video statement an MP4 or QuickTime video. The file's name does not matter: "
+        "we read what it really is."
+    ),
+    "empty": N_("The file is empty."),
+}
+
+
+def desk_of(page: Page) -> d.Desk:
+    return get_desk(page.context, page.request)
+
+
+#: Texts lastgate itself writes into tickets (in English); shown translated.
+FIXED_TEXTS = frozenset({desk_assistant.HANDOFF_SUBJECT, desk_assistant.HANDOFF_BODY})
+
+
+def render(page: Page, template: str, status: int = 200, **values: object) -> Response:
+    return page.render(template, status=status, fixed_texts=FIXED_TEXTS, **values)
+
+
+def local(link: str, page: Page) -> str:
+    """The assistant writes absolute links under ``public_base_url``; the pages link
+    within this site."""
+    base = page.context.settings.public_base_url.rstrip("/")
+    return link.removeprefix(base) or "/"
+
+
+# -- the assistant ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShownItem:
+    """One item of the assistant's answer as the Help page shows it."""
+
+    code: str
+    lines: list[str]
+    link: str
+    person: bool
+
+
+def _transcript(roles: list[str], texts: list[str]) -> list[tuple[str, str]]:
+    lines = [
+        (role, text)
+        for role, text in zip(roles, texts, strict=False)
+        if role in ("customer", "assistant")
+    ]
+    return lines[-TRANSCRIPT_KEPT:]
+
+
+def _help(page: Page, **values: object) -> Response:
+    uid = page.me.subject
+    return render(
+        page,
+        "desk/help.html",
+        tickets=d.list_for_customer(desk_of(page), page.me, uid)[:5],
+        request=closure.current(page.workflow, page.me, uid),
+        **values,
+    )
+
+
+@router.get("/help")
+def help_page(page: CustomerPage) -> Response:
+    """The assistant, the hand-off, the customer's tickets and the ways to appeal."""
+    return _help(page, transcript=[])
+
+
+@router.post("/help/ask")
+def ask(
+    page: CustomerPage,
+    question: Annotated[str, Form(min_length=1, max_length=2000)],
+    t_role: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
+    t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
+) -> Response:
+    """Answer from the account as it is now; the conversation so far rides along in the
+    form so that the hand-off can attach it."""
+    desk, language = desk_of(page), page.language
+    said = redact(question)
+    reply = desk_assistant.ask(desk, page.me, page.me.subject, said.text, language)
+    items = []
+    for item in reply.items:
+        last = item.lines[-1].msgid if item.lines else ""
+        shown = [translate(line, language) for line in item.lines]
+        if last in (a.FIX_HERE, a.TALK_TO_PERSON):
+            shown = shown[:-1]  # the page shows the link as a button instead
+        state_only = item.code == "CLOSURE_STATE" and item.action != "talk_to_person"
+        items.append(
+            ShownItem(
+                code=item.code,
+                lines=shown,
+                link=local(item.link, page),
+                person=item.link == reply.handoff_link and not state_only,
+            )
+        )
+    answer_text = "\n".join(
+        " ".join(translate(line, language) for line in item.lines) for item in reply.items
+    )
+    transcript = [*_transcript(t_role, t_text), ("customer", said.text), ("assistant", answer_text)]
+    secrets = warning(tuple(k.value for k in said.kinds))
+    return _help(
+        page,
+        question=said.text,
+        items=items,
+        articles=reply.articles,
+        transcript=transcript[-TRANSCRIPT_KEPT:],
+        secrets_warning=translate(secrets, language) if secrets else "",
+    )
+
+
+@router.post("/help/handoff")
+def handoff(
+    page: CustomerPage,
+    message: Annotated[str, Form(max_length=d.MAX_BODY)] = "",
+    t_role: Annotated[list[str], Form()] = [],  # noqa: B006
+    t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
+) -> Response:
+    """Talk to a person: a ticket with the transcript and an eligibility snapshot."""
+    transcript = _transcript(t_role, t_text)
+    if message.strip():
+        transcript.append(("customer", message))
+    ticket, _ = desk_assistant.handoff(desk_of(page), page.me, page.me.subject, transcript)
+    return see_other(f"/web/tickets/{ticket.id}?done=handoff")
+
+
+# -- tickets ---------------------------------------------------------------------------------
+
+
+@router.get("/tickets")
+def my_tickets(page: CustomerPage, category: str = "") -> Response:
+    """The customer's tickets, newest first, and the form to write to support."""
+    uid = page.me.subject
+    desk = desk_of(page)
+    request = closure.current(page.workflow, page.me, uid)
+    chosen = category if category in t.TicketCategory.__members__.values() else ""
+    return render(
+        page,
+        "desk/tickets.html",
+        tickets=[
+            (ticket, t.sla(ticket, desk.clock()))
+            for ticket in d.list_for_customer(desk, page.me, uid)
+        ],
+        categories=list(t.TicketCategory),
+        category=chosen,
+        rejected=request if request and request.state is ClosureState.REJECTED else None,
+    )
+
+
+@router.post("/tickets")
+def open_ticket(
+    page: CustomerPage,
+    category: Annotated[t.TicketCategory, Form()],
+    subject: Annotated[str, Form(min_length=1, max_length=d.MAX_SUBJECT)],
+    body: Body,
+    related_closure_id: Annotated[str, Form(max_length=36)] = "",
+) -> Response:
+    ticket, _ = d.open_ticket(
+        desk_of(page),
+        page.me,
+        page.me.subject,
+        category,
+        subject,
+        body,
+        related_closure_id=related_closure_id or None,
+    )
+    return see_other(f"/web/tickets/{ticket.id}?done=ticket_opened")
+
+
+def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "") -> Response:
+    desk = desk_of(page)
+    seen = d.view(desk, page.me, ticket_id)
+    ticket = seen.ticket
+    policy = desk.policy_for(ticket.uid)
+    reopen_until = (
+        ticket.resolved_at + timedelta(days=policy.reopen_window_days)
+        if ticket.resolved_at is not None
+        else None
+    )
+    recovery = (
+        desk_appeals.recovery_of(desk, page.me, ticket_id)
+        if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
+        else None
+    )
+    return render(
+        page,
+        "desk/ticket.html",
+        status=status,
+        seen=seen,
+        warnings={
+            m.id: translate(said, page.language)
+            for m in seen.messages
+            if (said := warning(m.redacted)) is not None
+        },
+        anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, ticket.uid),
+        purposes=UPLOAD_PURPOSES,
+        max_megabytes=policy.attachment_max_bytes // (1024 * 1024),
+        reopen_until=reopen_until,
+        recovery=recovery,
+        upload_error=upload_error,
+    )
+
+
+@router.get("/tickets/{ticket_id}")
+def ticket_page(page: SignedInPage, ticket_id: TicketId) -> Response:
+    """A ticket's public messages and files, with reply, upload, close and reopen."""
+    if page.me.is_staff:
+        return see_other(f"/web/desk/tickets/{ticket_id}")
+    return _ticket(page, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/reply")
+def reply(page: CustomerPage, ticket_id: TicketId, body: Body) -> Response:
+    d.reply(desk_of(page), page.me, ticket_id, body)
+    return see_other(f"/web/tickets/{ticket_id}?done=replied#messages")
+
+
+@router.post("/tickets/{ticket_id}/attachments")
+def upload(
+    page: CustomerPage,
+    ticket_id: TicketId,
+    purpose: Annotated[Literal["document", "video_statement", "screenshot"], Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Attach a file; a refused one re-shows the page with the reason, and nothing is kept."""
+    desk = desk_of(page)
+    limit = desk.policy_for(d.view(desk, page.me, ticket_id).ticket.uid).attachment_max_bytes
+    content = file.file.read(limit + 1)
+    try:
+        d.attach(desk, page.me, ticket_id, t.AttachmentPurpose(purpose), content)
+    except t.AttachmentRefused as refused:
+        reason = (refused.details or [{}])[0].get("reason") or ("empty" if not content else "")
+        text = UPLOAD_REFUSALS.get(str(reason), UPLOAD_REFUSALS["type_not_accepted"])
+        _ = gettext_for(page.language)
+        return _ticket(page, ticket_id, 422, _(text, megabytes=limit // (1024 * 1024)))
+    return see_other(f"/web/tickets/{ticket_id}?done=attached")
+
+
+@router.post("/tickets/{ticket_id}/state")
+def change_state(
+    page: CustomerPage,
+    ticket_id: TicketId,
+    event: Annotated[Literal["close", "reopen"], Form()],
+) -> Response:
+    d.change_state(desk_of(page), page.me, ticket_id, t.TicketEvent(event))
+    done = "ticket_closed" if event == "close" else "ticket_reopened"
+    return see_other(f"/web/tickets/{ticket_id}?done={done}")
+
+
+@router.post("/tickets/{ticket_id}/recovery/{step}")
+def recovery_step(
+    page: CustomerPage, ticket_id: TicketId, step: Literal["complete", "cancel"]
+) -> Response:
+    """Finish an approved recovery after its wait (then set up a new authenticator), or
+    stop one the customer did not ask for."""
+    if step == "complete":
+        desk_appeals.complete_recovery(desk_of(page), page.me, ticket_id)
+        return see_other("/web/me/settings?done=recovery_completed")
+    desk_appeals.cancel_recovery(desk_of(page), page.me, ticket_id)
+    return see_other(f"/web/tickets/{ticket_id}?done=recovery_cancelled")
+
+
+@router.get("/tickets/{ticket_id}/attachments/{attachment_id}")
+def attachment(page: SignedInPage, ticket_id: TicketId, attachment_id: AttachmentId) -> Response:
+    """Stream a file to its ticket's owner or to staff (audited): always a download,
+    never shown inline, never cached. Internal files reach staff only."""
+    found, chunks = d.read_attachment(desk_of(page), page.me, ticket_id, attachment_id)
+    extension = FILE_EXTENSIONS.get(found.content_type, "bin")
+    return StreamingResponse(
+        chunks,
+        media_type=found.content_type,
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{found.id}.{extension}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+# -- is this official? -------------------------------------------------------------------------
+
+
+@router.get("/official")
+def official(page: AnyPage, value: str = "") -> Response:
+    """Anyone, signed in or not: is this link, address or number one of ours?"""
+    value = value.strip()[:2000]
+    verdict = check(value, desk_of(page).official_channels) if value else None
+    return render(page, "desk/official.html", value=value, verdict=verdict)
+
+
+@notice_links.get("/support/tickets/{ticket_id}")
+def ticket_link(ticket_id: TicketId) -> Response:
+    """The link in a ``desk_reply`` notice: the ticket's page (after sign-in)."""
+    return see_other(f"/web/tickets/{ticket_id}")

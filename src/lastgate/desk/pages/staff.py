@@ -1,0 +1,240 @@
+"""The desk in the staff console: the ticket queue with SLA flags and filters, a ticket's
+page (full history, public replies and internal notes, canned replies, assignment, state
+moves, files, the hand-off's transcript and eligibility snapshot) and the appeal and
+recovery decisions. Each action is the same desk use case the API calls."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Path
+from fastapi.responses import Response
+
+from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.service import workflow as closure
+from lastgate.desk.model import tickets as t
+from lastgate.desk.pages.customer import desk_of, render
+from lastgate.desk.service import appeals as desk_appeals
+from lastgate.desk.service import desk as d
+from lastgate.eligibility.service import check_account
+from lastgate.eligibility.wire import report_to_wire
+from lastgate.kernel.errors import NotFound
+from lastgate.kernel.i18n import translate
+from lastgate.kernel.messages import Message
+from lastgate.platform.web.pages import Page, PageRoute, StaffPage, see_other
+
+router = APIRouter(prefix="/web/desk", route_class=PageRoute, include_in_schema=False)
+
+TicketId = Annotated[str, Path(min_length=36, max_length=36)]
+Body = Annotated[str, Form(min_length=1, max_length=d.MAX_BODY)]
+Note = Annotated[str, Form(min_length=1, max_length=2000)]
+Decision = Annotated[Literal["approve", "reject"], Form()]
+#: The queues tickets land in (``tickets.QUEUES``), for the filter and the move.
+QUEUE_NAMES = tuple(sorted(set(t.QUEUES.values())))
+#: What staff may do to a ticket by hand, by the lifecycle table.
+STAFF_MOVES = (t.TicketEvent.RESOLVE, t.TicketEvent.CLOSE, t.TicketEvent.REOPEN)
+CONTEXT_FILES = (t.AttachmentPurpose.TRANSCRIPT, t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT)
+
+
+def _enum_or_none(kind: Any, value: str) -> Any:
+    return kind(value) if value in {m.value for m in kind} else None
+
+
+@router.get("")
+def queue(
+    page: StaffPage,
+    state: str = "",
+    category: str = "",
+    queue: str = "",
+    assignee: str = "",
+    everything: bool = False,
+) -> Response:
+    """Tickets oldest first with their SLA flags; filters by state, category, queue and
+    assignee (``me`` for oneself); resolved and closed ones only when asked."""
+    chosen_state = _enum_or_none(t.TicketState, state)
+    who = page.me.subject if assignee == "me" else (assignee.strip()[:64] or None)
+    found = d.staff_queue(
+        desk_of(page),
+        page.me,
+        queue=queue if queue in QUEUE_NAMES else None,
+        assignee=who,
+        open_only=not everything
+        and chosen_state not in (t.TicketState.RESOLVED, t.TicketState.CLOSED),
+        state=chosen_state,
+        category=_enum_or_none(t.TicketCategory, category),
+    )
+    return render(
+        page,
+        "desk/queue.html",
+        found=found,
+        states=list(t.TicketState),
+        categories=list(t.TicketCategory),
+        queues=QUEUE_NAMES,
+        filters={
+            "state": state,
+            "category": category,
+            "queue": queue,
+            "assignee": assignee,
+            "everything": everything,
+        },
+    )
+
+
+def _context_file(page: Page, ticket_id: str, attachment: t.Attachment) -> Any:
+    """The hand-off's JSON file, read through the audited service like any staff read."""
+    _, chunks = d.read_attachment(desk_of(page), page.me, ticket_id, attachment.id)
+    return json.loads(b"".join(chunks))
+
+
+def _snapshot_checks(snapshot: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    def said(message: dict[str, Any]) -> str:
+        return translate(Message(message.get("msgid", ""), message.get("params", {})), language)
+
+    return [
+        {**check, "message": said(check["message"]), "detail": said(check["detail"])}
+        for check in snapshot.get("checks", [])
+    ]
+
+
+@router.get("/tickets/{ticket_id}")
+def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Response:
+    """The whole ticket for staff. The hand-off's transcript and eligibility snapshot are
+    read (and each read audited) when the reader asks for them: ``?context=show``."""
+    desk = desk_of(page)
+    seen = d.view(desk, page.me, ticket_id)
+    ticket = seen.ticket
+    handoff = [a for a in seen.attachments if a.purpose in CONTEXT_FILES]
+    shown: dict[str, Any] = {}
+    if context == "show":
+        for attachment in handoff:
+            shown[attachment.purpose.value] = _context_file(page, ticket_id, attachment)
+    snapshot = shown.get("eligibility_snapshot")
+    related = None
+    if ticket.related_closure_id is not None:
+        try:
+            related = closure.get(page.workflow, page.me, ticket.related_closure_id)
+        except NotFound:
+            related = None
+    ctx = page.context
+    report = check_account(
+        ticket.uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock
+    )
+    return render(
+        page,
+        "desk/staff_ticket.html",
+        seen=seen,
+        report=report_to_wire(report, page.language),
+        has_handoff=bool(handoff),
+        transcript=shown.get("transcript"),
+        snapshot=snapshot,
+        snapshot_checks=_snapshot_checks(snapshot, page.language) if snapshot else [],
+        canned=desk.canned_replies,
+        queues=QUEUE_NAMES,
+        moves=[e for e in STAFF_MOVES if (ticket.state, e) in t.TRANSITIONS],
+        related=related,
+        recovery=desk_appeals.recovery_of(desk, page.me, ticket_id)
+        if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
+        else None,
+        evidence={a.purpose.value for a in seen.attachments},
+        timeline=[
+            (e, console_reads.payload(e))
+            for e in console_reads.timeline(page.context.engine, d.subject_of(ticket_id))
+        ],
+    )
+
+
+def _back(ticket_id: str, done: str) -> Response:
+    return see_other(f"/web/desk/tickets/{ticket_id}?done={done}")
+
+
+@router.post("/tickets/{ticket_id}/reply")
+def reply(
+    page: StaffPage,
+    ticket_id: TicketId,
+    body: Body,
+    await_customer: Annotated[bool, Form()] = False,
+) -> Response:
+    """A public reply: the customer reads it and is told by a notice with their code."""
+    d.reply(desk_of(page), page.me, ticket_id, body, await_customer=await_customer)
+    return _back(ticket_id, "replied")
+
+
+@router.post("/tickets/{ticket_id}/note")
+def internal_note(page: StaffPage, ticket_id: TicketId, body: Body) -> Response:
+    """An internal note: staff only, the customer is told nothing."""
+    d.reply(desk_of(page), page.me, ticket_id, body, internal=True)
+    return _back(ticket_id, "noted")
+
+
+@router.post("/tickets/{ticket_id}/canned")
+def canned(
+    page: StaffPage,
+    ticket_id: TicketId,
+    key: Annotated[str, Form(min_length=1, max_length=64)],
+    language: Annotated[Literal["en", "zh_Hans"], Form()] = "en",
+) -> Response:
+    d.reply_canned(desk_of(page), page.me, ticket_id, key, language)
+    return _back(ticket_id, "replied")
+
+
+@router.post("/tickets/{ticket_id}/assign")
+def assign(
+    page: StaffPage,
+    ticket_id: TicketId,
+    assignee: Annotated[str, Form(max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$")] = "",
+    queue: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    """Give the ticket to someone (empty: nobody) and optionally move it to a queue."""
+    d.assign(
+        desk_of(page),
+        page.me,
+        ticket_id,
+        assignee=assignee or None,
+        queue=queue if queue in QUEUE_NAMES else None,
+    )
+    return _back(ticket_id, "assigned")
+
+
+@router.post("/tickets/{ticket_id}/state")
+def change_state(
+    page: StaffPage,
+    ticket_id: TicketId,
+    event: Annotated[Literal["resolve", "close", "reopen"], Form()],
+) -> Response:
+    d.change_state(desk_of(page), page.me, ticket_id, t.TicketEvent(event))
+    done = {"resolve": "ticket_resolved", "close": "ticket_closed", "reopen": "ticket_reopened"}
+    return _back(ticket_id, done[event])
+
+
+@router.post("/tickets/{ticket_id}/risk-lock-decision")
+def risk_lock_decision(
+    page: StaffPage, ticket_id: TicketId, decision: Decision, note: Note
+) -> Response:
+    """A compliance officer decides an account-locked appeal (an agent gets 403)."""
+    desk_appeals.decide_risk_lock_appeal(
+        desk_of(page), page.me, ticket_id, approve=decision == "approve", note=note
+    )
+    return _back(ticket_id, "decided")
+
+
+@router.post("/tickets/{ticket_id}/closure-appeal-decision")
+def closure_appeal_decision(
+    page: StaffPage, ticket_id: TicketId, decision: Decision, note: Note
+) -> Response:
+    """Anyone but the agent who rejected the closure: overturn (back to review) or uphold."""
+    desk_appeals.decide_closure_appeal(
+        desk_of(page), page.me, ticket_id, overturn=decision == "approve", note=note
+    )
+    return _back(ticket_id, "decided")
+
+
+@router.post("/tickets/{ticket_id}/recovery-decision")
+def recovery_decision(
+    page: StaffPage, ticket_id: TicketId, decision: Decision, note: Note
+) -> Response:
+    """Approve (after the waiting period) or reject a credential recovery."""
+    desk_appeals.review_recovery(
+        desk_of(page), page.me, ticket_id, approve=decision == "approve", note=note
+    )
+    return _back(ticket_id, "decided")

@@ -1,0 +1,267 @@
+"""Appeals and recoveries with effect: a risk-lock appeal approved by compliance lifts
+the lock; a rejected closure is re-reviewed by a different agent; a lost second factor
+is replaced after reviewed evidence and a waiting period.
+
+Each decision is one unit of work: the ticket, the account change, the audit entries
+and the customer's notices commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+from lastgate.closure.model.lifecycle import ClosureEvent, ClosureState, IllegalTransition, apply
+from lastgate.desk.model import tickets as t
+from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
+from lastgate.desk.service.desk import Desk, _audit, _message, _move, _readable, _staff, subject_of
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.errors import ClosureAlreadyOpen, Conflict, Forbidden, InvalidInput
+from lastgate.ledger.model import HoldKind
+
+
+class DifferentReviewerRequired(Forbidden):
+    """An appeal is re-reviewed by someone other than the person who decided first."""
+
+    code = "DIFFERENT_REVIEWER_REQUIRED"
+
+
+class RecoveryWaiting(Conflict):
+    """The recovery's waiting period has not ended."""
+
+    code = "RECOVERY_WAITING"
+
+
+class EvidenceMissing(Conflict):
+    """A recovery needs an identity document and a video statement on the ticket."""
+
+    code = "EVIDENCE_MISSING"
+
+
+def _ticket_of(uow: DeskUnitOfWork, ticket_id: str, category: t.TicketCategory) -> t.Ticket:
+    ticket = uow.tickets.get(ticket_id, lock=True)
+    if ticket.category is not category:
+        raise InvalidInput(f"ticket {ticket_id} is not a {category.value} ticket")
+    if not ticket.is_open:
+        raise IllegalTransition(f"ticket {ticket_id} is {ticket.state.value}")
+    return ticket
+
+
+def _resolve(
+    desk: Desk, uow: DeskUnitOfWork, ticket: t.Ticket, principal: Principal, note: str
+) -> None:
+    now = desk.clock()
+    _message(uow, ticket, principal, note, t.Visibility.PUBLIC, now)
+    first = {"first_response_at": now} if ticket.first_response_at is None else {}
+    _move(
+        uow,
+        ticket,
+        t.TicketEvent.RESOLVE,
+        actor=principal.subject,
+        now=now,
+        policy=desk.policy_for(ticket.uid),
+        **first,
+    )
+
+
+def decide_risk_lock_appeal(
+    desk: Desk, principal: Principal, ticket_id: str, *, approve: bool, note: str
+) -> list[str]:
+    """A compliance officer decides an ``account_locked`` appeal; approving lifts every
+    active risk lock. Returns the ids of the holds lifted."""
+    _staff(principal, Role.COMPLIANCE)
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = _ticket_of(uow, ticket_id, t.TicketCategory.ACCOUNT_LOCKED)
+        lifted = list(uow.hold_refs.active(ticket.uid, HoldKind.RISK_LOCK)) if approve else []
+        for hold_id in lifted:
+            uow.holds.lift(hold_id, at=now)
+        uow.approvals.record(
+            subject_of(ticket.id),
+            kind="risk_lock_appeal",
+            actor=principal.subject,
+            decision="approved" if approve else "rejected",
+            note=note,
+            at=now,
+        )
+        _audit(
+            uow,
+            principal.subject,
+            "risk_lock_appeal." + ("approved" if approve else "rejected"),
+            ticket.id,
+            holds_lifted=lifted,
+        )
+        _resolve(desk, uow, ticket, principal, note)
+        if lifted:
+            uow.notifier.notify_customer(
+                ticket.uid, "risk_lock_lifted", {}, subject_ref=subject_of(ticket.id)
+            )
+            uow.notifier.publish_event(
+                "account.risk_lock_lifted",
+                {"uid": ticket.uid, "holds": lifted},
+                subject_ref=subject_of(ticket.id),
+            )
+    return lifted
+
+
+def decide_closure_appeal(
+    desk: Desk, principal: Principal, ticket_id: str, *, overturn: bool, note: str
+) -> ClosureState:
+    """Another agent than the one who rejected the closure re-reviews it; overturning
+    sends the request back to review. Returns the closure's state afterwards."""
+    _staff(principal)
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = _ticket_of(uow, ticket_id, t.TicketCategory.CLOSURE_REJECTED)
+        if ticket.related_closure_id is None:
+            raise InvalidInput("the appeal names no closure request")
+        request = uow.closures.get(ticket.related_closure_id, lock=True)
+        if request.uid != ticket.uid or request.state is not ClosureState.REJECTED:
+            raise IllegalTransition("the closure request is not rejected")
+        if request.decided_by == principal.subject:
+            raise DifferentReviewerRequired("the agent who rejected it may not re-review it")
+        state: ClosureState = request.state
+        if overturn:
+            if uow.closures.open_for(request.uid) is not None:
+                raise ClosureAlreadyOpen("the customer has another open closure request")
+            after = apply(
+                request, ClosureEvent.APPEAL, now=now, decided_by=None, decision_note=None
+            )
+            uow.closures.save(after)
+            uow.audit.record(
+                actor=principal.subject,
+                action="closure.appeal",
+                subject=f"closure:{request.id}",
+                payload={"from": request.state.value, "to": after.state.value, "ticket": ticket.id},
+            )
+            uow.notifier.publish_event(
+                "closure.in_review",
+                {
+                    "closure_id": after.id,
+                    "uid": after.uid,
+                    "state": after.state.value,
+                    "previous_state": request.state.value,
+                },
+                subject_ref=f"closure:{request.id}",
+            )
+            state = after.state
+        uow.approvals.record(
+            subject_of(ticket.id),
+            kind="closure_appeal",
+            actor=principal.subject,
+            decision="overturned" if overturn else "upheld",
+            note=note,
+            at=now,
+        )
+        _audit(
+            uow,
+            principal.subject,
+            "closure_appeal." + ("overturned" if overturn else "upheld"),
+            ticket.id,
+            closure_id=request.id,
+        )
+        _resolve(desk, uow, ticket, principal, note)
+    return state
+
+
+# -- credential recovery ------------------------------------------------------------------
+
+REQUIRED_EVIDENCE = frozenset({t.AttachmentPurpose.DOCUMENT, t.AttachmentPurpose.VIDEO_STATEMENT})
+
+
+def review_recovery(
+    desk: Desk, principal: Principal, ticket_id: str, *, approve: bool, note: str
+) -> CredentialRecovery:
+    """An agent decides a ``credential_recovery`` ticket on its document and video
+    statement; approval takes effect after the policy's waiting period, and the
+    customer is told on every verified channel so that a real owner can stop it."""
+    _staff(principal)
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = _ticket_of(uow, ticket_id, t.TicketCategory.CREDENTIAL_RECOVERY)
+        present = {a.purpose for a in uow.tickets.attachments(ticket.id, include_internal=True)}
+        if approve and not present >= REQUIRED_EVIDENCE:
+            raise EvidenceMissing("an identity document and a video statement are needed")
+        if uow.recoveries.for_ticket(ticket.id) is not None:
+            raise IllegalTransition("this recovery is already decided")
+        wait = timedelta(hours=desk.policy_for(ticket.uid).recovery_waiting_hours)
+        recovery = CredentialRecovery(
+            id=str(uuid.uuid4()),
+            ticket_id=ticket.id,
+            uid=ticket.uid,
+            state="approved" if approve else "rejected",
+            requested_at=ticket.created_at,
+            reviewed_by=principal.subject,
+            reviewed_at=now,
+            effective_at=now + wait if approve else None,
+        )
+        uow.recoveries.add(recovery)
+        _audit(
+            uow,
+            principal.subject,
+            "recovery." + recovery.state,
+            ticket.id,
+            recovery_id=recovery.id,
+            effective_at=recovery.effective_at.isoformat() if recovery.effective_at else None,
+        )
+        _resolve(desk, uow, ticket, principal, note)
+        if approve:
+            assert recovery.effective_at is not None
+            uow.notifier.notify_customer(
+                ticket.uid,
+                "recovery_approved",
+                {
+                    "effective_at": recovery.effective_at.isoformat(),
+                    "ticket_url": desk.ticket_url(ticket.id),
+                },
+                subject_ref=subject_of(ticket.id),
+            )
+    return recovery
+
+
+def recovery_of(desk: Desk, principal: Principal, ticket_id: str) -> CredentialRecovery | None:
+    """The recovery decided on a ticket, if any, for its owner or staff."""
+    with desk.unit_of_work() as uow:
+        _readable(principal, uow.tickets.get(ticket_id))
+        return uow.recoveries.for_ticket(ticket_id)
+
+
+def _recovery(uow: DeskUnitOfWork, principal: Principal, ticket_id: str) -> CredentialRecovery:
+    ticket = uow.tickets.get(ticket_id)
+    _readable(principal, ticket)
+    found = uow.recoveries.for_ticket(ticket_id)
+    if found is None or found.state != "approved":
+        raise IllegalTransition("no approved recovery on this ticket")
+    return uow.recoveries.get(found.id, lock=True)
+
+
+def complete_recovery(desk: Desk, principal: Principal, ticket_id: str) -> CredentialRecovery:
+    """After the waiting period, the customer's old second factor is forgotten, so that
+    they can enrol a new one; before it, ``RecoveryWaiting``."""
+    if principal.is_staff:
+        raise Forbidden("the account holder completes their own recovery")
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        recovery = _recovery(uow, principal, ticket_id)
+        assert recovery.effective_at is not None
+        if now < recovery.effective_at:
+            raise RecoveryWaiting(
+                f"the new factor can be set up after {recovery.effective_at.isoformat()}"
+            )
+        removed = uow.factors.remove(recovery.uid)
+        done = replace(recovery, state="completed", completed_at=now)
+        uow.recoveries.save(done)
+        _audit(uow, principal.subject, "recovery.completed", ticket_id, factor_removed=removed)
+    return done
+
+
+def cancel_recovery(desk: Desk, principal: Principal, ticket_id: str) -> CredentialRecovery:
+    """The account holder (or staff) stops an approved recovery before it completes."""
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        recovery = _recovery(uow, principal, ticket_id)
+        done = replace(recovery, state="cancelled", completed_at=now)
+        uow.recoveries.save(done)
+        _audit(uow, principal.subject, "recovery.cancelled", ticket_id)
+    return done

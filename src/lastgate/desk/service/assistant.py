@@ -1,0 +1,176 @@
+"""The assistant's use cases: answer a customer from their live situation, and hand the
+conversation to a person with the transcript and an eligibility snapshot attached."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
+from lastgate.desk.model import tickets as t
+from lastgate.desk.model.assistant import AssistantAnswer, answer
+from lastgate.desk.model.redaction import redact
+from lastgate.desk.service.desk import Desk, Posted, _audit, _message, subject_of
+from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.report import CheckCode, CheckResult, CheckStatus, EligibilityReport
+from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.errors import Forbidden, InvalidInput
+from lastgate.kernel.messages import N_
+
+MAX_TRANSCRIPT_LINES = 200
+#: Stored in English like any ticket text; the pages show them in the reader's language.
+HANDOFF_SUBJECT = N_("Conversation with the assistant")
+HANDOFF_BODY = N_("I would like to talk to a person.")
+
+
+def _situation(desk: Desk, uid: str) -> tuple[EligibilityReport, ClosureRequest | None]:
+    now = desk.clock()
+    since = now - timedelta(days=desk.policies.longest_withdrawal_window_days)
+    state = desk.accounts.load(uid, withdrawals_since=since)
+    report = evaluate(state, desk.policies.for_jurisdiction(state.jurisdiction), now)
+    with desk.unit_of_work() as uow:
+        closure = uow.closures.open_for(uid) or uow.closures.latest_for(uid)
+    return report, closure
+
+
+def fix_link(desk: Desk, check: CheckResult) -> str:
+    """Where the customer fixes ``check``: its line on the self-check page (``check-<code>``
+    is the line's id there)."""
+    return f"{desk.public_base_url}/web/me#check-{check.code.value}"
+
+
+def ask(
+    desk: Desk, principal: Principal, uid: str, question: str, language: str
+) -> AssistantAnswer:
+    """The assistant's answer, from the account as it is now."""
+    ensure_may_read_account(principal, uid)
+    if len(question) > 2000:
+        raise InvalidInput("the question is longer than 2000 characters")
+    report, closure = _situation(desk, uid)
+    return answer(
+        report,
+        closure,
+        redact(question).text,
+        language,
+        desk.knowledge,
+        link_for=lambda check: fix_link(desk, check),
+        start_link=f"{desk.public_base_url}/web/me/close",
+        handoff_link=f"{desk.public_base_url}/v1/accounts/{uid}/assistant/handoff",
+    )
+
+
+def _category(report: EligibilityReport, closure: ClosureRequest | None) -> t.TicketCategory:
+    if closure is not None and closure.state is ClosureState.REJECTED:
+        return t.TicketCategory.CLOSURE_REJECTED
+    blocking = {c.code for c in report.blockers}
+    if CheckCode.RISK_LOCK in blocking:
+        return t.TicketCategory.ACCOUNT_LOCKED
+    return t.TicketCategory.CLOSURE_BLOCKED if blocking else t.TicketCategory.OTHER
+
+
+def snapshot(report: EligibilityReport, closure: ClosureRequest | None) -> dict[str, Any]:
+    """The full (internal) eligibility report and closure state, as staff will see it."""
+    return {
+        "uid": report.uid,
+        "jurisdiction": report.jurisdiction,
+        "checked_at": report.checked_at.isoformat(),
+        "outcome": report.outcome.value,
+        "closure": None
+        if closure is None
+        else {"id": closure.id, "state": closure.state.value, "note": closure.decision_note},
+        "checks": [
+            {
+                "code": c.code.value,
+                "status": c.status.value,
+                "resolver": c.resolver.value,
+                "message": {"msgid": c.message.msgid, "params": c.message.params},
+                "detail": {"msgid": c.detail.msgid, "params": c.detail.params},
+                "action": c.remediation.action.value,
+                "evidence": [dict(e) for e in c.evidence],
+                "internal_evidence": [dict(e) for e in c.internal_evidence],
+            }
+            for c in report.checks
+            if c.status is not CheckStatus.PASS
+        ],
+    }
+
+
+def handoff(
+    desk: Desk, principal: Principal, uid: str, transcript: Sequence[tuple[str, str]]
+) -> tuple[t.Ticket, Posted]:
+    """Open a human ticket from the conversation: the transcript (redacted, the
+    customer may read it) and a snapshot of the eligibility report (internal, staff only)
+    are attached, in one unit of work."""
+    ensure_may_read_account(principal, uid)
+    if principal.is_staff:
+        raise Forbidden("the account holder asks for a person")
+    if len(transcript) > MAX_TRANSCRIPT_LINES:
+        raise InvalidInput(f"the transcript is longer than {MAX_TRANSCRIPT_LINES} lines")
+    report, closure = _situation(desk, uid)
+    lines = [{"from": who, "text": redact(text).text} for who, text in transcript]
+    files = [
+        (t.AttachmentPurpose.TRANSCRIPT, t.Visibility.PUBLIC, lines),
+        (
+            t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT,
+            t.Visibility.INTERNAL,
+            snapshot(report, closure),
+        ),
+    ]
+    now = desk.clock()
+    category = _category(report, closure)
+    ticket = t.with_sla(
+        t.Ticket(
+            id=str(uuid.uuid4()),
+            uid=uid,
+            category=category,
+            subject=HANDOFF_SUBJECT,
+            state=t.TicketState.NEW,
+            created_at=now,
+            updated_at=now,
+            queue=t.QUEUES[category],
+            related_closure_id=closure.id if closure else None,
+        ),
+        desk.policy_for(uid),
+    )
+    stored = []
+    try:
+        for purpose, visibility, content in files:
+            raw = json.dumps(content, ensure_ascii=False, indent=1).encode()
+            stored.append((purpose, visibility, desk.files.put(raw, "application/json"), raw))
+        with desk.unit_of_work() as uow:
+            uow.tickets.add(ticket)
+            _audit(uow, principal.subject, "handoff", ticket.id, category=category.value)
+            last_customer = next((x for w, x in reversed(transcript) if w == "customer"), "")
+            posted = _message(
+                uow, ticket, principal, last_customer or HANDOFF_BODY, t.Visibility.PUBLIC, now
+            )
+            for purpose, visibility, file, raw in stored:
+                uow.tickets.add_attachment(
+                    t.Attachment(
+                        id=str(uuid.uuid4()),
+                        ticket_id=ticket.id,
+                        purpose=purpose,
+                        visibility=visibility,
+                        content_type=file.content_type,
+                        size=file.size,
+                        sha256=hashlib.sha256(raw).hexdigest(),
+                        storage_key=file.storage_key,
+                        uploaded_by=principal.subject,
+                        uploaded_at=now,
+                    )
+                )
+            uow.audit.record(
+                actor=principal.subject,
+                action="desk.handoff_context",
+                subject=subject_of(ticket.id),
+                payload={"transcript_lines": len(lines), "snapshot_outcome": report.outcome.value},
+            )
+    except BaseException:
+        for _, _, file, _ in stored:
+            desk.files.delete(file.storage_key)
+        raise
+    return ticket, posted

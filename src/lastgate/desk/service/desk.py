@@ -1,0 +1,420 @@
+"""Use cases of the appeals desk's tickets: open, reply, note, assign, move, attach.
+
+Each function is one unit of work that commits whole or changes nothing; every change is
+audited (never with message text), every message is stored with its secrets redacted,
+and the customer hears of a staff reply through a notice that carries their
+anti-phishing code.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lastgate.closure.model.lifecycle import IllegalTransition
+from lastgate.desk.model import tickets as t
+from lastgate.desk.model.knowledge import KnowledgeBase
+from lastgate.desk.model.official import OfficialChannels
+from lastgate.desk.model.redaction import Redacted, redact
+from lastgate.desk.ports import AttachmentFiles, DeskUnitOfWork
+from lastgate.kernel.access import Principal, Role, ensure_may_read_account
+from lastgate.kernel.clock import Clock
+from lastgate.kernel.errors import Forbidden, InvalidInput, NotFound
+from lastgate.kernel.policy import DeskPolicy
+from lastgate.ledger.ports import AccountStateReader, PolicyBook
+
+MAX_BODY = 10_000
+MAX_SUBJECT = 200
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the desk's use cases need from the outside."""
+
+    unit_of_work: Callable[[], DeskUnitOfWork]
+    accounts: AccountStateReader
+    policies: PolicyBook
+    clock: Clock
+    files: AttachmentFiles
+    public_base_url: str
+    canned_replies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    knowledge: KnowledgeBase = field(default_factory=lambda: KnowledgeBase(()))
+    official_channels: OfficialChannels = field(
+        default_factory=lambda: OfficialChannels(frozenset(), frozenset(), frozenset())
+    )
+
+    def policy_for(self, uid: str) -> DeskPolicy:
+        jurisdiction = self.accounts.load(uid, withdrawals_since=self.clock()).jurisdiction
+        return self.policies.for_jurisdiction(jurisdiction).desk
+
+    def ticket_url(self, ticket_id: str) -> str:
+        return f"{self.public_base_url}/support/tickets/{ticket_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """A ticket as its reader may see it: internal notes and files only for staff."""
+
+    ticket: t.Ticket
+    messages: tuple[t.TicketMessage, ...]
+    attachments: tuple[t.Attachment, ...]
+    sla: t.SlaStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A message as stored, and which kinds of secret were removed from it."""
+
+    message: t.TicketMessage
+    secrets_removed: tuple[str, ...]
+
+
+def subject_of(ticket_id: str) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def _staff(principal: Principal, *roles: Role) -> None:
+    if principal.role not in (roles or (Role.AGENT, Role.COMPLIANCE)):
+        raise Forbidden(f"{principal.role.value} may not do this")
+
+
+def _readable(principal: Principal, ticket: t.Ticket) -> None:
+    """A customer reads only their own tickets; another's is 'not found', not 'forbidden',
+    so that ticket ids cannot be probed."""
+    if not principal.is_staff and principal.subject != ticket.uid:
+        raise NotFound(f"no ticket {ticket.id}")
+
+
+def _text(value: str, name: str, limit: int) -> str:
+    value = value.strip()
+    if not value:
+        raise InvalidInput(f"{name} is empty", details=[{"path": name, "reason": "empty"}])
+    if len(value) > limit:
+        raise InvalidInput(f"{name} is longer than {limit} characters")
+    return value
+
+
+def _audit(uow: DeskUnitOfWork, actor: str, action: str, ticket_id: str, **payload: Any) -> None:
+    uow.audit.record(
+        actor=actor, action=f"desk.{action}", subject=subject_of(ticket_id), payload=payload
+    )
+
+
+def _message(
+    uow: DeskUnitOfWork,
+    ticket: t.Ticket,
+    principal: Principal,
+    body: str,
+    visibility: t.Visibility,
+    now: datetime,
+) -> Posted:
+    clean: Redacted = redact(_text(body, "body", MAX_BODY))
+    kinds = tuple(k.value for k in clean.kinds)
+    message = t.TicketMessage(
+        id=str(uuid.uuid4()),
+        ticket_id=ticket.id,
+        author=principal.subject,
+        author_role=principal.role.value,
+        visibility=visibility,
+        body=clean.text,
+        created_at=now,
+        redacted=kinds,
+    )
+    uow.tickets.add_message(message)
+    _audit(
+        uow,
+        principal.subject,
+        "message" if visibility is t.Visibility.PUBLIC else "internal_note",
+        ticket.id,
+        message_id=message.id,
+        secrets_removed=list(kinds),
+    )
+    return Posted(message, kinds)
+
+
+def _move(
+    uow: DeskUnitOfWork,
+    ticket: t.Ticket,
+    event: t.TicketEvent,
+    *,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    **changes: Any,
+) -> t.Ticket:
+    after = t.apply(ticket, event, now=now, policy=policy, **changes)
+    uow.tickets.save(after)
+    _audit(
+        uow, actor, event.value, ticket.id, **{"from": ticket.state.value, "to": after.state.value}
+    )
+    return after
+
+
+# -- customers ----------------------------------------------------------------------------
+
+
+def open_ticket(
+    desk: Desk,
+    principal: Principal,
+    uid: str,
+    category: t.TicketCategory,
+    subject: str,
+    body: str,
+    *,
+    related_closure_id: str | None = None,
+) -> tuple[t.Ticket, Posted]:
+    """A customer opens a ticket in their category's queue, its SLA clock starting now."""
+    ensure_may_read_account(principal, uid)
+    if principal.is_staff:
+        raise Forbidden("tickets are opened by the account holder")
+    subject = redact(_text(subject, "subject", MAX_SUBJECT)).text
+    now = desk.clock()
+    ticket = t.with_sla(
+        t.Ticket(
+            id=str(uuid.uuid4()),
+            uid=uid,
+            category=category,
+            subject=subject,
+            state=t.TicketState.NEW,
+            created_at=now,
+            updated_at=now,
+            queue=t.QUEUES[category],
+            related_closure_id=related_closure_id,
+        ),
+        desk.policy_for(uid),
+    )
+    with desk.unit_of_work() as uow:
+        uow.tickets.add(ticket)
+        _audit(
+            uow, principal.subject, "opened", ticket.id, category=category.value, queue=ticket.queue
+        )
+        posted = _message(uow, ticket, principal, body, t.Visibility.PUBLIC, now)
+    return ticket, posted
+
+
+def list_for_customer(desk: Desk, principal: Principal, uid: str) -> Sequence[t.Ticket]:
+    ensure_may_read_account(principal, uid)
+    with desk.unit_of_work() as uow:
+        return uow.tickets.for_customer(uid)
+
+
+def view(desk: Desk, principal: Principal, ticket_id: str) -> TicketView:
+    """The ticket with what its reader may see; a customer never sees internal notes."""
+    internal = principal.is_staff
+    with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        _readable(principal, ticket)
+        messages = tuple(uow.tickets.messages(ticket_id, include_internal=internal))
+        files = tuple(uow.tickets.attachments(ticket_id, include_internal=internal))
+    return TicketView(ticket, messages, files, t.sla(ticket, desk.clock()))
+
+
+def reply(
+    desk: Desk,
+    principal: Principal,
+    ticket_id: str,
+    body: str,
+    *,
+    internal: bool = False,
+    await_customer: bool = False,
+) -> Posted:
+    """Add a message. A customer's reply to a ticket waiting on them reopens it; a
+    staff member's first public reply stops the first-response clock, and the customer
+    is told (notice with their anti-phishing code). Internal notes change nothing else."""
+    if internal or await_customer:
+        _staff(principal)
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id, lock=True)
+        _readable(principal, ticket)
+        if ticket.state is t.TicketState.CLOSED:
+            raise IllegalTransition("the ticket is closed: open a new one")
+        visibility = t.Visibility.INTERNAL if internal else t.Visibility.PUBLIC
+        posted = _message(uow, ticket, principal, body, visibility, now)
+        if internal:
+            return posted
+        policy = desk.policy_for(ticket.uid)
+        if not principal.is_staff:
+            if ticket.state is t.TicketState.WAITING_ON_CUSTOMER:
+                _move(
+                    uow,
+                    ticket,
+                    t.TicketEvent.CUSTOMER_REPLIED,
+                    actor=principal.subject,
+                    now=now,
+                    policy=policy,
+                )
+            return posted
+        first = {"first_response_at": now} if ticket.first_response_at is None else {}
+        event = t.TicketEvent.ASK_CUSTOMER if await_customer else t.TicketEvent.OPEN
+        if (ticket.state, event) in t.TRANSITIONS:
+            _move(uow, ticket, event, actor=principal.subject, now=now, policy=policy, **first)
+        elif first:
+            uow.tickets.save(t.replace_fields(ticket, now=now, **first))
+        uow.notifier.notify_customer(
+            ticket.uid,
+            "desk_reply",
+            {"ticket_ref": ticket.id[:8], "ticket_url": desk.ticket_url(ticket.id)},
+            subject_ref=subject_of(ticket.id),
+        )
+    return posted
+
+
+def reply_canned(
+    desk: Desk, principal: Principal, ticket_id: str, key: str, language: str
+) -> Posted:
+    """Send a canned reply in ``language`` (``en`` or ``zh_Hans``)."""
+    _staff(principal)
+    texts = desk.canned_replies.get(key)
+    if texts is None:
+        raise NotFound(f"no canned reply {key!r}")
+    text = texts.get(language) or texts["en"]
+    return reply(desk, principal, ticket_id, text)
+
+
+def change_state(
+    desk: Desk, principal: Principal, ticket_id: str, event: t.TicketEvent
+) -> t.Ticket:
+    """Resolve (staff), close (staff or the customer), reopen (the customer, within the
+    policy window; or staff)."""
+    if event in (t.TicketEvent.RESOLVE, t.TicketEvent.ASK_CUSTOMER, t.TicketEvent.OPEN):
+        _staff(principal)
+    elif event is t.TicketEvent.CUSTOMER_REPLIED:
+        raise InvalidInput("a customer's reply moves the ticket by itself")
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id, lock=True)
+        _readable(principal, ticket)
+        return _move(
+            uow, ticket, event, actor=principal.subject, now=now, policy=desk.policy_for(ticket.uid)
+        )
+
+
+def assign(
+    desk: Desk, principal: Principal, ticket_id: str, *, assignee: str | None, queue: str | None
+) -> t.Ticket:
+    """Give the ticket to a staff member, or move it to another queue."""
+    _staff(principal)
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id, lock=True)
+        changes: dict[str, Any] = {"assignee": assignee}
+        if queue is not None:
+            changes["queue"] = _text(queue, "queue", 32)
+        after = t.replace_fields(ticket, now=now, **changes)
+        uow.tickets.save(after)
+        _audit(uow, principal.subject, "assigned", ticket.id, assignee=assignee, queue=after.queue)
+    return after
+
+
+def staff_queue(
+    desk: Desk,
+    principal: Principal,
+    *,
+    queue: str | None = None,
+    assignee: str | None = None,
+    open_only: bool = True,
+    limit: int = 200,
+    state: t.TicketState | None = None,
+    category: t.TicketCategory | None = None,
+) -> list[tuple[t.Ticket, t.SlaStatus]]:
+    """Tickets for staff, oldest first, each with its breach flags now; optionally only
+    one queue, assignee, state or category."""
+    _staff(principal)
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        found = uow.tickets.queue(
+            queue=queue,
+            assignee=assignee,
+            open_only=open_only,
+            limit=limit,
+            state=state,
+            category=category,
+        )
+    return [(ticket, t.sla(ticket, now)) for ticket in found]
+
+
+# -- attachments --------------------------------------------------------------------------
+
+
+def attach(
+    desk: Desk, principal: Principal, ticket_id: str, purpose: t.AttachmentPurpose, content: bytes
+) -> t.Attachment:
+    """Store a file typed by its bytes (never its name), within the policy's size."""
+    now = desk.clock()
+    with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        _readable(principal, ticket)
+    policy = desk.policy_for(ticket.uid)
+    content_type = t.check_upload(
+        purpose, desk.files.sniff(content), len(content), policy.attachment_max_bytes
+    )
+    return _store(desk, principal, ticket, purpose, t.Visibility.PUBLIC, content, content_type, now)
+
+
+def _store(
+    desk: Desk,
+    principal: Principal,
+    ticket: t.Ticket,
+    purpose: t.AttachmentPurpose,
+    visibility: t.Visibility,
+    content: bytes,
+    content_type: str,
+    now: datetime,
+) -> t.Attachment:
+    stored = desk.files.put(content, content_type)
+    attachment = t.Attachment(
+        id=str(uuid.uuid4()),
+        ticket_id=ticket.id,
+        purpose=purpose,
+        visibility=visibility,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.storage_key,
+        uploaded_by=principal.subject,
+        uploaded_at=now,
+    )
+    try:
+        with desk.unit_of_work() as uow:
+            uow.tickets.add_attachment(attachment)
+            _audit(
+                uow,
+                principal.subject,
+                "attached",
+                ticket.id,
+                attachment_id=attachment.id,
+                purpose=purpose.value,
+                content_type=attachment.content_type,
+                size=attachment.size,
+                sha256=attachment.sha256,
+            )
+    except BaseException:
+        desk.files.delete(stored.storage_key)  # no row, no file
+        raise
+    return attachment
+
+
+def read_attachment(
+    desk: Desk, principal: Principal, ticket_id: str, attachment_id: str
+) -> tuple[t.Attachment, Iterator[bytes]]:
+    """The file, for its owner and staff only; internal files for staff only."""
+    with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        _readable(principal, ticket)
+        found = [
+            a
+            for a in uow.tickets.attachments(ticket_id, include_internal=principal.is_staff)
+            if a.id == attachment_id
+        ]
+        if not found:
+            raise NotFound(f"no attachment {attachment_id}")
+        if principal.is_staff:
+            _audit(
+                uow, principal.subject, "attachment_read", ticket_id, attachment_id=attachment_id
+            )
+    return found[0], desk.files.read(found[0].storage_key)

@@ -1,0 +1,54 @@
+"""``GET /v1/accounts/{uid}/eligibility``: may this account be closed now, and why not."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from lastgate.eligibility.model.report import customer_view
+from lastgate.eligibility.service import check_account
+from lastgate.eligibility.wire import ReportOut, report_to_wire
+from lastgate.kernel.access import ensure_may_read_account, sees_internal_detail
+from lastgate.kernel.i18n import bcp47
+from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
+from lastgate.platform.http.errors import ErrorOut
+
+router = APIRouter(prefix="/v1/accounts", tags=["eligibility"])
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut, "description": "Missing, malformed or expired token."},
+    403: {"model": ErrorOut, "description": "A customer asking about another account."},
+    404: {"model": ErrorOut, "description": "No account with that UID (staff only)."},
+    422: {"model": ErrorOut, "description": "Invalid UID or parameters."},
+}
+
+
+@router.get(
+    "/{uid}/eligibility",
+    response_model=ReportOut,
+    responses=_ERRORS,
+    summary="Check whether an account may be closed",
+)
+def get_eligibility(
+    uid: Annotated[str, Path(min_length=1, max_length=64)],
+    context: Context,
+    principal: CurrentPrincipal,
+    language: Language,
+    response: Response,
+) -> ReportOut:
+    """Every closure precondition with its status, evidence and remediation.
+
+    Customers may read only their own UID and get the customer view; agents and
+    compliance get the internal view with detail.
+    """
+    ensure_may_read_account(principal, uid)
+    report = check_account(
+        uid, accounts=context.accounts, policies=context.policies, clock=context.clock
+    )
+    if not sees_internal_detail(principal):
+        report = customer_view(report)
+    response.headers["Content-Language"] = bcp47(language)
+    response.headers["Vary"] = "Accept-Language, Authorization"
+    response.headers["Cache-Control"] = "no-store"
+    return report_to_wire(report, language)

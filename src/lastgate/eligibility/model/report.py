@@ -1,0 +1,187 @@
+"""The eligibility report: what each check found, and the customer's view of it.
+
+Check codes are a public contract: never renamed, only added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from lastgate.kernel.messages import N_, Message
+
+
+class CheckStatus(StrEnum):
+    PASS = "pass"
+    BLOCK = "block"
+    REVIEW = "review"
+
+
+class Resolver(StrEnum):
+    USER = "user"
+    SUPPORT = "support"
+    COMPLIANCE = "compliance"
+    TIME = "time"
+
+
+class CheckCode(StrEnum):
+    ASSETS_REMAINING = "ASSETS_REMAINING"
+    DUST_REMAINING = "DUST_REMAINING"
+    DEPOSIT_PENDING = "DEPOSIT_PENDING"
+    WITHDRAWAL_PENDING = "WITHDRAWAL_PENDING"
+    OPEN_ORDERS = "OPEN_ORDERS"
+    OPEN_POSITIONS = "OPEN_POSITIONS"
+    OUTSTANDING_LOANS = "OUTSTANDING_LOANS"
+    ACTIVE_EARN = "ACTIVE_EARN"
+    ACTIVE_AUTOMATION = "ACTIVE_AUTOMATION"
+    P2P_ORDER_OPEN = "P2P_ORDER_OPEN"
+    DISPUTE_OPEN = "DISPUTE_OPEN"
+    API_KEYS_ACTIVE = "API_KEYS_ACTIVE"
+    SUB_ACCOUNTS_OPEN = "SUB_ACCOUNTS_OPEN"
+    SECURITY_COOLDOWN = "SECURITY_COOLDOWN"
+    RISK_LOCK = "RISK_LOCK"
+    WITHDRAWAL_REVIEW = "WITHDRAWAL_REVIEW"
+    KYC_INCOMPLETE = "KYC_INCOMPLETE"
+    KYC_DISPUTED = "KYC_DISPUTED"
+    LEGAL_HOLD = "LEGAL_HOLD"
+    COMPLIANCE_REVIEW = "COMPLIANCE_REVIEW"
+    # Only in the customer's view: stands in for every confidential check, so that a
+    # customer under investigation sees the same thing as one who must simply call us.
+    SUPPORT_REQUIRED = "SUPPORT_REQUIRED"
+
+
+CONFIDENTIAL_CODES = frozenset({CheckCode.COMPLIANCE_REVIEW})
+
+
+class Action(StrEnum):
+    """What fixes a blocker; the pages turn the ones lastgate can do into buttons."""
+
+    WITHDRAW = "withdraw"
+    SWEEP_DUST = "sweep_dust"
+    WAIT = "wait"
+    CANCEL_ORDERS = "cancel_orders"
+    CLOSE_POSITIONS = "close_positions"
+    REPAY_LOANS = "repay_loans"
+    REDEEM_EARN = "redeem_earn"
+    STOP_AUTOMATIONS = "stop_automations"
+    SETTLE_P2P = "settle_p2p"
+    CONTACT_SUPPORT = "contact_support"
+    REVOKE_API_KEYS = "revoke_api_keys"
+    CLOSE_SUB_ACCOUNTS = "close_sub_accounts"
+    COMPLETE_KYC = "complete_kyc"
+    NONE = "none"
+
+
+Evidence = Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    action: Action
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check's verdict.
+
+    ``message``, ``remediation`` and ``evidence`` are safe to show the customer;
+    ``detail`` and ``internal_evidence`` are for agents and compliance only.
+    """
+
+    code: CheckCode
+    status: CheckStatus
+    resolver: Resolver
+    message: Message
+    remediation: Remediation
+    detail: Message
+    evidence: tuple[Evidence, ...] = ()
+    internal_evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def confidential(self) -> bool:
+        return self.code in CONFIDENTIAL_CODES
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityReport:
+    """All checks for one account at one moment, in a stable order."""
+
+    uid: str
+    jurisdiction: str
+    checked_at: datetime
+    checks: tuple[CheckResult, ...]
+    internal: bool = True
+
+    @property
+    def eligible(self) -> bool:
+        """True when nothing blocks; the request may still need a human review."""
+        return all(c.status is not CheckStatus.BLOCK for c in self.checks)
+
+    @property
+    def needs_review(self) -> bool:
+        return any(c.status is CheckStatus.REVIEW for c in self.checks)
+
+    @property
+    def outcome(self) -> CheckStatus:
+        if not self.eligible:
+            return CheckStatus.BLOCK
+        return CheckStatus.REVIEW if self.needs_review else CheckStatus.PASS
+
+    @property
+    def blockers(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.status is CheckStatus.BLOCK)
+
+    def result(self, code: CheckCode) -> CheckResult:
+        for check in self.checks:
+            if check.code is code:
+                return check
+        raise KeyError(code)
+
+
+_EMPTY = Message("")
+
+_SUPPORT_REQUIRED_BLOCK = Message(
+    N_("Your account needs attention from our support team before it can be closed.")
+)
+_SUPPORT_REQUIRED_PASS = Message(N_("Nothing needs our support team's attention."))
+_SUPPORT_REQUIRED_FIX = Message(N_("Contact support; we will tell you what is needed."))
+
+
+def customer_view(report: EligibilityReport) -> EligibilityReport:
+    """The report as the customer may see it.
+
+    Internal detail and internal evidence are removed. Confidential checks never appear:
+    they fold into ``SUPPORT_REQUIRED``, which is always present, so that its presence
+    tells nothing. Its ``review`` becomes ``pass``: a customer is not told that a
+    confidential review will happen.
+    """
+    public: list[CheckResult] = []
+    confidential_block = False
+    for check in report.checks:
+        if check.confidential:
+            confidential_block = confidential_block or check.status is CheckStatus.BLOCK
+            continue
+        public.append(replace(check, detail=_EMPTY, internal_evidence=()))
+    public.append(
+        CheckResult(
+            code=CheckCode.SUPPORT_REQUIRED,
+            status=CheckStatus.BLOCK if confidential_block else CheckStatus.PASS,
+            resolver=Resolver.SUPPORT,
+            message=_SUPPORT_REQUIRED_BLOCK if confidential_block else _SUPPORT_REQUIRED_PASS,
+            remediation=Remediation(
+                Action.CONTACT_SUPPORT if confidential_block else Action.NONE,
+                _SUPPORT_REQUIRED_FIX if confidential_block else _EMPTY,
+            ),
+            detail=_EMPTY,
+        )
+    )
+    return EligibilityReport(
+        uid=report.uid,
+        jurisdiction=report.jurisdiction,
+        checked_at=report.checked_at,
+        checks=tuple(public),
+        internal=False,
+    )

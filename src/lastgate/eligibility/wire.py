@@ -1,0 +1,120 @@
+"""The JSON shape of an ``EligibilityReport``, shared by the HTTP API and the CLI's ``--json``.
+
+Two views: the customer's, whose checks carry no ``detail`` or ``internal_evidence`` keys at
+all, and the internal one for staff. Messages are rendered in the reader's language.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lastgate.eligibility.model.report import (
+    Action,
+    CheckCode,
+    CheckResult,
+    CheckStatus,
+    EligibilityReport,
+    Resolver,
+)
+from lastgate.kernel.i18n import bcp47, translate
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RemediationOut(_Wire):
+    """What fixes a blocker: a stable action and a translated explanation."""
+
+    action: Action
+    message: str
+
+
+class CheckOut(_Wire):
+    """One check as the customer may see it."""
+
+    code: CheckCode
+    status: CheckStatus
+    resolver: Resolver
+    message: str
+    remediation: RemediationOut
+    evidence: list[dict[str, str]] = Field(
+        description="Customer-safe facts: assets, orders, dates. Amounts are decimal strings."
+    )
+
+
+class InternalCheckOut(CheckOut):
+    """One check as staff see it: with the internal detail and evidence."""
+
+    detail: str
+    internal_evidence: list[dict[str, str]]
+
+
+class _ReportOut(_Wire):
+    uid: str
+    jurisdiction: str
+    checked_at: datetime = Field(description="When the checks ran, ISO 8601 in UTC.")
+    outcome: CheckStatus
+    eligible: bool = Field(description="True when no check blocks.")
+    needs_review: bool = Field(description="True when a person must review the closure.")
+    language: Literal["en", "zh-Hans"]
+
+
+class CustomerReportOut(_ReportOut):
+    """The customer's view: confidential checks folded into ``SUPPORT_REQUIRED``."""
+
+    view: Literal["customer"] = "customer"
+    checks: list[CheckOut]
+
+
+class InternalReportOut(_ReportOut):
+    """The staff view: every check, with internal detail."""
+
+    view: Literal["internal"] = "internal"
+    checks: list[InternalCheckOut]
+
+
+ReportOut = Annotated[CustomerReportOut | InternalReportOut, Field(discriminator="view")]
+
+
+def _check(check: CheckResult, lang: str, *, internal: bool) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "code": check.code,
+        "status": check.status,
+        "resolver": check.resolver,
+        "message": translate(check.message, lang),
+        "remediation": {
+            "action": check.remediation.action,
+            "message": translate(check.remediation.message, lang),
+        },
+        "evidence": [dict(item) for item in check.evidence],
+    }
+    if internal:
+        fields["detail"] = translate(check.detail, lang)
+        fields["internal_evidence"] = [dict(item) for item in check.internal_evidence]
+    return fields
+
+
+def report_to_wire(report: EligibilityReport, lang: str) -> CustomerReportOut | InternalReportOut:
+    """``report`` rendered in ``lang``; its ``internal`` flag picks the view."""
+    fields = {
+        "uid": report.uid,
+        "jurisdiction": report.jurisdiction,
+        "checked_at": report.checked_at.astimezone(UTC),
+        "outcome": report.outcome,
+        "eligible": report.eligible,
+        "needs_review": report.needs_review,
+        "language": bcp47(lang),
+        "checks": [_check(c, lang, internal=report.internal) for c in report.checks],
+    }
+    if report.internal:
+        return InternalReportOut.model_validate(fields)
+    return CustomerReportOut.model_validate(fields)
+
+
+def report_json(report: EligibilityReport, lang: str) -> str:
+    """``report`` as a JSON document, exactly as the API returns it."""
+    return report_to_wire(report, lang).model_dump_json()

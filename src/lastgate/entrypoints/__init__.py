@@ -1,1 +1,0 @@
-"""Entry points: the HTTP API and the wire format it shares with the CLI."""

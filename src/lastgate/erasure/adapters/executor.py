@@ -1,0 +1,382 @@
+"""The erasure plan of one closed customer, executed as resumable, idempotent steps.
+
+Each step runs in its own transaction together with the row that records it as done
+(``erasure_steps``, keyed by run and step), so a crash at any point leaves every step
+either fully applied or not at all, and a re-run skips what is done. The run's row is
+locked while a step runs (``SKIP LOCKED`` on PostgreSQL), so two workers never run the
+same step at once; on SQLite the write lock serialises them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lastgate.closure.adapters import tables as wt
+from lastgate.erasure.adapters.quarantine import digest, normalise
+from lastgate.erasure.adapters.tables import (
+    customer_keys,
+    erasure_runs,
+    identifier_quarantine,
+    retained_records,
+)
+from lastgate.erasure.model import data_map as dm
+from lastgate.kernel.policy import Policy
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform import vault
+from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
+
+ANONYMISED_UID = "anonymised"
+CHUNK_ROWS = 10_000
+PERSONAL_COLUMNS = ("email", "phone", "full_name", "country", "id_number", "kyc_verified_at")
+
+
+class NotReady(Exception):
+    """A step cannot run yet (notices still to deliver); the run waits for the next pass."""
+
+
+@dataclass(frozen=True)
+class Context:
+    run_id: str
+    uid: str
+    closure_id: str
+    closed_at: datetime
+    customer_id: int
+    policy: Policy
+    settings: Settings
+    now: datetime
+
+
+Step = Callable[[Connection, Context], int]
+
+
+def _json(row: Any) -> dict[str, Any]:
+    return {
+        k: (v.isoformat() if isinstance(v, datetime) else str(v) if v is not None else None)
+        for k, v in row._mapping.items()
+    }
+
+
+def _data_key(conn: Connection, ctx: Context) -> tuple[str, bytes]:
+    row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
+    masters = vault.MasterKeys.from_settings(ctx.settings)
+    return row.key_id, vault.unwrap(masters, row.wrapped_key, row.master_key_id, row.key_id)
+
+
+def _seal_rows(
+    conn: Connection,
+    ctx: Context,
+    category: dm.Category,
+    source: str,
+    rows: Iterator[dict[str, Any]],
+) -> int:
+    key_id, key = _data_key(conn, ctx)
+    total, chunk = 0, []
+
+    def flush() -> None:
+        text = "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in chunk)
+        conn.execute(
+            insert(retained_records).values(
+                key_id=key_id,
+                category=category.name,
+                source=source,
+                rows=len(chunk),
+                ciphertext=vault.seal_record(key, text.encode(), key_id=key_id, source=source),
+            )
+        )
+
+    for row in rows:
+        chunk.append(row)
+        total += 1
+        if len(chunk) >= CHUNK_ROWS:
+            flush()
+            chunk = []
+    if chunk:
+        flush()
+    return total
+
+
+def _customer_rows(conn: Connection, table: Table, cid: int) -> Iterator[dict[str, Any]]:
+    last = 0
+    while True:
+        batch = conn.execute(
+            select(table)
+            .where(table.c.customer_id == cid, table.c.id > last)
+            .order_by(table.c.id)
+            .limit(CHUNK_ROWS)
+        ).all()
+        for row in batch:
+            yield _json(row)
+        if len(batch) < CHUNK_ROWS:
+            return
+        last = batch[-1].id
+
+
+# -- the steps ----------------------------------------------------------------------------
+
+
+def await_notices(conn: Connection, ctx: Context) -> int:
+    """Notices still on their way need the address; erasure waits for them."""
+    contact = conn.execute(
+        select(ledger.customers.c.email, ledger.customers.c.phone).where(
+            ledger.customers.c.id == ctx.customer_id
+        )
+    ).one()
+    recipients = [r for r in (contact.email, contact.phone) if r]
+    if not recipients:
+        return 0
+    pending = conn.execute(
+        select(wt.outbox.c.id)
+        .where(
+            wt.outbox.c.recipient.in_(recipients),
+            wt.outbox.c.delivered_at.is_(None),
+            wt.outbox.c.voided_at.is_(None),
+            wt.outbox.c.failed_at.is_(None),
+            wt.outbox.c.deliver_after <= ctx.now,
+        )
+        .limit(1)
+    ).first()
+    future = conn.execute(
+        update(wt.outbox)
+        .where(
+            wt.outbox.c.recipient.in_(recipients),
+            wt.outbox.c.delivered_at.is_(None),
+            wt.outbox.c.deliver_after > ctx.now,
+        )
+        .values(voided_at=ctx.now)
+    )
+    if pending is not None:
+        raise NotReady("notices to the customer are still being delivered")
+    return future.rowcount
+
+
+def create_key(conn: Connection, ctx: Context) -> int:
+    key_id = str(uuid.uuid4())
+    wrapped, master_id = vault.wrap(
+        vault.MasterKeys.from_settings(ctx.settings), vault.new_data_key(), key_id
+    )
+    until = dm.IDENTITY.retained_until(ctx.closed_at, ctx.policy.retention.aml_records_years)
+    assert until is not None
+    conn.execute(
+        insert(customer_keys).values(
+            key_id=key_id,
+            run_id=ctx.run_id,
+            wrapped_key=wrapped,
+            master_key_id=master_id,
+            created_at=ctx.now,
+            retain_until=datetime.combine(until, ctx.closed_at.timetz()),
+        )
+    )
+    return 1
+
+
+def retain_identity(conn: Connection, ctx: Context) -> int:
+    row = conn.execute(
+        select(ledger.customers).where(ledger.customers.c.id == ctx.customer_id)
+    ).one()
+    return _seal_rows(conn, ctx, dm.IDENTITY, "customers", iter([_json(row)]))
+
+
+def retain_transactions(conn: Connection, ctx: Context) -> int:
+    return sum(
+        _seal_rows(
+            conn,
+            ctx,
+            dm.TRANSACTION_RECORDS,
+            table.name,
+            _customer_rows(conn, table, ctx.customer_id),
+        )
+        for table in (ledger.orders, ledger.transfers, ledger.p2p_orders, ledger_entries)
+    )
+
+
+def retain_compliance(conn: Connection, ctx: Context) -> int:
+    sealed = _seal_rows(
+        conn,
+        ctx,
+        dm.COMPLIANCE_RECORDS,
+        "holds",
+        _customer_rows(conn, ledger.holds, ctx.customer_id),
+    )
+    requests = conn.execute(
+        select(wt.closure_requests).where(wt.closure_requests.c.uid == ctx.uid)
+    ).all()
+    sealed += _seal_rows(
+        conn, ctx, dm.COMPLIANCE_RECORDS, "closure_requests", iter([_json(r) for r in requests])
+    )
+    conn.execute(
+        update(wt.closure_requests)
+        .where(wt.closure_requests.c.uid == ctx.uid)
+        .values(reason_text="")
+    )
+    conn.execute(delete(ledger.holds).where(ledger.holds.c.customer_id == ctx.customer_id))
+    return sealed
+
+
+def _anonymised_customer(conn: Connection, ctx: Context) -> int:
+    found = conn.execute(
+        select(ledger.customers.c.id).where(ledger.customers.c.uid == ANONYMISED_UID)
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    try:
+        with conn.begin_nested():
+            return int(
+                conn.execute(
+                    insert(ledger.customers)
+                    .returning(ledger.customers.c.id)
+                    .values(
+                        uid=ANONYMISED_UID,
+                        jurisdiction="DEFAULT",
+                        status="closed",
+                        kyc_status="not_started",
+                        kyc_level=0,
+                        kyc_applicant_mismatch=False,
+                        created_at=ctx.now,
+                    )
+                ).scalar_one()
+            )
+    except IntegrityError:  # another worker created it first
+        return int(
+            conn.execute(
+                select(ledger.customers.c.id).where(ledger.customers.c.uid == ANONYMISED_UID)
+            ).scalar_one()
+        )
+
+
+def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
+    target = _anonymised_customer(conn, ctx)
+    moved = 0
+    for table in (ledger.orders, ledger.p2p_orders, ledger.transfers, ledger_entries):
+        values: dict[str, Any] = {"customer_id": target}
+        if table is ledger.transfers:
+            values["address"] = None
+        moved += conn.execute(
+            update(table).where(table.c.customer_id == ctx.customer_id).values(**values)
+        ).rowcount
+    return moved
+
+
+ACCOUNT_DATA_TABLES = (
+    ledger.security_events,
+    ledger.balances,
+    ledger.positions,
+    ledger.loans,
+    ledger.earn_subscriptions,
+    ledger.automations,
+    ledger.disputes,
+    ledger.api_keys,
+    ledger.sub_accounts,
+    dust_quotes,
+)
+
+
+def delete_account_data(conn: Connection, ctx: Context) -> int:
+    from lastgate.desk.adapters.erasure import delete_desk_data
+
+    return sum(
+        conn.execute(delete(t).where(t.c.customer_id == ctx.customer_id)).rowcount
+        for t in ACCOUNT_DATA_TABLES
+    ) + delete_desk_data(conn, ctx.uid, ctx.settings.evidence_dir)
+
+
+def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
+    contact = conn.execute(
+        select(ledger.customers.c.email, ledger.customers.c.phone).where(
+            ledger.customers.c.id == ctx.customer_id
+        )
+    ).one()
+    request_ids = select(wt.closure_requests.c.id).where(wt.closure_requests.c.uid == ctx.uid)
+    files = (
+        conn.execute(
+            select(wt.evidence_files.c.storage_key).where(
+                wt.evidence_files.c.request_id.in_(request_ids)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    deleted = 0
+    for statement in (
+        delete(wt.customer_settings).where(wt.customer_settings.c.uid == ctx.uid),
+        delete(wt.second_factors).where(wt.second_factors.c.uid == ctx.uid),
+        delete(wt.verification_challenges).where(
+            wt.verification_challenges.c.request_id.in_(request_ids)
+        ),
+        delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(request_ids)),
+        delete(wt.account_freezes).where(wt.account_freezes.c.uid == ctx.uid),
+        delete(wt.outbox).where(
+            or_(
+                wt.outbox.c.recipient.in_([r for r in (contact.email, contact.phone) if r]),
+                wt.outbox.c.payload.contains(json.dumps(ctx.uid)),
+            )
+        ),
+    ):
+        deleted += conn.execute(statement).rowcount
+    for key in files:  # after the rows: a crash here leaves files the scan reports
+        (Path(ctx.settings.evidence_dir) / Path(str(key)).name).unlink(missing_ok=True)
+    return deleted
+
+
+def quarantine_identifiers(conn: Connection, ctx: Context) -> int:
+    row = conn.execute(
+        select(
+            ledger.customers.c.email, ledger.customers.c.phone, ledger.customers.c.id_number
+        ).where(ledger.customers.c.id == ctx.customer_id)
+    ).one()
+    until = ctx.closed_at + timedelta(days=ctx.policy.retention.identifier_quarantine_days)
+    entries = [
+        {"kind": kind, "digest": digest(ctx.settings, kind, value), "until": until}
+        for kind, value in (
+            ("email", row.email),
+            ("phone", row.phone),
+            ("id_number", row.id_number),
+        )
+        if value and normalise(kind, value)
+    ]
+    if entries:
+        conn.execute(insert(identifier_quarantine), entries)
+    return len(entries)
+
+
+def anonymise_customer(conn: Connection, ctx: Context) -> int:
+    return conn.execute(
+        update(ledger.customers)
+        .where(ledger.customers.c.id == ctx.customer_id)
+        .values(status="closed", **dict.fromkeys(PERSONAL_COLUMNS))
+    ).rowcount
+
+
+#: The plan, in order. Names are recorded in ``erasure_steps``: never rename one.
+PLAN: tuple[tuple[str, dm.Category | None, Step], ...] = (
+    ("await_notices", None, await_notices),
+    ("create_key", None, create_key),
+    ("retain:identity", dm.IDENTITY, retain_identity),
+    ("retain:transaction_records", dm.TRANSACTION_RECORDS, retain_transactions),
+    ("retain:compliance_records", dm.COMPLIANCE_RECORDS, retain_compliance),
+    ("anonymise:trade_history", dm.TRADE_HISTORY, anonymise_trade_history),
+    ("delete:account_data", dm.ACCOUNT_DATA, delete_account_data),
+    ("delete:preferences_and_factors", dm.PREFERENCES_AND_FACTORS, delete_preferences_and_factors),
+    ("quarantine_identifiers", None, quarantine_identifiers),
+    ("anonymise:identity", dm.IDENTITY, anonymise_customer),
+)
+
+
+def begin(conn: Connection, *, uid: str, closure_id: str, closed_at: datetime) -> str:
+    """Queue the erasure of a customer whose account was just closed (same transaction)."""
+    run_id = str(uuid.uuid4())
+    conn.execute(
+        insert(erasure_runs).values(
+            id=run_id, uid=uid, closure_id=closure_id, closed_at=closed_at, started_at=closed_at
+        )
+    )
+    return run_id

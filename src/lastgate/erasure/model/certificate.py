@@ -1,0 +1,236 @@
+"""The closure certificate: what happened to each category of a closed customer's data.
+
+The certificate is signed over its canonical bytes (JSON, sorted keys, no whitespace,
+UTF-8, ISO 8601 dates), so anyone holding the published public key can check that
+nothing in it was changed. Signing lives in ``lastgate.erasure.adapters.certificate_signing``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from lastgate.kernel.errors import InvalidInput
+
+FORMAT = "lastgate.closure-certificate.v1"
+ACTIONS = ("delete", "anonymise", "retain")
+
+_CERTIFICATE_KEYS = frozenset(
+    {
+        "format",
+        "certificate_id",
+        "uid",
+        "closure_id",
+        "closed_at",
+        "issued_at",
+        "issuer",
+        "entries",
+        "scan",
+    }
+)
+_ENTRY_KEYS = frozenset({"category", "description", "action", "legal_basis", "retained_until"})
+_SCAN_KEYS = frozenset({"passed", "tables_checked", "findings"})
+
+
+class InvalidCertificate(InvalidInput):
+    """A certificate that is malformed, altered, or not signed by the key given."""
+
+    code = "INVALID_CERTIFICATE"
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateEntry:
+    """One data category: what was done to it, why, and until when it is kept."""
+
+    category: str
+    description: str
+    action: str  # "delete" | "anonymise" | "retain"
+    legal_basis: str
+    retained_until: date | None
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise InvalidCertificate(f"category {self.category!r}: unknown action {self.action!r}")
+        if self.action == "retain" and self.retained_until is None:
+            raise InvalidCertificate(f"category {self.category!r}: retained without an end date")
+        if self.action != "retain" and self.retained_until is not None:
+            raise InvalidCertificate(
+                f"category {self.category!r}: {self.action} cannot have a retention end date"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """The verification scan: no row outside the retained categories names the customer."""
+
+    passed: bool
+    tables_checked: int
+    findings: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.tables_checked < 0:
+            raise InvalidCertificate("scan: tables_checked cannot be negative")
+        if self.passed == bool(self.findings):
+            raise InvalidCertificate("scan: passed must be true exactly when there are no findings")
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureCertificate:
+    """The statement a customer and an auditor receive once a closure's erasure is done."""
+
+    certificate_id: str
+    uid: str
+    closure_id: str
+    closed_at: datetime
+    issued_at: datetime
+    issuer: str
+    entries: tuple[CertificateEntry, ...]
+    scan: ScanResult
+
+    def __post_init__(self) -> None:
+        for name in ("certificate_id", "uid", "closure_id", "issuer"):
+            if not getattr(self, name):
+                raise InvalidCertificate(f"{name} cannot be empty")
+        for name in ("closed_at", "issued_at"):
+            if getattr(self, name).utcoffset() is None:
+                raise InvalidCertificate(f"{name} must be timezone-aware")
+        if not self.entries:
+            raise InvalidCertificate("a certificate lists at least one category")
+        names = [entry.category for entry in self.entries]
+        if len(set(names)) != len(names):
+            raise InvalidCertificate("a category is listed more than once")
+
+
+def format_instant(value: datetime) -> str:
+    """An instant as ISO 8601 in UTC with a ``Z``: the one spelling the signature covers."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def to_document(cert: ClosureCertificate) -> dict[str, object]:
+    """The certificate as plain JSON values, with its format tag."""
+    return {
+        "format": FORMAT,
+        "certificate_id": cert.certificate_id,
+        "uid": cert.uid,
+        "closure_id": cert.closure_id,
+        "closed_at": format_instant(cert.closed_at),
+        "issued_at": format_instant(cert.issued_at),
+        "issuer": cert.issuer,
+        "entries": [
+            {
+                "category": entry.category,
+                "description": entry.description,
+                "action": entry.action,
+                "legal_basis": entry.legal_basis,
+                "retained_until": (
+                    entry.retained_until.isoformat() if entry.retained_until else None
+                ),
+            }
+            for entry in cert.entries
+        ],
+        "scan": {
+            "passed": cert.scan.passed,
+            "tables_checked": cert.scan.tables_checked,
+            "findings": list(cert.scan.findings),
+        },
+    }
+
+
+def canonical_json(document: Mapping[str, object]) -> bytes:
+    """Deterministic JSON: sorted keys, no whitespace, UTF-8 (the bytes that are signed)."""
+    return json.dumps(
+        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def canonical_bytes(cert: ClosureCertificate) -> bytes:
+    """The exact bytes the signature covers."""
+    return canonical_json(to_document(cert))
+
+
+def from_document(document: object) -> ClosureCertificate:
+    """Read a certificate from its JSON values; ``InvalidCertificate`` says what is wrong."""
+    doc = _object(document, "certificate", _CERTIFICATE_KEYS)
+    if doc["format"] != FORMAT:
+        raise InvalidCertificate(
+            f"certificate.format: expected {FORMAT!r}, found {doc['format']!r}"
+        )
+    entries = doc["entries"]
+    if not isinstance(entries, list):
+        raise InvalidCertificate("certificate.entries: must be a list")
+    scan = _object(doc["scan"], "certificate.scan", _SCAN_KEYS)
+    findings = scan["findings"]
+    if not isinstance(findings, list) or not all(isinstance(f, str) for f in findings):
+        raise InvalidCertificate("certificate.scan.findings: must be a list of strings")
+    passed = scan["passed"]
+    if not isinstance(passed, bool):
+        raise InvalidCertificate("certificate.scan.passed: must be true or false")
+    tables = scan["tables_checked"]
+    if not isinstance(tables, int) or isinstance(tables, bool):
+        raise InvalidCertificate("certificate.scan.tables_checked: must be an integer")
+    return ClosureCertificate(
+        certificate_id=_text(doc, "certificate_id", "certificate"),
+        uid=_text(doc, "uid", "certificate"),
+        closure_id=_text(doc, "closure_id", "certificate"),
+        closed_at=_instant(doc, "closed_at"),
+        issued_at=_instant(doc, "issued_at"),
+        issuer=_text(doc, "issuer", "certificate"),
+        entries=tuple(_entry(item, i) for i, item in enumerate(entries)),
+        scan=ScanResult(passed=passed, tables_checked=tables, findings=tuple(findings)),
+    )
+
+
+def _entry(item: object, index: int) -> CertificateEntry:
+    path = f"certificate.entries[{index}]"
+    doc = _object(item, path, _ENTRY_KEYS)
+    until = doc["retained_until"]
+    if until is not None:
+        if not isinstance(until, str):
+            raise InvalidCertificate(f"{path}.retained_until: must be a date or null")
+        try:
+            retained_until: date | None = date.fromisoformat(until)
+        except ValueError:
+            raise InvalidCertificate(
+                f"{path}.retained_until: {until!r} is not an ISO date (YYYY-MM-DD)"
+            ) from None
+    else:
+        retained_until = None
+    return CertificateEntry(
+        category=_text(doc, "category", path),
+        description=_text(doc, "description", path),
+        action=_text(doc, "action", path),
+        legal_basis=_text(doc, "legal_basis", path),
+        retained_until=retained_until,
+    )
+
+
+def _object(value: object, path: str, keys: frozenset[str]) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise InvalidCertificate(f"{path}: must be a JSON object")
+    missing = sorted(keys - value.keys())
+    if missing:
+        raise InvalidCertificate(f"{path}: missing {', '.join(missing)}")
+    unknown = sorted(str(key) for key in value.keys() - keys)
+    if unknown:
+        raise InvalidCertificate(f"{path}: unknown field {', '.join(unknown)}")
+    return {str(key): item for key, item in value.items()}
+
+
+def _text(doc: Mapping[str, object], key: str, path: str) -> str:
+    value = doc[key]
+    if not isinstance(value, str):
+        raise InvalidCertificate(f"{path}.{key}: must be a string")
+    return value
+
+
+def _instant(doc: Mapping[str, object], key: str) -> datetime:
+    raw = _text(doc, key, "certificate")
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidCertificate(f"certificate.{key}: {raw!r} is not an ISO date-time") from None
+    if value.utcoffset() is None:
+        raise InvalidCertificate(f"certificate.{key}: {raw!r} has no time zone")
+    return value

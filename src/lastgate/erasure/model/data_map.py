@@ -1,0 +1,110 @@
+"""What happens to each category of a closed customer's data, and on what legal basis.
+
+The data map (``lastgate.erasure.adapters.registry``) assigns every table that holds
+customer data to one of these categories; a test fails when a table is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class ErasureAction(StrEnum):
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+    RETAIN = "retain"
+
+
+AML_RECORDS = (
+    "AML record-keeping: FATF Recommendation 11; EU AMLR (EU) 2024/1624 art. 77; "
+    "US BSA 31 CFR 1010.430. Kept under GDPR art. 17(3)(b) (legal obligation)."
+)
+ERASURE = "GDPR art. 17(1): erased on closure; no legal obligation to keep it."
+LEDGER_INTEGRITY = (
+    "GDPR art. 17 with art. 4(5) pseudonymisation removed: kept without any link to the "
+    "person so that the exchange's books and counterparties' histories stay consistent."
+)
+ACCOUNTABILITY = (
+    "GDPR art. 5(2) and 17(3)(b): proof of how the closure was decided and carried out; "
+    "holds only the UID, no identifying data."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    description: str
+    action: ErasureAction
+    legal_basis: str
+    retained: bool = False  # kept until the policy's AML retention clock ends
+
+    def retained_until(self, closed_at: datetime, years: int) -> date | None:
+        if not self.retained:
+            return None
+        closed = closed_at.date()
+        try:
+            return closed.replace(year=closed.year + years)
+        except ValueError:  # 29 February
+            return closed.replace(year=closed.year + years, day=28)
+
+
+IDENTITY = Category(
+    "identity",
+    "Name, e-mail, phone, country, ID number and KYC result",
+    ErasureAction.RETAIN,
+    AML_RECORDS,
+    retained=True,
+)
+TRANSACTION_RECORDS = Category(
+    "transaction_records",
+    "Orders, trades, P2P orders, deposits and withdrawals with addresses",
+    ErasureAction.RETAIN,
+    AML_RECORDS,
+    retained=True,
+)
+COMPLIANCE_RECORDS = Category(
+    "compliance_records",
+    "Holds, investigations and the closure decision",
+    ErasureAction.RETAIN,
+    AML_RECORDS,
+    retained=True,
+)
+TRADE_HISTORY = Category(
+    "trade_history",
+    "The exchange's ledger rows of your trades and transfers",
+    ErasureAction.ANONYMISE,
+    LEDGER_INTEGRITY,
+)
+ACCOUNT_DATA = Category(
+    "account_data",
+    "Balances, positions, loans, savings, plans, API keys, sub-accounts, "
+    "disputes, security history",
+    ErasureAction.DELETE,
+    ERASURE,
+)
+PREFERENCES_AND_FACTORS = Category(
+    "preferences_and_factors",
+    "Anti-phishing code, language, second factors, verification "
+    "codes and evidence, freezes, notices",
+    ErasureAction.DELETE,
+    ERASURE,
+)
+AUDIT_TRAIL = Category(
+    "audit_trail",
+    "Audit log entries about your account (UID only)",
+    ErasureAction.RETAIN,
+    ACCOUNTABILITY,
+    retained=True,
+)
+
+CATEGORIES = (
+    IDENTITY,
+    TRANSACTION_RECORDS,
+    COMPLIANCE_RECORDS,
+    TRADE_HISTORY,
+    ACCOUNT_DATA,
+    PREFERENCES_AND_FACTORS,
+    AUDIT_TRAIL,
+)

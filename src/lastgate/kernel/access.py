@@ -1,0 +1,44 @@
+"""Who is asking, and what they may see: roles, the authenticated principal, the rules.
+
+Customers read only their own account, in the customer's view; staff (support agents
+and compliance officers) read any account with its internal detail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from lastgate.kernel.errors import Forbidden
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    COMPLIANCE = "compliance"
+
+
+STAFF_ROLES = frozenset({Role.AGENT, Role.COMPLIANCE})
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: a customer's UID or a staff member's id, and a role."""
+
+    subject: str
+    role: Role
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def ensure_may_read_account(principal: Principal, uid: str) -> None:
+    """Refuse a customer reading another UID, the same way whether that UID exists or not."""
+    if not principal.is_staff and principal.subject != uid:
+        raise Forbidden("you may only read your own account")
+
+
+def sees_internal_detail(principal: Principal) -> bool:
+    """Staff see internal detail and confidential checks; customers never do."""
+    return principal.is_staff

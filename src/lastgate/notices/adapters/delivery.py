@@ -1,0 +1,278 @@
+"""Delivering the outbox: claim due rows, render, send through a channel, record the outcome.
+
+Delivery is **at least once**. A row is claimed in one short transaction (on PostgreSQL
+with ``FOR UPDATE SKIP LOCKED``, so concurrent workers take disjoint rows) that moves its
+``deliver_after`` past a lease; it is sent after that commit and marked delivered in
+another. A worker that dies between sending and marking leaves the row to be sent again
+when the lease runs out; no ordering of commit and send avoids that. Receivers
+de-duplicate: every webhook carries its event id, every e-mail a stable Message-ID.
+
+A failed send is retried with exponential backoff and jitter (capped at an hour) until
+``settings.outbox_max_attempts``; then the row is marked failed with its last error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, Row, select, update
+
+from lastgate.closure.adapters.tables import outbox
+from lastgate.kernel.clock import Clock
+from lastgate.kernel.i18n import SUPPORTED_LANGUAGES, normalize, translate
+from lastgate.kernel.settings import Settings
+from lastgate.notices.model import InvalidNotice, compose, render
+
+log = logging.getLogger(__name__)
+
+EMAIL, SMS, WEBHOOK = "email", "sms", "webhook"
+#: How long a claimed row stays invisible to other workers while it is being sent.
+CLAIM_LEASE = timedelta(minutes=15)
+#: The first retry waits about this long; each further one about twice as long.
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+_ERROR_MAX_CHARS = 2000
+
+
+class DeliveryFailed(Exception):
+    """A channel could not deliver a message; a ``permanent`` failure is not retried."""
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerMessage:
+    """A rendered notice for one recipient on one channel (``email`` or ``sms``)."""
+
+    id: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    language: str
+    topic: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """A webhook to POST: ``body`` is the exact JSON bytes to sign and send."""
+
+    id: str
+    url: str
+    type: str
+    body: bytes
+    sent_at: datetime
+
+
+class NoticeChannel(Protocol):
+    """Sends customer notices; raises ``DeliveryFailed`` (or anything: retried)."""
+
+    def send(self, message: CustomerMessage) -> None: ...
+
+
+class EventChannel(Protocol):
+    """POSTs webhook events; raises ``DeliveryFailed`` (or anything: retried)."""
+
+    def post(self, event: WebhookEvent) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Channels:
+    """The channel for each kind of outbox row; ``None`` when none is configured."""
+
+    email: NoticeChannel | None = None
+    sms: NoticeChannel | None = None
+    webhook: EventChannel | None = None
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    """What one pass did: rows claimed, delivered, rescheduled and given up on."""
+
+    claimed: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def channels_from_settings(settings: Settings) -> Channels:
+    """The channels ``settings`` configure (see ``lastgate.notices.adapters.channels``)."""
+    from lastgate.notices.adapters.channels import channels_from_settings as build
+
+    return build(settings)
+
+
+def deliver_due(
+    engine: Engine,
+    clock: Clock,
+    settings: Settings,
+    channels: Channels,
+    limit: int | None = None,
+    *,
+    rng: random.Random | None = None,
+) -> DeliveryReport:
+    """Deliver up to ``limit`` due outbox rows once each; see the module docstring."""
+    rows = _claim(engine, clock(), limit or settings.worker_batch_size)
+    report = DeliveryReport(claimed=len(rows))
+    for row in rows:
+        try:
+            _send(row, channels, settings, clock)
+        except DeliveryFailed as exc:
+            _record_failure(engine, clock(), settings, row, exc.reason, exc.permanent, rng, report)
+        except Exception as exc:  # a channel's bug or an unexpected network error: retry
+            log.warning("outbox %s: %s delivery raised", row.id, row.channel, exc_info=True)
+            reason = f"{type(exc).__name__}: {exc}"
+            _record_failure(engine, clock(), settings, row, reason, False, rng, report)
+        else:
+            _mark_delivered(engine, clock(), row.id)
+            report.delivered += 1
+            log.info("outbox %s delivered", row.id, extra={"topic": row.topic})
+    return report
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """The wait after ``attempts`` failed sends: doubling, half of it random, capped."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 30)))
+    jitter: float = (rng or random).random()
+    return ceiling / 2 + ceiling / 2 * jitter
+
+
+def _claim(engine: Engine, now: datetime, limit: int) -> list[Row[Any]]:
+    """Take due rows and push them past the lease, in one committed transaction."""
+    c = outbox.c
+    with engine.connect() as conn, conn.begin():
+        if conn.dialect.name == "sqlite":
+            # SQLite has no row locks: take the write lock first, so claims serialise.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        rows = list(
+            conn.execute(
+                select(outbox)
+                .where(
+                    c.deliver_after <= now,
+                    c.delivered_at.is_(None),
+                    c.voided_at.is_(None),
+                    c.failed_at.is_(None),
+                )
+                .order_by(c.deliver_after, c.created_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+        )
+        if rows:
+            conn.execute(
+                update(outbox)
+                .where(c.id.in_([r.id for r in rows]))
+                .values(attempts=c.attempts + 1, deliver_after=now + CLAIM_LEASE)
+            )
+    return rows
+
+
+def _send(row: Row[Any], channels: Channels, settings: Settings, clock: Clock) -> None:
+    payload: dict[str, Any] = json.loads(row.payload)
+    if row.channel == WEBHOOK:
+        if channels.webhook is None:
+            raise DeliveryFailed("no webhook channel configured", permanent=True)
+        channels.webhook.post(
+            WebhookEvent(
+                id=str(payload.get("id", row.id)),
+                url=row.recipient,
+                type=row.topic,
+                body=row.payload.encode(),
+                sent_at=clock(),
+            )
+        )
+        return
+    channel = {EMAIL: channels.email, SMS: channels.sms}.get(row.channel)
+    if channel is None:
+        raise DeliveryFailed(_no_channel(row.channel), permanent=True)
+    channel.send(_customer_message(row, payload, settings))
+
+
+def _no_channel(channel: str) -> str:
+    if channel == SMS:
+        return "no SMS provider configured: set LASTGATE_MAILBOX_DIR to keep SMS in the mailbox"
+    if channel == EMAIL:
+        return "no e-mail channel configured: set LASTGATE_SMTP_HOST or LASTGATE_MAILBOX_DIR"
+    return f"unknown outbox channel {channel!r}"
+
+
+def _customer_message(
+    row: Row[Any], payload: Mapping[str, Any], settings: Settings
+) -> CustomerMessage:
+    language = normalize(str(payload.get("language") or "")) or settings.default_language
+    if language not in SUPPORTED_LANGUAGES:
+        language = SUPPORTED_LANGUAGES[0]
+    params = {str(k): str(v) for k, v in dict(payload.get("params") or {}).items()}
+    try:
+        notice = compose(row.topic, params, anti_phishing_code=payload.get("anti_phishing_code"))
+    except InvalidNotice as exc:
+        raise DeliveryFailed(exc.message, permanent=True) from exc
+    text = render(notice, lambda message: translate(message, language))
+    return CustomerMessage(
+        id=row.id,
+        channel=row.channel,
+        recipient=row.recipient,
+        subject=text.subject,
+        body=text.body,
+        language=language,
+        topic=row.topic,
+        created_at=row.created_at,
+    )
+
+
+#: Topics whose parameters are secrets: once delivered, the stored copy is scrubbed.
+SECRET_TOPICS = frozenset({"verification_code"})
+SCRUBBED = json.dumps({"scrubbed": "delivered; secret parameters removed"})
+
+
+def _mark_delivered(engine: Engine, now: datetime, outbox_id: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id, outbox.c.delivered_at.is_(None))
+            .values(delivered_at=now, last_error=None)
+        )
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id, outbox.c.topic.in_(SECRET_TOPICS))
+            .values(payload=SCRUBBED)
+        )
+
+
+def _record_failure(
+    engine: Engine,
+    now: datetime,
+    settings: Settings,
+    row: Row[Any],
+    reason: str,
+    permanent: bool,
+    rng: random.Random | None,
+    report: DeliveryReport,
+) -> None:
+    attempts = row.attempts + 1  # the claim counted this attempt
+    error = reason[:_ERROR_MAX_CHARS]
+    values: dict[str, Any]
+    if permanent or attempts >= settings.outbox_max_attempts:
+        values = {"failed_at": now, "last_error": error}
+        report.failed += 1
+        log.error("outbox %s failed after %d attempt(s): %s", row.id, attempts, error)
+    else:
+        values = {"deliver_after": now + backoff(attempts, rng), "last_error": error}
+        report.retrying += 1
+        log.warning("outbox %s attempt %d failed: %s", row.id, attempts, error)
+    with engine.begin() as conn:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.id == row.id, outbox.c.delivered_at.is_(None))
+            .values(**values)
+        )

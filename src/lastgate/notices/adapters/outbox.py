@@ -1,0 +1,113 @@
+"""The transactional outbox: notices and webhook events written in the use case's own
+transaction, delivered later by the worker (``lastgate.notices.adapters.delivery``).
+
+Each customer notice becomes one row per verified channel (e-mail, phone), carrying what
+the message needs to be rendered at delivery: topic, parameters, language and the
+customer's anti-phishing code as they were when the notice was decided.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from lastgate.closure.adapters.tables import customer_settings, outbox
+from lastgate.kernel.clock import Clock
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters import tables as ledger
+
+EMAIL, SMS, WEBHOOK = "email", "sms", "webhook"
+
+
+class SqlNotifier:
+    def __init__(self, conn: Connection, clock: Clock, settings: Settings) -> None:
+        self._conn, self._clock, self._settings = conn, clock, settings
+
+    def _enqueue(
+        self,
+        channel: str,
+        topic: str,
+        recipient: str,
+        subject_ref: str,
+        payload: Mapping[str, Any],
+        deliver_after: datetime | None,
+    ) -> None:
+        now = self._clock()
+        self._conn.execute(
+            insert(outbox).values(
+                id=str(uuid.uuid4()),
+                created_at=now,
+                channel=channel,
+                topic=topic,
+                recipient=recipient,
+                subject_ref=subject_ref,
+                payload=json.dumps(payload, sort_keys=True, ensure_ascii=False),
+                deliver_after=deliver_after or now,
+                attempts=0,
+            )
+        )
+
+    def notify_customer(
+        self,
+        uid: str,
+        topic: str,
+        params: Mapping[str, str],
+        *,
+        subject_ref: str,
+        deliver_after: datetime | None = None,
+        channels: Sequence[str] | None = None,
+    ) -> None:
+        contact = self._conn.execute(
+            select(ledger.customers.c.email, ledger.customers.c.phone).where(
+                ledger.customers.c.uid == uid
+            )
+        ).first()
+        prefs = self._conn.execute(
+            select(customer_settings.c.anti_phishing_code, customer_settings.c.language).where(
+                customer_settings.c.uid == uid
+            )
+        ).first()
+        payload = {
+            "uid": uid,
+            "topic": topic,
+            "params": dict(params),
+            "language": (
+                prefs.language if prefs and prefs.language else self._settings.default_language
+            ),
+            "anti_phishing_code": prefs.anti_phishing_code if prefs else None,
+        }
+        if contact is None:
+            return
+        for channel, recipient in ((EMAIL, contact.email), (SMS, contact.phone)):
+            if recipient and (channels is None or channel in channels):
+                self._enqueue(channel, topic, recipient, subject_ref, payload, deliver_after)
+
+    def publish_event(self, topic: str, payload: Mapping[str, Any], *, subject_ref: str) -> None:
+        if self._settings.webhook_url is None:
+            return
+        body = {
+            "id": str(uuid.uuid4()),
+            "type": topic,
+            "created_at": self._clock().isoformat(),
+            "data": dict(payload),
+        }
+        self._enqueue(WEBHOOK, topic, self._settings.webhook_url, subject_ref, body, None)
+
+    def void(self, subject_ref: str, topics: Sequence[str]) -> int:
+        c = outbox.c
+        result = self._conn.execute(
+            update(outbox)
+            .where(
+                c.subject_ref == subject_ref,
+                c.topic.in_(list(topics)),
+                c.delivered_at.is_(None),
+                c.voided_at.is_(None),
+            )
+            .values(voided_at=self._clock())
+        )
+        return result.rowcount

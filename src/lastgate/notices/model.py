@@ -1,0 +1,268 @@
+"""What lastgate tells a customer: one subject and body per topic, in their language.
+
+Every notice opens with the customer's anti-phishing code (when they set one) and a
+reminder that staff never ask for secrets, so a forged e-mail or SMS is easy to spot.
+The domain composes ``Message`` values; the caller renders them in the reader's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.messages import N_, Message
+
+#: A customer's anti-phishing code: 4 to 20 ASCII letters or digits.
+ANTI_PHISHING_CODE_PATTERN = r"^[A-Za-z0-9]{4,20}$"
+_ANTI_PHISHING_CODE = re.compile(ANTI_PHISHING_CODE_PATTERN)
+
+ANTI_PHISHING_LINE = N_("Your anti-phishing code: {code}")
+NEVER_ASK_LINE = N_(
+    "Our staff will never ask for your password, verification codes or seed phrase."
+)
+
+
+class InvalidNotice(InvalidInput):
+    """A notice of an unknown topic, or without a parameter its text needs."""
+
+    code = "INVALID_NOTICE"
+
+
+class InvalidAntiPhishingCode(InvalidInput):
+    """An anti-phishing code that is not 4 to 20 letters or digits."""
+
+    code = "INVALID_ANTI_PHISHING_CODE"
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeTemplate:
+    """The subject and body message ids of one topic and the parameters they use."""
+
+    subject: str
+    body: str
+    params: tuple[str, ...] = ()
+
+
+TOPICS: Mapping[str, NoticeTemplate] = {
+    "verification_code": NoticeTemplate(
+        N_("Your account closure verification code"),
+        N_(
+            "Your verification code is {code}. It expires at {expires_at}. If you did not "
+            "ask to close your account, do not share this code and contact support at once."
+        ),
+        ("code", "expires_at"),
+    ),
+    "closure_submitted": NoticeTemplate(
+        N_("We received your request to close your account"),
+        N_(
+            "We received your request to close your account. Next, confirm that it is you "
+            "with a second factor. If you did not ask for this, contact support at once."
+        ),
+    ),
+    "cooling_off_started": NoticeTemplate(
+        N_("Your account is frozen until it is closed"),
+        N_(
+            "Your closure request is approved. Your account is frozen (no trading, deposits "
+            "or withdrawals) and will be closed after {ends_at}. Until then you can change "
+            "your mind and cancel: {cancel_url}"
+        ),
+        ("ends_at", "cancel_url"),
+    ),
+    "cooling_off_reminder": NoticeTemplate(
+        N_("Your account will be closed in 24 hours"),
+        N_(
+            "Your account will be closed after {ends_at}. To keep it, cancel before then: "
+            "{cancel_url}"
+        ),
+        ("ends_at", "cancel_url"),
+    ),
+    "cooling_off_ended": NoticeTemplate(
+        N_("Your cooling-off period has ended"),
+        N_(
+            "Your cooling-off period has ended. We are running the final checks and will "
+            "close your account shortly."
+        ),
+    ),
+    "closure_completed": NoticeTemplate(
+        N_("Your account is closed"),
+        N_(
+            "Your account is closed. We keep only the records the law requires, for as long "
+            "as it requires them; your closure certificate lists them."
+        ),
+    ),
+    "closure_blocked": NoticeTemplate(
+        N_("We could not close your account"),
+        N_(
+            "The final check found something that prevents closing your account: {reasons}. "
+            "Your account is unfrozen. Resolve these and submit a new request."
+        ),
+        ("reasons",),
+    ),
+    "closure_rejected": NoticeTemplate(
+        N_("Your account closure request was rejected"),
+        N_("Your closure request was rejected: {reason}. You can appeal here: {appeal_url}"),
+        ("reason", "appeal_url"),
+    ),
+    "closure_cancelled": NoticeTemplate(
+        N_("Your account closure is cancelled"),
+        N_(
+            "Your closure request is cancelled and your account stays open. If you did not "
+            "cancel it, contact support at once."
+        ),
+    ),
+    "closure_on_hold": NoticeTemplate(
+        N_("Your account closure is on hold"),
+        N_(
+            "Your closure request is on hold. We will tell you when it continues; contact "
+            "support if you have questions."
+        ),
+    ),
+    "account_frozen": NoticeTemplate(
+        N_("Your account is frozen"),
+        N_(
+            "Your account is frozen: trading, deposits and withdrawals are paused. If you "
+            "did not ask for this, contact support at once."
+        ),
+    ),
+    "desk_reply": NoticeTemplate(
+        N_("Support replied to your ticket"),
+        N_(
+            "We replied to your support ticket {ticket_ref}. Read the reply in your account, "
+            "not in this message: {ticket_url}"
+        ),
+        ("ticket_ref", "ticket_url"),
+    ),
+    "risk_lock_lifted": NoticeTemplate(
+        N_("Your account restriction is lifted"),
+        N_("Your appeal was approved and the restriction on your account is lifted."),
+    ),
+    "recovery_approved": NoticeTemplate(
+        N_("Your account recovery was approved"),
+        N_(
+            "Your request to replace your second factor was approved. For your safety it "
+            "takes effect after {effective_at}. If you did not ask for this, contact "
+            "support at once to stop it: {ticket_url}"
+        ),
+        ("effective_at", "ticket_url"),
+    ),
+    "campaign_announced": NoticeTemplate(
+        N_("We will close your account on {deadline_at}"),
+        N_(
+            "We are ending our service where you live and will close your account on "
+            "{deadline_at}. From now on your account is withdraw-only: deposits, trading, "
+            "P2P and earn are closed; withdrawals stay open. Before that date, withdraw "
+            "your assets and resolve anything that stops the closure: see what is left to "
+            "do here: {selfcheck_url}. Download a copy of your data here: {export_url}. "
+            "On that date we close the account if nothing is left; otherwise our support "
+            "team contacts you."
+        ),
+        ("deadline_at", "selfcheck_url", "export_url"),
+    ),
+    "campaign_reminder": NoticeTemplate(
+        N_("Reminder: your account will be closed on {deadline_at}"),
+        N_(
+            "Your account will be closed on {deadline_at}, in {days_left} day(s). Withdraw "
+            "your assets and resolve anything left before then: {selfcheck_url}. Download "
+            "a copy of your data: {export_url}"
+        ),
+        ("deadline_at", "days_left", "selfcheck_url", "export_url"),
+    ),
+    "campaign_action_needed": NoticeTemplate(
+        N_("We could not close your account yet"),
+        N_(
+            "The date we announced has come, but something still stops us from closing "
+            "your account. It stays withdraw-only. See what is left and how to fix it: "
+            "{selfcheck_url}. Our support team will contact you."
+        ),
+        ("selfcheck_url",),
+    ),
+    "campaign_closure_started": NoticeTemplate(
+        N_("We are closing your account as announced"),
+        N_(
+            "As we announced, we are closing your account. It is frozen now and will be "
+            "closed after {ends_at}. You will receive your closure certificate."
+        ),
+        ("ends_at",),
+    ),
+    "campaign_cancelled": NoticeTemplate(
+        N_("We are no longer closing your account"),
+        N_(
+            "We are no longer closing your account. Deposits, trading, P2P and earn are "
+            "open again, unless another restriction applies to your account."
+        ),
+    ),
+    "account_unfrozen": NoticeTemplate(
+        N_("Your account is unfrozen"),
+        N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A notice ready to render: its subject and the lines of its body, in order."""
+
+    topic: str
+    subject: Message
+    lines: tuple[Message, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedNotice:
+    """A notice as text in one language."""
+
+    subject: str
+    body: str
+
+
+def validate_anti_phishing_code(code: str) -> str:
+    """``code`` when it is 4 to 20 letters or digits; refuses anything else."""
+    if not _ANTI_PHISHING_CODE.fullmatch(code):
+        raise InvalidAntiPhishingCode(
+            "the anti-phishing code must be 4 to 20 letters or digits",
+            details=[{"path": "code", "reason": "4 to 20 letters or digits"}],
+        )
+    return code
+
+
+def compose(topic: str, params: Mapping[str, str], *, anti_phishing_code: str | None) -> Notice:
+    """The notice of ``topic``; refuses an unknown topic or a missing parameter."""
+    template = TOPICS.get(topic)
+    if template is None:
+        raise InvalidNotice(f"no notice topic {topic!r}")
+    missing = [name for name in template.params if not params.get(name)]
+    if missing:
+        raise InvalidNotice(f"notice {topic!r} needs {', '.join(missing)}")
+    values = {name: _display(name, params[name]) for name in template.params}
+    header: tuple[Message, ...] = ()
+    if anti_phishing_code:
+        header = (Message(ANTI_PHISHING_LINE, {"code": anti_phishing_code}),)
+    return Notice(
+        topic=topic,
+        subject=Message(template.subject, values),
+        lines=(*header, Message(NEVER_ASK_LINE), Message(template.body, values)),
+    )
+
+
+def render(notice: Notice, translate: Callable[[Message], str]) -> RenderedNotice:
+    """``notice`` as text: the header lines, a blank line, then the body."""
+    *header, body = (translate(line) for line in notice.lines)
+    return RenderedNotice(
+        subject=translate(notice.subject), body="\n".join(header) + "\n\n" + body + "\n"
+    )
+
+
+def _display(name: str, value: str) -> str:
+    """Timestamps (``*_at``) as ``2026-12-07 12:00 UTC``; anything else unchanged."""
+    if not name.endswith("_at"):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,79 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from lastgate import __version__
+from lastgate.campaign import api as campaigns
+from lastgate.closure.api import closures, step_up
+from lastgate.desk import api as desk
+from lastgate.eligibility import api as eligibility
+from lastgate.erasure import api as certificates
+from lastgate.export import api as exports
+from lastgate.kernel.clock import Clock, system_clock
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.notices import api as preferences
+from lastgate.platform.db.engine import make_engine
+from lastgate.platform.http import health
+from lastgate.platform.http.deps import ApiContext
+from lastgate.platform.http.errors import install_error_handlers
+from lastgate.platform.policy_files import PolicyDirectory
+from lastgate.platform.web import routes as web
+from lastgate.platform.wiring import build_workflow
+from lastgate.remediation import api as remediation
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, clock: Clock = system_clock
+) -> FastAPI:
+    """The API over ``settings``; an engine given by the caller is left for it to dispose."""
+    owns_engine = engine is None
+    engine = engine if engine is not None else make_engine(settings.database_url)
+    context = ApiContext(
+        settings=settings,
+        engine=engine,
+        accounts=LedgerStateReader(engine),
+        policies=PolicyDirectory.load(settings.policy_dir),
+        clock=clock,
+        workflow=build_workflow(settings, engine, clock),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            context.engine.dispose()
+
+    app = FastAPI(
+        title="lastgate",
+        version=__version__,
+        summary="The last gate before a customer's account is gone.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(eligibility.router)
+    app.include_router(closures.router)
+    app.include_router(exports.router)
+    app.include_router(preferences.router)
+    app.include_router(certificates.router)
+    app.include_router(step_up.router)
+    app.include_router(remediation.router)
+    app.include_router(desk.router)
+    app.include_router(campaigns.router)
+    app.include_router(web.router)
+    app.mount("/web/static", StaticFiles(directory=web.STATIC_DIR), name="web-static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The API configured from the environment: ``uvicorn --factory`` target."""
+    return create_app(Settings())

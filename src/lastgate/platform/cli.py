@@ -1,0 +1,394 @@
+"""The operator's command line: ``lastgate demo | check | ledger | serve | db | policy | token``.
+
+Commands translate arguments into service calls and render results; errors leave with a
+stable code on stderr and a non-zero exit status (1: account blocked, 2: error).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from lastgate.campaign.cli import campaign_app
+from lastgate.desk.cli import desk_app
+from lastgate.eligibility.cli import sweep_app
+from lastgate.eligibility.model.report import CheckStatus, EligibilityReport, customer_view
+from lastgate.eligibility.service import check_account
+from lastgate.erasure.cli.certificate import certificate_app
+from lastgate.erasure.cli.erasure import erasure_app, retention_app
+from lastgate.export.cli import export_app
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.clock import system_clock
+from lastgate.kernel.errors import LastgateError
+from lastgate.kernel.i18n import normalize, translate
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters.snapshot_io import (
+    dump_snapshot,
+    export_accounts,
+    import_snapshot,
+    parse_snapshot,
+)
+from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.ledger.model import HoldKind
+from lastgate.platform.db.engine import make_engine, migrate
+from lastgate.platform.policy_files import PolicyDirectory
+from lastgate.platform.wiring import build_workflow
+
+app = typer.Typer(help="lastgate: account closure, eligibility and appeals.", no_args_is_help=True)
+ledger_app = typer.Typer(help="Load and dump the reference ledger as snapshot files.")
+db_app = typer.Typer(help="Database schema.")
+policy_app = typer.Typer(help="Jurisdiction policies.")
+token_app = typer.Typer(help="Bearer tokens (for development and operators' scripts).")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(db_app, name="db")
+app.add_typer(policy_app, name="policy")
+app.add_typer(token_app, name="token")
+audit_app = typer.Typer(help="The hash-chained audit log.")
+closure_app = typer.Typer(help="Closure requests (staff operations).")
+hold_app = typer.Typer(help="Legal holds and investigations (compliance).")
+app.add_typer(audit_app, name="audit")
+app.add_typer(closure_app, name="closure")
+app.add_typer(hold_app, name="hold")
+app.add_typer(erasure_app, name="erasure")
+app.add_typer(retention_app, name="retention")
+app.add_typer(certificate_app, name="certificate")
+app.add_typer(desk_app, name="desk")
+app.add_typer(export_app, name="export")
+app.add_typer(sweep_app, name="sweep")
+app.add_typer(campaign_app, name="campaign")
+
+EXIT_BLOCKED = 1
+EXIT_ERROR = 2
+
+Lang = Annotated[str, typer.Option("--lang", help="Language: en or zh (Simplified Chinese).")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Report a ``LastgateError`` as ``error CODE: message`` plus details, exit 2."""
+    try:
+        yield
+    except LastgateError as exc:
+        typer.echo(f"error {exc.code}: {exc.message}", err=True)
+        for detail in exc.details:
+            typer.echo(f"  {detail.get('path', '')}: {detail.get('reason', '')}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _engine(settings: Settings) -> Engine:
+    """The configured database, brought up to date (an empty SQLite file needs no setup)."""
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        typer.echo(f"error DATABASE_UNAVAILABLE: {exc.orig}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    return engine
+
+
+def _language(lang: str) -> str:
+    language = normalize(lang)
+    if language is None:
+        typer.echo(f"error INVALID_INPUT: unsupported language {lang!r}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+    return language
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the latest."""
+    _engine(Settings())
+    typer.echo("database is up to date")
+
+
+@policy_app.command("check")
+def policy_check(
+    folder: Annotated[Path | None, typer.Argument(help="Folder of *.toml policies.")] = None,
+) -> None:
+    """Validate a folder of policy files and list the jurisdictions it defines."""
+    with _errors():
+        book = PolicyDirectory.load(folder or Settings().policy_dir)
+    for jurisdiction, policy in sorted(book.policies.items()):
+        typer.echo(f"{jurisdiction:8} {policy.name}")
+
+
+@app.command()
+def check(
+    uid: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    lang: Lang = "en",
+    customer: Annotated[
+        bool, typer.Option("--customer-view", help="Show only what the customer sees.")
+    ] = False,
+) -> None:
+    """May account UID be closed now? Exit status 0 if it may, 1 if blocked."""
+    settings = Settings()
+    language = _language(lang)
+    engine = _engine(settings)
+    with _errors():
+        report = check_account(
+            uid,
+            accounts=LedgerStateReader(engine),
+            policies=PolicyDirectory.load(settings.policy_dir),
+            clock=system_clock,
+        )
+    if customer:
+        report = customer_view(report)
+    if as_json:
+        from lastgate.eligibility.wire import report_json
+
+        typer.echo(report_json(report, language))
+    else:
+        _print_report(report, language)
+    if not report.eligible:
+        raise typer.Exit(EXIT_BLOCKED)
+
+
+_MARK = {CheckStatus.PASS: "ok    ", CheckStatus.BLOCK: "BLOCK ", CheckStatus.REVIEW: "REVIEW"}
+
+
+def _print_report(report: EligibilityReport, language: str) -> None:
+    typer.echo(f"{report.uid} ({report.jurisdiction}) at {report.checked_at.isoformat()}")
+    typer.echo(f"outcome: {report.outcome.value}")
+    for result in report.checks:
+        typer.echo(
+            f"  {_MARK[result.status]} {result.code.value:20} {translate(result.message, language)}"
+        )
+        if result.status is CheckStatus.PASS:
+            continue
+        fix = translate(result.remediation.message, language)
+        if fix:
+            typer.echo(f"         fix ({result.resolver.value}): {fix}")
+        if report.internal and result.detail.msgid:
+            typer.echo(f"         detail: {translate(result.detail, language)}")
+        for item in (*result.evidence, *result.internal_evidence):
+            typer.echo("         - " + ", ".join(f"{k}={v}" for k, v in item.items()))
+
+
+@ledger_app.command("import")
+def ledger_import(
+    file: Annotated[Path, typer.Argument(help="Snapshot JSON file; - for standard input.")],
+) -> None:
+    """Load a snapshot file; a file with any error is refused whole."""
+    settings = Settings()
+    text = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
+    with _errors():
+        snapshot = parse_snapshot(text)
+        summary = import_snapshot(_engine(settings), snapshot)
+    typer.echo(
+        f"imported {summary.accounts} account(s), {summary.prices} price(s), {summary.rows} row(s)"
+    )
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        typer.echo(f"error INVALID_INPUT: cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+@ledger_app.command("export")
+def ledger_export(
+    uids: Annotated[list[str], typer.Argument(help="One or more UIDs.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
+) -> None:
+    """Write the snapshot of one or more accounts."""
+    settings = Settings()
+    with _errors():
+        snapshot = export_accounts(_engine(settings), uids, now=system_clock())
+    text = dump_snapshot(snapshot)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {len(snapshot.accounts)} account(s) to {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port.")] = None,
+) -> None:
+    """Serve the API (migrating the database first)."""
+    import uvicorn
+
+    from lastgate.platform.app import create_app
+
+    settings = Settings()
+    engine = _engine(settings)
+    uvicorn.run(
+        create_app(settings, engine=engine),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@token_app.command("issue")
+def token_issue(
+    subject: Annotated[str, typer.Argument(help="Customer UID, or staff id.")],
+    role: Annotated[Role, typer.Option(help="customer, agent or compliance.")] = Role.CUSTOMER,
+    ttl_minutes: Annotated[int, typer.Option(min=1, max=60 * 24 * 30)] = 60,
+) -> None:
+    """Print a signed bearer token (uses LASTGATE_JWT_SECRET)."""
+    from lastgate.platform.auth_tokens import issue_token
+
+    typer.echo(
+        issue_token(Settings(), subject, role, timedelta(minutes=ttl_minutes), system_clock())
+    )
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="TCP port to serve the demo on.")] = 8000,
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API after loading.")
+    ] = True,
+    database: Annotated[Path, typer.Option(help="Demo SQLite file (recreated).")] = Path(
+        "var/demo.db"
+    ),
+) -> None:
+    """Create a demo database of customers covering every check, and serve the API."""
+    from lastgate.demo.command import run_demo
+
+    run_demo(database=database, port=port, serve_api=serve_api)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+) -> None:
+    """Run the background work: campaigns' due steps, closures whose cooling-off ended,
+    erasure plans, then notices and webhooks."""
+    import logging
+
+    from lastgate.platform.worker import run_forever, run_once
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings()
+    engine = _engine(settings)
+    if once:
+        typer.echo(json.dumps(run_once(settings, engine)))
+    else:
+        run_forever(settings, engine)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the whole audit chain; exit 1 and list each break if any entry was altered."""
+    from lastgate.kernel.audit import verify_chain
+    from lastgate.platform import audit_log
+
+    engine = _engine(Settings())
+    with engine.connect() as conn:
+        breaks = verify_chain(audit_log.entries(conn))
+        seq, digest = audit_log.head(conn)
+    if breaks:
+        for item in breaks:
+            typer.echo(f"entry {item.seq}: {item.problem}", err=True)
+        typer.echo(f"audit chain BROKEN: {len(breaks)} problem(s)", err=True)
+        raise typer.Exit(EXIT_BLOCKED)
+    typer.echo(f"audit chain intact: {seq} entries, head {digest}")
+
+
+def _staff_principal(staff_id: str, role: Role) -> Principal:
+    return Principal(staff_id, role)
+
+
+@closure_app.command("list")
+def closure_list(
+    staff: Annotated[str, typer.Option(help="Your staff id (audited).")] = "operator",
+) -> None:
+    """Requests awaiting verification or review."""
+    from lastgate.closure.service import workflow as closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    for request in closure.review_queue(wf, _staff_principal(staff, Role.AGENT)):
+        typer.echo(
+            f"{request.id}  {request.uid:24} {request.state.value:12} "
+            f"since {request.updated_at.isoformat()}"
+        )
+
+
+@closure_app.command("approve")
+def closure_approve(
+    request_id: str,
+    note: Annotated[str, typer.Option(help="Why (required).")],
+    staff: Annotated[str, typer.Option(help="Your staff id (audited).")],
+) -> None:
+    """Approve a request in review (two different staff members are needed)."""
+    from lastgate.closure.service import workflow as closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        request = closure.approve(wf, _staff_principal(staff, Role.AGENT), request_id, note)
+    typer.echo(f"{request.id}: {request.state.value}")
+
+
+@closure_app.command("reject")
+def closure_reject(
+    request_id: str,
+    reason: Annotated[str, typer.Option(help="Told to the customer (required).")],
+    staff: Annotated[str, typer.Option(help="Your staff id (audited).")],
+) -> None:
+    """Reject a request in review; the customer is told how to appeal."""
+    from lastgate.closure.service import workflow as closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        request = closure.reject(wf, _staff_principal(staff, Role.AGENT), request_id, reason)
+    typer.echo(f"{request.id}: {request.state.value}")
+
+
+@hold_app.command("place")
+def hold_place(
+    uid: str,
+    kind: Annotated[HoldKind, typer.Option(help="judicial_freeze, law_enforcement, …")],
+    reason: Annotated[str, typer.Option(help="Internal reason (required).")],
+    officer: Annotated[str, typer.Option(help="Your compliance id (audited).")],
+) -> None:
+    """Place a hold; an open closure request goes on hold with it."""
+    from lastgate.closure.service import workflow as closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        hold_id = closure.place_hold(wf, Principal(officer, Role.COMPLIANCE), uid, kind, reason)
+    typer.echo(hold_id)
+
+
+@hold_app.command("lift")
+def hold_lift(
+    hold_id: str,
+    note: Annotated[str, typer.Option(help="Why (required).")],
+    officer: Annotated[str, typer.Option(help="Your compliance id (audited).")],
+) -> None:
+    """Ask to lift a hold; the second, different officer's call lifts it."""
+    from lastgate.closure.service import workflow as closure
+
+    settings = Settings()
+    wf = build_workflow(settings, _engine(settings))
+    with _errors():
+        lifted = closure.lift_hold(wf, Principal(officer, Role.COMPLIANCE), hold_id, note)
+    typer.echo("lifted" if lifted else "lift requested: a second officer must confirm")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,73 @@
+"""Request dependencies: the service context, the caller, and the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.access import Principal
+from lastgate.kernel.clock import Clock
+from lastgate.kernel.errors import NotAuthenticated
+from lastgate.kernel.i18n import negotiate, normalize
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.ports import AccountStateReader, PolicyBook
+from lastgate.platform.auth_tokens import verify_token
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    """What every request needs, built once by ``create_app``."""
+
+    settings: Settings
+    engine: Engine
+    accounts: AccountStateReader
+    policies: PolicyBook
+    clock: Clock
+    workflow: Workflow
+
+
+def get_context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.context
+    return context
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
+
+_bearer = HTTPBearer(auto_error=False, description="An HS256 JWT; see docs/api.md.")
+
+
+def get_principal(
+    context: Context,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller named by the ``Authorization: Bearer`` token; 401 without a good one."""
+    if credentials is None:
+        raise NotAuthenticated("missing bearer token in the Authorization header")
+    return verify_token(context.settings, credentials.credentials, context.clock())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def get_language(
+    context: Context,
+    lang: Annotated[
+        str | None,
+        Query(max_length=35, description="Language: en or zh-Hans; overrides Accept-Language."),
+    ] = None,
+    accept_language: Annotated[str | None, Header(max_length=1000)] = None,
+) -> str:
+    """``?lang=`` when it names a supported language, else Accept-Language, else the default."""
+    if lang is not None:
+        chosen = normalize(lang)
+        if chosen is not None:
+            return chosen
+    return negotiate(accept_language, context.settings.default_language)
+
+
+Language = Annotated[str, Depends(get_language)]

@@ -1,0 +1,265 @@
+"""What every page needs: the signed-in person from the session cookie, the reader's
+language, CSRF tokens, and rendering a Jinja2 template in that language.
+
+The session cookie holds the same signed bearer token the API accepts (docs/web.md);
+every request verifies it again, so an expired token signs the person out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.errors import Forbidden, InvalidInput, LastgateError, NotAuthenticated
+from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
+from lastgate.kernel.messages import N_
+from lastgate.platform.auth_tokens import verify_token
+from lastgate.platform.http.deps import ApiContext, get_context
+from lastgate.platform.http.errors import status_for
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+SESSION_COOKIE = "lastgate_session"
+ANON_COOKIE = "lastgate_anon"
+LANG_COOKIE = "lastgate_lang"
+CSRF_FIELD = "csrf"
+SIGN_IN_PATH = "/web/sign-in"
+#: What a page says after the action that led to it (``?done=``).
+DONE = {
+    "fixed": N_("Done. The self-check below is run again."),
+    "swept": N_("Your small balances were converted."),
+    "frozen": N_("Your account is frozen. You can unfreeze it later with your authenticator."),
+    "unfrozen": N_("Your account is no longer frozen at your request."),
+    "uploaded": N_("File received. An agent will review it."),
+    "cancelled": N_("Your closure request is cancelled and your account is active again."),
+    "saved": N_("Your anti-phishing code is saved."),
+    "authenticator": N_("Your authenticator app is set up."),
+    "reviewed": N_("Your decision on the file is recorded."),
+    "first_approval": N_("First approval recorded. A second staff member must approve too."),
+    "approved": N_("Approved: the cooling-off period has started."),
+    "rejected": N_("Rejected. The customer is told the reason and how to appeal."),
+    "hold_placed": N_("The hold is placed."),
+    "lift_requested": N_("Lift requested. A second compliance officer must confirm it."),
+    "hold_lifted": N_("The hold is lifted."),
+    "ticket_opened": N_("Your message is sent. We will answer here and tell you by e-mail."),
+    "handoff": N_(
+        "A person will take over. Your conversation and your account's situation are attached."
+    ),
+    "replied": N_("Your message is sent."),
+    "attached": N_("File received."),
+    "ticket_closed": N_("The ticket is closed."),
+    "ticket_reopened": N_("The ticket is open again."),
+    "ticket_resolved": N_("The ticket is resolved."),
+    "recovery_completed": N_("Your lost second factor is removed: set up a new authenticator now."),
+    "recovery_cancelled": N_("The recovery is stopped."),
+    "noted": N_("Internal note added. The customer does not see it."),
+    "assigned": N_("Assignment saved."),
+    "decided": N_("Decision recorded. The customer is told."),
+}
+
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+_env.filters["when"] = _when
+
+
+def gettext_for(language: str) -> Callable[..., str]:
+    """``_(msgid, **params)`` for templates: translated, then placeholders filled in."""
+    catalog = translations(language)
+
+    def gettext(msgid: str, **params: Any) -> str:
+        text = catalog.gettext(msgid)
+        return text.format(**params) if params else text
+
+    return gettext
+
+
+def is_local_http(request: Request) -> bool:
+    """Plain http is tolerated only on this machine (the demo, the browser tests)."""
+    return request.url.scheme == "http" and request.url.hostname in {"127.0.0.1", "localhost"}
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, **extra: Any) -> None:
+    response.set_cookie(
+        name,
+        value,
+        httponly=True,
+        secure=not is_local_http(request),
+        samesite="lax",
+        path="/web",
+        **extra,
+    )
+
+
+def csrf_token(secret: str, session: str) -> str:
+    """HMAC of the session (or of the anonymous visitor's cookie) under the server key."""
+    return hmac.new(secret.encode(), f"csrf|{session}".encode(), hashlib.sha256).hexdigest()
+
+
+def page_language(request: Request, context: ApiContext) -> str:
+    """``?lang=``, else the language cookie, else Accept-Language, else the default."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate and (chosen := normalize(candidate)) is not None:
+            return chosen
+    return negotiate(request.headers.get("accept-language"), context.settings.default_language)
+
+
+@dataclass
+class Page:
+    """One page request: who asks, in which language, and how to answer in HTML."""
+
+    request: Request
+    context: ApiContext
+    language: str
+    principal: Principal | None
+    anon: str | None = None
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.context.workflow
+
+    @property
+    def me(self) -> Principal:
+        if self.principal is None:
+            raise NotAuthenticated("sign in first")
+        return self.principal
+
+    def csrf(self) -> str:
+        session = self.request.cookies.get(SESSION_COOKIE) or self.anon or ""
+        return csrf_token(self.context.settings.jwt_secret.get_secret_value(), session)
+
+    def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        _ = gettext_for(self.language)
+        html = _env.get_template(template).render(
+            _=_,
+            lang=bcp47(self.language),
+            language=self.language,
+            path=self.request.url.path,
+            principal=self.principal,
+            csrf_field=CSRF_FIELD,
+            csrf=self.csrf(),
+            now=self.context.clock(),
+            demo_login=self.context.settings.demo_login,
+            done=_(DONE[done]) if (done := self.request.query_params.get("done")) in DONE else "",
+            **values,
+        )
+        response = HTMLResponse(html, status_code=status)
+        response.headers["Content-Language"] = bcp47(self.language)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+        if "lang" in self.request.query_params:
+            set_cookie(self.request, response, LANG_COOKIE, self.language, max_age=31536000)
+        if self.anon is not None and ANON_COOKIE not in self.request.cookies:
+            set_cookie(self.request, response, ANON_COOKIE, self.anon)
+        return response
+
+
+async def _csrf_ok(request: Request, context: ApiContext) -> bool:
+    session = request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE) or ""
+    sent = str((await request.form()).get(CSRF_FIELD, ""))
+    expected = csrf_token(context.settings.jwt_secret.get_secret_value(), session)
+    return bool(session) and hmac.compare_digest(sent, expected)
+
+
+class CsrfRefused(Forbidden):
+    """A form came back without this session's CSRF token."""
+
+    code = "CSRF_REFUSED"
+
+
+async def _page(request: Request, context: ApiContext, *, signed_in: bool) -> Page:
+    if request.method == "POST" and not await _csrf_ok(request, context):
+        raise CsrfRefused("the form is stale or was not sent by lastgate's page; reload it")
+    principal = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        try:
+            principal = verify_token(context.settings, token, context.clock())
+        except NotAuthenticated:
+            if signed_in:
+                raise
+    elif signed_in:
+        raise NotAuthenticated("sign in first")
+    anon = None if token else request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
+    return Page(request, context, page_language(request, context), principal, anon)
+
+
+async def any_page(request: Request, context: Annotated[ApiContext, Depends(get_context)]) -> Page:
+    """A page anyone may open (sign-in); POSTs still need the CSRF token."""
+    return await _page(request, context, signed_in=False)
+
+
+def _role_page(*roles: Role) -> Callable[..., Coroutine[Any, Any, Page]]:
+    async def dependency(
+        request: Request, context: Annotated[ApiContext, Depends(get_context)]
+    ) -> Page:
+        page = await _page(request, context, signed_in=True)
+        if page.me.role not in roles:
+            raise Forbidden("this page is not for your role")
+        return page
+
+    return dependency
+
+
+CustomerPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER))]
+SignedInPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER, Role.AGENT, Role.COMPLIANCE))]
+StaffPage = Annotated[Page, Depends(_role_page(Role.AGENT, Role.COMPLIANCE))]
+CompliancePage = Annotated[Page, Depends(_role_page(Role.COMPLIANCE))]
+AnyPage = Annotated[Page, Depends(any_page)]
+
+
+def see_other(url: str) -> RedirectResponse:
+    """After a POST: the browser GETs the result (no resubmission on reload)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def _error_page(request: Request, exc: LastgateError, status: int) -> Response:
+    context: ApiContext = request.app.state.context
+    page = Page(request, context, page_language(request, context), None)
+    return page.render("error.html", status=status, error=exc)
+
+
+class PageRoute(APIRoute):
+    """Routes that answer errors as pages: sign-in for 401, an error page otherwise."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NotAuthenticated:
+                response = see_other(SIGN_IN_PATH)
+                response.delete_cookie(SESSION_COOKIE, path="/web")
+                return response
+            except LastgateError as exc:
+                return _error_page(request, exc, status_for(exc))
+            except RequestValidationError:
+                bad = InvalidInput("the form is not valid: check every field")
+                return _error_page(request, bad, 422)
+
+        return run

@@ -1,0 +1,92 @@
+"""``lastgate worker``: executes due closures, runs offboarding campaigns' due work
+(notices, reminders, the deadline), runs erasure and delivers the outbox, until stopped.
+
+Any number of workers may run against one PostgreSQL database; they share the work
+through row locks. Stop one with SIGTERM or Ctrl-C: it finishes the current batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from types import FrameType
+
+from sqlalchemy import Engine
+
+from lastgate.campaign.service.due_work import tick
+from lastgate.closure.service.execution import FaultHook, execute_due
+from lastgate.erasure.adapters.runner import run_pending
+from lastgate.kernel.clock import Clock, system_clock
+from lastgate.kernel.settings import Settings
+from lastgate.notices.adapters.delivery import channels_from_settings, deliver_due
+from lastgate.platform.wiring import build_campaigns, build_workflow
+
+log = logging.getLogger("lastgate.worker")
+
+#: Testing only: the name of a point in execution where the process dies at once, as a
+#: crash would (``claimed`` or ``before_commit``). Used by the crash-and-resume tests.
+CRASH_AT_ENV = "LASTGATE_CRASH_AT"
+
+
+def _crash_hook() -> FaultHook:
+    point = os.environ.get(CRASH_AT_ENV)
+
+    def fault(at: str) -> None:
+        if at == point:
+            log.error("crashing at %s (%s is set)", at, CRASH_AT_ENV)
+            os._exit(70)
+
+    return fault
+
+
+def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
+    """One pass: campaigns' due work, closures due now, erasure, then the outbox."""
+    workflow = build_workflow(settings, engine, clock)
+    campaigns = tick(
+        build_campaigns(settings, engine, clock),
+        batch_size=settings.worker_batch_size,
+        fault=_crash_hook(),
+    )
+    report = execute_due(workflow, limit=settings.worker_batch_size, fault=_crash_hook())
+    figures = {f"campaign_{name}": n for name, n in campaigns.as_dict().items()}
+    figures |= {
+        "claimed": report.claimed,
+        "closed": len(report.closed),
+        "blocked": len(report.blocked),
+        "skipped": len(report.skipped),
+    }
+    erasure = run_pending(
+        engine,
+        clock,
+        settings,
+        workflow.policies,
+        limit=settings.worker_batch_size,
+        fault=_crash_hook(),
+    )
+    figures["erased"] = len(erasure.finished)
+    delivery = deliver_due(
+        engine, clock, settings, channels_from_settings(settings), limit=settings.worker_batch_size
+    )
+    figures["delivered"] = delivery.delivered
+    return figures
+
+
+def run_forever(settings: Settings, engine: Engine) -> None:
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        log.info("signal %s: stopping after this pass", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    while not stop.is_set():
+        try:
+            figures = run_once(settings, engine)
+            if any(figures.values()):
+                log.info("worker pass %s", figures)
+        except Exception:  # a bad pass must not kill the worker; the next one retries
+            log.exception("worker pass failed")
+        stop.wait(settings.worker_poll_seconds)

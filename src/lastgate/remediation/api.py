@@ -1,0 +1,148 @@
+"""The one-step fixes over HTTP: dust sweep (quote, then execute), revoke every API key,
+cancel every open order, stop every automation. Amounts are decimal strings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from lastgate.kernel.money import to_wire
+from lastgate.platform.http.deps import Context, CurrentPrincipal
+from lastgate.platform.http.errors import ErrorOut
+from lastgate.remediation import service as remediation
+from lastgate.remediation.model import DustQuote
+
+router = APIRouter(prefix="/v1", tags=["remediation"])
+
+Uid = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)
+}
+
+
+class SweepIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quote_id: str = Field(min_length=36, max_length=36)
+    forfeit_consent: bool = Field(
+        default=False,
+        description="Consent to give up the quote's assets that cannot be sold (forfeits).",
+    )
+
+
+class QuoteLineOut(BaseModel):
+    account_type: str
+    asset: str
+    amount: str
+    price_usd: str | None = Field(description="None: no tradeable price; forfeited.")
+    value_usd: str
+    forfeit: bool
+
+
+class QuoteOut(BaseModel):
+    """A dust-sweep quote: what it takes, at which prices, and the net credit."""
+
+    id: str
+    uid: str
+    created_at: datetime
+    expires_at: datetime
+    target_asset: str
+    target_price_usd: str
+    fee_percent: str
+    lines: list[QuoteLineOut]
+    gross: str = Field(description="Total in the target asset before the fee.")
+    fee: str
+    net: str = Field(description="Credited to the funding account.")
+    needs_forfeit_consent: bool
+
+
+class SweepOut(BaseModel):
+    quote: QuoteOut
+    executed_at: datetime
+    forfeit_consent_by: str | None
+
+
+class FixOut(BaseModel):
+    """What a one-step fix changed; ``affected`` is 0 when nothing was left to do."""
+
+    action: str
+    affected: int
+    refs: list[str]
+
+
+def _quote_out(quote: DustQuote) -> QuoteOut:
+    return QuoteOut(
+        id=quote.id,
+        uid=quote.uid,
+        created_at=quote.created_at,
+        expires_at=quote.expires_at,
+        target_asset=quote.target_asset,
+        target_price_usd=to_wire(quote.target_price_usd),
+        fee_percent=to_wire(quote.fee_percent),
+        lines=[
+            QuoteLineOut(
+                account_type=x.account_type,
+                asset=x.asset,
+                amount=to_wire(x.amount),
+                price_usd=None if x.price_usd is None else to_wire(x.price_usd),
+                value_usd=to_wire(x.value_usd),
+                forfeit=x.forfeit,
+            )
+            for x in quote.lines
+        ],
+        gross=to_wire(quote.gross),
+        fee=to_wire(quote.fee),
+        net=to_wire(quote.net),
+        needs_forfeit_consent=bool(quote.forfeits),
+    )
+
+
+def _fix_out(done: remediation.FixDone) -> FixOut:
+    return FixOut(action=done.action, affected=done.affected, refs=list(done.refs))
+
+
+@router.post(
+    "/accounts/{uid}/dust-sweep/quote", status_code=status.HTTP_201_CREATED, responses=_ERRORS
+)
+def quote_dust_sweep(uid: Uid, context: Context, principal: CurrentPrincipal) -> QuoteOut:
+    """Quote converting every small balance into the policy's target asset, net of the fee.
+    409 SWEEP_TOO_FREQUENT, NOTHING_TO_SWEEP or ACCOUNT_FROZEN when it cannot run."""
+    return _quote_out(remediation.quote_dust_sweep(context.workflow, principal, uid))
+
+
+@router.post("/accounts/{uid}/dust-sweep", responses=_ERRORS)
+def execute_dust_sweep(
+    uid: Uid, body: SweepIn, context: Context, principal: CurrentPrincipal
+) -> SweepOut:
+    """Execute a quote exactly, or refuse it and change nothing: 409 QUOTE_EXPIRED,
+    PRICE_MOVED, SWEEP_TOO_FREQUENT, QUOTE_ALREADY_USED, BALANCES_CHANGED; 422
+    FORFEIT_CONSENT_REQUIRED."""
+    done = remediation.execute_dust_sweep(
+        context.workflow, principal, uid, body.quote_id, forfeit_consent=body.forfeit_consent
+    )
+    return SweepOut(
+        quote=_quote_out(done.quote),
+        executed_at=done.executed_at,
+        forfeit_consent_by=done.consent_by,
+    )
+
+
+@router.post("/accounts/{uid}/api-keys/revoke-all", responses=_ERRORS)
+def revoke_all_api_keys(uid: Uid, context: Context, principal: CurrentPrincipal) -> FixOut:
+    """Revoke every active API key and third-party authorisation."""
+    return _fix_out(remediation.revoke_all_api_keys(context.workflow, principal, uid))
+
+
+@router.post("/accounts/{uid}/orders/cancel-all", responses=_ERRORS)
+def cancel_all_orders(uid: Uid, context: Context, principal: CurrentPrincipal) -> FixOut:
+    """Cancel every open, partly filled or pending conditional order."""
+    return _fix_out(remediation.cancel_all_orders(context.workflow, principal, uid))
+
+
+@router.post("/accounts/{uid}/automations/stop-all", responses=_ERRORS)
+def stop_all_automations(uid: Uid, context: Context, principal: CurrentPrincipal) -> FixOut:
+    """Stop every recurring buy, trading bot and copy-trading plan."""
+    return _fix_out(remediation.stop_all_automations(context.workflow, principal, uid))

@@ -1,0 +1,308 @@
+"""Use cases of the one-step fixes: dust sweep (quote, then execute), revoke every API key,
+cancel every open order, stop every automation.
+
+Each is one unit of work, audited, done through the remediation side of the account-actions
+port (``RemediationActions``). The customer acts on their own account; staff may act on any,
+and the audit names them. The fixes are idempotent: a second call changes nothing and says
+so (0 affected); a sweep quote is honoured once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lastgate.closure.ports import RemediationActions, UnitOfWork
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
+from lastgate.kernel.money import to_wire
+from lastgate.kernel.policy import Policy
+from lastgate.ledger.model import CustomerStatus
+from lastgate.remediation.model import DustQuote, SweepTerms, build_quote, price_moves
+
+ACCOUNT_HOLDER = "account_holder"
+
+# -- errors -------------------------------------------------------------------------------
+
+
+class QuoteNotFound(NotFound):
+    """No such quote for this account."""
+
+    code = "QUOTE_NOT_FOUND"
+
+
+class QuoteExpired(Conflict):
+    code = "QUOTE_EXPIRED"
+
+
+class QuoteAlreadyUsed(Conflict):
+    code = "QUOTE_ALREADY_USED"
+
+
+class PriceMoved(Conflict):
+    """An asset's price moved beyond the policy's limit since the quote; ask a new one."""
+
+    code = "PRICE_MOVED"
+
+
+class SweepTooFrequent(Conflict):
+    code = "SWEEP_TOO_FREQUENT"
+
+
+class BalancesChanged(Conflict):
+    """A quoted balance no longer holds the quoted amount; ask a new quote."""
+
+    code = "BALANCES_CHANGED"
+
+
+class NothingToSweep(Conflict):
+    code = "NOTHING_TO_SWEEP"
+
+
+class TargetUnpriced(Conflict):
+    """The policy's target asset has no tradeable price: no sweep can be quoted."""
+
+    code = "TARGET_UNPRICED"
+
+
+class AccountClosed(Conflict):
+    code = "ACCOUNT_CLOSED"
+
+
+class AccountFrozen(Conflict):
+    """A frozen account cannot convert assets (a sweep is a trade)."""
+
+    code = "ACCOUNT_FROZEN"
+
+
+class ForfeitConsentRequired(InvalidInput):
+    """The quote gives up assets that cannot be sold; the customer must consent."""
+
+    code = "FORFEIT_CONSENT_REQUIRED"
+
+
+# -- the port -----------------------------------------------------------------------------
+
+
+def _actions(uow: UnitOfWork) -> RemediationActions:
+    return uow.remediation
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _policy(wf: Workflow, uid: str) -> Policy:
+    state = wf.accounts.load(uid, withdrawals_since=wf.clock())
+    return wf.policies.for_jurisdiction(state.jurisdiction)
+
+
+def _terms(policy: Policy) -> SweepTerms:
+    r = policy.remediation
+    return SweepTerms(
+        target_asset=r.dust_target_asset,
+        fee_percent=r.dust_sweep_fee_percent,
+        dust_tolerance_usd=policy.eligibility.dust_tolerance_usd,
+        quote_ttl=timedelta(seconds=r.quote_ttl_seconds),
+    )
+
+
+def _refuse_closed(status: CustomerStatus) -> None:
+    if status is CustomerStatus.CLOSED:
+        raise AccountClosed("the account is closed")
+
+
+def _ensure_may_sweep(actions: RemediationActions, uid: str, policy: Policy, now: datetime) -> None:
+    status = actions.account_status(uid, lock=True)
+    _refuse_closed(status)
+    if status is CustomerStatus.FROZEN:
+        raise AccountFrozen("the account is frozen: assets cannot be converted now")
+    last = actions.last_sweep_at(uid)
+    interval = timedelta(hours=policy.remediation.sweep_min_interval_hours)
+    if last is not None and now < last + interval:
+        raise SweepTooFrequent(
+            f"one dust sweep per {policy.remediation.sweep_min_interval_hours} hours; "
+            f"the next is possible from {(last + interval).isoformat()}",
+            details=[{"path": "next_sweep_at", "reason": (last + interval).isoformat()}],
+        )
+
+
+def _consent_by(principal: Principal) -> str:
+    return principal.subject if principal.is_staff else ACCOUNT_HOLDER
+
+
+def _subject(uid: str) -> str:
+    return f"account:{uid}"
+
+
+# -- the dust sweep -----------------------------------------------------------------------
+
+
+def quote_dust_sweep(wf: Workflow, principal: Principal, uid: str) -> DustQuote:
+    """Quote converting every dust balance into the policy's target asset, net of the fee.
+
+    Assets without a tradeable price are listed as forfeits: they can only be given up.
+    """
+    ensure_may_read_account(principal, uid)
+    policy = _policy(wf, uid)
+    terms = _terms(policy)
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        actions = _actions(uow)
+        _ensure_may_sweep(actions, uid, policy, now)
+        target_price = actions.tradeable_prices([terms.target_asset]).get(terms.target_asset)
+        if target_price is None:
+            raise TargetUnpriced(f"{terms.target_asset} has no tradeable price now")
+        quote = build_quote(
+            quote_id=str(uuid.uuid4()),
+            uid=uid,
+            holdings=actions.dust_holdings(uid),
+            target_price_usd=target_price,
+            terms=terms,
+            now=now,
+        )
+        if not quote.lines:
+            raise NothingToSweep("no small balances to sweep")
+        actions.save_quote(quote)
+        uow.audit.record(
+            actor=principal.subject,
+            action="dust_sweep.quoted",
+            subject=_subject(uid),
+            payload={
+                "quote_id": quote.id,
+                "role": principal.role.value,
+                "lines": len(quote.lines),
+                "forfeits": [line.asset for line in quote.forfeits],
+                "net": to_wire(quote.net),
+                "target_asset": quote.target_asset,
+                "expires_at": quote.expires_at.isoformat(),
+            },
+        )
+    return quote
+
+
+@dataclass(frozen=True, slots=True)
+class SweepDone:
+    """An executed sweep: the quote it honoured, when, and who consented to forfeits."""
+
+    quote: DustQuote
+    executed_at: datetime
+    consent_by: str | None
+
+
+def execute_dust_sweep(
+    wf: Workflow, principal: Principal, uid: str, quote_id: str, *, forfeit_consent: bool
+) -> SweepDone:
+    """Honour a quote exactly, or refuse it with a stable code and change nothing."""
+    ensure_may_read_account(principal, uid)
+    policy = _policy(wf, uid)
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        actions = _actions(uow)
+        # Locks the customer first: concurrent executions of one quote queue up here.
+        status = actions.account_status(uid, lock=True)
+        _refuse_closed(status)
+        found = actions.find_quote(uid, quote_id)
+        if found is None:
+            raise QuoteNotFound(f"no dust-sweep quote {quote_id} for this account")
+        quote, executed_at = found
+        if executed_at is not None:
+            raise QuoteAlreadyUsed(f"quote {quote_id} was executed at {executed_at.isoformat()}")
+        if quote.expired(now):
+            raise QuoteExpired(f"quote {quote_id} expired at {quote.expires_at.isoformat()}")
+        _ensure_may_sweep(actions, uid, policy, now)
+        if quote.forfeits and not forfeit_consent:
+            raise ForfeitConsentRequired(
+                "the sweep gives up assets that cannot be sold; consent is required",
+                details=[{"path": "forfeit_consent", "reason": f.asset} for f in quote.forfeits],
+            )
+        assets = {line.asset for line in quote.conversions} | {quote.target_asset}
+        moves = price_moves(
+            quote, actions.tradeable_prices(assets), policy.remediation.max_price_move_percent
+        )
+        if moves:
+            raise PriceMoved(
+                "prices moved more than "
+                f"{to_wire(policy.remediation.max_price_move_percent)}% since the quote",
+                details=[
+                    {
+                        "path": m.asset,
+                        "reason": f"quoted {to_wire(m.quoted)}, now "
+                        + ("no price" if m.current is None else to_wire(m.current)),
+                    }
+                    for m in moves
+                ],
+            )
+        if not actions.holds_quoted_balances(quote):
+            raise BalancesChanged("balances changed since the quote; ask for a new one")
+        if not actions.claim_quote(quote.id, at=now, forfeit_consent=forfeit_consent):
+            raise QuoteAlreadyUsed(f"quote {quote_id} was already executed")
+        consent_by = _consent_by(principal) if quote.forfeits else None
+        actions.sweep(quote, at=now, consent_by=consent_by)
+        uow.audit.record(
+            actor=principal.subject,
+            action="dust_sweep.executed",
+            subject=_subject(uid),
+            payload={
+                "quote_id": quote.id,
+                "role": principal.role.value,
+                "swept": [f"{x.account_type}:{x.asset}" for x in quote.conversions],
+                "forfeited": [f"{x.account_type}:{x.asset}" for x in quote.forfeits],
+                "forfeit_consent_by": consent_by,
+                "gross": to_wire(quote.gross),
+                "fee": to_wire(quote.fee),
+                "net": to_wire(quote.net),
+                "target_asset": quote.target_asset,
+            },
+        )
+    return SweepDone(quote, now, consent_by)
+
+
+# -- the other one-step fixes -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FixDone:
+    """What a one-step fix changed: how many items (0: nothing was left to do) and which."""
+
+    action: str
+    affected: int
+    refs: tuple[str, ...]
+
+
+def _fix(wf: Workflow, principal: Principal, uid: str, action: str) -> FixDone:
+    ensure_may_read_account(principal, uid)
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        actions = _actions(uow)
+        _refuse_closed(actions.account_status(uid))
+        do = {
+            "api_keys.revoked": actions.revoke_api_keys,
+            "orders.cancelled": actions.cancel_open_orders,
+            "automations.stopped": actions.stop_automations,
+        }[action]
+        refs = tuple(do(uid, at=now))
+        if refs:
+            uow.audit.record(
+                actor=principal.subject,
+                action=action,
+                subject=_subject(uid),
+                payload={"role": principal.role.value, "count": len(refs), "refs": list(refs)},
+            )
+    return FixDone(action, len(refs), refs)
+
+
+def revoke_all_api_keys(wf: Workflow, principal: Principal, uid: str) -> FixDone:
+    """Revoke every active API key and third-party authorisation."""
+    return _fix(wf, principal, uid, "api_keys.revoked")
+
+
+def cancel_all_orders(wf: Workflow, principal: Principal, uid: str) -> FixDone:
+    """Cancel every open, partly filled or pending conditional order, on every product."""
+    return _fix(wf, principal, uid, "orders.cancelled")
+
+
+def stop_all_automations(wf: Workflow, principal: Principal, uid: str) -> FixDone:
+    """Stop every recurring buy, trading bot and copy-trading plan (active or paused)."""
+    return _fix(wf, principal, uid, "automations.stopped")

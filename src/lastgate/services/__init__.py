@@ -1,1 +1,0 @@
-"""Use cases: one function per thing a person does, over ports."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bench.ledger_gen import NOW
+from lastgate.app.api import create_app
 from lastgate.kernel.settings import Settings
-from lastgate.platform.app import create_app
 
 
 def app() -> FastAPI:

@@ -112,7 +112,7 @@ def _prepare(url: str, n: int) -> None:
 def _drain(url: str, mailbox: str) -> None:
     os.environ["LASTGATE_DATABASE_URL"] = url
     os.environ["LASTGATE_MAILBOX_DIR"] = mailbox
-    from lastgate.platform.worker import run_once
+    from lastgate.app.worker import run_once
 
     settings = Settings()
     engine = make_engine(url)

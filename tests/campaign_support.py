@@ -20,7 +20,7 @@ DEADLINE = datetime(2027, 1, 25, tzinfo=UTC)
 
 def campaigns(engine: Engine, clock: Any) -> Campaigns:
     wf = workflow(engine, clock, settings())
-    return Campaigns(workflow=wf, sweep=LedgerSweep(engine, wf.policies))
+    return Campaigns(workflow=wf, sweep=LedgerSweep(engine, wf.policies), units=wf.unit_of_work)
 
 
 def btc(amount: str = "0.5") -> dict[str, list[dict[str, str]]]:

@@ -19,9 +19,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from lastgate.closure.adapters.tables import append_only_ddl, audit_head
+from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.kernel.audit import GENESIS
 from lastgate.platform.db.engine import make_engine, migrate
-from lastgate.platform.db.schema import metadata
 
 POSTGRES_URL = os.environ.get(
     "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from lastgate.closure.adapters.sql import SqlUnitOfWork
 from lastgate.closure.adapters.tables import outbox
+from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, Role

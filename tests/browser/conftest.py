@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
+from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
 from lastgate.kernel.settings import Settings
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.conftest import _empty
 from tests.workflow_support import settings

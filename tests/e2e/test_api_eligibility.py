@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
+from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
 from lastgate.kernel.settings import Settings
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.conftest import MovableClock

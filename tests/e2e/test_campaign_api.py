@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from lastgate.app.api import create_app
 from lastgate.campaign.service.due_work import tick
+from lastgate.campaign.wiring import build_campaigns
 from lastgate.kernel.access import Role
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
-from lastgate.platform.wiring import build_campaigns
 from tests.campaign_support import DEADLINE, leaving_market, withdraw_only
 from tests.workflow_support import settings
 

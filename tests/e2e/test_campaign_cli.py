@@ -20,7 +20,7 @@ from lastgate.closure.adapters.tables import outbox
 from lastgate.platform.db.engine import make_engine
 from tests.builders import account, snapshot
 
-LASTGATE = [sys.executable, "-m", "lastgate.platform.cli"]
+LASTGATE = [sys.executable, "-m", "lastgate.app.cli"]
 #: The CLI runs on the real clock: a deadline comfortably past the 62 days' notice.
 DEADLINE = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
 

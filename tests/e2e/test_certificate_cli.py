@@ -13,13 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from lastgate.app.api import create_app
 from lastgate.erasure.adapters.certificate_pdf import render_pdf
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, sign, verify
 from lastgate.kernel.settings import Settings
-from lastgate.platform.app import create_app
 from tests.unit.test_certificate import certificate
 
-LASTGATE = [sys.executable, "-m", "lastgate.platform.cli", "certificate"]
+LASTGATE = [sys.executable, "-m", "lastgate.app.cli", "certificate"]
 SEED = base64.b64encode(b"e2e-test-certificate-signing-32b").decode()
 
 

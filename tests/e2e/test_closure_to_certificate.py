@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from lastgate.app.api import create_app
 from lastgate.closure.adapters import tables as wt
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
@@ -14,7 +15,6 @@ from lastgate.closure.service.execution import execute_due
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
 from lastgate.erasure.adapters.runner import run_pending
 from lastgate.kernel.access import Role
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.workflow_support import AGENT_A, AGENT_B, request_in, settings, workflow

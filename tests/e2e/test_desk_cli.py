@@ -7,12 +7,12 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from lastgate.app.cli import app
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.desk.wiring import build_desk
 from lastgate.kernel.clock import system_clock
 from lastgate.kernel.settings import Settings
-from lastgate.platform.cli import app
 from lastgate.platform.db.engine import make_engine, migrate
 from tests.builders import account, load
 from tests.workflow_support import customer

@@ -19,12 +19,12 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine
 
+from lastgate.app.api import create_app
 from lastgate.export.model import KOINLY_COLUMNS
 from lastgate.kernel.access import Role
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import parse_snapshot
 from lastgate.platform import audit_log
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load, snapshot
 from tests.conftest import MovableClock
@@ -143,7 +143,7 @@ def test_cli_writes_the_zip(tmp_path: Path) -> None:
     env = {**os.environ, "LASTGATE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     source = tmp_path / "snap.json"
     source.write_text(json.dumps(snapshot(TRADER)), encoding="utf-8")
-    cli = [sys.executable, "-m", "lastgate.platform.cli"]
+    cli = [sys.executable, "-m", "lastgate.app.cli"]
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

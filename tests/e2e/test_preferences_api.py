@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from lastgate.app.api import create_app
 from lastgate.closure.adapters.tables import customer_settings
 from lastgate.kernel.access import Role
 from lastgate.platform import audit_log
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.workflow_support import settings

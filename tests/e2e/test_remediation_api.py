@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import T0, account, iso, load
 from tests.workflow_support import settings

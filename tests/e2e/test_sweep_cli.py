@@ -14,7 +14,7 @@ import pytest
 
 from tests.builders import account, snapshot
 
-LASTGATE = [sys.executable, "-m", "lastgate.platform.cli"]
+LASTGATE = [sys.executable, "-m", "lastgate.app.cli"]
 
 
 @pytest.fixture

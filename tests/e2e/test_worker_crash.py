@@ -36,7 +36,7 @@ def run_worker(engine, mailbox, crash_at: str | None = None) -> subprocess.Compl
     if crash_at:
         env["LASTGATE_CRASH_AT"] = crash_at
     return subprocess.run(
-        [sys.executable, "-m", "lastgate.platform.cli", "worker", "--once"],
+        [sys.executable, "-m", "lastgate.app.cli", "worker", "--once"],
         env=env,
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ from sqlalchemy import String, Text, func, select
 
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
-from lastgate.platform.db.schema import metadata
+from lastgate.erasure.adapters.catalogue import metadata
 from tests.builders import account, load
 from tests.desk_support import make_desk
 from tests.secret_corpus import corpus

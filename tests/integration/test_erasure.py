@@ -13,6 +13,7 @@ from lastgate.closure.adapters import tables as wt
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.execution import execute_due
+from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.executor import PLAN
 from lastgate.erasure.adapters.quarantine import quarantined_until
 from lastgate.erasure.adapters.registry import DATA_MAP, NOT_CUSTOMER_DATA
@@ -27,7 +28,6 @@ from lastgate.erasure.adapters.tables import (
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.adapters.snapshot_io import export_accounts
 from lastgate.platform import vault
-from lastgate.platform.db.schema import metadata
 from tests.builders import account, iso, load
 from tests.workflow_support import AGENT_A, AGENT_B, request_in, settings, workflow
 

@@ -6,8 +6,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.platform.db.engine import alembic_config, migrate
-from lastgate.platform.db.schema import metadata
 
 
 def test_the_migrated_schema_matches_the_declared_tables(engine) -> None:

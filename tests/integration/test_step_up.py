@@ -19,17 +19,18 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from lastgate.closure.adapters.evidence_store import sniff_content_type
-from lastgate.closure.adapters.sql import SqlUnitOfWork
 from lastgate.closure.adapters.tables import (
     evidence_files,
     outbox,
     second_factors,
     verification_challenges,
 )
+from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
 from lastgate.closure.model.verification import EvidenceRefused
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
+from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.kernel.errors import (
     Conflict,
     InvalidInput,
@@ -39,7 +40,6 @@ from lastgate.kernel.errors import (
     VerificationLocked,
 )
 from lastgate.kernel.settings import Settings
-from lastgate.platform.db.schema import metadata
 from lastgate.platform.secret_box import SecretBox, SecretUnavailable
 from tests.builders import account, load
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.kernel.access import Role
-from lastgate.platform.app import create_app
 from tests.builders import account, load
 from tests.e2e.test_api_verification import png
 from tests.e2e.test_remediation_api import DUST

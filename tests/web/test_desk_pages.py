@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.eligibility.service import check_account
 from lastgate.kernel.access import Role
-from lastgate.platform.app import create_app
 from tests.builders import account, iso, load
 from tests.desk_support import MP4, PNG, desk_settings, make_desk
 from tests.secret_corpus import mnemonic

@@ -10,9 +10,9 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.closure.adapters.sql import SqlUnitOfWork
+from lastgate.app.api import create_app
+from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.kernel.access import Role
-from lastgate.platform.app import create_app
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import T0, account, iso, load
 from tests.workflow_support import customer_status, settings

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lastgate.campaign.adapters.report import render_html, write_csv
 from lastgate.campaign.adapters.sql import members_with_closures
-from lastgate.campaign.adapters.sweep import LedgerSweep
 from lastgate.campaign.model import (
     JURISDICTION_PATTERN,
     MAX_NAME,
@@ -39,7 +38,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 
 
 def get_campaigns(context: Context) -> Campaigns:
-    return Campaigns(workflow=context.workflow, sweep=LedgerSweep(context.engine, context.policies))
+    return context.service(Campaigns)
 
 
 CampaignsDep = Annotated[Campaigns, Depends(get_campaigns)]

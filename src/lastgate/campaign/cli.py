@@ -27,7 +27,7 @@ from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import system_clock
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.settings import Settings
-from lastgate.platform.worker import _crash_hook
+from lastgate.platform.faults import crash_hook as _crash_hook
 
 campaign_app = typer.Typer(help="Forced offboarding campaigns (the platform leaves a market).")
 
@@ -37,8 +37,8 @@ Batch = Annotated[int, typer.Option("--batch", min=1, help="Accounts per transac
 
 
 def _wired() -> tuple[Campaigns, Engine]:
-    from lastgate.platform.cli import _engine
-    from lastgate.platform.wiring import build_campaigns
+    from lastgate.campaign.wiring import build_campaigns
+    from lastgate.platform.cli_support import open_engine as _engine
 
     settings = Settings()
     engine = _engine(settings)
@@ -98,7 +98,7 @@ def plan(
     name: Annotated[str | None, typer.Option(help="What staff will call it.")] = None,
 ) -> None:
     """The dry run: sweep the accounts and store the plan. Sends nothing."""
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors():
         cs = _campaigns()
@@ -141,7 +141,7 @@ def _print_plan(made: Campaign) -> None:
 @campaign_app.command("start")
 def start(campaign_id: str, officer: Officer, batch: Batch = 500) -> None:
     """Approve the start; the second officer's approval starts it and sends the notices."""
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors():
         cs = _campaigns()
@@ -160,7 +160,7 @@ def start(campaign_id: str, officer: Officer, batch: Batch = 500) -> None:
 @campaign_app.command("status")
 def status(campaign_id: str, staff: Staff = "operator") -> None:
     """Where the campaign stands: members per status, blockers now."""
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors():
         made, now = campaigns.get(_campaigns(), Principal(staff, Role.AGENT), campaign_id)
@@ -192,7 +192,7 @@ def report(
 ) -> None:
     """Write the campaign's report as CSV and/or a self-contained HTML page."""
     from lastgate.campaign.adapters.report import render_html, write_csv
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     if csv_path is None and html_path is None:
         typer.echo("error INVALID_INPUT: give --csv FILE, --html FILE or both", err=True)
@@ -217,7 +217,7 @@ def cancel(
     batch: Batch = 500,
 ) -> None:
     """Cancel before the deadline: lift the withdraw-only restriction and tell everyone."""
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors():
         cs = _campaigns()
@@ -232,7 +232,7 @@ def tick_now(
     batch: Batch = 500,
 ) -> None:
     """Do the due work now (notices, reminders, the deadline); the worker does it too."""
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors(), _bar("working") as progress:
         done = tick(
@@ -248,7 +248,7 @@ def tick_now(
 @campaign_app.command("list")
 def listing(staff: Staff = "operator") -> None:
     """Campaigns, newest first."""
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors():
         found = campaigns.listing(_campaigns(), Principal(staff, Role.AGENT))

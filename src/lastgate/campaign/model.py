@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
+from lastgate.kernel.errors import IllegalTransition, InvalidInput, NotFound
+from lastgate.kernel.state_machine import StateMachine
 
 #: Jurisdiction codes as accounts carry them (capitals, as policies name them).
 JURISDICTION_PATTERN = r"^[A-Z]{2,8}$"
@@ -102,15 +103,6 @@ MEMBER_TRANSITIONS: Mapping[tuple[MemberStatus, MemberEvent], MemberStatus] = {
     (_M.ALREADY_CLOSING, _ME.CLOSURE_FAILED): _M.SUPPORT,
 }
 
-#: Members the campaign is done with.
-FINAL_MEMBER_STATUSES = frozenset({_M.CLOSED, _M.CLOSED_BY_CUSTOMER, _M.RELEASED})
-#: Members waiting on a closure request (the campaign's or their own).
-WAITING_ON_CLOSURE = frozenset({_M.CLOSURE_SUBMITTED, _M.ALREADY_CLOSING})
-#: Members checked again (set-based) at the deadline and, once listed, periodically.
-TO_EVALUATE = frozenset({_M.NOTIFIED, _M.SUPPORT})
-#: Members whose account the campaign keeps withdraw-only.
-RESTRICTED = frozenset({_M.NOTIFIED, _M.SUPPORT, _M.CLOSURE_SUBMITTED, _M.ALREADY_CLOSING})
-
 
 # -- errors ----------------------------------------------------------------------------
 
@@ -119,10 +111,8 @@ class CampaignNotFound(NotFound):
     code = "CAMPAIGN_NOT_FOUND"
 
 
-class IllegalCampaignTransition(Conflict):
+class IllegalCampaignTransition(IllegalTransition):
     """The campaign (or member) is not in a state where this can happen."""
-
-    code = "ILLEGAL_TRANSITION"
 
 
 class CampaignAlreadyStarted(IllegalCampaignTransition):
@@ -155,6 +145,31 @@ class NoticeTooShort(InvalidInput):
     """The deadline leaves less than the policy's minimum notice."""
 
     code = "NOTICE_TOO_SHORT"
+
+
+# -- the machines, read from the tables ------------------------------------------------
+
+CAMPAIGN_LIFECYCLE: StateMachine[CampaignState, CampaignEvent] = StateMachine(
+    CampaignState,
+    CAMPAIGN_TRANSITIONS,
+    refusal="cannot {event} a campaign that is {state}",
+    error=IllegalCampaignTransition,
+)
+MEMBER_LIFECYCLE: StateMachine[MemberStatus, MemberEvent] = StateMachine(
+    MemberStatus,
+    MEMBER_TRANSITIONS,
+    refusal="cannot {event} a member who is {state}",
+    error=IllegalCampaignTransition,
+)
+
+#: Members the campaign is done with (closed, by it or their own request, or released).
+FINAL_MEMBER_STATUSES = MEMBER_LIFECYCLE.terminal
+#: Members waiting on a closure request (the campaign's or their own).
+WAITING_ON_CLOSURE = frozenset({_M.CLOSURE_SUBMITTED, _M.ALREADY_CLOSING})
+#: Members checked again (set-based) at the deadline and, once listed, periodically.
+TO_EVALUATE = frozenset({_M.NOTIFIED, _M.SUPPORT})
+#: Members whose account the campaign keeps withdraw-only.
+RESTRICTED = frozenset({_M.NOTIFIED, _M.SUPPORT, _M.CLOSURE_SUBMITTED, _M.ALREADY_CLOSING})
 
 
 # -- the campaign ----------------------------------------------------------------------
@@ -208,7 +223,7 @@ class Campaign:
 
     @property
     def cancellable(self) -> bool:
-        return (self.state, CampaignEvent.CANCEL) in CAMPAIGN_TRANSITIONS
+        return CAMPAIGN_LIFECYCLE.allows(self.state, CampaignEvent.CANCEL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,13 +247,9 @@ def campaign_apply(
     campaign: Campaign, event: CampaignEvent, *, now: datetime, **changes: Any
 ) -> Campaign:
     """``campaign`` after ``event``; ``IllegalCampaignTransition`` if not allowed."""
-    target = CAMPAIGN_TRANSITIONS.get((campaign.state, event))
-    if target is None:
-        if event is CampaignEvent.START:
-            raise CampaignAlreadyStarted(f"the campaign is {campaign.state.value}, not planned")
-        raise IllegalCampaignTransition(
-            f"cannot {event.value} a campaign that is {campaign.state.value}"
-        )
+    if event is CampaignEvent.START and not CAMPAIGN_LIFECYCLE.allows(campaign.state, event):
+        raise CampaignAlreadyStarted(f"the campaign is {campaign.state.value}, not planned")
+    target = CAMPAIGN_LIFECYCLE.next(campaign.state, event)
     if event is CampaignEvent.DEADLINE and now < campaign.deadline:
         raise IllegalCampaignTransition("the deadline has not come")
     if event is CampaignEvent.CANCEL and now >= campaign.deadline:
@@ -250,9 +261,7 @@ def member_apply(
     member: CampaignMember, event: MemberEvent, *, now: datetime, **changes: Any
 ) -> CampaignMember:
     """``member`` after ``event``; ``IllegalCampaignTransition`` if not allowed."""
-    target = MEMBER_TRANSITIONS.get((member.status, event))
-    if target is None:
-        raise IllegalCampaignTransition(f"cannot {event.value} a member who is {member.status}")
+    target = MEMBER_LIFECYCLE.next(member.status, event)
     return replace(member, status=target, updated_at=now, version=member.version + 1, **changes)
 
 

@@ -17,6 +17,7 @@ from lastgate.campaign.model import (
     Verdict,
 )
 from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.ports import UnitOfWork
 
 
 class CampaignRepository(Protocol):
@@ -107,3 +108,9 @@ class EligibilitySweep(Protocol):
     def jurisdiction_exists(self, jurisdiction: str) -> bool: ...
 
     def unknown_uids(self, uids: Sequence[str]) -> list[str]: ...
+
+
+class CampaignUnitOfWork(UnitOfWork, Protocol):
+    """The closure workflow's unit of work, with the campaign store in the same transaction."""
+
+    campaigns: CampaignRepository

@@ -1,7 +1,7 @@
 """Ports of the closure workflow: the unit of work and the stores and systems behind it.
 
 A use case opens one ``UnitOfWork``; everything it changes through the unit's parts is
-committed together or not at all. ``lastgate.closure.adapters.sql.SqlUnitOfWork`` is the
+committed together or not at all. ``lastgate.closure.adapters.unit_of_work.SqlUnitOfWork`` is the
 implementation on lastgate's database.
 """
 
@@ -13,7 +13,6 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from lastgate.campaign.ports import CampaignRepository
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.ledger.model import CustomerStatus, HoldKind
 from lastgate.remediation.model import DustQuote, Holding
@@ -222,7 +221,6 @@ class RemediationActions(Protocol):
 
 class UnitOfWork(Protocol):
     closures: ClosureRepository
-    campaigns: CampaignRepository
     remediation: RemediationActions
     erasure: ErasureQueue
     holds: Holds

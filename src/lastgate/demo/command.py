@@ -66,7 +66,7 @@ closures whose cooling-off ends and delivering notices.
         return
     import uvicorn
 
-    from lastgate.platform.app import create_app
+    from lastgate.app.api import create_app
 
     stop = threading.Event()
     worker = threading.Thread(target=_work, args=(settings, engine, stop), daemon=True)
@@ -79,7 +79,7 @@ closures whose cooling-off ends and delivering notices.
 
 def _work(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """The demo's worker: the same passes as ``lastgate worker``, in a thread."""
-    from lastgate.platform.worker import run_once
+    from lastgate.app.worker import run_once
 
     while not stop.wait(settings.worker_poll_seconds):
         try:

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.official import check
 from lastgate.desk.model.redaction import warning
 from lastgate.desk.service import desk as d
-from lastgate.desk.wiring import build_desk
 from lastgate.kernel.access import Principal
 from lastgate.kernel.errors import Forbidden
 from lastgate.kernel.i18n import translate
@@ -29,24 +29,11 @@ TicketId = Annotated[str, Path(min_length=36, max_length=36)]
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)
 }
-_EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/heic": "heic",
-    "application/pdf": "pdf",
-    "video/mp4": "mp4",
-    "video/quicktime": "mov",
-    "application/json": "json",
-}
 
 
-def get_desk(context: Context, request: Request) -> d.Desk:
-    """The desk's use-case context, built once per application."""
-    desk: d.Desk | None = getattr(request.app.state, "desk", None)
-    if desk is None:
-        desk = build_desk(context.settings, context.engine, context.clock)
-        request.app.state.desk = desk
-    return desk
+def get_desk(context: Context) -> d.Desk:
+    """The desk's use cases, built once with the application."""
+    return context.service(d.Desk)
 
 
 DeskDep = Annotated[d.Desk, Depends(get_desk)]
@@ -371,7 +358,7 @@ def download(
     def stream() -> Iterator[bytes]:
         yield from chunks
 
-    extension = _EXTENSIONS.get(attachment.content_type, "bin")
+    extension = FILE_EXTENSIONS.get(attachment.content_type, "bin")
     return StreamingResponse(
         stream(),
         media_type=attachment.content_type,

@@ -23,7 +23,7 @@ Note = Annotated[str, typer.Option(help="Told to the customer (required).")]
 
 def _desk() -> d.Desk:
     from lastgate.desk.wiring import build_desk
-    from lastgate.platform.cli import _engine
+    from lastgate.platform.cli_support import open_engine as _engine
 
     settings = Settings()
     return build_desk(settings, _engine(settings), system_clock)
@@ -35,7 +35,7 @@ def _agent(staff: str) -> Principal:
 
 def _errors() -> AbstractContextManager[None]:
     """The CLI's error reporting: ``error CODE: message``, exit status 2."""
-    from lastgate.platform.cli import _errors as errors
+    from lastgate.platform.cli_support import reported_errors as errors
 
     return errors()
 

@@ -6,10 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from lastgate.eligibility.model.report import customer_view
-from lastgate.eligibility.service import check_account
+from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import ReportOut, report_to_wire
-from lastgate.kernel.access import ensure_may_read_account, sees_internal_detail
 from lastgate.kernel.i18n import bcp47
 from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
 from lastgate.platform.http.errors import ErrorOut
@@ -42,12 +40,8 @@ def get_eligibility(
     Customers may read only their own UID and get the customer view; agents and
     compliance get the internal view with detail.
     """
-    ensure_may_read_account(principal, uid)
-    report = check_account(
-        uid, accounts=context.accounts, policies=context.policies, clock=context.clock
-    )
-    if not sees_internal_detail(principal):
-        report = customer_view(report)
+    eligibility = Eligibility(context.accounts, context.policies, context.clock)
+    report = eligibility.report_for(principal, uid)
     response.headers["Content-Language"] = bcp47(language)
     response.headers["Vary"] = "Accept-Language, Authorization"
     response.headers["Cache-Control"] = "no-store"

@@ -35,7 +35,8 @@ def run(
     chunk: Annotated[int, typer.Option("--chunk", min=1, help="Accounts per chunk.")] = 50_000,
 ) -> None:
     """Check every account now; print the counts per blocking code."""
-    from lastgate.platform.cli import _engine, _errors
+    from lastgate.platform.cli_support import open_engine as _engine
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     settings = Settings()
     with _errors():

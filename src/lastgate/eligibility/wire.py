@@ -1,13 +1,14 @@
-"""The JSON shape of an ``EligibilityReport``, shared by the HTTP API and the CLI's ``--json``.
+"""The JSON shape of a report, shared by the HTTP API, the pages and the CLI's ``--json``.
 
-Two views: the customer's, whose checks carry no ``detail`` or ``internal_evidence`` keys at
-all, and the internal one for staff. Messages are rendered in the reader's language.
+Two views, one per type: a ``CustomerReport`` renders as the customer's view, whose checks
+carry no ``detail`` or ``internal_evidence`` keys at all, and an ``EligibilityReport`` as
+the internal one for staff. Messages are rendered in the reader's language.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +17,8 @@ from lastgate.eligibility.model.report import (
     CheckCode,
     CheckResult,
     CheckStatus,
+    CustomerCheck,
+    CustomerReport,
     EligibilityReport,
     Resolver,
 )
@@ -80,8 +83,8 @@ class InternalReportOut(_ReportOut):
 ReportOut = Annotated[CustomerReportOut | InternalReportOut, Field(discriminator="view")]
 
 
-def _check(check: CheckResult, lang: str, *, internal: bool) -> dict[str, object]:
-    fields: dict[str, object] = {
+def _public(check: CheckResult | CustomerCheck, lang: str) -> dict[str, object]:
+    return {
         "code": check.code,
         "status": check.status,
         "resolver": check.resolver,
@@ -92,14 +95,28 @@ def _check(check: CheckResult, lang: str, *, internal: bool) -> dict[str, object
         },
         "evidence": [dict(item) for item in check.evidence],
     }
-    if internal:
-        fields["detail"] = translate(check.detail, lang)
-        fields["internal_evidence"] = [dict(item) for item in check.internal_evidence]
-    return fields
 
 
-def report_to_wire(report: EligibilityReport, lang: str) -> CustomerReportOut | InternalReportOut:
-    """``report`` rendered in ``lang``; its ``internal`` flag picks the view."""
+def _internal(check: CheckResult, lang: str) -> dict[str, object]:
+    return {
+        **_public(check, lang),
+        "detail": translate(check.detail, lang),
+        "internal_evidence": [dict(item) for item in check.internal_evidence],
+    }
+
+
+@overload
+def report_to_wire(report: CustomerReport, lang: str) -> CustomerReportOut: ...
+@overload
+def report_to_wire(report: EligibilityReport, lang: str) -> InternalReportOut: ...
+@overload
+def report_to_wire(
+    report: EligibilityReport | CustomerReport, lang: str
+) -> CustomerReportOut | InternalReportOut: ...
+def report_to_wire(
+    report: EligibilityReport | CustomerReport, lang: str
+) -> CustomerReportOut | InternalReportOut:
+    """``report`` rendered in ``lang``; its type picks the view."""
     fields = {
         "uid": report.uid,
         "jurisdiction": report.jurisdiction,
@@ -108,13 +125,14 @@ def report_to_wire(report: EligibilityReport, lang: str) -> CustomerReportOut | 
         "eligible": report.eligible,
         "needs_review": report.needs_review,
         "language": bcp47(lang),
-        "checks": [_check(c, lang, internal=report.internal) for c in report.checks],
     }
-    if report.internal:
-        return InternalReportOut.model_validate(fields)
-    return CustomerReportOut.model_validate(fields)
+    if isinstance(report, CustomerReport):
+        checks = [_public(c, lang) for c in report.checks]
+        return CustomerReportOut.model_validate({**fields, "checks": checks})
+    internal = [_internal(c, lang) for c in report.checks]
+    return InternalReportOut.model_validate({**fields, "checks": internal})
 
 
-def report_json(report: EligibilityReport, lang: str) -> str:
+def report_json(report: EligibilityReport | CustomerReport, lang: str) -> str:
     """``report`` as a JSON document, exactly as the API returns it."""
     return report_to_wire(report, lang).model_dump_json()

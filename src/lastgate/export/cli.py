@@ -32,7 +32,8 @@ def export(
     """Export UID's data as a ZIP (account.json and tax-tool CSVs), audited as staff."""
     from lastgate.export.adapters import LedgerDataExport
     from lastgate.export.service import export_customer_data
-    from lastgate.platform.cli import _engine, _errors
+    from lastgate.platform.cli_support import open_engine as _engine
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     principal = Principal(subject=operator, role=Role.AGENT)
     with _errors():

@@ -6,6 +6,7 @@ and compliance officers) read any account with its internal detail.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -31,6 +32,18 @@ class Principal:
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+def ensure_role(principal: Principal, roles: Collection[Role], message: str | None = None) -> None:
+    """Refuse a caller whose role is not among ``roles``, as ``Forbidden``."""
+    if principal.role not in roles:
+        raise Forbidden(message or f"{principal.role.value} may not do this")
+
+
+def ensure_staff(principal: Principal, *only: Role, message: str | None = None) -> None:
+    """Refuse anyone but staff; with ``only``, anyone but staff in those roles (a
+    compliance officer, say)."""
+    ensure_role(principal, frozenset(only) & STAFF_ROLES if only else STAFF_ROLES, message)
 
 
 def ensure_may_read_account(principal: Principal, uid: str) -> None:

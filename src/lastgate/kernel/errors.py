@@ -65,6 +65,12 @@ class Conflict(LastgateError):
     code = "CONFLICT"
 
 
+class IllegalTransition(Conflict):
+    """The thing is not in a state where this can happen (often: someone got there first)."""
+
+    code = "ILLEGAL_TRANSITION"
+
+
 class ConcurrentUpdate(Conflict):
     """The record changed between read and write; nothing was written."""
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.money import to_wire
 from lastgate.platform.http.deps import Context, CurrentPrincipal
 from lastgate.platform.http.errors import ErrorOut
@@ -110,7 +111,7 @@ def _fix_out(done: remediation.FixDone) -> FixOut:
 def quote_dust_sweep(uid: Uid, context: Context, principal: CurrentPrincipal) -> QuoteOut:
     """Quote converting every small balance into the policy's target asset, net of the fee.
     409 SWEEP_TOO_FREQUENT, NOTHING_TO_SWEEP or ACCOUNT_FROZEN when it cannot run."""
-    return _quote_out(remediation.quote_dust_sweep(context.workflow, principal, uid))
+    return _quote_out(remediation.quote_dust_sweep(context.service(Workflow), principal, uid))
 
 
 @router.post("/accounts/{uid}/dust-sweep", responses=_ERRORS)
@@ -121,7 +122,11 @@ def execute_dust_sweep(
     PRICE_MOVED, SWEEP_TOO_FREQUENT, QUOTE_ALREADY_USED, BALANCES_CHANGED; 422
     FORFEIT_CONSENT_REQUIRED."""
     done = remediation.execute_dust_sweep(
-        context.workflow, principal, uid, body.quote_id, forfeit_consent=body.forfeit_consent
+        context.service(Workflow),
+        principal,
+        uid,
+        body.quote_id,
+        forfeit_consent=body.forfeit_consent,
     )
     return SweepOut(
         quote=_quote_out(done.quote),
@@ -133,16 +138,16 @@ def execute_dust_sweep(
 @router.post("/accounts/{uid}/api-keys/revoke-all", responses=_ERRORS)
 def revoke_all_api_keys(uid: Uid, context: Context, principal: CurrentPrincipal) -> FixOut:
     """Revoke every active API key and third-party authorisation."""
-    return _fix_out(remediation.revoke_all_api_keys(context.workflow, principal, uid))
+    return _fix_out(remediation.revoke_all_api_keys(context.service(Workflow), principal, uid))
 
 
 @router.post("/accounts/{uid}/orders/cancel-all", responses=_ERRORS)
 def cancel_all_orders(uid: Uid, context: Context, principal: CurrentPrincipal) -> FixOut:
     """Cancel every open, partly filled or pending conditional order."""
-    return _fix_out(remediation.cancel_all_orders(context.workflow, principal, uid))
+    return _fix_out(remediation.cancel_all_orders(context.service(Workflow), principal, uid))
 
 
 @router.post("/accounts/{uid}/automations/stop-all", responses=_ERRORS)
 def stop_all_automations(uid: Uid, context: Context, principal: CurrentPrincipal) -> FixOut:
     """Stop every recurring buy, trading bot and copy-trading plan."""
-    return _fix_out(remediation.stop_all_automations(context.workflow, principal, uid))
+    return _fix_out(remediation.stop_all_automations(context.service(Workflow), principal, uid))

@@ -2,7 +2,9 @@
 
 Pure and exact: ``Decimal`` throughout, computed with enough precision for 38-digit ledger
 amounts, and rounded once, to the ledger's 18 decimal places, in the exchange's favour
-(the gross total down, the fee up), so the credit written is the credit quoted.
+(the gross total down, the fee up), so the credit written is the credit quoted. Which
+balances are dust, and what they are worth, is ``eligibility.model.dust_line``'s rule: the
+one the eligibility check draws.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, localcontext
 
+from lastgate.eligibility.model import dust_line
+
 #: The ledger keeps 18 decimal places (NUMERIC(38, 18)).
 LEDGER_PLACES = Decimal("1e-18")
 FUNDING = "funding"
@@ -20,8 +24,8 @@ _ZERO = Decimal(0)
 
 
 def _exact() -> Context:
-    # 38 digits times a price of 38 digits: 80 significant digits never round.
-    return Context(prec=80)
+    # The dust line's precision, without its Inexact trap: proceeds divide, and round once.
+    return Context(prec=dust_line.PRECISION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +40,7 @@ class Holding:
 
     @property
     def value_usd(self) -> Decimal | None:
-        if self.price_usd is None:
-            return None
-        with localcontext(_exact()):
-            return self.amount * self.price_usd
+        return dust_line.value_usd(self.amount, self.price_usd)
 
     @property
     def convertible(self) -> bool:
@@ -98,14 +99,11 @@ class DustQuote:
 
 
 def is_dust(holding: Holding, tolerance_usd: Decimal) -> bool:
-    """Worth at most the tolerance, or unpriced: the same line the eligibility check draws.
+    """Worth at most the tolerance, or unpriced: ``dust_line``, the eligibility check's line.
 
     An untradeable asset worth more than the tolerance is an asset, not dust.
     """
-    if holding.amount == _ZERO:
-        return False
-    value = holding.value_usd
-    return value is None or value <= tolerance_usd
+    return dust_line.is_dust(holding.amount, holding.price_usd, tolerance_usd)
 
 
 def sweepable(holdings: Iterable[Holding], terms: SweepTerms) -> list[Holding]:

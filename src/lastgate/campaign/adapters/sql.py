@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lastgate.campaign.adapters.tables import campaign_funnel, campaign_members, campaigns
 from lastgate.campaign.model import (
+    FINAL_MEMBER_STATUSES,
     RESTRICTED,
     WAITING_ON_CLOSURE,
     Campaign,
@@ -297,15 +298,7 @@ class SqlCampaigns:
                 select(c.outcome, func.count())
                 .where(
                     mine,
-                    c.status.not_in(
-                        _values(
-                            {
-                                MemberStatus.CLOSED,
-                                MemberStatus.CLOSED_BY_CUSTOMER,
-                                MemberStatus.RELEASED,
-                            }
-                        )
-                    ),
+                    c.status.not_in(_values(FINAL_MEMBER_STATUSES)),
                 )
                 .group_by(c.outcome)
             )

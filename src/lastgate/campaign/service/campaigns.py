@@ -36,8 +36,7 @@ from lastgate.campaign.model import (
     funnel_point,
     validate_deadline,
 )
-from lastgate.campaign.ports import EligibilitySweep
-from lastgate.closure.ports import UnitOfWork
+from lastgate.campaign.ports import CampaignUnitOfWork, EligibilitySweep
 from lastgate.closure.service.workflow import FourEyesRequired, Workflow
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import Clock
@@ -65,13 +64,14 @@ class Campaigns:
 
     workflow: Workflow
     sweep: EligibilitySweep
+    units: Callable[[], CampaignUnitOfWork]
 
     @property
     def clock(self) -> Clock:
         return self.workflow.clock
 
-    def unit_of_work(self) -> UnitOfWork:
-        return self.workflow.unit_of_work()
+    def unit_of_work(self) -> CampaignUnitOfWork:
+        return self.units()
 
     def policy(self, jurisdiction: str | None) -> Policy:
         return self.workflow.policies.for_jurisdiction(jurisdiction or DEFAULT_POLICY)
@@ -197,7 +197,7 @@ def plan(
 
 def _add_members(
     cs: Campaigns,
-    uow: UnitOfWork,
+    uow: CampaignUnitOfWork,
     campaign: Campaign,
     uids: list[str] | None,
     progress: Progress,
@@ -362,12 +362,14 @@ def funnel(cs: Campaigns, principal: Principal, campaign_id: str) -> list[Funnel
         return list(uow.campaigns.funnel(campaign_id))
 
 
-def current_point(uow: UnitOfWork, campaign_id: str, step: str, at: datetime) -> FunnelPoint:
+def current_point(
+    uow: CampaignUnitOfWork, campaign_id: str, step: str, at: datetime
+) -> FunnelPoint:
     statuses, outcomes, codes = uow.campaigns.counts(campaign_id)
     return funnel_point(step, at, statuses, outcomes, codes)
 
 
-def record_point(uow: UnitOfWork, campaign_id: str, step: str, at: datetime) -> None:
+def record_point(uow: CampaignUnitOfWork, campaign_id: str, step: str, at: datetime) -> None:
     """Add the campaign's figures now to its funnel (once per step)."""
     uow.campaigns.record_point(campaign_id, current_point(uow, campaign_id, step, at))
 

@@ -31,6 +31,7 @@ from lastgate.campaign.model import (
     due_reminder,
     member_apply,
 )
+from lastgate.campaign.ports import CampaignUnitOfWork
 from lastgate.campaign.service.campaigns import (
     Campaigns,
     Progress,
@@ -41,7 +42,6 @@ from lastgate.campaign.service.campaigns import (
     record_point,
 )
 from lastgate.closure.model.lifecycle import ClosureState
-from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service import workflow as closure
 from lastgate.kernel.errors import ClosureAlreadyOpen, ConcurrentUpdate
 
@@ -132,7 +132,7 @@ def _announce_batch(cs: Campaigns, campaign_id: str, batch_size: int) -> int:
     return len(members)
 
 
-def _restrict(uow: UnitOfWork, campaign: Campaign, uid: str) -> None:
+def _restrict(uow: CampaignUnitOfWork, campaign: Campaign, uid: str) -> None:
     uow.actions.restrict_to_withdrawals(uid)
     uow.notifier.publish_event(
         "account.withdraw_only",
@@ -323,7 +323,7 @@ def _decide_batch(
 
 def _decide(
     cs: Campaigns,
-    uow: UnitOfWork,
+    uow: CampaignUnitOfWork,
     campaign: Campaign,
     member: CampaignMember,
     verdict: Verdict,

@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lastgate.closure.adapters.step_up import SqlStepUp
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
 from lastgate.closure.model.lifecycle import (
     ClosureOrigin,
@@ -21,11 +19,9 @@ from lastgate.closure.model.lifecycle import (
 )
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import AccountNotFound, ClosureAlreadyOpen, ConcurrentUpdate, NotFound
-from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import HoldKind
 from lastgate.platform import audit_log
-from lastgate.remediation.adapters.ledger import LedgerRemediationActions
 
 _COLUMNS = (
     "id",
@@ -354,54 +350,3 @@ class SqlErasureQueue:
         from lastgate.erasure.adapters.executor import begin
 
         return begin(self._conn, uid=uid, closure_id=closure_id, closed_at=closed_at)
-
-
-class SqlUnitOfWork:
-    """Opens a transaction on enter; commits on a clean exit, rolls back on an error."""
-
-    def __init__(self, engine: Engine, clock: Clock, settings: Settings) -> None:
-        self._engine, self._clock, self._settings = engine, clock, settings
-
-    def __enter__(self) -> Self:
-        self.connection = self._engine.connect()
-        self._transaction = self.connection.begin()
-        if self.connection.dialect.name == "sqlite":
-            # Take SQLite's write lock now, not at the first write: a transaction that read
-            # a row and then loses the lock to another writer could not safely go on.
-            self.connection.exec_driver_sql("BEGIN IMMEDIATE")
-        conn = self.connection
-        self.closures = SqlClosures(conn)
-        from lastgate.campaign.adapters.sql import SqlCampaigns
-
-        self.campaigns = SqlCampaigns(conn)
-        self.audit = SqlAudit(conn, self._clock)
-        self.actions = LedgerAccountActions(conn)
-        self.approvals = SqlApprovals(conn)
-        self.freezes = SqlFreezes(conn)
-        self.holds = LedgerHolds(conn)
-        self.erasure = SqlErasureQueue(conn)
-        self.remediation = LedgerRemediationActions(conn)
-        from lastgate.notices.adapters.outbox import SqlNotifier
-
-        self.notifier = SqlNotifier(conn, self._clock, self._settings)
-        return self
-
-    @property
-    def step_up(self) -> SqlStepUp:
-        return SqlStepUp(
-            self.connection, self._clock, self._settings, self.notifier, audit=self.audit
-        )
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if exc_type is None:
-                self._transaction.commit()
-            else:
-                self._transaction.rollback()
-        finally:
-            self.connection.close()

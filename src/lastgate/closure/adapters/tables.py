@@ -19,10 +19,13 @@ from sqlalchemy import (
     text,
 )
 
+from lastgate.closure.model.lifecycle import TERMINAL_STATES, ClosureState
 from lastgate.ledger.adapters.tables import Id, metadata
 from lastgate.platform.db.types import UTCDateTime
 
-_OPEN_CLOSURE = "state NOT IN ('closed', 'rejected', 'cancelled', 'blocked')"
+# In the enum's order, so that the text is the one migration 0002 wrote for the index.
+_TERMINAL = ", ".join(f"'{s.value}'" for s in ClosureState if s in TERMINAL_STATES)
+_OPEN_CLOSURE = f"state NOT IN ({_TERMINAL})"
 
 closure_requests = Table(
     "closure_requests",

@@ -16,6 +16,7 @@ from lastgate.closure.model.lifecycle import (
 )
 from lastgate.closure.service import freeze
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal
 from lastgate.ledger.model import HoldKind
 from lastgate.platform.http.deps import Context, CurrentPrincipal
@@ -128,7 +129,9 @@ def _out(request: ClosureRequest, principal: Principal) -> ClosureOut:
 def submit(uid: Uid, body: SubmitIn, context: Context, principal: CurrentPrincipal) -> SubmittedOut:
     """Ask to close the account. Refused (409 NOT_ELIGIBLE) while anything blocks; a second
     open request is refused (409 CLOSURE_ALREADY_OPEN)."""
-    request = closure.submit(context.workflow, principal, uid, body.reason, body.reason_text)
+    request = closure.submit(
+        context.service(Workflow), principal, uid, body.reason, body.reason_text
+    )
     return SubmittedOut(
         request=_out(request, principal),
         freeze_instead=f"/v1/accounts/{uid}/freeze",
@@ -139,13 +142,13 @@ def submit(uid: Uid, body: SubmitIn, context: Context, principal: CurrentPrincip
 @router.get("/accounts/{uid}/closure-requests/current", responses=_ERRORS)
 def current(uid: Uid, context: Context, principal: CurrentPrincipal) -> ClosureOut | None:
     """The open request, else the latest one, else null."""
-    request = closure.current(context.workflow, principal, uid)
+    request = closure.current(context.service(Workflow), principal, uid)
     return None if request is None else _out(request, principal)
 
 
 @router.get("/closure-requests/{request_id}", responses=_ERRORS)
 def read(request_id: RequestId, context: Context, principal: CurrentPrincipal) -> ClosureOut:
-    return _out(closure.get(context.workflow, principal, request_id), principal)
+    return _out(closure.get(context.service(Workflow), principal, request_id), principal)
 
 
 @router.post("/closure-requests/{request_id}/verification", responses=_ERRORS)
@@ -153,7 +156,9 @@ def start_verification(
     request_id: RequestId, body: VerificationIn, context: Context, principal: CurrentPrincipal
 ) -> ClosureOut:
     """Start (or resend) step-up verification; e-mail and SMS get a one-time code."""
-    request = closure.start_verification(context.workflow, principal, request_id, body.method)
+    request = closure.start_verification(
+        context.service(Workflow), principal, request_id, body.method
+    )
     return _out(request, principal)
 
 
@@ -162,14 +167,16 @@ def check_code(
     request_id: RequestId, body: CodeIn, context: Context, principal: CurrentPrincipal
 ) -> ClosureOut:
     """Prove the second factor. 422 VERIFICATION_FAILED with tries left; 403 when locked."""
-    request = closure.verify(context.workflow, principal, request_id, body.method, body.code)
+    request = closure.verify(
+        context.service(Workflow), principal, request_id, body.method, body.code
+    )
     return _out(request, principal)
 
 
 @router.post("/closure-requests/{request_id}/cancel", responses=_ERRORS)
 def cancel(request_id: RequestId, context: Context, principal: CurrentPrincipal) -> ClosureOut:
     """Cancel before execution; cancelling during cooling-off unfreezes the account."""
-    return _out(closure.cancel(context.workflow, principal, request_id), principal)
+    return _out(closure.cancel(context.service(Workflow), principal, request_id), principal)
 
 
 @router.get("/review-queue", responses=_ERRORS)
@@ -179,7 +186,10 @@ def review_queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[ClosureOut]:
     """Staff: requests awaiting verification evidence or review, oldest first."""
-    return [_out(r, principal) for r in closure.review_queue(context.workflow, principal, limit)]
+    return [
+        _out(r, principal)
+        for r in closure.review_queue(context.service(Workflow), principal, limit)
+    ]
 
 
 @router.post("/closure-requests/{request_id}/approve", responses=_ERRORS)
@@ -187,7 +197,9 @@ def approve(
     request_id: RequestId, body: NoteIn, context: Context, principal: CurrentPrincipal
 ) -> ClosureOut:
     """Staff: approve a request in review; a second, different person completes it."""
-    return _out(closure.approve(context.workflow, principal, request_id, body.note), principal)
+    return _out(
+        closure.approve(context.service(Workflow), principal, request_id, body.note), principal
+    )
 
 
 @router.post("/closure-requests/{request_id}/reject", responses=_ERRORS)
@@ -195,14 +207,18 @@ def reject(
     request_id: RequestId, body: ReasonIn, context: Context, principal: CurrentPrincipal
 ) -> ClosureOut:
     """Staff: reject with a reason the customer is told, with how to appeal."""
-    return _out(closure.reject(context.workflow, principal, request_id, body.reason), principal)
+    return _out(
+        closure.reject(context.service(Workflow), principal, request_id, body.reason), principal
+    )
 
 
 @router.post("/accounts/{uid}/holds", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def place_hold(uid: Uid, body: HoldIn, context: Context, principal: CurrentPrincipal) -> HoldOut:
     """Compliance: place a hold; an open closure request goes on hold."""
     return HoldOut(
-        hold_id=closure.place_hold(context.workflow, principal, uid, body.kind, body.reason)
+        hold_id=closure.place_hold(
+            context.service(Workflow), principal, uid, body.kind, body.reason
+        )
     )
 
 
@@ -214,7 +230,9 @@ def lift_hold(
     principal: CurrentPrincipal,
 ) -> LiftOut:
     """Compliance: the first call asks, a second officer's call lifts (four eyes)."""
-    return LiftOut(lifted=closure.lift_hold(context.workflow, principal, hold_id, body.note))
+    return LiftOut(
+        lifted=closure.lift_hold(context.service(Workflow), principal, hold_id, body.note)
+    )
 
 
 class FrozenOut(BaseModel):
@@ -228,7 +246,7 @@ class UnfreezeIn(_In):
 @router.post("/accounts/{uid}/freeze", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def freeze_account(uid: Uid, context: Context, principal: CurrentPrincipal) -> FrozenOut:
     """Freeze the account instead of closing it (reversible after the policy's delay)."""
-    return FrozenOut(unfreeze_after=freeze.freeze(context.workflow, principal, uid))
+    return FrozenOut(unfreeze_after=freeze.freeze(context.service(Workflow), principal, uid))
 
 
 @router.post("/accounts/{uid}/unfreeze", status_code=status.HTTP_204_NO_CONTENT, responses=_ERRORS)
@@ -236,4 +254,4 @@ def unfreeze_account(
     uid: Uid, body: UnfreezeIn, context: Context, principal: CurrentPrincipal
 ) -> None:
     """Lift the customer's freeze with their authenticator code, once the delay is over."""
-    freeze.unfreeze(context.workflow, principal, uid, body.code)
+    freeze.unfreeze(context.service(Workflow), principal, uid, body.code)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lastgate.closure.api.closures import ClosureOut, RequestId, Uid, _out
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, InvalidInput
 from lastgate.platform.http.deps import Context, CurrentPrincipal
@@ -66,7 +67,7 @@ def _own_customer(principal: CurrentPrincipal, uid: str) -> None:
 def enroll(uid: Uid, context: Context, principal: CurrentPrincipal) -> EnrolmentOut:
     """Start setting up an authenticator app; confirm it with a first code."""
     _own_customer(principal, uid)
-    enrolment = step_up.enroll_totp(context.workflow.unit_of_work(), uid)
+    enrolment = step_up.enroll_totp(context.service(Workflow).unit_of_work(), uid)
     return EnrolmentOut(secret=enrolment.secret, provisioning_uri=enrolment.provisioning_uri)
 
 
@@ -77,7 +78,7 @@ def enroll(uid: Uid, context: Context, principal: CurrentPrincipal) -> Enrolment
 )
 def confirm(uid: Uid, body: CodeIn, context: Context, principal: CurrentPrincipal) -> None:
     _own_customer(principal, uid)
-    step_up.confirm_totp(context.workflow.unit_of_work(), uid, body.code)
+    step_up.confirm_totp(context.service(Workflow).unit_of_work(), uid, body.code)
 
 
 @router.post(
@@ -101,7 +102,7 @@ def upload(
             details=[{"path": "file", "reason": "too_large"}],
         )
     evidence_id = step_up.upload_evidence(
-        context.workflow.unit_of_work(),
+        context.service(Workflow).unit_of_work(),
         request_id,
         principal.subject,
         kind,
@@ -122,7 +123,7 @@ def list_evidence(
 ) -> list[EvidenceOut]:
     """Staff: the evidence uploaded for a request, with decisions."""
     _staff(principal)
-    with context.workflow.unit_of_work() as uow:
+    with context.service(Workflow).unit_of_work() as uow:
         files = uow.step_up.list_evidence(request_id)
     return [EvidenceOut(**asdict(f)) for f in files]
 
@@ -140,7 +141,7 @@ def read_evidence(
 ) -> StreamingResponse:
     """Staff: stream one file to the reviewer (never cached, never inline in a page)."""
     _staff(principal)
-    with context.workflow.unit_of_work() as uow:
+    with context.service(Workflow).unit_of_work() as uow:
         content_type, chunks = uow.step_up.read_evidence(request_id, evidence_id)
         body = b"".join(chunks)
 
@@ -168,6 +169,6 @@ def review(
 ) -> ClosureOut:
     """Staff: approve or reject one file; the request moves on once all is approved."""
     request = closure.review_evidence(
-        context.workflow, principal, request_id, evidence_id, approve=body.approve
+        context.service(Workflow), principal, request_id, evidence_id, approve=body.approve
     )
     return _out(request, principal)

@@ -3,8 +3,10 @@
 ```
 draft ──verify──▶ verifying ──verified──▶ in_review ──approve──▶ cooling_off ──timer──▶
 executing ──▶ closed | blocked;  in_review ──reject──▶ rejected;  cancel before executing;
-any open state ──hold──▶ on_hold ──lift──▶ back where it was.
+any open state ──hold──▶ on_hold ──lift──▶ back where it was;  rejected ──appeal──▶ in_review.
 ```
+
+The terminal, open and cancellable states are read from the table (``LIFECYCLE``).
 
 A request the platform opens (an offboarding campaign) goes ``draft ──platform_open──▶
 in_review`` without step-up: the customer is not there to verify, the platform decided.
@@ -17,7 +19,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from lastgate.kernel.errors import Conflict
+from lastgate.kernel.errors import IllegalTransition as IllegalTransition
+from lastgate.kernel.state_machine import StateMachine
 
 
 class ClosureState(StrEnum):
@@ -31,12 +34,6 @@ class ClosureState(StrEnum):
     CANCELLED = "cancelled"
     BLOCKED = "blocked"
     ON_HOLD = "on_hold"
-
-
-TERMINAL_STATES = frozenset(
-    {ClosureState.CLOSED, ClosureState.REJECTED, ClosureState.CANCELLED, ClosureState.BLOCKED}
-)
-OPEN_STATES = frozenset(ClosureState) - TERMINAL_STATES
 
 
 class ClosureEvent(StrEnum):
@@ -76,8 +73,8 @@ class ClosureReason(StrEnum):
 
 _S, _E = ClosureState, ClosureEvent
 
-#: The lifecycle: (state, event) → next state. ``hold`` and ``lift`` are handled apart
-#: because they apply to every open state and return to the state held from.
+#: The lifecycle: (state, event) → next state. ``lift`` is not here: it returns to the
+#: state the hold was placed in (``LIFECYCLE``'s ``returns``).
 TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
     (_S.DRAFT, _E.START_VERIFICATION): _S.VERIFYING,
     (_S.DRAFT, _E.PLATFORM_OPEN): _S.IN_REVIEW,
@@ -92,13 +89,28 @@ TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
     (_S.VERIFYING, _E.CANCEL): _S.CANCELLED,
     (_S.IN_REVIEW, _E.CANCEL): _S.CANCELLED,
     (_S.COOLING_OFF, _E.CANCEL): _S.CANCELLED,
+    # A stopping hold (a judicial freeze, an investigation) halts a request under way.
+    (_S.DRAFT, _E.HOLD): _S.ON_HOLD,
+    (_S.VERIFYING, _E.HOLD): _S.ON_HOLD,
+    (_S.IN_REVIEW, _E.HOLD): _S.ON_HOLD,
+    (_S.COOLING_OFF, _E.HOLD): _S.ON_HOLD,
+    (_S.EXECUTING, _E.HOLD): _S.ON_HOLD,
 }
 
+LIFECYCLE: StateMachine[ClosureState, ClosureEvent] = StateMachine(
+    ClosureState,
+    TRANSITIONS,
+    returns={(_S.ON_HOLD, _E.LIFT): {s for s, e in TRANSITIONS if e is _E.HOLD}},
+    reopenings={_E.APPEAL},  # a rejection stays final unless overturned on appeal
+    refusal="cannot {event} a request in {state}",
+)
 
-class IllegalTransition(Conflict):
-    """The request is not in a state where this can happen (often: someone got there first)."""
-
-    code = "ILLEGAL_TRANSITION"
+#: Closed, rejected, cancelled or blocked: nothing more happens but an appeal.
+TERMINAL_STATES = LIFECYCLE.terminal
+#: Still under way (on hold included): a customer has at most one such request.
+OPEN_STATES = LIFECYCLE.open
+#: Where the customer (or staff) may still cancel: before execution starts.
+CANCELLABLE_STATES = frozenset(s for s in ClosureState if LIFECYCLE.can(s, _S.CANCELLED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,18 +142,13 @@ class ClosureRequest:
 
 def next_state(request: ClosureRequest, event: ClosureEvent) -> ClosureState:
     """The state ``event`` leads to from ``request``; ``IllegalTransition`` if none."""
-    if event is ClosureEvent.HOLD:
-        if request.state is ClosureState.ON_HOLD or not request.is_open:
-            raise IllegalTransition(f"cannot place a hold on a request in {request.state}")
-        return ClosureState.ON_HOLD
+    if event is ClosureEvent.HOLD and not LIFECYCLE.allows(request.state, event):
+        raise IllegalTransition(f"cannot place a hold on a request in {request.state}")
     if event is ClosureEvent.LIFT:
         if request.state is not ClosureState.ON_HOLD or request.held_from is None:
             raise IllegalTransition(f"cannot lift: the request is {request.state}, not on hold")
-        return request.held_from
-    target = TRANSITIONS.get((request.state, event))
-    if target is None:
-        raise IllegalTransition(f"cannot {event.value} a request in {request.state.value}")
-    return target
+        return LIFECYCLE.next(request.state, event, to=request.held_from)
+    return LIFECYCLE.next(request.state, event)
 
 
 def apply(

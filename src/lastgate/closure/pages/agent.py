@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from lastgate.closure.adapters import console as console_reads
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
-from lastgate.eligibility.service import check_account
+from lastgate.closure.service.workflow import Workflow
+from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.platform.web.pages import PageRoute, StaffPage, see_other
 
@@ -25,7 +26,7 @@ Note = Annotated[str, Form(min_length=1, max_length=2000)]
 @router.get("")
 def queue(page: StaffPage, state: str = "") -> Response:
     """Requests awaiting evidence or review, oldest first; SLA age = time since last update."""
-    requests = closure.review_queue(page.workflow, page.me, limit=500)
+    requests = closure.review_queue(page.service(Workflow), page.me, limit=500)
     if state:
         requests = [r for r in requests if r.state.value == state]
     return page.render("agent/queue.html", requests=requests, states=QUEUE_STATES, state=state)
@@ -34,11 +35,10 @@ def queue(page: StaffPage, state: str = "") -> Response:
 @router.get("/requests/{request_id}")
 def request_page(page: StaffPage, request_id: RequestId) -> Response:
     ctx = page.context
-    request = closure.get(ctx.workflow, page.me, request_id)
-    report = check_account(
-        request.uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock
-    )
-    with ctx.workflow.unit_of_work() as uow:
+    request = closure.get(ctx.service(Workflow), page.me, request_id)
+    eligibility = Eligibility(ctx.accounts, ctx.policies, ctx.clock)
+    report = eligibility.staff_report(page.me, request.uid)
+    with ctx.service(Workflow).unit_of_work() as uow:
         evidence = uow.step_up.list_evidence(request_id)
     entries = console_reads.timeline(ctx.engine, f"closure:{request_id}")
     return page.render(
@@ -55,7 +55,7 @@ def evidence_file(
     page: StaffPage, request_id: RequestId, evidence_id: Annotated[str, Path(max_length=36)]
 ) -> Response:
     """One file, as an attachment: never rendered inline in a page."""
-    with page.workflow.unit_of_work() as uow:
+    with page.service(Workflow).unit_of_work() as uow:
         content_type, chunks = uow.step_up.read_evidence(request_id, evidence_id)
         body = b"".join(chunks)
     return Response(
@@ -77,19 +77,19 @@ def review_evidence(
     decision: Annotated[str, Form(pattern="^(approve|reject)$")],
 ) -> Response:
     closure.review_evidence(
-        page.workflow, page.me, request_id, evidence_id, approve=decision == "approve"
+        page.service(Workflow), page.me, request_id, evidence_id, approve=decision == "approve"
     )
     return see_other(f"/web/agent/requests/{request_id}?done=reviewed")
 
 
 @router.post("/requests/{request_id}/approve")
 def approve(page: StaffPage, request_id: RequestId, note: Note) -> Response:
-    after = closure.approve(page.workflow, page.me, request_id, note)
+    after = closure.approve(page.service(Workflow), page.me, request_id, note)
     done = "approved" if after.state is ClosureState.COOLING_OFF else "first_approval"
     return see_other(f"/web/agent/requests/{request_id}?done={done}")
 
 
 @router.post("/requests/{request_id}/reject")
 def reject(page: StaffPage, request_id: RequestId, reason: Note) -> Response:
-    closure.reject(page.workflow, page.me, request_id, reason)
+    closure.reject(page.service(Workflow), page.me, request_id, reason)
     return see_other(f"/web/agent/requests/{request_id}?done=rejected")

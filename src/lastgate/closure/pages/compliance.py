@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from lastgate.closure.adapters import console as console_reads
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.workflow import Workflow
 from lastgate.ledger.model import HoldKind
 from lastgate.platform.web.pages import CompliancePage, PageRoute, see_other
 
@@ -40,7 +41,7 @@ def place_hold(
     kind: Annotated[HoldKind, Form()],
     reason: Text,
 ) -> Response:
-    closure.place_hold(page.workflow, page.me, uid, kind, reason)
+    closure.place_hold(page.service(Workflow), page.me, uid, kind, reason)
     return see_other("/web/compliance?done=hold_placed")
 
 
@@ -48,5 +49,5 @@ def place_hold(
 def lift_hold(
     page: CompliancePage, hold_id: Annotated[str, Path(max_length=64)], note: Text
 ) -> Response:
-    lifted = closure.lift_hold(page.workflow, page.me, hold_id, note)
+    lifted = closure.lift_hold(page.service(Workflow), page.me, hold_id, note)
     return see_other(f"/web/compliance?done={'hold_lifted' if lifted else 'lift_requested'}")

@@ -14,8 +14,9 @@ from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.model.verification import TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
-from lastgate.eligibility.model.report import Action, customer_view
-from lastgate.eligibility.service import check_account
+from lastgate.closure.service.workflow import Workflow
+from lastgate.eligibility.model.report import Action, CustomerReport
+from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.erasure.api import CertificateFormat, certificate_response
 from lastgate.export.adapters import LedgerDataExport
@@ -48,11 +49,12 @@ CANCELLABLE = {
 def self_check(page: CustomerPage) -> Response:
     """Every check with its status, message, evidence and fix."""
     ctx, uid = page.context, page.me.subject
-    report = check_account(uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock)
+    eligibility = Eligibility(ctx.accounts, ctx.policies, ctx.clock)
+    report: CustomerReport = eligibility.customer_report(page.me, uid)
     return page.render(
         "customer/self_check.html",
-        report=report_to_wire(customer_view(report), page.language),
-        request=closure.current(ctx.workflow, page.me, uid),
+        report=report_to_wire(report, page.language),
+        request=closure.current(ctx.service(Workflow), page.me, uid),
         one_step={a.value for a in ONE_STEP_FIXES},
     )
 
@@ -62,14 +64,14 @@ def one_step_fix(page: CustomerPage, action: Action) -> Response:
     fix = ONE_STEP_FIXES.get(action)
     if fix is None:
         raise NotFound("lastgate cannot do this fix for you")
-    fix(page.workflow, page.me, page.me.subject)
+    fix(page.service(Workflow), page.me, page.me.subject)
     return see_other("/web/me?done=fixed")
 
 
 @router.post("/me/dust-sweep")
 def dust_sweep_quote(page: CustomerPage) -> Response:
     """Quote the sweep and show it; nothing moves until the customer confirms."""
-    quote = remediation.quote_dust_sweep(page.workflow, page.me, page.me.subject)
+    quote = remediation.quote_dust_sweep(page.service(Workflow), page.me, page.me.subject)
     return page.render("customer/sweep.html", quote=quote)
 
 
@@ -80,7 +82,7 @@ def dust_sweep_execute(
     forfeit_consent: Annotated[bool, Form()] = False,
 ) -> Response:
     remediation.execute_dust_sweep(
-        page.workflow, page.me, page.me.subject, quote_id, forfeit_consent=forfeit_consent
+        page.service(Workflow), page.me, page.me.subject, quote_id, forfeit_consent=forfeit_consent
     )
     return see_other("/web/me?done=swept")
 
@@ -112,20 +114,20 @@ def close_submit(
     reason: Annotated[ClosureReason, Form()],
     reason_text: Annotated[str, Form(max_length=closure.MAX_REASON_TEXT)] = "",
 ) -> Response:
-    request = closure.submit(page.workflow, page.me, page.me.subject, reason, reason_text)
+    request = closure.submit(page.service(Workflow), page.me, page.me.subject, reason, reason_text)
     return see_other(f"/web/closure/{request.id}")
 
 
 @router.post("/me/freeze")
 def freeze_instead(page: CustomerPage) -> Response:
-    freeze.freeze(page.workflow, page.me, page.me.subject)
+    freeze.freeze(page.service(Workflow), page.me, page.me.subject)
     return see_other("/web/me/settings?done=frozen")
 
 
 @router.get("/closure/{request_id}")
 def closure_status(page: CustomerPage, request_id: RequestId) -> Response:
     """The request's state, its next step, the cooling-off end and the cancel button."""
-    request = closure.get(page.workflow, page.me, request_id)
+    request = closure.get(page.service(Workflow), page.me, request_id)
     return page.render(
         "customer/closure.html",
         request=request,
@@ -140,7 +142,7 @@ def start_verification(
     request_id: RequestId,
     method: Annotated[Literal["totp", "email", "sms"], Form()],
 ) -> Response:
-    closure.start_verification(page.workflow, page.me, request_id, method)
+    closure.start_verification(page.service(Workflow), page.me, request_id, method)
     return see_other(f"/web/closure/{request_id}?method={method}")
 
 
@@ -151,7 +153,7 @@ def check_code(
     method: Annotated[Literal["totp", "email", "sms"], Form()],
     code: Annotated[str, Form(min_length=4, max_length=12, pattern=r"^[0-9]+$")],
 ) -> Response:
-    closure.verify(page.workflow, page.me, request_id, method, code)
+    closure.verify(page.service(Workflow), page.me, request_id, method, code)
     return see_other(f"/web/closure/{request_id}")
 
 
@@ -167,7 +169,7 @@ def upload_evidence(
     if len(content) > limit:
         raise InvalidInput(f"the file is larger than {limit} bytes")
     step_up.upload_evidence(
-        page.workflow.unit_of_work(),
+        page.service(Workflow).unit_of_work(),
         request_id,
         page.me.subject,
         kind,
@@ -179,7 +181,7 @@ def upload_evidence(
 
 @router.post("/closure/{request_id}/cancel")
 def cancel(page: CustomerPage, request_id: RequestId) -> Response:
-    closure.cancel(page.workflow, page.me, request_id)
+    closure.cancel(page.service(Workflow), page.me, request_id)
     return see_other(f"/web/closure/{request_id}?done=cancelled")
 
 
@@ -193,7 +195,7 @@ def certificate(page: CustomerPage, format: CertificateFormat = CertificateForma
 
 def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
     uid = page.me.subject
-    with page.workflow.unit_of_work() as uow:
+    with page.service(Workflow).unit_of_work() as uow:
         own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
     return page.render(
         "customer/settings.html",
@@ -214,7 +216,7 @@ def unfreeze(
     page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
 ) -> Response:
     """Lift the customer's own freeze with their authenticator, after the policy's delay."""
-    freeze.unfreeze(page.workflow, page.me, page.me.subject, code)
+    freeze.unfreeze(page.service(Workflow), page.me, page.me.subject, code)
     return see_other("/web/me/settings?done=unfrozen")
 
 
@@ -231,14 +233,16 @@ def set_anti_phishing_code(
 @router.post("/me/authenticator")
 def enrol_authenticator(page: CustomerPage) -> Response:
     """A new authenticator secret, shown once, with the form that confirms it."""
-    return _settings(page, step_up.enroll_totp(page.workflow.unit_of_work(), page.me.subject))
+    return _settings(
+        page, step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me.subject)
+    )
 
 
 @router.post("/me/authenticator/confirm")
 def confirm_authenticator(
     page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
 ) -> Response:
-    step_up.confirm_totp(page.workflow.unit_of_work(), page.me.subject, code)
+    step_up.confirm_totp(page.service(Workflow).unit_of_work(), page.me.subject, code)
     return see_other("/web/me/settings?done=authenticator")
 
 

@@ -19,16 +19,21 @@ from lastgate.closure.model.lifecycle import (
     ClosureReason,
     ClosureRequest,
     ClosureState,
-    IllegalTransition,
     apply,
 )
 from lastgate.closure.model.risk import needs_identity_evidence
 from lastgate.closure.ports import UnitOfWork
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import EligibilityReport, customer_view
-from lastgate.kernel.access import Principal, Role, ensure_may_read_account
+from lastgate.kernel.access import Principal, Role, ensure_may_read_account, ensure_staff
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Forbidden, InvalidInput, NotEligible, VerificationFailed
+from lastgate.kernel.errors import (
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotEligible,
+    VerificationFailed,
+)
 from lastgate.ledger.model import HoldKind
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
@@ -124,11 +129,6 @@ def transition(
 
 def _owned(request: ClosureRequest, principal: Principal) -> None:
     ensure_may_read_account(principal, request.uid)
-
-
-def _staff(principal: Principal, *roles: Role) -> None:
-    if principal.role not in (roles or (Role.AGENT, Role.COMPLIANCE)):
-        raise Forbidden(f"{principal.role.value} may not do this")
 
 
 # -- customer -----------------------------------------------------------------------------
@@ -435,7 +435,7 @@ def cancel(wf: Workflow, principal: Principal, request_id: str) -> ClosureReques
 def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> ClosureRequest:
     """Approve a request routed to review. Overriding a ``review`` result takes two
     different staff members: the first approval is recorded, the second starts cooling-off."""
-    _staff(principal)
+    ensure_staff(principal)
     if not note.strip():
         raise InvalidInput("a note is required to approve")
     now = wf.clock()
@@ -466,7 +466,7 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
 
 
 def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> ClosureRequest:
-    _staff(principal)
+    ensure_staff(principal)
     if not reason.strip():
         raise InvalidInput("a reason is required to reject")
     now = wf.clock()
@@ -492,7 +492,7 @@ def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> 
 
 
 def review_queue(wf: Workflow, principal: Principal, limit: int = 100) -> list[ClosureRequest]:
-    _staff(principal)
+    ensure_staff(principal)
     with wf.unit_of_work() as uow:
         return list(uow.closures.in_states([ClosureState.IN_REVIEW, ClosureState.VERIFYING], limit))
 
@@ -501,7 +501,7 @@ def review_evidence(
     wf: Workflow, principal: Principal, request_id: str, evidence_id: str, *, approve: bool
 ) -> ClosureRequest:
     """An agent's decision on identity evidence; the request moves on once all is approved."""
-    _staff(principal)
+    ensure_staff(principal)
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
@@ -514,7 +514,7 @@ def review_evidence(
 
 def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, reason: str) -> str:
     """Compliance places a hold; an open closure request goes ``on_hold`` with it."""
-    _staff(principal, Role.COMPLIANCE)
+    ensure_staff(principal, Role.COMPLIANCE)
     if not reason.strip():
         raise InvalidInput("a reason is required")
     now = wf.clock()
@@ -546,7 +546,7 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
 
 def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bool:
     """Lifting takes two compliance officers; returns True when this call lifted it."""
-    _staff(principal, Role.COMPLIANCE)
+    ensure_staff(principal, Role.COMPLIANCE)
     now = wf.clock()
     with wf.unit_of_work() as uow:
         uid, _kind, lifted_at = uow.holds.get(hold_id)

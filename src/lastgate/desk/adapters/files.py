@@ -78,3 +78,15 @@ class DeskFiles:
 
     def delete(self, storage_key: str) -> None:
         self._store.delete(storage_key)
+
+
+#: The file extension an attachment of each allowed content type is served with.
+FILE_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "application/json": "json",
+}

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
-from lastgate.closure.adapters.sql import SqlUnitOfWork
 from lastgate.closure.adapters.tables import second_factors
+from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.desk.adapters.tables import (
     credential_recoveries,
     ticket_attachments,

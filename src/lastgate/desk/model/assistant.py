@@ -1,7 +1,7 @@
 """The assistant, first in line: it answers from the customer's live eligibility report
 and closure state, then from the knowledge base.
 
-It only ever reads the customer's view of the report (``customer_view``), so a
+It only ever reads the customer's report (``CustomerReport``, the type says so), so a
 confidential check such as an AML investigation can never be named or hinted at: it
 shows as the same "contact support" that any other support matter shows.
 """
@@ -17,11 +17,10 @@ from lastgate.desk.model.knowledge import Article, KnowledgeBase
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
-    CheckResult,
     CheckStatus,
-    EligibilityReport,
+    CustomerCheck,
+    CustomerReport,
     Evidence,
-    customer_view,
 )
 from lastgate.kernel.messages import N_, Message
 from lastgate.ledger.model import AccountType
@@ -85,7 +84,7 @@ class AssistantAnswer:
     handoff_link: str
 
 
-Links = Callable[[CheckResult], str]
+Links = Callable[[CustomerCheck], str]
 
 
 def _amount(evidence: Evidence) -> str:
@@ -96,7 +95,7 @@ def _amount(evidence: Evidence) -> str:
     return format(total.normalize(), "f")
 
 
-def _item(check: CheckResult, link_for: Links, handoff_link: str) -> AnswerItem:
+def _item(check: CustomerCheck, link_for: Links, handoff_link: str) -> AnswerItem:
     lines: list[Message] = [check.message]
     if check.code in _BALANCE_CODES:
         lines.extend(
@@ -118,7 +117,7 @@ def _item(check: CheckResult, link_for: Links, handoff_link: str) -> AnswerItem:
 
 
 def answer(
-    report: EligibilityReport,
+    report: CustomerReport,
     closure: ClosureRequest | None,
     question: str,
     language: str,
@@ -129,8 +128,7 @@ def answer(
     handoff_link: str,
 ) -> AssistantAnswer:
     """The assistant's answer to ``question`` for the account ``report`` describes."""
-    shown = customer_view(report)  # never anything confidential
-    relevant = [c for c in shown.checks if c.status is not CheckStatus.PASS]
+    relevant = [c for c in report.checks if c.status is not CheckStatus.PASS]
     items = [_item(c, link_for, handoff_link) for c in relevant]
     if not relevant and (closure is None or not closure.is_open):
         items.append(

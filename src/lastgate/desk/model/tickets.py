@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from lastgate.closure.model.lifecycle import IllegalTransition
-from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.errors import IllegalTransition, InvalidInput
 from lastgate.kernel.policy import DeskPolicy
+from lastgate.kernel.state_machine import StateMachine
 
 
 class TicketState(StrEnum):
@@ -70,6 +70,16 @@ TRANSITIONS: dict[tuple[TicketState, TicketEvent], TicketState] = {
     (_S.WAITING_ON_CUSTOMER, _E.CLOSE): _S.CLOSED,
 }
 
+TICKET_LIFECYCLE: StateMachine[TicketState, TicketEvent] = StateMachine(
+    TicketState,
+    TRANSITIONS,
+    reopenings={_E.REOPEN},
+    refusal="cannot {event} a ticket in {state}",
+)
+
+#: A ticket is open (in the queues, its SLA clock running) while it can still be resolved.
+UNRESOLVED_STATES = frozenset(s for s in TicketState if TICKET_LIFECYCLE.can(s, _S.RESOLVED))
+
 
 class ReopenWindowOver(IllegalTransition):
     """A resolved ticket may be reopened only within the policy's window."""
@@ -99,16 +109,14 @@ class Ticket:
 
     @property
     def is_open(self) -> bool:
-        return self.state not in (TicketState.RESOLVED, TicketState.CLOSED)
+        return self.state in UNRESOLVED_STATES
 
 
 def apply(
     ticket: Ticket, event: TicketEvent, *, now: datetime, policy: DeskPolicy, **changes: Any
 ) -> Ticket:
     """``ticket`` after ``event`` at ``now``; ``IllegalTransition`` if not allowed."""
-    target = TRANSITIONS.get((ticket.state, event))
-    if target is None:
-        raise IllegalTransition(f"cannot {event.value} a ticket in {ticket.state.value}")
+    target = TICKET_LIFECYCLE.next(ticket.state, event)
     if event is TicketEvent.REOPEN:
         assert ticket.resolved_at is not None
         if now > ticket.resolved_at + timedelta(days=policy.reopen_window_days):
@@ -137,6 +145,31 @@ QUEUES: dict[TicketCategory, str] = {
     TicketCategory.DISPUTE: "disputes",
     TicketCategory.OTHER: "general",
 }
+
+
+def new_ticket(
+    ticket_id: str,
+    uid: str,
+    category: TicketCategory,
+    subject: str,
+    *,
+    now: datetime,
+    policy: DeskPolicy,
+    related_closure_id: str | None = None,
+) -> Ticket:
+    """A new ticket in its category's queue, its SLA targets fixed from ``policy`` now."""
+    ticket = Ticket(
+        id=ticket_id,
+        uid=uid,
+        category=category,
+        subject=subject,
+        state=TicketState.NEW,
+        created_at=now,
+        updated_at=now,
+        queue=QUEUES[category],
+        related_closure_id=related_closure_id,
+    )
+    return with_sla(ticket, policy)
 
 
 def with_sla(ticket: Ticket, policy: DeskPolicy) -> Ticket:

@@ -17,8 +17,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
-from lastgate.desk.api import _EXTENSIONS as FILE_EXTENSIONS
-from lastgate.desk.api import get_desk
+from lastgate.closure.service.workflow import Workflow
+from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import assistant as a
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.official import check
@@ -66,7 +66,7 @@ UPLOAD_REFUSALS = {
 
 
 def desk_of(page: Page) -> d.Desk:
-    return get_desk(page.context, page.request)
+    return page.service(d.Desk)
 
 
 #: Texts lastgate itself writes into tickets (in English); shown translated.
@@ -112,7 +112,7 @@ def _help(page: Page, **values: object) -> Response:
         page,
         "desk/help.html",
         tickets=d.list_for_customer(desk_of(page), page.me, uid)[:5],
-        request=closure.current(page.workflow, page.me, uid),
+        request=closure.current(page.service(Workflow), page.me, uid),
         **values,
     )
 
@@ -188,7 +188,7 @@ def my_tickets(page: CustomerPage, category: str = "") -> Response:
     """The customer's tickets, newest first, and the form to write to support."""
     uid = page.me.subject
     desk = desk_of(page)
-    request = closure.current(page.workflow, page.me, uid)
+    request = closure.current(page.service(Workflow), page.me, uid)
     chosen = category if category in t.TicketCategory.__members__.values() else ""
     return render(
         page,

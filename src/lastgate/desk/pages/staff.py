@@ -13,11 +13,12 @@ from fastapi.responses import Response
 
 from lastgate.closure.adapters import console as console_reads
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.model import tickets as t
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
-from lastgate.eligibility.service import check_account
+from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.kernel.errors import NotFound
 from lastgate.kernel.i18n import translate
@@ -113,13 +114,12 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
     related = None
     if ticket.related_closure_id is not None:
         try:
-            related = closure.get(page.workflow, page.me, ticket.related_closure_id)
+            related = closure.get(page.service(Workflow), page.me, ticket.related_closure_id)
         except NotFound:
             related = None
     ctx = page.context
-    report = check_account(
-        ticket.uid, accounts=ctx.accounts, policies=ctx.policies, clock=ctx.clock
-    )
+    eligibility = Eligibility(ctx.accounts, ctx.policies, ctx.clock)
+    report = eligibility.staff_report(page.me, ticket.uid)
     return render(
         page,
         "desk/staff_ticket.html",

@@ -12,12 +12,13 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
-from lastgate.closure.model.lifecycle import ClosureEvent, ClosureState, IllegalTransition, apply
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service.appeal import reopen_on_appeal
 from lastgate.desk.model import tickets as t
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
-from lastgate.desk.service.desk import Desk, _audit, _message, _move, _readable, _staff, subject_of
-from lastgate.kernel.access import Principal, Role
-from lastgate.kernel.errors import ClosureAlreadyOpen, Conflict, Forbidden, InvalidInput
+from lastgate.desk.service.desk import Desk, _audit, _message, _move, _readable, subject_of
+from lastgate.kernel.access import Principal, Role, ensure_staff
+from lastgate.kernel.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from lastgate.ledger.model import HoldKind
 
 
@@ -70,7 +71,7 @@ def decide_risk_lock_appeal(
 ) -> list[str]:
     """A compliance officer decides an ``account_locked`` appeal; approving lifts every
     active risk lock. Returns the ids of the holds lifted."""
-    _staff(principal, Role.COMPLIANCE)
+    ensure_staff(principal, Role.COMPLIANCE)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = _ticket_of(uow, ticket_id, t.TicketCategory.ACCOUNT_LOCKED)
@@ -110,7 +111,7 @@ def decide_closure_appeal(
 ) -> ClosureState:
     """Another agent than the one who rejected the closure re-reviews it; overturning
     sends the request back to review. Returns the closure's state afterwards."""
-    _staff(principal)
+    ensure_staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = _ticket_of(uow, ticket_id, t.TicketCategory.CLOSURE_REJECTED)
@@ -123,27 +124,8 @@ def decide_closure_appeal(
             raise DifferentReviewerRequired("the agent who rejected it may not re-review it")
         state: ClosureState = request.state
         if overturn:
-            if uow.closures.open_for(request.uid) is not None:
-                raise ClosureAlreadyOpen("the customer has another open closure request")
-            after = apply(
-                request, ClosureEvent.APPEAL, now=now, decided_by=None, decision_note=None
-            )
-            uow.closures.save(after)
-            uow.audit.record(
-                actor=principal.subject,
-                action="closure.appeal",
-                subject=f"closure:{request.id}",
-                payload={"from": request.state.value, "to": after.state.value, "ticket": ticket.id},
-            )
-            uow.notifier.publish_event(
-                "closure.in_review",
-                {
-                    "closure_id": after.id,
-                    "uid": after.uid,
-                    "state": after.state.value,
-                    "previous_state": request.state.value,
-                },
-                subject_ref=f"closure:{request.id}",
+            after = reopen_on_appeal(
+                uow, request, actor=principal.subject, now=now, ticket_id=ticket.id
             )
             state = after.state
         uow.approvals.record(
@@ -176,7 +158,7 @@ def review_recovery(
     """An agent decides a ``credential_recovery`` ticket on its document and video
     statement; approval takes effect after the policy's waiting period, and the
     customer is told on every verified channel so that a real owner can stop it."""
-    _staff(principal)
+    ensure_staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = _ticket_of(uow, ticket_id, t.TicketCategory.CREDENTIAL_RECOVERY)

@@ -7,7 +7,6 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
@@ -15,8 +14,13 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.model.assistant import AssistantAnswer, answer
 from lastgate.desk.model.redaction import redact
 from lastgate.desk.service.desk import Desk, Posted, _audit, _message, subject_of
-from lastgate.eligibility.model.checks import evaluate
-from lastgate.eligibility.model.report import CheckCode, CheckResult, CheckStatus, EligibilityReport
+from lastgate.eligibility.model.report import (
+    CheckCode,
+    CheckStatus,
+    CustomerCheck,
+    EligibilityReport,
+)
+from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, InvalidInput
 from lastgate.kernel.messages import N_
@@ -27,17 +31,12 @@ HANDOFF_SUBJECT = N_("Conversation with the assistant")
 HANDOFF_BODY = N_("I would like to talk to a person.")
 
 
-def _situation(desk: Desk, uid: str) -> tuple[EligibilityReport, ClosureRequest | None]:
-    now = desk.clock()
-    since = now - timedelta(days=desk.policies.longest_withdrawal_window_days)
-    state = desk.accounts.load(uid, withdrawals_since=since)
-    report = evaluate(state, desk.policies.for_jurisdiction(state.jurisdiction), now)
+def _closure(desk: Desk, uid: str) -> ClosureRequest | None:
     with desk.unit_of_work() as uow:
-        closure = uow.closures.open_for(uid) or uow.closures.latest_for(uid)
-    return report, closure
+        return uow.closures.open_for(uid) or uow.closures.latest_for(uid)
 
 
-def fix_link(desk: Desk, check: CheckResult) -> str:
+def fix_link(desk: Desk, check: CustomerCheck) -> str:
     """Where the customer fixes ``check``: its line on the self-check page (``check-<code>``
     is the line's id there)."""
     return f"{desk.public_base_url}/web/me#check-{check.code.value}"
@@ -50,10 +49,10 @@ def ask(
     ensure_may_read_account(principal, uid)
     if len(question) > 2000:
         raise InvalidInput("the question is longer than 2000 characters")
-    report, closure = _situation(desk, uid)
+    report = Eligibility(desk.accounts, desk.policies, desk.clock).customer_report(principal, uid)
     return answer(
         report,
-        closure,
+        _closure(desk, uid),
         redact(question).text,
         language,
         desk.knowledge,
@@ -110,7 +109,10 @@ def handoff(
         raise Forbidden("the account holder asks for a person")
     if len(transcript) > MAX_TRANSCRIPT_LINES:
         raise InvalidInput(f"the transcript is longer than {MAX_TRANSCRIPT_LINES} lines")
-    report, closure = _situation(desk, uid)
+    # The snapshot is an internal attachment for staff, so the system reads the internal
+    # report here on their behalf; the customer asking is never shown it.
+    report = check_account(uid, accounts=desk.accounts, policies=desk.policies, clock=desk.clock)
+    closure = _closure(desk, uid)
     lines = [{"from": who, "text": redact(text).text} for who, text in transcript]
     files = [
         (t.AttachmentPurpose.TRANSCRIPT, t.Visibility.PUBLIC, lines),
@@ -122,19 +124,14 @@ def handoff(
     ]
     now = desk.clock()
     category = _category(report, closure)
-    ticket = t.with_sla(
-        t.Ticket(
-            id=str(uuid.uuid4()),
-            uid=uid,
-            category=category,
-            subject=HANDOFF_SUBJECT,
-            state=t.TicketState.NEW,
-            created_at=now,
-            updated_at=now,
-            queue=t.QUEUES[category],
-            related_closure_id=closure.id if closure else None,
-        ),
-        desk.policy_for(uid),
+    ticket = t.new_ticket(
+        str(uuid.uuid4()),
+        uid,
+        category,
+        HANDOFF_SUBJECT,
+        now=now,
+        policy=desk.policy_for(uid),
+        related_closure_id=closure.id if closure else None,
     )
     stored = []
     try:

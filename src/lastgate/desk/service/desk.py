@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from lastgate.closure.model.lifecycle import IllegalTransition
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.knowledge import KnowledgeBase
 from lastgate.desk.model.official import OfficialChannels
 from lastgate.desk.model.redaction import Redacted, redact
 from lastgate.desk.ports import AttachmentFiles, DeskUnitOfWork
-from lastgate.kernel.access import Principal, Role, ensure_may_read_account
+from lastgate.kernel.access import Principal, ensure_may_read_account, ensure_staff
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Forbidden, InvalidInput, NotFound
+from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
@@ -75,11 +74,6 @@ class Posted:
 
 def subject_of(ticket_id: str) -> str:
     return f"ticket:{ticket_id}"
-
-
-def _staff(principal: Principal, *roles: Role) -> None:
-    if principal.role not in (roles or (Role.AGENT, Role.COMPLIANCE)):
-        raise Forbidden(f"{principal.role.value} may not do this")
 
 
 def _readable(principal: Principal, ticket: t.Ticket) -> None:
@@ -173,19 +167,14 @@ def open_ticket(
         raise Forbidden("tickets are opened by the account holder")
     subject = redact(_text(subject, "subject", MAX_SUBJECT)).text
     now = desk.clock()
-    ticket = t.with_sla(
-        t.Ticket(
-            id=str(uuid.uuid4()),
-            uid=uid,
-            category=category,
-            subject=subject,
-            state=t.TicketState.NEW,
-            created_at=now,
-            updated_at=now,
-            queue=t.QUEUES[category],
-            related_closure_id=related_closure_id,
-        ),
-        desk.policy_for(uid),
+    ticket = t.new_ticket(
+        str(uuid.uuid4()),
+        uid,
+        category,
+        subject,
+        now=now,
+        policy=desk.policy_for(uid),
+        related_closure_id=related_closure_id,
     )
     with desk.unit_of_work() as uow:
         uow.tickets.add(ticket)
@@ -226,7 +215,7 @@ def reply(
     staff member's first public reply stops the first-response clock, and the customer
     is told (notice with their anti-phishing code). Internal notes change nothing else."""
     if internal or await_customer:
-        _staff(principal)
+        ensure_staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = uow.tickets.get(ticket_id, lock=True)
@@ -251,7 +240,7 @@ def reply(
             return posted
         first = {"first_response_at": now} if ticket.first_response_at is None else {}
         event = t.TicketEvent.ASK_CUSTOMER if await_customer else t.TicketEvent.OPEN
-        if (ticket.state, event) in t.TRANSITIONS:
+        if t.TICKET_LIFECYCLE.allows(ticket.state, event):
             _move(uow, ticket, event, actor=principal.subject, now=now, policy=policy, **first)
         elif first:
             uow.tickets.save(t.replace_fields(ticket, now=now, **first))
@@ -268,7 +257,7 @@ def reply_canned(
     desk: Desk, principal: Principal, ticket_id: str, key: str, language: str
 ) -> Posted:
     """Send a canned reply in ``language`` (``en`` or ``zh_Hans``)."""
-    _staff(principal)
+    ensure_staff(principal)
     texts = desk.canned_replies.get(key)
     if texts is None:
         raise NotFound(f"no canned reply {key!r}")
@@ -282,7 +271,7 @@ def change_state(
     """Resolve (staff), close (staff or the customer), reopen (the customer, within the
     policy window; or staff)."""
     if event in (t.TicketEvent.RESOLVE, t.TicketEvent.ASK_CUSTOMER, t.TicketEvent.OPEN):
-        _staff(principal)
+        ensure_staff(principal)
     elif event is t.TicketEvent.CUSTOMER_REPLIED:
         raise InvalidInput("a customer's reply moves the ticket by itself")
     now = desk.clock()
@@ -298,7 +287,7 @@ def assign(
     desk: Desk, principal: Principal, ticket_id: str, *, assignee: str | None, queue: str | None
 ) -> t.Ticket:
     """Give the ticket to a staff member, or move it to another queue."""
-    _staff(principal)
+    ensure_staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = uow.tickets.get(ticket_id, lock=True)
@@ -324,7 +313,7 @@ def staff_queue(
 ) -> list[tuple[t.Ticket, t.SlaStatus]]:
     """Tickets for staff, oldest first, each with its breach flags now; optionally only
     one queue, assignee, state or category."""
-    _staff(principal)
+    ensure_staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         found = uow.tickets.queue(

@@ -6,14 +6,15 @@ customers are read in keyset-paginated chunks of ``chunk_size`` ids, and for eac
 one ``UNION ALL`` statement flags the failing (customer, code) pairs, one more sums the
 balances per asset. Memory is bounded by the chunk, whatever the ledger's size.
 
-Exactness. Amounts are NUMERIC on PostgreSQL and text on SQLite, and the per-account
-checks compute in Python ``Decimal`` (28 significant digits). Value comparisons (a
-balance against the dust tolerance, the withdrawals of the window against the review
-threshold) are decided in SQL only when they are clear by a margin: beyond a relative
-``1e-20`` of the line on PostgreSQL (NUMERIC is exact; the margin covers the checks'
-28-digit rounding), beyond ``1e-9`` on SQLite (amounts cast to REAL: a double's error is
-below ``1e-13`` here). Rows inside the margin, or with a negative amount, are sent back
-as they are and finished in Python with the checks' own arithmetic, in the same order.
+Exactness. Amounts are NUMERIC on PostgreSQL and text on SQLite; the per-account checks
+value balances exactly (``dust_line``) and sum withdrawals in Python ``Decimal`` (28
+significant digits). Value comparisons (a balance against the dust tolerance, the
+withdrawals of the window against the review threshold) are decided in SQL only when they
+are clear by a margin: beyond a relative ``1e-20`` of the line on PostgreSQL (NUMERIC is
+exact; the margin covers the review's 28-digit rounding), beyond ``1e-9`` on SQLite
+(amounts cast to REAL: a double's error is below ``1e-13`` here). Rows inside the margin,
+or with a negative amount, are sent back as they are and finished in Python with the
+checks' own functions (``dust_line.judge`` for a balance), in the same order.
 Asset totals are exact too: NUMERIC sums on PostgreSQL; on SQLite the text is split into
 integer parts summed as 64-bit integers and joined in Python (docs/bulk.md).
 """
@@ -33,6 +34,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine
 
 from lastgate.eligibility.adapters import bulk_sql as q
+from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks import CHECKS
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.money import ZERO
@@ -380,14 +382,17 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
 
+_SIDE_CODES = {
+    dust_line.Side.ASSET: CheckCode.ASSETS_REMAINING,
+    dust_line.Side.DUST: CheckCode.DUST_REMAINING,
+}
+
+
 def _exact_balance(available: Any, frozen: Any, price: Any, tolerance: Decimal) -> CheckCode | None:
-    """A balance near the dust line, classified with the checks' own arithmetic."""
-    total = _decimal(available) + _decimal(frozen)
-    if total == ZERO:
-        return None
-    if price is not None and total * _decimal(price) > tolerance:
-        return CheckCode.ASSETS_REMAINING
-    return CheckCode.DUST_REMAINING
+    """A balance near the dust line, judged by the line itself, as the check judges it."""
+    amount = dust_line.total(_decimal(available), _decimal(frozen))
+    judged = dust_line.judge(amount, None if price is None else _decimal(price), tolerance)
+    return None if judged is None else _SIDE_CODES[judged.side]
 
 
 __all__ = ["CHUNK_SIZE", "REVIEW_CODES", "BulkRow", "Sweep", "SweepSummary", "sweep"]

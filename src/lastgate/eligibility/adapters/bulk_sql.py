@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.ledger import model as a
 
@@ -30,6 +31,7 @@ from lastgate.ledger import model as a
 TAG_CODES: dict[int, CheckCode] = dict(enumerate(CheckCode))
 BALANCES = 200
 ASSETS, DUST, BORDER = 1, 2, 4
+_SIDE_BITS = {dust_line.Side.ASSET: ASSETS, dust_line.Side.DUST: DUST}
 WITHDRAWAL_BORDER = 101
 _TAG = {code: tag for tag, code in TAG_CODES.items()}
 REVIEW_TAG = _TAG[CheckCode.WITHDRAWAL_REVIEW]
@@ -262,11 +264,17 @@ _TRANSFER_TAG = (
 
 
 def _balances(d: Dialect, in_range: str, of_policy: str, joined: bool) -> str:
-    """One row per customer with non-zero balances: ``BALANCES`` plus the bits found."""
+    """One row per customer with non-zero balances: ``BALANCES`` plus the bits found.
+
+    ``dust_line`` draws the line; SQL only applies it where no rounding can matter (an
+    unpriced asset, a value clearly beyond the band ``dust_lo``..``dust_hi`` around the
+    tolerance) and flags everything else ``BORDER``, for ``dust_line.judge`` in Python.
+    """
     value = f"({d.num('b.available')} + {d.num('b.frozen')}) * {d.num('ap.price_usd')}"
     negative = f"{d.negative('b.available')} OR {d.negative('b.frozen')}"
     kind = (
-        f"CASE WHEN {negative} THEN {BORDER} WHEN ap.price_usd IS NULL THEN {DUST} "
+        f"CASE WHEN {negative} THEN {BORDER} "
+        f"WHEN ap.price_usd IS NULL THEN {_SIDE_BITS[dust_line.UNPRICED]} "
         f"WHEN {value} > {_rule(d, 'dust_hi', 'dhi', joined)} THEN {ASSETS} "
         f"WHEN {value} < {_rule(d, 'dust_lo', 'dlo', joined)} THEN {DUST} ELSE {BORDER} END"
     )

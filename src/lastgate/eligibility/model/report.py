@@ -1,14 +1,18 @@
-"""The eligibility report: what each check found, and the customer's view of it.
+"""The eligibility report: what each check found, and the customer's report made from it.
 
-Check codes are a public contract: never renamed, only added.
+Two types: ``EligibilityReport`` (internal, for staff and the system's own decisions) and
+``CustomerReport`` (what a customer may see). The only way from the first to the second
+is ``customer_view``; there is no way back. Check codes are a public contract: never
+renamed, only added.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from lastgate.kernel.messages import N_, Message
 
@@ -106,14 +110,32 @@ class CheckResult:
 
 
 @dataclass(frozen=True, slots=True)
-class EligibilityReport:
-    """All checks for one account at one moment, in a stable order."""
+class CustomerCheck:
+    """One check as the customer may see it: no internal detail or evidence to leak.
 
-    uid: str
-    jurisdiction: str
-    checked_at: datetime
-    checks: tuple[CheckResult, ...]
-    internal: bool = True
+    A confidential check cannot be one: it folds into ``SUPPORT_REQUIRED`` instead.
+    """
+
+    code: CheckCode
+    status: CheckStatus
+    resolver: Resolver
+    message: Message
+    remediation: Remediation
+    evidence: tuple[Evidence, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.code in CONFIDENTIAL_CODES:
+            raise ValueError(f"{self.code.value} is confidential: a customer never sees it")
+
+
+_Check = TypeVar("_Check", CheckResult, CustomerCheck)
+
+
+class _Verdicts(Generic[_Check]):
+    """The outcome rules, written once for both reports so that they cannot disagree."""
+
+    __slots__ = ()
+    checks: tuple[_Check, ...]
 
     @property
     def eligible(self) -> bool:
@@ -131,14 +153,48 @@ class EligibilityReport:
         return CheckStatus.REVIEW if self.needs_review else CheckStatus.PASS
 
     @property
-    def blockers(self) -> tuple[CheckResult, ...]:
+    def blockers(self) -> tuple[_Check, ...]:
         return tuple(c for c in self.checks if c.status is CheckStatus.BLOCK)
 
-    def result(self, code: CheckCode) -> CheckResult:
+    def result(self, code: CheckCode) -> _Check:
         for check in self.checks:
             if check.code is code:
                 return check
         raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityReport(_Verdicts[CheckResult]):
+    """All checks for one account at one moment, in a stable order, with internal detail.
+
+    For staff and for the system's own decisions; a customer gets a ``CustomerReport``.
+    """
+
+    uid: str
+    jurisdiction: str
+    checked_at: datetime
+    checks: tuple[CheckResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerReport(_Verdicts[CustomerCheck]):
+    """The report as its customer may see it; made only by ``customer_view``.
+
+    Holds no internal field and no confidential check, and always lists
+    ``SUPPORT_REQUIRED`` once, so that its presence tells nothing.
+    """
+
+    uid: str
+    jurisdiction: str
+    checked_at: datetime
+    checks: tuple[CustomerCheck, ...]
+
+    def __post_init__(self) -> None:
+        # Refused at run time too: a CheckResult would carry its detail into the view.
+        if not all(type(c) is CustomerCheck for c in self.checks):
+            raise TypeError("a customer report holds only CustomerCheck items")
+        if sum(c.code is CheckCode.SUPPORT_REQUIRED for c in self.checks) != 1:
+            raise ValueError("a customer report lists SUPPORT_REQUIRED exactly once")
 
 
 _EMPTY = Message("")
@@ -150,23 +206,32 @@ _SUPPORT_REQUIRED_PASS = Message(N_("Nothing needs our support team's attention.
 _SUPPORT_REQUIRED_FIX = Message(N_("Contact support; we will tell you what is needed."))
 
 
-def customer_view(report: EligibilityReport) -> EligibilityReport:
-    """The report as the customer may see it.
+def customer_view(report: EligibilityReport) -> CustomerReport:
+    """The one way from the internal report to the customer's.
 
-    Internal detail and internal evidence are removed. Confidential checks never appear:
-    they fold into ``SUPPORT_REQUIRED``, which is always present, so that its presence
-    tells nothing. Its ``review`` becomes ``pass``: a customer is not told that a
-    confidential review will happen.
+    Internal detail and internal evidence are left behind. Confidential checks never
+    appear: they fold into ``SUPPORT_REQUIRED``, which is always present, so that its
+    presence tells nothing. Its ``review`` becomes ``pass``: a customer is not told that
+    a confidential review will happen.
     """
-    public: list[CheckResult] = []
+    public: list[CustomerCheck] = []
     confidential_block = False
     for check in report.checks:
         if check.confidential:
             confidential_block = confidential_block or check.status is CheckStatus.BLOCK
             continue
-        public.append(replace(check, detail=_EMPTY, internal_evidence=()))
+        public.append(
+            CustomerCheck(
+                code=check.code,
+                status=check.status,
+                resolver=check.resolver,
+                message=check.message,
+                remediation=check.remediation,
+                evidence=check.evidence,
+            )
+        )
     public.append(
-        CheckResult(
+        CustomerCheck(
             code=CheckCode.SUPPORT_REQUIRED,
             status=CheckStatus.BLOCK if confidential_block else CheckStatus.PASS,
             resolver=Resolver.SUPPORT,
@@ -175,13 +240,11 @@ def customer_view(report: EligibilityReport) -> EligibilityReport:
                 Action.CONTACT_SUPPORT if confidential_block else Action.NONE,
                 _SUPPORT_REQUIRED_FIX if confidential_block else _EMPTY,
             ),
-            detail=_EMPTY,
         )
     )
-    return EligibilityReport(
+    return CustomerReport(
         uid=report.uid,
         jurisdiction=report.jurisdiction,
         checked_at=report.checked_at,
         checks=tuple(public),
-        internal=False,
     )

@@ -271,7 +271,7 @@ def dry_run(engine: Engine, uid: str) -> list[dict[str, object]]:
 
 def _customer_keyed_tables() -> list[Table]:
     """Every mapped table whose rows are keyed to a customer of the ledger."""
-    from lastgate.platform.db.schema import metadata
+    from lastgate.erasure.adapters.catalogue import metadata
 
     return [t for t in metadata.sorted_tables if "customer_id" in t.c and t.name in DATA_MAP]
 

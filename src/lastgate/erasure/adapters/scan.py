@@ -28,8 +28,8 @@ from sqlalchemy import (
     union_all,
 )
 
+from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.ledger.adapters import tables as ledger
-from lastgate.platform.db.schema import metadata
 
 #: Where the UID (a pseudonymous identifier, never the person's data) may remain.
 UID_ALLOWED = frozenset(

@@ -16,7 +16,7 @@ retention_app = typer.Typer(help="The retention vault and the identifier quarant
 
 
 def _engine() -> Engine:
-    from lastgate.platform.cli import _engine as engine_from
+    from lastgate.platform.cli_support import open_engine as engine_from
 
     return engine_from(Settings())
 
@@ -25,7 +25,7 @@ def _engine() -> Engine:
 def plan(uid: str) -> None:
     """Show what erasure would do to UID's data, table by table; changes nothing."""
     from lastgate.erasure.adapters.runner import dry_run
-    from lastgate.platform.cli import _errors
+    from lastgate.platform.cli_support import reported_errors as _errors
 
     with _errors():
         steps = dry_run(_engine(), uid)

@@ -27,6 +27,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from lastgate.kernel.money import to_wire
 from lastgate.ledger import model as a
 
 FORMAT: Final = "lastgate.snapshot/1"
@@ -41,18 +42,6 @@ DECIMAL_PATTERN = r"^[0-9]{1,20}(\.[0-9]{1,18})?$"
 SIGNED_DECIMAL_PATTERN = r"^-?[0-9]{1,20}(\.[0-9]{1,18})?$"
 
 
-def _exact_wire(value: Decimal) -> str:
-    """Plain notation with every digit kept and trailing zeros dropped.
-
-    Not ``Decimal.normalize()``: that rounds to the context precision (28 digits), and
-    a snapshot amount may carry 38.
-    """
-    if value == 0:
-        return "0"
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _decimal_string(pattern: str) -> Callable[[object], Decimal]:
     compiled = re.compile(pattern)
 
@@ -60,7 +49,7 @@ def _decimal_string(pattern: str) -> Callable[[object], Decimal]:
         # A Decimal comes from Python (the ledger on export), not from a file; it is held
         # to the same rules, so a negative or NaN amount cannot slip in that way either.
         if isinstance(value, Decimal):
-            text = _exact_wire(value) if value.is_finite() else str(value)
+            text = to_wire(value) if value.is_finite() else str(value)
         elif isinstance(value, str):
             text = value
         else:
@@ -88,13 +77,13 @@ def _amount_schema(pattern: str, what: str) -> dict[str, Any]:
 Amount = Annotated[
     Decimal,
     PlainValidator(_decimal_string(DECIMAL_PATTERN)),
-    PlainSerializer(_exact_wire, return_type=str),
+    PlainSerializer(to_wire, return_type=str),
     WithJsonSchema(_amount_schema(DECIMAL_PATTERN, "A non-negative amount")),
 ]
 SignedAmount = Annotated[
     Decimal,
     PlainValidator(_decimal_string(SIGNED_DECIMAL_PATTERN)),
-    PlainSerializer(_exact_wire, return_type=str),
+    PlainSerializer(to_wire, return_type=str),
     WithJsonSchema(_amount_schema(SIGNED_DECIMAL_PATTERN, "A signed amount")),
 ]
 Moment = AwareDatetime

@@ -14,14 +14,14 @@ transfers oldest first; balances by account type and asset; the rest by id.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from lastgate.kernel.errors import AccountNotFound
 from lastgate.ledger import model as a
+from lastgate.platform.db.types import read_amount, read_time, time_param
 
 
 class LedgerStateReader:
@@ -217,36 +217,8 @@ _STATEMENTS = {
 }
 
 
-# -- reading values back as the column types would ---------------------------------------
-
-
-def _sqlite_time(value: str | None) -> datetime | None:
-    # As UTCDateTime stores it on SQLite: naive UTC text with microseconds.
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-def _sqlite_since(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _pg_time(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone(UTC)
-
-
-def _sqlite_amount(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _pg_amount(value: Decimal | None) -> Decimal | None:
-    return value
-
-
+# Values are read back as the column types would (platform/db/types.py holds the codec).
 _Convert = Callable[[Any], Any]
-_CODECS: dict[str, tuple[_Convert, _Convert, _Convert]] = {
-    # dialect: (bind ``since``, read a time, read an amount)
-    "sqlite": (_sqlite_since, _sqlite_time, _sqlite_amount),
-    "postgresql": (lambda moment: moment, _pg_time, _pg_amount),
-}
 
 
 def read_account_state(
@@ -255,16 +227,16 @@ def read_account_state(
     dialect = conn.dialect.name
     if dialect not in _STATEMENTS:
         raise NotImplementedError(f"the reference ledger does not support {dialect}")
-    bind_since, time, amount = _CODECS[dialect]
+    since = time_param(dialect, withdrawals_since)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(_STATEMENTS[dialect], {"uid": uid, "since": bind_since(withdrawals_since)})
+        cursor.execute(_STATEMENTS[dialect], {"uid": uid, "since": since})
         rows = cursor.fetchall()
     finally:
         cursor.close()
     if not rows or rows[0][0] != CUSTOMER:
         raise AccountNotFound(f"no account with UID {uid}")
-    return _state(uid, rows, time, amount)
+    return _state(uid, rows, read_time, read_amount)
 
 
 def _state(uid: str, rows: list[Any], time: _Convert, amount: _Convert) -> a.AccountState:

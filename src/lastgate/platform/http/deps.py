@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import NotAuthenticated
@@ -17,6 +17,8 @@ from lastgate.kernel.i18n import negotiate, normalize
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 from lastgate.platform.auth_tokens import verify_token
+
+_Service = TypeVar("_Service")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,16 @@ class ApiContext:
     accounts: AccountStateReader
     policies: PolicyBook
     clock: Clock
-    workflow: Workflow
+    #: The features' use-case objects (the closure ``Workflow``, ``Campaigns``…) by type,
+    #: put there by the composition root; see ``service``.
+    services: Mapping[type[Any], object]
+
+    def service(self, kind: type[_Service]) -> _Service:
+        """The use-case object of type ``kind`` the app was built with."""
+        found = self.services[kind]
+        if not isinstance(found, kind):  # pragma: no cover - a wiring mistake
+            raise TypeError(f"{kind.__name__} wired as {type(found).__name__}")
+        return found
 
 
 def get_context(request: Request) -> ApiContext:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +22,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import Forbidden, InvalidInput, LastgateError, NotAuthenticated
 from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
@@ -128,6 +127,9 @@ def page_language(request: Request, context: ApiContext) -> str:
     return negotiate(request.headers.get("accept-language"), context.settings.default_language)
 
 
+_Service = TypeVar("_Service")
+
+
 @dataclass
 class Page:
     """One page request: who asks, in which language, and how to answer in HTML."""
@@ -138,9 +140,9 @@ class Page:
     principal: Principal | None
     anon: str | None = None
 
-    @property
-    def workflow(self) -> Workflow:
-        return self.context.workflow
+    def service(self, kind: type[_Service]) -> _Service:
+        """The use-case object of type ``kind`` (see ``ApiContext.service``)."""
+        return self.context.service(kind)
 
     @property
     def me(self) -> Principal:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, ScalarSelect, insert, or_, select, tuple_, update
 
+from lastgate.eligibility.model import dust_line
 from lastgate.kernel.errors import AccountNotFound
 from lastgate.kernel.money import ZERO, to_wire
 from lastgate.ledger.adapters import tables as ledger
@@ -94,7 +95,7 @@ class LedgerRemediationActions:
             Holding(
                 account_type=row.account_type,
                 asset=row.asset,
-                amount=row.available + row.frozen,
+                amount=dust_line.total(row.available, row.frozen),
                 price_usd=row.price_usd,
                 tradeable=bool(row.tradeable) if row.tradeable is not None else False,
             )

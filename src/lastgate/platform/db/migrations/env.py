@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from lastgate.platform.db.schema import metadata
+from lastgate.erasure.adapters.catalogue import metadata
 
 config = context.config
 engine = config.attributes.get("engine")

@@ -8,28 +8,29 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from lastgate.campaign.cli import campaign_app
+from lastgate.closure.wiring import build_workflow
 from lastgate.desk.cli import desk_app
 from lastgate.eligibility.cli import sweep_app
-from lastgate.eligibility.model.report import CheckStatus, EligibilityReport, customer_view
-from lastgate.eligibility.service import check_account
+from lastgate.eligibility.model.report import (
+    CheckResult,
+    CheckStatus,
+    CustomerReport,
+    EligibilityReport,
+)
+from lastgate.eligibility.service import Eligibility
 from lastgate.erasure.cli.certificate import certificate_app
 from lastgate.erasure.cli.erasure import erasure_app, retention_app
 from lastgate.export.cli import export_app
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import system_clock
-from lastgate.kernel.errors import LastgateError
-from lastgate.kernel.i18n import normalize, translate
+from lastgate.kernel.i18n import translate
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import (
     dump_snapshot,
@@ -39,9 +40,11 @@ from lastgate.ledger.adapters.snapshot_io import (
 )
 from lastgate.ledger.adapters.state_reader import LedgerStateReader
 from lastgate.ledger.model import HoldKind
-from lastgate.platform.db.engine import make_engine, migrate
+from lastgate.platform.cli_support import EXIT_BLOCKED, EXIT_ERROR
+from lastgate.platform.cli_support import cli_language as _language
+from lastgate.platform.cli_support import open_engine as _engine
+from lastgate.platform.cli_support import reported_errors as _errors
 from lastgate.platform.policy_files import PolicyDirectory
-from lastgate.platform.wiring import build_workflow
 
 app = typer.Typer(help="lastgate: account closure, eligibility and appeals.", no_args_is_help=True)
 ledger_app = typer.Typer(help="Load and dump the reference ledger as snapshot files.")
@@ -66,41 +69,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(sweep_app, name="sweep")
 app.add_typer(campaign_app, name="campaign")
 
-EXIT_BLOCKED = 1
-EXIT_ERROR = 2
 
 Lang = Annotated[str, typer.Option("--lang", help="Language: en or zh (Simplified Chinese).")]
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Report a ``LastgateError`` as ``error CODE: message`` plus details, exit 2."""
-    try:
-        yield
-    except LastgateError as exc:
-        typer.echo(f"error {exc.code}: {exc.message}", err=True)
-        for detail in exc.details:
-            typer.echo(f"  {detail.get('path', '')}: {detail.get('reason', '')}", err=True)
-        raise typer.Exit(EXIT_ERROR) from None
-
-
-def _engine(settings: Settings) -> Engine:
-    """The configured database, brought up to date (an empty SQLite file needs no setup)."""
-    engine = make_engine(settings.database_url)
-    try:
-        migrate(engine)
-    except OperationalError as exc:
-        typer.echo(f"error DATABASE_UNAVAILABLE: {exc.orig}", err=True)
-        raise typer.Exit(EXIT_ERROR) from None
-    return engine
-
-
-def _language(lang: str) -> str:
-    language = normalize(lang)
-    if language is None:
-        typer.echo(f"error INVALID_INPUT: unsupported language {lang!r}", err=True)
-        raise typer.Exit(EXIT_ERROR)
-    return language
 
 
 @db_app.command("upgrade")
@@ -134,15 +104,13 @@ def check(
     settings = Settings()
     language = _language(lang)
     engine = _engine(settings)
+    # --customer-view reads as the account holder would, so the service picks the view.
+    reader = Principal(uid, Role.CUSTOMER) if customer else Principal("operator", Role.AGENT)
     with _errors():
-        report = check_account(
-            uid,
-            accounts=LedgerStateReader(engine),
-            policies=PolicyDirectory.load(settings.policy_dir),
-            clock=system_clock,
+        eligibility = Eligibility(
+            LedgerStateReader(engine), PolicyDirectory.load(settings.policy_dir), system_clock
         )
-    if customer:
-        report = customer_view(report)
+        report = eligibility.report_for(reader, uid)
     if as_json:
         from lastgate.eligibility.wire import report_json
 
@@ -156,7 +124,7 @@ def check(
 _MARK = {CheckStatus.PASS: "ok    ", CheckStatus.BLOCK: "BLOCK ", CheckStatus.REVIEW: "REVIEW"}
 
 
-def _print_report(report: EligibilityReport, language: str) -> None:
+def _print_report(report: EligibilityReport | CustomerReport, language: str) -> None:
     typer.echo(f"{report.uid} ({report.jurisdiction}) at {report.checked_at.isoformat()}")
     typer.echo(f"outcome: {report.outcome.value}")
     for result in report.checks:
@@ -168,9 +136,10 @@ def _print_report(report: EligibilityReport, language: str) -> None:
         fix = translate(result.remediation.message, language)
         if fix:
             typer.echo(f"         fix ({result.resolver.value}): {fix}")
-        if report.internal and result.detail.msgid:
+        internal = result.internal_evidence if isinstance(result, CheckResult) else ()
+        if isinstance(result, CheckResult) and result.detail.msgid:
             typer.echo(f"         detail: {translate(result.detail, language)}")
-        for item in (*result.evidence, *result.internal_evidence):
+        for item in (*result.evidence, *internal):
             typer.echo("         - " + ", ".join(f"{k}={v}" for k, v in item.items()))
 
 
@@ -222,7 +191,7 @@ def serve(
     """Serve the API (migrating the database first)."""
     import uvicorn
 
-    from lastgate.platform.app import create_app
+    from lastgate.app.api import create_app
 
     settings = Settings()
     engine = _engine(settings)
@@ -272,7 +241,7 @@ def worker(
     erasure plans, then notices and webhooks."""
     import logging
 
-    from lastgate.platform.worker import run_forever, run_once
+    from lastgate.app.worker import run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()

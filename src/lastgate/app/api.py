@@ -10,9 +10,16 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from lastgate import __version__
+from lastgate.app import pages as web
 from lastgate.campaign import api as campaigns
+from lastgate.campaign.service.campaigns import Campaigns
+from lastgate.campaign.wiring import build_campaigns
 from lastgate.closure.api import closures, step_up
+from lastgate.closure.service.workflow import Workflow
+from lastgate.closure.wiring import build_workflow
 from lastgate.desk import api as desk
+from lastgate.desk.service.desk import Desk
+from lastgate.desk.wiring import build_desk
 from lastgate.eligibility import api as eligibility
 from lastgate.erasure import api as certificates
 from lastgate.export import api as exports
@@ -25,8 +32,6 @@ from lastgate.platform.http import health
 from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import install_error_handlers
 from lastgate.platform.policy_files import PolicyDirectory
-from lastgate.platform.web import routes as web
-from lastgate.platform.wiring import build_workflow
 from lastgate.remediation import api as remediation
 
 
@@ -36,13 +41,18 @@ def create_app(
     """The API over ``settings``; an engine given by the caller is left for it to dispose."""
     owns_engine = engine is None
     engine = engine if engine is not None else make_engine(settings.database_url)
+    workflow = build_workflow(settings, engine, clock)
     context = ApiContext(
         settings=settings,
         engine=engine,
         accounts=LedgerStateReader(engine),
         policies=PolicyDirectory.load(settings.policy_dir),
         clock=clock,
-        workflow=build_workflow(settings, engine, clock),
+        services={
+            Workflow: workflow,
+            Campaigns: build_campaigns(settings, engine, clock),
+            Desk: build_desk(settings, engine, clock),
+        },
     )
 
     @asynccontextmanager

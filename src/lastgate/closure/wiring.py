@@ -1,12 +1,10 @@
-"""Building the use cases' dependencies from settings: one place for API, CLI and worker."""
+"""The closure workflow built from settings: one place for the API, the CLI and the worker."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from lastgate.campaign.adapters.sweep import LedgerSweep
-from lastgate.campaign.service.campaigns import Campaigns
-from lastgate.closure.adapters.sql import SqlUnitOfWork
+from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
@@ -22,8 +20,3 @@ def build_workflow(settings: Settings, engine: Engine, clock: Clock = system_clo
         clock=clock,
         public_base_url=settings.public_base_url.rstrip("/"),
     )
-
-
-def build_campaigns(settings: Settings, engine: Engine, clock: Clock = system_clock) -> Campaigns:
-    workflow = build_workflow(settings, engine, clock)
-    return Campaigns(workflow=workflow, sweep=LedgerSweep(engine, workflow.policies))

@@ -8,7 +8,6 @@ through row locks. Stop one with SIGTERM or Ctrl-C: it finishes the current batc
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from types import FrameType
@@ -16,29 +15,16 @@ from types import FrameType
 from sqlalchemy import Engine
 
 from lastgate.campaign.service.due_work import tick
-from lastgate.closure.service.execution import FaultHook, execute_due
+from lastgate.campaign.wiring import build_campaigns
+from lastgate.closure.service.execution import execute_due
+from lastgate.closure.wiring import build_workflow
 from lastgate.erasure.adapters.runner import run_pending
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.delivery import channels_from_settings, deliver_due
-from lastgate.platform.wiring import build_campaigns, build_workflow
+from lastgate.platform.faults import crash_hook as _crash_hook
 
 log = logging.getLogger("lastgate.worker")
-
-#: Testing only: the name of a point in execution where the process dies at once, as a
-#: crash would (``claimed`` or ``before_commit``). Used by the crash-and-resume tests.
-CRASH_AT_ENV = "LASTGATE_CRASH_AT"
-
-
-def _crash_hook() -> FaultHook:
-    point = os.environ.get(CRASH_AT_ENV)
-
-    def fault(at: str) -> None:
-        if at == point:
-            log.error("crashing at %s (%s is set)", at, CRASH_AT_ENV)
-            os._exit(70)
-
-    return fault
 
 
 def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:

@@ -1,0 +1,21 @@
+"""The campaign use cases built from settings, over the closure workflow."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from lastgate.campaign.adapters.sweep import LedgerSweep
+from lastgate.campaign.service.campaigns import Campaigns
+from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
+from lastgate.closure.wiring import build_workflow
+from lastgate.kernel.clock import Clock, system_clock
+from lastgate.kernel.settings import Settings
+
+
+def build_campaigns(settings: Settings, engine: Engine, clock: Clock = system_clock) -> Campaigns:
+    workflow = build_workflow(settings, engine, clock)
+    return Campaigns(
+        workflow=workflow,
+        sweep=LedgerSweep(engine, workflow.policies),
+        units=lambda: SqlUnitOfWork(engine, clock, settings),
+    )

@@ -1,0 +1,34 @@
+"""A rejected closure reopened on appeal (the desk decides it): back to review, through
+the lifecycle like every other transition, so the version check, the audit entry and the
+exchange's webhook event hold for it too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lastgate.closure.model.lifecycle import ClosureEvent, ClosureRequest
+from lastgate.closure.ports import UnitOfWork
+from lastgate.closure.service.workflow import transition
+from lastgate.kernel.errors import ClosureAlreadyOpen
+
+
+def reopen_on_appeal(
+    uow: UnitOfWork, request: ClosureRequest, *, actor: str, now: datetime, ticket_id: str
+) -> ClosureRequest:
+    """``request`` back in review, its rejection overturned on the appeal ``ticket_id``,
+    inside the caller's unit of work. ``ClosureAlreadyOpen`` if the customer has opened
+    another request since (one open request at most); ``IllegalTransition`` if
+    ``request`` is not rejected."""
+    if uow.closures.open_for(request.uid) is not None:
+        raise ClosureAlreadyOpen("the customer has another open closure request")
+    return transition(
+        uow,
+        request,
+        ClosureEvent.APPEAL,
+        actor=actor,
+        now=now,
+        note={"ticket": ticket_id},
+        decided_by=None,
+        decision_note=None,
+    )

@@ -1,0 +1,99 @@
+"""``ASSETS_REMAINING`` and ``DUST_REMAINING``: each balance on its side of the dust line.
+
+The line is ``dust_line``'s, the same the dust sweep and the bulk sweep draw.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Context, Decimal, localcontext
+
+from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks.result import result
+from lastgate.eligibility.model.report import (
+    Action,
+    CheckCode,
+    CheckResult,
+    Evidence,
+    Remediation,
+    Resolver,
+)
+from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.money import to_wire
+from lastgate.kernel.policy import Policy
+from lastgate.ledger.model import AccountState, Balance
+
+_CENT = Decimal("0.01")
+# Rounding for display only, wide enough that a 77-digit value quantizes without error.
+_DISPLAY = Context(prec=dust_line.PRECISION)
+
+
+def _balance_evidence(balance: Balance, value: Decimal | None) -> Evidence:
+    if value is None:
+        shown = "unpriced"
+    else:
+        with localcontext(_DISPLAY):
+            shown = to_wire(value.quantize(_CENT))
+    return {
+        "account_type": balance.account_type.value,
+        "asset": balance.asset,
+        "available": to_wire(balance.available),
+        "frozen": to_wire(balance.frozen),
+        "value_usd": shown,
+    }
+
+
+def split_balances(state: AccountState, tolerance: Decimal) -> dict[dust_line.Side, list[Evidence]]:
+    """Non-zero balances as evidence, by their side of the dust line."""
+    sides: dict[dust_line.Side, list[Evidence]] = {side: [] for side in dust_line.Side}
+    for balance in state.balances:
+        amount = dust_line.total(balance.available, balance.frozen)
+        judged = dust_line.judge(amount, state.prices.get(balance.asset), tolerance)
+        if judged is not None:
+            sides[judged.side].append(_balance_evidence(balance, judged.value_usd))
+    return sides
+
+
+def check_assets_remaining(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    tolerance = policy.eligibility.dust_tolerance_usd
+    assets = split_balances(state, tolerance)[dust_line.Side.ASSET]
+    return result(
+        CheckCode.ASSETS_REMAINING,
+        bool(assets),
+        Resolver.USER,
+        ok=Message(N_("No balances remain above the dust tolerance.")),
+        fail=Message(
+            N_("{count} balance(s) worth more than {tolerance} USD remain in your account."),
+            {"count": str(len(assets)), "tolerance": to_wire(tolerance)},
+        ),
+        fix=Remediation(
+            Action.WITHDRAW,
+            Message(N_("Withdraw these assets, or transfer them to another account.")),
+        ),
+        evidence=assets,
+    )
+
+
+def check_dust_remaining(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    tolerance = policy.eligibility.dust_tolerance_usd
+    dust = split_balances(state, tolerance)[dust_line.Side.DUST]
+    return result(
+        CheckCode.DUST_REMAINING,
+        bool(dust),
+        Resolver.USER,
+        ok=Message(N_("No small balances remain.")),
+        fail=Message(
+            N_("{count} small balance(s), each worth at most {tolerance} USD, remain."),
+            {"count": str(len(dust)), "tolerance": to_wire(tolerance)},
+        ),
+        fix=Remediation(
+            Action.SWEEP_DUST,
+            Message(
+                N_(
+                    "Sweep them in one step into a single asset, or give them up with "
+                    "your explicit consent."
+                )
+            ),
+        ),
+        evidence=dust,
+    )

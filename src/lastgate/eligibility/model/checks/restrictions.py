@@ -1,0 +1,125 @@
+"""Restrictions and identity: risk lock, KYC incomplete or disputed, legal hold and AML
+investigation (their reasons are internal evidence, never the customer's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lastgate.eligibility.model.checks.result import iso, result
+from lastgate.eligibility.model.report import (
+    Action,
+    CheckCode,
+    CheckResult,
+    Evidence,
+    Remediation,
+    Resolver,
+)
+from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.policy import Policy
+from lastgate.ledger.model import (
+    AccountState,
+    HoldKind,
+    KycStatus,
+)
+
+
+def _active_holds(state: AccountState, kinds: frozenset[HoldKind]) -> list[Evidence]:
+    return [
+        {"id": h.id, "kind": h.kind.value, "reason": h.reason, "placed_at": iso(h.placed_at)}
+        for h in state.holds
+        if h.active and h.kind in kinds
+    ]
+
+
+def check_risk_lock(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    holds = _active_holds(state, frozenset({HoldKind.RISK_LOCK}))
+    return result(
+        CheckCode.RISK_LOCK,
+        bool(holds),
+        Resolver.SUPPORT,
+        ok=Message(N_("Your account is not restricted by risk control.")),
+        fail=Message(N_("Your account is restricted by risk control.")),
+        fix=Remediation(
+            Action.CONTACT_SUPPORT, Message(N_("Appeal to support to have the restriction lifted."))
+        ),
+        detail=Message(
+            N_("Risk lock active: {reasons}"), {"reasons": "; ".join(h["reason"] for h in holds)}
+        ),
+        internal_evidence=holds,
+    )
+
+
+def check_kyc_incomplete(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    incomplete = state.kyc.status in (
+        KycStatus.NOT_STARTED,
+        KycStatus.PENDING,
+        KycStatus.REJECTED,
+        KycStatus.EXPIRED,
+    )
+    return result(
+        CheckCode.KYC_INCOMPLETE,
+        incomplete,
+        Resolver.USER,
+        ok=Message(N_("Your identity is verified.")),
+        fail=Message(N_("Your identity verification is not complete.")),
+        fix=Remediation(
+            Action.COMPLETE_KYC,
+            Message(N_("Finish identity verification, or contact support.")),
+        ),
+        detail=Message(N_("KYC status: {status}"), {"status": state.kyc.status.value}),
+        evidence=[{"kyc_status": state.kyc.status.value}] if incomplete else [],
+    )
+
+
+def check_kyc_disputed(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    disputed = state.kyc.status is KycStatus.DISPUTED or state.kyc.applicant_mismatch
+    return result(
+        CheckCode.KYC_DISPUTED,
+        disputed,
+        Resolver.SUPPORT,
+        ok=Message(N_("Your identity is not in dispute.")),
+        fail=Message(N_("Your identity needs to be confirmed by our support team.")),
+        fix=Remediation(
+            Action.CONTACT_SUPPORT,
+            Message(N_("Open a ticket and attach your identity documents.")),
+        ),
+        detail=Message(
+            N_("KYC status {status}; applicant mismatch: {mismatch}"),
+            {"status": state.kyc.status.value, "mismatch": str(state.kyc.applicant_mismatch)},
+        ),
+    )
+
+
+def check_legal_hold(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    holds = _active_holds(state, frozenset({HoldKind.JUDICIAL_FREEZE, HoldKind.LAW_ENFORCEMENT}))
+    return result(
+        CheckCode.LEGAL_HOLD,
+        bool(holds),
+        Resolver.COMPLIANCE,
+        ok=Message(N_("No legal restriction applies to your account.")),
+        fail=Message(N_("A legal restriction applies to your account.")),
+        fix=Remediation(
+            Action.NONE, Message(N_("There is nothing you can do; contact support for help."))
+        ),
+        detail=Message(
+            N_("Legal hold active: {reasons}"), {"reasons": "; ".join(h["reason"] for h in holds)}
+        ),
+        internal_evidence=holds,
+    )
+
+
+def check_compliance_review(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    holds = _active_holds(state, frozenset({HoldKind.AML_INVESTIGATION}))
+    return result(
+        CheckCode.COMPLIANCE_REVIEW,
+        bool(holds),
+        Resolver.COMPLIANCE,
+        ok=Message(N_("No compliance investigation is open.")),
+        fail=Message(N_("An AML investigation is open.")),
+        fix=Remediation(Action.NONE, Message(N_("Compliance must close the investigation."))),
+        detail=Message(
+            N_("AML investigation open: {reasons}"),
+            {"reasons": "; ".join(h["reason"] for h in holds)},
+        ),
+        internal_evidence=holds,
+    )

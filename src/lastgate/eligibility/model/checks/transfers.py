@@ -1,0 +1,117 @@
+"""Deposits and withdrawals: ``DEPOSIT_PENDING``, ``WITHDRAWAL_PENDING``, and
+``WITHDRAWAL_REVIEW`` (a total above the threshold at current prices asks for a review)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from lastgate.eligibility.model.checks.result import iso, result
+from lastgate.eligibility.model.report import (
+    Action,
+    CheckCode,
+    CheckResult,
+    CheckStatus,
+    Evidence,
+    Remediation,
+    Resolver,
+)
+from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.money import ZERO, to_wire
+from lastgate.kernel.policy import Policy
+from lastgate.ledger.model import (
+    IN_FLIGHT_TRANSFER_STATUSES,
+    AccountState,
+    TransferDirection,
+    TransferStatus,
+)
+
+
+def _in_flight(state: AccountState, direction: TransferDirection) -> list[Evidence]:
+    return [
+        {
+            "id": t.id,
+            "asset": t.asset,
+            "amount": to_wire(t.amount),
+            "status": t.status.value,
+            "created_at": iso(t.created_at),
+            "expected_completion_at": (
+                iso(t.expected_completion_at) if t.expected_completion_at else "unknown"
+            ),
+        }
+        for t in state.transfers
+        if t.direction is direction and t.status in IN_FLIGHT_TRANSFER_STATUSES
+    ]
+
+
+def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    pending = _in_flight(state, TransferDirection.DEPOSIT)
+    return result(
+        CheckCode.DEPOSIT_PENDING,
+        bool(pending),
+        Resolver.USER,
+        ok=Message(N_("No deposits are in progress.")),
+        fail=Message(N_("{count} deposit(s) are still in progress."), {"count": str(len(pending))}),
+        fix=Remediation(
+            Action.WAIT,
+            Message(N_("Wait for the deposit to complete, then withdraw the funds.")),
+        ),
+        evidence=pending,
+    )
+
+
+def check_withdrawal_pending(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    pending = _in_flight(state, TransferDirection.WITHDRAWAL)
+    return result(
+        CheckCode.WITHDRAWAL_PENDING,
+        bool(pending),
+        Resolver.SUPPORT,
+        ok=Message(N_("No withdrawals are in progress.")),
+        fail=Message(
+            N_("{count} withdrawal(s) are still in progress."), {"count": str(len(pending))}
+        ),
+        fix=Remediation(
+            Action.WAIT,
+            Message(N_("Wait for the withdrawal to complete; contact support if it is overdue.")),
+        ),
+        evidence=pending,
+    )
+
+
+def check_withdrawal_review(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
+    window = timedelta(days=policy.eligibility.withdrawal_review_window_days)
+    threshold = policy.eligibility.withdrawal_review_threshold_usd
+    since = now - window
+    total = ZERO
+    unpriced: list[str] = []
+    counted: list[Evidence] = []
+    for t in state.transfers:
+        if t.direction is not TransferDirection.WITHDRAWAL or t.created_at < since:
+            continue
+        if t.status in (TransferStatus.FAILED, TransferStatus.CANCELLED):
+            continue
+        price = state.prices.get(t.asset)
+        if price is None:
+            unpriced.append(t.id)
+            continue
+        total += t.amount * price
+        counted.append({"id": t.id, "asset": t.asset, "amount": to_wire(t.amount)})
+    review = total > threshold
+    return result(
+        CheckCode.WITHDRAWAL_REVIEW,
+        review,
+        Resolver.SUPPORT,
+        ok=Message(N_("Recent withdrawals do not need a review.")),
+        fail=Message(N_("Your closure request will be reviewed by our team before it proceeds.")),
+        fix=Remediation(Action.NONE, Message(N_("Nothing to do: a person will review it."))),
+        detail=Message(
+            N_("Withdrawals worth {total} USD in the last {days} days exceed {threshold} USD."),
+            {
+                "total": to_wire(total.quantize(Decimal("0.01"))),
+                "days": str(policy.eligibility.withdrawal_review_window_days),
+                "threshold": to_wire(threshold),
+            },
+        ),
+        internal_evidence=[*counted, *({"id": i, "value_usd": "unpriced"} for i in unpriced)],
+        failing_status=CheckStatus.REVIEW,
+    )

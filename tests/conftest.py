@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from lastgate.closure.adapters.tables import append_only_ddl, audit_head
 from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.kernel.audit import GENESIS
+from lastgate.platform.db.audit_tables import append_only_ddl, audit_head
 from lastgate.platform.db.engine import make_engine, migrate
 
 POSTGRES_URL = os.environ.get(

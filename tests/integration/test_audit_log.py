@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from lastgate.closure.adapters.tables import append_only_ddl
 from lastgate.kernel.audit import verify_chain
 from lastgate.platform import audit_log
+from lastgate.platform.db.audit_tables import append_only_ddl
 
 
 def _write(engine, clock, n: int, subject: str = "closure:1") -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lastgate.closure.adapters.tables import audit_log
 from lastgate.closure.model.lifecycle import IllegalTransition
 from lastgate.desk.model.tickets import (
     ReopenWindowOver,
@@ -17,6 +16,7 @@ from lastgate.desk.model.tickets import (
 )
 from lastgate.desk.service import desk as d
 from lastgate.kernel.errors import Forbidden, NotFound
+from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import account, load
 from tests.desk_support import make_desk
 from tests.workflow_support import AGENT_A, AGENT_B, customer, outbox_rows

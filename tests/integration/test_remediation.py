@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select, update
 
-from lastgate.closure.adapters.tables import audit_log
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.eligibility.service import check_account
 from lastgate.kernel.errors import Forbidden, LastgateError
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform.db.audit_tables import audit_log
 from lastgate.remediation import service as r
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
 from tests.builders import PRICES, T0, account, iso, load

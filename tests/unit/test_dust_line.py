@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_DOWN, ROUND_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_UP, Decimal, Inexact, localcontext
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.policy import EligibilityPolicy, Policy
@@ -162,3 +164,27 @@ def test_exactly_at_the_line_is_dust_and_one_unit_above_is_an_asset() -> None:
     for amount, expected in ((ten - UNIT, "dust"), (ten, "dust"), (ten + UNIT, "asset")):
         assert _check_says(amount, Decimal(0), Decimal(1), ten) == expected
         assert _sweep_says(amount, Decimal(1), ten) == expected
+
+
+# -- the line itself ----------------------------------------------------------------------
+
+LARGEST = Decimal("99999999999999999999.999999999999999999")  # NUMERIC(38, 18)'s largest
+
+
+def test_a_zero_balance_is_nothing_and_an_unpriced_one_is_dust_with_no_value() -> None:
+    assert dust_line.judge(Decimal("0.000"), Decimal(1), Decimal(10)) is None
+    assert dust_line.judge(Decimal(5000), None, Decimal(10)) == (dust_line.Side.DUST, None)
+    assert not dust_line.is_dust(Decimal(0), None, Decimal(10))
+
+
+def test_the_largest_ledger_amounts_are_added_and_valued_without_rounding() -> None:
+    total = dust_line.total(LARGEST, LARGEST)
+    assert total == Decimal("199999999999999999999.999999999999999998")
+    value = dust_line.value_usd(total, LARGEST)
+    assert value is not None and Fraction(value) == Fraction(total) * Fraction(LARGEST)
+
+
+def test_a_value_that_would_need_rounding_raises_instead_of_picking_a_side() -> None:
+    sixty_digits = Decimal("1." + "1" * 59)
+    with pytest.raises(Inexact):
+        dust_line.value_usd(sixty_digits, sixty_digits)

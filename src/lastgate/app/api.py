@@ -21,17 +21,16 @@ from lastgate.desk import api as desk
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.wiring import build_desk
 from lastgate.eligibility import api as eligibility
+from lastgate.eligibility.service import Eligibility
 from lastgate.erasure import api as certificates
 from lastgate.export import api as exports
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
-from lastgate.ledger.adapters.state_reader import LedgerStateReader
 from lastgate.notices import api as preferences
 from lastgate.platform.db.engine import make_engine
 from lastgate.platform.http import health
 from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import install_error_handlers
-from lastgate.platform.policy_files import PolicyDirectory
 from lastgate.remediation import api as remediation
 
 
@@ -45,11 +44,10 @@ def create_app(
     context = ApiContext(
         settings=settings,
         engine=engine,
-        accounts=LedgerStateReader(engine),
-        policies=PolicyDirectory.load(settings.policy_dir),
         clock=clock,
         services={
             Workflow: workflow,
+            Eligibility: Eligibility(workflow.accounts, workflow.policies, clock),
             Campaigns: build_campaigns(settings, engine, clock),
             Desk: build_desk(settings, engine, clock),
         },

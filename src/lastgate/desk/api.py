@@ -15,8 +15,7 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.model.official import check
 from lastgate.desk.model.redaction import warning
 from lastgate.desk.service import desk as d
-from lastgate.kernel.access import Principal
-from lastgate.kernel.errors import Forbidden
+from lastgate.kernel.access import Principal, ensure_staff
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
 from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
@@ -257,8 +256,7 @@ def post_message(
 @router.get("/desk/canned-replies", responses=_ERRORS)
 def canned_replies(desk: DeskDep, principal: CurrentPrincipal) -> list[CannedOut]:
     """Staff: the canned replies, in both languages."""
-    if not principal.is_staff:
-        raise Forbidden("staff only")
+    ensure_staff(principal, message="staff only")
     return [
         CannedOut(key=key, title=v["title"], en=v["en"], zh_Hans=v["zh_Hans"])
         for key, v in desk.canned_replies.items()

@@ -40,7 +40,7 @@ def get_eligibility(
     Customers may read only their own UID and get the customer view; agents and
     compliance get the internal view with detail.
     """
-    eligibility = Eligibility(context.accounts, context.policies, context.clock)
+    eligibility = context.service(Eligibility)
     report = eligibility.report_for(principal, uid)
     response.headers["Content-Language"] = bcp47(language)
     response.headers["Vary"] = "Accept-Language, Authorization"

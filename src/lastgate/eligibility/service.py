@@ -12,9 +12,13 @@ from datetime import timedelta
 
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import CustomerReport, EligibilityReport, customer_view
-from lastgate.kernel.access import Principal, ensure_may_read_account, sees_internal_detail
+from lastgate.kernel.access import (
+    Principal,
+    ensure_may_read_account,
+    ensure_staff,
+    sees_internal_detail,
+)
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Forbidden
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
 
@@ -56,7 +60,6 @@ class Eligibility:
 
     def staff_report(self, principal: Principal, uid: str) -> EligibilityReport:
         """The internal report, with detail and confidential checks: staff only."""
-        if not sees_internal_detail(principal):
-            raise Forbidden("only staff may read the internal eligibility report")
+        ensure_staff(principal, message="only staff may read the internal eligibility report")
         ensure_may_read_account(principal, uid)
         return self._check(uid)

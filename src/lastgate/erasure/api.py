@@ -8,16 +8,12 @@ hand a customer their own certificate.
 from __future__ import annotations
 
 import json
-import re
-from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from lastgate.erasure.adapters.certificate_pdf import render_pdf
 from lastgate.erasure.adapters.certificate_signing import (
     ALGORITHM,
     key_id,
@@ -25,6 +21,7 @@ from lastgate.erasure.adapters.certificate_signing import (
     public_key_pem,
 )
 from lastgate.erasure.adapters.tables import erasure_runs
+from lastgate.erasure.wire import CertificateFormat, certificate_response
 from lastgate.kernel.access import ensure_may_read_account
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.http.deps import Context, CurrentPrincipal
@@ -42,11 +39,6 @@ class CertificateKeyOut(BaseModel):
     key_id: str = Field(description="First 16 hex digits of SHA-256 of the raw public key.")
     public_key_pem: str = Field(description="SubjectPublicKeyInfo PEM; save it as KEY.pem.")
     issuer: str
-
-
-class CertificateFormat(StrEnum):
-    JSON = "json"
-    PDF = "pdf"
 
 
 @router.get(
@@ -78,21 +70,6 @@ def get_certificate_key_pem(context: Context) -> Response:
     """The PEM alone, for ``curl -o KEY.pem``."""
     return Response(
         public_key_pem(context.settings), media_type="application/x-pem-file", headers=_CACHE
-    )
-
-
-def certificate_response(signed_document: dict[str, Any], fmt: CertificateFormat) -> Response:
-    """A signed certificate as its JSON document or as the PDF that carries it."""
-    safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", str(signed_document["certificate"]["certificate_id"]))
-    name = f"closure-certificate-{safe_id}"
-    if fmt is CertificateFormat.PDF:
-        return Response(
-            render_pdf(signed_document),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-        )
-    return JSONResponse(
-        signed_document, headers={"Content-Disposition": f'attachment; filename="{name}.json"'}
     )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from lastgate.closure.adapters.tables import audit_head, audit_log
 from lastgate.kernel.audit import GENESIS, AuditEntry, canonical_payload, entry_hash
+from lastgate.platform.db.audit_tables import audit_head, audit_log
 
 _BATCH = 5000
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
-from lastgate.ledger.adapters.tables import Id, metadata
+from lastgate.platform.db.metadata import Id, metadata
 from lastgate.platform.db.types import UTCDateTime
 
 campaigns = Table(

@@ -38,9 +38,9 @@ from lastgate.campaign.model import (
 )
 from lastgate.campaign.ports import CampaignUnitOfWork, EligibilitySweep
 from lastgate.closure.service.workflow import FourEyesRequired, Workflow
-from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.access import Principal, Role, ensure_staff
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Forbidden, InvalidInput
+from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.money import to_wire
 from lastgate.kernel.policy import Policy
 
@@ -48,6 +48,8 @@ START_APPROVAL = "campaign_start"
 INSERT_BATCH = 5_000
 DEFAULT_POLICY = "DEFAULT"
 MAX_UIDS_SHOWN = 20
+COMPLIANCE_ONLY = "only compliance officers run offboarding campaigns"
+STAFF_ONLY = "campaigns are for staff"
 _JURISDICTION = re.compile(JURISDICTION_PATTERN)
 
 #: ``progress(done, total)`` for long work (the CLI draws a bar with it).
@@ -87,16 +89,6 @@ class Campaigns:
 
 def campaign_subject(campaign_id: str) -> str:
     return f"campaign:{campaign_id}"
-
-
-def ensure_compliance(principal: Principal) -> None:
-    if principal.role is not Role.COMPLIANCE:
-        raise Forbidden("only compliance officers run offboarding campaigns")
-
-
-def ensure_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise Forbidden("campaigns are for staff")
 
 
 # -- plan: the dry run --------------------------------------------------------------------
@@ -150,7 +142,7 @@ def plan(
 ) -> Campaign:
     """Sweep the scope set-based and store the plan: exactly these members, with the dry
     run's figures. Accounts already closed are left out. Nothing is sent or restricted."""
-    ensure_compliance(principal)
+    ensure_staff(principal, Role.COMPLIANCE, message=COMPLIANCE_ONLY)
     name = name.strip()
     if not 1 <= len(name) <= MAX_NAME:
         raise InvalidInput(f"a campaign's name is 1 to {MAX_NAME} characters")
@@ -258,7 +250,7 @@ def start(cs: Campaigns, principal: Principal, campaign_id: str) -> tuple[Campai
     """Approve the start. The first compliance officer's approval is recorded; a second,
     different officer's starts the campaign (the grace period). True when it started.
     The notices go out afterwards, in batches (``campaign_work.announce``)."""
-    ensure_compliance(principal)
+    ensure_staff(principal, Role.COMPLIANCE, message=COMPLIANCE_ONLY)
     now = cs.clock()
     subject = campaign_subject(campaign_id)
     with cs.unit_of_work() as uow:
@@ -308,7 +300,7 @@ def start(cs: Campaigns, principal: Principal, campaign_id: str) -> tuple[Campai
 def cancel(cs: Campaigns, principal: Principal, campaign_id: str, reason: str) -> Campaign:
     """Cancel before the deadline. Members are released (restriction lifted, told) in
     batches by ``campaign_work.release``; this only decides."""
-    ensure_compliance(principal)
+    ensure_staff(principal, Role.COMPLIANCE, message=COMPLIANCE_ONLY)
     if not reason.strip():
         raise InvalidInput("a reason is required to cancel")
     now = cs.clock()
@@ -343,20 +335,20 @@ def _event(campaign: Campaign) -> dict[str, Any]:
 
 def get(cs: Campaigns, principal: Principal, campaign_id: str) -> tuple[Campaign, FunnelPoint]:
     """The campaign and its figures now."""
-    ensure_staff(principal)
+    ensure_staff(principal, message=STAFF_ONLY)
     with cs.unit_of_work() as uow:
         campaign = uow.campaigns.get(campaign_id)
         return campaign, current_point(uow, campaign_id, "now", cs.clock())
 
 
 def listing(cs: Campaigns, principal: Principal, limit: int = 100) -> list[Campaign]:
-    ensure_staff(principal)
+    ensure_staff(principal, message=STAFF_ONLY)
     with cs.unit_of_work() as uow:
         return list(uow.campaigns.listing(limit))
 
 
 def funnel(cs: Campaigns, principal: Principal, campaign_id: str) -> list[FunnelPoint]:
-    ensure_staff(principal)
+    ensure_staff(principal, message=STAFF_ONLY)
     with cs.unit_of_work() as uow:
         uow.campaigns.get(campaign_id)
         return list(uow.campaigns.funnel(campaign_id))

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from lastgate.closure.adapters.tables import approvals, closure_requests
-from lastgate.erasure.adapters.tables import customer_keys, erasure_runs
 from lastgate.kernel.audit import AuditEntry, verify_chain
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import audit_log
@@ -36,14 +35,6 @@ class ChainStatus:
     problems: tuple[str, ...]
     head_seq: int
     head_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class RetentionRow:
-    uid: str
-    closed_at: datetime
-    retain_until: datetime
-    destroyed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,29 +112,3 @@ def chain_status(engine: Engine) -> ChainStatus:
         seq, digest = audit_log.head(conn)
     problems = tuple(f"#{b.seq}: {b.problem}" for b in breaks)
     return ChainStatus(not breaks, problems, seq, digest)
-
-
-def retention_schedule(engine: Engine) -> list[RetentionRow]:
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                erasure_runs.c.uid,
-                erasure_runs.c.closed_at,
-                customer_keys.c.retain_until,
-                customer_keys.c.destroyed_at,
-            )
-            .join(customer_keys, customer_keys.c.run_id == erasure_runs.c.id)
-            .order_by(customer_keys.c.retain_until)
-        ).all()
-    return [RetentionRow(r.uid, r.closed_at, r.retain_until, r.destroyed_at) for r in rows]
-
-
-def certificate(engine: Engine, uid: str) -> dict[str, Any] | None:
-    """The signed certificate of a closed customer, once erasure has issued it."""
-    with engine.connect() as conn:
-        document = conn.execute(
-            select(erasure_runs.c.certificate).where(
-                erasure_runs.c.uid == uid, erasure_runs.c.certificate.is_not(None)
-            )
-        ).scalar_one_or_none()
-    return None if document is None else dict(json.loads(document))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
 from lastgate.closure.model.lifecycle import (
+    TERMINAL_STATES,
     ClosureOrigin,
     ClosureReason,
     ClosureRequest,
@@ -91,7 +92,7 @@ class SqlClosures:
         return _from_row(row)
 
     def open_for(self, uid: str) -> ClosureRequest | None:
-        closed = [s.value for s in ClosureState if s not in _OPEN]
+        closed = [s.value for s in ClosureState if s in TERMINAL_STATES]
         row = self._conn.execute(
             select(closure_requests).where(
                 closure_requests.c.uid == uid, closure_requests.c.state.not_in(closed)
@@ -146,14 +147,6 @@ class SqlClosures:
             .limit(limit)
         )
         return [_from_row(row) for row in self._conn.execute(query)]
-
-
-_OPEN = frozenset(s for s in ClosureState) - {
-    ClosureState.CLOSED,
-    ClosureState.REJECTED,
-    ClosureState.CANCELLED,
-    ClosureState.BLOCKED,
-}
 
 
 class SqlAudit:

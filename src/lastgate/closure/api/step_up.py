@@ -16,7 +16,7 @@ from lastgate.closure.api.closures import ClosureOut, RequestId, Uid, _out
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
-from lastgate.kernel.access import ensure_may_read_account
+from lastgate.kernel.access import ensure_may_read_account, ensure_staff
 from lastgate.kernel.errors import Forbidden, InvalidInput
 from lastgate.platform.http.deps import Context, CurrentPrincipal
 from lastgate.platform.http.errors import ErrorOut
@@ -112,17 +112,12 @@ def upload(
     return UploadedOut(evidence_id=evidence_id)
 
 
-def _staff(principal: CurrentPrincipal) -> None:
-    if not principal.is_staff:
-        raise Forbidden("staff only")
-
-
 @router.get("/closure-requests/{request_id}/evidence", responses=_ERRORS)
 def list_evidence(
     request_id: RequestId, context: Context, principal: CurrentPrincipal
 ) -> list[EvidenceOut]:
     """Staff: the evidence uploaded for a request, with decisions."""
-    _staff(principal)
+    ensure_staff(principal, message="staff only")
     with context.service(Workflow).unit_of_work() as uow:
         files = uow.step_up.list_evidence(request_id)
     return [EvidenceOut(**asdict(f)) for f in files]
@@ -140,7 +135,7 @@ def read_evidence(
     principal: CurrentPrincipal,
 ) -> StreamingResponse:
     """Staff: stream one file to the reviewer (never cached, never inline in a page)."""
-    _staff(principal)
+    ensure_staff(principal, message="staff only")
     with context.service(Workflow).unit_of_work() as uow:
         content_type, chunks = uow.step_up.read_evidence(request_id, evidence_id)
         body = b"".join(chunks)

@@ -19,7 +19,6 @@ from lastgate.platform.web.pages import PageRoute, StaffPage, see_other
 router = APIRouter(prefix="/web/agent", route_class=PageRoute, include_in_schema=False)
 
 RequestId = Annotated[str, Path(min_length=36, max_length=36)]
-QUEUE_STATES = (ClosureState.IN_REVIEW, ClosureState.VERIFYING)
 Note = Annotated[str, Form(min_length=1, max_length=2000)]
 
 
@@ -29,14 +28,16 @@ def queue(page: StaffPage, state: str = "") -> Response:
     requests = closure.review_queue(page.service(Workflow), page.me, limit=500)
     if state:
         requests = [r for r in requests if r.state.value == state]
-    return page.render("agent/queue.html", requests=requests, states=QUEUE_STATES, state=state)
+    return page.render(
+        "agent/queue.html", requests=requests, states=closure.REVIEW_QUEUE_STATES, state=state
+    )
 
 
 @router.get("/requests/{request_id}")
 def request_page(page: StaffPage, request_id: RequestId) -> Response:
     ctx = page.context
     request = closure.get(ctx.service(Workflow), page.me, request_id)
-    eligibility = Eligibility(ctx.accounts, ctx.policies, ctx.clock)
+    eligibility = ctx.service(Eligibility)
     report = eligibility.staff_report(page.me, request.uid)
     with ctx.service(Workflow).unit_of_work() as uow:
         evidence = uow.step_up.list_evidence(request_id)

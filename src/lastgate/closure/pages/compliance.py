@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from lastgate.closure.adapters import console as console_reads
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
+from lastgate.erasure.adapters import console as erasure_reads
 from lastgate.ledger.model import HoldKind
 from lastgate.platform.web.pages import CompliancePage, PageRoute, see_other
 
@@ -30,7 +31,7 @@ def console(page: CompliancePage) -> Response:
         overrides=console_reads.awaiting_second_approval(engine),
         kinds=list(HoldKind),
         chain=console_reads.chain_status(engine),
-        retention=console_reads.retention_schedule(engine),
+        retention=erasure_reads.retention_schedule(engine),
     )
 
 

@@ -9,8 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Path, UploadFile
 from fastapi.responses import Response
 
-from lastgate.closure.adapters import console as console_reads
-from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
+from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason
 from lastgate.closure.model.verification import TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
@@ -18,7 +17,6 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
-from lastgate.erasure.api import CertificateFormat, certificate_response
 from lastgate.export.adapters import LedgerDataExport
 from lastgate.export.service import export_customer_data
 from lastgate.kernel.errors import InvalidInput, NotFound
@@ -37,19 +35,13 @@ ONE_STEP_FIXES = {
     Action.REVOKE_API_KEYS: remediation.revoke_all_api_keys,
     Action.STOP_AUTOMATIONS: remediation.stop_all_automations,
 }
-CANCELLABLE = {
-    ClosureState.DRAFT,
-    ClosureState.VERIFYING,
-    ClosureState.IN_REVIEW,
-    ClosureState.COOLING_OFF,
-}
 
 
 @router.get("/me")
 def self_check(page: CustomerPage) -> Response:
     """Every check with its status, message, evidence and fix."""
     ctx, uid = page.context, page.me.subject
-    eligibility = Eligibility(ctx.accounts, ctx.policies, ctx.clock)
+    eligibility = ctx.service(Eligibility)
     report: CustomerReport = eligibility.customer_report(page.me, uid)
     return page.render(
         "customer/self_check.html",
@@ -131,7 +123,8 @@ def closure_status(page: CustomerPage, request_id: RequestId) -> Response:
     return page.render(
         "customer/closure.html",
         request=request,
-        cancellable=request.state in CANCELLABLE,
+        cancellable=request.state in CANCELLABLE_STATES,
+        awaiting_proof=request.state in step_up.EVIDENCE_STATES,
         method=page.request.query_params.get("method", ""),
     )
 
@@ -183,14 +176,6 @@ def upload_evidence(
 def cancel(page: CustomerPage, request_id: RequestId) -> Response:
     closure.cancel(page.service(Workflow), page.me, request_id)
     return see_other(f"/web/closure/{request_id}?done=cancelled")
-
-
-@router.get("/me/certificate")
-def certificate(page: CustomerPage, format: CertificateFormat = CertificateFormat.PDF) -> Response:
-    document = console_reads.certificate(page.context.engine, page.me.subject)
-    if document is None:
-        raise NotFound("no closure certificate for this account yet")
-    return certificate_response(document, format)
 
 
 def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:

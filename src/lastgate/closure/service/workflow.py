@@ -46,6 +46,8 @@ VERIFY_METHODS = OTP_METHODS | {"totp"}
 STOPPING_HOLDS = frozenset(
     {HoldKind.JUDICIAL_FREEZE, HoldKind.LAW_ENFORCEMENT, HoldKind.AML_INVESTIGATION}
 )
+#: What the agents' review queue shows, in this order.
+REVIEW_QUEUE_STATES = (ClosureState.IN_REVIEW, ClosureState.VERIFYING)
 REMINDER_BEFORE = timedelta(hours=24)
 MAX_REASON_TEXT = 2000
 
@@ -494,7 +496,7 @@ def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> 
 def review_queue(wf: Workflow, principal: Principal, limit: int = 100) -> list[ClosureRequest]:
     ensure_staff(principal)
     with wf.unit_of_work() as uow:
-        return list(uow.closures.in_states([ClosureState.IN_REVIEW, ClosureState.VERIFYING], limit))
+        return list(uow.closures.in_states(REVIEW_QUEUE_STATES, limit))
 
 
 def review_evidence(

@@ -109,7 +109,7 @@ class SqlTickets:
         if category is not None:
             query = query.where(c.category == category.value)
         if open_only:
-            query = query.where(c.state.not_in([t.TicketState.RESOLVED, t.TicketState.CLOSED]))
+            query = query.where(c.state.in_(sorted(s.value for s in t.UNRESOLVED_STATES)))
         return [_ticket(r) for r in self._conn.execute(query)]
 
     def add_message(self, message: t.TicketMessage) -> None:

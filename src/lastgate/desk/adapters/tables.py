@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
-from lastgate.ledger.adapters.tables import metadata
+from lastgate.platform.db.metadata import metadata
 from lastgate.platform.db.types import UTCDateTime
 
 tickets = Table(

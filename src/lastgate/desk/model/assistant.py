@@ -23,6 +23,7 @@ from lastgate.eligibility.model.report import (
     Evidence,
 )
 from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.money import to_wire
 from lastgate.ledger.model import AccountType
 
 #: One whole sentence per account type, so that each language names the account itself.
@@ -92,7 +93,7 @@ def _amount(evidence: Evidence) -> str:
         total = Decimal(evidence.get("available", "0")) + Decimal(evidence.get("frozen", "0"))
     except InvalidOperation:
         return evidence.get("available", "?")
-    return format(total.normalize(), "f")
+    return to_wire(total)
 
 
 def _item(check: CustomerCheck, link_for: Links, handoff_link: str) -> AnswerItem:

@@ -60,8 +60,7 @@ def queue(
         page.me,
         queue=queue if queue in QUEUE_NAMES else None,
         assignee=who,
-        open_only=not everything
-        and chosen_state not in (t.TicketState.RESOLVED, t.TicketState.CLOSED),
+        open_only=not everything and (chosen_state is None or chosen_state in t.UNRESOLVED_STATES),
         state=chosen_state,
         category=_enum_or_none(t.TicketCategory, category),
     )
@@ -118,7 +117,7 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         except NotFound:
             related = None
     ctx = page.context
-    eligibility = Eligibility(ctx.accounts, ctx.policies, ctx.clock)
+    eligibility = ctx.service(Eligibility)
     report = eligibility.staff_report(page.me, ticket.uid)
     return render(
         page,
@@ -131,7 +130,7 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         snapshot_checks=_snapshot_checks(snapshot, page.language) if snapshot else [],
         canned=desk.canned_replies,
         queues=QUEUE_NAMES,
-        moves=[e for e in STAFF_MOVES if (ticket.state, e) in t.TRANSITIONS],
+        moves=[e for e in STAFF_MOVES if t.TICKET_LIFECYCLE.allows(ticket.state, e)],
         related=related,
         recovery=desk_appeals.recovery_of(desk, page.me, ticket_id)
         if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, String, Table, Text
 
-from lastgate.ledger.adapters.tables import Id, metadata
+from lastgate.platform.db.metadata import Id, metadata
 from lastgate.platform.db.types import UTCDateTime
 
 erasure_runs = Table(

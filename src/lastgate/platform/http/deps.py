@@ -15,7 +15,6 @@ from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import NotAuthenticated
 from lastgate.kernel.i18n import negotiate, normalize
 from lastgate.kernel.settings import Settings
-from lastgate.ledger.ports import AccountStateReader, PolicyBook
 from lastgate.platform.auth_tokens import verify_token
 
 _Service = TypeVar("_Service")
@@ -27,8 +26,6 @@ class ApiContext:
 
     settings: Settings
     engine: Engine
-    accounts: AccountStateReader
-    policies: PolicyBook
     clock: Clock
     #: The features' use-case objects (the closure ``Workflow``, ``Campaigns``…) by type,
     #: put there by the composition root; see ``service``.

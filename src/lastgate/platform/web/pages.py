@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.access import STAFF_ROLES, Principal, Role, ensure_role
 from lastgate.kernel.errors import Forbidden, InvalidInput, LastgateError, NotAuthenticated
 from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
 from lastgate.kernel.messages import N_
@@ -220,16 +220,15 @@ def _role_page(*roles: Role) -> Callable[..., Coroutine[Any, Any, Page]]:
         request: Request, context: Annotated[ApiContext, Depends(get_context)]
     ) -> Page:
         page = await _page(request, context, signed_in=True)
-        if page.me.role not in roles:
-            raise Forbidden("this page is not for your role")
+        ensure_role(page.me, roles, "this page is not for your role")
         return page
 
     return dependency
 
 
 CustomerPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER))]
-SignedInPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER, Role.AGENT, Role.COMPLIANCE))]
-StaffPage = Annotated[Page, Depends(_role_page(Role.AGENT, Role.COMPLIANCE))]
+SignedInPage = Annotated[Page, Depends(_role_page(*Role))]
+StaffPage = Annotated[Page, Depends(_role_page(*STAFF_ROLES))]
 CompliancePage = Annotated[Page, Depends(_role_page(Role.COMPLIANCE))]
 AnyPage = Annotated[Page, Depends(any_page)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 
-from lastgate.ledger.adapters.tables import Id, metadata
+from lastgate.platform.db.metadata import Id, metadata
 from lastgate.platform.db.types import Amount, UTCDateTime
 
 #: A quote is honoured once: ``executed_at`` is set by the one execution that claims it.

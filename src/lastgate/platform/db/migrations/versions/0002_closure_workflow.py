@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import lastgate.platform.db.types
-from lastgate.closure.adapters.tables import append_only_ddl
+from lastgate.platform.db.audit_tables import append_only_ddl
 
 revision = "0002"
 down_revision = "0001"

@@ -1,0 +1,53 @@
+"""The demo's sign-in page: pick a demo customer or staff member (``demo_login`` setting)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from lastgate.demo.customers import demo_descriptions
+from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.errors import NotFound
+from lastgate.platform.auth_tokens import issue_token
+from lastgate.platform.web.pages import AnyPage, PageRoute
+from lastgate.platform.web.session import signed_in
+
+router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+
+DEMO_TOKEN_TTL = timedelta(hours=12)
+DEMO_STAFF = (
+    ("agent-ada", Role.AGENT),
+    ("agent-bo", Role.AGENT),
+    ("compliance-cy", Role.COMPLIANCE),
+    ("compliance-di", Role.COMPLIANCE),
+)
+
+
+def _demo_enabled(page: AnyPage) -> None:
+    if not page.context.settings.demo_login:
+        raise NotFound("demo sign-in is off")
+
+
+@router.get("/demo-login")
+def demo_login(page: AnyPage) -> Response:
+    """Pick a demo customer or staff member (only with the ``demo_login`` setting)."""
+    _demo_enabled(page)
+    return page.render(
+        "demo_login.html", customers=demo_descriptions(), staff=DEMO_STAFF, roles=list(Role)
+    )
+
+
+@router.post("/demo-login")
+def demo_login_as(
+    page: AnyPage,
+    request: Request,
+    subject: Annotated[str, Form(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")],
+    role: Annotated[Role, Form()],
+) -> Response:
+    _demo_enabled(page)
+    settings, now = page.context.settings, page.context.clock()
+    token = issue_token(settings, subject, role, DEMO_TOKEN_TTL, now)
+    return signed_in(request, token, Principal(subject, role))

@@ -1,0 +1,50 @@
+"""What the staff console and the customer's page read of erasure: the retention schedule
+and issued certificates."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from lastgate.erasure.adapters.tables import customer_keys, erasure_runs
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRow:
+    """One closed customer's retained records and when their key is destroyed."""
+
+    uid: str
+    closed_at: datetime
+    retain_until: datetime
+    destroyed_at: datetime | None
+
+
+def retention_schedule(engine: Engine) -> list[RetentionRow]:
+    """Every retained customer key, the soonest to expire first."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                erasure_runs.c.uid,
+                erasure_runs.c.closed_at,
+                customer_keys.c.retain_until,
+                customer_keys.c.destroyed_at,
+            )
+            .join(customer_keys, customer_keys.c.run_id == erasure_runs.c.id)
+            .order_by(customer_keys.c.retain_until)
+        ).all()
+    return [RetentionRow(r.uid, r.closed_at, r.retain_until, r.destroyed_at) for r in rows]
+
+
+def certificate(engine: Engine, uid: str) -> dict[str, Any] | None:
+    """The signed certificate of a closed customer, once erasure has issued it."""
+    with engine.connect() as conn:
+        document = conn.execute(
+            select(erasure_runs.c.certificate).where(
+                erasure_runs.c.uid == uid, erasure_runs.c.certificate.is_not(None)
+            )
+        ).scalar_one_or_none()
+    return None if document is None else dict(json.loads(document))

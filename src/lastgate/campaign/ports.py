@@ -113,4 +113,5 @@ class EligibilitySweep(Protocol):
 class CampaignUnitOfWork(UnitOfWork, Protocol):
     """The closure workflow's unit of work, with the campaign store in the same transaction."""
 
-    campaigns: CampaignRepository
+    @property
+    def campaigns(self) -> CampaignRepository: ...

@@ -7,13 +7,14 @@ implementation on lastgate's database.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
+from lastgate.closure.model.verification import EvidenceFile, TotpEnrolment
 from lastgate.ledger.model import CustomerStatus, HoldKind
 from lastgate.remediation.model import DustQuote, Holding
 
@@ -150,6 +151,22 @@ class StepUp(Protocol):
         """Accept the customer's authenticator code outside a closure (unfreezing)."""
         ...
 
+    def enroll_totp(self, uid: str) -> TotpEnrolment:
+        """A new authenticator secret for ``uid``, usable once confirmed."""
+        ...
+
+    def confirm_totp(self, uid: str, code: str) -> None: ...
+
+    def add_evidence(self, request: ClosureRequest, kind: str, content: bytes) -> str:
+        """Store one evidence file for ``request``; its id."""
+        ...
+
+    def list_evidence(self, request_id: str) -> list[EvidenceFile]: ...
+
+    def read_evidence(self, request_id: str, evidence_id: str) -> tuple[str, Iterator[bytes]]:
+        """(content type, content in chunks) of one file of ``request_id``."""
+        ...
+
 
 class Holds(Protocol):
     """Legal holds, AML investigations and risk locks on the ledger."""
@@ -220,16 +237,35 @@ class RemediationActions(Protocol):
 
 
 class UnitOfWork(Protocol):
-    closures: ClosureRepository
-    remediation: RemediationActions
-    erasure: ErasureQueue
-    holds: Holds
-    step_up: StepUp
-    freezes: Freezes
-    audit: AuditTrail
-    actions: AccountActions
-    notifier: Notifier
-    approvals: Approvals
+    @property
+    def closures(self) -> ClosureRepository: ...
+
+    @property
+    def remediation(self) -> RemediationActions: ...
+
+    @property
+    def erasure(self) -> ErasureQueue: ...
+
+    @property
+    def holds(self) -> Holds: ...
+
+    @property
+    def step_up(self) -> StepUp: ...
+
+    @property
+    def freezes(self) -> Freezes: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
+
+    @property
+    def actions(self) -> AccountActions: ...
+
+    @property
+    def notifier(self) -> Notifier: ...
+
+    @property
+    def approvals(self) -> Approvals: ...
 
     def __enter__(self) -> Self: ...
 

@@ -94,10 +94,17 @@ class SecondFactorReset(Protocol):
 
 
 class DeskUnitOfWork(UnitOfWork, Protocol):
-    tickets: TicketRepository
-    recoveries: RecoveryRepository
-    hold_refs: HoldRefs
-    factors: SecondFactorReset
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def recoveries(self) -> RecoveryRepository: ...
+
+    @property
+    def hold_refs(self) -> HoldRefs: ...
+
+    @property
+    def factors(self) -> SecondFactorReset: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,8 @@ def trades_of(account: AccountSnapshot) -> list[Trade]:
 
 def transfers_of(account: AccountSnapshot) -> tuple[list[Transfer], list[Transfer]]:
     """Completed deposits and completed withdrawals, dated when they completed."""
-    deposits, withdrawals = [], []
+    deposits: list[Transfer] = []
+    withdrawals: list[Transfer] = []
     for item in account.transfers:
         if item.status is not TransferStatus.COMPLETED:
             continue

@@ -172,11 +172,10 @@ class LedgerAccountActions:
 
     def _set(self, uid: str, status: str, *, unless: tuple[str, ...] = ()) -> None:
         c = ledger.customers.c
-        result = self._conn.execute(
-            update(ledger.customers)
-            .where(c.uid == uid, c.status.not_in(unless) if unless else True)
-            .values(status=status)
-        )
+        statement = update(ledger.customers).where(c.uid == uid).values(status=status)
+        if unless:
+            statement = statement.where(c.status.not_in(unless))
+        result = self._conn.execute(statement)
         if (
             result.rowcount == 0
             and not self._conn.execute(select(c.id).where(c.uid == uid)).first()

@@ -8,54 +8,23 @@ cases (``lastgate.closure.service.workflow``) through the ``StepUp`` port.
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Protocol, Self
-
-from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState, IllegalTransition
+from lastgate.closure.model.lifecycle import ClosureState, IllegalTransition
 from lastgate.closure.model.verification import EVIDENCE_TYPES, EvidenceRefused, TotpEnrolment
-from lastgate.closure.ports import ClosureRepository, StepUp
+from lastgate.closure.ports import UnitOfWork
 from lastgate.kernel.errors import Conflict, NotFound
 
 #: States in which evidence may still be sent: before verification is complete.
 EVIDENCE_STATES = frozenset({ClosureState.DRAFT, ClosureState.VERIFYING})
 
 
-class StepUpFactors(StepUp, Protocol):
-    """The ``StepUp`` port with the enrolment and upload steps these use cases need."""
-
-    def enroll_totp(self, uid: str) -> TotpEnrolment: ...
-
-    def confirm_totp(self, uid: str, code: str) -> None: ...
-
-    def add_evidence(self, request: ClosureRequest, kind: str, content: bytes) -> str: ...
-
-
-class StepUpUnitOfWork(Protocol):
-    """The part of ``UnitOfWork`` these use cases need."""
-
-    closures: ClosureRepository
-
-    @property
-    def step_up(self) -> StepUpFactors: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-
-def enroll_totp(uow: StepUpUnitOfWork, uid: str) -> TotpEnrolment:
+def enroll_totp(uow: UnitOfWork, uid: str) -> TotpEnrolment:
     """Start setting up an authenticator app: a new secret and its ``otpauth://`` URI
     (shown once, as a QR code). It is usable after ``confirm_totp``."""
     with uow:
         return uow.step_up.enroll_totp(uid)
 
 
-def confirm_totp(uow: StepUpUnitOfWork, uid: str, code: str) -> None:
+def confirm_totp(uow: UnitOfWork, uid: str, code: str) -> None:
     """Finish setting up an authenticator app with a first code from it;
     ``VerificationFailed`` if the code is wrong."""
     with uow:
@@ -63,7 +32,7 @@ def confirm_totp(uow: StepUpUnitOfWork, uid: str, code: str) -> None:
 
 
 def upload_evidence(
-    uow: StepUpUnitOfWork,
+    uow: UnitOfWork,
     request_id: str,
     uid: str,
     kind: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -106,7 +106,7 @@ def _transcript(roles: list[str], texts: list[str]) -> list[tuple[str, str]]:
     return lines[-TRANSCRIPT_KEPT:]
 
 
-def _help(page: Page, **values: object) -> Response:
+def _help(page: Page, **values: Any) -> Response:
     uid = page.me.subject
     return render(
         page,

@@ -80,7 +80,8 @@ def _seal_rows(
     rows: Iterator[dict[str, Any]],
 ) -> int:
     key_id, key = _data_key(conn, ctx)
-    total, chunk = 0, []
+    total = 0
+    chunk: list[dict[str, Any]] = []
 
     def flush() -> None:
         text = "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in chunk)

@@ -418,7 +418,8 @@ def test_a_code_asked_for_by_email_goes_by_email_only(wf, engine) -> None:
 
 
 def test_a_delivered_code_is_scrubbed_from_the_outbox(wf, engine, clock, tmp_path) -> None:
-    from lastgate.notices.adapters.delivery import channels_from_settings, deliver_due
+    from lastgate.notices.adapters.channels import channels_from_settings
+    from lastgate.notices.adapters.delivery import deliver_due
     from tests.workflow_support import settings
 
     request = closure.submit(wf, customer(), "U1000", ClosureReason.FEES, "")

@@ -21,7 +21,8 @@ from lastgate.closure.wiring import build_workflow
 from lastgate.erasure.adapters.runner import run_pending
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
-from lastgate.notices.adapters.delivery import channels_from_settings, deliver_due
+from lastgate.notices.adapters.channels import channels_from_settings
+from lastgate.notices.adapters.delivery import deliver_due
 from lastgate.platform.faults import crash_hook as _crash_hook
 
 log = logging.getLogger("lastgate.worker")

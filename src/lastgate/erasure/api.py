@@ -7,20 +7,18 @@ hand a customer their own certificate.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
+from lastgate.erasure.adapters import console as console_reads
 from lastgate.erasure.adapters.certificate_signing import (
     ALGORITHM,
     key_id,
     load_public_key,
     public_key_pem,
 )
-from lastgate.erasure.adapters.tables import erasure_runs
 from lastgate.erasure.wire import CertificateFormat, certificate_response
 from lastgate.kernel.access import ensure_may_read_account
 from lastgate.kernel.errors import NotFound
@@ -86,12 +84,7 @@ def get_closure_certificate(
 ) -> Response:
     """The signed closure certificate of a closed account, as JSON or PDF."""
     ensure_may_read_account(principal, uid)
-    with context.engine.connect() as conn:
-        document = conn.execute(
-            select(erasure_runs.c.certificate).where(
-                erasure_runs.c.uid == uid, erasure_runs.c.certificate.is_not(None)
-            )
-        ).scalar_one_or_none()
+    document = console_reads.certificate(context.engine, uid)
     if document is None:
         raise NotFound("no closure certificate for this account yet")
-    return certificate_response(json.loads(document), format)
+    return certificate_response(document, format)

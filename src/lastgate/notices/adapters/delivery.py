@@ -105,13 +105,6 @@ class DeliveryReport:
     failed: int = 0
 
 
-def channels_from_settings(settings: Settings) -> Channels:
-    """The channels ``settings`` configure (see ``lastgate.notices.adapters.channels``)."""
-    from lastgate.notices.adapters.channels import channels_from_settings as build
-
-    return build(settings)
-
-
 def deliver_due(
     engine: Engine,
     clock: Clock,

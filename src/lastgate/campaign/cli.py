@@ -20,9 +20,10 @@ from sqlalchemy import Engine
 
 from lastgate.campaign.model import Campaign, FunnelPoint
 from lastgate.campaign.service import campaigns
+from lastgate.campaign.service.announcements import announce, release
 from lastgate.campaign.service.campaigns import Campaigns
 from lastgate.campaign.service.campaigns import Progress as ProgressHook
-from lastgate.campaign.service.due_work import announce, release, tick
+from lastgate.campaign.service.due_work import tick
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import system_clock
 from lastgate.kernel.errors import InvalidInput

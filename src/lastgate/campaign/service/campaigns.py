@@ -1,6 +1,7 @@
 """Use cases of offboarding campaigns run by staff: plan (the dry run), start (two
 compliance officers), cancel, and the reads. The due work that follows a start —
-notices, reminders, the deadline — is in ``lastgate.campaign.service.due_work``.
+notices, reminders, the deadline — is in ``lastgate.campaign.service.due_work``
+(with ``announcements`` and ``deadline``).
 
 Who: planning, starting and cancelling are compliance decisions (closing accounts in
 bulk because the platform leaves a market is a legal act); starting takes two different
@@ -58,6 +59,21 @@ Progress = Callable[[int, int], None]
 
 def no_progress(done: int, total: int) -> None:
     """No one is watching."""
+
+
+@dataclass
+class TickReport:
+    """What one pass of the due work did, counted in members."""
+
+    notified: int = 0
+    reminded: int = 0
+    submitted: int = 0
+    support: int = 0
+    settled: int = 0  # members whose closure request ended
+    released: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from bench.worker import _database
-from lastgate.erasure.adapters.runner import run_pending
 from lastgate.erasure.adapters.tables import erasure_runs, erasure_steps
+from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform.db.engine import make_engine, migrate

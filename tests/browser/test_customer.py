@@ -12,7 +12,7 @@ from lastgate.closure.adapters import tables as wt
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.execution import execute_due
-from lastgate.erasure.adapters.runner import run_pending
+from lastgate.erasure.wiring import run_pending
 from tests.browser.conftest import follow, screenshot
 from tests.builders import T0, account, iso, load
 from tests.workflow_support import AGENT_A, AGENT_B, customer_status, request_in, workflow

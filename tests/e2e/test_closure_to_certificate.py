@@ -13,7 +13,7 @@ from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.execution import execute_due
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
-from lastgate.erasure.adapters.runner import run_pending
+from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load

@@ -12,7 +12,7 @@ from lastgate.closure.service.execution import execute_due
 from lastgate.desk.adapters import tables as dt
 from lastgate.desk.model.tickets import AttachmentPurpose, TicketCategory
 from lastgate.desk.service import desk as d
-from lastgate.erasure.adapters.runner import run_pending
+from lastgate.erasure.wiring import run_pending
 from tests.builders import account, load
 from tests.desk_support import PNG, desk_settings, make_desk
 from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, workflow

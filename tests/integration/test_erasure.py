@@ -17,7 +17,7 @@ from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.executor import PLAN
 from lastgate.erasure.adapters.quarantine import quarantined_until
 from lastgate.erasure.adapters.registry import DATA_MAP, NOT_CUSTOMER_DATA
-from lastgate.erasure.adapters.runner import FINISH, dry_run, purge, run_pending
+from lastgate.erasure.adapters.runner import FINISH, dry_run, purge
 from lastgate.erasure.adapters.tables import (
     customer_keys,
     erasure_runs,
@@ -25,6 +25,7 @@ from lastgate.erasure.adapters.tables import (
     identifier_quarantine,
     retained_records,
 )
+from lastgate.erasure.wiring import run_pending
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.adapters.snapshot_io import export_accounts
 from lastgate.platform import vault

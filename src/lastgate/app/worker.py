@@ -18,7 +18,7 @@ from lastgate.campaign.service.due_work import tick
 from lastgate.campaign.wiring import build_campaigns
 from lastgate.closure.service.execution import execute_due
 from lastgate.closure.wiring import build_workflow
-from lastgate.erasure.adapters.runner import run_pending
+from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.channels import channels_from_settings

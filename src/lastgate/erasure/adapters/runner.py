@@ -1,13 +1,11 @@
-"""Running erasure plans to the end, showing them without running them, and purging the
-vault when retention clocks run out."""
+"""The erasure plans on the database: each step in its own transaction, the plan shown
+without running it, and the vault purged when retention clocks run out."""
 
 from __future__ import annotations
 
 import json
-import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
@@ -23,6 +21,7 @@ from lastgate.erasure.adapters.tables import (
     retained_records,
 )
 from lastgate.erasure.model import data_map as dm
+from lastgate.erasure.ports import FaultHook, Outcome
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
@@ -30,13 +29,6 @@ from lastgate.ledger.ports import PolicyBook
 from lastgate.platform import audit_log, vault
 
 FINISH = "finish"
-
-
-@dataclass
-class RunReport:
-    finished: list[str] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)
-    steps: int = 0
 
 
 def _context(
@@ -79,36 +71,26 @@ def _done(conn: Connection, run_id: str) -> set[str]:
     )
 
 
-def run_pending(
-    engine: Engine,
-    clock: Clock,
-    settings: Settings,
-    policies: PolicyBook,
-    *,
-    limit: int = 20,
-    fault: Callable[[str], None] | None = None,
-) -> RunReport:
-    """Advance every unfinished erasure as far as it can go; safe with several workers."""
-    report = RunReport()
-    with engine.connect() as conn:
-        run_ids = list(
-            conn.execute(
-                select(erasure_runs.c.id)
-                .where(erasure_runs.c.finished_at.is_(None))
-                .order_by(erasure_runs.c.started_at)
-                .limit(limit)
-            ).scalars()
-        )
-    # Several workers list the same oldest runs; each takes them in its own order so they
-    # spread out instead of queueing behind one another's row lock step after step.
-    random.shuffle(run_ids)
-    for run_id in run_ids:
-        outcome = _advance(engine, clock, settings, policies, run_id, report, fault)
-        if outcome == "finished":
-            report.finished.append(run_id)
-        elif outcome == "waiting":
-            report.waiting.append(run_id)
-    return report
+class SqlErasureRuns:
+    """The erasure plans on lastgate's database: each step one transaction, resumable."""
+
+    def __init__(self, engine: Engine, clock: Clock, settings: Settings, policies: PolicyBook):
+        self._engine, self._clock = engine, clock
+        self._settings, self._policies = settings, policies
+
+    def unfinished(self, limit: int) -> list[str]:
+        with self._engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(erasure_runs.c.id)
+                    .where(erasure_runs.c.finished_at.is_(None))
+                    .order_by(erasure_runs.c.started_at)
+                    .limit(limit)
+                ).scalars()
+            )
+
+    def advance(self, run_id: str, fault: FaultHook | None) -> tuple[Outcome, int]:
+        return _advance(self._engine, self._clock, self._settings, self._policies, run_id, fault)
 
 
 @contextmanager
@@ -126,28 +108,28 @@ def _advance(
     settings: Settings,
     policies: PolicyBook,
     run_id: str,
-    report: RunReport,
-    fault: Callable[[str], None] | None,
-) -> str:
+    fault: FaultHook | None,
+) -> tuple[Outcome, int]:
+    steps = 0
     for name, _category, step in (*PLAN, (FINISH, None, _finish)):
         with _transaction(engine) as conn:
             ctx = _context(conn, run_id, settings, policies, clock(), lock=True)
             if ctx is None:
-                return "busy"  # finished meanwhile, or another worker holds it
+                return "busy", steps  # finished meanwhile, or another worker holds it
             if name in _done(conn, run_id):
                 continue
             try:
                 with conn.begin_nested():
                     rows = step(conn, ctx)
             except NotReady:
-                return "waiting"
+                return "waiting", steps
             conn.execute(
                 insert(erasure_steps).values(run_id=run_id, step=name, rows=rows, done_at=ctx.now)
             )
-            report.steps += 1
+            steps += 1
             if fault is not None:
                 fault(name)
-    return "finished"
+    return "finished", steps
 
 
 def _identifiers(conn: Connection, ctx: Context) -> dict[str, str]:

@@ -39,7 +39,7 @@ def plan(uid: str) -> None:
 @erasure_app.command("run")
 def run() -> None:
     """Advance every pending erasure now (the worker does this on each pass)."""
-    from lastgate.erasure.adapters.runner import run_pending
+    from lastgate.erasure.wiring import run_pending
     from lastgate.platform.policy_files import PolicyDirectory
 
     settings = Settings()

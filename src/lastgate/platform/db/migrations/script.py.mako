@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import lastgate.adapters.db.types
+import lastgate.platform.db.types
 
 ${imports if imports else ""}
 revision = ${repr(up_revision)}

@@ -44,6 +44,7 @@ JURISDICTIONS = [*TOLERANCES, "JP"]  # JP has no policy: DEFAULT's line applies
 TARGET = "USDT"  # the default policy's sweep target: never dust in the funding account
 FIXED_PRICES = {TARGET: "1", "SHIB": "0.00001", "NEAR": "9.999999996837722341"}
 UNIT = Decimal("1e-18")
+LARGEST = Decimal("99999999999999999999.999999999999999999")  # NUMERIC(38, 18)'s largest
 TYPES = ["funding", "trading"]
 # The issue's balance: 10.000000000000000000000000000422720206 USD, an asset under the
 # DEFAULT line that a 28-digit product rounds to exactly 10 (dust).
@@ -83,8 +84,8 @@ def near_the_line(draw: Any, price: Decimal, tolerance: Decimal) -> Decimal:
         quotient = tolerance / price
         below = quotient.quantize(UNIT, rounding=ROUND_DOWN)
         above = quotient.quantize(UNIT, rounding=ROUND_UP)
-        amount = draw(st.sampled_from([below - UNIT, below, above, above + UNIT]))
-    return min(max(amount, Decimal(0)), Decimal("1e20") - UNIT)
+        amount: Decimal = draw(st.sampled_from([below - UNIT, below, above, above + UNIT]))
+    return min(max(amount, Decimal(0)), LARGEST)
 
 
 @st.composite

@@ -211,34 +211,7 @@ def _flags_sql(d: Dialect, count: int, filtered: bool, joined: frozenset[str]) -
         f"SELECT DISTINCT x.customer_id, {_TRANSFER_TAG} FROM transfers x "
         f"WHERE {rng('x')} AND x.status IN ({_in(a.IN_FLIGHT_TRANSFER_STATUSES)}) "
         f"AND x.direction IN ({_in(frozenset(a.TransferDirection))})",
-        simple(CheckCode.OPEN_ORDERS, "orders", f"x.status IN ({_in(a.OPEN_ORDER_STATUSES)})"),
-        simple(CheckCode.OPEN_POSITIONS, "positions", f"{d.num('x.size')} <> 0"),
-        simple(CheckCode.OUTSTANDING_LOANS, "loans", f"{d.num('x.outstanding')} > 0"),
-        simple(
-            CheckCode.ACTIVE_EARN,
-            "earn_subscriptions",
-            f"x.status <> '{a.EarnStatus.REDEEMED.value}'",
-        ),
-        simple(
-            CheckCode.ACTIVE_AUTOMATION,
-            "automations",
-            f"x.status <> '{a.AutomationStatus.STOPPED.value}'",
-        ),
-        simple(
-            CheckCode.P2P_ORDER_OPEN, "p2p_orders", f"x.status NOT IN ({_in(a.P2P_DONE_STATUSES)})"
-        ),
-        simple(CheckCode.DISPUTE_OPEN, "disputes", f"x.status = '{a.DisputeStatus.OPEN.value}'"),
-        simple(
-            CheckCode.API_KEYS_ACTIVE,
-            "api_keys",
-            "x.revoked_at IS NULL AND (x.expires_at IS NULL OR x.expires_at > "
-            f"{d.cast('now', 'TIMESTAMPTZ')})",
-        ),
-        simple(
-            CheckCode.SUB_ACCOUNTS_OPEN,
-            "sub_accounts",
-            f"x.status <> '{a.SubAccountStatus.CLOSED.value}'",
-        ),
+        *(simple(code, table, condition) for code, table, condition in _still_open(d)),
         f"SELECT DISTINCT x.customer_id, {_HOLD_TAG} FROM holds x "
         f"WHERE {rng('x')} AND x.lifted_at IS NULL "
         f"AND x.kind IN ({_in(frozenset(a.HoldKind))})",
@@ -250,6 +223,38 @@ def _flags_sql(d: Dialect, count: int, filtered: bool, joined: frozenset[str]) -
         _withdrawals(d, rng("t"), of_policy("t", "review"), "review" in joined),
     ]
     return _policy_cte(d, count) + " " + " UNION ALL ".join(branches)
+
+
+def _still_open(d: Dialect) -> list[tuple[CheckCode, str, str]]:
+    """(code, table, condition) of the checks that block while a row is still open."""
+    return [
+        (CheckCode.OPEN_ORDERS, "orders", f"x.status IN ({_in(a.OPEN_ORDER_STATUSES)})"),
+        (CheckCode.OPEN_POSITIONS, "positions", f"{d.num('x.size')} <> 0"),
+        (CheckCode.OUTSTANDING_LOANS, "loans", f"{d.num('x.outstanding')} > 0"),
+        (
+            CheckCode.ACTIVE_EARN,
+            "earn_subscriptions",
+            f"x.status <> '{a.EarnStatus.REDEEMED.value}'",
+        ),
+        (
+            CheckCode.ACTIVE_AUTOMATION,
+            "automations",
+            f"x.status <> '{a.AutomationStatus.STOPPED.value}'",
+        ),
+        (CheckCode.P2P_ORDER_OPEN, "p2p_orders", f"x.status NOT IN ({_in(a.P2P_DONE_STATUSES)})"),
+        (CheckCode.DISPUTE_OPEN, "disputes", f"x.status = '{a.DisputeStatus.OPEN.value}'"),
+        (
+            CheckCode.API_KEYS_ACTIVE,
+            "api_keys",
+            "x.revoked_at IS NULL AND (x.expires_at IS NULL OR x.expires_at > "
+            f"{d.cast('now', 'TIMESTAMPTZ')})",
+        ),
+        (
+            CheckCode.SUB_ACCOUNTS_OPEN,
+            "sub_accounts",
+            f"x.status <> '{a.SubAccountStatus.CLOSED.value}'",
+        ),
+    ]
 
 
 _HOLD_TAG = (

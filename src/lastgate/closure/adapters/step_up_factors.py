@@ -1,0 +1,155 @@
+"""Authenticator apps (TOTP) on lastgate's database: enrolment, the first code that
+confirms a factor, codes outside a closure (lifting a freeze), and the check of a code.
+
+Storage: ``second_factors``, one authenticator per customer, its secret sealed with the
+master key (``secret_box``); ``last_used_step`` is the last accepted time step, so a code
+is accepted once. A factor is confirmed once a first code was accepted (the step is set).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyotp
+from sqlalchemy import Row, insert, select, update
+
+from lastgate.closure.adapters.step_up_base import StepUpBase
+from lastgate.closure.adapters.tables import second_factors
+from lastgate.closure.model import verification as rules
+from lastgate.kernel.errors import Conflict, NotFound, VerificationFailed
+from lastgate.kernel.policy import VerificationPolicy
+
+_sf = second_factors.c
+
+
+def _totp_context(uid: str) -> bytes:
+    return f"second_factors.secret:{uid}".encode()
+
+
+class TotpFactors(StepUpBase):
+    """Authenticator enrolment and the check of its codes."""
+
+    def enroll_totp(self, uid: str) -> rules.TotpEnrolment:
+        """A new authenticator secret for ``uid``, replacing one not yet confirmed;
+        ``Conflict`` if a confirmed authenticator exists (replacing it is a reset that
+        goes through support, not a self-service step)."""
+        row = self._factor(uid)
+        if row is not None and row.last_used_step is not None:
+            raise Conflict("an authenticator app is already set up for this account")
+        secret = pyotp.random_base32()
+        values = {
+            "kind": rules.TOTP,
+            "secret": self._box.seal(secret.encode(), context=_totp_context(uid)),
+            "enrolled_at": self._clock(),
+            "last_used_step": None,
+            "failed_attempts": 0,
+            "locked_at": None,
+        }
+        if row is None:
+            self._conn.execute(insert(second_factors).values(uid=uid, **values))
+        else:
+            self._conn.execute(update(second_factors).where(_sf.uid == uid).values(**values))
+        uri = pyotp.TOTP(secret).provisioning_uri(
+            name=uid, issuer_name=self._settings.certificate_issuer
+        )
+        self._record(uid, "verification.totp_enrolled", f"customer:{uid}", {})
+        return rules.TotpEnrolment(secret=secret, provisioning_uri=uri)
+
+    def confirm_totp(self, uid: str, code: str) -> None:
+        """Accept the first code of a new authenticator, which makes it usable."""
+        row = self._factor(uid)
+        if row is None:
+            raise NotFound("no authenticator app is being set up for this account")
+        if row.last_used_step is not None:
+            raise Conflict("the authenticator app is already confirmed")
+        if not self._accept_totp(row, rules.normalise_code(code), self._policy_for(uid)):
+            self._record(uid, "verification.totp_confirm_failed", f"customer:{uid}", {})
+            raise VerificationFailed(
+                "the code is not valid; check the time on your phone and try again",
+                details=[{"path": "code", "reason": "invalid"}],
+            )
+        self._record(uid, "verification.totp_confirmed", f"customer:{uid}", {})
+
+    def check_account_totp(self, uid: str, code: str) -> None:
+        """Accept ``uid``'s authenticator code outside a closure (lifting a freeze).
+
+        Wrong tries count on the factor itself, with the same limit and lockout as a
+        closure request's."""
+        now, policy = self._clock(), self._policy_for(uid)
+        subject = f"account:{uid}"
+        row = self._confirmed_factor(uid)
+        rules.ensure_not_locked(row.locked_at, policy, now)
+        if self._accept_totp(row, rules.normalise_code(code), policy):
+            self._conn.execute(
+                update(second_factors).where(_sf.uid == uid).values(failed_attempts=0)
+            )
+            self._record(uid, "verification.succeeded", subject, {"method": rules.TOTP})
+            return
+        if row.locked_at is not None:  # a lock that has ended: the count starts again
+            restart = (_sf.uid == uid) & (_sf.locked_at == row.locked_at)
+            self._conn.execute(
+                update(second_factors).where(restart).values(failed_attempts=0, locked_at=None)
+            )
+        failures = int(
+            self._conn.execute(
+                update(second_factors)
+                .where(_sf.uid == uid)
+                .values(failed_attempts=_sf.failed_attempts + 1)
+                .returning(_sf.failed_attempts)
+            ).scalar_one()
+        )
+        payload: dict[str, Any] = {"method": rules.TOTP, "failures": failures}
+        if rules.failure_locks(failures, policy):
+            self._conn.execute(update(second_factors).where(_sf.uid == uid).values(locked_at=now))
+            until = rules.lock_ends_at(now, policy)
+            self._record(
+                uid, "verification.locked", subject, {**payload, "locked_until": until.isoformat()}
+            )
+            raise rules.locked_error(until)
+        payload["tries_left"] = rules.tries_left(failures, policy)
+        self._record(uid, "verification.failed", subject, payload)
+        raise rules.failed_error(failures, policy)
+
+    def _check_totp(self, uid: str, code: str, policy: VerificationPolicy) -> bool:
+        return self._accept_totp(self._confirmed_factor(uid), code, policy)
+
+    def _confirmed_factor(self, uid: str) -> Row[Any]:
+        row = self._factor(uid)
+        if row is None or row.last_used_step is None:
+            raise VerificationFailed(
+                "no authenticator app is set up for this account",
+                details=[{"path": "method", "reason": "not_enrolled"}],
+            )
+        return row
+
+    def _accept_totp(self, row: Row[Any], code: str, policy: VerificationPolicy) -> bool:
+        """Whether ``code`` is a fresh code of the factor in ``row``; spends its step."""
+        if not rules.is_well_formed(code):
+            return False
+        context = _totp_context(row.uid)
+        totp = pyotp.TOTP(self._box.open_(row.secret, context=context).decode())
+        matched = None
+        for step in rules.candidate_steps(self._clock(), policy):
+            # Every candidate is compared, in constant time, whatever matched before.
+            if rules.constant_time_equal(totp.generate_otp(step), code) and matched is None:
+                matched = step
+        if matched is None or rules.is_replay(matched, row.last_used_step):
+            return False
+        values: dict[str, Any] = {"last_used_step": matched}
+        if self._box.needs_reseal(row.secret):
+            values["secret"] = self._box.reseal(row.secret, context=context)
+        # The guard on the stored step makes two concurrent uses of one code spend it once.
+        spent = self._conn.execute(
+            update(second_factors)
+            .where(
+                _sf.uid == row.uid,
+                (_sf.last_used_step.is_(None)) | (_sf.last_used_step < matched),
+            )
+            .values(**values)
+        ).rowcount
+        return spent == 1
+
+    def _factor(self, uid: str) -> Row[Any] | None:
+        return self._conn.execute(
+            select(second_factors).where(_sf.uid == uid, _sf.kind == rules.TOTP)
+        ).first()

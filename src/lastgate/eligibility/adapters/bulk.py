@@ -41,6 +41,7 @@ from lastgate.kernel.money import ZERO
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import KycStatus
 from lastgate.ledger.ports import PolicyBook
+from lastgate.platform.db.types import read_amount, read_time
 from lastgate.platform.policy_files import DEFAULT_JURISDICTION
 
 CHUNK_SIZE = 50_000
@@ -338,8 +339,8 @@ class Sweep:
         totals: dict[int, Decimal] = {}
         sql = q.withdrawals_sql(self._dialect)
         for cid, amount, price, created_at in self._rows(conn, sql, params):
-            if q.read_time(created_at) >= lines[cid].window_since:
-                totals[cid] = totals.get(cid, ZERO) + _decimal(amount) * _decimal(price)
+            if read_time(created_at) >= lines[cid].window_since:
+                totals[cid] = totals.get(cid, ZERO) + read_amount(amount) * read_amount(price)
         for cid in border:
             if (
                 totals.get(cid, ZERO)
@@ -378,10 +379,6 @@ def _position(item: tuple[CheckCode, CheckStatus]) -> int:
     return _ORDER[item[0]]
 
 
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(value)
-
-
 _SIDE_CODES = {
     dust_line.Side.ASSET: CheckCode.ASSETS_REMAINING,
     dust_line.Side.DUST: CheckCode.DUST_REMAINING,
@@ -390,8 +387,8 @@ _SIDE_CODES = {
 
 def _exact_balance(available: Any, frozen: Any, price: Any, tolerance: Decimal) -> CheckCode | None:
     """A balance near the dust line, judged by the line itself, as the check judges it."""
-    amount = dust_line.total(_decimal(available), _decimal(frozen))
-    judged = dust_line.judge(amount, None if price is None else _decimal(price), tolerance)
+    amount = dust_line.total(read_amount(available), read_amount(frozen))
+    judged = dust_line.judge(amount, None if price is None else read_amount(price), tolerance)
     return None if judged is None else _SIDE_CODES[judged.side]
 
 

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Context, Decimal, localcontext
 from functools import lru_cache
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy import Connection
 from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.ledger import model as a
+from lastgate.platform.db.types import amount_text, time_param
 
 # Tags of the flag statement's rows: a failing check's position in ``CheckCode``, or
 # ``BALANCES`` plus bits (1: a balance above the dust line, 2: dust, 4: near the line),
@@ -81,10 +82,7 @@ class Dialect:
         return json.dumps(list(values)) if self.sqlite else list(values)
 
     def time(self, moment: datetime) -> Any:
-        # As UTCDateTime stores it on SQLite: naive UTC text with microseconds.
-        if self.sqlite:
-            return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return moment
+        return time_param(self.name, moment)
 
     def around(self, line: Decimal, margin: Decimal) -> tuple[Any, Any]:
         """(low, high): outside them a comparison with ``line`` is clear in this dialect."""
@@ -99,13 +97,6 @@ def dialect(name: str) -> Dialect:
     if name not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"the bulk sweep does not support {name}")
     return Dialect(name)
-
-
-def read_time(value: Any) -> datetime:
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    moment: datetime = value
-    return moment.astimezone(UTC)
 
 
 def _in(values: frozenset[Any]) -> str:
@@ -367,7 +358,7 @@ class _DecimalSum:
         self.total = total if frozen == "0" else _EXACT.add(total, Decimal(frozen))
 
     def finalize(self) -> str:
-        return format(self.total, "f")
+        return amount_text(self.total)
 
 
 def _range(d: Dialect, filtered: bool) -> str:

@@ -1,0 +1,138 @@
+"""Help without a person, over HTTP: the assistant (and its hand-off to a person) and
+"is this official?" for links, e-mail addresses and phone numbers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from lastgate.desk.api.shared import (
+    ERRORS,
+    DeskDep,
+    OpenedOut,
+    StrictIn,
+    Uid,
+    posted_out,
+    ticket_out,
+)
+from lastgate.desk.model import tickets as t
+from lastgate.desk.model.official import check
+from lastgate.desk.service import desk as d
+from lastgate.kernel.i18n import translate
+from lastgate.kernel.messages import Message
+from lastgate.platform.http.deps import CurrentPrincipal, Language
+
+router = APIRouter()
+
+
+# -- the assistant --------------------------------------------------------------------------
+
+
+class QuestionIn(StrictIn):
+    question: str = Field(default="", max_length=2000)
+
+
+class TranscriptLine(StrictIn):
+    role: Literal["customer", "assistant"]
+    text: str = Field(max_length=d.MAX_BODY)
+
+
+class HandoffIn(StrictIn):
+    transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
+
+
+class AnswerItemOut(BaseModel):
+    code: str
+    text: str
+    action: str
+    link: str
+
+
+class ArticleOut(BaseModel):
+    slug: str
+    title: str
+    excerpt: str
+
+
+class AnswerOut(BaseModel):
+    language: str
+    closure_state: str | None
+    items: list[AnswerItemOut]
+    articles: list[ArticleOut]
+    handoff: str = Field(description="POST here to talk to a person.")
+
+
+@router.post("/accounts/{uid}/assistant", responses=ERRORS)
+def ask_assistant(
+    uid: Uid, body: QuestionIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
+) -> AnswerOut:
+    """The assistant answers from the account's live eligibility and closure state, and
+    from the knowledge base; it never names a confidential check."""
+    from lastgate.desk.service.assistant import ask
+
+    reply = ask(desk, principal, uid, body.question, lang)
+    return AnswerOut(
+        language=lang,
+        closure_state=reply.closure_state,
+        items=[
+            AnswerItemOut(
+                code=item.code,
+                text=" ".join(translate(line, lang) for line in item.lines),
+                action=item.action,
+                link=item.link,
+            )
+            for item in reply.items
+        ],
+        articles=[
+            ArticleOut(slug=a.slug, title=a.title, excerpt=a.excerpt) for a in reply.articles
+        ],
+        handoff=f"/v1/accounts/{uid}/assistant/handoff",
+    )
+
+
+@router.post(
+    "/accounts/{uid}/assistant/handoff", status_code=status.HTTP_201_CREATED, responses=ERRORS
+)
+def talk_to_a_person(
+    uid: Uid, body: HandoffIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
+) -> OpenedOut:
+    """Hand the conversation to a person: a ticket with the transcript and a snapshot of
+    the eligibility report attached."""
+    from lastgate.desk.service.assistant import handoff
+
+    ticket, posted = handoff(desk, principal, uid, [(x.role, x.text) for x in body.transcript])
+    out = posted_out(posted, principal, lang)
+    return OpenedOut(
+        ticket=ticket_out(ticket, t.sla(ticket, desk.clock()), principal),
+        message=out.message,
+        warning=out.warning,
+    )
+
+
+# -- is this official? --------------------------------------------------------------------
+
+
+class OfficialOut(BaseModel):
+    value: str
+    kind: str = Field(description="url, email or phone")
+    official: bool
+    normalised: str = Field(description="The host, address or number that was compared.")
+    reason: str = Field(description="Why, in the reader's language.")
+
+
+@router.get("/official-channels/check", responses=ERRORS)
+def is_this_official(
+    value: Annotated[str, Query(min_length=1, max_length=2000)], desk: DeskDep, lang: Language
+) -> OfficialOut:
+    """Anyone: whether a link, e-mail address or phone number is one of our official
+    channels. Compared exactly with the configured list; look-alikes are not official."""
+    verdict = check(value, desk.official_channels)
+    return OfficialOut(
+        value=value,
+        kind=verdict.kind.value,
+        official=verdict.official,
+        normalised=verdict.normalised,
+        reason=translate(Message(verdict.reason), lang),
+    )

@@ -217,23 +217,7 @@ def execute_dust_sweep(
                 "the sweep gives up assets that cannot be sold; consent is required",
                 details=[{"path": "forfeit_consent", "reason": f.asset} for f in quote.forfeits],
             )
-        assets = {line.asset for line in quote.conversions} | {quote.target_asset}
-        moves = price_moves(
-            quote, actions.tradeable_prices(assets), policy.remediation.max_price_move_percent
-        )
-        if moves:
-            raise PriceMoved(
-                "prices moved more than "
-                f"{to_wire(policy.remediation.max_price_move_percent)}% since the quote",
-                details=[
-                    {
-                        "path": m.asset,
-                        "reason": f"quoted {to_wire(m.quoted)}, now "
-                        + ("no price" if m.current is None else to_wire(m.current)),
-                    }
-                    for m in moves
-                ],
-            )
+        _ensure_prices_hold(actions, quote, policy)
         if not actions.holds_quoted_balances(quote):
             raise BalancesChanged("balances changed since the quote; ask for a new one")
         if not actions.claim_quote(quote.id, at=now, forfeit_consent=forfeit_consent):
@@ -257,6 +241,27 @@ def execute_dust_sweep(
             },
         )
     return SweepDone(quote, now, consent_by)
+
+
+def _ensure_prices_hold(actions: RemediationActions, quote: DustQuote, policy: Policy) -> None:
+    """``PriceMoved`` if a quoted price moved more than the policy allows since the quote."""
+    assets = {line.asset for line in quote.conversions} | {quote.target_asset}
+    moves = price_moves(
+        quote, actions.tradeable_prices(assets), policy.remediation.max_price_move_percent
+    )
+    if moves:
+        raise PriceMoved(
+            "prices moved more than "
+            f"{to_wire(policy.remediation.max_price_move_percent)}% since the quote",
+            details=[
+                {
+                    "path": m.asset,
+                    "reason": f"quoted {to_wire(m.quoted)}, now "
+                    + ("no price" if m.current is None else to_wire(m.current)),
+                }
+                for m in moves
+            ],
+        )
 
 
 # -- the other one-step fixes -------------------------------------------------------------

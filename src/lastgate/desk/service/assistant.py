@@ -7,12 +7,14 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.assistant import AssistantAnswer, answer
 from lastgate.desk.model.redaction import redact
+from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.desk import Desk, Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.report import (
     CheckCode,
@@ -114,14 +116,7 @@ def handoff(
     report = check_account(uid, accounts=desk.accounts, policies=desk.policies, clock=desk.clock)
     closure = _closure(desk, uid)
     lines = [{"from": who, "text": redact(text).text} for who, text in transcript]
-    files = [
-        (t.AttachmentPurpose.TRANSCRIPT, t.Visibility.PUBLIC, lines),
-        (
-            t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT,
-            t.Visibility.INTERNAL,
-            snapshot(report, closure),
-        ),
-    ]
+    files = _handoff_files(lines, report, closure)
     now = desk.clock()
     category = _category(report, closure)
     ticket = t.new_ticket(
@@ -147,18 +142,7 @@ def handoff(
             )
             for purpose, visibility, file, raw in stored:
                 uow.tickets.add_attachment(
-                    t.Attachment(
-                        id=str(uuid.uuid4()),
-                        ticket_id=ticket.id,
-                        purpose=purpose,
-                        visibility=visibility,
-                        content_type=file.content_type,
-                        size=file.size,
-                        sha256=hashlib.sha256(raw).hexdigest(),
-                        storage_key=file.storage_key,
-                        uploaded_by=principal.subject,
-                        uploaded_at=now,
-                    )
+                    _attachment(ticket, purpose, visibility, file, raw, principal.subject, now)
                 )
             uow.audit.record(
                 actor=principal.subject,
@@ -171,3 +155,41 @@ def handoff(
             desk.files.delete(file.storage_key)
         raise
     return ticket, posted
+
+
+def _handoff_files(
+    lines: list[dict[str, str]], report: EligibilityReport, closure: ClosureRequest | None
+) -> list[tuple[t.AttachmentPurpose, t.Visibility, Any]]:
+    """What a hand-off attaches: the transcript (public) and the snapshot (staff only)."""
+    return [
+        (t.AttachmentPurpose.TRANSCRIPT, t.Visibility.PUBLIC, lines),
+        (
+            t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT,
+            t.Visibility.INTERNAL,
+            snapshot(report, closure),
+        ),
+    ]
+
+
+def _attachment(
+    ticket: t.Ticket,
+    purpose: t.AttachmentPurpose,
+    visibility: t.Visibility,
+    file: StoredAttachment,
+    raw: bytes,
+    by: str,
+    now: datetime,
+) -> t.Attachment:
+    """The row of one handed-off file; its digest is of the bytes written."""
+    return t.Attachment(
+        id=str(uuid.uuid4()),
+        ticket_id=ticket.id,
+        purpose=purpose,
+        visibility=visibility,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        storage_key=file.storage_key,
+        uploaded_by=by,
+        uploaded_at=now,
+    )

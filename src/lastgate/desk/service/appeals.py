@@ -16,7 +16,8 @@ from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.appeal import reopen_on_appeal
 from lastgate.desk.model import tickets as t
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
-from lastgate.desk.service.desk import Desk, _audit, _message, _move, _readable, subject_of
+from lastgate.desk.service.desk import Desk
+from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
 from lastgate.kernel.access import Principal, Role, ensure_staff
 from lastgate.kernel.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from lastgate.ledger.model import HoldKind

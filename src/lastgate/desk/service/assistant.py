@@ -15,7 +15,8 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.model.assistant import AssistantAnswer, answer
 from lastgate.desk.model.redaction import redact
 from lastgate.desk.ports import StoredAttachment
-from lastgate.desk.service.desk import Desk, Posted, _audit, _message, subject_of
+from lastgate.desk.service.desk import Desk
+from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.report import (
     CheckCode,
     CheckStatus,

@@ -1,0 +1,181 @@
+"""Staff use cases of the closure workflow: review (two approvals to override a
+``review`` result), rejection, the review queue, identity evidence decisions, and holds
+(placing one stops an open closure; lifting takes two compliance officers).
+
+Each function is one unit of work: it commits whole or changes nothing.
+"""
+
+from __future__ import annotations
+
+from lastgate.closure.model.lifecycle import ClosureEvent, ClosureRequest, ClosureState
+from lastgate.closure.service.steps import (
+    REVIEW_APPROVAL,
+    REVIEW_QUEUE_STATES,
+    STOPPING_HOLDS,
+    FourEyesRequired,
+    Workflow,
+    _advance,
+    _start_cooling_off,
+    closure_subject,
+    transition,
+)
+from lastgate.kernel.access import Principal, Role, ensure_staff
+from lastgate.kernel.errors import IllegalTransition, InvalidInput
+from lastgate.ledger.model import HoldKind
+
+
+def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> ClosureRequest:
+    """Approve a request routed to review. Overriding a ``review`` result takes two
+    different staff members: the first approval is recorded, the second starts cooling-off."""
+    ensure_staff(principal)
+    if not note.strip():
+        raise InvalidInput("a note is required to approve")
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        request = uow.closures.get(request_id, lock=True)
+        if request.state is not ClosureState.IN_REVIEW:
+            raise IllegalTransition(f"the request is {request.state.value}, not in review")
+        approvers = uow.approvals.actors(closure_subject(request), REVIEW_APPROVAL)
+        if principal.subject in approvers:
+            raise FourEyesRequired("you already approved this request; a second person must")
+        uow.approvals.record(
+            closure_subject(request),
+            kind=REVIEW_APPROVAL,
+            actor=principal.subject,
+            decision="approve",
+            note=note,
+            at=now,
+        )
+        uow.audit.record(
+            actor=principal.subject,
+            action="closure.review_approval",
+            subject=closure_subject(request),
+            payload={"note": note, "approval": len(approvers) + 1},
+        )
+        if len(approvers) + 1 >= 2:
+            request = _start_cooling_off(wf, uow, request, now, actor=principal.subject)
+    return request
+
+
+def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> ClosureRequest:
+    ensure_staff(principal)
+    if not reason.strip():
+        raise InvalidInput("a reason is required to reject")
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        request = uow.closures.get(request_id, lock=True)
+        request = transition(
+            uow,
+            request,
+            ClosureEvent.REJECT,
+            actor=principal.subject,
+            now=now,
+            note={"reason": reason},
+            decided_by=principal.subject,
+            decision_note=reason,
+        )
+        uow.notifier.notify_customer(
+            request.uid,
+            "closure_rejected",
+            {"reason": reason, "appeal_url": wf.appeal_url(request)},
+            subject_ref=closure_subject(request),
+        )
+    return request
+
+
+def review_queue(wf: Workflow, principal: Principal, limit: int = 100) -> list[ClosureRequest]:
+    ensure_staff(principal)
+    with wf.unit_of_work() as uow:
+        return list(uow.closures.in_states(REVIEW_QUEUE_STATES, limit))
+
+
+def review_evidence(
+    wf: Workflow, principal: Principal, request_id: str, evidence_id: str, *, approve: bool
+) -> ClosureRequest:
+    """An agent's decision on identity evidence; the request moves on once all is approved."""
+    ensure_staff(principal)
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        request = uow.closures.get(request_id, lock=True)
+        uow.step_up.review_evidence(
+            request.id, evidence_id, agent=principal.subject, approve=approve
+        )
+        request = _advance(wf, uow, request, now)
+    return request
+
+
+def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, reason: str) -> str:
+    """Compliance places a hold; an open closure request goes ``on_hold`` with it."""
+    ensure_staff(principal, Role.COMPLIANCE)
+    if not reason.strip():
+        raise InvalidInput("a reason is required")
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        hold_id = uow.holds.place(uid, kind, reason=reason, placed_by=principal.subject, at=now)
+        uow.audit.record(
+            actor=principal.subject,
+            action="hold.placed",
+            subject=f"hold:{hold_id}",
+            payload={"uid": uid, "kind": kind.value},
+        )
+        request = uow.closures.open_for(uid)
+        if (
+            request is not None
+            and kind in STOPPING_HOLDS
+            and request.state is not ClosureState.ON_HOLD
+        ):
+            request = uow.closures.get(request.id, lock=True)
+            transition(
+                uow,
+                request,
+                ClosureEvent.HOLD,
+                actor=principal.subject,
+                now=now,
+                note={"hold": hold_id},
+            )
+    return hold_id
+
+
+def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bool:
+    """Lifting takes two compliance officers; returns True when this call lifted it."""
+    ensure_staff(principal, Role.COMPLIANCE)
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        uid, _kind, lifted_at = uow.holds.get(hold_id)
+        if lifted_at is not None:
+            raise IllegalTransition(f"hold {hold_id} is already lifted")
+        subject = f"hold:{hold_id}"
+        approvers = uow.approvals.actors(subject, "lift")
+        if principal.subject in approvers:
+            raise FourEyesRequired("you already asked to lift this hold; a second officer must")
+        uow.approvals.record(
+            subject, kind="lift", actor=principal.subject, decision="approve", note=note, at=now
+        )
+        if not approvers:
+            uow.audit.record(
+                actor=principal.subject,
+                action="hold.lift_requested",
+                subject=subject,
+                payload={"note": note},
+            )
+            return False
+        uow.holds.lift(hold_id, at=now)
+        uow.audit.record(
+            actor=principal.subject,
+            action="hold.lifted",
+            subject=subject,
+            payload={"note": note, "first_approver": approvers[0]},
+        )
+        request = uow.closures.open_for(uid)
+        remaining = set(uow.holds.active(uid)) & STOPPING_HOLDS
+        if request is not None and request.state is ClosureState.ON_HOLD and not remaining:
+            request = uow.closures.get(request.id, lock=True)
+            transition(
+                uow,
+                request,
+                ClosureEvent.LIFT,
+                actor=principal.subject,
+                now=now,
+                note={"hold": hold_id},
+            )
+    return True

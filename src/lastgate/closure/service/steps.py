@@ -1,0 +1,246 @@
+"""The steps the closure use cases are built from: the workflow's dependencies, the
+saved and announced transition, the eligibility re-check, the move on from verifying,
+the start of cooling-off (freeze, timer, notices) and the release of the freeze.
+
+Use cases live in ``workflow`` (the customer's, and the platform's) and ``review``
+(staff decisions and holds); ``workflow`` re-exports what is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from lastgate.closure.model.lifecycle import (
+    ClosureEvent,
+    ClosureOrigin,
+    ClosureRequest,
+    ClosureState,
+    apply,
+)
+from lastgate.closure.model.risk import needs_identity_evidence
+from lastgate.closure.ports import UnitOfWork
+from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.report import EligibilityReport, customer_view
+from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.clock import Clock
+from lastgate.kernel.errors import Forbidden, NotEligible
+from lastgate.ledger.model import HoldKind
+from lastgate.ledger.ports import AccountStateReader, PolicyBook
+
+SYSTEM = "system"
+CLOSURE_FREEZE = "closure"
+REVIEW_APPROVAL = "review"
+OTP_METHODS = frozenset({"email", "sms"})
+VERIFY_METHODS = OTP_METHODS | {"totp"}
+#: Holds that stop a closure in its tracks (``on_hold``) until lifted.
+STOPPING_HOLDS = frozenset(
+    {HoldKind.JUDICIAL_FREEZE, HoldKind.LAW_ENFORCEMENT, HoldKind.AML_INVESTIGATION}
+)
+#: What the agents' review queue shows, in this order.
+REVIEW_QUEUE_STATES = (ClosureState.IN_REVIEW, ClosureState.VERIFYING)
+REMINDER_BEFORE = timedelta(hours=24)
+MAX_REASON_TEXT = 2000
+
+
+class FourEyesRequired(Forbidden):
+    """The same person may not give both approvals."""
+
+    code = "SECOND_APPROVER_REQUIRED"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """What the closure use cases need from the outside."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    accounts: AccountStateReader
+    policies: PolicyBook
+    clock: Clock
+    public_base_url: str
+
+    def cancel_url(self, request: ClosureRequest) -> str:
+        return f"{self.public_base_url}/closure/{request.id}/cancel"
+
+    def appeal_url(self, request: ClosureRequest) -> str:
+        return f"{self.public_base_url}/appeals/new?closure={request.id}"
+
+
+def closure_subject(request: ClosureRequest) -> str:
+    return f"closure:{request.id}"
+
+
+def eligibility_for_closure(wf: Workflow, uid: str) -> tuple[EligibilityReport, bool]:
+    """The full eligibility report and whether identity evidence will be needed."""
+    now = wf.clock()
+    since = now - timedelta(days=wf.policies.longest_withdrawal_window_days)
+    state = wf.accounts.load(uid, withdrawals_since=since)
+    policy = wf.policies.for_jurisdiction(state.jurisdiction)
+    return evaluate(state, policy, now), needs_identity_evidence(state, policy, now)
+
+
+def _refuse_if_blocked(report: EligibilityReport) -> None:
+    if report.eligible:
+        return
+    shown = customer_view(report).blockers  # never names a confidential check
+    raise NotEligible(
+        "the account cannot be closed yet: " + ", ".join(c.code.value for c in shown),
+        details=[{"path": "eligibility", "reason": c.code.value} for c in shown],
+    )
+
+
+def transition(
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    event: ClosureEvent,
+    *,
+    actor: str,
+    now: datetime,
+    note: dict[str, Any] | None = None,
+    **changes: Any,
+) -> ClosureRequest:
+    after = apply(request, event, now=now, **changes)
+    uow.closures.save(after)
+    uow.audit.record(
+        actor=actor,
+        action=f"closure.{event.value}",
+        subject=closure_subject(after),
+        payload={"from": request.state.value, "to": after.state.value, **(note or {})},
+    )
+    uow.notifier.publish_event(
+        f"closure.{after.state.value}",
+        {
+            "closure_id": after.id,
+            "uid": after.uid,
+            "state": after.state.value,
+            "previous_state": request.state.value,
+        },
+        subject_ref=closure_subject(after),
+    )
+    return after
+
+
+def _owned(request: ClosureRequest, principal: Principal) -> None:
+    ensure_may_read_account(principal, request.uid)
+
+
+def _with_factor(
+    uow: UnitOfWork, request: ClosureRequest, now: datetime, *, actor: str
+) -> ClosureRequest:
+
+    after = replace(request, factor_verified_at=now, updated_at=now, version=request.version + 1)
+    uow.closures.save(after)
+    uow.audit.record(
+        actor=actor, action="closure.factor_verified", subject=closure_subject(after), payload={}
+    )
+    return after
+
+
+def _advance(
+    wf: Workflow, uow: UnitOfWork, request: ClosureRequest, now: datetime
+) -> ClosureRequest:
+    """Move on from ``verifying`` once every proof is in; approve at once if no human is needed."""
+    if request.state is not ClosureState.VERIFYING or request.factor_verified_at is None:
+        return request
+    if request.needs_evidence and not uow.step_up.evidence_complete(request.id):
+        return request
+    request = transition(uow, request, ClosureEvent.VERIFIED, actor=SYSTEM, now=now)
+    if request.needs_review:
+        uow.notifier.publish_event(
+            "closure.review_required",
+            {"closure_id": request.id, "uid": request.uid},
+            subject_ref=closure_subject(request),
+        )
+        return request
+    return _start_cooling_off(wf, uow, request, now, actor=SYSTEM)
+
+
+def _start_cooling_off(
+    wf: Workflow,
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    now: datetime,
+    *,
+    actor: str,
+    jurisdiction: str | None = None,
+) -> ClosureRequest:
+    """Approve: freeze the account and start the timer. ``jurisdiction`` says the caller
+    has just found the account eligible (set-based, for a campaign); else it is checked."""
+    if jurisdiction is None:
+        report, _ = eligibility_for_closure(wf, request.uid)
+        _refuse_if_blocked(report)
+        jurisdiction = report.jurisdiction
+    policy = wf.policies.for_jurisdiction(jurisdiction)
+    by_platform = request.origin is ClosureOrigin.CAMPAIGN
+    days = (
+        policy.offboarding.closure_cooling_off_days
+        if by_platform
+        else policy.workflow.cooling_off_days
+    )
+    ends_at = now + timedelta(days=days)
+    request = transition(
+        uow,
+        request,
+        ClosureEvent.APPROVE,
+        actor=actor,
+        now=now,
+        note={"cooling_off_ends_at": ends_at.isoformat()},
+        cooling_off_ends_at=ends_at,
+        decided_by=actor,
+    )
+    uow.freezes.add(request.uid, CLOSURE_FREEZE, at=now, unfreeze_after=None)
+    uow.actions.freeze(request.uid)
+    _tell_cooling_off(wf, uow, request, now, ends_at, by_platform=by_platform)
+    uow.notifier.publish_event(
+        "account.freeze",
+        {"uid": request.uid, "cause": "closure"},
+        subject_ref=closure_subject(request),
+    )
+    return request
+
+
+def _tell_cooling_off(
+    wf: Workflow,
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    now: datetime,
+    ends_at: datetime,
+    *,
+    by_platform: bool,
+) -> None:
+    """The customer's notices of a cooling-off that has started (and its reminder)."""
+    if by_platform:  # announced long before; nothing to cancel: the customer did not ask
+        uow.notifier.notify_customer(
+            request.uid,
+            "campaign_closure_started",
+            {"ends_at": ends_at.isoformat()},
+            subject_ref=closure_subject(request),
+        )
+        return
+    params = {"ends_at": ends_at.isoformat(), "cancel_url": wf.cancel_url(request)}
+    uow.notifier.notify_customer(
+        request.uid, "cooling_off_started", params, subject_ref=closure_subject(request)
+    )
+    remind_at = ends_at - REMINDER_BEFORE
+    if remind_at > now:
+        uow.notifier.notify_customer(
+            request.uid,
+            "cooling_off_reminder",
+            params,
+            subject_ref=closure_subject(request),
+            deliver_after=remind_at,
+        )
+
+
+def release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: datetime) -> None:
+    uow.freezes.lift(request.uid, CLOSURE_FREEZE, at=now)
+    if not uow.freezes.active_causes(request.uid):
+        uow.actions.unfreeze(request.uid)
+        uow.notifier.publish_event(
+            "account.unfreeze",
+            {"uid": request.uid, "cause": "closure"},
+            subject_ref=closure_subject(request),
+        )
+    uow.notifier.void(closure_subject(request), ["cooling_off_reminder"])

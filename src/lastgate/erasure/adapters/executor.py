@@ -17,7 +17,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from lastgate.closure.adapters import tables as wt
@@ -32,6 +42,7 @@ from lastgate.erasure.model import data_map as dm
 from lastgate.kernel.policy import Policy
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.notices.adapters.outbox import WEBHOOK
 from lastgate.platform import vault
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
 
@@ -125,39 +136,41 @@ def _customer_rows(conn: Connection, table: Table, cid: int) -> Iterator[dict[st
 # -- the steps ----------------------------------------------------------------------------
 
 
-def await_notices(conn: Connection, ctx: Context) -> int:
-    """Notices still on their way need the address; erasure waits for them."""
+def _outbox_about(conn: Connection, ctx: Context) -> ColumnElement[bool]:
+    """Outbox rows about the customer: to their address or phone, or naming their UID (a
+    webhook event, or a notice's payload). The UID is matched as a quoted JSON value, with
+    LIKE's wildcards escaped: ``U_1`` must not match ``UX1``."""
     contact = conn.execute(
         select(ledger.customers.c.email, ledger.customers.c.phone).where(
             ledger.customers.c.id == ctx.customer_id
         )
     ).one()
     recipients = [r for r in (contact.email, contact.phone) if r]
-    if not recipients:
-        return 0
-    pending = conn.execute(
-        select(wt.outbox.c.id)
-        .where(
-            wt.outbox.c.recipient.in_(recipients),
-            wt.outbox.c.delivered_at.is_(None),
-            wt.outbox.c.voided_at.is_(None),
-            wt.outbox.c.failed_at.is_(None),
-            wt.outbox.c.deliver_after <= ctx.now,
-        )
-        .limit(1)
-    ).first()
-    future = conn.execute(
-        update(wt.outbox)
-        .where(
-            wt.outbox.c.recipient.in_(recipients),
-            wt.outbox.c.delivered_at.is_(None),
-            wt.outbox.c.deliver_after > ctx.now,
-        )
-        .values(voided_at=ctx.now)
+    about = wt.outbox.c.payload.contains(json.dumps(ctx.uid), autoescape=True)
+    return or_(wt.outbox.c.recipient.in_(recipients), about) if recipients else about
+
+
+def await_notices(conn: Connection, ctx: Context) -> int:
+    """Nothing about the customer still on its way is erased: erasure waits until each
+    notice and webhook event is delivered or given up (the outbox's retries are bounded),
+    so the exchange always hears of the closure and the customer gets the notices that
+    need their address. Only notices scheduled for later and never tried are voided: they
+    are about an account that no longer exists. Events are never voided."""
+    c = wt.outbox.c
+    unsettled = and_(
+        c.delivered_at.is_(None),
+        c.voided_at.is_(None),
+        c.failed_at.is_(None),
+        _outbox_about(conn, ctx),
     )
-    if pending is not None:
-        raise NotReady("notices to the customer are still being delivered")
-    return future.rowcount
+    voided = conn.execute(
+        update(wt.outbox)
+        .where(unsettled, c.channel != WEBHOOK, c.attempts == 0, c.deliver_after > ctx.now)
+        .values(voided_at=ctx.now)
+    ).rowcount
+    if conn.execute(select(c.id).where(unsettled).limit(1)).first() is not None:
+        raise NotReady("notices or webhook events about the customer are still on their way")
+    return voided
 
 
 def create_key(conn: Connection, ctx: Context) -> int:
@@ -291,11 +304,9 @@ def delete_account_data(conn: Connection, ctx: Context) -> int:
 
 
 def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
-    contact = conn.execute(
-        select(ledger.customers.c.email, ledger.customers.c.phone).where(
-            ledger.customers.c.id == ctx.customer_id
-        )
-    ).one()
+    # Anything queued since ``await_notices`` ran is waited for too: the outbox rows
+    # deleted below are only ever delivered, given up or voided ones.
+    await_notices(conn, ctx)
     request_ids = select(wt.closure_requests.c.id).where(wt.closure_requests.c.uid == ctx.uid)
     files = (
         conn.execute(
@@ -315,12 +326,7 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
         ),
         delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(request_ids)),
         delete(wt.account_freezes).where(wt.account_freezes.c.uid == ctx.uid),
-        delete(wt.outbox).where(
-            or_(
-                wt.outbox.c.recipient.in_([r for r in (contact.email, contact.phone) if r]),
-                wt.outbox.c.payload.contains(json.dumps(ctx.uid)),
-            )
-        ),
+        delete(wt.outbox).where(_outbox_about(conn, ctx)),
     ):
         deleted += conn.execute(statement).rowcount
     for key in files:  # after the rows: a crash here leaves files the scan reports

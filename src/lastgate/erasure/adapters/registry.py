@@ -84,7 +84,8 @@ DATA_MAP: dict[str, Mapping] = {
         Mapping(
             "outbox",
             dm.PREFERENCES_AND_FACTORS,
-            "deleted once delivered (erasure waits for pending notices)",
+            "deleted once delivered or given up: erasure waits for every notice and webhook "
+            "event still on its way; notices scheduled for later are voided",
         ),
         Mapping("audit_log", dm.AUDIT_TRAIL, "kept: entries name the UID, never the person"),
         Mapping("customer_keys", dm.IDENTITY, "the vault's key: destroyed when retention ends"),

@@ -23,6 +23,10 @@ from lastgate.kernel.audit import GENESIS
 from lastgate.platform.db.audit_tables import append_only_ddl, audit_head
 from lastgate.platform.db.engine import make_engine, migrate
 
+#: The suite runs in explicit development mode, so the CLI's ``serve`` and ``worker`` take
+#: the development secrets; tests/e2e/test_production_start.py runs them without it.
+os.environ.setdefault("LASTGATE_DEVELOPMENT", "1")
+
 POSTGRES_URL = os.environ.get(
     "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -25,7 +25,7 @@ from lastgate.eligibility.service import Eligibility
 from lastgate.erasure import api as certificates
 from lastgate.export import api as exports
 from lastgate.kernel.clock import Clock, system_clock
-from lastgate.kernel.settings import Settings
+from lastgate.kernel.settings import Settings, ensure_safe_to_start
 from lastgate.notices import api as preferences
 from lastgate.platform.db.engine import make_engine
 from lastgate.platform.http import health
@@ -83,5 +83,8 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """The API configured from the environment: ``uvicorn --factory`` target."""
-    return create_app(Settings())
+    """The API configured from the environment: ``uvicorn --factory`` target. Refuses
+    development secrets outside development mode, like ``lastgate serve``."""
+    settings = Settings()
+    ensure_safe_to_start(settings)
+    return create_app(settings)

@@ -31,7 +31,7 @@ from lastgate.export.cli import export_app
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import system_clock
 from lastgate.kernel.i18n import translate
-from lastgate.kernel.settings import Settings
+from lastgate.kernel.settings import Settings, ensure_safe_to_start
 from lastgate.ledger.adapters.snapshot_io import (
     dump_snapshot,
     export_accounts,
@@ -194,6 +194,8 @@ def serve(
     from lastgate.app.api import create_app
 
     settings = Settings()
+    with _errors():
+        ensure_safe_to_start(settings)
     engine = _engine(settings)
     uvicorn.run(
         create_app(settings, engine=engine),
@@ -245,6 +247,8 @@ def worker(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
+    with _errors():
+        ensure_safe_to_start(settings)
     engine = _engine(settings)
     if once:
         typer.echo(json.dumps(run_once(settings, engine)))

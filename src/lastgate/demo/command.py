@@ -20,21 +20,32 @@ from lastgate.platform.db.engine import make_engine, migrate
 TOKEN_TTL = timedelta(hours=12)
 
 
+def demo_settings(database: Path, port: int) -> Settings:
+    """The demo's settings: a SQLite file, the mailbox beside it, the demo sign-in, and
+    the public URL of the port it serves on, which every link in a notice starts with."""
+    return Settings(
+        database_url=f"sqlite:///{database}",
+        mailbox_dir=database.parent / "mailbox",
+        demo_login=True,
+        development=True,
+        public_base_url=f"http://127.0.0.1:{port}",
+    )
+
+
 def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
     """Recreate ``database`` with the demo customers, print how to try it, then serve."""
     from lastgate.demo.customers import demo_descriptions, demo_snapshot
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    mailbox = database.parent / "mailbox"
-    settings = Settings(database_url=f"sqlite:///{database}", mailbox_dir=mailbox, demo_login=True)
+    settings = demo_settings(database, port)
+    mailbox, base = settings.mailbox_dir, settings.public_base_url
     engine = make_engine(settings.database_url)
     migrate(engine)
     now = system_clock()
     snapshot = demo_snapshot(now)
     import_snapshot(engine, snapshot)
 
-    base = f"http://127.0.0.1:{port}"
     typer.echo(f"Demo database: {database} ({len(snapshot.accounts)} customers)\n")
     for uid, description in demo_descriptions().items():
         typer.echo(f"  {uid:28} {description}")

@@ -35,6 +35,13 @@ class InvalidInput(LastgateError):
     code = "INVALID_INPUT"
 
 
+class UnsafeSettings(LastgateError):
+    """A production start with a development default or a weak secret; ``details``
+    names each setting and how to generate a good value."""
+
+    code = "UNSAFE_SETTINGS"
+
+
 class InvalidPolicy(InvalidInput):
     """A policy file that cannot be used."""
 
@@ -81,6 +88,13 @@ class ClosureAlreadyOpen(Conflict):
     """The customer already has an open closure request."""
 
     code = "CLOSURE_ALREADY_OPEN"
+
+
+class AlreadyFrozen(Conflict):
+    """The account is frozen already (at the customer's request or for a closure's
+    cooling-off): it cannot be frozen again."""
+
+    code = "ALREADY_FROZEN"
 
 
 class NotEligible(Conflict):

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lastgate.kernel.errors import UnsafeSettings
+
 DEFAULT_DATA_DIR = Path("./var")
+
+# Development defaults: public (they are in this file), so accepted only with
+# ``development`` set. ``unsafe_for_production`` refuses them everywhere else.
+DEVELOPMENT_JWT_SECRET = "change-me-lastgate-development-only-secret"
+DEVELOPMENT_MASTER_KEY = "ZGV2ZWxvcG1lbnQtb25seS1tYXN0ZXIta2V5LTMyYi4="
+DEVELOPMENT_WEBHOOK_SECRET = "change-me-webhook-secret"
+DEVELOPMENT_CERTIFICATE_KEY = "ZGV2ZWxvcG1lbnQtb25seS1jZXJ0aWZpY2F0ZS1rZXk="
+#: The fewest bytes of entropy a shared HMAC secret may carry (HS256 wants 256 bits).
+MIN_SECRET_BYTES = 32
+_RANDOM_TEXT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+_RANDOM_KEY = 'python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"'
 
 
 class Settings(BaseSettings):
@@ -23,8 +38,13 @@ class Settings(BaseSettings):
         default=None,
         description="Folder of jurisdiction policy files; the shipped defaults when unset.",
     )
+    development: bool = Field(
+        default=False,
+        description="Explicit development mode (the demo, the tests): development secrets "
+        "are accepted. Never set it in production.",
+    )
     jwt_secret: SecretStr = Field(
-        default=SecretStr("change-me-lastgate-development-only-secret"),
+        default=SecretStr(DEVELOPMENT_JWT_SECRET),
         description="HMAC key (HS256) that signs and verifies bearer tokens.",
     )
     jwt_issuer: str = "lastgate"
@@ -41,7 +61,7 @@ class Settings(BaseSettings):
         description="Where customers reach lastgate; links in notices (cancel link) use it.",
     )
     master_key: SecretStr = Field(
-        default=SecretStr("ZGV2ZWxvcG1lbnQtb25seS1tYXN0ZXIta2V5LTMyYi4="),
+        default=SecretStr(DEVELOPMENT_MASTER_KEY),
         description="Base64 of 32 bytes: wraps per-customer keys and TOTP secrets (AES-GCM).",
     )
     evidence_dir: Path = Field(
@@ -63,14 +83,14 @@ class Settings(BaseSettings):
         default=None, description="The exchange's endpoint for lifecycle events (HMAC signed)."
     )
     webhook_secret: SecretStr = Field(
-        default=SecretStr("change-me-webhook-secret"),
+        default=SecretStr(DEVELOPMENT_WEBHOOK_SECRET),
         description="HMAC-SHA256 key for the X-Lastgate-Signature header of webhooks.",
     )
     outbox_max_attempts: int = Field(default=12, ge=1)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     worker_batch_size: int = Field(default=50, ge=1)
     certificate_signing_key: SecretStr = Field(
-        default=SecretStr("ZGV2ZWxvcG1lbnQtb25seS1jZXJ0aWZpY2F0ZS1rZXk="),
+        default=SecretStr(DEVELOPMENT_CERTIFICATE_KEY),
         description="Base64 of the 32-byte Ed25519 seed that signs closure certificates.",
     )
     certificate_issuer: str = Field(
@@ -86,3 +106,58 @@ class Settings(BaseSettings):
         description="Retired master keys (base64), still accepted for unwrapping until "
         "`lastgate keys rotate` has re-wrapped every data key under master_key.",
     )
+
+
+def _key_bytes(value: SecretStr) -> bytes | None:
+    try:
+        return base64.b64decode(value.get_secret_value(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def unsafe_for_production(settings: Settings) -> list[str]:
+    """Each secret still at its public development default or too weak, naming the
+    setting and how to generate a good one; empty when the settings may serve."""
+    problems: list[str] = []
+    texts = (
+        ("LASTGATE_JWT_SECRET", settings.jwt_secret, DEVELOPMENT_JWT_SECRET),
+        ("LASTGATE_WEBHOOK_SECRET", settings.webhook_secret, DEVELOPMENT_WEBHOOK_SECRET),
+    )
+    for name, text, default in texts:
+        value = text.get_secret_value()
+        if value == default:
+            problems.append(f"{name} is the public development default; set it to {_RANDOM_TEXT}")
+        elif len(value.encode()) < MIN_SECRET_BYTES:
+            problems.append(
+                f"{name} is too short ({len(value.encode())} bytes, at least "
+                f"{MIN_SECRET_BYTES}); set it to {_RANDOM_TEXT}"
+            )
+    keys = (
+        ("LASTGATE_MASTER_KEY", settings.master_key, DEVELOPMENT_MASTER_KEY),
+        (
+            "LASTGATE_CERTIFICATE_SIGNING_KEY",
+            settings.certificate_signing_key,
+            DEVELOPMENT_CERTIFICATE_KEY,
+        ),
+    )
+    for name, key, default in keys:
+        if key.get_secret_value() == default:
+            problems.append(f"{name} is the public development default; set it to {_RANDOM_KEY}")
+        elif (raw := _key_bytes(key)) is None or len(raw) != 32:
+            problems.append(f"{name} must be the base64 of 32 random bytes: {_RANDOM_KEY}")
+    if settings.demo_login:
+        problems.append("LASTGATE_DEMO_LOGIN lets anyone sign in as anyone; unset it")
+    return problems
+
+
+def ensure_safe_to_start(settings: Settings) -> None:
+    """Refuse to serve or work outside development mode with any unsafe secret."""
+    if settings.development:
+        return
+    problems = unsafe_for_production(settings)
+    if problems:
+        raise UnsafeSettings(
+            "refusing to start: development defaults or weak secrets in production "
+            "(set LASTGATE_DEVELOPMENT=1 only for a demo or tests)",
+            details=[{"path": p.split(" ", 1)[0], "reason": p.split(" ", 1)[1]} for p in problems],
+        )

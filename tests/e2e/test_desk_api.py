@@ -200,6 +200,23 @@ def test_anyone_can_ask_whether_a_link_is_official(api) -> None:
     assert chinese.json()["reason"] == "链接用用户信息隐藏了真实目的地"
 
 
+def test_a_look_alike_host_is_judged_as_the_domain_a_browser_opens(api) -> None:
+    # "example.com" with a Cyrillic a, and a full-width form browsers fold to example.com.
+    look_alike = api.get(
+        "/v1/official-channels/check", params={"value": "https://ex\u0430mple.com"}
+    )
+    folded = api.get(
+        "/v1/official-channels/check",
+        params={"value": "https://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com"},
+    )
+
+    assert (look_alike.json()["official"], look_alike.json()["normalised"]) == (
+        False,
+        "xn--exmple-4nf.com",
+    )
+    assert (folded.json()["official"], folded.json()["normalised"]) == (True, "example.com")
+
+
 def test_a_locked_customer_appeals_and_compliance_unlocks(api, engine, clock) -> None:
     from tests.builders import iso
 

@@ -91,3 +91,52 @@ def test_the_configured_file_replaces_the_demo_list(tmp_path) -> None:
     channels = official_channels(Settings(official_channels_file=path))
     assert channels.domains == frozenset({"exchange.example"})
     assert "example.com" in official_channels(Settings()).domains
+
+
+STRASSE = OfficialChannels(
+    domains=frozenset({"strasse.com", "example.com"}),
+    email_domains=frozenset({"strasse.com"}),
+    phones=frozenset(),
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "resolves_to"),
+    [
+        ("https://stra\u00dfe.com/login", "xn--strae-oqa.com"),  # UTS-46: ß stays, not "ss"
+        ("https://STRA\u1e9eE.com", "xn--strae-oqa.com"),  # capital sharp s
+        ("https://ex\u0430mple.com", "xn--exmple-4nf.com"),  # a Cyrillic a among Latin letters
+        ("https://\u0435\u0445\u0430m\u0440l\u0435.com", "xn--ml-6kctd8d6a.com"),  # mostly Cyrillic
+        ("https://examp\u0142e.com", "xn--exampe-7db.com"),  # ł for l
+        ("https://xn--strae-oqa.com", "xn--strae-oqa.com"),  # the punycode form itself
+    ],
+)
+def test_look_alike_hosts_are_the_other_domain_a_browser_opens(
+    value: str, resolves_to: str
+) -> None:
+    verdict = check(value, STRASSE)
+
+    assert (verdict.official, verdict.normalised) == (False, resolves_to)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Full-width letters: browsers fold them to ASCII.
+        "https://\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",
+        "https://example。com/help",  # ideographic full stop is a dot to a browser
+        "https://STRASSE.COM",
+    ],
+)
+def test_forms_a_browser_folds_to_the_official_host_are_official(value: str) -> None:
+    assert check(value, STRASSE).official
+
+
+def test_e_mail_domains_are_compared_the_same_way() -> None:
+    assert not check("support@stra\u00dfe.com", STRASSE).official
+    assert check("support@STRASSE.com", STRASSE).official
+
+
+@pytest.mark.parametrize("value", ["https://exa_mple.com", "https://-example.com", "https://a..b"])
+def test_hosts_a_resolver_refuses_are_never_official(value: str) -> None:
+    assert not check(value, STRASSE).official

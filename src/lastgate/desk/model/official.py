@@ -17,6 +17,8 @@ from email.utils import parseaddr
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+import idna
+
 from lastgate.kernel.messages import N_
 
 
@@ -47,13 +49,18 @@ _PHONE = re.compile(r"^\+?[\d\s().-]{6,24}$")
 
 
 def host_key(host: str) -> str | None:
-    """``host`` lower-cased, without a trailing dot, IDNA-encoded; None if invalid."""
-    host = host.strip().rstrip(".").lower()
+    """``host`` as a browser resolves it: UTS-46 non-transitional mapping then IDNA 2008
+    (``straße.com`` is ``xn--strae-oqa.com``, another domain than ``strasse.com``;
+    full-width letters and ``。`` fold to ASCII), without a trailing dot; None if invalid.
+
+    Python's own ``"idna"`` codec is IDNA 2003 (transitional: ß becomes ss), which is
+    not what browsers do, so a look-alike would pass as official with it."""
+    host = host.strip().rstrip(".")
     if not host:
         return None
     try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
+        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         return None
 
 

@@ -31,6 +31,7 @@ from lastgate.platform.db.engine import make_engine
 from lastgate.platform.http import health
 from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import install_error_handlers
+from lastgate.platform.http.security_headers import SecurityHeaders
 from lastgate.remediation import api as remediation
 
 
@@ -67,6 +68,7 @@ def create_app(
     )
     app.state.context = context
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(eligibility.router)
     app.include_router(closures.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -31,6 +31,7 @@ from lastgate.platform.db.engine import make_engine
 from lastgate.platform.http import health
 from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import install_error_handlers
+from lastgate.platform.http.input_guard import refuse_control_characters
 from lastgate.platform.http.security_headers import SecurityHeaders
 from lastgate.remediation import api as remediation
 
@@ -65,6 +66,7 @@ def create_app(
         version=__version__,
         summary="The last gate before a customer's account is gone.",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.context = context
     install_error_handlers(app)

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, select
 from lastgate.closure.adapters.tables import outbox
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
+from lastgate.closure.service import step_up
+from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.settings import Settings
@@ -86,3 +88,43 @@ def outbox_rows(engine: Engine, topic: str | None = None) -> list[dict[str, Any]
 def stored(wf: Workflow, request: ClosureRequest) -> ClosureRequest:
     with wf.unit_of_work() as uow:
         return uow.closures.get(request.id)
+
+
+def verification_code(engine: Engine, request: ClosureRequest) -> str:
+    """The latest one-time code sent for ``request``, read from the outbox."""
+    rows = [
+        r
+        for r in outbox_rows(engine, "verification_code")
+        if r["subject_ref"] == f"closure:{request.id}"
+    ]
+    return str(rows[-1]["payload"]["params"]["code"])
+
+
+#: The smallest file the evidence store takes as a JPEG photo.
+EVIDENCE_JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\x00" * 64
+    + b"\xff\xd9"
+)
+
+
+def close_as_customer(wf: Workflow, engine: Engine, uid: str = "U1000") -> ClosureRequest:
+    """The customer's own closure up to cooling-off, as they do it: submit, verify with
+    an e-mail code, and (when the account needs them) identity evidence an agent approves
+    and two agents' approvals. The customer is the actor of their steps in the audit
+    log, as in production."""
+    me = customer(uid)
+    request = closure.submit(wf, me, uid, ClosureReason.FEES, "moving elsewhere")
+    for kind in ("document", "selfie") if request.needs_evidence else ():
+        step_up.upload_evidence(wf.unit_of_work(), request.id, uid, kind, EVIDENCE_JPEG)
+    request = closure.start_verification(wf, me, request.id, "email")
+    request = closure.verify(wf, me, request.id, "email", verification_code(engine, request))
+    with wf.unit_of_work() as uow:
+        evidence = [e.id for e in uow.step_up.list_evidence(request.id)]
+    for evidence_id in evidence:
+        request = closure.review_evidence(wf, AGENT_A, request.id, evidence_id, approve=True)
+    if request.state is ClosureState.IN_REVIEW:
+        closure.approve(wf, AGENT_A, request.id, "ok")
+        request = closure.approve(wf, AGENT_B, request.id, "ok")
+    assert request.state is ClosureState.COOLING_OFF, request.state
+    return request

@@ -10,8 +10,6 @@ import pytest
 from sqlalchemy import String, func, select, update
 
 from lastgate.closure.adapters import tables as wt
-from lastgate.closure.model.lifecycle import ClosureState
-from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.execution import execute_due
 from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.executor import PLAN
@@ -30,7 +28,7 @@ from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.adapters.snapshot_io import export_accounts
 from lastgate.platform import vault
 from tests.builders import account, iso, load
-from tests.workflow_support import AGENT_A, AGENT_B, request_in, settings, workflow
+from tests.workflow_support import close_as_customer, settings, workflow
 
 EMAIL, PHONE, NAME, ID_NUMBER = "ada.erased@example.com", "+4915199990000", "Ada Erased", "X123"
 
@@ -109,7 +107,13 @@ def everything(now) -> dict:
 
 @pytest.fixture
 def closed(engine, clock):
-    """U1000 with every kind of data, closed by the worker; U2000 an untouched neighbour."""
+    """U1000 with every kind of data, closed by the worker after closing it themselves
+    (submit, e-mail code, review), so the audit log names them as the actor of their own
+    steps, as every customer-initiated closure does; U2000 an untouched neighbour.
+
+    (A request stored already in review, approved by staff alone, left the customer out
+    of the audit log: that is how the scan's finding on ``audit_log.actor`` went unseen.)
+    """
     load(
         engine,
         everything(clock()),
@@ -137,9 +141,7 @@ def closed(engine, clock):
                 uid="U1000", anti_phishing_code="OWL42", language="en", updated_at=clock()
             )
         )
-    request = request_in(wf, ClosureState.IN_REVIEW)
-    closure.approve(wf, AGENT_A, request.id, "ok")
-    closure.approve(wf, AGENT_B, request.id, "ok")
+    request = close_as_customer(wf, engine)
     clock.advance(days=14)
     assert execute_due(wf).closed == [request.id]
     with engine.begin() as conn:  # the notices went out
@@ -378,9 +380,62 @@ def test_the_scan_finds_a_planted_leak_but_not_a_namesake(engine, clock, closed)
                 placed_at=clock(),
             )
         )
+        # A retained table, but a column the data map does not let keep the UID.
+        conn.execute(
+            wt.approvals.insert().values(
+                subject="closure:x",
+                kind="review",
+                actor="U1000",
+                decision="approve",
+                note="",
+                decided_at=clock(),
+            )
+        )
     with engine.connect() as conn:
         _, findings = scan(conn, uid="U1000", customer_id=cid, identifiers=identifiers)
     assert {(f.table, f.column, f.what) for f in findings} == {
         ("customer_settings", "uid", "UID"),
         ("holds", "reason", "email"),
+        ("approvals", "actor", "UID"),
     }
+
+
+def test_a_customer_closing_their_own_account_gets_a_certificate_whose_scan_passed(
+    engine, clock, tmp_path
+) -> None:
+    """The normal flow end to end: the customer submits and verifies, cooling-off ends,
+    the worker's own pass closes the account, delivers the notices and erases."""
+    from lastgate.app.worker import run_once
+    from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
+    from lastgate.platform.audit_log import entries
+
+    config = settings().model_copy(update={"webhook_url": None, "mailbox_dir": tmp_path})
+    load(engine, everything(clock()))
+    wf = workflow(engine, clock, config)
+    request = close_as_customer(wf, engine)
+    clock.advance(days=14)
+    passes = [run_once(config, engine, clock) for _ in range(3)]
+    assert passes[0]["closed"] == 1 and sum(p["erased"] for p in passes) == 1
+    with engine.connect() as conn:
+        own_steps = {e.action for e in entries(conn) if e.actor == "U1000"}
+        document = conn.execute(select(erasure_runs.c.certificate)).scalar_one()
+    assert {"closure.submitted", "closure.factor_verified"} <= own_steps  # the UID as actor
+    certificate = verify(document.encode(), public_key_pem(config))
+    assert certificate.closure_id == request.id
+    assert certificate.scan.passed, certificate.scan.findings
+    assert certificate.scan.findings == ()
+
+
+def test_the_scan_allows_the_uid_exactly_where_the_data_map_says() -> None:
+    from lastgate.erasure.adapters.registry import UID_KEPT, Mapping
+    from lastgate.erasure.adapters.scan import UID_ALLOWED
+    from lastgate.erasure.model import data_map as dm
+
+    assert UID_ALLOWED == UID_KEPT
+    assert ("audit_log", "actor") in UID_ALLOWED and ("approvals", "actor") not in UID_ALLOWED
+    tables = {t.name: t for t in metadata.sorted_tables}
+    for table, column in UID_KEPT:
+        assert column in tables[table].c, (table, column)
+        assert DATA_MAP[table].category.retained, table
+    with pytest.raises(ValueError, match="not retained"):
+        Mapping("balances", dm.ACCOUNT_DATA, "deleted", uid_columns=frozenset({"uid"}))

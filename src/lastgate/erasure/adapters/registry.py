@@ -1,7 +1,10 @@
-"""The data map: every table lastgate knows, with the category of customer data it holds.
+"""The data map: every table lastgate knows, with the category of customer data it holds,
+and the columns where the customer's UID may remain after erasure.
 
-``tests/integration/test_data_map.py`` fails when a table is neither mapped here nor
-declared free of customer data, so a new table cannot slip past erasure.
+``tests/integration/test_erasure.py`` fails when a table is neither mapped here nor
+declared free of customer data, so a new table cannot slip past erasure. The verification
+scan (``lastgate.erasure.adapters.scan``) allows the UID exactly where a mapping here
+says it may remain, and nowhere else.
 """
 
 from __future__ import annotations
@@ -13,9 +16,21 @@ from lastgate.erasure.model import data_map as dm
 
 @dataclass(frozen=True)
 class Mapping:
+    """One table's category, what erasure does to its rows, and ``uid_columns``: the
+    columns where the UID (a pseudonym, never the person's data) stays after erasure.
+    Only a retained category may keep it: anything erased must not name the customer."""
+
     table: str
     category: dm.Category
     how: str  # what the executor does to the rows, in words for the plan
+    uid_columns: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.uid_columns and not self.category.retained:
+            raise ValueError(
+                f"{self.table}: {self.category.name} is not retained, so no column of it "
+                "may keep the UID"
+            )
 
 
 DATA_MAP: dict[str, Mapping] = {
@@ -25,6 +40,7 @@ DATA_MAP: dict[str, Mapping] = {
             "customers",
             dm.IDENTITY,
             "personal fields sealed in the vault, then cleared; the row keeps the UID",
+            uid_columns=frozenset({"uid"}),
         ),
         Mapping(
             "orders",
@@ -52,14 +68,21 @@ DATA_MAP: dict[str, Mapping] = {
             "closure_requests",
             dm.COMPLIANCE_RECORDS,
             "kept with the UID only; free-text reason sealed and cleared",
+            uid_columns=frozenset({"uid"}),
         ),
         Mapping("approvals", dm.COMPLIANCE_RECORDS, "kept: staff decisions on the closure"),
         Mapping(
             "campaign_members",
             dm.COMPLIANCE_RECORDS,
             "kept with the UID only: why the platform closed the account (offboarding)",
+            uid_columns=frozenset({"uid"}),
         ),
-        Mapping("erasure_runs", dm.COMPLIANCE_RECORDS, "kept: the erasure's own record"),
+        Mapping(
+            "erasure_runs",
+            dm.COMPLIANCE_RECORDS,
+            "kept: the erasure's own record and the certificate, both naming the UID",
+            uid_columns=frozenset({"uid", "certificate"}),
+        ),
         Mapping("erasure_steps", dm.COMPLIANCE_RECORDS, "kept: the erasure's own record"),
         Mapping("security_events", dm.ACCOUNT_DATA, "deleted"),
         Mapping("balances", dm.ACCOUNT_DATA, "deleted"),
@@ -87,11 +110,22 @@ DATA_MAP: dict[str, Mapping] = {
             "deleted once delivered or given up: erasure waits for every notice and webhook "
             "event still on its way; notices scheduled for later are voided",
         ),
-        Mapping("audit_log", dm.AUDIT_TRAIL, "kept: entries name the UID, never the person"),
+        Mapping(
+            "audit_log",
+            dm.AUDIT_TRAIL,
+            "kept, append-only: entries name the UID (as the actor of the customer's own "
+            "steps, in the subject and the payload), never the person",
+            uid_columns=frozenset({"actor", "subject", "payload"}),
+        ),
         Mapping("customer_keys", dm.IDENTITY, "the vault's key: destroyed when retention ends"),
         Mapping("retained_records", dm.IDENTITY, "the vault: purged when retention ends"),
     )
 }
+
+#: Where the UID may remain after erasure, as (table, column), read from the mappings.
+UID_KEPT = frozenset(
+    (mapping.table, column) for mapping in DATA_MAP.values() for column in mapping.uid_columns
+)
 
 #: Tables that hold no customer data at all.
 NOT_CUSTOMER_DATA = frozenset(

@@ -29,19 +29,13 @@ from sqlalchemy import (
 )
 
 from lastgate.erasure.adapters.catalogue import metadata
+from lastgate.erasure.adapters.registry import UID_KEPT
 from lastgate.ledger.adapters import tables as ledger
 
-#: Where the UID (a pseudonymous identifier, never the person's data) may remain.
-UID_ALLOWED = frozenset(
-    {
-        ("customers", "uid"),
-        ("closure_requests", "uid"),
-        ("campaign_members", "uid"),
-        ("erasure_runs", "uid"),
-        ("erasure_runs", "certificate"),
-        ("audit_log", "payload"),
-    }
-)
+#: Where the UID (a pseudonymous identifier, never the person's data) may remain: what
+#: the data map declares (``Mapping.uid_columns``), so the scan allows nothing the map
+#: does not state with its category and legal basis.
+UID_ALLOWED = UID_KEPT
 #: Columns whose values lastgate or the exchange generates from a closed set (codes,
 #: enumerations, generated ids): they cannot hold what a person typed or is called, so
 #: scanning them would cost a pass over the biggest tables for nothing.

@@ -27,8 +27,12 @@ LEDGER_INTEGRITY = (
     "person so that the exchange's books and counterparties' histories stay consistent."
 )
 ACCOUNTABILITY = (
-    "GDPR art. 5(2) and 17(3)(b): proof of how the closure was decided and carried out; "
-    "holds only the UID, no identifying data."
+    "GDPR art. 5(2) (accountability) and art. 17(3)(b) and (e): the append-only, "
+    "hash-chained record of how the closure was decided and carried out, and by whom. "
+    "Entries name you only by your UID, a pseudonym (GDPR art. 4(5)): as the actor of the "
+    "steps you took, and as their subject. The link from the UID to you is your identity "
+    "record, sealed in the vault and destroyed when retention ends; from then on the "
+    "entries name no one."
 )
 
 
@@ -93,7 +97,7 @@ PREFERENCES_AND_FACTORS = Category(
 )
 AUDIT_TRAIL = Category(
     "audit_trail",
-    "Audit log entries about your account (UID only)",
+    "Audit log entries about your account and the steps you took (UID only)",
     ErasureAction.RETAIN,
     ACCOUNTABILITY,
     retained=True,

@@ -248,3 +248,31 @@ def test_a_locked_customer_appeals_and_compliance_unlocks(api, engine, clock) ->
     assert len(done.json()["holds_lifted"]) == 1
     check = api.get("/v1/accounts/U1/eligibility", headers=api.as_("U1")).json()
     assert check["eligible"] is True
+
+
+def test_a_ticket_may_name_only_a_closure_of_its_own_account(api, engine) -> None:
+    from sqlalchemy import func, select
+
+    from lastgate.desk.adapters.tables import tickets
+
+    theirs = api.post(
+        "/v1/accounts/U2/closure-requests", json={"reason": "fees"}, headers=api.as_("U2")
+    )
+    assert theirs.status_code == 201, theirs.text
+    mine = api.post(
+        "/v1/accounts/U1/closure-requests", json={"reason": "fees"}, headers=api.as_("U1")
+    )
+    ticket = {"category": "closure_rejected", "subject": "Appeal", "body": "Please look again"}
+
+    def open_with(closure_id: str):
+        body = ticket | {"related_closure_id": closure_id}
+        return api.post("/v1/accounts/U1/tickets", json=body, headers=api.as_("U1"))
+
+    other, unknown = open_with(theirs.json()["request"]["id"]), open_with("0" * 36)
+    own = open_with(mine.json()["request"]["id"])
+
+    assert (other.status_code, unknown.status_code, own.status_code) == (422, 422, 201)
+    assert other.json() == unknown.json()  # another's closure cannot be told from none
+    assert other.json()["error"]["details"][0]["path"] == "related_closure_id"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(tickets)).scalar_one() == 1

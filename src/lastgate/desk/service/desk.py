@@ -97,12 +97,28 @@ def open_ticket(
         related_closure_id=related_closure_id,
     )
     with desk.unit_of_work() as uow:
+        if related_closure_id is not None:
+            _ensure_own_closure(uow, uid, related_closure_id)
         uow.tickets.add(ticket)
         _audit(
             uow, principal.subject, "opened", ticket.id, category=category.value, queue=ticket.queue
         )
         posted = _message(uow, ticket, principal, body, t.Visibility.PUBLIC, now)
     return ticket, posted
+
+
+def _ensure_own_closure(uow: DeskUnitOfWork, uid: str, closure_id: str) -> None:
+    """A ticket may name only a closure request of its own account; another account's
+    and one that does not exist get the same answer, so neither can be probed."""
+    try:
+        request = uow.closures.get(closure_id)
+    except NotFound:
+        request = None
+    if request is None or request.uid != uid:
+        raise InvalidInput(
+            "related_closure_id names no closure request of this account",
+            details=[{"path": "related_closure_id", "reason": "not a closure of this account"}],
+        )
 
 
 def list_for_customer(desk: Desk, principal: Principal, uid: str) -> Sequence[t.Ticket]:

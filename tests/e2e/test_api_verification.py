@@ -218,3 +218,36 @@ def test_evidence_for_someone_elses_request_is_refused(api, engine, clock) -> No
         headers=api.as_("U2"),
     )
     assert response.status_code == 404
+
+
+def test_an_account_in_cooling_off_cannot_be_frozen_again(api, engine, clock) -> None:
+    load(engine, account("U1"))
+    totp = enrol(api, clock)
+    request = api.post(
+        "/v1/accounts/U1/closure-requests", json={"reason": "privacy"}, headers=api.as_("U1")
+    ).json()["request"]
+    path = f"/v1/closure-requests/{request['id']}"
+    api.post(f"{path}/verification", json={"method": "totp"}, headers=api.as_("U1"))
+    api.post(
+        f"{path}/verification/check",
+        json={"method": "totp", "code": totp.at(clock())},
+        headers=api.as_("U1"),
+    )
+    assert customer_status(engine, "U1") == "frozen"  # cooling-off
+    refused = api.post("/v1/accounts/U1/freeze", headers=api.as_("U1"))
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "ALREADY_FROZEN"
+
+
+def test_no_code_is_sent_to_a_channel_the_customer_does_not_have(api, engine, clock) -> None:
+    load(engine, account("U1", phone=None))
+    request = api.post(
+        "/v1/accounts/U1/closure-requests", json={"reason": "fees"}, headers=api.as_("U1")
+    ).json()["request"]
+    path = f"/v1/closure-requests/{request['id']}"
+    refused = api.post(f"{path}/verification", json={"method": "sms"}, headers=api.as_("U1"))
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"] == [{"path": "method", "reason": "not_available"}]
+    assert api.get(path, headers=api.as_("U1")).json()["state"] == "draft"  # nothing changed
+    by_email = api.post(f"{path}/verification", json={"method": "email"}, headers=api.as_("U1"))
+    assert by_email.json()["state"] == "verifying"

@@ -171,15 +171,15 @@ def test_the_cancel_link_in_notices_opens_the_request_page(app, clock, config) -
 
 
 def test_freezing_instead_of_closing(app, clock, config, engine) -> None:
-    client = browser(app, clock, config, "U2")
-    done = client.post("/web/me/freeze", data={"csrf": csrf(client.get("/web/me/close").text)})
-    assert "done=frozen" in str(done.url) and 'action="/web/me/unfreeze"' in done.text
-    assert customer_status(engine, "U2") == "frozen"
-
     with SqlUnitOfWork(engine, clock, config) as uow:
         totp = pyotp.TOTP(uow.step_up.enroll_totp("U2").secret)
     with SqlUnitOfWork(engine, clock, config) as uow:
         uow.step_up.confirm_totp("U2", totp.at(clock()))
+    client = browser(app, clock, config, "U2")
+    done = client.post("/web/me/freeze", data={"csrf": csrf(client.get("/web/me/freeze").text)})
+    assert "done=frozen" in str(done.url) and 'action="/web/me/unfreeze"' in done.text
+    assert customer_status(engine, "U2") == "frozen"
+
     clock.advance(days=30)
     client = browser(app, clock, config, "U2")
     settings_page = client.get("/web/me/settings").text

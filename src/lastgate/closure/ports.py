@@ -14,7 +14,11 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
-from lastgate.closure.model.verification import EvidenceFile, TotpEnrolment
+from lastgate.closure.model.verification import (
+    EvidenceFile,
+    TotpEnrolment,
+    VerificationOptions,
+)
 from lastgate.ledger.model import CustomerStatus, HoldKind
 from lastgate.remediation.model import DustQuote, Holding
 
@@ -149,6 +153,11 @@ class StepUp(Protocol):
 
     def check_account_totp(self, uid: str, code: str) -> None:
         """Accept the customer's authenticator code outside a closure (unfreezing)."""
+        ...
+
+    def verification_options(self, uid: str) -> VerificationOptions:
+        """What ``uid`` can verify with now: a confirmed authenticator (since when) and
+        the channels they have for a one-time code, masked."""
         ...
 
     def enroll_totp(self, uid: str) -> TotpEnrolment:

@@ -30,6 +30,7 @@ from lastgate.closure.model import verification as rules
 from lastgate.closure.model.lifecycle import ClosureRequest
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.policy import VerificationPolicy
+from lastgate.ledger.adapters import tables as ledger
 
 _ch = verification_challenges.c
 
@@ -42,11 +43,40 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
     """The ``StepUp`` port, plus authenticator enrolment and evidence upload: the one-time
     codes here, the factors and evidence files in their own modules."""
 
+    # --- what the customer can verify with ---------------------------------------------
+
+    def verification_options(self, uid: str) -> rules.VerificationOptions:
+        """A confirmed authenticator, and the contact details the ledger has for codes."""
+        factor = self._factor(uid)
+        contact = self._conn.execute(
+            select(ledger.customers.c.email, ledger.customers.c.phone).where(
+                ledger.customers.c.uid == uid
+            )
+        ).first()
+        return rules.verification_options(
+            self._policy_for(uid),
+            authenticator_since=(
+                factor.enrolled_at
+                if factor is not None and factor.last_used_step is not None
+                else None
+            ),
+            email=None if contact is None else contact.email,
+            phone=None if contact is None else contact.phone,
+        )
+
     # --- one-time codes ---------------------------------------------------------------
 
     def send_code(self, request: ClosureRequest, channel: str) -> None:
         if channel not in rules.OTP_METHODS:
             raise InvalidInput(f"channel must be one of {', '.join(sorted(rules.OTP_METHODS))}")
+        offered = {m.name for m in self.verification_options(request.uid).methods}
+        if channel not in offered:
+            # Without this the notifier would send nothing, and the customer wait for it.
+            what = "e-mail address" if channel == rules.EMAIL else "phone number"
+            raise InvalidInput(
+                f"this account has no {what} to send a code to",
+                details=[{"path": "method", "reason": "not_available"}],
+            )
         now, policy = self._clock(), self._policy_for(request.uid)
         rules.ensure_not_locked(self._last_lock(request.id), policy, now)
         superseded = self._conn.execute(

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from lastgate.kernel.errors import InvalidInput, VerificationFailed, VerificationLocked
 from lastgate.kernel.policy import VerificationPolicy
 
-OTP_METHODS = frozenset({"email", "sms"})
-TOTP = "totp"
+EMAIL, SMS, TOTP = "email", "sms", "totp"
+OTP_METHODS = frozenset({EMAIL, SMS})
 METHODS = OTP_METHODS | {TOTP}
 #: Six decimal digits: about 20 bits, the least NIST SP 800-63B §5.1.3.2 allows.
 OTP_DIGITS = 6
@@ -128,6 +128,83 @@ class TotpEnrolment:
 
     secret: str
     provisioning_uri: str
+
+
+# --- the methods a customer is offered -----------------------------------------------
+
+MASK = "•"
+#: E.164 country calling codes are prefix-free: 1 and 7 are one digit, these are two,
+#: every other is three (ITU-T E.164 list of assigned codes).
+_TWO_DIGIT_CALLING_CODES = frozenset(
+    {20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54}
+    | {55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98}
+)
+#: A phone number shows its last two digits only when it has at least this many digits
+#: after the country code, so that at most a third of it is shown.
+_PHONE_DIGITS_SHOWN_FROM = 6
+
+
+def mask_destination(channel: str, address: str) -> str:
+    """Where a code goes, shown so that the customer recognises it while an onlooker
+    learns little: an e-mail keeps its first character and its domain
+    (``a•••@example.com``), a phone number its country code and last two digits
+    (``+44 •••• ••12``). The number of dots is fixed: it does not
+    tell the length."""
+    if channel == EMAIL:
+        local, at, domain = address.strip().rpartition("@")
+        return f"{local[0]}{MASK * 3}@{domain}" if at and local and domain else MASK * 3
+    if channel != SMS:
+        raise InvalidInput(f"channel must be one of {', '.join(sorted(OTP_METHODS))}")
+    digits = "".join(ch for ch in address if ch.isascii() and ch.isdigit())
+    prefix = ""
+    if address.strip().startswith("+") and digits:
+        size = 1 if digits[0] in "17" else 2 if int(digits[:2]) in _TWO_DIGIT_CALLING_CODES else 3
+        prefix, digits = f"+{digits[:size]} ", digits[size:]
+    tail = digits[-2:] if len(digits) >= _PHONE_DIGITS_SHOWN_FROM else MASK * 2
+    return f"{prefix}{MASK * 4} {MASK * 2}{tail}"
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """One way the customer can prove it is them: ``totp``, or a code sent by ``email``
+    or ``sms`` to ``destination`` (masked)."""
+
+    name: str
+    destination: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationOptions:
+    """What a customer can verify with: their confirmed authenticator (set up at
+    ``authenticator_since``) and the channels they have, in the order offered; a code
+    sent lives ``code_ttl_minutes``."""
+
+    authenticator_since: datetime | None
+    methods: tuple[Method, ...]
+    code_ttl_minutes: int
+
+    def choose(self, wanted: str | None) -> Method | None:
+        """The method ``wanted`` if it is offered, else the first one offered (None
+        when nothing is): a method the customer does not have is never selected."""
+        return next((m for m in self.methods if m.name == wanted), None) or next(
+            iter(self.methods), None
+        )
+
+
+def verification_options(
+    policy: VerificationPolicy,
+    *,
+    authenticator_since: datetime | None,
+    email: str | None,
+    phone: str | None,
+) -> VerificationOptions:
+    """The authenticator first when one is confirmed (no message to wait for), then a
+    code by e-mail, then by SMS, each only when the customer has that channel."""
+    methods = [Method(TOTP)] if authenticator_since is not None else []
+    for channel, address in ((EMAIL, email), (SMS, phone)):
+        if address and address.strip():
+            methods.append(Method(channel, mask_destination(channel, address)))
+    return VerificationOptions(authenticator_since, tuple(methods), policy.otp_ttl_minutes)
 
 
 # --- authenticator (TOTP) time steps --------------------------------------------------

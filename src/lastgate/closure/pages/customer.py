@@ -4,13 +4,15 @@ the API, for the signed-in customer's own account only."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason
-from lastgate.closure.model.verification import TotpEnrolment
+from lastgate.closure.model.verification import OTP_METHODS, TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
@@ -19,7 +21,7 @@ from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.export.adapters import LedgerDataExport
 from lastgate.export.service import export_customer_data
-from lastgate.kernel.errors import InvalidInput, NotFound
+from lastgate.kernel.errors import InvalidInput, NotFound, VerificationFailed, VerificationLocked
 from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
@@ -96,8 +98,9 @@ def data_export(page: CustomerPage) -> Response:
 
 @router.get("/me/close")
 def close_form(page: CustomerPage) -> Response:
-    """The reason form, with the freeze offered instead."""
-    return page.render("customer/close.html", reasons=list(ClosureReason))
+    """The reason form, with the freeze offered instead when the customer can undo it."""
+    terms = freeze.freeze_terms(page.service(Workflow), page.me, page.me.subject)
+    return page.render("customer/close.html", reasons=list(ClosureReason), freeze_terms=terms)
 
 
 @router.post("/me/close")
@@ -110,6 +113,13 @@ def close_submit(
     return see_other(f"/web/closure/{request.id}")
 
 
+@router.get("/me/freeze")
+def freeze_confirmation(page: CustomerPage) -> Response:
+    """What a freeze does and how it is undone, and the button that confirms it."""
+    terms = freeze.freeze_terms(page.service(Workflow), page.me, page.me.subject)
+    return page.render("customer/freeze.html", terms=terms)
+
+
 @router.post("/me/freeze")
 def freeze_instead(page: CustomerPage) -> Response:
     freeze.freeze(page.service(Workflow), page.me, page.me.subject)
@@ -117,16 +127,51 @@ def freeze_instead(page: CustomerPage) -> Response:
 
 
 @router.get("/closure/{request_id}")
-def closure_status(page: CustomerPage, request_id: RequestId) -> Response:
-    """The request's state, its next step, the cooling-off end and the cancel button."""
+def closure_status(
+    page: CustomerPage,
+    request_id: RequestId,
+    method: str = "",
+    sent: bool = False,
+    failed: bool = False,
+    tries_left: Annotated[int | None, Query(ge=0)] = None,
+    locked_until: datetime | None = None,
+) -> Response:
+    """The request's state, its next step, the cooling-off end and the cancel button.
+    Verification offers the customer's own methods only, and keeps the one chosen, with
+    what became of the last try, across the redirects that follow each form."""
     request = closure.get(page.service(Workflow), page.me, request_id)
+    awaiting_proof = request.state in step_up.EVIDENCE_STATES
+    options = (
+        step_up.verification_options(page.service(Workflow).unit_of_work(), page.me.subject)
+        if awaiting_proof
+        else None
+    )
+    now = page.context.clock()
+    locked = locked_until is not None and locked_until.tzinfo is not None and locked_until > now
     return page.render(
         "customer/closure.html",
         request=request,
         cancellable=request.state in CANCELLABLE_STATES,
-        awaiting_proof=request.state in step_up.EVIDENCE_STATES,
-        method=page.request.query_params.get("method", ""),
+        awaiting_proof=awaiting_proof,
+        options=options,
+        chosen=None if options is None else options.choose(method),
+        sent=sent,
+        failed=failed,
+        tries_left=tries_left,
+        locked_until=locked_until if locked else None,
     )
+
+
+def _verification_page(request_id: str, method: str, **state: str) -> Response:
+    return see_other(f"/web/closure/{request_id}?{urlencode({'method': method, **state})}")
+
+
+def _failure(exc: VerificationFailed | VerificationLocked) -> dict[str, str]:
+    """What the page says after a refused try: tries left, or until when it is locked."""
+    state = {"failed": "1"}
+    for detail in exc.details:
+        state.update({k: detail[k] for k in ("tries_left", "locked_until") if k in detail})
+    return state
 
 
 @router.post("/closure/{request_id}/verification")
@@ -135,8 +180,13 @@ def start_verification(
     request_id: RequestId,
     method: Annotated[Literal["totp", "email", "sms"], Form()],
 ) -> Response:
-    closure.start_verification(page.service(Workflow), page.me, request_id, method)
-    return see_other(f"/web/closure/{request_id}?method={method}")
+    try:
+        closure.start_verification(page.service(Workflow), page.me, request_id, method)
+    except VerificationLocked as exc:  # the resend limit: no new code while locked
+        return _verification_page(request_id, method, **_failure(exc))
+    return _verification_page(
+        request_id, method, **({"sent": "1"} if method in OTP_METHODS else {})
+    )
 
 
 @router.post("/closure/{request_id}/verification/check")
@@ -146,7 +196,12 @@ def check_code(
     method: Annotated[Literal["totp", "email", "sms"], Form()],
     code: Annotated[str, Form(min_length=4, max_length=12, pattern=r"^[0-9]+$")],
 ) -> Response:
-    closure.verify(page.service(Workflow), page.me, request_id, method, code)
+    """A wrong code comes back to the page with the same method chosen and the tries left
+    (a redirect, so that reloading the page does not send the wrong code again)."""
+    try:
+        closure.verify(page.service(Workflow), page.me, request_id, method, code)
+    except (VerificationFailed, VerificationLocked) as exc:
+        return _verification_page(request_id, method, **_failure(exc))
     return see_other(f"/web/closure/{request_id}")
 
 
@@ -182,10 +237,12 @@ def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
     uid = page.me.subject
     with page.service(Workflow).unit_of_work() as uow:
         own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
+        options = uow.step_up.verification_options(uid)
     return page.render(
         "customer/settings.html",
         anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, uid),
         enrolment=enrolment,
+        authenticator_since=options.authenticator_since,
         frozen=own_freeze is not None,
         unfreeze_after=None if own_freeze is None else own_freeze[1],
     )

@@ -1,20 +1,32 @@
 """The temporary freeze: what many customers want instead of closing. Reversible, but a
 thief who takes the account cannot undo it at once: unfreezing waits the policy's delay
-and needs the customer's authenticator code."""
+and needs the customer's authenticator code. ``freeze_terms`` says all this before the
+customer decides, and whether the freeze is offered at all."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, ensure_may_read_account
-from lastgate.kernel.errors import Conflict, Forbidden, VerificationFailed
+from lastgate.kernel.errors import AlreadyFrozen, Conflict, Forbidden, VerificationFailed
+from lastgate.kernel.policy import Policy
+from lastgate.ledger.model import CustomerStatus
+
+__all__ = [
+    "CUSTOMER_FREEZE",
+    "AlreadyFrozen",
+    "FreezeTerms",
+    "NotFrozen",
+    "UnfreezeTooEarly",
+    "freeze",
+    "freeze_terms",
+    "unfreeze",
+]
 
 CUSTOMER_FREEZE = "customer"
-
-
-class AlreadyFrozen(Conflict):
-    code = "ALREADY_FROZEN"
 
 
 class NotFrozen(Conflict):
@@ -25,16 +37,55 @@ class UnfreezeTooEarly(Conflict):
     code = "UNFREEZE_TOO_EARLY"
 
 
-def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
-    """Freeze the account now; returns when it may be unfrozen."""
+@dataclass(frozen=True, slots=True)
+class FreezeTerms:
+    """What the customer is told before freezing. ``available``: the account is active
+    (neither frozen nor closed). ``can_undo``: they have a confirmed authenticator, the
+    factor that unfreezes; the pages offer the freeze only when both hold.
+    ``unfreeze_after``: when a freeze made now could be lifted; ``recovery_waiting_hours``:
+    the wait after support verifies a lost authenticator."""
+
+    available: bool
+    can_undo: bool
+    unfreeze_after: datetime
+    recovery_waiting_hours: int
+
+
+def freeze_terms(wf: Workflow, principal: Principal, uid: str) -> FreezeTerms:
+    """The conditions of a freeze made now, read before the customer is asked."""
     ensure_may_read_account(principal, uid)
     now = wf.clock()
     state = wf.accounts.load(uid, withdrawals_since=now)
-    delay = wf.policies.for_jurisdiction(state.jurisdiction).workflow.unfreeze_delay_hours
-    unfreeze_after = now + timedelta(hours=delay)
+    policy = wf.policies.for_jurisdiction(state.jurisdiction)
     with wf.unit_of_work() as uow:
-        if uow.freezes.active(uid, CUSTOMER_FREEZE) is not None:
-            raise AlreadyFrozen("the account is already frozen at your request")
+        frozen = _is_frozen(state.status, uow.freezes.active_causes(uid))
+        options = uow.step_up.verification_options(uid)
+    return FreezeTerms(
+        available=state.status is CustomerStatus.ACTIVE and not frozen,
+        can_undo=options.authenticator_since is not None,
+        unfreeze_after=_unfreeze_after(policy, now),
+        recovery_waiting_hours=policy.desk.recovery_waiting_hours,
+    )
+
+
+def _is_frozen(status: CustomerStatus, causes: Sequence[str]) -> bool:
+    return status is CustomerStatus.FROZEN or bool(causes)
+
+
+def _unfreeze_after(policy: Policy, now: datetime) -> datetime:
+    return now + timedelta(hours=policy.workflow.unfreeze_delay_hours)
+
+
+def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
+    """Freeze the account now; returns when it may be unfrozen. ``AlreadyFrozen`` if it
+    is frozen for any cause (the customer's own freeze, a closure's cooling-off)."""
+    ensure_may_read_account(principal, uid)
+    now = wf.clock()
+    state = wf.accounts.load(uid, withdrawals_since=now)
+    unfreeze_after = _unfreeze_after(wf.policies.for_jurisdiction(state.jurisdiction), now)
+    with wf.unit_of_work() as uow:
+        if _is_frozen(state.status, uow.freezes.active_causes(uid)):
+            raise AlreadyFrozen("the account is already frozen")
         uow.freezes.add(uid, CUSTOMER_FREEZE, at=now, unfreeze_after=unfreeze_after)
         uow.actions.freeze(uid)
         uow.audit.record(

@@ -9,12 +9,23 @@ cases (``lastgate.closure.service.workflow``) through the ``StepUp`` port.
 from __future__ import annotations
 
 from lastgate.closure.model.lifecycle import ClosureState, IllegalTransition
-from lastgate.closure.model.verification import EVIDENCE_TYPES, EvidenceRefused, TotpEnrolment
+from lastgate.closure.model.verification import (
+    EVIDENCE_TYPES,
+    EvidenceRefused,
+    TotpEnrolment,
+    VerificationOptions,
+)
 from lastgate.closure.ports import UnitOfWork
 from lastgate.kernel.errors import Conflict, NotFound
 
 #: States in which evidence may still be sent: before verification is complete.
 EVIDENCE_STATES = frozenset({ClosureState.DRAFT, ClosureState.VERIFYING})
+
+
+def verification_options(uow: UnitOfWork, uid: str) -> VerificationOptions:
+    """What the customer can verify with: only these methods are offered to them."""
+    with uow:
+        return uow.step_up.verification_options(uid)
 
 
 def enroll_totp(uow: UnitOfWork, uid: str) -> TotpEnrolment:

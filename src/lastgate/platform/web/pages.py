@@ -29,6 +29,7 @@ from lastgate.kernel.messages import N_
 from lastgate.platform.auth_tokens import verify_token
 from lastgate.platform.http.deps import ApiContext, get_context
 from lastgate.platform.http.errors import status_for
+from lastgate.platform.web.qr import qr_svg
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -84,6 +85,7 @@ def _when(moment: datetime | None) -> str:
 
 
 _env.filters["when"] = _when
+_env.filters["qr"] = qr_svg
 
 
 def gettext_for(language: str) -> Callable[..., str]:

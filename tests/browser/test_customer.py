@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import update
 
 from lastgate.closure.adapters import tables as wt
@@ -88,7 +89,9 @@ def test_a_customer_fixes_the_blockers_closes_verifies_and_cancels(
     follow(page, "form[action$='/verification/check'] button")
     assert page.locator(".badge.state-cooling_off").is_visible()
     assert customer_status(engine, "U1") == "frozen"
-    page.wait_for_function("document.querySelector('.countdown').textContent.includes('13d')")
+    # The countdown script ran under the pages' CSP (a locator wait, not an eval the CSP
+    # would refuse).
+    expect(page.locator(".countdown")).to_contain_text("13d")
     if lang == "en":
         screenshot(page, "customer-cooling-off")
 

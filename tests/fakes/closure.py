@@ -125,6 +125,9 @@ class FakeNotifier:
             notices[i] = replace(notices[i], voided=True)
         return len(hits)
 
+    def remember_language(self, uid: str, language: str) -> None:
+        self._tx.tables.languages[uid] = language
+
 
 class _LedgerPart:
     """A part working on the in-memory reference ledger (``Tables.accounts``)."""

@@ -126,6 +126,7 @@ class Tables:
     locked_at: dict[str, datetime] = field(default_factory=dict)
     evidence: dict[str, StoredEvidence] = field(default_factory=dict)
     erasures: list[ErasureRun] = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         return Tables(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})

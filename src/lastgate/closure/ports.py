@@ -101,6 +101,11 @@ class Notifier(Protocol):
         """Cancel undelivered notices of ``topics`` about ``subject_ref``; how many."""
         ...
 
+    def remember_language(self, uid: str, language: str) -> None:
+        """The language the customer used (``en``, ``zh_Hans``): their notices from now
+        on are written in it."""
+        ...
+
 
 class Approvals(Protocol):
     """Decisions by people, kept so that a second approver must be a different person."""

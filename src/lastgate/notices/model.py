@@ -113,11 +113,13 @@ TOPICS: Mapping[str, NoticeTemplate] = {
             "cancel it, contact support at once."
         ),
     ),
+    # Sent when a person reviews the request, and when a hold pauses it: the same words
+    # either way, so that a hold (an AML investigation) cannot be told from a review.
     "closure_on_hold": NoticeTemplate(
-        N_("Your account closure is on hold"),
+        N_("Your account closure request is being reviewed"),
         N_(
-            "Your closure request is on hold. We will tell you when it continues; contact "
-            "support if you have questions."
+            "A member of our team is reviewing your closure request. This can take some "
+            "time, and you do not need to do anything. We will tell you the outcome."
         ),
     ),
     "account_frozen": NoticeTemplate(

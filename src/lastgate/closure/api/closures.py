@@ -19,7 +19,7 @@ from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal
 from lastgate.ledger.model import HoldKind
-from lastgate.platform.http.deps import Context, CurrentPrincipal
+from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
 from lastgate.platform.http.errors import ErrorOut
 
 router = APIRouter(prefix="/v1", tags=["closure"])
@@ -126,11 +126,19 @@ def _out(request: ClosureRequest, principal: Principal) -> ClosureOut:
 @router.post(
     "/accounts/{uid}/closure-requests", status_code=status.HTTP_201_CREATED, responses=_ERRORS
 )
-def submit(uid: Uid, body: SubmitIn, context: Context, principal: CurrentPrincipal) -> SubmittedOut:
+def submit(
+    uid: Uid, body: SubmitIn, context: Context, principal: CurrentPrincipal, language: Language
+) -> SubmittedOut:
     """Ask to close the account. Refused (409 NOT_ELIGIBLE) while anything blocks; a second
-    open request is refused (409 CLOSURE_ALREADY_OPEN)."""
+    open request is refused (409 CLOSURE_ALREADY_OPEN). The request's language (``?lang=``,
+    else Accept-Language) becomes the customer's: every notice is written in it."""
     request = closure.submit(
-        context.service(Workflow), principal, uid, body.reason, body.reason_text
+        context.service(Workflow),
+        principal,
+        uid,
+        body.reason,
+        body.reason_text,
+        language=language,
     )
     return SubmittedOut(
         request=_out(request, principal),

@@ -109,7 +109,14 @@ def close_submit(
     reason: Annotated[ClosureReason, Form()],
     reason_text: Annotated[str, Form(max_length=closure.MAX_REASON_TEXT)] = "",
 ) -> Response:
-    request = closure.submit(page.service(Workflow), page.me, page.me.subject, reason, reason_text)
+    request = closure.submit(
+        page.service(Workflow),
+        page.me,
+        page.me.subject,
+        reason,
+        reason_text,
+        language=page.language,  # the page's language becomes the notices' language
+    )
     return see_other(f"/web/closure/{request.id}")
 
 

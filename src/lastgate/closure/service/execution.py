@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lastgate.closure.model.lifecycle import ClosureEvent, ClosureState
+from lastgate.closure.model.lifecycle import ClosureEvent, ClosureOrigin, ClosureState
 from lastgate.closure.service.workflow import (
     SYSTEM,
     Workflow,
@@ -51,6 +51,13 @@ def execute_due(wf: Workflow, *, limit: int = 50, fault: FaultHook = _no_fault) 
                 if request.state is ClosureState.COOLING_OFF:
                     request = transition(uow, request, ClosureEvent.TIMER, actor=SYSTEM, now=now)
                     report.claimed += 1
+                    if request.origin is ClosureOrigin.CUSTOMER:  # a campaign's had none
+                        uow.notifier.notify_customer(
+                            request.uid,
+                            "cooling_off_ended",
+                            {},
+                            subject_ref=closure_subject(request),
+                        )
                 ids.append(request.id)
     except ConcurrentUpdate:
         return ExecutionReport()  # a cancel won the race for one of them; next poll retries

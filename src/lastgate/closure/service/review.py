@@ -17,6 +17,7 @@ from lastgate.closure.service.steps import (
     _advance,
     _start_cooling_off,
     closure_subject,
+    tell_under_review,
     transition,
 )
 from lastgate.kernel.access import Principal, Role, ensure_staff
@@ -125,7 +126,7 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
             and request.state is not ClosureState.ON_HOLD
         ):
             request = uow.closures.get(request.id, lock=True)
-            transition(
+            held = transition(
                 uow,
                 request,
                 ClosureEvent.HOLD,
@@ -133,6 +134,8 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
                 now=now,
                 note={"hold": hold_id},
             )
+            if request.state is not ClosureState.IN_REVIEW:  # else told already, at review
+                tell_under_review(uow, held)
     return hold_id
 
 

@@ -153,6 +153,7 @@ def _advance(
             {"closure_id": request.id, "uid": request.uid},
             subject_ref=closure_subject(request),
         )
+        tell_under_review(uow, request)
         return request
     return _start_cooling_off(wf, uow, request, now, actor=SYSTEM)
 
@@ -232,6 +233,15 @@ def _tell_cooling_off(
             subject_ref=closure_subject(request),
             deliver_after=remind_at,
         )
+
+
+def tell_under_review(uow: UnitOfWork, request: ClosureRequest) -> None:
+    """The customer's notice that a person is looking at their request. An ordinary
+    review and a hold send this same notice, naming no reason, so that a customer cannot
+    tell a hold (an AML investigation) from a review: no tipping off."""
+    uow.notifier.notify_customer(
+        request.uid, "closure_on_hold", {}, subject_ref=closure_subject(request)
+    )
 
 
 def release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: datetime) -> None:

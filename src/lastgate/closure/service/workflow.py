@@ -47,10 +47,12 @@ from lastgate.closure.service.steps import (
     closure_subject,
     eligibility_for_closure,
     release_closure_freeze,
+    tell_under_review,
     transition,
 )
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, VerificationFailed
+from lastgate.kernel.i18n import SUPPORTED_LANGUAGES
 
 # Everything callers read from here, wherever it now lives.
 __all__ = [
@@ -89,14 +91,23 @@ __all__ = [
 
 
 def submit(
-    wf: Workflow, principal: Principal, uid: str, reason: ClosureReason, reason_text: str
+    wf: Workflow,
+    principal: Principal,
+    uid: str,
+    reason: ClosureReason,
+    reason_text: str,
+    *,
+    language: str | None = None,
 ) -> ClosureRequest:
-    """Open a closure request: the account must pass (``review`` routes it to a human)."""
+    """Open a closure request: the account must pass (``review`` routes it to a human).
+    ``language``, the one the customer asked in, is remembered for every notice to come."""
     ensure_may_read_account(principal, uid)
     if principal.is_staff:
         raise Forbidden("only the account holder may ask to close their account")
     if len(reason_text) > MAX_REASON_TEXT:
         raise InvalidInput(f"reason_text is longer than {MAX_REASON_TEXT} characters")
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(SUPPORTED_LANGUAGES)}")
     report, risky = eligibility_for_closure(wf, uid)
     _refuse_if_blocked(report)
     now = wf.clock()
@@ -113,6 +124,8 @@ def submit(
     )
     with wf.unit_of_work() as uow:
         uow.closures.add(request)
+        if language is not None:  # before the first notice, which is written in it
+            uow.notifier.remember_language(uid, language)
         uow.audit.record(
             actor=principal.subject,
             action="closure.submitted",
@@ -254,6 +267,7 @@ def open_for_platform(
             {"closure_id": request.id, "uid": uid},
             subject_ref=closure_subject(request),
         )
+        tell_under_review(uow, request)
         return request
     return _start_cooling_off(wf, uow, request, now, actor=SYSTEM, jurisdiction=jurisdiction)
 

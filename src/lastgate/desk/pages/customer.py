@@ -8,14 +8,16 @@ ticket of another customer answers 404 exactly like one that does not exist.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
-from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.adapters.files import FILE_EXTENSIONS
@@ -26,6 +28,7 @@ from lastgate.desk.model.redaction import redact, warning
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import assistant as desk_assistant
 from lastgate.desk.service import desk as d
+from lastgate.kernel.errors import Forbidden, NotFound
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_
 from lastgate.notices.adapters import preferences
@@ -183,12 +186,27 @@ def handoff(
 # -- tickets ---------------------------------------------------------------------------------
 
 
+def _rejected(page: Page, closure_id: str) -> ClosureRequest | None:
+    """The rejected request an appeal names: the one in the link when it is the
+    customer's own and rejected, else their latest if that is rejected."""
+    wf = page.service(Workflow)
+    request = closure.current(wf, page.me, page.me.subject)
+    if closure_id:
+        with suppress(NotFound, Forbidden):  # not theirs: the same answer as no such request
+            request = closure.get(wf, page.me, closure_id)
+    return request if request and request.state is ClosureState.REJECTED else None
+
+
 @router.get("/tickets")
-def my_tickets(page: CustomerPage, category: str = "") -> Response:
-    """The customer's tickets, newest first, and the form to write to support."""
+def my_tickets(
+    page: CustomerPage,
+    category: str = "",
+    closure_id: Annotated[str, Query(alias="closure", max_length=36)] = "",
+) -> Response:
+    """The customer's tickets, newest first, and the form to write to support; with
+    ``?category=closure_rejected&closure=ID`` (the rejection notice's link) the appeal."""
     uid = page.me.subject
     desk = desk_of(page)
-    request = closure.current(page.service(Workflow), page.me, uid)
     chosen = category if category in t.TicketCategory.__members__.values() else ""
     return render(
         page,
@@ -199,7 +217,7 @@ def my_tickets(page: CustomerPage, category: str = "") -> Response:
         ],
         categories=list(t.TicketCategory),
         category=chosen,
-        rejected=request if request and request.state is ClosureState.REJECTED else None,
+        rejected=_rejected(page, closure_id),
     )
 
 
@@ -342,6 +360,14 @@ def official(page: AnyPage, value: str = "") -> Response:
     value = value.strip()[:2000]
     verdict = check(value, desk_of(page).official_channels) if value else None
     return render(page, "desk/official.html", value=value, verdict=verdict)
+
+
+@notice_links.get("/appeals/new")
+def appeal_link(closure_id: Annotated[str, Query(alias="closure", max_length=36)] = "") -> Response:
+    """The link in a ``closure_rejected`` notice (``Workflow.appeal_url``): the appeal
+    form, with the rejected request named (after sign-in)."""
+    query = urlencode({"category": t.TicketCategory.CLOSURE_REJECTED.value, "closure": closure_id})
+    return see_other(f"/web/tickets?{query}#new")
 
 
 @notice_links.get("/support/tickets/{ticket_id}")

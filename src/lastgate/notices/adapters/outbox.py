@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lastgate.closure.adapters.tables import customer_settings, outbox
 from lastgate.kernel.clock import Clock
@@ -97,6 +98,19 @@ class SqlNotifier:
             "data": dict(payload),
         }
         self._enqueue(WEBHOOK, topic, self._settings.webhook_url, subject_ref, body, None)
+
+    def remember_language(self, uid: str, language: str) -> None:
+        """Store the customer's language setting, which every notice decided later reads.
+        Only the language changes: ``updated_at`` dates the anti-phishing code."""
+        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(customer_settings).values(
+            uid=uid, language=language, updated_at=self._clock()
+        )
+        self._conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[customer_settings.c.uid], set_={"language": language}
+            )
+        )
 
     def void(self, subject_ref: str, topics: Sequence[str]) -> int:
         c = outbox.c

@@ -127,6 +127,7 @@ def test_customer_reads_own_report_in_english(client: TestClient, as_customer) -
     assert orders["remediation"] == {
         "action": "cancel_orders",
         "message": "Cancel all open orders.",
+        "resolves_at": None,
     }
     assert orders["evidence"][0]["id"] == "o-77"
     assets = _check(body, "ASSETS_REMAINING")

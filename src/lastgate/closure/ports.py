@@ -20,7 +20,7 @@ from lastgate.closure.model.verification import (
     VerificationOptions,
 )
 from lastgate.ledger.model import CustomerStatus, HoldKind
-from lastgate.remediation.model import DustQuote, Holding
+from lastgate.remediation.model import DustQuote, ForfeitLine, Holding
 
 
 class ClosureRepository(Protocol):
@@ -215,8 +215,9 @@ class RemediationActions(Protocol):
         """``AccountNotFound`` for an unknown UID; ``lock`` serialises the customer's sweeps."""
         ...
 
-    def dust_holdings(self, uid: str) -> Sequence[Holding]:
-        """Every non-zero balance with its asset's USD price and tradeability."""
+    def dust_holdings(self, uid: str, *, lock: bool = False) -> Sequence[Holding]:
+        """Every non-zero balance with its asset's USD price and tradeability; ``lock``
+        holds the balance rows until the unit of work ends (a forfeit reads, then writes)."""
         ...
 
     def tradeable_prices(self, assets: Collection[str]) -> Mapping[str, Decimal | None]:
@@ -241,6 +242,12 @@ class RemediationActions(Protocol):
 
     def sweep(self, quote: DustQuote, *, at: datetime, consent_by: str | None) -> None:
         """Empty the quoted balances, credit the net proceeds, record ledger entries."""
+        ...
+
+    def forfeit(
+        self, uid: str, lines: Sequence[ForfeitLine], *, at: datetime, ref: str, consent_by: str
+    ) -> None:
+        """Empty the balances given up and record each in a ``dust_forfeit`` ledger entry."""
         ...
 
     def revoke_api_keys(self, uid: str, *, at: datetime) -> list[str]: ...

@@ -34,6 +34,10 @@ class RemediationOut(_Wire):
 
     action: Action
     message: str
+    resolves_at: datetime | None = Field(
+        default=None,
+        description="When time alone resolves the blocker, if it does and the date is known.",
+    )
 
 
 class CheckOut(_Wire):
@@ -83,6 +87,10 @@ class InternalReportOut(_ReportOut):
 ReportOut = Annotated[CustomerReportOut | InternalReportOut, Field(discriminator="view")]
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
+
+
 def _public(check: CheckResult | CustomerCheck, lang: str) -> dict[str, object]:
     return {
         "code": check.code,
@@ -92,6 +100,7 @@ def _public(check: CheckResult | CustomerCheck, lang: str) -> dict[str, object]:
         "remediation": {
             "action": check.remediation.action,
             "message": translate(check.remediation.message, lang),
+            "resolves_at": _utc(check.remediation.resolves_at),
         },
         "evidence": [dict(item) for item in check.evidence],
     }

@@ -58,13 +58,15 @@ Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=18)]
 
 
 class RemediationPolicy(_Section):
-    """Terms of the one-step fixes: the dust sweep's target, fee and limits."""
+    """Terms of the one-step fixes: the dust sweep's target, fee and limits, and how much
+    dust a customer may give up with their consent."""
 
     dust_target_asset: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9.]{1,32}$")] = "USDT"
     dust_sweep_fee_percent: Percent = Decimal("2")
     max_price_move_percent: Percent = Decimal("2")
     sweep_min_interval_hours: Annotated[int, Field(ge=0, le=24 * 365, strict=True)] = 24
     quote_ttl_seconds: Annotated[int, Field(ge=1, le=3600, strict=True)] = 60
+    dust_forfeit_max_usd: NonNegativeMoney = Decimal("10")
 
 
 class SlaTarget(_Section):

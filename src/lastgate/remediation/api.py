@@ -1,9 +1,11 @@
-"""The one-step fixes over HTTP: dust sweep (quote, then execute), revoke every API key,
-cancel every open order, stop every automation. Amounts are decimal strings."""
+"""The one-step fixes over HTTP: dust sweep (quote, then execute), the forfeit of the small
+balances left (offer, then consent), revoke every API key, cancel every open order, stop
+every automation. Amounts are decimal strings."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, status
@@ -14,7 +16,7 @@ from lastgate.kernel.money import to_wire
 from lastgate.platform.http.deps import Context, CurrentPrincipal
 from lastgate.platform.http.errors import ErrorOut
 from lastgate.remediation import service as remediation
-from lastgate.remediation.model import DustQuote
+from lastgate.remediation.model import DustQuote, ForfeitOffer
 
 router = APIRouter(prefix="/v1", tags=["remediation"])
 
@@ -66,6 +68,51 @@ class SweepOut(BaseModel):
     forfeit_consent_by: str | None
 
 
+class ForfeitBalance(BaseModel):
+    """One small balance, named exactly as the offer lists it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_type: str = Field(min_length=1, max_length=16)
+    asset: str = Field(min_length=1, max_length=32)
+    amount: Decimal = Field(gt=0, max_digits=38, decimal_places=18)
+
+
+class ForfeitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    balances: list[ForfeitBalance] = Field(
+        min_length=1, max_length=500, description="Every balance of the offer, as listed."
+    )
+    consent: bool = Field(
+        default=False, description="The customer's explicit consent to give them up for good."
+    )
+
+
+class ForfeitLineOut(BaseModel):
+    account_type: str
+    asset: str
+    amount: str
+    value_usd: str | None = Field(description="None: the asset has no market price.")
+
+
+class ForfeitOfferOut(BaseModel):
+    """Every small balance, valued now, and whether they may be given up."""
+
+    uid: str
+    balances: list[ForfeitLineOut]
+    total_usd: str = Field(description="Sum of the priced values; unpriced balances count 0.")
+    limit_usd: str = Field(description="The most the policy lets a customer give up.")
+    allowed: bool = Field(description="Something to give up, within the limit.")
+
+
+class ForfeitOut(BaseModel):
+    id: str
+    offer: ForfeitOfferOut
+    forfeited_at: datetime
+    consent_by: str
+
+
 class FixOut(BaseModel):
     """What a one-step fix changed; ``affected`` is 0 when nothing was left to do."""
 
@@ -101,6 +148,24 @@ def _quote_out(quote: DustQuote) -> QuoteOut:
     )
 
 
+def _offer_out(offer: ForfeitOffer) -> ForfeitOfferOut:
+    return ForfeitOfferOut(
+        uid=offer.uid,
+        balances=[
+            ForfeitLineOut(
+                account_type=x.account_type,
+                asset=x.asset,
+                amount=to_wire(x.amount),
+                value_usd=None if x.value_usd is None else to_wire(x.value_usd),
+            )
+            for x in offer.lines
+        ],
+        total_usd=to_wire(offer.total_usd),
+        limit_usd=to_wire(offer.limit_usd),
+        allowed=offer.allowed,
+    )
+
+
 def _fix_out(done: remediation.FixDone) -> FixOut:
     return FixOut(action=done.action, affected=done.affected, refs=list(done.refs))
 
@@ -132,6 +197,34 @@ def execute_dust_sweep(
         quote=_quote_out(done.quote),
         executed_at=done.executed_at,
         forfeit_consent_by=done.consent_by,
+    )
+
+
+@router.get("/accounts/{uid}/dust-forfeit", responses=_ERRORS)
+def dust_forfeit_offer(uid: Uid, context: Context, principal: CurrentPrincipal) -> ForfeitOfferOut:
+    """Every small balance left, valued now, and whether policy lets them be given up."""
+    return _offer_out(remediation.dust_forfeit_offer(context.service(Workflow), principal, uid))
+
+
+@router.post("/accounts/{uid}/dust-forfeit", responses=_ERRORS)
+def forfeit_dust(
+    uid: Uid, body: ForfeitIn, context: Context, principal: CurrentPrincipal
+) -> ForfeitOut:
+    """Give up every small balance the offer lists, with the customer's consent, or refuse
+    and change nothing: 422 FORFEIT_CONSENT_REQUIRED; 409 BALANCES_CHANGED (the list is not
+    the account's any more), FORFEIT_OVER_LIMIT, NOTHING_TO_FORFEIT, ACCOUNT_FROZEN."""
+    done = remediation.forfeit_dust(
+        context.service(Workflow),
+        principal,
+        uid,
+        [(b.account_type, b.asset, b.amount) for b in body.balances],
+        consent=body.consent,
+    )
+    return ForfeitOut(
+        id=done.id,
+        offer=_offer_out(done.offer),
+        forfeited_at=done.at,
+        consent_by=done.consent_by,
     )
 
 

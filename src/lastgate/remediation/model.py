@@ -1,4 +1,5 @@
-"""The dust sweep's arithmetic: which balances a quote takes, what they are worth, the fee.
+"""The dust sweep's arithmetic: which balances a quote takes, what they are worth, the fee;
+and the forfeit of what is still dust after it: which balances, worth how much, allowed or not.
 
 Pure and exact: ``Decimal`` throughout, computed with enough precision for 38-digit ledger
 amounts, and rounded once, to the ledger's 18 decimal places, in the exchange's favour
@@ -216,3 +217,82 @@ def next_sweep_at(last_sweep_at: datetime | None, min_interval: timedelta) -> da
 def balance_keys(lines: Sequence[QuoteLine]) -> list[tuple[str, str]]:
     """(account_type, asset) of each line: the balances the sweep empties."""
     return [(line.account_type, line.asset) for line in lines]
+
+
+# -- giving up what remains ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ForfeitLine:
+    """One small balance the customer may give up: its exact amount and USD value now
+    (None: the asset has no market price)."""
+
+    account_type: str
+    asset: str
+    amount: Decimal
+    value_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ForfeitOffer:
+    """Every small balance of an account, valued, and whether policy lets them be given up.
+
+    All or nothing: a forfeit takes exactly these balances, so that one consent covers a
+    list the customer has read whole. Unpriced balances count as 0 towards the limit.
+    """
+
+    uid: str
+    lines: tuple[ForfeitLine, ...]
+    total_usd: Decimal
+    limit_usd: Decimal
+
+    @property
+    def within_limit(self) -> bool:
+        return self.total_usd <= self.limit_usd
+
+    @property
+    def allowed(self) -> bool:
+        """Something to give up, worth no more than the policy lets a customer give up."""
+        return bool(self.lines) and self.within_limit
+
+
+def forfeit_offer(
+    uid: str, holdings: Iterable[Holding], *, tolerance_usd: Decimal, limit_usd: Decimal
+) -> ForfeitOffer:
+    """Every balance on the dust side of ``dust_line`` (the check's own line), the target
+    asset and unpriced assets included, with the sum of the priced values."""
+    lines = tuple(
+        ForfeitLine(h.account_type, h.asset, h.amount, h.value_usd)
+        for h in sorted(holdings, key=lambda h: (h.account_type, h.asset))
+        if is_dust(h, tolerance_usd)
+    )
+    with localcontext(_exact()):
+        total = sum((line.value_usd for line in lines if line.value_usd is not None), _ZERO)
+    return ForfeitOffer(uid=uid, lines=lines, total_usd=total, limit_usd=limit_usd)
+
+
+def forfeit_keys(lines: Iterable[ForfeitLine]) -> list[tuple[str, str, Decimal]]:
+    """(account_type, asset, amount) of each line: what a consent names."""
+    return sorted((line.account_type, line.asset, line.amount) for line in lines)
+
+
+@dataclass(frozen=True, slots=True)
+class DustPlan:
+    """What the self-check can offer for an account's small balances right now.
+
+    ``convertible``: a sweep would sell at least one of them; ``sweep``: and one may run
+    now (so it comes first: the customer keeps their value); ``next_sweep_at``: when one
+    may run again if the interval refuses it now; ``forfeit``: everything that is dust, to
+    give up with consent.
+    """
+
+    convertible: bool
+    sweep: bool
+    next_sweep_at: datetime | None
+    frozen: bool
+    forfeit: ForfeitOffer
+
+
+def converts_something(holdings: Iterable[Holding], terms: SweepTerms) -> bool:
+    """A sweep would sell at least one balance (not only give up unpriced ones)."""
+    return any(h.convertible for h in sweepable(holdings, terms))

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason
 from lastgate.closure.model.verification import OTP_METHODS, TotpEnrolment
+from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
@@ -41,15 +42,17 @@ ONE_STEP_FIXES = {
 
 @router.get("/me")
 def self_check(page: CustomerPage) -> Response:
-    """Every check with its status, message, evidence and fix."""
+    """Every check with its status, message, evidence, and where its card leads."""
     ctx, uid = page.context, page.me.subject
     eligibility = ctx.service(Eligibility)
     report: CustomerReport = eligibility.customer_report(page.me, uid)
+    wf = ctx.service(Workflow)
+    dust = remediation.dust_plan(wf, page.me, uid) if needs_dust_plan(report) else None
     return page.render(
         "customer/self_check.html",
         report=report_to_wire(report, page.language),
-        request=closure.current(ctx.service(Workflow), page.me, uid),
-        one_step={a.value for a in ONE_STEP_FIXES},
+        request=closure.current(wf, page.me, uid),
+        ways=ways_for(report, now=ctx.clock(), dust=dust),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from lastgate.eligibility.model.report import CONFIDENTIAL_CODES, CheckCode
 from lastgate.kernel.errors import IllegalTransition, InvalidInput
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.state_machine import StateMachine
@@ -42,6 +43,7 @@ class TicketCategory(StrEnum):
     ACCOUNT_LOCKED = "account_locked"
     CREDENTIAL_RECOVERY = "credential_recovery"
     DISPUTE = "dispute"
+    IDENTITY = "identity"
     OTHER = "other"
 
 
@@ -143,8 +145,28 @@ QUEUES: dict[TicketCategory, str] = {
     TicketCategory.ACCOUNT_LOCKED: "appeals",
     TicketCategory.CREDENTIAL_RECOVERY: "recovery",
     TicketCategory.DISPUTE: "disputes",
+    TicketCategory.IDENTITY: "identity",
     TicketCategory.OTHER: "general",
 }
+
+#: The topic a ticket about a blocker of the self-check is opened under, where it is not
+#: ``closure_blocked``. ``SUPPORT_REQUIRED`` stands in for the confidential checks and
+#: takes the ordinary ``closure_blocked``, like every other "ask support" blocker, so that
+#: the topic chosen for the customer tells them nothing.
+_TOPICS: dict[CheckCode, TicketCategory] = {
+    CheckCode.RISK_LOCK: TicketCategory.ACCOUNT_LOCKED,
+    CheckCode.KYC_DISPUTED: TicketCategory.IDENTITY,
+    CheckCode.KYC_INCOMPLETE: TicketCategory.IDENTITY,
+    CheckCode.DISPUTE_OPEN: TicketCategory.DISPUTE,
+    CheckCode.P2P_ORDER_OPEN: TicketCategory.DISPUTE,
+}
+
+
+def topic_for(code: CheckCode) -> TicketCategory:
+    """The ticket topic preselected for a customer writing about the blocker ``code``."""
+    if code in CONFIDENTIAL_CODES:
+        raise ValueError(f"{code.value} is confidential: a customer never writes about it")
+    return _TOPICS.get(code, TicketCategory.CLOSURE_BLOCKED)
 
 
 def new_ticket(

@@ -83,8 +83,13 @@ Evidence = Mapping[str, str]
 
 @dataclass(frozen=True, slots=True)
 class Remediation:
+    """What fixes a blocker, in words; ``resolves_at``: when time alone resolves it, if it
+    does and the date is known (a cooldown's end, a transfer's expected completion, a
+    locked product's maturity)."""
+
     action: Action
     message: Message
+    resolves_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ def render_pdf(signed_document: dict[str, Any]) -> bytes:
     pdf.add_page()
     _heading(pdf, cert)
     _categories(pdf, cert)
+    _forfeited(pdf, cert)
     _scan(pdf, cert)
     _signature(pdf, signature)
     _how_to_verify(pdf)
@@ -143,6 +144,35 @@ def _categories(pdf: FPDF, cert: ClosureCertificate) -> None:
             row.cell(_ACTION_LABELS.get(entry.action, entry.action))
             row.cell(_latin(entry.legal_basis))
             row.cell(entry.retained_until.isoformat() if entry.retained_until else "-")
+    pdf.ln(3)
+
+
+def _forfeited(pdf: FPDF, cert: ClosureCertificate) -> None:
+    if not cert.forfeited:
+        return
+    _section(pdf, "Small balances given up with the customer's consent")
+    header = FontFace(emphasis="BOLD", fill_color=(232, 236, 241))
+    pdf.set_font("Helvetica", size=7.5)
+    with pdf.table(
+        col_widths=(24, 24, 50, 44, 32),
+        text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT"),
+        headings_style=header,
+        line_height=3.5,
+        padding=(1, 1.2),
+        borders_layout="HORIZONTAL_LINES",
+        repeat_headings=1,
+    ) as table:
+        table.row(("Account", "Asset", "Amount", "Given up at", "Consent by"))
+        for f in cert.forfeited:
+            table.row(
+                (
+                    _latin(f.account_type),
+                    _latin(f.asset),
+                    f.amount,
+                    _when(f.forfeited_at),
+                    _latin(f.consent_by),
+                )
+            )
     pdf.ln(3)
 
 

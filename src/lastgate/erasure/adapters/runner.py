@@ -4,9 +4,10 @@ without running it, and the vault purged when retention clocks run out."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
@@ -23,6 +24,7 @@ from lastgate.erasure.adapters.tables import (
 from lastgate.erasure.model import data_map as dm
 from lastgate.erasure.ports import FaultHook, Outcome
 from lastgate.kernel.clock import Clock
+from lastgate.kernel.money import to_wire
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.ports import PolicyBook
@@ -152,11 +154,44 @@ def _identifiers(conn: Connection, ctx: Context) -> dict[str, str]:
     return {k: identity[k] for k in ("email", "phone", "full_name", "id_number") if identity[k]}
 
 
+def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
+    """The balances the customer gave up with consent: their ``dust_forfeit`` ledger
+    entries, read back from the vault (the ledger's rows are anonymised by now)."""
+    from lastgate.remediation.adapters.ledger import FORFEIT
+
+    key_row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
+    key = vault.unwrap(
+        vault.MasterKeys.from_settings(ctx.settings),
+        key_row.wrapped_key,
+        key_row.master_key_id,
+        key_row.key_id,
+    )
+    records = conn.execute(
+        select(retained_records.c.ciphertext)
+        .where(
+            retained_records.c.key_id == key_row.key_id,
+            retained_records.c.source == "ledger_entries",
+        )
+        .order_by(retained_records.c.id)
+    ).scalars()
+    rows = [
+        json.loads(line)
+        for ciphertext in records
+        for line in vault.open_record(
+            key, ciphertext, key_id=key_row.key_id, source="ledger_entries"
+        ).splitlines()
+        if line
+    ]
+    return [row for row in rows if row["kind"] == FORFEIT]
+
+
 def _finish(conn: Connection, ctx: Context) -> int:
     tables, findings = scan(
         conn, uid=ctx.uid, customer_id=ctx.customer_id, identifiers=_identifiers(conn, ctx)
     )
-    certificate = build_certificate(ctx, tables, [str(f) for f in findings])
+    certificate = build_certificate(
+        ctx, tables, [str(f) for f in findings], forfeited=_forfeited(conn, ctx)
+    )
     conn.execute(
         update(erasure_runs)
         .where(erasure_runs.c.id == ctx.run_id)
@@ -193,10 +228,22 @@ def certificate_entries(closed_at: datetime, years: int) -> list[dict[str, str |
     return entries
 
 
-def build_certificate(ctx: Context, tables_checked: int, findings: list[str]) -> dict[str, object]:
-    """The signed closure certificate (``lastgate.erasure.adapters.certificate_signing``)."""
+def build_certificate(
+    ctx: Context,
+    tables_checked: int,
+    findings: list[str],
+    *,
+    forfeited: Sequence[Mapping[str, str]] = (),
+) -> dict[str, object]:
+    """The signed closure certificate (``lastgate.erasure.adapters.certificate_signing``),
+    listing the balances given up with consent (``dust_forfeit`` ledger entries)."""
     from lastgate.erasure.adapters.certificate_signing import sign
-    from lastgate.erasure.model.certificate import CertificateEntry, ClosureCertificate, ScanResult
+    from lastgate.erasure.model.certificate import (
+        CertificateEntry,
+        ClosureCertificate,
+        ForfeitedBalance,
+        ScanResult,
+    )
 
     years = ctx.policy.retention.aml_records_years
     certificate = ClosureCertificate(
@@ -218,6 +265,16 @@ def build_certificate(ctx: Context, tables_checked: int, findings: list[str]) ->
         ),
         scan=ScanResult(
             passed=not findings, tables_checked=tables_checked, findings=tuple(findings)
+        ),
+        forfeited=tuple(
+            ForfeitedBalance(
+                account_type=row["account_type"],
+                asset=row["asset"],
+                amount=to_wire(Decimal(row["amount"])),
+                forfeited_at=datetime.fromisoformat(row["at"]),
+                consent_by=row["consent_by"],
+            )
+            for row in sorted(forfeited, key=lambda r: (r["at"], r["account_type"], r["asset"]))
         ),
     )
     return sign(certificate, ctx.settings)

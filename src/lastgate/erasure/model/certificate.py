@@ -1,4 +1,5 @@
-"""The closure certificate: what happened to each category of a closed customer's data.
+"""The closure certificate: what happened to each category of a closed customer's data, and
+which small balances the customer gave up, with their consent, before closing.
 
 The certificate is signed over its canonical bytes (JSON, sorted keys, no whitespace,
 UTF-8, ISO 8601 dates), so anyone holding the published public key can check that
@@ -11,8 +12,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 
 from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.money import to_wire
 
 FORMAT = "lastgate.closure-certificate.v1"
 ACTIONS = ("delete", "anonymise", "retain")
@@ -30,7 +33,11 @@ _CERTIFICATE_KEYS = frozenset(
         "scan",
     }
 )
+#: Present only when the customer gave up balances, so that every certificate issued
+#: without one keeps the bytes it was signed over.
+_OPTIONAL_KEYS = frozenset({"forfeited"})
 _ENTRY_KEYS = frozenset({"category", "description", "action", "legal_basis", "retained_until"})
+_FORFEIT_KEYS = frozenset({"account_type", "asset", "amount", "forfeited_at", "consent_by"})
 _SCAN_KEYS = frozenset({"passed", "tables_checked", "findings"})
 
 
@@ -77,6 +84,34 @@ class ScanResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ForfeitedBalance:
+    """A small balance the customer gave up with their explicit consent before closing:
+    the amount exactly as the ledger entry records it, when, and who consented
+    (``account_holder``, or the staff member who acted for them)."""
+
+    account_type: str
+    asset: str
+    amount: str
+    forfeited_at: datetime
+    consent_by: str
+
+    def __post_init__(self) -> None:
+        for name in ("account_type", "asset", "consent_by"):
+            if not getattr(self, name):
+                raise InvalidCertificate(f"forfeited: {name} cannot be empty")
+        try:
+            amount = Decimal(self.amount)
+        except InvalidOperation:
+            amount = Decimal(0)
+        if not amount.is_finite() or amount <= 0 or to_wire(amount) != self.amount:
+            raise InvalidCertificate(
+                f"forfeited: amount {self.amount!r} is not a positive plain decimal"
+            )
+        if self.forfeited_at.utcoffset() is None:
+            raise InvalidCertificate("forfeited: forfeited_at must be timezone-aware")
+
+
+@dataclass(frozen=True, slots=True)
 class ClosureCertificate:
     """The statement a customer and an auditor receive once a closure's erasure is done."""
 
@@ -88,6 +123,7 @@ class ClosureCertificate:
     issuer: str
     entries: tuple[CertificateEntry, ...]
     scan: ScanResult
+    forfeited: tuple[ForfeitedBalance, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("certificate_id", "uid", "closure_id", "issuer"):
@@ -109,8 +145,9 @@ def format_instant(value: datetime) -> str:
 
 
 def to_document(cert: ClosureCertificate) -> dict[str, object]:
-    """The certificate as plain JSON values, with its format tag."""
-    return {
+    """The certificate as plain JSON values, with its format tag (``forfeited`` only when
+    balances were given up)."""
+    document: dict[str, object] = {
         "format": FORMAT,
         "certificate_id": cert.certificate_id,
         "uid": cert.uid,
@@ -136,6 +173,18 @@ def to_document(cert: ClosureCertificate) -> dict[str, object]:
             "findings": list(cert.scan.findings),
         },
     }
+    if cert.forfeited:
+        document["forfeited"] = [
+            {
+                "account_type": f.account_type,
+                "asset": f.asset,
+                "amount": f.amount,
+                "forfeited_at": format_instant(f.forfeited_at),
+                "consent_by": f.consent_by,
+            }
+            for f in cert.forfeited
+        ]
+    return document
 
 
 def canonical_json(document: Mapping[str, object]) -> bytes:
@@ -152,7 +201,7 @@ def canonical_bytes(cert: ClosureCertificate) -> bytes:
 
 def from_document(document: object) -> ClosureCertificate:
     """Read a certificate from its JSON values; ``InvalidCertificate`` says what is wrong."""
-    doc = _object(document, "certificate", _CERTIFICATE_KEYS)
+    doc = _object(document, "certificate", _CERTIFICATE_KEYS, optional=_OPTIONAL_KEYS)
     if doc["format"] != FORMAT:
         raise InvalidCertificate(
             f"certificate.format: expected {FORMAT!r}, found {doc['format']!r}"
@@ -179,7 +228,27 @@ def from_document(document: object) -> ClosureCertificate:
         issuer=_text(doc, "issuer", "certificate"),
         entries=tuple(_entry(item, i) for i, item in enumerate(entries)),
         scan=ScanResult(passed=passed, tables_checked=tables, findings=tuple(findings)),
+        forfeited=_forfeited(doc["forfeited"]) if "forfeited" in doc else (),
     )
+
+
+def _forfeited(items: object) -> tuple[ForfeitedBalance, ...]:
+    if not isinstance(items, list) or not items:
+        raise InvalidCertificate("certificate.forfeited: must be a non-empty list when present")
+    found = []
+    for index, item in enumerate(items):
+        path = f"certificate.forfeited[{index}]"
+        doc = _object(item, path, _FORFEIT_KEYS)
+        found.append(
+            ForfeitedBalance(
+                account_type=_text(doc, "account_type", path),
+                asset=_text(doc, "asset", path),
+                amount=_text(doc, "amount", path),
+                forfeited_at=_instant(doc, "forfeited_at", path),
+                consent_by=_text(doc, "consent_by", path),
+            )
+        )
+    return tuple(found)
 
 
 def _entry(item: object, index: int) -> CertificateEntry:
@@ -206,13 +275,15 @@ def _entry(item: object, index: int) -> CertificateEntry:
     )
 
 
-def _object(value: object, path: str, keys: frozenset[str]) -> dict[str, object]:
+def _object(
+    value: object, path: str, keys: frozenset[str], optional: frozenset[str] = frozenset()
+) -> dict[str, object]:
     if not isinstance(value, dict):
         raise InvalidCertificate(f"{path}: must be a JSON object")
     missing = sorted(keys - value.keys())
     if missing:
         raise InvalidCertificate(f"{path}: missing {', '.join(missing)}")
-    unknown = sorted(str(key) for key in value.keys() - keys)
+    unknown = sorted(str(key) for key in value.keys() - keys - optional)
     if unknown:
         raise InvalidCertificate(f"{path}: unknown field {', '.join(unknown)}")
     return {str(key): item for key, item in value.items()}
@@ -225,12 +296,12 @@ def _text(doc: Mapping[str, object], key: str, path: str) -> str:
     return value
 
 
-def _instant(doc: Mapping[str, object], key: str) -> datetime:
-    raw = _text(doc, key, "certificate")
+def _instant(doc: Mapping[str, object], key: str, path: str = "certificate") -> datetime:
+    raw = _text(doc, key, path)
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidCertificate(f"certificate.{key}: {raw!r} is not an ISO date-time") from None
+        raise InvalidCertificate(f"{path}.{key}: {raw!r} is not an ISO date-time") from None
     if value.utcoffset() is None:
-        raise InvalidCertificate(f"certificate.{key}: {raw!r} has no time zone")
+        raise InvalidCertificate(f"{path}.{key}: {raw!r} has no time zone")
     return value

@@ -42,6 +42,7 @@ SIGN_IN_PATH = "/web/sign-in"
 DONE = {
     "fixed": N_("Done. The self-check below is run again."),
     "swept": N_("Your small balances were converted."),
+    "forfeited": N_("The small balances are given up. The self-check below is run again."),
     "frozen": N_("Your account is frozen. You can unfreeze it later with your authenticator."),
     "unfrozen": N_("Your account is no longer frozen at your request."),
     "uploaded": N_("File received. An agent will review it."),

@@ -4,7 +4,8 @@ Each one-step fix is one set-based ``UPDATE`` over the customer's rows (never a 
 them), returning the references it changed so the audit can name them. The dust sweep
 writes its quote, empties the quoted balances in one statement, credits the target asset
 and records every amount in ``ledger_entries`` — all on the caller's connection, inside
-the caller's transaction. An exchange implements the same methods over its own systems.
+the caller's transaction; a forfeit empties the balances given up and records each the
+same way. An exchange implements the same methods over its own systems.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from lastgate.kernel.money import ZERO, to_wire
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import OPEN_ORDER_STATUSES, AutomationStatus, CustomerStatus, OrderStatus
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
-from lastgate.remediation.model import FUNDING, DustQuote, Holding, QuoteLine, balance_keys
+from lastgate.remediation.model import (
+    FUNDING,
+    DustQuote,
+    ForfeitLine,
+    Holding,
+    QuoteLine,
+    balance_keys,
+)
 
 DEBIT, CREDIT, FORFEIT = "dust_sweep_debit", "dust_sweep_credit", "dust_forfeit"
 _RUNNING_AUTOMATIONS = (AutomationStatus.ACTIVE.value, AutomationStatus.PAUSED.value)
@@ -82,15 +90,19 @@ class LedgerRemediationActions:
 
     # -- the dust sweep ---------------------------------------------------------------
 
-    def dust_holdings(self, uid: str) -> list[Holding]:
-        """Every non-zero balance with its asset's price and tradeability."""
+    def dust_holdings(self, uid: str, *, lock: bool = False) -> list[Holding]:
+        """Every non-zero balance with its asset's price and tradeability; ``lock`` holds
+        the balance rows (never the prices) until the transaction ends."""
         b, p = ledger.balances.c, ledger.asset_prices.c
-        rows = self._conn.execute(
+        query = (
             select(b.account_type, b.asset, b.available, b.frozen, p.price_usd, p.tradeable)
             .join_from(ledger.balances, ledger.asset_prices, b.asset == p.asset, isouter=True)
             .where(b.customer_id == self._customer_id(uid))
             .order_by(b.account_type, b.asset)
-        ).all()
+        )
+        if lock:
+            query = query.with_for_update(of=ledger.balances)
+        rows = self._conn.execute(query).all()
         holdings = [
             Holding(
                 account_type=row.account_type,
@@ -230,6 +242,41 @@ class LedgerRemediationActions:
             }
         )
         self._conn.execute(insert(ledger_entries), entries)
+
+    def forfeit(
+        self, uid: str, lines: Sequence[ForfeitLine], *, at: datetime, ref: str, consent_by: str
+    ) -> None:
+        """Empty the balances given up in one ``UPDATE``; one ``dust_forfeit`` entry each."""
+        cid = self._conn.execute(
+            select(ledger.customers.c.id).where(ledger.customers.c.uid == uid)
+        ).scalar_one()
+        b = ledger.balances.c
+        self._conn.execute(
+            update(ledger.balances)
+            .where(
+                b.customer_id == cid,
+                tuple_(b.account_type, b.asset).in_(
+                    [(line.account_type, line.asset) for line in lines]
+                ),
+            )
+            .values(available=ZERO, frozen=ZERO)
+        )
+        self._conn.execute(
+            insert(ledger_entries),
+            [
+                {
+                    "customer_id": cid,
+                    "kind": FORFEIT,
+                    "account_type": line.account_type,
+                    "asset": line.asset,
+                    "amount": line.amount,
+                    "ref": ref,
+                    "consent_by": consent_by,
+                    "at": at,
+                }
+                for line in lines
+            ],
+        )
 
     def _credit(self, cid: int, asset: str, amount: Decimal) -> None:
         # Read, add in Python, write: SQLite keeps amounts as text, where SQL "+" is float.

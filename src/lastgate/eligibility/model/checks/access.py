@@ -81,6 +81,6 @@ def check_security_cooldown(state: AccountState, policy: Policy, now: datetime) 
             N_("Your security settings changed recently; closure is possible from {ends_at}."),
             {"ends_at": iso(ends_at)},
         ),
-        fix=Remediation(Action.WAIT, Message(N_("Wait until the date shown."))),
+        fix=Remediation(Action.WAIT, Message(N_("Wait until the date shown.")), ends_at),
         evidence=evidence,
     )

@@ -92,6 +92,12 @@ def check_outstanding_loans(state: AccountState, policy: Policy, now: datetime) 
     )
 
 
+def _matured_by(state: AccountState) -> datetime | None:
+    """When the last active product matures; None if any is flexible (no maturity)."""
+    dates = [e.matures_at for e in state.earn if e.status is not EarnStatus.REDEEMED]
+    return None if not dates or None in dates else max(d for d in dates if d is not None)
+
+
 def check_active_earn(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
     active = [
         {
@@ -117,6 +123,7 @@ def check_active_earn(state: AccountState, policy: Policy, now: datetime) -> Che
         fix=Remediation(
             Action.REDEEM_EARN,
             Message(N_("Redeem them, or wait until they mature on the date shown.")),
+            _matured_by(state),
         ),
         evidence=active,
     )

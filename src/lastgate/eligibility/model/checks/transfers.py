@@ -44,6 +44,16 @@ def _in_flight(state: AccountState, direction: TransferDirection) -> list[Eviden
     ]
 
 
+def _expected_by(state: AccountState, direction: TransferDirection) -> datetime | None:
+    """When the last transfer in flight is expected to complete; None if any has no date."""
+    dates = [
+        t.expected_completion_at
+        for t in state.transfers
+        if t.direction is direction and t.status in IN_FLIGHT_TRANSFER_STATUSES
+    ]
+    return None if not dates or None in dates else max(d for d in dates if d is not None)
+
+
 def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
     pending = _in_flight(state, TransferDirection.DEPOSIT)
     return result(
@@ -55,6 +65,7 @@ def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) ->
         fix=Remediation(
             Action.WAIT,
             Message(N_("Wait for the deposit to complete, then withdraw the funds.")),
+            _expected_by(state, TransferDirection.DEPOSIT),
         ),
         evidence=pending,
     )
@@ -73,6 +84,7 @@ def check_withdrawal_pending(state: AccountState, policy: Policy, now: datetime)
         fix=Remediation(
             Action.WAIT,
             Message(N_("Wait for the withdrawal to complete; contact support if it is overdue.")),
+            _expected_by(state, TransferDirection.WITHDRAWAL),
         ),
         evidence=pending,
     )

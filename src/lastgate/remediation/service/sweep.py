@@ -1,10 +1,8 @@
-"""Use cases of the one-step fixes: dust sweep (quote, then execute), revoke every API key,
-cancel every open order, stop every automation.
+"""The dust sweep's use cases (quote, then execute) and the errors every dust use case
+shares: stable codes, each refusing and changing nothing.
 
-Each is one unit of work, audited, done through the remediation side of the account-actions
-port (``RemediationActions``). The customer acts on their own account; staff may act on any,
-and the audit names them. The fixes are idempotent: a second call changes nothing and says
-so (0 affected); a sweep quote is honoured once.
+The customer acts on their own account; staff may act on any, and the audit names them. A
+quote is honoured once, exactly, or refused.
 """
 
 from __future__ import annotations
@@ -262,52 +260,3 @@ def _ensure_prices_hold(actions: RemediationActions, quote: DustQuote, policy: P
                 for m in moves
             ],
         )
-
-
-# -- the other one-step fixes -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FixDone:
-    """What a one-step fix changed: how many items (0: nothing was left to do) and which."""
-
-    action: str
-    affected: int
-    refs: tuple[str, ...]
-
-
-def _fix(wf: Workflow, principal: Principal, uid: str, action: str) -> FixDone:
-    ensure_may_read_account(principal, uid)
-    now = wf.clock()
-    with wf.unit_of_work() as uow:
-        actions = _actions(uow)
-        _refuse_closed(actions.account_status(uid))
-        do = {
-            "api_keys.revoked": actions.revoke_api_keys,
-            "orders.cancelled": actions.cancel_open_orders,
-            "automations.stopped": actions.stop_automations,
-        }[action]
-        refs = tuple(do(uid, at=now))
-        if refs:
-            uow.audit.record(
-                actor=principal.subject,
-                action=action,
-                subject=_subject(uid),
-                payload={"role": principal.role.value, "count": len(refs), "refs": list(refs)},
-            )
-    return FixDone(action, len(refs), refs)
-
-
-def revoke_all_api_keys(wf: Workflow, principal: Principal, uid: str) -> FixDone:
-    """Revoke every active API key and third-party authorisation."""
-    return _fix(wf, principal, uid, "api_keys.revoked")
-
-
-def cancel_all_orders(wf: Workflow, principal: Principal, uid: str) -> FixDone:
-    """Cancel every open, partly filled or pending conditional order, on every product."""
-    return _fix(wf, principal, uid, "orders.cancelled")
-
-
-def stop_all_automations(wf: Workflow, principal: Principal, uid: str) -> FixDone:
-    """Stop every recurring buy, trading bot and copy-trading plan (active or paused)."""
-    return _fix(wf, principal, uid, "automations.stopped")

@@ -1,0 +1,113 @@
+"""Where each blocker's card on the self-check leads: a one-step fix, a page, a ticket with
+the right topic already chosen, or the date when time resolves it. Never nowhere: a
+blocker lastgate cannot fix and time does not end leads to the person who can resolve it.
+
+Pure: it reads the customer's check (never the internal one, so a confidential hold can
+only lead where ``SUPPORT_REQUIRED`` leads, an ordinary support ticket), what the dust
+sweep and the forfeit can do now, and the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import urlencode
+
+from lastgate.desk.model.tickets import topic_for
+from lastgate.eligibility.model.report import (
+    Action,
+    CheckCode,
+    CheckStatus,
+    CustomerCheck,
+    CustomerReport,
+)
+from lastgate.kernel.messages import N_
+from lastgate.remediation.model import DustPlan
+
+
+class WayKind(StrEnum):
+    FIX = "fix"  # a form on the card that fixes it in one step (POST)
+    PAGE = "page"  # a page of lastgate that leads on
+    TICKET = "ticket"  # the form to write to support, its topic chosen
+    WAIT = "wait"  # time resolves it, on the date given
+
+
+@dataclass(frozen=True, slots=True)
+class Way:
+    """One way forward from a card: what it is, its label (a msgid), and where it leads."""
+
+    kind: WayKind
+    label: str
+    href: str = ""
+    at: datetime | None = None
+
+
+#: The fixes lastgate does itself, one button each (``/web/me/fix/{action}``).
+ONE_STEP_LABELS: dict[Action, str] = {
+    Action.CANCEL_ORDERS: N_("Cancel all open orders"),
+    Action.REVOKE_API_KEYS: N_("Revoke all API keys"),
+    Action.STOP_AUTOMATIONS: N_("Stop all automations"),
+}
+WRITE_TO_SUPPORT = N_("Write to our support team")
+RESOLVES_BY = N_("Time resolves this: expected by {when}. Check again then.")
+SWEEP = N_("Convert small balances")
+SWEEP_AGAIN_FROM = N_("Converting is possible again from {when}.")
+FORFEIT = N_("Give up the remaining small balances")
+UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
+
+
+def ticket_link(code: CheckCode) -> str:
+    """The new-ticket form with the topic for ``code`` preselected."""
+    return f"/web/tickets?{urlencode({'category': topic_for(code).value})}#new"
+
+
+def _ticket(check: CustomerCheck) -> Way:
+    return Way(WayKind.TICKET, WRITE_TO_SUPPORT, ticket_link(check.code))
+
+
+def _dust(check: CustomerCheck, dust: DustPlan) -> list[Way]:
+    ways: list[Way] = []
+    if dust.sweep:
+        ways.append(Way(WayKind.FIX, SWEEP, "/web/me/dust-sweep"))
+    elif dust.frozen:
+        ways.append(Way(WayKind.PAGE, UNFREEZE_FIRST, "/web/me/settings"))
+    elif dust.forfeit.allowed:
+        ways.append(Way(WayKind.PAGE, FORFEIT, "/web/me/dust-forfeit"))
+        if dust.convertible and dust.next_sweep_at is not None:
+            ways.append(Way(WayKind.WAIT, SWEEP_AGAIN_FROM, at=dust.next_sweep_at))
+    else:  # worth more than may be given up: withdrawn on the exchange, or help from support
+        ways.append(_ticket(check))
+    return ways
+
+
+def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) -> tuple[Way, ...]:
+    """Every way forward from ``check``'s card; empty only for a check that does not block
+    (a review needs nothing from the customer)."""
+    if check.status is not CheckStatus.BLOCK:
+        return ()
+    action = check.remediation.action
+    if action in ONE_STEP_LABELS:
+        return (Way(WayKind.FIX, ONE_STEP_LABELS[action], f"/web/me/fix/{action.value}"),)
+    if action is Action.SWEEP_DUST and dust is not None:
+        return tuple(_dust(check, dust))
+    ways: list[Way] = []
+    resolves_at = check.remediation.resolves_at
+    if resolves_at is not None and resolves_at > now:
+        ways.append(Way(WayKind.WAIT, RESOLVES_BY, at=resolves_at))
+    if not ways or check.remediation.action is not Action.WAIT:
+        # Not for time alone (or overdue, or nobody knows when): a person can help.
+        ways.append(_ticket(check))
+    return tuple(ways)
+
+
+def ways_for(
+    report: CustomerReport, *, now: datetime, dust: DustPlan | None
+) -> dict[str, tuple[Way, ...]]:
+    """Each check code of ``report`` → its ways forward."""
+    return {c.code.value: ways_forward(c, now=now, dust=dust) for c in report.checks}
+
+
+def needs_dust_plan(report: CustomerReport) -> bool:
+    """The dust card's ways depend on what a sweep and a forfeit can do now."""
+    return report.result(CheckCode.DUST_REMAINING).status is CheckStatus.BLOCK

@@ -1,0 +1,85 @@
+"""The customer's page for giving up the small balances left: every one named and valued,
+the consent asked in words, and nothing given up until the customer confirms."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
+
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.money import to_wire
+from lastgate.platform.web.pages import CustomerPage, PageRoute, see_other
+from lastgate.remediation import service as remediation
+from lastgate.remediation.model import ForfeitLine
+
+router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+#: A balance as the form carries it: what the customer read, and consents to give up.
+SEPARATOR = "|"
+MAX_BALANCES = 500
+
+
+def balance_field(line: ForfeitLine) -> str:
+    return SEPARATOR.join((line.account_type, line.asset, to_wire(line.amount)))
+
+
+def _row(line: ForfeitLine) -> dict[str, str | None]:
+    value = None if line.value_usd is None else to_wire(line.value_usd)
+    return {
+        "account_type": line.account_type,
+        "asset": line.asset,
+        "amount": to_wire(line.amount),
+        "value_usd": value,
+        "field": balance_field(line),
+    }
+
+
+def _named(fields: list[str]) -> list[tuple[str, str, Decimal]]:
+    named = []
+    if len(fields) > MAX_BALANCES:
+        raise InvalidInput(f"at most {MAX_BALANCES} balances at once")
+    for field in fields:
+        parts = field.split(SEPARATOR)
+        try:
+            if len(parts) != 3:
+                raise InvalidOperation
+            named.append((parts[0], parts[1], Decimal(parts[2])))
+        except InvalidOperation:
+            raise InvalidInput(
+                "the list of balances is damaged; open the page again",
+                details=[{"path": "balance", "reason": field[:100]}],
+            ) from None
+    return named
+
+
+@router.get("/me/dust-forfeit")
+def forfeit_page(page: CustomerPage) -> Response:
+    """Every small balance, valued now, the policy's limit, and the consent form (when
+    giving them up is allowed); the sweep is offered first when it converts something."""
+    wf, uid = page.service(Workflow), page.me.subject
+    plan = remediation.dust_plan(wf, page.me, uid)
+    offer = plan.forfeit
+    return page.render(
+        "customer/forfeit.html",
+        offer=offer,
+        plan=plan,
+        rows=[_row(line) for line in offer.lines],
+        total_usd=to_wire(offer.total_usd),
+        limit_usd=to_wire(offer.limit_usd),
+    )
+
+
+@router.post("/me/dust-forfeit")
+def forfeit(
+    page: CustomerPage,
+    balance: Annotated[list[str], Form()],
+    consent: Annotated[bool, Form()] = False,
+) -> Response:
+    """Give up exactly the balances the page listed, with the consent ticked, or refuse."""
+    remediation.forfeit_dust(
+        page.service(Workflow), page.me, page.me.subject, _named(balance), consent=consent
+    )
+    return see_other("/web/me?done=forfeited")

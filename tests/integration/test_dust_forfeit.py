@@ -1,0 +1,221 @@
+"""The end of the dust path on both databases: what a sweep leaves (its own proceeds among
+it) is given up only with the customer's explicit consent, every balance named and valued,
+recorded in the ledger and the audit log; then the account closes, and its certificate
+lists what was given up."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select, update
+
+from lastgate.closure.adapters import tables as wt
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
+from lastgate.eligibility.model.report import CheckCode, CheckStatus
+from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
+from lastgate.erasure.adapters.tables import erasure_runs
+from lastgate.erasure.wiring import run_pending
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform.db.audit_tables import audit_log
+from lastgate.remediation import service as r
+from tests.builders import account, load
+from tests.integration.test_remediation import (
+    ME,
+    UID,
+    bal,
+    balances,
+    entries,
+    refused,
+    set_price,
+    status_of,
+)
+from tests.workflow_support import AGENT_A, customer, outbox_rows, settings, workflow
+
+LEFTOVERS = [
+    bal("trading", "DOGE", "50"),  # 5 USD: converted by the sweep
+    bal("funding", "LUNC", "15000"),  # no price: given up in the sweep, with consent
+]
+
+
+@pytest.fixture
+def wf(engine, clock):
+    return workflow(engine, clock)
+
+
+def named(offer) -> list[tuple[str, str, Decimal]]:
+    return [(x.account_type, x.asset, x.amount) for x in offer.lines]
+
+
+def sweep(wf) -> None:
+    quote = r.quote_dust_sweep(wf, ME, UID)
+    r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=True)
+
+
+def forfeit_audit(engine) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_log.c.actor, audit_log.c.payload).where(
+                audit_log.c.action == "dust.forfeited"
+            )
+        ).all()
+    return [{"actor": row.actor, **json.loads(row.payload)} for row in rows]
+
+
+def test_the_sweeps_own_proceeds_are_dust_and_can_then_be_given_up(engine, wf) -> None:
+    load(engine, account(UID, balances=LEFTOVERS))
+    sweep(wf)
+    assert balances(engine)[("funding", "USDT")] == Decimal("4.9")
+    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.BLOCK
+    plan = r.dust_plan(wf, ME, UID)
+    assert (plan.convertible, plan.sweep, plan.forfeit.allowed) == (False, False, True)
+    offer = plan.forfeit
+    assert named(offer) == [("funding", "USDT", Decimal("4.9"))]
+    assert offer.total_usd == Decimal("4.9") and offer.limit_usd == Decimal("10")
+
+    done = r.forfeit_dust(wf, ME, UID, named(offer), consent=True)
+
+    assert balances(engine)[("funding", "USDT")] == Decimal(0)
+    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.PASS
+    assert entries(engine)[-1] == (
+        "dust_forfeit",
+        "funding",
+        "USDT",
+        Decimal("4.9"),
+        "account_holder",
+    )
+    [audit] = forfeit_audit(engine)
+    assert audit["actor"] == UID and audit["consent"] is True
+    assert audit["consent_by"] == "account_holder" and audit["forfeit_id"] == done.id
+    assert audit["balances"] == [
+        {"account_type": "funding", "asset": "USDT", "amount": "4.9", "value_usd": "4.9"}
+    ]
+    assert (audit["total_usd"], audit["limit_usd"]) == ("4.9", "10")
+
+
+def test_nothing_is_given_up_without_consent(engine, wf) -> None:
+    load(engine, account(UID, balances=[bal("funding", "USDT", "3")]))
+    offer = r.dust_forfeit_offer(wf, ME, UID)
+    refused("FORFEIT_CONSENT_REQUIRED", r.forfeit_dust, wf, ME, UID, named(offer), consent=False)
+    assert balances(engine)[("funding", "USDT")] == Decimal("3")
+    assert forfeit_audit(engine) == []
+
+
+def test_a_list_that_is_not_the_accounts_whole_list_is_refused(engine, wf) -> None:
+    load(engine, account(UID, balances=[bal("funding", "USDT", "3"), bal("trading", "XRP", "2")]))
+    offer = r.dust_forfeit_offer(wf, ME, UID)
+    assert len(offer.lines) == 2
+    refused("BALANCES_CHANGED", r.forfeit_dust, wf, ME, UID, named(offer)[:1], consent=True)
+    wrong_amount = [(t, a, amount + 1) for t, a, amount in named(offer)]
+    refused("BALANCES_CHANGED", r.forfeit_dust, wf, ME, UID, wrong_amount, consent=True)
+    refused("INVALID_INPUT", r.forfeit_dust, wf, ME, UID, named(offer) * 2, consent=True)
+    assert balances(engine)[("trading", "XRP")] == Decimal("2")
+
+
+def test_a_balance_that_grew_into_an_asset_cannot_be_given_up(engine, wf) -> None:
+    load(engine, account(UID, balances=[bal("funding", "DOGE", "50")]))  # 5 USD
+    offer = r.dust_forfeit_offer(wf, ME, UID)
+    set_price(engine, "DOGE", "1")  # now 50 USD: an asset, off the forfeit list
+    refused("BALANCES_CHANGED", r.forfeit_dust, wf, ME, UID, named(offer), consent=True)
+    assert balances(engine)[("funding", "DOGE")] == Decimal("50")
+
+
+def test_more_than_the_policy_allows_is_refused_and_must_be_withdrawn(engine, wf) -> None:
+    load(engine, account(UID, balances=[bal("funding", "USDT", "6"), bal("trading", "USDT", "5")]))
+    offer = r.dust_forfeit_offer(wf, ME, UID)
+    assert offer.total_usd == Decimal("11") and not offer.within_limit and not offer.allowed
+    error = refused("FORFEIT_OVER_LIMIT", r.forfeit_dust, wf, ME, UID, named(offer), consent=True)
+    assert error.details == [{"path": "total_usd", "reason": "11"}]
+    assert balances(engine)[("funding", "USDT")] == Decimal("6")
+
+
+def test_exactly_the_limit_may_be_given_up_and_unpriced_balances_count_nothing(engine, wf) -> None:
+    load(engine, account(UID, balances=[bal("funding", "USDT", "10"), bal("funding", "LUNC", "9")]))
+    offer = r.dust_forfeit_offer(wf, ME, UID)
+    assert [x.value_usd for x in offer.lines] == [None, Decimal("10")]
+    assert offer.allowed
+    r.forfeit_dust(wf, ME, UID, named(offer), consent=True)
+    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.PASS
+
+
+def test_nothing_left_frozen_and_closed_accounts_are_refused(engine, wf) -> None:
+    load(engine, account(UID), account("U2", balances=[bal("funding", "USDT", "1")]))
+    refused("NOTHING_TO_FORFEIT", r.forfeit_dust, wf, ME, UID, [], consent=True)
+    other = customer("U2")
+    offer = named(r.dust_forfeit_offer(wf, other, "U2"))
+    c = ledger.customers.c
+    for status, code in (("frozen", "ACCOUNT_FROZEN"), ("closed", "ACCOUNT_CLOSED")):
+        with engine.begin() as conn:
+            conn.execute(update(ledger.customers).where(c.uid == "U2").values(status=status))
+        refused(code, r.forfeit_dust, wf, other, "U2", offer, consent=True)
+    assert balances(engine, "U2")[("funding", "USDT")] == Decimal("1")
+
+
+def test_a_customer_cannot_give_up_another_accounts_balances(engine, wf) -> None:
+    load(engine, account(UID), account("U2", balances=[bal("funding", "USDT", "1")]))
+    refused("FORBIDDEN", r.dust_forfeit_offer, wf, ME, "U2")
+    refused("FORBIDDEN", r.forfeit_dust, wf, ME, "U2", [("funding", "USDT", 1)], consent=True)
+
+
+def test_staff_acting_for_the_customer_are_named_as_consenting(engine, wf) -> None:
+    load(engine, account(UID, balances=[bal("funding", "USDT", "2")]))
+    offer = r.dust_forfeit_offer(wf, AGENT_A, UID)
+    done = r.forfeit_dust(wf, AGENT_A, UID, named(offer), consent=True)
+    assert done.consent_by == AGENT_A.subject
+    assert entries(engine)[-1][-1] == AGENT_A.subject
+    assert forfeit_audit(engine)[0]["actor"] == AGENT_A.subject
+
+
+def test_the_plan_offers_the_sweep_first_while_it_converts_something(engine, wf, clock) -> None:
+    load(engine, account(UID, balances=[bal("trading", "DOGE", "50"), bal("funding", "USDT", "1")]))
+    plan = r.dust_plan(wf, ME, UID)
+    assert (plan.convertible, plan.sweep, plan.next_sweep_at) == (True, True, None)
+    assert plan.forfeit.allowed  # reachable too, but the card offers the sweep first
+    sweep(wf)
+    b, c = ledger.balances.c, ledger.customers.c
+    with engine.begin() as conn:  # new dust lands after the sweep
+        cid = conn.execute(select(c.id).where(c.uid == UID)).scalar_one()
+        conn.execute(
+            update(ledger.balances)
+            .where(b.customer_id == cid, b.asset == "DOGE")
+            .values(available=Decimal("20"))
+        )
+    plan = r.dust_plan(wf, ME, UID)
+    assert (plan.convertible, plan.sweep) == (True, False)
+    assert plan.next_sweep_at == clock() + timedelta(hours=24)
+    assert plan.forfeit.allowed  # no waiting needed: it can be given up now, with consent
+
+
+def test_after_the_forfeit_the_account_is_submitted_closed_and_certified(engine, clock) -> None:
+    config = settings()
+    wf = workflow(engine, clock, config)
+    load(engine, account(UID, balances=LEFTOVERS))
+    refused("NOT_ELIGIBLE", closure.submit, wf, ME, UID, ClosureReason.FEES, "")
+    sweep(wf)
+    refused("NOT_ELIGIBLE", closure.submit, wf, ME, UID, ClosureReason.FEES, "")
+    r.forfeit_dust(wf, ME, UID, named(r.dust_forfeit_offer(wf, ME, UID)), consent=True)
+
+    request = closure.submit(wf, ME, UID, ClosureReason.FEES, "")
+    closure.start_verification(wf, ME, request.id, "email")
+    code = outbox_rows(engine, "verification_code")[0]["payload"]["params"]["code"]
+    verified = closure.verify(wf, ME, request.id, "email", code)
+    assert verified.state is ClosureState.COOLING_OFF
+    clock.advance(days=15)
+    execute_due(wf)  # the final re-check: the forfeited balances are gone from the ledger
+    with wf.unit_of_work() as uow:
+        assert uow.closures.get(request.id).state is ClosureState.CLOSED
+    with engine.begin() as conn:
+        conn.execute(update(wt.outbox).values(delivered_at=clock()))
+    assert run_pending(engine, clock, config, wf.policies).finished
+
+    with engine.connect() as conn:
+        document = json.loads(conn.execute(select(erasure_runs.c.certificate)).scalar_one())
+    certificate = verify(document, public_key_pem(config))
+    assert [(f.account_type, f.asset, f.amount, f.consent_by) for f in certificate.forfeited] == [
+        ("funding", "LUNC", "15000", "account_holder"),
+        ("funding", "USDT", "4.9", "account_holder"),
+    ]

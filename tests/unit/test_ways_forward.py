@@ -1,0 +1,166 @@
+"""Where each blocker's card leads: never nowhere, the right ticket topic, a date when time
+resolves it, and a confidential hold only where any ordinary support case leads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from lastgate.closure.pages.ways_forward import Way, WayKind, ways_forward
+from lastgate.desk.model.tickets import TicketCategory, topic_for
+from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.report import (
+    CONFIDENTIAL_CODES,
+    Action,
+    CheckCode,
+    CheckStatus,
+    CustomerCheck,
+    Remediation,
+    Resolver,
+    customer_view,
+)
+from lastgate.kernel.messages import Message
+from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer
+from tests.unit.test_checks import CLEAN, POLICY
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+CUSTOMER_CODES = [c for c in CheckCode if c not in CONFIDENTIAL_CODES]
+
+
+def blocking(code: CheckCode, action: Action, resolves_at: datetime | None = None):
+    return CustomerCheck(
+        code=code,
+        status=CheckStatus.BLOCK,
+        resolver=Resolver.USER,
+        message=Message("blocked"),
+        remediation=Remediation(action, Message("fix it"), resolves_at),
+    )
+
+
+def plan(*, sweep=False, convertible=False, frozen=False, total="1", next_at=None) -> DustPlan:
+    line = ForfeitLine("funding", "USDT", Decimal(total), Decimal(total))
+    offer = ForfeitOffer("U1", (line,), Decimal(total), Decimal("10"))
+    return DustPlan(
+        convertible=convertible or sweep,
+        sweep=sweep,
+        next_sweep_at=next_at,
+        frozen=frozen,
+        forfeit=offer,
+    )
+
+
+def kinds(ways: tuple[Way, ...]) -> list[WayKind]:
+    return [way.kind for way in ways]
+
+
+@pytest.mark.parametrize("code", CUSTOMER_CODES)
+@pytest.mark.parametrize("action", list(Action))
+def test_no_blocking_card_leads_nowhere(code: CheckCode, action: Action) -> None:
+    for resolves_at in (None, NOW - timedelta(hours=1), NOW + timedelta(days=2)):
+        ways = ways_forward(blocking(code, action, resolves_at), now=NOW, dust=plan())
+        assert ways, f"{code} with {action} leads nowhere"
+        assert all(w.href.startswith("/web/") for w in ways if w.kind is not WayKind.WAIT)
+        assert all(w.at is not None and w.at > NOW for w in ways if w.kind is WayKind.WAIT)
+
+
+def test_the_cards_of_a_clean_account_offer_nothing() -> None:
+    report = customer_view(evaluate(CLEAN, POLICY, NOW))
+    assert all(ways_forward(c, now=NOW, dust=None) == () for c in report.checks)
+
+
+@pytest.mark.parametrize(
+    ("code", "topic"),
+    [
+        (CheckCode.RISK_LOCK, TicketCategory.ACCOUNT_LOCKED),
+        (CheckCode.KYC_DISPUTED, TicketCategory.IDENTITY),
+        (CheckCode.KYC_INCOMPLETE, TicketCategory.IDENTITY),
+        (CheckCode.DISPUTE_OPEN, TicketCategory.DISPUTE),
+        (CheckCode.LEGAL_HOLD, TicketCategory.CLOSURE_BLOCKED),
+        (CheckCode.ASSETS_REMAINING, TicketCategory.CLOSURE_BLOCKED),
+        (CheckCode.SUPPORT_REQUIRED, TicketCategory.CLOSURE_BLOCKED),
+    ],
+)
+def test_a_person_resolves_it_through_a_ticket_with_the_right_topic(code, topic) -> None:
+    [way] = ways_forward(blocking(code, Action.CONTACT_SUPPORT), now=NOW, dust=None)
+    assert way.kind is WayKind.TICKET
+    assert way.href == f"/web/tickets?category={topic.value}#new"
+
+
+def test_the_confidential_stand_in_leads_where_ordinary_support_cases_lead() -> None:
+    hidden = ways_forward(
+        blocking(CheckCode.SUPPORT_REQUIRED, Action.CONTACT_SUPPORT), now=NOW, dust=None
+    )
+    legal = ways_forward(blocking(CheckCode.LEGAL_HOLD, Action.NONE), now=NOW, dust=None)
+    assert hidden == legal
+    with pytest.raises(ValueError, match="confidential"):
+        topic_for(CheckCode.COMPLIANCE_REVIEW)
+
+
+def test_time_resolves_a_cooldown_on_its_date_and_nothing_else_is_offered() -> None:
+    ends = NOW + timedelta(days=5)
+    [way] = ways_forward(
+        blocking(CheckCode.SECURITY_COOLDOWN, Action.WAIT, ends), now=NOW, dust=None
+    )
+    assert (way.kind, way.at) == (WayKind.WAIT, ends)
+
+
+def test_an_overdue_or_undated_transfer_leads_to_support() -> None:
+    for resolves_at in (None, NOW, NOW - timedelta(minutes=1)):
+        check = blocking(CheckCode.WITHDRAWAL_PENDING, Action.WAIT, resolves_at)
+        assert kinds(ways_forward(check, now=NOW, dust=None)) == [WayKind.TICKET]
+
+
+def test_a_locked_product_can_be_waited_for_or_asked_about() -> None:
+    matures = NOW + timedelta(days=45)
+    check = blocking(CheckCode.ACTIVE_EARN, Action.REDEEM_EARN, matures)
+    assert kinds(ways_forward(check, now=NOW, dust=None)) == [WayKind.WAIT, WayKind.TICKET]
+
+
+@pytest.mark.parametrize(
+    "action", [Action.CANCEL_ORDERS, Action.REVOKE_API_KEYS, Action.STOP_AUTOMATIONS]
+)
+def test_a_one_step_fix_is_a_form_on_the_card(action: Action) -> None:
+    [way] = ways_forward(blocking(CheckCode.OPEN_ORDERS, action), now=NOW, dust=None)
+    assert (way.kind, way.href) == (WayKind.FIX, f"/web/me/fix/{action.value}")
+
+
+DUST = blocking(CheckCode.DUST_REMAINING, Action.SWEEP_DUST)
+
+
+def test_dust_is_swept_first_while_the_sweep_converts_something() -> None:
+    [way] = ways_forward(DUST, now=NOW, dust=plan(sweep=True))
+    assert (way.kind, way.href) == (WayKind.FIX, "/web/me/dust-sweep")
+
+
+def test_what_the_sweep_cannot_convert_is_offered_to_give_up() -> None:
+    [way] = ways_forward(DUST, now=NOW, dust=plan())
+    assert (way.kind, way.href) == (WayKind.PAGE, "/web/me/dust-forfeit")
+
+
+def test_dust_a_sweep_could_convert_tomorrow_can_be_given_up_now_or_waited_for() -> None:
+    tomorrow = NOW + timedelta(hours=24)
+    ways = ways_forward(DUST, now=NOW, dust=plan(convertible=True, next_at=tomorrow))
+    assert kinds(ways) == [WayKind.PAGE, WayKind.WAIT] and ways[1].at == tomorrow
+
+
+def test_dust_worth_more_than_may_be_given_up_leads_to_support() -> None:
+    [way] = ways_forward(DUST, now=NOW, dust=plan(total="10.01"))
+    assert way.kind is WayKind.TICKET and "closure_blocked" in way.href
+
+
+def test_a_frozen_account_is_sent_to_unfreeze_first() -> None:
+    [way] = ways_forward(DUST, now=NOW, dust=plan(frozen=True))
+    assert (way.kind, way.href) == (WayKind.PAGE, "/web/me/settings")
+
+
+def test_a_review_asks_nothing_of_the_customer() -> None:
+    review = CustomerCheck(
+        code=CheckCode.WITHDRAWAL_REVIEW,
+        status=CheckStatus.REVIEW,
+        resolver=Resolver.SUPPORT,
+        message=Message("reviewed"),
+        remediation=Remediation(Action.NONE, Message("")),
+    )
+    assert ways_forward(review, now=NOW, dust=None) == ()

@@ -13,10 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from lastgate.app.api import create_app
+from lastgate.closure.pages.customer import ONE_STEP_FIXES
+from lastgate.closure.pages.ways_forward import ONE_STEP_LABELS
 from lastgate.demo.customers import demo_expectations, demo_snapshot
 from lastgate.kernel.access import Role
+from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
 from tests.journeys import ENDS, MAY_CLOSE, TIP_OFFS, WAIT
@@ -159,3 +163,23 @@ def test_no_page_of_the_walk_tips_off_a_customer_under_investigation(app, clock,
         for html in w.seen:
             text = html.replace(uid, "")  # the demo's own UID names what it shows
             assert [word for word in TIP_OFFS if word in text] == [], uid
+
+
+def test_the_cards_offer_exactly_the_one_step_fixes_the_page_carries_out() -> None:
+    assert set(ONE_STEP_LABELS) == set(ONE_STEP_FIXES)
+
+
+def test_a_frozen_account_is_shown_its_small_balances_but_not_the_consent(
+    app, clock, engine
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(ledger.customers)
+            .where(ledger.customers.c.uid == "DEMO-DUST")
+            .values(status="frozen")
+        )
+    w = Walk(app, settings(), clock, "DEMO-DUST")
+    card = next(c for c in cards(w.get("/web/me")) if c.code == "DUST_REMAINING")
+    assert card.links == [("/web/me/settings", "page")] and not card.fixes
+    offer = w.get("/web/me/dust-forfeit")
+    assert 'id="forfeit-frozen"' in offer and 'name="consent"' not in offer

@@ -1,4 +1,8 @@
-"""The audit log on the database: append inside the caller's transaction, verify the chain."""
+"""The audit log on the database: append inside the caller's transaction, verify the chain.
+
+Every string of an entry's payload is redacted (``kernel.redaction``) before it is hashed
+and stored: the log is append-only and never erased, so a secret that reached it would
+stay there for good."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from lastgate.kernel.audit import GENESIS, AuditEntry, canonical_payload, entry_hash
+from lastgate.kernel.redaction import redact_payload
 from lastgate.platform.db.audit_tables import audit_head, audit_log
 
 _BATCH = 5000
@@ -23,7 +28,8 @@ def append(
     subject: str,
     payload: Mapping[str, Any],
 ) -> AuditEntry:
-    """Add one entry to the chain; commits or rolls back with the caller's transaction."""
+    """Add one entry to the chain, its payload redacted; commits or rolls back with the
+    caller's transaction."""
     head = conn.execute(
         update(audit_head)
         .where(audit_head.c.id == 1)
@@ -33,7 +39,7 @@ def append(
     if head is None:
         raise RuntimeError("audit_head has no row: run the migrations")
     seq, prev_hash = head.seq, head.hash
-    text = canonical_payload(payload)
+    text = canonical_payload(redact_payload(payload))
     digest = entry_hash(
         seq=seq,
         occurred_at=now,

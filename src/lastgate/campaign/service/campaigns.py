@@ -44,6 +44,7 @@ from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.money import to_wire
 from lastgate.kernel.policy import Policy
+from lastgate.kernel.redaction import redact
 
 START_APPROVAL = "campaign_start"
 INSERT_BATCH = 5_000
@@ -159,7 +160,7 @@ def plan(
     """Sweep the scope set-based and store the plan: exactly these members, with the dry
     run's figures. Accounts already closed are left out. Nothing is sent or restricted."""
     ensure_staff(principal, Role.COMPLIANCE, message=COMPLIANCE_ONLY)
-    name = name.strip()
+    name = redact(name.strip()).text  # as stored, and the column holds MAX_NAME
     if not 1 <= len(name) <= MAX_NAME:
         raise InvalidInput(f"a campaign's name is 1 to {MAX_NAME} characters")
     now = cs.clock()
@@ -319,6 +320,7 @@ def cancel(cs: Campaigns, principal: Principal, campaign_id: str, reason: str) -
     ensure_staff(principal, Role.COMPLIANCE, message=COMPLIANCE_ONLY)
     if not reason.strip():
         raise InvalidInput("a reason is required to cancel")
+    reason = redact(reason).text
     now = cs.clock()
     with cs.unit_of_work() as uow:
         campaign = uow.campaigns.get(campaign_id, lock=True)

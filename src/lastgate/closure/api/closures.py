@@ -18,6 +18,8 @@ from lastgate.closure.service import freeze
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal
+from lastgate.kernel.i18n import translate
+from lastgate.kernel.redaction import removed_kinds, warning
 from lastgate.ledger.model import HoldKind
 from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
 from lastgate.platform.http.errors import ErrorOut
@@ -93,6 +95,14 @@ class SubmittedOut(BaseModel):
         description="Download your data (GDPR art. 20) before the account is closed; "
         "available until closure, cooling-off included."
     )
+    secrets_removed: list[str] = Field(
+        default_factory=list,
+        description="What was removed from reason_text before it was stored "
+        "(seed_phrase, private_key_hex, private_key_wif, extended_private_key, password).",
+    )
+    warning: str | None = Field(
+        default=None, description="Set when secrets were removed: staff never ask for them."
+    )
 
 
 class HoldOut(BaseModel):
@@ -140,10 +150,14 @@ def submit(
         body.reason_text,
         language=language,
     )
+    removed = removed_kinds(body.reason_text, request.reason_text)
+    said = warning(removed)
     return SubmittedOut(
         request=_out(request, principal),
         freeze_instead=f"/v1/accounts/{uid}/freeze",
         data_export=f"/v1/accounts/{uid}/export",
+        secrets_removed=list(removed),
+        warning=translate(said, language) if said else None,
     )
 
 

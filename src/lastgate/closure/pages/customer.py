@@ -23,6 +23,8 @@ from lastgate.eligibility.wire import report_to_wire
 from lastgate.export.adapters import LedgerDataExport
 from lastgate.export.service import export_customer_data
 from lastgate.kernel.errors import InvalidInput, NotFound, VerificationFailed, VerificationLocked
+from lastgate.kernel.i18n import translate
+from lastgate.kernel.redaction import SecretKind, removed_kinds, warning
 from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
@@ -120,7 +122,16 @@ def close_submit(
         reason_text,
         language=page.language,  # the page's language becomes the notices' language
     )
-    return see_other(f"/web/closure/{request.id}")
+    removed = removed_kinds(reason_text, request.reason_text)
+    told = f"?{urlencode({'secrets_removed': ','.join(removed)})}" if removed else ""
+    return see_other(f"/web/closure/{request.id}{told}")
+
+
+def _secrets_warning(page: Page, secrets_removed: str) -> str:
+    """The warning for the secrets removed from the reason just typed, if any."""
+    kinds = tuple(k for k in secrets_removed.split(",") if k in {s.value for s in SecretKind})
+    said = warning(kinds)
+    return translate(said, page.language) if said else ""
 
 
 @router.get("/me/freeze")
@@ -145,6 +156,7 @@ def closure_status(
     failed: bool = False,
     tries_left: Annotated[int | None, Query(ge=0)] = None,
     locked_until: datetime | None = None,
+    secrets_removed: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The request's state, its next step, the cooling-off end and the cancel button.
     Verification offers the customer's own methods only, and keeps the one chosen, with
@@ -169,6 +181,7 @@ def closure_status(
         failed=failed,
         tries_left=tries_left,
         locked_until=locked_until if locked else None,
+        secrets_warning=_secrets_warning(page, secrets_removed),
     )
 
 

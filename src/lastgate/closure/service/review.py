@@ -22,6 +22,7 @@ from lastgate.closure.service.steps import (
 )
 from lastgate.kernel.access import Principal, Role, ensure_staff
 from lastgate.kernel.errors import IllegalTransition, InvalidInput
+from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
 
 
@@ -31,6 +32,7 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
     ensure_staff(principal)
     if not note.strip():
         raise InvalidInput("a note is required to approve")
+    note = redact(note).text  # stored, audited: never a secret in clear
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
@@ -62,6 +64,7 @@ def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> 
     ensure_staff(principal)
     if not reason.strip():
         raise InvalidInput("a reason is required to reject")
+    reason = redact(reason).text  # stored, audited and sent to the customer
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
@@ -110,6 +113,7 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
     ensure_staff(principal, Role.COMPLIANCE)
     if not reason.strip():
         raise InvalidInput("a reason is required")
+    reason = redact(reason).text
     now = wf.clock()
     with wf.unit_of_work() as uow:
         hold_id = uow.holds.place(uid, kind, reason=reason, placed_by=principal.subject, at=now)
@@ -142,6 +146,7 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
 def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bool:
     """Lifting takes two compliance officers; returns True when this call lifted it."""
     ensure_staff(principal, Role.COMPLIANCE)
+    note = redact(note).text
     now = wf.clock()
     with wf.unit_of_work() as uow:
         uid, _kind, lifted_at = uow.holds.get(hold_id)

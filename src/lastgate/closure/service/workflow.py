@@ -53,6 +53,7 @@ from lastgate.closure.service.steps import (
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, VerificationFailed
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES
+from lastgate.kernel.redaction import redact
 
 # Everything callers read from here, wherever it now lives.
 __all__ = [
@@ -116,7 +117,7 @@ def submit(
         uid=uid,
         state=ClosureState.DRAFT,
         reason=reason,
-        reason_text=reason_text.strip(),
+        reason_text=redact(reason_text.strip()).text,  # the pages say so: removed_kinds
         created_at=now,
         updated_at=now,
         needs_review=report.needs_review,

@@ -10,10 +10,10 @@ from fastapi import Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from lastgate.desk.model import tickets as t
-from lastgate.desk.model.redaction import warning
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Principal
 from lastgate.kernel.i18n import translate
+from lastgate.kernel.redaction import warning
 from lastgate.platform.http.deps import Context
 from lastgate.platform.http.errors import ErrorOut
 

@@ -24,13 +24,13 @@ from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import assistant as a
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.official import check
-from lastgate.desk.model.redaction import redact, warning
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import assistant as desk_assistant
 from lastgate.desk.service import desk as d
 from lastgate.kernel.errors import Forbidden, NotFound
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_
+from lastgate.kernel.redaction import redact, warning
 from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import (
     AnyPage,

@@ -20,6 +20,7 @@ from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
 from lastgate.kernel.access import Principal, Role, ensure_staff
 from lastgate.kernel.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
+from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
 
 
@@ -84,7 +85,7 @@ def decide_risk_lock_appeal(
             kind="risk_lock_appeal",
             actor=principal.subject,
             decision="approved" if approve else "rejected",
-            note=note,
+            note=redact(note).text,  # the message posted below is redacted too
             at=now,
         )
         _audit(
@@ -134,7 +135,7 @@ def decide_closure_appeal(
             kind="closure_appeal",
             actor=principal.subject,
             decision="overturned" if overturn else "upheld",
-            note=note,
+            note=redact(note).text,  # the message posted below is redacted too
             at=now,
         )
         _audit(

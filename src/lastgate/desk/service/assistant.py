@@ -13,7 +13,6 @@ from typing import Any
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.assistant import AssistantAnswer, answer
-from lastgate.desk.model.redaction import redact
 from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
@@ -27,6 +26,7 @@ from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, InvalidInput
 from lastgate.kernel.messages import N_
+from lastgate.kernel.redaction import redact
 
 MAX_TRANSCRIPT_LINES = 200
 #: Stored in English like any ticket text; the pages show them in the reader's language.

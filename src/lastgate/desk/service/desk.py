@@ -18,7 +18,6 @@ from typing import Any
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.knowledge import KnowledgeBase
 from lastgate.desk.model.official import OfficialChannels
-from lastgate.desk.model.redaction import redact
 from lastgate.desk.ports import AttachmentFiles, DeskUnitOfWork
 from lastgate.desk.service.steps import MAX_BODY as MAX_BODY
 from lastgate.desk.service.steps import MAX_SUBJECT as MAX_SUBJECT
@@ -29,6 +28,7 @@ from lastgate.kernel.access import Principal, ensure_may_read_account, ensure_st
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
+from lastgate.kernel.redaction import redact
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
 SYSTEM = "system"

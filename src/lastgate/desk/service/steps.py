@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from lastgate.desk.model import tickets as t
-from lastgate.desk.model.redaction import Redacted, redact
 from lastgate.desk.ports import DeskUnitOfWork
 from lastgate.kernel.access import Principal
 from lastgate.kernel.errors import InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
+from lastgate.kernel.redaction import Redacted, redact
 
 MAX_BODY = 10_000
 MAX_SUBJECT = 200

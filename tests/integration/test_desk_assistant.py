@@ -68,7 +68,11 @@ def test_a_clean_account_is_told_it_may_close(engine, clock, tmp_path) -> None:
     load(engine, account("U1000"))
     desk = make_desk(engine, clock, tmp_path)
     reply = ask(desk, customer(), "U1000", "how do I close my account", "en")
-    assert [i.code for i in reply.items] == ["ELIGIBLE"]
+    # How closing works first (this policy's 14 days of cooling-off), then that nothing
+    # blocks it now.
+    assert reply.intent == "closure_how"
+    assert [i.code for i in reply.items] == ["HOW_CLOSURE_WORKS", "ELIGIBLE"]
+    assert "14 days" in _text(reply.items[0], "en")
     assert reply.articles[0].slug == "closing-your-account"
 
 

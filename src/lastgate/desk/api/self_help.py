@@ -48,6 +48,9 @@ class AnswerItemOut(BaseModel):
     text: str
     action: str
     link: str
+    label: str | None = Field(
+        default=None, description="The link's words, where it is neither a fix nor a hand-off."
+    )
 
 
 class ArticleOut(BaseModel):
@@ -57,7 +60,8 @@ class ArticleOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
-    language: str
+    intent: str = Field(description="What the question was recognised as asking about.")
+    language: str = Field(description="The question's language, else the reader's.")
     closure_state: str | None
     items: list[AnswerItemOut]
     articles: list[ArticleOut]
@@ -68,20 +72,24 @@ class AnswerOut(BaseModel):
 def ask_assistant(
     uid: Uid, body: QuestionIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
 ) -> AnswerOut:
-    """The assistant answers from the account's live eligibility and closure state, and
-    from the knowledge base; it never names a confidential check."""
+    """The assistant recognises what the question asks and answers that from the
+    account's live eligibility, freezes and closure state, and from the knowledge base, in
+    the question's language; it never names a confidential check."""
     from lastgate.desk.service.assistant import ask
 
     reply = ask(desk, principal, uid, body.question, lang)
+    spoken = reply.language
     return AnswerOut(
-        language=lang,
+        intent=reply.intent,
+        language=spoken,
         closure_state=reply.closure_state,
         items=[
             AnswerItemOut(
                 code=item.code,
-                text=" ".join(translate(line, lang) for line in item.lines),
+                text=" ".join(translate(line, spoken) for line in item.lines),
                 action=item.action,
                 link=item.link,
+                label=translate(item.label, spoken) if item.label else None,
             )
             for item in reply.items
         ],

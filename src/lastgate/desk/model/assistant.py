@@ -1,153 +1,143 @@
-"""The assistant, first in line: it answers from the customer's live eligibility report
-and closure state, then from the knowledge base.
+"""The assistant, first in line: it recognises what the customer asks (``intents``) and
+answers that from their live situation (``replies``, ``replies_closure``), in the
+question's language, with the knowledge base's best articles; a question about closing,
+or one it does not recognise, gets the overview of what blocks closing now.
 
-It only ever reads the customer's report (``CustomerReport``, the type says so), so a
-confidential check such as an AML investigation can never be named or hinted at: it
-shows as the same "contact support" that any other support matter shows.
+It only ever reads the customer's report (``CustomerReport``, the type says so) and the
+customer-safe ``AccountFacts``, so a confidential check such as an AML investigation can
+never be named or hinted at: it shows as the same "contact support" that any other
+support matter shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
-from lastgate.desk.model.knowledge import Article, KnowledgeBase
-from lastgate.eligibility.model.report import (
-    Action,
-    CheckCode,
-    CheckStatus,
-    CustomerCheck,
-    CustomerReport,
-    Evidence,
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.desk.model import replies, replies_closure
+from lastgate.desk.model.answer_parts import FIX_HERE as FIX_HERE
+from lastgate.desk.model.answer_parts import LINK_LINES as LINK_LINES
+from lastgate.desk.model.answer_parts import TALK_TO_PERSON as TALK_TO_PERSON
+from lastgate.desk.model.answer_parts import (
+    AnswerItem,
+    Situation,
+    check_item,
 )
+from lastgate.desk.model.intents import Intent, detect_language, recognise
+from lastgate.desk.model.knowledge import Article, KnowledgeBase
+from lastgate.desk.model.replies_closure import STATE_LINES
+from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.messages import N_, Message
-from lastgate.kernel.money import to_wire
-from lastgate.ledger.model import AccountType
 
-#: One whole sentence per account type, so that each language names the account itself.
-BALANCE_LINES: dict[AccountType, str] = {
-    AccountType.FUNDING: N_("{amount} {asset} remains in your funding account."),
-    AccountType.TRADING: N_("{amount} {asset} remains in your trading account."),
-    AccountType.MARGIN: N_("{amount} {asset} remains in your margin account."),
-    AccountType.FUTURES: N_("{amount} {asset} remains in your futures account."),
-    AccountType.OPTIONS: N_("{amount} {asset} remains in your options account."),
-    AccountType.EARN: N_("{amount} {asset} remains in your earn account."),
-    AccountType.FIAT: N_("{amount} {asset} remains in your fiat account."),
-}
-FIX_HERE = N_("You can fix it here: {url}")
-TALK_TO_PERSON = N_("A person can help with this: {url}")
 ALL_CLEAR = N_("Nothing blocks closing your account now. You can start here: {url}")
-REVIEW_NOTE = N_("This does not block closing, but a person will review your request.")
-STATE_LINES: dict[ClosureState, str] = {
-    ClosureState.DRAFT: N_("Your closure request is waiting for you to confirm it is you."),
-    ClosureState.VERIFYING: N_("Your closure request is waiting for your second factor."),
-    ClosureState.IN_REVIEW: N_("Your closure request is being reviewed by our team."),
-    ClosureState.COOLING_OFF: N_(
-        "Your account will be closed after the cooling-off period; you can still cancel."
-    ),
-    ClosureState.EXECUTING: N_("Your account is being closed now."),
-    ClosureState.CLOSED: N_("Your account is closed."),
-    ClosureState.REJECTED: N_(
-        "Your closure request was rejected. You can appeal: talk to a person."
-    ),
-    ClosureState.CANCELLED: N_("Your last closure request was cancelled."),
-    ClosureState.BLOCKED: N_(
-        "The final check of your last closure request found a blocker; fix it and submit again."
-    ),
-    ClosureState.ON_HOLD: N_(
-        "Your closure request is on hold; we will tell you when it continues."
-    ),
-}
-_ACCOUNT_TYPES = frozenset(t.value for t in AccountType)
-_BALANCE_CODES = frozenset({CheckCode.ASSETS_REMAINING, CheckCode.DUST_REMAINING})
-_PERSON_ACTIONS = frozenset({Action.CONTACT_SUPPORT, Action.NONE, Action.WAIT})
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerItem:
-    """What the assistant says about one check: lines to render, and where to act."""
-
-    code: str
-    lines: tuple[Message, ...]
-    action: str
-    link: str
 
 
 @dataclass(frozen=True, slots=True)
 class AssistantAnswer:
-    """The whole answer: the account's situation first, then matching articles."""
+    """The whole answer: what the question was taken to be about (``intent``), the
+    language it is answered in, the items, then matching articles."""
 
+    intent: str
+    language: str
     items: tuple[AnswerItem, ...]
     closure_state: str | None
     articles: tuple[Article, ...]
     handoff_link: str
 
 
-Links = Callable[[CustomerCheck], str]
-
-
-def _amount(evidence: Evidence) -> str:
-    try:
-        total = Decimal(evidence.get("available", "0")) + Decimal(evidence.get("frozen", "0"))
-    except InvalidOperation:
-        return evidence.get("available", "?")
-    return to_wire(total)
-
-
-def _item(check: CustomerCheck, link_for: Links, handoff_link: str) -> AnswerItem:
-    lines: list[Message] = [check.message]
-    if check.code in _BALANCE_CODES:
-        lines.extend(
-            Message(
-                BALANCE_LINES[AccountType(e["account_type"])],
-                {"amount": _amount(e), "asset": e["asset"]},
-            )
-            for e in check.evidence
-            if "asset" in e and e.get("account_type") in _ACCOUNT_TYPES
-        )
-    if check.status is CheckStatus.REVIEW:
-        lines.append(Message(REVIEW_NOTE))
-    if check.remediation.message.msgid:
-        lines.append(check.remediation.message)
-    person = check.remediation.action in _PERSON_ACTIONS and check.resolver.value != "user"
-    link = handoff_link if person else link_for(check)
-    lines.append(Message(TALK_TO_PERSON if person else FIX_HERE, {"url": link}))
-    return AnswerItem(check.code.value, tuple(lines), check.remediation.action.value, link)
-
-
-def answer(
-    report: CustomerReport,
-    closure: ClosureRequest | None,
-    question: str,
-    language: str,
-    knowledge: KnowledgeBase,
-    *,
-    link_for: Links,
-    start_link: str,
-    handoff_link: str,
-) -> AssistantAnswer:
-    """The assistant's answer to ``question`` for the account ``report`` describes."""
-    relevant = [c for c in report.checks if c.status is not CheckStatus.PASS]
-    items = [_item(c, link_for, handoff_link) for c in relevant]
-    if not relevant and (closure is None or not closure.is_open):
-        items.append(
-            AnswerItem("ELIGIBLE", (Message(ALL_CLEAR, {"url": start_link}),), "close", start_link)
-        )
-    if closure is not None:
+def overview(s: Situation) -> list[AnswerItem]:
+    """What blocks closing now, check by check, after the closure request's state."""
+    relevant = [c for c in s.report.checks if c.status is not CheckStatus.PASS]
+    items = [check_item(c, s.links) for c in relevant]
+    if not relevant and (s.closure is None or not s.closure.is_open):
+        start = s.links.start
+        items.append(AnswerItem("ELIGIBLE", (Message(ALL_CLEAR, {"url": start}),), "close", start))
+    if s.closure is not None:
+        rejected = s.closure.state is ClosureState.REJECTED
         items.insert(
             0,
             AnswerItem(
                 "CLOSURE_STATE",
-                (Message(STATE_LINES[closure.state]),),
-                "talk_to_person" if closure.state is ClosureState.REJECTED else "none",
-                handoff_link,
+                (Message(STATE_LINES[s.closure.state]),),
+                "talk_to_person" if rejected else "none",
+                s.links.handoff,
             ),
         )
+    return items
+
+
+def _how_then_overview(s: Situation) -> list[AnswerItem]:
+    return replies_closure.closure_how(s) + overview(s)
+
+
+REPLIES: dict[Intent, Callable[[Situation], list[AnswerItem]]] = {
+    Intent.LOST_CREDENTIALS: replies.lost_credentials,
+    Intent.DUST: replies.dust,
+    Intent.TRANSFER_PENDING: replies.transfer_pending,
+    Intent.FROZEN: replies.frozen,
+    Intent.APPEAL: replies.appeal,
+    Intent.CLOSURE_STATUS: replies_closure.closure_status,
+    Intent.CLOSURE_BLOCKERS: overview,
+    Intent.CLOSURE_HOW: _how_then_overview,
+    Intent.DATA: replies_closure.data,
+    Intent.FEES: replies_closure.fees,
+    Intent.OFFICIAL: replies_closure.official,
+    Intent.HUMAN: replies_closure.human,
+    Intent.UNKNOWN: overview,
+}
+#: The articles that answer a recognised intent, best first; an unrecognised question
+#: gets the knowledge base's ranking instead (BM25 on the question's words would also
+#: match "我的" or "account" in every article, so it is not used for these).
+ARTICLES: dict[Intent, tuple[str, ...]] = {
+    Intent.LOST_CREDENTIALS: ("lost-authenticator", "official-channels"),
+    Intent.DUST: ("small-balances",),
+    Intent.TRANSFER_PENDING: (),
+    Intent.FROZEN: ("risk-lock-appeal",),
+    Intent.APPEAL: ("closure-rejected", "risk-lock-appeal"),
+    Intent.CLOSURE_STATUS: ("closing-your-account",),
+    Intent.CLOSURE_BLOCKERS: ("closing-your-account",),
+    Intent.CLOSURE_HOW: ("closing-your-account",),
+    Intent.DATA: ("closing-your-account",),
+    Intent.FEES: ("small-balances",),
+    Intent.OFFICIAL: ("official-channels",),
+    Intent.HUMAN: (),
+}
+
+
+def _articles(
+    knowledge: KnowledgeBase, intent: Intent, s: Situation, question: str, language: str
+) -> tuple[Article, ...]:
+    if intent is Intent.UNKNOWN:
+        return tuple(knowledge.search(question, language))
+    slugs = list(ARTICLES[intent])
+    if (
+        intent is Intent.APPEAL
+        and s.failing(CheckCode.RISK_LOCK)
+        and not s.closure_in(ClosureState.REJECTED)
+    ):
+        slugs.reverse()  # locked, nothing rejected: the lock's appeal first
+    by_slug = {a.slug: a for a in knowledge.articles if a.language == language}
+    return tuple(by_slug[slug] for slug in slugs if slug in by_slug)
+
+
+def _shown(state: ClosureState) -> ClosureState:
+    return replies_closure.SHOWN_STATES.get(state, state)
+
+
+def answer(
+    situation: Situation, question: str, language: str, knowledge: KnowledgeBase
+) -> AssistantAnswer:
+    """The assistant's answer to ``question``: in the question's language (``language``,
+    the reader's, when the question does not tell), about what it asks."""
+    spoken = detect_language(question, language)
+    intent = recognise(question).intent
+    closure = situation.closure
     return AssistantAnswer(
-        items=tuple(items),
-        closure_state=closure.state.value if closure else None,
-        articles=tuple(knowledge.search(question, language)),
-        handoff_link=handoff_link,
+        intent=intent.value,
+        language=spoken,
+        items=tuple(REPLIES[intent](situation)),
+        closure_state=_shown(closure.state).value if closure else None,
+        articles=_articles(knowledge, intent, situation, question, spoken),
+        handoff_link=situation.links.handoff,
     )

@@ -27,8 +27,9 @@ from lastgate.desk.model.official import check
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import assistant as desk_assistant
 from lastgate.desk.service import desk as d
+from lastgate.eligibility.model.report import CheckCode
 from lastgate.kernel.errors import Forbidden, NotFound
-from lastgate.kernel.i18n import translate
+from lastgate.kernel.i18n import bcp47, translate
 from lastgate.kernel.messages import N_
 from lastgate.kernel.redaction import redact, warning
 from lastgate.notices.adapters import preferences
@@ -98,6 +99,8 @@ class ShownItem:
     lines: list[str]
     link: str
     person: bool
+    label: str = ""  # the button's words, when it is neither a fix nor the hand-off
+    check: bool = True  # about one check of the self-check (its code is shown)
 
 
 def _transcript(roles: list[str], texts: list[str]) -> list[tuple[str, str]]:
@@ -138,19 +141,22 @@ def ask(
     desk, language = desk_of(page), page.language
     said = redact(question)
     reply = desk_assistant.ask(desk, page.me, page.me.subject, said.text, language)
+    language = reply.language  # the question's own, else the page's
     items = []
     for item in reply.items:
         last = item.lines[-1].msgid if item.lines else ""
         shown = [translate(line, language) for line in item.lines]
-        if last in (a.FIX_HERE, a.TALK_TO_PERSON):
+        if last in a.LINK_LINES:
             shown = shown[:-1]  # the page shows the link as a button instead
         state_only = item.code == "CLOSURE_STATE" and item.action != "talk_to_person"
         items.append(
             ShownItem(
                 code=item.code,
                 lines=shown,
-                link=local(item.link, page),
+                link=local(item.link, page) if item.link else "",
                 person=item.link == reply.handoff_link and not state_only,
+                label=translate(item.label, language) if item.label else "",
+                check=item.code in CheckCode.__members__,
             )
         )
     answer_text = "\n".join(
@@ -165,6 +171,7 @@ def ask(
         articles=reply.articles,
         transcript=transcript[-TRANSCRIPT_KEPT:],
         secrets_warning=translate(secrets, language) if secrets else "",
+        answer_language=bcp47(language),
     )
 
 

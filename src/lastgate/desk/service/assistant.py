@@ -1,5 +1,8 @@
 """The assistant's use cases: answer a customer from their live situation, and hand the
-conversation to a person with the transcript and an eligibility snapshot attached."""
+conversation to a person with the transcript and an eligibility snapshot attached.
+
+The answer reads the customer's report and ``AccountFacts``, the account's status and the
+freezes the customer caused; never a hold, its kind or its reason."""
 
 from __future__ import annotations
 
@@ -11,22 +14,22 @@ from datetime import datetime
 from typing import Any
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
+from lastgate.closure.service.freeze import CUSTOMER_FREEZE
+from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.desk.model import tickets as t
+from lastgate.desk.model.answer_parts import AccountFacts, DeskLinks, Situation, Terms
 from lastgate.desk.model.assistant import AssistantAnswer, answer
 from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
-from lastgate.eligibility.model.report import (
-    CheckCode,
-    CheckStatus,
-    CustomerCheck,
-    EligibilityReport,
-)
+from lastgate.eligibility.model.report import CheckCode, CheckStatus, EligibilityReport
 from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, InvalidInput
 from lastgate.kernel.messages import N_
+from lastgate.kernel.policy import Policy
 from lastgate.kernel.redaction import redact
+from lastgate.ledger.model import CustomerStatus
 
 MAX_TRANSCRIPT_LINES = 200
 #: Stored in English like any ticket text; the pages show them in the reader's language.
@@ -39,30 +42,52 @@ def _closure(desk: Desk, uid: str) -> ClosureRequest | None:
         return uow.closures.open_for(uid) or uow.closures.latest_for(uid)
 
 
-def fix_link(desk: Desk, check: CustomerCheck) -> str:
-    """Where the customer fixes ``check``: its line on the self-check page (``check-<code>``
-    is the line's id there)."""
-    return f"{desk.public_base_url}/web/me#check-{check.code.value}"
+def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
+    """The closure request and the customer-safe facts, read in one unit of work."""
+    with desk.unit_of_work() as uow:
+        closure = uow.closures.open_for(uid) or uow.closures.latest_for(uid)
+        status = uow.remediation.account_status(uid)
+        causes = set(uow.freezes.active_causes(uid))
+        own = uow.freezes.active(uid, CUSTOMER_FREEZE)
+    return closure, AccountFacts(
+        frozen=status is CustomerStatus.FROZEN or bool(causes),
+        closed=status is CustomerStatus.CLOSED,
+        own_freeze=own is not None,
+        unfreeze_after=own[1] if own is not None else None,
+        closure_freeze=CLOSURE_FREEZE in causes,
+    )
+
+
+def _terms(policy: Policy) -> Terms:
+    return Terms(
+        dust_tolerance_usd=policy.eligibility.dust_tolerance_usd,
+        dust_target_asset=policy.remediation.dust_target_asset,
+        dust_sweep_fee_percent=policy.remediation.dust_sweep_fee_percent,
+        cooling_off_days=policy.workflow.cooling_off_days,
+        unfreeze_delay_hours=policy.workflow.unfreeze_delay_hours,
+        recovery_waiting_hours=policy.desk.recovery_waiting_hours,
+        retention_years=policy.retention.aml_records_years,
+    )
 
 
 def ask(
     desk: Desk, principal: Principal, uid: str, question: str, language: str
 ) -> AssistantAnswer:
-    """The assistant's answer, from the account as it is now."""
+    """The assistant's answer to what ``question`` asks, from the account as it is now, in
+    the question's language (``language``, the reader's, when the question does not tell)."""
     ensure_may_read_account(principal, uid)
     if len(question) > 2000:
         raise InvalidInput("the question is longer than 2000 characters")
     report = Eligibility(desk.accounts, desk.policies, desk.clock).customer_report(principal, uid)
-    return answer(
-        report,
-        _closure(desk, uid),
-        redact(question).text,
-        language,
-        desk.knowledge,
-        link_for=lambda check: fix_link(desk, check),
-        start_link=f"{desk.public_base_url}/web/me/close",
-        handoff_link=f"{desk.public_base_url}/v1/accounts/{uid}/assistant/handoff",
+    closure, facts = _facts(desk, uid)
+    situation = Situation(
+        report=report,
+        closure=closure,
+        facts=facts,
+        terms=_terms(desk.policies.for_jurisdiction(report.jurisdiction)),
+        links=DeskLinks(desk.public_base_url, uid),
     )
+    return answer(situation, redact(question).text, language, desk.knowledge)
 
 
 def _category(report: EligibilityReport, closure: ClosureRequest | None) -> t.TicketCategory:

@@ -1,0 +1,298 @@
+"""The assistant's phrase patterns, per intent, in English and Chinese (the syntax and the
+scoring rule are in ``intents``): ``"a|b + c"`` matches when ``a`` or ``b`` occurs, and
+``c`` does. Weights: 3 a question that can only be this, 2 a strong sign, 1 a hint.
+
+Before matching, ``ZH_VARIANTS`` rewrites the traditional forms customers from Hong Kong
+and Taiwan write (凍結, 註銷, 帳戶) and the usual pinyin-input slips (注消 for 注销, 体现
+for 提现) into the forms the patterns use.
+"""
+
+from __future__ import annotations
+
+#: Written form → the form the patterns use.
+ZH_VARIANTS: dict[str, str] = {
+    "註銷": "注销",
+    "注消": "注销",
+    "註消": "注销",
+    "凍結": "冻结",
+    "解凍": "解冻",
+    "冻洁": "冻结",
+    "帳戶": "账户",
+    "賬戶": "账户",
+    "帐户": "账户",
+    "帳號": "账号",
+    "帐号": "账号",
+    "体现": "提现",
+    "提現": "提现",
+    "驗證": "验证",
+    "手續費": "手续费",
+    "申訴": "申诉",
+    "登陆": "登录",
+}
+
+_DIRECTION = "deposit|deposited|withdrawal|withdraw|withdrew|transfer|transaction|funds|money|coins"
+_NOT_YET = (
+    "arrive|arrived|arrival|received|receive|show up|showing|credited|pending|stuck|missing|"
+    "where|how long|when|still|yet|confirm|confirming|confirmations|processing|delayed|late"
+)
+_CREDENTIAL = (
+    "phone|authenticator|2fa|two factor|second factor|mfa|otp|password|google auth|authy|"
+    "security key|sim"
+)
+_CLOSE = "close|closing|closure|delete|deletion|deactivate|terminate|cancel my account|注销|销户"
+_ZH_CLOSE = "注销|销户|註銷|关闭账户|关闭账号|删除账户|删除账号|删除帐户"
+_ZH_TRANSFER = "充值|提现|提币|转账|入金|出金|汇款|打款|存款|充币|转进来|转入|转出|打进来|充进来"
+_ZH_NOT_YET = (
+    "没到|未到|还没到|没有到|到账|多久|什么时候|何时|卡住|一直|处理中|确认中|没收到|没有收到|"
+    "不见|没显示|未显示|还在|几时|咋还"
+)
+
+PATTERNS: dict[str, tuple[tuple[str, int], ...]] = {
+    "lost_credentials": (
+        ("code|codes + dont work|not working|invalid|wrong|rejected|expired", 2),
+        (
+            "no longer have|lost access|no access|cant access|cannot access|lost my + "
+            "email|phone|number|authenticator",
+            2,
+        ),
+        (
+            f"lost|lose|losing|forgot|forgotten|stolen|broke|broken|new|changed|reset|"
+            f"misplaced|dropped|replaced|without|switched|swapped|upgraded + {_CREDENTIAL}",
+            3,
+        ),
+        ("authenticator|2fa|two factor|2 step|two step|second factor|google auth|mfa", 2),
+        ("cant|cannot|unable|dont|can not + log in|login|sign in|get in", 2),
+        ("locked out", 3),
+        ("verification code|sms code|otp|code + not|never|dont|didnt|no|cant|stopped", 1),
+        ("recover|recovery|regain|restore + account|access|2fa|authenticator|login", 2),
+        (
+            "手机丢|手机掉|手机被偷|手机坏|换了手机|换手机|新手机|丢了手机|手机丢失|手机没了|手机不见",
+            3,
+        ),
+        ("验证器|谷歌验证|身份验证器|二次验证|双重验证|两步验证|令牌|驗證器|安全密钥", 2),
+        ("忘记密码|忘了密码|密码忘|找回密码|重置密码|密码丢|密码不记得|密码错误", 3),
+        ("登录不了|无法登录|登不上|不能登录|登陆不了|无法登陆|登不进|进不去账户|登录不上", 2),
+        ("收不到验证码|没收到验证码|验证码收不到|验证码没收到|收不到短信", 2),
+        ("丢失|丢了|找回", 1),
+    ),
+    "dust": (
+        ("little amount|little bits|small coins|tiny coins|bits of", 2),
+        ("很小|很少|一点点|一丁点 + 币|余额|资产", 2),
+        ("一键兑换", 2),
+        ("dust", 3),
+        (
+            "small balance|tiny balance|leftover|left over|tiny amount|small amount|crumbs|"
+            "cents|worthless|too small",
+            2,
+        ),
+        ("convert|sweep|clear|clean|get rid|remove + small|tiny|leftover|cents", 1),
+        ("shib|lunc|delisted", 1),
+        (
+            "小额资产|小额余额|粉尘|零头|零钱|碎币|小额币|残余|余额太小|太少|提不出来|提不出|小币|垃圾币",
+            2,
+        ),
+        ("兑换|清理|清空|处理 + 小额|零头|零钱|碎|剩下", 1),
+    ),
+    "transfer_pending": (
+        (f"{_DIRECTION}|{_ZH_TRANSFER} + {_NOT_YET}|{_ZH_NOT_YET}", 3),
+        ("deposit|deposited|withdrawal|withdraw|withdrew", 1),
+        ("txid|tx hash|transaction id|hash|confirmations|blockchain|on chain", 2),
+        (_ZH_TRANSFER, 1),
+        ("到账|没到账|未到账|交易哈希", 2),
+    ),
+    "frozen": (
+        ("unlock my account|unblock my account|unfreeze my account|reactivate", 2),
+        ("不能交易|无法交易|交易不了|不能买卖|禁止交易", 2),
+        (
+            "frozen|freeze|froze|unfreeze|unfrozen|suspended|restricted|restriction|banned|"
+            "disabled|risk control",
+            2,
+        ),
+        (
+            "account + locked|lock|blocked|limited|suspended|frozen|restricted|disabled",
+            2,
+        ),
+        ("unlock|lift + account|restriction|lock|freeze", 1),
+        ("冻结|解冻|凍結|解凍|冻住|封号|被封|封禁|封了|锁定|被锁|锁住|限制|风控|禁用|停用|暂停", 2),
+        ("账户|账号|帐户|帳戶|帐号 + 异常|被冻|被封|被锁|被限|不能用|用不了", 1),
+    ),
+    "appeal": (
+        ("appeal|appealing", 3),
+        ("reject|rejected|rejection|declined|denied|refused|turned down", 2),
+        ("disagree|unfair|wrong decision|reconsider|review again|complain|complaint", 1),
+        ("申诉|申訴|上诉|复核|复审|重新审核|重新审查", 3),
+        ("驳回|被拒|拒绝|拒了|不通过|没通过|未通过|不同意|被否", 2),
+        ("不服|不合理|投诉", 1),
+    ),
+    "closure_status": (
+        (
+            f"gone through|went through|processed|done|complete|completed|finished + "
+            f"request|application|{_CLOSE}",
+            2,
+        ),
+        (
+            f"status|progress|update|stage|state|how far|news + request|application|{_CLOSE}",
+            2,
+        ),
+        (f"cancel|stop|undo|revoke|withdraw my request + request|application|{_CLOSE}", 2),
+        ("changed my mind|change my mind|dont want to close|not close after all", 3),
+        ("been closed|closed yet|already closed|closed already|still open", 2),
+        ("when will + close", 2),
+        ("is closed", 1),
+        ("submitted|submit|applied|requested + close|closure|request|deletion|days ago", 1),
+        ("request|application + close|closure|closing|deletion", 1),
+        (
+            "注销|销户|註銷|申请 + 进度|状态|到哪|审核中|怎么样了|结果|完成了吗|"
+            "成功了吗|好了没|好了吗|到哪一步|处理了吗|多久能好|还要等|通过了吗|批了吗|审核结果",
+            3,
+        ),
+        ("取消注销|撤销注销|撤回注销|不想注销了|不注销了|不想注销|停止注销", 3),
+        ("冷静期 + 还有|剩|什么时候结束|结束|几天", 1),
+        ("注销了吗|注销成功|已经注销|注销完了|注销好了", 2),
+    ),
+    "closure_blockers": (
+        ("注销|销户 + 失败|不成功|不行|卡住", 2),
+        ("差什么|还需要什么|还要做什么|要满足什么|需要做什么 + 注销|销户", 3),
+        (f"why|what + cant|cannot|not|unable|wont|isnt|fail|failed + {_CLOSE}", 3),
+        (
+            f"block|blocking|blocker|stop|stopping|prevent|preventing|stuck|holding + "
+            f"{_CLOSE}|leave|leaving",
+            3,
+        ),
+        (f"need|left|remaining|still + before|first + {_CLOSE}", 2),
+        ("can i close|can i delete|eligible|eligibility|allowed to close|able to close", 2),
+        (
+            "为什么|为啥|咋|怎么 + 不能注销|无法注销|注销不了|不让注销|注销失败|"
+            "没法注销|注销不成功|不能销户",
+            3,
+        ),
+        (
+            "不能注销|无法注销|注销不了|不让注销|注销失败|没法注销|注销受阻|阻止|卡在哪|不能销户|注销不成功",
+            2,
+        ),
+        ("可以注销吗|能注销吗|能不能注销|符合注销|可不可以注销|注销条件", 2),
+    ),
+    "closure_how": (
+        ("删除|删掉|关闭|注销|彻底 + 账户|账号", 1),
+        ("怎么操作|怎么弄|怎么做|如何操作|怎么办理 + 删除|注销|关闭|销户", 2),
+        (f"how + {_CLOSE}", 2),
+        (f"how long + {_CLOSE}|take", 1),
+        (f"steps|process|procedure|guide|instructions + {_CLOSE}", 2),
+        ("cooling off|cool off|cooling period|waiting period|cooldown period", 2),
+        (f"want to|wish to|would like to|like to|need to + {_CLOSE}|leave", 2),
+        (f"{_CLOSE} + account|profile", 1),
+        ("permanently|reopen|leave the platform|quit", 1),
+        (
+            "如何注销|怎么注销|怎样注销|注销流程|注销步骤|怎么销户|如何销户|注销要怎么|注销怎么弄|怎么關閉",
+            3,
+        ),
+        (_ZH_CLOSE, 1),
+        ("冷静期|犹豫期|等待期", 2),
+        ("多久|多长时间|几天|要多少天 + 注销|销户", 2),
+        ("我要注销|想注销|申请注销|我想销户|要销户", 1),
+    ),
+    "data": (
+        ("store|keep|hold|have|know + about me", 3),
+        ("copy of + everything|my data|my information|my account", 2),
+        ("data|personal information|my information|my info|gdpr|privacy|personal details", 2),
+        (
+            "export|download|copy|get + data|history|records|transactions|statement|csv|"
+            "information",
+            3,
+        ),
+        ("tax|taxes|koinly|cointracking|csv|trade history|transaction history|statement", 2),
+        ("what happens + data|information|records|details", 2),
+        (
+            "delete|erase|remove|wipe|keep|retain|store + data|information|details|records|"
+            "documents|id|passport|selfie|photos|kyc",
+            2,
+        ),
+        ("个人信息|个人数据|隐私|我的数据|我的资料|个人资料|身份信息", 2),
+        ("导出|下载|备份 + 数据|记录|账单|资料|流水|明细", 3),
+        ("交易记录|历史记录|账单|流水|报税|税务|交易明细", 2),
+        ("删除|删掉|保留|保存|留存|清除 + 数据|信息|资料|记录", 2),
+    ),
+    "fees": (
+        (
+            "fee|fees|commission|charge|charged|charges|cost|costs|free of charge|is it free|"
+            "for free",
+            2,
+        ),
+        ("how much + pay|cost|charge|take|fee|close|sweep|withdraw", 2),
+        ("手续费|费用|收费|扣费|免费|佣金|费率", 3),
+        ("扣多少|收多少|多少费用|多少手续费", 2),
+        ("多少钱|要钱|花钱|收钱|扣钱 + 注销|提现|提币|兑换|销户|关闭|清理", 3),
+    ),
+    "official": (
+        ("is this you|is it you|really you|your real|really yours|is this yours|belong to you", 2),
+        ("网址|链接|网站|邮件|短信|电话|号码 + 是你们|官方|真的吗|真的假的|可信", 2),
+        ("phishing|scam|scammer|fake|fraud|legit|legitimate|official|impersonat|spoof", 2),
+        (
+            "genuine|really from|real|from you + email|e mail|message|sms|text|link|website|"
+            "site|call",
+            2,
+        ),
+        ("anti phishing|antiphishing", 3),
+        ("asked for + seed|password|private key|code", 2),
+        ("官方|钓鱼|诈骗|骗子|假冒|冒充|是真的吗|真的假的|防钓鱼码|是不是你们|是你们发的|可疑", 2),
+    ),
+    "human": (
+        ("get me|connect me|put me through|i want|i need + agent|person|human|someone", 2),
+        ("客服|人工 + 电话|打给我|联系我|回电", 2),
+        ("human|real person|representative|live chat|live agent|operator|real human", 3),
+        ("talk to|speak to|speak with|chat with|call me|talk with", 2),
+        ("customer service|support team|contact support|support agent|someone from support", 2),
+        ("agent|someone|person|support|staff", 1),
+        ("人工|真人|转人工|客服人员|人工客服|找人|联系客服|在线客服|工作人员", 3),
+        ("客服|电话", 1),
+    ),
+}
+
+#: Ordinary English words of five letters or more one edit away from a pattern word;
+#: they are never read as a typo of it ("stuff" is not "staff", "found" not "fund").
+COMMON_WORDS = frozenset(
+    {
+        "about",
+        "after",
+        "again",
+        "always",
+        "change",
+        "check",
+        "clock",
+        "closer",
+        "could",
+        "every",
+        "first",
+        "found",
+        "great",
+        "hello",
+        "maybe",
+        "never",
+        "other",
+        "passport",
+        "people",
+        "phones",
+        "please",
+        "right",
+        "shall",
+        "should",
+        "since",
+        "spend",
+        "still",
+        "stuff",
+        "thank",
+        "thanks",
+        "their",
+        "there",
+        "these",
+        "thing",
+        "think",
+        "those",
+        "times",
+        "today",
+        "where",
+        "which",
+        "while",
+        "would",
+    }
+)

@@ -1,0 +1,77 @@
+"""The assistant in the browser, in English and in Chinese: a customer asks two different
+questions on the Help page and gets two different answers, each about what was asked, in
+the page's language: their pending deposit with its expected time, then how to recover a
+lost phone, whose button opens the recovery form with its topic chosen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.conftest import follow, screenshot
+from tests.builders import account, iso, load
+
+ASK = {
+    "en": ("How long until my deposit arrives?", "I lost my phone, what do I do?"),
+    "zh-Hans": ("我的充值还没到账，要多久？", "我的手机丢了怎么办"),  # noqa: RUF001
+}
+DEPOSIT = {
+    "en": "Your deposit of 0.75 ETH, started 2026-11-23 11:48 UTC, is expected by "
+    "2026-11-23 12:18 UTC.",
+    "zh-Hans": "您有一笔 0.75 ETH 的充值，发起于 2026-11-23 11:48 UTC，"  # noqa: RUF001
+    "预计于 2026-11-23 12:18 UTC 前到账。",
+}
+RECOVERY = {
+    "en": ("a waiting period of 72 hours protects you", "Start a credential recovery"),
+    "zh-Hans": ("会有 72 小时的等待期保护您的安全", "开始找回凭证"),
+}
+TOPIC = {"en": "I lost my phone or authenticator", "zh-Hans": "我丢失了手机或身份验证器"}
+
+
+def _ask(page, question: str) -> None:
+    page.fill("#question", question)
+    follow(page, "form[action='/web/help/ask'] button")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_two_questions_get_two_relevant_answers_in_the_pages_language(
+    engine, clock, person, lang
+) -> None:
+    deposit = {
+        "id": "T1",
+        "direction": "deposit",
+        "asset": "ETH",
+        "amount": "0.75",
+        "status": "confirming",
+        "network": "ERC20",
+        "created_at": iso(clock() - timedelta(minutes=12)),
+        "expected_completion_at": iso(clock() + timedelta(minutes=18)),
+    }
+    load(engine, account("U1", transfers=[deposit]))
+    me = person("U1", lang=lang)
+    follow(me, "nav a[href='/web/help']")
+    first, second = ASK[lang]
+
+    _ask(me, first)
+    answer = me.locator(".said.assistant")
+    assert answer.get_attribute("lang") == lang
+    items = me.locator("li.answer-item")
+    assert items.count() == 1
+    assert DEPOSIT[lang] in me.locator("#answer-DEPOSIT_PENDING").inner_text()
+    assert me.locator("#answer-DEPOSIT_PENDING a").count() == 0  # only waiting helps: no button
+    screenshot(me, "desk-help-deposit" if lang == "en" else "desk-help-deposit-zh")
+
+    _ask(me, second)
+    assert me.locator("#answer-DEPOSIT_PENDING").count() == 0  # a different answer
+    recovery = me.locator("#answer-CREDENTIAL_RECOVERY")
+    waiting, button = RECOVERY[lang]
+    assert waiting in recovery.inner_text()
+    assert me.locator(".said.assistant").get_attribute("lang") == lang
+    assert me.locator("#article-lost-authenticator").is_visible()
+    screenshot(me, "desk-help-recovery" if lang == "en" else "desk-help-recovery-zh")
+    link = recovery.locator("a.answer-link")
+    assert link.inner_text() == button
+    follow(me, "#answer-CREDENTIAL_RECOVERY a.answer-link")
+    assert me.locator("#ticket-category").input_value() == "credential_recovery"
+    assert TOPIC[lang] in me.locator("#ticket-category option:checked").inner_text()

@@ -23,6 +23,7 @@ from lastgate.desk.wiring import build_desk
 from lastgate.eligibility import api as eligibility
 from lastgate.eligibility.service import Eligibility
 from lastgate.erasure import api as certificates
+from lastgate.erasure.adapters.console import IssuedCertificates
 from lastgate.export import api as exports
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings, ensure_safe_to_start
@@ -49,7 +50,9 @@ def create_app(
         clock=clock,
         services={
             Workflow: workflow,
-            Eligibility: Eligibility(workflow.accounts, workflow.policies, clock),
+            Eligibility: Eligibility(
+                workflow.accounts, workflow.policies, clock, IssuedCertificates(engine)
+            ),
             Campaigns: build_campaigns(settings, engine, clock),
             Desk: build_desk(settings, engine, clock),
         },

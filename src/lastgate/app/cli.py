@@ -18,6 +18,7 @@ from lastgate.campaign.cli import campaign_app
 from lastgate.closure.wiring import build_workflow
 from lastgate.desk.cli import desk_app
 from lastgate.eligibility.cli import sweep_app
+from lastgate.eligibility.model.closed import ClosedAccount
 from lastgate.eligibility.model.report import (
     CheckResult,
     CheckStatus,
@@ -25,6 +26,7 @@ from lastgate.eligibility.model.report import (
     EligibilityReport,
 )
 from lastgate.eligibility.service import Eligibility
+from lastgate.erasure.adapters.console import IssuedCertificates
 from lastgate.erasure.cli.certificate import certificate_app
 from lastgate.erasure.cli.erasure import erasure_app, retention_app
 from lastgate.export.cli import export_app
@@ -39,7 +41,7 @@ from lastgate.ledger.adapters.snapshot_io import (
     parse_snapshot,
 )
 from lastgate.ledger.adapters.state_reader import LedgerStateReader
-from lastgate.ledger.model import HoldKind
+from lastgate.ledger.model import CustomerStatus, HoldKind
 from lastgate.platform.cli_support import EXIT_BLOCKED, EXIT_ERROR
 from lastgate.platform.cli_support import cli_language as _language
 from lastgate.platform.cli_support import open_engine as _engine
@@ -100,7 +102,7 @@ def check(
         bool, typer.Option("--customer-view", help="Show only what the customer sees.")
     ] = False,
 ) -> None:
-    """May account UID be closed now? Exit status 0 if it may, 1 if blocked."""
+    """May account UID be closed now? Exit status 0 if it may, 1 if blocked or closed."""
     settings = Settings()
     language = _language(lang)
     engine = _engine(settings)
@@ -108,24 +110,34 @@ def check(
     reader = Principal(uid, Role.CUSTOMER) if customer else Principal("operator", Role.AGENT)
     with _errors():
         eligibility = Eligibility(
-            LedgerStateReader(engine), PolicyDirectory.load(settings.policy_dir), system_clock
+            LedgerStateReader(engine),
+            PolicyDirectory.load(settings.policy_dir),
+            system_clock,
+            IssuedCertificates(engine),
         )
         report = eligibility.report_for(reader, uid)
     if as_json:
         from lastgate.eligibility.wire import report_json
 
         typer.echo(report_json(report, language))
+    elif isinstance(report, ClosedAccount):
+        typer.echo(f"{report.uid} ({report.jurisdiction}) at {report.checked_at.isoformat()}")
+        typer.echo(f"closed: {translate(report.message, language)}")
     else:
         _print_report(report, language)
-    if not report.eligible:
+    closed = isinstance(report, EligibilityReport) and report.account_status is CLOSED
+    if not report.eligible or closed:
         raise typer.Exit(EXIT_BLOCKED)
 
 
+CLOSED = CustomerStatus.CLOSED
 _MARK = {CheckStatus.PASS: "ok    ", CheckStatus.BLOCK: "BLOCK ", CheckStatus.REVIEW: "REVIEW"}
 
 
 def _print_report(report: EligibilityReport | CustomerReport, language: str) -> None:
     typer.echo(f"{report.uid} ({report.jurisdiction}) at {report.checked_at.isoformat()}")
+    if isinstance(report, EligibilityReport) and report.account_status is CLOSED:
+        typer.echo("account: CLOSED (it cannot be closed again; the checks are for reference)")
     typer.echo(f"outcome: {report.outcome.value}")
     for result in report.checks:
         typer.echo(

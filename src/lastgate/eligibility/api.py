@@ -37,8 +37,9 @@ def get_eligibility(
 ) -> ReportOut:
     """Every closure precondition with its status, evidence and remediation.
 
-    Customers may read only their own UID and get the customer view; agents and
-    compliance get the internal view with detail.
+    Customers may read only their own UID and get the customer view, or the closed view
+    (no checks; where the certificate is) once the account is closed; agents and
+    compliance get the internal view with detail and the account's status.
     """
     eligibility = context.service(Eligibility)
     report = eligibility.report_for(principal, uid)

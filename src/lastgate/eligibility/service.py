@@ -3,15 +3,20 @@
 ``Eligibility.report_for`` picks the report from the caller's role: the internal
 ``EligibilityReport`` for staff, a ``CustomerReport`` for anyone else. Code that serves a
 customer asks for ``customer_report``, typed so that it cannot receive the internal one.
+A closed account has no report for its customer: ``customer_answer`` (and so
+``report_for``) says ``ClosedAccount``, and ``customer_report`` refuses it with
+``AccountClosed``, the ledger's rule for every action on a closed account.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.closed import CertificateState, ClosedAccount
 from lastgate.eligibility.model.report import CustomerReport, EligibilityReport, customer_view
+from lastgate.eligibility.ports import Certificates
 from lastgate.kernel.access import (
     Principal,
     ensure_may_read_account,
@@ -19,7 +24,15 @@ from lastgate.kernel.access import (
     sees_internal_detail,
 )
 from lastgate.kernel.clock import Clock
+from lastgate.ledger.model import AccountState, CustomerStatus, refuse_if_closed
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
+
+
+def _load(
+    uid: str, *, accounts: AccountStateReader, policies: PolicyBook, now: datetime
+) -> AccountState:
+    since = now - timedelta(days=policies.longest_withdrawal_window_days)
+    return accounts.load(uid, withdrawals_since=since)
 
 
 def check_account(
@@ -31,32 +44,63 @@ def check_account(
     ``Eligibility.report_for``.
     """
     now = clock()
-    since = now - timedelta(days=policies.longest_withdrawal_window_days)
-    state = accounts.load(uid, withdrawals_since=since)
+    state = _load(uid, accounts=accounts, policies=policies, now=now)
     return evaluate(state, policies.for_jurisdiction(state.jurisdiction), now)
 
 
 @dataclass(frozen=True, slots=True)
 class Eligibility:
-    """The eligibility service: each report goes to a caller in the form its role allows."""
+    """The eligibility service: each report goes to a caller in the form its role allows.
+    ``certificates`` tells a closed account's customer whether their certificate is
+    issued yet; without it their answer does not say."""
 
     accounts: AccountStateReader
     policies: PolicyBook
     clock: Clock
+    certificates: Certificates | None = None
 
     def _check(self, uid: str) -> EligibilityReport:
         return check_account(uid, accounts=self.accounts, policies=self.policies, clock=self.clock)
 
-    def report_for(self, principal: Principal, uid: str) -> EligibilityReport | CustomerReport:
-        """The internal report for staff, the customer's report for anyone else."""
+    def report_for(
+        self, principal: Principal, uid: str
+    ) -> EligibilityReport | CustomerReport | ClosedAccount:
+        """The internal report for staff; for anyone else the customer's report, or that
+        the account is closed."""
         if sees_internal_detail(principal):
             return self.staff_report(principal, uid)
-        return self.customer_report(principal, uid)
+        return self.customer_answer(principal, uid)
+
+    def customer_answer(self, principal: Principal, uid: str) -> CustomerReport | ClosedAccount:
+        """What the account holder is told: their report, or that the account is closed
+        (with where its certificate is) when it is."""
+        state, now = self._state(principal, uid)
+        if state.status is CustomerStatus.CLOSED:
+            return ClosedAccount(uid, state.jurisdiction, now, self._certificate(uid))
+        return self._customer_view(state, now)
 
     def customer_report(self, principal: Principal, uid: str) -> CustomerReport:
-        """What the account holder sees, whoever asks (staff may look through their eyes)."""
+        """What the account holder sees, whoever asks (staff may look through their eyes);
+        ``AccountClosed`` when the account is closed: nothing is left to check or fix."""
+        state, now = self._state(principal, uid)
+        refuse_if_closed(state.status)
+        return self._customer_view(state, now)
+
+    def _state(self, principal: Principal, uid: str) -> tuple[AccountState, datetime]:
         ensure_may_read_account(principal, uid)
-        return customer_view(self._check(uid))
+        now = self.clock()
+        return _load(uid, accounts=self.accounts, policies=self.policies, now=now), now
+
+    def _customer_view(self, state: AccountState, now: datetime) -> CustomerReport:
+        return customer_view(
+            evaluate(state, self.policies.for_jurisdiction(state.jurisdiction), now)
+        )
+
+    def _certificate(self, uid: str) -> CertificateState | None:
+        if self.certificates is None:
+            return None
+        issued = self.certificates.issued(uid)
+        return CertificateState.ISSUED if issued else CertificateState.PENDING
 
     def staff_report(self, principal: Principal, uid: str) -> EligibilityReport:
         """The internal report, with detail and confidential checks: staff only."""

@@ -1,8 +1,9 @@
 """The JSON shape of a report, shared by the HTTP API, the pages and the CLI's ``--json``.
 
-Two views, one per type: a ``CustomerReport`` renders as the customer's view, whose checks
-carry no ``detail`` or ``internal_evidence`` keys at all, and an ``EligibilityReport`` as
-the internal one for staff. Messages are rendered in the reader's language.
+Three views, one per type: a ``CustomerReport`` renders as the customer's view, whose
+checks carry no ``detail`` or ``internal_evidence`` keys at all, an ``EligibilityReport``
+as the internal one for staff, and a ``ClosedAccount`` as the closed view (no checks).
+Messages are rendered in the reader's language.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Annotated, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lastgate.eligibility.model.closed import CertificateState, ClosedAccount
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
@@ -23,6 +25,7 @@ from lastgate.eligibility.model.report import (
     Resolver,
 )
 from lastgate.kernel.i18n import bcp47, translate
+from lastgate.ledger.model import CustomerStatus
 
 
 class _Wire(BaseModel):
@@ -82,9 +85,35 @@ class InternalReportOut(_ReportOut):
 
     view: Literal["internal"] = "internal"
     checks: list[InternalCheckOut]
+    account_status: CustomerStatus = Field(
+        default=CustomerStatus.ACTIVE,
+        description="The ledger's status: active, frozen or closed. The checks are the "
+        "engine's verdicts whatever it is; a closed account cannot be closed again.",
+    )
 
 
-ReportOut = Annotated[CustomerReportOut | InternalReportOut, Field(discriminator="view")]
+class ClosedAccountOut(_Wire):
+    """A closed account, as its customer is answered: no checks, nothing to fix."""
+
+    view: Literal["closed"] = "closed"
+    uid: str
+    jurisdiction: str
+    checked_at: datetime = Field(description="When the account was read, ISO 8601 in UTC.")
+    state: Literal["closed"] = "closed"
+    eligible: Literal[False] = Field(
+        default=False, description="Always false: a closed account cannot be closed again."
+    )
+    message: str
+    certificate: CertificateState | None = Field(
+        description="issued, or pending while erasure runs (null if this server cannot tell)."
+    )
+    certificate_url: str = Field(description="Where the signed certificate is, once issued.")
+    language: Literal["en", "zh-Hans"]
+
+
+ReportOut = Annotated[
+    CustomerReportOut | InternalReportOut | ClosedAccountOut, Field(discriminator="view")
+]
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -114,18 +143,40 @@ def _internal(check: CheckResult, lang: str) -> dict[str, object]:
     }
 
 
+Answer = EligibilityReport | CustomerReport | ClosedAccount
+
+
+def closed_to_wire(closed: ClosedAccount, lang: str) -> ClosedAccountOut:
+    """The closed view of ``closed`` in ``lang``."""
+    return ClosedAccountOut.model_validate(
+        {
+            "uid": closed.uid,
+            "jurisdiction": closed.jurisdiction,
+            "checked_at": closed.checked_at.astimezone(UTC),
+            "message": translate(closed.message, lang),
+            "certificate": closed.certificate,
+            "certificate_url": f"/v1/accounts/{closed.uid}/certificate",
+            "language": bcp47(lang),
+        }
+    )
+
+
 @overload
 def report_to_wire(report: CustomerReport, lang: str) -> CustomerReportOut: ...
 @overload
 def report_to_wire(report: EligibilityReport, lang: str) -> InternalReportOut: ...
 @overload
+def report_to_wire(report: ClosedAccount, lang: str) -> ClosedAccountOut: ...
+@overload
 def report_to_wire(
-    report: EligibilityReport | CustomerReport, lang: str
-) -> CustomerReportOut | InternalReportOut: ...
+    report: Answer, lang: str
+) -> CustomerReportOut | InternalReportOut | ClosedAccountOut: ...
 def report_to_wire(
-    report: EligibilityReport | CustomerReport, lang: str
-) -> CustomerReportOut | InternalReportOut:
+    report: Answer, lang: str
+) -> CustomerReportOut | InternalReportOut | ClosedAccountOut:
     """``report`` rendered in ``lang``; its type picks the view."""
+    if isinstance(report, ClosedAccount):
+        return closed_to_wire(report, lang)
     fields = {
         "uid": report.uid,
         "jurisdiction": report.jurisdiction,
@@ -139,9 +190,11 @@ def report_to_wire(
         checks = [_public(c, lang) for c in report.checks]
         return CustomerReportOut.model_validate({**fields, "checks": checks})
     internal = [_internal(c, lang) for c in report.checks]
-    return InternalReportOut.model_validate({**fields, "checks": internal})
+    return InternalReportOut.model_validate(
+        {**fields, "checks": internal, "account_status": report.account_status}
+    )
 
 
-def report_json(report: EligibilityReport | CustomerReport, lang: str) -> str:
+def report_json(report: Answer, lang: str) -> str:
     """``report`` as a JSON document, exactly as the API returns it."""
     return report_to_wire(report, lang).model_dump_json()

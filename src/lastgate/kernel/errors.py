@@ -90,6 +90,13 @@ class ClosureAlreadyOpen(Conflict):
     code = "CLOSURE_ALREADY_OPEN"
 
 
+class AccountClosed(Conflict):
+    """The account is closed: nothing more is done to it (no closure, freeze, fix or new
+    factor); its certificate and support remain."""
+
+    code = "ACCOUNT_CLOSED"
+
+
 class AlreadyFrozen(Conflict):
     """The account is frozen already (at the customer's request or for a closure's
     cooling-off): it cannot be frozen again."""

@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from lastgate.kernel.errors import AccountClosed
+
 
 class AccountType(StrEnum):
     FUNDING = "funding"
@@ -36,6 +38,13 @@ class CustomerStatus(StrEnum):
     ACTIVE = "active"
     FROZEN = "frozen"
     CLOSED = "closed"
+
+
+def refuse_if_closed(status: CustomerStatus) -> None:
+    """The one rule for a closed account: nothing more is done to it. Every use case that
+    acts on an account calls this first; ``AccountClosed`` (409 ``ACCOUNT_CLOSED``)."""
+    if status is CustomerStatus.CLOSED:
+        raise AccountClosed("the account is closed: nothing more can be done to it")
 
 
 class SecurityChange(StrEnum):

@@ -1,6 +1,7 @@
 """The customer's pages: the self-check with its one-step fixes, the closure flow, the
 data export, the certificate and the notice settings. Each calls the same use case as
-the API, for the signed-in customer's own account only."""
+the API, for the signed-in customer's own account only. On a closed account each is
+refused (``AccountClosed``), which sends the customer to the closed account's page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from lastgate.closure.model.verification import OTP_METHODS, TotpEnrolment
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
@@ -104,6 +106,7 @@ def data_export(page: CustomerPage) -> Response:
 @router.get("/me/close")
 def close_form(page: CustomerPage) -> Response:
     """The reason form, with the freeze offered instead when the customer can undo it."""
+    open_account(page.service(Workflow), page.me, page.me.subject)
     terms = freeze.freeze_terms(page.service(Workflow), page.me, page.me.subject)
     return page.render("customer/close.html", reasons=list(ClosureReason), freeze_terms=terms)
 
@@ -137,6 +140,7 @@ def _secrets_warning(page: Page, secrets_removed: str) -> str:
 @router.get("/me/freeze")
 def freeze_confirmation(page: CustomerPage) -> Response:
     """What a freeze does and how it is undone, and the button that confirms it."""
+    open_account(page.service(Workflow), page.me, page.me.subject)
     terms = freeze.freeze_terms(page.service(Workflow), page.me, page.me.subject)
     return page.render("customer/freeze.html", terms=terms)
 
@@ -162,6 +166,7 @@ def closure_status(
     Verification offers the customer's own methods only, and keeps the one chosen, with
     what became of the last try, across the redirects that follow each form."""
     request = closure.get(page.service(Workflow), page.me, request_id)
+    open_account(page.service(Workflow), page.me, request.uid)  # closed: the closed page
     awaiting_proof = request.state in step_up.EVIDENCE_STATES
     options = (
         step_up.verification_options(page.service(Workflow).unit_of_work(), page.me.subject)
@@ -258,6 +263,7 @@ def cancel(page: CustomerPage, request_id: RequestId) -> Response:
 
 def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
     uid = page.me.subject
+    open_account(page.service(Workflow), page.me, uid)
     with page.service(Workflow).unit_of_work() as uow:
         own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
         options = uow.step_up.verification_options(uid)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import AlreadyFrozen, Conflict, Forbidden, VerificationFailed
@@ -79,9 +80,8 @@ def _unfreeze_after(policy: Policy, now: datetime) -> datetime:
 def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
     """Freeze the account now; returns when it may be unfrozen. ``AlreadyFrozen`` if it
     is frozen for any cause (the customer's own freeze, a closure's cooling-off)."""
-    ensure_may_read_account(principal, uid)
+    state = open_account(wf, principal, uid)
     now = wf.clock()
-    state = wf.accounts.load(uid, withdrawals_since=now)
     unfreeze_after = _unfreeze_after(wf.policies.for_jurisdiction(state.jurisdiction), now)
     with wf.unit_of_work() as uow:
         if _is_frozen(state.status, uow.freezes.active_causes(uid)):
@@ -109,7 +109,7 @@ def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
 def unfreeze(wf: Workflow, principal: Principal, uid: str, totp_code: str) -> None:
     """Lift the customer's freeze after the delay, with their authenticator code. The
     account stays frozen while a closure's cooling-off (or any other freeze) applies."""
-    ensure_may_read_account(principal, uid)
+    open_account(wf, principal, uid)
     if principal.is_staff:
         raise Forbidden("only the account holder may unfreeze, with their own second factor")
     now = wf.clock()

@@ -16,6 +16,7 @@ from lastgate.closure.model.verification import (
     VerificationOptions,
 )
 from lastgate.closure.ports import UnitOfWork
+from lastgate.closure.service.closed import ensure_open
 from lastgate.kernel.errors import Conflict, NotFound
 
 #: States in which evidence may still be sent: before verification is complete.
@@ -30,8 +31,10 @@ def verification_options(uow: UnitOfWork, uid: str) -> VerificationOptions:
 
 def enroll_totp(uow: UnitOfWork, uid: str) -> TotpEnrolment:
     """Start setting up an authenticator app: a new secret and its ``otpauth://`` URI
-    (shown once, as a QR code). It is usable after ``confirm_totp``."""
+    (shown once, as a QR code). It is usable after ``confirm_totp``. ``AccountClosed``
+    on a closed account, as for ``confirm_totp``."""
     with uow:
+        ensure_open(uow, uid)
         return uow.step_up.enroll_totp(uid)
 
 
@@ -39,6 +42,7 @@ def confirm_totp(uow: UnitOfWork, uid: str, code: str) -> None:
     """Finish setting up an authenticator app with a first code from it;
     ``VerificationFailed`` if the code is wrong."""
     with uow:
+        ensure_open(uow, uid)
         uow.step_up.confirm_totp(uid, code)
 
 

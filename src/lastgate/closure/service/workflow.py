@@ -19,6 +19,7 @@ from lastgate.closure.model.lifecycle import (
     ClosureState,
 )
 from lastgate.closure.ports import UnitOfWork
+from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.review import (
     approve,
     lift_hold,
@@ -102,7 +103,7 @@ def submit(
 ) -> ClosureRequest:
     """Open a closure request: the account must pass (``review`` routes it to a human).
     ``language``, the one the customer asked in, is remembered for every notice to come."""
-    ensure_may_read_account(principal, uid)
+    open_account(wf, principal, uid)
     if principal.is_staff:
         raise Forbidden("only the account holder may ask to close their account")
     if len(reason_text) > MAX_REASON_TEXT:
@@ -171,7 +172,7 @@ def start_verification(
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
-        _owned(request, principal)
+        open_account(wf, principal, request.uid)
         if request.state is ClosureState.DRAFT:
             request = transition(
                 uow,
@@ -197,7 +198,7 @@ def verify(
     failure: VerificationFailed | Forbidden | None = None
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
-        _owned(request, principal)
+        open_account(wf, principal, request.uid)
         if request.state is not ClosureState.VERIFYING:
             raise IllegalTransition(
                 f"the request is {request.state.value}, not awaiting verification"

@@ -19,6 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import assistant as a
@@ -114,6 +115,7 @@ def _transcript(roles: list[str], texts: list[str]) -> list[tuple[str, str]]:
 
 def _help(page: Page, **values: Any) -> Response:
     uid = page.me.subject
+    open_account(page.service(Workflow), page.me, uid)  # closed: the closed account's page
     return render(
         page,
         "desk/help.html",

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from lastgate.kernel.messages import N_, Message
+from lastgate.ledger.model import CustomerStatus
 
 
 class CheckStatus(StrEnum):
@@ -173,12 +174,15 @@ class EligibilityReport(_Verdicts[CheckResult]):
     """All checks for one account at one moment, in a stable order, with internal detail.
 
     For staff and for the system's own decisions; a customer gets a ``CustomerReport``.
+    ``account_status`` is the ledger's: staff see that an account is closed (or frozen)
+    beside the checks, which are the engine's verdicts whatever the status.
     """
 
     uid: str
     jurisdiction: str
     checked_at: datetime
     checks: tuple[CheckResult, ...]
+    account_status: CustomerStatus = CustomerStatus.ACTIVE
 
 
 @dataclass(frozen=True, slots=True)

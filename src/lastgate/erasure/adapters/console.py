@@ -1,5 +1,5 @@
 """What the staff console and the customer's page read of erasure: the retention schedule
-and issued certificates."""
+and issued certificates (also, as ``IssuedCertificates``, for the eligibility service)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,20 @@ def certificate(engine: Engine, uid: str) -> dict[str, Any] | None:
             )
         ).scalar_one_or_none()
     return None if document is None else dict(json.loads(document))
+
+
+class IssuedCertificates:
+    """The eligibility service's ``Certificates`` port: is a closed account's certificate
+    issued yet (its erasure finished), or still on its way?"""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def issued(self, uid: str) -> bool:
+        with self._engine.connect() as conn:
+            found = conn.execute(
+                select(erasure_runs.c.id)
+                .where(erasure_runs.c.uid == uid, erasure_runs.c.certificate.is_not(None))
+                .limit(1)
+            ).first()
+        return found is not None

@@ -23,7 +23,13 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from lastgate.kernel.access import STAFF_ROLES, Principal, Role, ensure_role
-from lastgate.kernel.errors import Forbidden, InvalidInput, LastgateError, NotAuthenticated
+from lastgate.kernel.errors import (
+    AccountClosed,
+    Forbidden,
+    InvalidInput,
+    LastgateError,
+    NotAuthenticated,
+)
 from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
 from lastgate.kernel.messages import N_
 from lastgate.platform.auth_tokens import verify_token
@@ -38,6 +44,8 @@ ANON_COOKIE = "lastgate_anon"
 LANG_COOKIE = "lastgate_lang"
 CSRF_FIELD = "csrf"
 SIGN_IN_PATH = "/web/sign-in"
+#: Where a closed account's customer is sent, whatever they asked for (``AccountClosed``).
+CLOSED_PATH = "/web/me/closed"
 #: What a page says after the action that led to it (``?done=``).
 DONE = {
     "fixed": N_("Done. The self-check below is run again."),
@@ -248,7 +256,9 @@ def _error_page(request: Request, exc: LastgateError, status: int) -> Response:
 
 
 class PageRoute(APIRoute):
-    """Routes that answer errors as pages: sign-in for 401, an error page otherwise."""
+    """Routes that answer errors as pages: sign-in for 401, the closed account's page for
+    ``AccountClosed`` (saying that what was asked was refused, after a form), an error
+    page otherwise."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -260,6 +270,8 @@ class PageRoute(APIRoute):
                 response = see_other(SIGN_IN_PATH)
                 response.delete_cookie(SESSION_COOKIE, path="/web")
                 return response
+            except AccountClosed:
+                return see_other(CLOSED_PATH + ("?refused=1" if request.method == "POST" else ""))
             except LastgateError as exc:
                 return _error_page(request, exc, status_for(exc))
             except RequestValidationError:

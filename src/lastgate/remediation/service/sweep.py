@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 from lastgate.closure.ports import RemediationActions, UnitOfWork
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.errors import AccountClosed as AccountClosed  # re-exported
 from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
 from lastgate.kernel.money import to_wire
 from lastgate.kernel.policy import Policy
-from lastgate.ledger.model import CustomerStatus
+from lastgate.ledger.model import CustomerStatus, refuse_if_closed
 from lastgate.remediation.model import DustQuote, SweepTerms, build_quote, price_moves
 
 ACCOUNT_HOLDER = "account_holder"
@@ -65,10 +66,6 @@ class TargetUnpriced(Conflict):
     code = "TARGET_UNPRICED"
 
 
-class AccountClosed(Conflict):
-    code = "ACCOUNT_CLOSED"
-
-
 class AccountFrozen(Conflict):
     """A frozen account cannot convert assets (a sweep is a trade)."""
 
@@ -107,8 +104,7 @@ def _terms(policy: Policy) -> SweepTerms:
 
 
 def _refuse_closed(status: CustomerStatus) -> None:
-    if status is CustomerStatus.CLOSED:
-        raise AccountClosed("the account is closed")
+    refuse_if_closed(status)  # the ledger's one rule: 409 ACCOUNT_CLOSED
 
 
 def _ensure_may_sweep(actions: RemediationActions, uid: str, policy: Policy, now: datetime) -> None:

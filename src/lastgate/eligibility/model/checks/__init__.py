@@ -85,6 +85,7 @@ def evaluate(state: AccountState, policy: Policy, now: datetime) -> EligibilityR
         jurisdiction=state.jurisdiction,
         checked_at=now,
         checks=tuple(check(state, policy, now) for _, check in CHECKS),
+        account_status=state.status,
     )
 
 

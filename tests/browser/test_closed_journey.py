@@ -1,0 +1,104 @@
+"""A demo customer who may close, in the browser, in English and in Chinese: from the
+self-check to a closed account, the worker's passes (close, deliver, erase), the
+certificate downloaded from the page with its scan passed, and a closed page that offers
+nothing but the certificate and a way to write to support."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from lastgate.app.worker import run_once
+from lastgate.demo.customers import demo_snapshot
+from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
+from lastgate.kernel.settings import Settings
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from tests.browser.conftest import follow, screenshot
+from tests.workflow_support import outbox_rows, settings
+
+UID = "DEMO-CLEAN-EU"
+TEXT = {
+    "en": {"closed": "Your account is closed", "pending": "on its way"},
+    "zh-Hans": {"closed": "您的账户已注销", "pending": "正在生成"},
+}
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Settings:
+    """The browser tests' settings, with notices delivered to files so that the worker's
+    passes deliver them (erasure waits for them) as in production."""
+    return settings().model_copy(
+        update={"demo_login": True, "webhook_url": None, "mailbox_dir": tmp_path / "mail"}
+    )
+
+
+def close_from_the_self_check(page, engine) -> None:
+    assert urlparse(page.url).path == "/web/me"
+    follow(page, "a[href='/web/me/close']")
+    page.check("#reason-no_longer_needed")
+    follow(page, "form[action='/web/me/close'] button")
+    page.check("#m-email")
+    follow(page, "form[action$='/verification'] button")
+    code = outbox_rows(engine, "verification_code")[-1]["payload"]["params"]["code"]
+    page.fill("#code", code)
+    follow(page, "form[action$='/verification/check'] button")
+    assert page.locator(".badge.state-cooling_off").is_visible()
+
+
+def offers_only_the_certificate_and_support(page) -> None:
+    main = page.locator("main")
+    assert [f.get_attribute("action") for f in page.locator("form").all()] == ["/web/sign-out"]
+    links = {a.get_attribute("href") for a in main.locator("a").all()}
+    assert links <= {
+        "/web/me/certificate?format=pdf",
+        "/web/me/certificate?format=json",
+        "/web/tickets?category=other#new",
+    }
+    assert "/web/tickets?category=other#new" in links
+    nav = {a.get_attribute("href") for a in page.locator("header nav a").all()}
+    assert nav == {"/web/me/closed", "/web/tickets"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
+    engine, clock, person, base_url, config, lang, tmp_path
+) -> None:
+    import_snapshot(engine, demo_snapshot(clock()))
+    page = person(UID, lang=lang)
+    close_from_the_self_check(page, engine)
+
+    clock.advance(days=14, seconds=1)
+    assert run_once(config, engine, clock)["closed"] == 1  # closes, then delivers the notices
+    page = person(UID, lang=lang)  # a fresh token: the old one expired while the clock moved
+    assert urlparse(page.url).path == "/web/me/closed"
+    assert TEXT[lang]["closed"] in page.locator("h1").inner_text()
+    assert TEXT[lang]["pending"] in page.locator("#certificate-pending").inner_text()
+    offers_only_the_certificate_and_support(page)
+
+    assert sum(run_once(config, engine, clock)["erased"] for _ in range(2)) == 1
+    page.reload()
+    with page.expect_download() as pdf:
+        page.click("#certificate-pdf")
+    certificate = verify(Path(pdf.value.path()).read_bytes(), public_key_pem(config))
+    assert certificate.uid == UID
+    assert certificate.scan.passed, certificate.scan.findings
+    with page.expect_download() as signed:
+        page.click("#certificate-json")
+    document = json.loads(Path(signed.value.path()).read_text(encoding="utf-8"))
+    assert verify(document, public_key_pem(config)).scan.passed
+    offers_only_the_certificate_and_support(page)
+    screenshot(page, "customer-closed" if lang == "en" else "customer-closed-zh")
+
+    for path in ("/web/me", "/web/me/close", "/web/me/settings", "/web/help"):
+        page.goto(f"{base_url}{path}")
+        assert urlparse(page.url).path == "/web/me/closed", path
+
+    follow(page, "#write-to-support")  # support still answers a closed account
+    assert page.locator("#ticket-category").input_value() == "other"
+    page.fill("#ticket-subject", "My closure")
+    page.fill("#ticket-body", "Is everything erased?")
+    follow(page, "form[action='/web/tickets'] button[type='submit']")
+    assert urlparse(page.url).path.startswith("/web/tickets/")

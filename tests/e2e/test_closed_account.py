@@ -104,18 +104,24 @@ def test_every_action_on_a_closed_account_is_refused_with_account_closed(
         answer = api.post(path, json=body, headers=api.as_("U1"))
         assert answer.status_code == 409, (path, answer.text)
         assert answer.json()["error"]["code"] == "ACCOUNT_CLOSED", path
+    code = api.put(
+        "/v1/accounts/U1/anti-phishing-code", json={"code": "OWL42"}, headers=api.as_("U1")
+    )
+    assert code.status_code == 409 and code.json()["error"]["code"] == "ACCOUNT_CLOSED"
     with engine.connect() as conn:
         after = conn.execute(select(func.count()).select_from(wt.closure_requests)).scalar()
+        codes = conn.execute(
+            select(func.count()).where(wt.customer_settings.c.anti_phishing_code == "OWL42")
+        ).scalar()
     assert after == before  # no new draft request
+    assert codes == 0  # nor a new preference
     current = api.get("/v1/accounts/U1/closure-requests/current", headers=api.as_("U1"))
     assert current.json()["id"] == closed.id and current.json()["state"] == "closed"
     assert customer_status(engine, "U1") == "closed"
 
 
 def test_a_closed_customers_staff_fix_is_refused_too(api, closed) -> None:
-    answer = api.post(
-        "/v1/accounts/U1/orders/cancel-all", headers=api.as_("agent-ada", Role.AGENT)
-    )
+    answer = api.post("/v1/accounts/U1/orders/cancel-all", headers=api.as_("agent-ada", Role.AGENT))
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "ACCOUNT_CLOSED"
 
 

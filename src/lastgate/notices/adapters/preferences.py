@@ -18,6 +18,7 @@ from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import AccountNotFound, Forbidden
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.ledger.model import CustomerStatus, refuse_if_closed
 from lastgate.notices.model import validate_anti_phishing_code
 from lastgate.platform import audit_log
 
@@ -62,7 +63,7 @@ def set_anti_phishing_code(
     validate_anti_phishing_code(code)
     now = clock()
     with engine.begin() as conn:
-        _ensure_account(conn, uid)
+        _ensure_open(conn, uid)
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         upsert = dialect.insert(customer_settings).values(
             uid=uid, anti_phishing_code=code, updated_at=now
@@ -82,6 +83,17 @@ def set_anti_phishing_code(
             payload={"is_set": True},
         )
     return AntiPhishingCodeStatus(uid=uid, is_set=True, code=code, updated_at=now)
+
+
+def _ensure_open(conn: Connection, uid: str) -> None:
+    """``AccountNotFound`` for an unknown UID; ``AccountClosed`` for a closed account:
+    nothing new is kept for it."""
+    status = conn.execute(
+        select(ledger.customers.c.status).where(ledger.customers.c.uid == uid)
+    ).scalar_one_or_none()
+    if status is None:
+        raise AccountNotFound(f"no account with UID {uid}")
+    refuse_if_closed(CustomerStatus(status))
 
 
 def _ensure_account(conn: Connection, uid: str) -> None:

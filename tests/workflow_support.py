@@ -18,7 +18,9 @@ from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.adapters.state_reader import LedgerStateReader
+from lastgate.notices.adapters.sealed import SECRET_TOPICS, open_params
 from lastgate.platform.policy_files import PolicyDirectory
+from lastgate.platform.secret_box import SecretBox
 
 AGENT_A = Principal("agent-ada", Role.AGENT)
 AGENT_B = Principal("agent-bo", Role.AGENT)
@@ -75,13 +77,19 @@ def customer_status(engine: Engine, uid: str = "U1000") -> str:
 
 
 def outbox_rows(engine: Engine, topic: str | None = None) -> list[dict[str, Any]]:
+    """The outbox rows, oldest first, payloads parsed and a one-time code opened from its
+    seal as delivery does (under the development master key); scrubbed rows as they are."""
     with engine.connect() as conn:
         query = select(outbox).order_by(outbox.c.created_at)
         if topic:
             query = query.where(outbox.c.topic == topic)
         rows = [dict(r._mapping) for r in conn.execute(query)]
+    box = SecretBox.from_settings(settings())
     for row in rows:
-        row["payload"] = json.loads(row["payload"])
+        payload = json.loads(row["payload"])
+        if row["topic"] in SECRET_TOPICS and "params" in payload:
+            payload["params"] = open_params(box, row["id"], row["topic"], payload["params"])
+        row["payload"] = payload
     return rows
 
 

@@ -29,7 +29,7 @@ from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings, ensure_safe_to_start
 from lastgate.notices import api as preferences
 from lastgate.platform.db.engine import make_engine
-from lastgate.platform.http import health
+from lastgate.platform.http import health, tokens
 from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import install_error_handlers
 from lastgate.platform.http.input_guard import refuse_control_characters
@@ -75,6 +75,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
+    app.include_router(tokens.router)
     app.include_router(eligibility.router)
     app.include_router(closures.router)
     app.include_router(exports.router)

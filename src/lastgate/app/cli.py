@@ -32,6 +32,7 @@ from lastgate.erasure.cli.erasure import erasure_app, retention_app
 from lastgate.export.cli import export_app
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import system_clock
+from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.settings import Settings, ensure_safe_to_start
 from lastgate.ledger.adapters.snapshot_io import (
@@ -223,12 +224,20 @@ def token_issue(
     role: Annotated[Role, typer.Option(help="customer, agent or compliance.")] = Role.CUSTOMER,
     ttl_minutes: Annotated[int, typer.Option(min=1, max=60 * 24 * 30)] = 60,
 ) -> None:
-    """Print a signed bearer token (uses LASTGATE_JWT_SECRET)."""
+    """Print a signed bearer token (uses LASTGATE_JWT_SECRET), living at most the role's
+    cap (LASTGATE_TOKEN_MAX_MINUTES_<ROLE>)."""
     from lastgate.platform.auth_tokens import issue_token
 
-    typer.echo(
-        issue_token(Settings(), subject, role, timedelta(minutes=ttl_minutes), system_clock())
-    )
+    settings, ttl = Settings(), timedelta(minutes=ttl_minutes)
+    cap = settings.token_lifetime_cap(role)
+    with _errors():
+        if ttl > cap:
+            raise InvalidInput(
+                f"a {role.value} token lives at most {int(cap.total_seconds() // 60)} minutes "
+                f"(LASTGATE_TOKEN_MAX_MINUTES_{role.name}); ask for a shorter --ttl-minutes",
+                details=[{"path": "--ttl-minutes", "reason": "above_cap"}],
+            )
+    typer.echo(issue_token(settings, subject, role, ttl, system_clock()))
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """``lastgate worker``: executes due closures, runs offboarding campaigns' due work
-(notices, reminders, the deadline), runs erasure and delivers the outbox, until stopped.
+(notices, reminders, the deadline), runs erasure, delivers the outbox and forgets
+revoked tokens once they have expired, until stopped.
 
 Any number of workers may run against one PostgreSQL database; they share the work
 through row locks. Stop one with SIGTERM or Ctrl-C: it finishes the current batch.
@@ -23,13 +24,15 @@ from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
+from lastgate.platform import token_revocation
 from lastgate.platform.faults import crash_hook as _crash_hook
 
 log = logging.getLogger("lastgate.worker")
 
 
 def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
-    """One pass: campaigns' due work, closures due now, erasure, then the outbox."""
+    """One pass: campaigns' due work, closures due now, erasure, the outbox, then the
+    revocation list's expired rows."""
     workflow = build_workflow(settings, engine, clock)
     campaigns = tick(
         build_campaigns(settings, engine, clock),
@@ -57,6 +60,9 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
         engine, clock, settings, channels_from_settings(settings), limit=settings.worker_batch_size
     )
     figures["delivered"] = delivery.delivered
+    figures["revocations_purged"] = token_revocation.purge_expired(
+        engine, clock(), leeway_seconds=settings.jwt_leeway_seconds
+    )
     return figures
 
 

@@ -32,6 +32,15 @@ def demo_settings(database: Path, port: int) -> Settings:
     )
 
 
+def _ttl(settings: Settings, role: Role) -> timedelta:
+    """The demo's token lifetime, within the role's cap."""
+    return min(TOKEN_TTL, settings.token_lifetime_cap(role))
+
+
+def _hours(settings: Settings, role: Role) -> str:
+    return f"{_ttl(settings, role).total_seconds() / 3600:g}"
+
+
 def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
     """Recreate ``database`` with the demo customers, print how to try it, then serve."""
     from lastgate.demo.customers import demo_descriptions, demo_snapshot
@@ -49,13 +58,18 @@ def run_demo(*, database: Path, port: int, serve_api: bool) -> None:
     typer.echo(f"Demo database: {database} ({len(snapshot.accounts)} customers)\n")
     for uid, description in demo_descriptions().items():
         typer.echo(f"  {uid:28} {description}")
-    agent = issue_token(settings, "agent-ada", Role.AGENT, TOKEN_TTL, now)
-    compliance = issue_token(settings, "compliance-cy", Role.COMPLIANCE, TOKEN_TTL, now)
+    agent = issue_token(settings, "agent-ada", Role.AGENT, _ttl(settings, Role.AGENT), now)
+    compliance = issue_token(
+        settings, "compliance-cy", Role.COMPLIANCE, _ttl(settings, Role.COMPLIANCE), now
+    )
     customer_uid = "DEMO-ACTIVE-TRADER"
-    customer = issue_token(settings, customer_uid, Role.CUSTOMER, TOKEN_TTL, now)
+    customer = issue_token(
+        settings, customer_uid, Role.CUSTOMER, _ttl(settings, Role.CUSTOMER), now
+    )
+    hours = f"{_hours(settings, Role.CUSTOMER)} h, staff {_hours(settings, Role.AGENT)} h"
     typer.echo(
         f"""
-Tokens (valid 12 hours; signed with LASTGATE_JWT_SECRET, a development key unless set):
+Tokens (valid {hours}; signed with LASTGATE_JWT_SECRET, a development key unless set):
   agent       {agent}
   compliance  {compliance}
   customer    {customer}   ({customer_uid})

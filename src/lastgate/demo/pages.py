@@ -17,6 +17,7 @@ from lastgate.platform.web.session import signed_in
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 
+#: A demo session lasts this long, or its role's cap if shorter.
 DEMO_TOKEN_TTL = timedelta(hours=12)
 DEMO_STAFF = (
     ("agent-ada", Role.AGENT),
@@ -49,5 +50,6 @@ def demo_login_as(
 ) -> Response:
     _demo_enabled(page)
     settings, now = page.context.settings, page.context.clock()
-    token = issue_token(settings, subject, role, DEMO_TOKEN_TTL, now)
+    ttl = min(DEMO_TOKEN_TTL, settings.token_lifetime_cap(role))
+    token = issue_token(settings, subject, role, ttl, now)
     return signed_in(request, token, Principal(subject, role))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lastgate.kernel.access import Role
 from lastgate.kernel.errors import UnsafeSettings
 
 DEFAULT_DATA_DIR = Path("./var")
@@ -50,6 +52,17 @@ class Settings(BaseSettings):
     jwt_issuer: str = "lastgate"
     jwt_audience: str = "lastgate"
     jwt_leeway_seconds: int = 30
+    # The longest life (exp - iat) a token may have, by role: a longer one is refused,
+    # however it was signed. Sign-out revokes a token sooner (docs/api.md).
+    token_max_minutes_customer: int = Field(
+        default=12 * 60, ge=1, description="Longest customer token lifetime, in minutes."
+    )
+    token_max_minutes_agent: int = Field(
+        default=8 * 60, ge=1, description="Longest agent token lifetime (a shift), in minutes."
+    )
+    token_max_minutes_compliance: int = Field(
+        default=8 * 60, ge=1, description="Longest compliance token lifetime, in minutes."
+    )
     default_language: str = "en"
     demo_login: bool = Field(
         default=False, description="Offer /web/demo-login to pick any person (demo only)."
@@ -106,6 +119,15 @@ class Settings(BaseSettings):
         description="Retired master keys (base64), still accepted for unwrapping until "
         "`lastgate keys rotate` has re-wrapped every data key under master_key.",
     )
+
+    def token_lifetime_cap(self, role: Role) -> timedelta:
+        """The longest lifetime a token of ``role`` may have."""
+        minutes = {
+            Role.CUSTOMER: self.token_max_minutes_customer,
+            Role.AGENT: self.token_max_minutes_agent,
+            Role.COMPLIANCE: self.token_max_minutes_compliance,
+        }[Role(role)]
+        return timedelta(minutes=minutes)
 
 
 def _key_bytes(value: SecretStr) -> bytes | None:

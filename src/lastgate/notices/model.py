@@ -44,6 +44,9 @@ class NoticeTemplate:
     subject: str
     body: str
     params: tuple[str, ...] = ()
+    #: Parameters that are secrets (a one-time code): sealed in the outbox, opened only to
+    #: deliver, and scrubbed once the row is delivered, given up or voided.
+    secret: tuple[str, ...] = ()
 
 
 TOPICS: Mapping[str, NoticeTemplate] = {
@@ -54,6 +57,7 @@ TOPICS: Mapping[str, NoticeTemplate] = {
             "ask to close your account, do not share this code and contact support at once."
         ),
         ("code", "expires_at"),
+        secret=("code",),
     ),
     "closure_submitted": NoticeTemplate(
         N_("We received your request to close your account"),

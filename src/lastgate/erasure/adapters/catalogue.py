@@ -10,7 +10,7 @@ from lastgate.closure.adapters import tables as workflow_tables
 from lastgate.desk.adapters import tables as desk_tables
 from lastgate.erasure.adapters import tables as erasure_tables
 from lastgate.ledger.adapters import tables
-from lastgate.platform.db import audit_tables
+from lastgate.platform.db import audit_tables, token_tables
 from lastgate.platform.db.metadata import metadata
 from lastgate.remediation.adapters import tables as remediation_tables
 
@@ -22,5 +22,6 @@ __all__ = [
     "metadata",
     "remediation_tables",
     "tables",
+    "token_tables",
     "workflow_tables",
 ]

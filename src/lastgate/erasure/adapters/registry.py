@@ -136,5 +136,6 @@ NOT_CUSTOMER_DATA = frozenset(
         "alembic_version",
         "campaigns",  # scope, deadline, staff ids; members are in campaign_members
         "campaign_funnel",  # counts only
+        "revoked_tokens",  # token ids (random, or a digest) and expiry; never whom they named
     }
 )

@@ -9,6 +9,9 @@ de-duplicate: every webhook carries its event id, every e-mail a stable Message-
 
 A failed send is retried with exponential backoff and jitter (capped at an hour) until
 ``settings.outbox_max_attempts``; then the row is marked failed with its last error.
+
+A one-time code is opened from its seal only to be sent (``sealed``), is given up once
+it has expired, and is scrubbed from the row once delivered or given up.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ from lastgate.closure.adapters.tables import outbox
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES, normalize, translate
 from lastgate.kernel.settings import Settings
+from lastgate.notices.adapters.sealed import expired, open_params, scrubbed_payload
 from lastgate.notices.model import InvalidNotice, compose, render
+from lastgate.platform.secret_box import SecretBox, SecretUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +193,14 @@ def _send(row: Row[Any], channels: Channels, settings: Settings, clock: Clock) -
     channel = {EMAIL: channels.email, SMS: channels.sms}.get(row.channel)
     if channel is None:
         raise DeliveryFailed(_no_channel(row.channel), permanent=True)
-    channel.send(_customer_message(row, payload, settings))
+    params = {str(k): str(v) for k, v in dict(payload.get("params") or {}).items()}
+    if expired(row.topic, params, clock()):
+        raise DeliveryFailed("the code expired before it could be delivered", permanent=True)
+    try:
+        params = open_params(SecretBox.from_settings(settings), row.id, row.topic, params)
+    except SecretUnavailable as exc:
+        raise DeliveryFailed(f"the sealed code does not open: {exc}", permanent=True) from exc
+    channel.send(_customer_message(row, payload, params, settings))
 
 
 def _no_channel(channel: str) -> str:
@@ -200,12 +212,11 @@ def _no_channel(channel: str) -> str:
 
 
 def _customer_message(
-    row: Row[Any], payload: Mapping[str, Any], settings: Settings
+    row: Row[Any], payload: Mapping[str, Any], params: Mapping[str, str], settings: Settings
 ) -> CustomerMessage:
     language = normalize(str(payload.get("language") or "")) or settings.default_language
     if language not in SUPPORTED_LANGUAGES:
         language = SUPPORTED_LANGUAGES[0]
-    params = {str(k): str(v) for k, v in dict(payload.get("params") or {}).items()}
     try:
         notice = compose(row.topic, params, anti_phishing_code=payload.get("anti_phishing_code"))
     except InvalidNotice as exc:
@@ -223,22 +234,12 @@ def _customer_message(
     )
 
 
-#: Topics whose parameters are secrets: once delivered, the stored copy is scrubbed.
-SECRET_TOPICS = frozenset({"verification_code"})
-SCRUBBED = json.dumps({"scrubbed": "delivered; secret parameters removed"})
-
-
 def _mark_delivered(engine: Engine, now: datetime, outbox_id: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             update(outbox)
             .where(outbox.c.id == outbox_id, outbox.c.delivered_at.is_(None))
-            .values(delivered_at=now, last_error=None)
-        )
-        conn.execute(
-            update(outbox)
-            .where(outbox.c.id == outbox_id, outbox.c.topic.in_(SECRET_TOPICS))
-            .values(payload=SCRUBBED)
+            .values(delivered_at=now, last_error=None, payload=scrubbed_payload())
         )
 
 
@@ -256,7 +257,7 @@ def _record_failure(
     error = reason[:_ERROR_MAX_CHARS]
     values: dict[str, Any]
     if permanent or attempts >= settings.outbox_max_attempts:
-        values = {"failed_at": now, "last_error": error}
+        values = {"failed_at": now, "last_error": error, "payload": scrubbed_payload()}
         report.failed += 1
         log.error("outbox %s failed after %d attempt(s): %s", row.id, attempts, error)
     else:

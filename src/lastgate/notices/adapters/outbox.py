@@ -3,7 +3,9 @@ transaction, delivered later by the worker (``lastgate.notices.adapters.delivery
 
 Each customer notice becomes one row per verified channel (e-mail, phone), carrying what
 the message needs to be rendered at delivery: topic, parameters, language and the
-customer's anti-phishing code as they were when the notice was decided.
+customer's anti-phishing code as they were when the notice was decided. Secret parameters
+(a one-time code) are sealed for their row (``sealed``); a new secret about the same
+subject voids an older one not yet delivered.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from lastgate.closure.adapters.tables import customer_settings, outbox
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.notices.adapters.sealed import SECRET_TOPICS, scrubbed_payload, seal_params
+from lastgate.platform.secret_box import SecretBox
 
 EMAIL, SMS, WEBHOOK = "email", "sms", "webhook"
 
@@ -38,10 +42,13 @@ class SqlNotifier:
         payload: Mapping[str, Any],
         deliver_after: datetime | None,
     ) -> None:
-        now = self._clock()
+        now, outbox_id = self._clock(), str(uuid.uuid4())
+        if topic in SECRET_TOPICS and "params" in payload:
+            box = SecretBox.from_settings(self._settings)
+            payload = {**payload, "params": seal_params(box, outbox_id, topic, payload["params"])}
         self._conn.execute(
             insert(outbox).values(
-                id=str(uuid.uuid4()),
+                id=outbox_id,
                 created_at=now,
                 channel=channel,
                 topic=topic,
@@ -84,6 +91,8 @@ class SqlNotifier:
         }
         if contact is None:
             return
+        if topic in SECRET_TOPICS:
+            self.void(subject_ref, [topic])  # an older code is dead: never deliver it
         for channel, recipient in ((EMAIL, contact.email), (SMS, contact.phone)):
             if recipient and (channels is None or channel in channels):
                 self._enqueue(channel, topic, recipient, subject_ref, payload, deliver_after)
@@ -122,6 +131,6 @@ class SqlNotifier:
                 c.delivered_at.is_(None),
                 c.voided_at.is_(None),
             )
-            .values(voided_at=self._clock())
+            .values(voided_at=self._clock(), payload=scrubbed_payload())
         )
         return result.rowcount

@@ -15,7 +15,8 @@ from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import NotAuthenticated
 from lastgate.kernel.i18n import negotiate, normalize
 from lastgate.kernel.settings import Settings
-from lastgate.platform.auth_tokens import verify_token
+from lastgate.platform import token_revocation
+from lastgate.platform.auth_tokens import VerifiedToken, read_token
 
 _Service = TypeVar("_Service")
 
@@ -49,16 +50,31 @@ Context = Annotated[ApiContext, Depends(get_context)]
 _bearer = HTTPBearer(auto_error=False, description="An HS256 JWT; see docs/api.md.")
 
 
-def get_principal(
+def get_token(
     context: Context,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The caller named by the ``Authorization: Bearer`` token; 401 without a good one."""
+) -> VerifiedToken:
+    """The ``Authorization: Bearer`` token, verified; 401 without a good one."""
     if credentials is None:
         raise NotAuthenticated("missing bearer token in the Authorization header")
-    return verify_token(context.settings, credentials.credentials, context.clock())
+    return authenticate(context, credentials.credentials)
 
 
+def get_principal(token: Annotated[VerifiedToken, Depends(get_token)]) -> Principal:
+    """The caller named by the ``Authorization: Bearer`` token; 401 without a good one."""
+    return token.principal
+
+
+def authenticate(context: ApiContext, token: str) -> VerifiedToken:
+    """``token`` checked claim by claim and against the revocation list: the one way the
+    API and the pages accept a token."""
+    verified = read_token(context.settings, token, context.clock())
+    if token_revocation.is_revoked(context.engine, verified):
+        raise NotAuthenticated("token has been revoked (signed out)")
+    return verified
+
+
+CurrentToken = Annotated[VerifiedToken, Depends(get_token)]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 

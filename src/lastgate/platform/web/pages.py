@@ -32,8 +32,7 @@ from lastgate.kernel.errors import (
 )
 from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
 from lastgate.kernel.messages import N_
-from lastgate.platform.auth_tokens import verify_token
-from lastgate.platform.http.deps import ApiContext, get_context
+from lastgate.platform.http.deps import ApiContext, authenticate, get_context
 from lastgate.platform.http.errors import status_for
 from lastgate.platform.web.qr import qr_svg
 
@@ -211,7 +210,7 @@ async def _page(request: Request, context: ApiContext, *, signed_in: bool) -> Pa
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         try:
-            principal = verify_token(context.settings, token, context.clock())
+            principal = authenticate(context, token).principal
         except NotAuthenticated:
             if signed_in:
                 raise

@@ -6,14 +6,17 @@ in the demo (``demo_login`` setting) ``lastgate.demo.pages`` signs in whom you p
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from lastgate.kernel.access import Principal, Role
-from lastgate.platform.auth_tokens import verify_token
-from lastgate.platform.http.deps import Context
+from lastgate.kernel.errors import NotAuthenticated
+from lastgate.platform import token_revocation
+from lastgate.platform.auth_tokens import read_token
+from lastgate.platform.http.deps import Context, authenticate
 from lastgate.platform.web.pages import (
     ANON_COOKIE,
     SESSION_COOKIE,
@@ -55,7 +58,7 @@ def sign_in(page: AnyPage) -> Response:
 @router.get("/session")
 def session_from_link(token: str, request: Request, context: Context) -> Response:
     """The exchange's login redirects here with a fresh token in ``?token=``."""
-    principal = verify_token(context.settings, token, context.clock())
+    principal = authenticate(context, token).principal
     return signed_in(request, token, principal)
 
 
@@ -65,12 +68,18 @@ def session_from_form(
 ) -> Response:
     """The exchange's login POSTs the token (keeps it out of URLs and logs). The token is
     the proof here, so this form alone carries no CSRF field."""
-    principal = verify_token(context.settings, token, context.clock())
+    principal = authenticate(context, token).principal
     return signed_in(request, token, principal)
 
 
 @router.post("/sign-out")
-def sign_out(page: AnyPage) -> RedirectResponse:
+def sign_out(page: AnyPage, context: Context) -> RedirectResponse:
+    """Revoke the session's token, so a copy of the cookie opens nothing, then drop it."""
+    token = page.request.cookies.get(SESSION_COOKIE)
+    # An expired or forged token has nothing left to revoke.
+    with suppress(NotAuthenticated):
+        verified = read_token(context.settings, token or "", context.clock())
+        token_revocation.revoke(context.engine, verified, context.clock())
     response = see_other("/web/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/web")
     return response

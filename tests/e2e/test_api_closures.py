@@ -149,10 +149,9 @@ def test_a_hold_placed_and_lifted_by_two_officers(api, engine, clock) -> None:
     )
     assert placed.status_code == 201
     hold_id = placed.json()["hold_id"]
-    assert (
-        api.get(f"/v1/closure-requests/{request_id}", headers=api.as_("U1")).json()["state"]
-        == "on_hold"
-    )
+    held = api.get(f"/v1/closure-requests/{request_id}", headers=api.as_("U1")).json()
+    assert held["state"] == "in_review"  # a customer reads a hold as a review
+    assert api.get(f"/v1/closure-requests/{request_id}", headers=cy).json()["state"] == "on_hold"
     assert api.post(f"/v1/holds/{hold_id}/lift", json={"note": "done"}, headers=cy).json() == {
         "lifted": False
     }

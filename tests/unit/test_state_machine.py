@@ -104,4 +104,5 @@ def test_the_closure_state_sets_read_from_its_table_are_the_ones_it_always_had()
     S = ClosureState
     assert {S.CLOSED, S.REJECTED, S.CANCELLED, S.BLOCKED} == TERMINAL_STATES
     assert set(S) - TERMINAL_STATES == OPEN_STATES
-    assert {S.DRAFT, S.VERIFYING, S.IN_REVIEW, S.COOLING_OFF} == CANCELLABLE_STATES
+    # on_hold too: a customer cancels a held request as the review it reads like.
+    assert {S.DRAFT, S.VERIFYING, S.IN_REVIEW, S.COOLING_OFF, S.ON_HOLD} == CANCELLABLE_STATES

@@ -13,6 +13,7 @@ from lastgate.closure.model.lifecycle import (
     ClosureReason,
     ClosureRequest,
     ClosureState,
+    as_customer_sees,
 )
 from lastgate.closure.service import freeze
 from lastgate.closure.service import workflow as closure
@@ -114,6 +115,8 @@ class LiftOut(BaseModel):
 
 
 def _out(request: ClosureRequest, principal: Principal) -> ClosureOut:
+    # A customer is shown a hold as the review it reads like; staff see ``on_hold``.
+    request = request if principal.is_staff else as_customer_sees(request)
     return ClosureOut(
         id=request.id,
         uid=request.uid,

@@ -3,7 +3,8 @@
 ```
 draft ──verify──▶ verifying ──verified──▶ in_review ──approve──▶ cooling_off ──timer──▶
 executing ──▶ closed | blocked;  in_review ──reject──▶ rejected;  cancel before executing;
-any open state ──hold──▶ on_hold ──lift──▶ back where it was;  rejected ──appeal──▶ in_review.
+any open state ──hold──▶ on_hold ──lift──▶ back where it was (or ──cancel──▶ cancelled);
+rejected ──appeal──▶ in_review. A customer is shown ``on_hold`` as ``in_review``.
 ```
 
 The terminal, open and cancellable states are read from the table (``LIFECYCLE``).
@@ -89,6 +90,9 @@ TRANSITIONS: dict[tuple[ClosureState, ClosureEvent], ClosureState] = {
     (_S.VERIFYING, _E.CANCEL): _S.CANCELLED,
     (_S.IN_REVIEW, _E.CANCEL): _S.CANCELLED,
     (_S.COOLING_OFF, _E.CANCEL): _S.CANCELLED,
+    # A held request reads as one in review, so it may be cancelled like one; the hold
+    # stays on the account, which is not released by it (docs/closure.md).
+    (_S.ON_HOLD, _E.CANCEL): _S.CANCELLED,
     # A stopping hold (a judicial freeze, an investigation) halts a request under way.
     (_S.DRAFT, _E.HOLD): _S.ON_HOLD,
     (_S.VERIFYING, _E.HOLD): _S.ON_HOLD,
@@ -138,6 +142,19 @@ class ClosureRequest:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+def customer_state(state: ClosureState) -> ClosureState:
+    """The state a customer is shown: ``on_hold`` reads exactly as ``in_review``, so that
+    a hold (an AML investigation among them) cannot be told from an ordinary review."""
+    return ClosureState.IN_REVIEW if state is ClosureState.ON_HOLD else state
+
+
+def as_customer_sees(request: ClosureRequest) -> ClosureRequest:
+    """``request`` as its customer is shown it (``customer_state``); staff see it as is."""
+    if request.state is not ClosureState.ON_HOLD:
+        return request
+    return replace(request, state=customer_state(request.state), held_from=None)
 
 
 def next_state(request: ClosureRequest, event: ClosureEvent) -> ClosureState:

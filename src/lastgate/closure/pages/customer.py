@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason
+from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason, as_customer_sees
 from lastgate.closure.model.verification import OTP_METHODS, TotpEnrolment
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
@@ -52,10 +52,11 @@ def self_check(page: CustomerPage) -> Response:
     report: CustomerReport = eligibility.customer_report(page.me, uid)
     wf = ctx.service(Workflow)
     dust = remediation.dust_plan(wf, page.me, uid) if needs_dust_plan(report) else None
+    current = closure.current(wf, page.me, uid)
     return page.render(
         "customer/self_check.html",
         report=report_to_wire(report, page.language),
-        request=closure.current(wf, page.me, uid),
+        request=None if current is None else as_customer_sees(current),
         ways=ways_for(report, now=ctx.clock(), dust=dust),
     )
 
@@ -177,7 +178,7 @@ def closure_status(
     locked = locked_until is not None and locked_until.tzinfo is not None and locked_until > now
     return page.render(
         "customer/closure.html",
-        request=request,
+        request=as_customer_sees(request),  # a hold reads as a review
         cancellable=request.state in CANCELLABLE_STATES,
         awaiting_proof=awaiting_proof,
         options=options,

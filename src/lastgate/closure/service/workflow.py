@@ -282,7 +282,10 @@ def cancel(wf: Workflow, principal: Principal, request_id: str) -> ClosureReques
         _owned(request, principal)
         if request.origin is ClosureOrigin.CAMPAIGN and not principal.is_staff:
             raise Forbidden("the platform is closing this account as announced; contact support")
-        was_cooling_off = request.state is ClosureState.COOLING_OFF
+        # A held request may be cancelled as the review it reads like (the hold stays on
+        # the account); one held in cooling-off or later releases its closure freeze too.
+        was_cooling_off = ClosureState.COOLING_OFF in (request.state, request.held_from)
+        was_cooling_off = was_cooling_off or request.held_from is ClosureState.EXECUTING
         request = transition(uow, request, ClosureEvent.CANCEL, actor=principal.subject, now=now)
         if was_cooling_off:
             release_closure_freeze(uow, request, now)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.model.lifecycle import ClosureState, customer_state
 from lastgate.desk.model import replies, replies_closure
 from lastgate.desk.model.answer_parts import FIX_HERE as FIX_HERE
 from lastgate.desk.model.answer_parts import LINK_LINES as LINK_LINES
@@ -121,10 +121,6 @@ def _articles(
     return tuple(by_slug[slug] for slug in slugs if slug in by_slug)
 
 
-def _shown(state: ClosureState) -> ClosureState:
-    return replies_closure.SHOWN_STATES.get(state, state)
-
-
 def answer(
     situation: Situation, question: str, language: str, knowledge: KnowledgeBase
 ) -> AssistantAnswer:
@@ -137,7 +133,7 @@ def answer(
         intent=intent.value,
         language=spoken,
         items=tuple(REPLIES[intent](situation)),
-        closure_state=_shown(closure.state).value if closure else None,
+        closure_state=customer_state(closure.state).value if closure else None,
         articles=_articles(knowledge, intent, situation, question, spoken),
         handoff_link=situation.links.handoff,
     )

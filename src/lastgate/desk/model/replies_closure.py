@@ -41,8 +41,6 @@ STATE_LINES: dict[ClosureState, str] = {
     _S.ON_HOLD: IN_REVIEW,
 }
 _CANCEL_ON_PAGE = frozenset({_S.DRAFT, _S.VERIFYING})
-#: The state a customer is told: a hold is shown as the review it reads like.
-SHOWN_STATES: dict[ClosureState, ClosureState] = {_S.ON_HOLD: _S.IN_REVIEW}
 
 
 def closure_how(s: Situation) -> list[AnswerItem]:

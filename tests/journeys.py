@@ -9,7 +9,6 @@ from __future__ import annotations
 #: ordinary support case, so that the topic tells nothing about an investigation).
 TOPICS = {
     "RISK_LOCK": "account_locked",
-    "KYC_DISPUTED": "identity",
     "KYC_INCOMPLETE": "identity",
     "DISPUTE_OPEN": "dispute",
     "P2P_ORDER_OPEN": "dispute",
@@ -47,7 +46,7 @@ ENDS: dict[str, str | dict[str, str]] = {
     "DEMO-SECURITY-COOLDOWN": {"SECURITY_COOLDOWN": WAIT},
     "DEMO-RISK-LOCK": {"RISK_LOCK": ticket("RISK_LOCK")},
     "DEMO-KYC-INCOMPLETE": {"KYC_INCOMPLETE": ticket("KYC_INCOMPLETE")},
-    "DEMO-KYC-DISPUTED": {"KYC_DISPUTED": ticket("KYC_DISPUTED")},
+    "DEMO-KYC-DISPUTED": {"SUPPORT_REQUIRED": ticket("SUPPORT_REQUIRED")},
     "DEMO-LEGAL-HOLD": {"LEGAL_HOLD": ticket("LEGAL_HOLD")},
     "DEMO-COMPLIANCE-REVIEW": {"SUPPORT_REQUIRED": ticket("SUPPORT_REQUIRED")},
     "DEMO-ACTIVE-TRADER": {"ASSETS_REMAINING": ticket("ASSETS_REMAINING")},

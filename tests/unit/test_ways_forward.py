@@ -12,7 +12,7 @@ from lastgate.closure.pages.ways_forward import Way, WayKind, ways_forward
 from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import (
-    CONFIDENTIAL_CODES,
+    SUPPORT_ONLY_CODES,
     Action,
     CheckCode,
     CheckStatus,
@@ -26,7 +26,7 @@ from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer
 from tests.unit.test_checks import CLEAN, POLICY
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-CUSTOMER_CODES = [c for c in CheckCode if c not in CONFIDENTIAL_CODES]
+CUSTOMER_CODES = [c for c in CheckCode if c not in SUPPORT_ONLY_CODES]
 
 
 def blocking(code: CheckCode, action: Action, resolves_at: datetime | None = None):
@@ -74,7 +74,6 @@ def test_the_cards_of_a_clean_account_offer_nothing() -> None:
     ("code", "topic"),
     [
         (CheckCode.RISK_LOCK, TicketCategory.ACCOUNT_LOCKED),
-        (CheckCode.KYC_DISPUTED, TicketCategory.IDENTITY),
         (CheckCode.KYC_INCOMPLETE, TicketCategory.IDENTITY),
         (CheckCode.DISPUTE_OPEN, TicketCategory.DISPUTE),
         (CheckCode.LEGAL_HOLD, TicketCategory.CLOSURE_BLOCKED),
@@ -94,8 +93,9 @@ def test_the_confidential_stand_in_leads_where_ordinary_support_cases_lead() -> 
     )
     legal = ways_forward(blocking(CheckCode.LEGAL_HOLD, Action.NONE), now=NOW, dust=None)
     assert hidden == legal
-    with pytest.raises(ValueError, match="confidential"):
-        topic_for(CheckCode.COMPLIANCE_REVIEW)
+    for folded in (CheckCode.COMPLIANCE_REVIEW, CheckCode.KYC_DISPUTED):
+        with pytest.raises(ValueError, match="support-only"):
+            topic_for(folded)
 
 
 def test_time_resolves_a_cooldown_on_its_date_and_nothing_else_is_offered() -> None:

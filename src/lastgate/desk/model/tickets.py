@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from lastgate.eligibility.model.report import CONFIDENTIAL_CODES, CheckCode
+from lastgate.eligibility.model.report import SUPPORT_ONLY_CODES, CheckCode
 from lastgate.kernel.errors import IllegalTransition, InvalidInput
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.state_machine import StateMachine
@@ -150,12 +150,11 @@ QUEUES: dict[TicketCategory, str] = {
 }
 
 #: The topic a ticket about a blocker of the self-check is opened under, where it is not
-#: ``closure_blocked``. ``SUPPORT_REQUIRED`` stands in for the confidential checks and
+#: ``closure_blocked``. ``SUPPORT_REQUIRED`` stands in for the support-only checks and
 #: takes the ordinary ``closure_blocked``, like every other "ask support" blocker, so that
 #: the topic chosen for the customer tells them nothing.
 _TOPICS: dict[CheckCode, TicketCategory] = {
     CheckCode.RISK_LOCK: TicketCategory.ACCOUNT_LOCKED,
-    CheckCode.KYC_DISPUTED: TicketCategory.IDENTITY,
     CheckCode.KYC_INCOMPLETE: TicketCategory.IDENTITY,
     CheckCode.DISPUTE_OPEN: TicketCategory.DISPUTE,
     CheckCode.P2P_ORDER_OPEN: TicketCategory.DISPUTE,
@@ -164,8 +163,8 @@ _TOPICS: dict[CheckCode, TicketCategory] = {
 
 def topic_for(code: CheckCode) -> TicketCategory:
     """The ticket topic preselected for a customer writing about the blocker ``code``."""
-    if code in CONFIDENTIAL_CODES:
-        raise ValueError(f"{code.value} is confidential: a customer never writes about it")
+    if code in SUPPORT_ONLY_CODES:
+        raise ValueError(f"{code.value} is support-only: a customer never writes about it")
     return _TOPICS.get(code, TicketCategory.CLOSURE_BLOCKED)
 
 

@@ -52,12 +52,19 @@ class CheckCode(StrEnum):
     KYC_DISPUTED = "KYC_DISPUTED"
     LEGAL_HOLD = "LEGAL_HOLD"
     COMPLIANCE_REVIEW = "COMPLIANCE_REVIEW"
-    # Only in the customer's view: stands in for every confidential check, so that a
-    # customer under investigation sees the same thing as one who must simply call us.
+    # Only in the customer's view: stands in for every blocker only support can resolve
+    # and whose detail is not the customer's (``SUPPORT_ONLY_CODES``), so that a customer
+    # under investigation sees the same thing as one whose identity is in dispute.
     SUPPORT_REQUIRED = "SUPPORT_REQUIRED"
 
 
+#: Checks whose very name is for compliance only (an AML investigation).
 CONFIDENTIAL_CODES = frozenset({CheckCode.COMPLIANCE_REVIEW})
+#: Checks a customer sees only as ``SUPPORT_REQUIRED``: the confidential ones and the
+#: ordinary cases that, like them, only support resolves and whose detail is internal
+#: (an identity in dispute: the applicant is not the verified person, or KYC disputed).
+#: So ``SUPPORT_REQUIRED`` blocking names no investigation (docs/checks.md).
+SUPPORT_ONLY_CODES = CONFIDENTIAL_CODES | {CheckCode.KYC_DISPUTED}
 
 
 class Action(StrEnum):
@@ -119,7 +126,7 @@ class CheckResult:
 class CustomerCheck:
     """One check as the customer may see it: no internal detail or evidence to leak.
 
-    A confidential check cannot be one: it folds into ``SUPPORT_REQUIRED`` instead.
+    A support-only check cannot be one: it folds into ``SUPPORT_REQUIRED`` instead.
     """
 
     code: CheckCode
@@ -130,8 +137,8 @@ class CustomerCheck:
     evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.code in CONFIDENTIAL_CODES:
-            raise ValueError(f"{self.code.value} is confidential: a customer never sees it")
+        if self.code in SUPPORT_ONLY_CODES:
+            raise ValueError(f"{self.code.value} is support-only: a customer never sees it")
 
 
 _Check = TypeVar("_Check", CheckResult, CustomerCheck)
@@ -189,7 +196,7 @@ class EligibilityReport(_Verdicts[CheckResult]):
 class CustomerReport(_Verdicts[CustomerCheck]):
     """The report as its customer may see it; made only by ``customer_view``.
 
-    Holds no internal field and no confidential check, and always lists
+    Holds no internal field and no support-only check, and always lists
     ``SUPPORT_REQUIRED`` once, so that its presence tells nothing.
     """
 
@@ -218,15 +225,16 @@ _SUPPORT_REQUIRED_FIX = Message(N_("Contact support; we will tell you what is ne
 def customer_view(report: EligibilityReport) -> CustomerReport:
     """The one way from the internal report to the customer's.
 
-    Internal detail and internal evidence are left behind. Confidential checks never
-    appear: they fold into ``SUPPORT_REQUIRED``, which is always present, so that its
-    presence tells nothing. Its ``review`` becomes ``pass``: a customer is not told that
-    a confidential review will happen.
+    Internal detail and internal evidence are left behind. Support-only checks (the
+    confidential ones among them) never appear: they fold into ``SUPPORT_REQUIRED``,
+    which is always present, so that its presence tells nothing, and which blocks for an
+    AML investigation exactly as for an identity in dispute. Its ``review`` becomes
+    ``pass``: a customer is not told that a confidential review will happen.
     """
     public: list[CustomerCheck] = []
     confidential_block = False
     for check in report.checks:
-        if check.confidential:
+        if check.code in SUPPORT_ONLY_CODES:
             confidential_block = confidential_block or check.status is CheckStatus.BLOCK
             continue
         public.append(

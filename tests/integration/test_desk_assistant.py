@@ -10,8 +10,9 @@ import pytest
 
 from lastgate.demo.customers import demo_expectations, demo_snapshot
 from lastgate.desk.model.tickets import AttachmentPurpose, TicketCategory, Visibility
+from lastgate.desk.model.turns import Line
 from lastgate.desk.service import desk as d
-from lastgate.desk.service.assistant import ask, handoff
+from lastgate.desk.service.assistant import ask, handoff, turn
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.kernel.i18n import translate
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
@@ -111,10 +112,11 @@ def test_the_handoff_carries_the_transcript_and_an_eligibility_snapshot(
     uid = ALONE["RISK_LOCK"]
     desk = make_desk(engine, clock, tmp_path)
     phrase = mnemonic("handoff", 12)
+    said = turn(desk, uid, "Why is my account locked?", ask(desk, customer(uid), uid, "", "en"))
     transcript = [
-        ("customer", "Why is my account locked?"),
-        ("assistant", "Your account is restricted by risk control."),
-        ("customer", f"Please unlock it, my seed is {phrase}"),
+        Line("customer", said.question),
+        Line("assistant", said.answer, said.seal),
+        Line("customer", f"Please unlock it, my seed is {phrase}"),
     ]
     ticket, posted = handoff(desk, customer(uid), uid, transcript)
     assert ticket.category is TicketCategory.ACCOUNT_LOCKED and ticket.queue == "appeals"
@@ -127,6 +129,7 @@ def test_the_handoff_carries_the_transcript_and_an_eligibility_snapshot(
     assert snapshot_file.visibility is Visibility.INTERNAL
     lines = json.loads(b"".join(d.read_attachment(desk, AGENT_A, ticket.id, transcript_file.id)[1]))
     assert [x["from"] for x in lines] == ["customer", "assistant", "customer"]
+    assert lines[1]["text"] == said.answer
     assert phrase not in json.dumps(lines)
     snap = json.loads(b"".join(d.read_attachment(desk, AGENT_A, ticket.id, snapshot_file.id)[1]))
     assert snap["uid"] == uid and snap["outcome"] == "block"
@@ -143,7 +146,7 @@ def test_the_handoff_snapshot_of_an_investigated_customer_is_staff_only(
     import_snapshot(engine, demo_snapshot(clock()))
     uid = ALONE["COMPLIANCE_REVIEW"]
     desk = make_desk(engine, clock, tmp_path)
-    ticket, _ = handoff(desk, customer(uid), uid, [("customer", "why?")])
+    ticket, _ = handoff(desk, customer(uid), uid, [Line("customer", "why?")])
     mine = d.view(desk, customer(uid), ticket.id)
     assert all(a.purpose is not AttachmentPurpose.ELIGIBILITY_SNAPSHOT for a in mine.attachments)
     staff = d.view(desk, AGENT_A, ticket.id)

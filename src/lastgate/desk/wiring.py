@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import tomllib
 from importlib.resources import files
 
@@ -11,6 +12,7 @@ from lastgate.desk.adapters.files import DeskFiles
 from lastgate.desk.adapters.sql import SqlDeskUnitOfWork
 from lastgate.desk.model.knowledge import Article, KnowledgeBase
 from lastgate.desk.model.official import OfficialChannels, host_key, normalise_phone
+from lastgate.desk.model.turns import derive_key
 from lastgate.desk.service.desk import Desk
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
@@ -67,4 +69,5 @@ def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) 
         canned_replies=canned_replies(),
         knowledge=knowledge_base(),
         official_channels=official_channels(settings),
+        turn_key=derive_key(base64.b64decode(settings.master_key.get_secret_value())),
     )

@@ -37,6 +37,12 @@ class QuestionIn(StrictIn):
 class TranscriptLine(StrictIn):
     role: Literal["customer", "assistant"]
     text: str = Field(max_length=d.MAX_BODY)
+    seal: str = Field(
+        default="",
+        max_length=64,
+        description="An assistant line's seal, from the answer's `turn`; an assistant line "
+        "without a valid seal is left out of the transcript.",
+    )
 
 
 class HandoffIn(StrictIn):
@@ -59,6 +65,12 @@ class ArticleOut(BaseModel):
     excerpt: str
 
 
+class TurnOut(BaseModel):
+    question: str = Field(description="The question as the transcript records it (redacted).")
+    answer: str = Field(description="The answer as the transcript records it.")
+    seal: str = Field(description="Send back with the answer's transcript line at hand-off.")
+
+
 class AnswerOut(BaseModel):
     intent: str = Field(description="What the question was recognised as asking about.")
     language: str = Field(description="The question's language, else the reader's.")
@@ -66,6 +78,7 @@ class AnswerOut(BaseModel):
     items: list[AnswerItemOut]
     articles: list[ArticleOut]
     handoff: str = Field(description="POST here to talk to a person.")
+    turn: TurnOut = Field(description="This question and answer as transcript lines.")
 
 
 @router.post("/accounts/{uid}/assistant", responses=ERRORS)
@@ -75,9 +88,10 @@ def ask_assistant(
     """The assistant recognises what the question asks and answers that from the
     account's live eligibility, freezes and closure state, and from the knowledge base, in
     the question's language; it never names a confidential check."""
-    from lastgate.desk.service.assistant import ask
+    from lastgate.desk.service.assistant import ask, turn
 
     reply = ask(desk, principal, uid, body.question, lang)
+    said = turn(desk, uid, body.question, reply)
     spoken = reply.language
     return AnswerOut(
         intent=reply.intent,
@@ -97,6 +111,7 @@ def ask_assistant(
             ArticleOut(slug=a.slug, title=a.title, excerpt=a.excerpt) for a in reply.articles
         ],
         handoff=f"/v1/accounts/{uid}/assistant/handoff",
+        turn=TurnOut(question=said.question, answer=said.answer, seal=said.seal),
     )
 
 
@@ -107,10 +122,12 @@ def talk_to_a_person(
     uid: Uid, body: HandoffIn, desk: DeskDep, principal: CurrentPrincipal, lang: Language
 ) -> OpenedOut:
     """Hand the conversation to a person: a ticket with the transcript and a snapshot of
-    the eligibility report attached."""
+    the eligibility report attached. The assistant's lines count only with their seals."""
+    from lastgate.desk.model.turns import Line
     from lastgate.desk.service.assistant import handoff
 
-    ticket, posted = handoff(desk, principal, uid, [(x.role, x.text) for x in body.transcript])
+    lines = [Line(x.role, x.text, x.seal) for x in body.transcript]
+    ticket, posted = handoff(desk, principal, uid, lines)
     out = posted_out(posted, principal, lang)
     return OpenedOut(
         ticket=ticket_out(ticket, t.sla(ticket, desk.clock()), principal),

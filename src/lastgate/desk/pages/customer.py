@@ -25,6 +25,7 @@ from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import assistant as a
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.official import check
+from lastgate.desk.model.turns import Line, from_form
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import assistant as desk_assistant
 from lastgate.desk.service import desk as d
@@ -104,15 +105,6 @@ class ShownItem:
     check: bool = True  # about one check of the self-check (its code is shown)
 
 
-def _transcript(roles: list[str], texts: list[str]) -> list[tuple[str, str]]:
-    lines = [
-        (role, text)
-        for role, text in zip(roles, texts, strict=False)
-        if role in ("customer", "assistant")
-    ]
-    return lines[-TRANSCRIPT_KEPT:]
-
-
 def _help(page: Page, **values: Any) -> Response:
     uid = page.me.subject
     open_account(page.service(Workflow), page.me, uid)  # closed: the closed account's page
@@ -137,9 +129,10 @@ def ask(
     question: Annotated[str, Form(min_length=1, max_length=2000)],
     t_role: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
     t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
+    t_seal: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
 ) -> Response:
     """Answer from the account as it is now; the conversation so far rides along in the
-    form so that the hand-off can attach it."""
+    form, each answer with its seal, so that the hand-off can attach it."""
     desk, language = desk_of(page), page.language
     said = redact(question)
     reply = desk_assistant.ask(desk, page.me, page.me.subject, said.text, language)
@@ -161,10 +154,12 @@ def ask(
                 check=item.code in CheckCode.__members__,
             )
         )
-    answer_text = "\n".join(
-        " ".join(translate(line, language) for line in item.lines) for item in reply.items
-    )
-    transcript = [*_transcript(t_role, t_text), ("customer", said.text), ("assistant", answer_text)]
+    said_turn = desk_assistant.turn(desk, page.me.subject, said.text, reply)
+    transcript = [
+        *from_form(t_role, t_text, t_seal)[-TRANSCRIPT_KEPT:],
+        Line("customer", said_turn.question),
+        Line("assistant", said_turn.answer, said_turn.seal),
+    ]
     secrets = warning(tuple(k.value for k in said.kinds))
     return _help(
         page,
@@ -183,11 +178,12 @@ def handoff(
     message: Annotated[str, Form(max_length=d.MAX_BODY)] = "",
     t_role: Annotated[list[str], Form()] = [],  # noqa: B006
     t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
+    t_seal: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
 ) -> Response:
     """Talk to a person: a ticket with the transcript and an eligibility snapshot."""
-    transcript = _transcript(t_role, t_text)
+    transcript = from_form(t_role, t_text, t_seal)[-TRANSCRIPT_KEPT:]
     if message.strip():
-        transcript.append(("customer", message))
+        transcript.append(Line("customer", message))
     ticket, _ = desk_assistant.handoff(desk_of(page), page.me, page.me.subject, transcript)
     return see_other(f"/web/tickets/{ticket.id}?done=handoff")
 

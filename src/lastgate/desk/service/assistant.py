@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.answer_parts import AccountFacts, DeskLinks, Situation, Terms
 from lastgate.desk.model.assistant import AssistantAnswer, answer
+from lastgate.desk.model.turns import Line, genuine, seal
 from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
@@ -26,6 +28,7 @@ from lastgate.eligibility.model.report import CheckCode, CheckStatus, Eligibilit
 from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, InvalidInput
+from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_
 from lastgate.kernel.policy import Policy
 from lastgate.kernel.redaction import redact
@@ -90,6 +93,25 @@ def ask(
     return answer(situation, redact(question).text, language, desk.knowledge)
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One question and answer as the transcript records them, the answer sealed."""
+
+    question: str  # redacted, as the customer typed it
+    answer: str  # in the answer's language, one line per item
+    seal: str
+
+
+def turn(desk: Desk, uid: str, question: str, reply: AssistantAnswer) -> Turn:
+    """The turn ``reply`` makes in the conversation, sealed for ``uid``: a hand-off keeps
+    the answer only with this seal, next to this question."""
+    said = redact(question).text
+    text = "\n".join(
+        " ".join(translate(line, reply.language) for line in item.lines) for item in reply.items
+    )
+    return Turn(said, text, seal(desk.turn_key, uid, said, text))
+
+
 def _category(report: EligibilityReport, closure: ClosureRequest | None) -> t.TicketCategory:
     if closure is not None and closure.state is ClosureState.REJECTED:
         return t.TicketCategory.CLOSURE_REJECTED
@@ -127,11 +149,12 @@ def snapshot(report: EligibilityReport, closure: ClosureRequest | None) -> dict[
 
 
 def handoff(
-    desk: Desk, principal: Principal, uid: str, transcript: Sequence[tuple[str, str]]
+    desk: Desk, principal: Principal, uid: str, transcript: Sequence[Line]
 ) -> tuple[t.Ticket, Posted]:
     """Open a human ticket from the conversation: the transcript (redacted, the
     customer may read it) and a snapshot of the eligibility report (internal, staff only)
-    are attached, in one unit of work."""
+    are attached, in one unit of work. Of what the client sends back, the assistant's lines
+    are kept only when sealed (``turn``): nobody puts words in the assistant's mouth."""
     ensure_may_read_account(principal, uid)
     if principal.is_staff:
         raise Forbidden("the account holder asks for a person")
@@ -141,7 +164,8 @@ def handoff(
     # report here on their behalf; the customer asking is never shown it.
     report = check_account(uid, accounts=desk.accounts, policies=desk.policies, clock=desk.clock)
     closure = _closure(desk, uid)
-    lines = [{"from": who, "text": redact(text).text} for who, text in transcript]
+    said, left_out = genuine(desk.turn_key, uid, transcript)
+    lines = [{"from": who, "text": redact(text).text} for who, text in said]
     files = _handoff_files(lines, report, closure)
     now = desk.clock()
     category = _category(report, closure)
@@ -162,7 +186,7 @@ def handoff(
         with desk.unit_of_work() as uow:
             uow.tickets.add(ticket)
             _audit(uow, principal.subject, "handoff", ticket.id, category=category.value)
-            last_customer = next((x for w, x in reversed(transcript) if w == "customer"), "")
+            last_customer = next((x for w, x in reversed(said) if w == "customer"), "")
             posted = _message(
                 uow, ticket, principal, last_customer or HANDOFF_BODY, t.Visibility.PUBLIC, now
             )
@@ -174,7 +198,11 @@ def handoff(
                 actor=principal.subject,
                 action="desk.handoff_context",
                 subject=subject_of(ticket.id),
-                payload={"transcript_lines": len(lines), "snapshot_outcome": report.outcome.value},
+                payload={
+                    "transcript_lines": len(lines),
+                    "unsealed_lines_left_out": left_out,
+                    "snapshot_outcome": report.outcome.value,
+                },
             )
     except BaseException:
         for _, _, file, _ in stored:

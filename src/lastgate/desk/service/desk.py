@@ -9,6 +9,7 @@ and ``subject_of`` are re-exported here, where the entry points read them.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ class Desk:
     official_channels: OfficialChannels = field(
         default_factory=lambda: OfficialChannels(frozenset(), frozenset(), frozenset())
     )
+    #: Seals the assistant's answers (``model.turns``); wiring derives it from the master
+    #: key so every process agrees; unwired, a random key that never leaves the process.
+    turn_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def policy_for(self, uid: str) -> DeskPolicy:
         jurisdiction = self.accounts.load(uid, withdrawals_since=self.clock()).jurisdiction

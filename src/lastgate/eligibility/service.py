@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lastgate.eligibility.model.agent_view import agent_view
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.closed import CertificateState, ClosedAccount
 from lastgate.eligibility.model.report import CustomerReport, EligibilityReport, customer_view
 from lastgate.eligibility.ports import Certificates
 from lastgate.kernel.access import (
     Principal,
+    Role,
     ensure_may_read_account,
     ensure_staff,
     sees_internal_detail,
@@ -103,7 +105,9 @@ class Eligibility:
         return CertificateState.ISSUED if issued else CertificateState.PENDING
 
     def staff_report(self, principal: Principal, uid: str) -> EligibilityReport:
-        """The internal report, with detail and confidential checks: staff only."""
+        """The internal report, with detail: staff only. A compliance officer sees the
+        confidential checks whole; an agent sees that compliance must act, not why."""
         ensure_staff(principal, message="only staff may read the internal eligibility report")
         ensure_may_read_account(principal, uid)
-        return self._check(uid)
+        report = self._check(uid)
+        return report if principal.role is Role.COMPLIANCE else agent_view(report)

@@ -26,6 +26,10 @@ from lastgate.platform.db.engine import make_engine, migrate
 #: The suite runs in explicit development mode, so the CLI's ``serve`` and ``worker`` take
 #: the development secrets; tests/e2e/test_production_start.py runs them without it.
 os.environ.setdefault("LASTGATE_DEVELOPMENT", "1")
+#: The suite signs dozens of people in per minute from one address, through one app;
+#: the rate limits' own tests (tests/e2e/test_rate_limits.py) set the limits they test.
+for _rule in ("SIGN_IN", "OFFICIAL_CHECK", "ELIGIBILITY", "DEFAULT"):
+    os.environ.setdefault(f"LASTGATE_RATE_LIMIT_{_rule}", "100000/minute")
 
 POSTGRES_URL = os.environ.get(
     "LASTGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -10,9 +10,10 @@ from sqlalchemy import Engine
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.wiring import build_desk
 from lastgate.kernel.settings import Settings
+from tests import upload_samples
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = upload_samples.png()
+PDF = upload_samples.pdf()
 MP4 = (24).to_bytes(4, "big") + b"ftypisom" + b"\x00\x00\x02\x00isomiso2" + b"\x00" * 200
 MOV = (20).to_bytes(4, "big") + b"ftypqt  " + b"\x00\x00\x00\x00qt  " + b"\x00" * 200
 

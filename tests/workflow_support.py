@@ -21,6 +21,7 @@ from lastgate.ledger.adapters.state_reader import LedgerStateReader
 from lastgate.notices.adapters.sealed import SECRET_TOPICS, open_params
 from lastgate.platform.policy_files import PolicyDirectory
 from lastgate.platform.secret_box import SecretBox
+from tests import upload_samples
 
 AGENT_A = Principal("agent-ada", Role.AGENT)
 AGENT_B = Principal("agent-bo", Role.AGENT)
@@ -108,12 +109,8 @@ def verification_code(engine: Engine, request: ClosureRequest) -> str:
     return str(rows[-1]["payload"]["params"]["code"])
 
 
-#: The smallest file the evidence store takes as a JPEG photo.
-EVIDENCE_JPEG = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    + b"\x00" * 64
-    + b"\xff\xd9"
-)
+#: A small real JPEG photo, as the evidence store's parser takes it.
+EVIDENCE_JPEG = upload_samples.jpeg()
 
 
 def close_as_customer(wf: Workflow, engine: Engine, uid: str = "U1000") -> ClosureRequest:

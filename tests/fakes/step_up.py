@@ -15,13 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NoReturn
 
-from lastgate.closure.adapters.evidence_store import sniff_content_type
 from lastgate.closure.model import verification as rules
 from lastgate.closure.model.lifecycle import ClosureRequest
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
 from lastgate.kernel.policy import VerificationPolicy
 from lastgate.ledger.model import CustomerStatus
+from lastgate.platform.uploads import sniff
 from lastgate.remediation.model import DustQuote, Holding
 from tests.fakes.closure import FakeAudit, FakeNotifier
 from tests.fakes.store import Challenge, StoredEvidence, Transaction
@@ -103,9 +103,7 @@ class FakeStepUp:
     # -- identity evidence ----------------------------------------------------------------
 
     def add_evidence(self, request: ClosureRequest, kind: str, content: bytes) -> str:
-        content_type = rules.check_evidence(
-            kind, sniff_content_type(content), len(content), EVIDENCE_MAX_BYTES
-        )
+        content_type = rules.check_evidence(kind, sniff(content), len(content), EVIDENCE_MAX_BYTES)
         file = rules.EvidenceFile(
             id=str(uuid.uuid4()),
             kind=kind,

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import struct
 import uuid
-import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +16,6 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
-from lastgate.closure.adapters.evidence_store import sniff_content_type
 from lastgate.closure.adapters.tables import (
     evidence_files,
     outbox,
@@ -41,6 +38,8 @@ from lastgate.kernel.errors import (
 )
 from lastgate.kernel.settings import Settings
 from lastgate.platform.secret_box import SecretBox, SecretUnavailable
+from lastgate.platform.uploads import sniff
+from tests import upload_samples
 from tests.builders import account, load
 
 KEY_A = base64.b64encode(b"A" * 32).decode()
@@ -537,26 +536,10 @@ def test_digests_match_their_message_and_context_only() -> None:
 # -- identity evidence -------------------------------------------------------------------
 
 
-def _png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
-
-
-JPEG = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    + b"\x00" * 64
-    + (b"\xff\xd9")
-)
-PNG = _png()
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32
+JPEG = upload_samples.jpeg()
+PNG = upload_samples.png()
+PDF = upload_samples.pdf()
+HEIC = upload_samples.heic()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 HTML = b"<!DOCTYPE html><script>alert(document.cookie)</script>"
 
@@ -586,19 +569,22 @@ def complete(ctx: Ctx) -> bool:
 
 @pytest.mark.parametrize(
     ("content", "content_type"),
-    [(JPEG, "image/jpeg"), (PNG, "image/png"), (PDF, "application/pdf"), (HEIC, "image/heic")],
+    [(JPEG, "image/jpeg"), (PNG, "image/png"), (PDF, "application/pdf"), (HEIC, "image/jpeg")],
 )
-def test_document_files_of_accepted_types_are_stored(
+def test_document_files_of_accepted_types_are_stored_as_the_parser_reads_them(
     ctx: Ctx, content: bytes, content_type: str
 ) -> None:
+    """Photos are decoded and encoded again (a HEIC photo kept as a JPEG), PDFs written
+    again; what is stored, hashed and served back is that clean file."""
     evidence_id = upload(ctx, "document", content, filename="passport.bin")
     row = evidence_row(ctx, evidence_id)
-    assert (row.content_type, row.size) == (content_type, len(content))
-    assert row.sha256 == hashlib.sha256(content).hexdigest()
-    assert (ctx.settings.evidence_dir / row.storage_key).read_bytes() == content
+    stored = (ctx.settings.evidence_dir / row.storage_key).read_bytes()
+    assert (row.content_type, row.size) == (content_type, len(stored))
+    assert row.sha256 == hashlib.sha256(stored).hexdigest()
+    assert sniff(stored) == content_type
     with ctx.uow() as uow:
         served_type, chunks = uow.step_up.read_evidence(ctx.request.id, evidence_id)
-    assert (served_type, b"".join(chunks)) == (content_type, content)
+    assert (served_type, b"".join(chunks)) == (content_type, stored)
 
 
 @pytest.mark.parametrize("content", [EXE, HTML, b"GIF89a" + b"\x00" * 32, b"%PDF-1.4 no end"])
@@ -714,12 +700,12 @@ def test_evidence_of_another_request_is_not_found(ctx: Ctx) -> None:
 
 
 def test_content_types_come_from_magic_bytes() -> None:
-    assert sniff_content_type(JPEG) == "image/jpeg"
-    assert sniff_content_type(PNG) == "image/png"
-    assert sniff_content_type(PDF) == "application/pdf"
-    assert sniff_content_type(HEIC) == "image/heic"
-    assert sniff_content_type(b"\x89PNG\r\n\x1a\n" + b"<html>" * 4) is None
-    assert sniff_content_type(b"") is None
+    assert sniff(JPEG) == "image/jpeg"
+    assert sniff(PNG) == "image/png"
+    assert sniff(PDF) == "application/pdf"
+    assert sniff(HEIC) == "image/heic"
+    assert sniff(b"\x89PNG\r\n\x1a\n" + b"<html>" * 4) is None
+    assert sniff(b"") is None
 
 
 # -- through the closure use cases -------------------------------------------------------

@@ -46,7 +46,7 @@ def test_evidence_is_uploaded_viewed_and_accepted(app, engine, clock, config) ->
     page = customer.get(f"/web/closure/{request.id}")
     assert 'enctype="multipart/form-data"' in page.text
     uploaded = customer.post(
-        f"/web/closure/{request.id}/evidence",
+        f"/web/closure/{request.id}/evidence?csrf={csrf(page.text)}",
         data={"csrf": csrf(page.text), "kind": "document"},
         files={"file": ("id.png", png(), "image/png")},
     )

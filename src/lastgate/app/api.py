@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from lastgate import __version__
 from lastgate.app import pages as web
+from lastgate.app.edge import install_guards
 from lastgate.campaign import api as campaigns
 from lastgate.campaign.service.campaigns import Campaigns
 from lastgate.campaign.wiring import build_campaigns
@@ -73,6 +74,7 @@ def create_app(
     )
     app.state.context = context
     install_error_handlers(app)
+    install_guards(app, context)
     app.add_middleware(SecurityHeaders)
     app.include_router(health.router)
     app.include_router(tokens.router)

@@ -23,6 +23,8 @@ DEVELOPMENT_WEBHOOK_SECRET = "change-me-webhook-secret"
 DEVELOPMENT_CERTIFICATE_KEY = "ZGV2ZWxvcG1lbnQtb25seS1jZXJ0aWZpY2F0ZS1rZXk="
 #: The fewest bytes of entropy a shared HMAC secret may carry (HS256 wants 256 bits).
 MIN_SECRET_BYTES = 32
+#: A rate limit: how many requests per caller in one period ("20/minute", "5/10 second").
+RATE_PATTERN = r"^[1-9][0-9]*/([1-9][0-9]* )?(second|minute|hour|day)$"
 _RANDOM_TEXT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 _RANDOM_KEY = 'python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"'
 
@@ -82,6 +84,28 @@ class Settings(BaseSettings):
         description="Identity evidence uploads; never inside anything the web server serves.",
     )
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    upload_max_pixels: int = Field(
+        default=40_000_000,
+        ge=1,
+        le=89_000_000,
+        description="Largest photo accepted, in pixels (width times height, read from its "
+        "header before any pixel is decoded).",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body outside the upload routes; a larger one is "
+        "answered 413 BODY_TOO_LARGE before it is read.",
+    )
+    rate_limit_storage_uri: SecretStr = Field(
+        default=SecretStr("memory://"),
+        description="Where rate-limit counts live: memory:// for one process, "
+        "redis://host:6379/0 (or rediss://, memcached://…) shared by several.",
+    )
+    rate_limit_sign_in: str = Field(default="20/minute", pattern=RATE_PATTERN)
+    rate_limit_official_check: str = Field(default="30/minute", pattern=RATE_PATTERN)
+    rate_limit_eligibility: str = Field(default="120/minute", pattern=RATE_PATTERN)
+    rate_limit_default: str = Field(default="600/minute", pattern=RATE_PATTERN)
     mailbox_dir: Path | None = Field(
         default=None,
         description="When set, e-mail and SMS notices are written here instead of being sent.",

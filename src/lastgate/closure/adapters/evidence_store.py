@@ -1,8 +1,9 @@
 """Identity evidence files on disk, under ``settings.evidence_dir``.
 
-A file is named by a random id, never by anything the customer sent, and its type is
-read from its first bytes, never from its name or a declared content type. Files are
-written whole (temporary file, then an atomic rename) and readable by the owner only.
+A file is named by a random id, never by anything the customer sent; its type is read
+from its bytes and it is checked and cleaned by a real parser (``platform.uploads``)
+before it is kept. Files are written whole (temporary file, then an atomic rename) and
+readable by the owner only.
 """
 
 from __future__ import annotations
@@ -15,30 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lastgate.closure.model.verification import HEIC, JPEG, PDF, PNG, check_evidence
+from lastgate.closure.model.verification import EvidenceRefused, check_evidence
 from lastgate.kernel.settings import Settings
+from lastgate.platform.uploads import FileRefused, accept, sniff
 
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _CHUNK = 64 * 1024
-#: HEIF brands of HEIC photos (as phones take them); ``mif1`` alone is any HEIF image.
-_HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1"})
-
-
-def sniff_content_type(content: bytes) -> str | None:
-    """The type ``content`` really is, from its magic bytes; None if not one we take.
-
-    Beyond the opening signature, PNG must start with its header chunk and PDF must
-    end with an end-of-file marker, so a signature pasted on other data is refused.
-    """
-    if content.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if content.startswith(b"\x89PNG\r\n\x1a\n") and content[12:16] == b"IHDR":
-        return PNG
-    if re.match(rb"%PDF-[12]\.\d", content) and b"%%EOF" in content[-1024:]:
-        return PDF
-    if content[4:8] == b"ftyp" and content[8:12] in _HEIC_BRANDS:
-        return HEIC
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +37,25 @@ class StoredFile:
 class EvidenceStore:
     """Evidence files in one folder, each under a random 128-bit name."""
 
-    def __init__(self, root: Path, max_bytes: int) -> None:
-        self.root, self.max_bytes = root, max_bytes
+    def __init__(self, root: Path, max_bytes: int, max_pixels: int) -> None:
+        self.root, self.max_bytes, self.max_pixels = root, max_bytes, max_pixels
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EvidenceStore:
-        return cls(settings.evidence_dir, settings.evidence_max_bytes)
+        return cls(settings.evidence_dir, settings.evidence_max_bytes, settings.upload_max_pixels)
 
     def put(self, kind: str, content: bytes) -> StoredFile:
         """Check ``content`` for ``kind`` (``EvidenceRefused`` if not acceptable) and
-        store it; the caller records the returned key with the file's metadata."""
-        content_type = check_evidence(
-            kind, sniff_content_type(content), len(content), self.max_bytes
-        )
-        return self.write(content, content_type)
+        store what the parser kept of it; the caller records the returned key with the
+        file's metadata."""
+        content_type = check_evidence(kind, sniff(content), len(content), self.max_bytes)
+        try:
+            accepted = accept(content, content_type, max_pixels=self.max_pixels)
+        except FileRefused as refused:
+            raise EvidenceRefused(
+                refused.message, details=[{"path": "file", "reason": refused.reason}]
+            ) from None
+        return self.write(accepted.content, accepted.content_type)
 
     def write(self, content: bytes, content_type: str) -> StoredFile:
         """Store ``content`` already checked by the caller, under a fresh random key."""

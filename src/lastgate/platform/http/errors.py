@@ -32,12 +32,26 @@ class ServiceUnavailable(LastgateError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class BodyTooLarge(LastgateError):
+    """A request body over the limit of its route, refused before it was read."""
+
+    code = "BODY_TOO_LARGE"
+
+
+class RateLimited(LastgateError):
+    """Too many requests from one caller; ``Retry-After`` says when to try again."""
+
+    code = "RATE_LIMITED"
+
+
 STATUS_BY_ERROR: tuple[tuple[type[LastgateError], int], ...] = (
     (NotAuthenticated, 401),
     (Forbidden, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (BodyTooLarge, 413),
     (InvalidInput, 422),
+    (RateLimited, 429),
     (ServiceUnavailable, 503),
 )
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}

@@ -1,0 +1,53 @@
+"""What the pages need from the guards in front of the app (body limits, rate limits):
+the upload gate of a page form, and error pages answered before any route runs."""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from lastgate.kernel.errors import LastgateError, NotAuthenticated
+from lastgate.kernel.settings import Settings
+from lastgate.platform.http.body_limits import Gate, TokenCheck
+from lastgate.platform.http.deps import ApiContext
+from lastgate.platform.http.errors import status_for
+from lastgate.platform.web.pages import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    SIGN_IN_PATH,
+    CsrfRefused,
+    Page,
+    csrf_token,
+    page_language,
+    see_other,
+)
+
+
+def page_upload_gate(settings: Settings, check_token: TokenCheck) -> Gate:
+    """A page's upload gate: a session cookie that ``check_token`` accepts, and this
+    session's CSRF token in the form's address (``?csrf=``), since the hidden field
+    comes inside the body."""
+
+    def gate(request: Request) -> None:
+        session = request.cookies.get(SESSION_COOKIE)
+        if not session:
+            raise NotAuthenticated("sign in first")
+        check_token(session)
+        expected = csrf_token(settings.jwt_secret.get_secret_value(), session)
+        if not hmac.compare_digest(request.query_params.get(CSRF_FIELD, ""), expected):
+            raise CsrfRefused("the form is stale or was not sent by lastgate's page; reload it")
+
+    return gate
+
+
+def page_error(request: Request, error: LastgateError) -> Response:
+    """The answer a page route would give: sign-in for 401, else the error page."""
+    if isinstance(error, NotAuthenticated):
+        response: Response = see_other(SIGN_IN_PATH)
+        response.delete_cookie(SESSION_COOKIE, path="/web")
+        return response
+    context: ApiContext = request.app.state.context
+    page = Page(request, context, page_language(request, context), None)
+    return page.render("error.html", status=status_for(error), error=error)

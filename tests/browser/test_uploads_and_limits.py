@@ -1,0 +1,123 @@
+"""Uploads and limits in the browser, in English and in Chinese: a customer attaches a
+real photo to a ticket and it is received; a PDF with a script in it is refused with a
+clear reason on the same page; identity evidence is received on the closure page, and
+one too large for the form answers an error page saying so; a flood of "is this
+official?" checks ends on a page that says to wait."""
+
+from __future__ import annotations
+
+import pytest
+
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.desk.wiring import build_desk
+from lastgate.kernel.settings import Settings
+from tests import upload_samples as sample
+from tests.browser.conftest import follow, screenshot
+from tests.builders import account, load
+from tests.workflow_support import customer, request_in, settings, workflow
+
+EVIDENCE_MAX = 64 * 1024
+TEXT = {
+    "en": {
+        "received": "File received.",
+        "script": "This PDF contains scripts or embedded files",
+        "evidence": "File received. An agent will review it.",
+        "too_large": "What you sent is too large. Choose a smaller file.",
+        "wait": "Too many requests in a short time. Wait a little, then try again.",
+    },
+    "zh-Hans": {
+        "received": "文件已收到",
+        "script": "此 PDF 含有脚本或嵌入文件",
+        "evidence": "文件已收到",
+        "too_large": "您提交的内容过大，请选择较小的文件。",  # noqa: RUF001
+        "wait": "操作过于频繁，请稍后再试。",  # noqa: RUF001
+    },
+}
+
+
+@pytest.fixture
+def config() -> Settings:
+    return settings().model_copy(
+        update={
+            "demo_login": True,
+            "evidence_max_bytes": EVIDENCE_MAX,
+            "rate_limit_official_check": "3/hour",
+        }
+    )
+
+
+@pytest.fixture
+def files(tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name, content in (
+        ("passport.png", sample.png((300, 200))),
+        ("statement.pdf", sample.pdf(javascript=True)),
+        ("selfie.jpg", sample.jpeg_with_html()),
+        # A real photo, but a noisy one several times the evidence form's limit.
+        ("huge.png", sample.png((400, 400)) + b"\x00" * (4 * EVIDENCE_MAX)),
+    ):
+        (folder / name).write_bytes(content)
+    return folder
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_customer_attaches_a_photo_and_a_pdf_with_a_script_is_refused(
+    engine, clock, config, person, files, lang
+) -> None:
+    load(engine, account("U1"))
+    desk = build_desk(config, engine, clock)
+    ticket, _ = d.open_ticket(
+        desk, customer("U1"), "U1", TicketCategory.OTHER, "Documents", "Here they are"
+    )
+    me = person("U1", lang=lang)
+    me.goto(me.url.split("/web/")[0] + f"/web/tickets/{ticket.id}")
+    me.set_input_files("#attachment-file", str(files / "passport.png"))
+    follow(me, "form[action*='/attachments'] button")
+    assert "done=attached" in me.url and TEXT[lang]["received"] in me.inner_text("main")
+
+    me.set_input_files("#attachment-file", str(files / "statement.pdf"))
+    follow(me, "form[action*='/attachments'] button")
+    error = me.locator("#upload-error")
+    assert error.is_visible() and TEXT[lang]["script"] in error.inner_text()
+    screenshot(me, "desk-upload-refused" if lang == "en" else "desk-upload-refused-zh")
+    assert len(d.view(desk, customer("U1"), ticket.id).attachments) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_identity_evidence_is_received_and_one_too_large_says_so(
+    engine, clock, config, person, files, lang
+) -> None:
+    load(engine, account("U1"))
+    request = request_in(
+        workflow(engine, clock, config), ClosureState.VERIFYING, "U1", needs_evidence=True
+    )
+    me = person("U1", lang=lang)
+    page_url = me.url.split("/web/")[0] + f"/web/closure/{request.id}"
+    me.goto(page_url)
+    me.set_input_files("#file", str(files / "selfie.jpg"))
+    follow(me, "form[action*='/evidence'] button")
+    assert "done=uploaded" in me.url and TEXT[lang]["evidence"] in me.inner_text("main")
+
+    me.goto(page_url)
+    me.set_input_files("#file", str(files / "huge.png"))
+    follow(me, "form[action*='/evidence'] button")
+    assert TEXT[lang]["too_large"] in me.inner_text("main")
+    assert "BODY_TOO_LARGE" in me.inner_text("main")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_flood_of_official_checks_ends_on_a_page_that_says_to_wait(
+    base_url, chromium, lang
+) -> None:
+    context = chromium.new_context(locale="zh-CN" if lang == "zh-Hans" else "en-US")
+    page = context.new_page()
+    url = f"{base_url}/web/official?value=https://example.com/login&lang={lang}"
+    statuses = [page.goto(url).status for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert TEXT[lang]["wait"] in page.inner_text("main")
+    if lang == "en":
+        screenshot(page, "rate-limited")
+    context.close()

@@ -68,6 +68,18 @@ UPLOAD_REFUSALS = {
         "we read what it really is."
     ),
     "empty": N_("The file is empty."),
+    "unreadable": N_(
+        "The file could not be read: it is damaged, or not the kind of file it seems to be. "
+        "Send the original photo or PDF again."
+    ),
+    "too_many_pixels": N_(
+        "The picture has too many pixels. Send a smaller photo, for example a screenshot of it."
+    ),
+    "active_content": N_(
+        "This PDF contains scripts or embedded files, which we do not accept. Save it as a "
+        "new PDF (print to PDF) or send photos of the pages."
+    ),
+    "encrypted": N_("This PDF is protected by a password. Send it without the password."),
 }
 
 

@@ -24,6 +24,7 @@ from lastgate.desk.model.turns import Line, genuine, seal
 from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
+from lastgate.eligibility.model.agent_view import agent_view
 from lastgate.eligibility.model.report import CheckCode, CheckStatus, EligibilityReport
 from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_may_read_account
@@ -166,7 +167,7 @@ def handoff(
     closure = _closure(desk, uid)
     said, left_out = genuine(desk.turn_key, uid, transcript)
     lines = [{"from": who, "text": redact(text).text} for who, text in said]
-    files = _handoff_files(lines, report, closure)
+    files = _handoff_files(lines, agent_view(report), closure)
     now = desk.clock()
     category = _category(report, closure)
     ticket = t.new_ticket(

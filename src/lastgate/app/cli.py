@@ -256,18 +256,24 @@ def demo(
     run_demo(database=database, port=port, serve_api=serve_api)
 
 
+_CHECK_HELP = "Exit 0 only if the database answers, is migrated and work can be claimed."
+
+
 @app.command()
 def worker(
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    check: Annotated[bool, typer.Option("--check", help=_CHECK_HELP)] = False,
 ) -> None:
     """Run the background work: campaigns' due steps, closures whose cooling-off ended,
     erasure plans, then notices and webhooks."""
     import logging
 
-    from lastgate.app.worker import run_forever, run_once
+    from lastgate.app.worker import check_command, run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
+    if check:
+        raise typer.Exit(check_command(settings, typer.echo))
     with _errors():
         ensure_safe_to_start(settings)
     engine = _engine(settings)

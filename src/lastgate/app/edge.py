@@ -73,8 +73,9 @@ def rate_rules(settings: Settings) -> list[RateRule]:
 
 
 def _exempt(path: str) -> bool:
-    # Health checks come from the load balancer; static files with every page.
-    return path == "/healthz" or path.startswith("/web/static/")
+    # Health checks come from the load balancer, scrapes from monitoring; static files
+    # with every page.
+    return path in ("/healthz", "/readyz", "/metrics") or path.startswith("/web/static/")
 
 
 def install_guards(app: FastAPI, context: ApiContext) -> None:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from lastgate.campaign.service.due_work import tick
 from lastgate.campaign.wiring import build_campaigns
+from lastgate.closure.adapters.sql import SqlClosures
 from lastgate.closure.service.execution import execute_due
 from lastgate.closure.wiring import build_workflow
 from lastgate.erasure.wiring import run_pending
@@ -25,6 +28,8 @@ from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
 from lastgate.platform import token_revocation
+from lastgate.platform.db.engine import make_engine
+from lastgate.platform.db.readiness import NotReady, readiness
 from lastgate.platform.faults import crash_hook as _crash_hook
 
 log = logging.getLogger("lastgate.worker")
@@ -64,6 +69,37 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
         engine, clock(), leeway_seconds=settings.jwt_leeway_seconds
     )
     return figures
+
+
+def check(engine: Engine, clock: Clock = system_clock) -> NotReady | None:
+    """``lastgate worker --check``: the database answers, is migrated to head, and this
+    worker can claim due closures (the claim runs in a transaction rolled back, so
+    nothing is taken). ``None`` when all three hold."""
+    problem = readiness(engine)
+    if problem is not None:
+        return problem
+    try:
+        with engine.connect() as conn, conn.begin() as transaction:
+            SqlClosures(conn).claim_due(clock(), 1)
+            transaction.rollback()
+    except (SQLAlchemyError, OSError) as exc:
+        return NotReady("claim", f"cannot claim due closures ({type(exc).__name__})")
+    return None
+
+
+def check_command(settings: Settings, echo: Callable[..., object]) -> int:
+    """``lastgate worker --check``'s exit status, with one line saying why. Opens the
+    database without migrating it: a check must change nothing."""
+    engine = make_engine(settings.database_url)
+    try:
+        problem = check(engine)
+    finally:
+        engine.dispose()
+    if problem is not None:
+        echo(f"worker NOT READY ({problem.part}): {problem.reason}", err=True)
+        return 1
+    echo("worker ready: database answers, migrations at head, work can be claimed")
+    return 0
 
 
 def run_forever(settings: Settings, engine: Engine) -> None:

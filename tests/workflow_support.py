@@ -121,7 +121,7 @@ def close_as_customer(wf: Workflow, engine: Engine, uid: str = "U1000") -> Closu
     me = customer(uid)
     request = closure.submit(wf, me, uid, ClosureReason.FEES, "moving elsewhere")
     for kind in ("document", "selfie") if request.needs_evidence else ():
-        step_up.upload_evidence(wf.unit_of_work(), request.id, uid, kind, EVIDENCE_JPEG)
+        step_up.upload_evidence(wf.unit_of_work(), me, request.id, kind, EVIDENCE_JPEG)
     request = closure.start_verification(wf, me, request.id, "email")
     request = closure.verify(wf, me, request.id, "email", verification_code(engine, request))
     with wf.unit_of_work() as uow:

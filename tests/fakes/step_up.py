@@ -15,10 +15,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NoReturn
 
+from lastgate.closure.model import attempts as limits
 from lastgate.closure.model import verification as rules
+from lastgate.closure.model.attempts import AttemptCount
 from lastgate.closure.model.lifecycle import ClosureRequest
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
+from lastgate.kernel.errors import Conflict, InvalidInput, NotFound, VerificationLocked
 from lastgate.kernel.policy import VerificationPolicy
 from lastgate.ledger.model import CustomerStatus
 from lastgate.platform.uploads import sniff
@@ -62,12 +64,15 @@ class FakeStepUp:
         if channel not in rules.OTP_METHODS:
             raise InvalidInput(f"channel must be one of {', '.join(sorted(rules.OTP_METHODS))}")
         now, t = self._clock(), self._tx.tables
-        rules.ensure_not_locked(t.locked_at.get(request.id), self._policy, now)
+        limits.ensure_may_try(t.attempts.get(request.uid, AttemptCount()), self._policy, now)
+        sent = [c.sent_at for c in t.challenges if c.uid == request.uid and c.method == channel]
+        limits.ensure_may_send(sent, self._policy, now)
         t.challenges[:] = [  # a new code supersedes every earlier one
             replace(c, spent=True) if c.request_id == request.id else c for c in t.challenges
         ]
         code, expires_at = rules.new_code(), rules.code_expires_at(now, self._policy)
-        t.challenges.append(Challenge(request.id, channel, code, expires_at))
+        sent_code = Challenge(request.id, channel, code, expires_at, uid=request.uid, sent_at=now)
+        t.challenges.append(sent_code)
         self._notifier.notify_customer(
             request.uid,
             "verification_code",
@@ -83,22 +88,21 @@ class FakeStepUp:
         if method == rules.TOTP:
             _not_faked("an authenticator code")
         now, t = self._clock(), self._tx.tables
-        rules.ensure_not_locked(t.locked_at.get(request.id), self._policy, now)
+        count = t.attempts.get(request.uid, AttemptCount())
+        limits.ensure_may_try(count, self._policy, now)
         code = rules.normalise_code(code)
         for i, c in enumerate(t.challenges):
             live = c.request_id == request.id and c.method == method and not c.spent
             if live and c.expires_at > now and rules.constant_time_equal(c.code, code):
                 t.challenges[i] = replace(c, spent=True)
-                t.failures.pop(request.id, None)
+                t.attempts.pop(request.uid, None)
                 self._record(request.uid, "verification.succeeded", request.id, method=method)
                 return
-        failures = t.failures[request.id] = t.failures.get(request.id, 0) + 1
-        if rules.failure_locks(failures, self._policy):
-            t.locked_at[request.id] = now
-            self._record(request.uid, "verification.locked", request.id, failures=failures)
-            raise rules.locked_error(rules.lock_ends_at(now, self._policy))
-        self._record(request.uid, "verification.failed", request.id, failures=failures)
-        raise rules.failed_error(failures, self._policy)
+        after = t.attempts[request.uid] = limits.after_failure(count, self._policy, now)
+        error = limits.failure_error(after, self._policy, now)
+        action = "locked" if isinstance(error, VerificationLocked) else "failed"
+        self._record(request.uid, f"verification.{action}", request.id, failures=after.failures)
+        raise error
 
     # -- identity evidence ----------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from lastgate.closure.model.attempts import AttemptCount
 from lastgate.closure.model.lifecycle import ClosureRequest
 from lastgate.closure.model.verification import EvidenceFile
 from lastgate.ledger.model import AccountState, CustomerStatus
@@ -86,6 +87,8 @@ class Challenge:
     method: str
     code: str
     expires_at: datetime
+    uid: str
+    sent_at: datetime
     spent: bool = False
 
 
@@ -122,8 +125,7 @@ class Tables:
     freezes: list[Freeze] = field(default_factory=list)
     hold_placers: dict[str, str] = field(default_factory=dict)
     challenges: list[Challenge] = field(default_factory=list)
-    failures: dict[str, int] = field(default_factory=dict)
-    locked_at: dict[str, datetime] = field(default_factory=dict)
+    attempts: dict[str, AttemptCount] = field(default_factory=dict)
     evidence: dict[str, StoredEvidence] = field(default_factory=dict)
     erasures: list[ErasureRun] = field(default_factory=list)
     languages: dict[str, str] = field(default_factory=dict)

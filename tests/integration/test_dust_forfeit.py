@@ -34,7 +34,7 @@ from tests.integration.test_remediation import (
     set_price,
     status_of,
 )
-from tests.workflow_support import AGENT_A, customer, outbox_rows, settings, workflow
+from tests.workflow_support import AGENT_A, OFFICER_A, customer, outbox_rows, settings, workflow
 
 LEFTOVERS = [
     bal("trading", "DOGE", "50"),  # 5 USD: converted by the sweep
@@ -161,13 +161,13 @@ def test_a_customer_cannot_give_up_another_accounts_balances(engine, wf) -> None
     refused("FORBIDDEN", r.forfeit_dust, wf, ME, "U2", [("funding", "USDT", 1)], consent=True)
 
 
-def test_staff_acting_for_the_customer_are_named_as_consenting(engine, wf) -> None:
+@pytest.mark.parametrize("staff", [AGENT_A, OFFICER_A], ids=["agent", "compliance"])
+def test_staff_see_the_offer_but_the_consent_is_the_customers(engine, wf, staff) -> None:
     load(engine, account(UID, balances=[bal("funding", "USDT", "2")]))
-    offer = r.dust_forfeit_offer(wf, AGENT_A, UID)
-    done = r.forfeit_dust(wf, AGENT_A, UID, named(offer), consent=True)
-    assert done.consent_by == AGENT_A.subject
-    assert entries(engine)[-1][-1] == AGENT_A.subject
-    assert forfeit_audit(engine)[0]["actor"] == AGENT_A.subject
+    offer = r.dust_forfeit_offer(wf, staff, UID)
+    refused("FORBIDDEN", r.forfeit_dust, wf, staff, UID, named(offer), consent=True)
+    assert forfeit_audit(engine) == []
+    assert balances(engine, UID)[("funding", "USDT")] == Decimal("2")
 
 
 def test_the_plan_offers_the_sweep_first_while_it_converts_something(engine, wf, clock) -> None:

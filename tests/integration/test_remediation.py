@@ -20,7 +20,7 @@ from lastgate.platform.db.audit_tables import audit_log
 from lastgate.remediation import service as r
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
 from tests.builders import PRICES, T0, account, iso, load
-from tests.workflow_support import AGENT_A, customer, workflow
+from tests.workflow_support import AGENT_A, OFFICER_A, customer, workflow
 
 UID = "U1000"
 ME = customer(UID)
@@ -274,15 +274,17 @@ def test_a_quote_of_another_account_is_not_found(engine, wf) -> None:
     refused("QUOTE_NOT_FOUND", r.execute_dust_sweep, wf, ME, UID, theirs.id, forfeit_consent=False)
 
 
-def test_staff_may_sweep_for_the_customer_and_are_named_as_consenting(engine, wf) -> None:
+@pytest.mark.parametrize("staff", [AGENT_A, OFFICER_A], ids=["agent", "compliance"])
+def test_staff_may_quote_but_not_sweep_the_consent_is_the_customers(engine, wf, staff) -> None:
     load(
         engine, account(UID, balances=[bal("trading", "GONE", "9")]), prices={**PRICES, "GONE": "1"}
     )
     set_price(engine, "GONE", None)
-    quote = r.quote_dust_sweep(wf, AGENT_A, UID)
-    done = r.execute_dust_sweep(wf, AGENT_A, UID, quote.id, forfeit_consent=True)
-    assert done.consent_by == AGENT_A.subject
-    assert entries(engine)[0] == ("dust_forfeit", "trading", "GONE", Decimal("9"), AGENT_A.subject)
+    quote = r.quote_dust_sweep(wf, staff, UID)
+    refused("FORBIDDEN", r.execute_dust_sweep, wf, staff, UID, quote.id, forfeit_consent=True)
+    assert entries(engine) == []
+    done = r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=True)
+    assert done.consent_by == "account_holder"
 
 
 def test_a_customer_cannot_act_on_another_account(engine, wf) -> None:

@@ -28,6 +28,7 @@ from lastgate.closure.model.verification import EvidenceRefused
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.erasure.adapters.catalogue import metadata
+from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import (
     Conflict,
     InvalidInput,
@@ -43,6 +44,7 @@ from tests import upload_samples
 from tests.builders import account, load
 
 KEY_A = base64.b64encode(b"A" * 32).decode()
+HOLDER, OTHER = Principal("U1000", Role.CUSTOMER), Principal("U2000", Role.CUSTOMER)
 KEY_B = base64.b64encode(b"B" * 32).decode()
 
 
@@ -149,9 +151,9 @@ def other(code: str) -> str:
 @pytest.fixture
 def totp(ctx: Ctx) -> pyotp.TOTP:
     """An authenticator enrolled and confirmed five minutes ago."""
-    enrolment = step_up.enroll_totp(ctx.uow(), "U1000")
+    enrolment = step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
     app = pyotp.TOTP(enrolment.secret)
-    step_up.confirm_totp(ctx.uow(), "U1000", app.at(ctx.clock()))
+    step_up.confirm_totp(ctx.uow(), HOLDER, "U1000", app.at(ctx.clock()))
     ctx.clock.advance(minutes=5)
     return app
 
@@ -161,7 +163,7 @@ def at_step(app: pyotp.TOTP, ctx: Ctx, steps: int) -> str:
 
 
 def test_enrolment_gives_a_provisioning_uri_for_a_qr_code(ctx: Ctx) -> None:
-    enrolment = step_up.enroll_totp(ctx.uow(), "U1000")
+    enrolment = step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
     assert enrolment.provisioning_uri.startswith("otpauth://totp/")
     assert f"secret={enrolment.secret}" in enrolment.provisioning_uri
     assert "issuer=" in enrolment.provisioning_uri
@@ -169,7 +171,7 @@ def test_enrolment_gives_a_provisioning_uri_for_a_qr_code(ctx: Ctx) -> None:
 
 
 def test_the_authenticator_secret_is_stored_sealed(ctx: Ctx) -> None:
-    enrolment = step_up.enroll_totp(ctx.uow(), "U1000")
+    enrolment = step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
     with ctx.engine.connect() as conn:
         stored = conn.execute(select(second_factors.c.secret)).scalar_one()
     assert enrolment.secret not in stored
@@ -227,23 +229,23 @@ def test_a_code_dies_when_the_second_step_after_it_begins(ctx: Ctx, totp: pyotp.
 
 
 def test_an_unconfirmed_authenticator_cannot_verify(ctx: Ctx) -> None:
-    app = pyotp.TOTP(step_up.enroll_totp(ctx.uow(), "U1000").secret)
+    app = pyotp.TOTP(step_up.enroll_totp(ctx.uow(), HOLDER, "U1000").secret)
     with pytest.raises(VerificationFailed) as failure:
         ctx.check("totp", app.at(ctx.clock()))
     assert failure.value.details[0]["reason"] == "not_enrolled"
 
 
 def test_confirming_with_a_wrong_code_is_refused(ctx: Ctx) -> None:
-    app = pyotp.TOTP(step_up.enroll_totp(ctx.uow(), "U1000").secret)
+    app = pyotp.TOTP(step_up.enroll_totp(ctx.uow(), HOLDER, "U1000").secret)
     with pytest.raises(VerificationFailed):
-        step_up.confirm_totp(ctx.uow(), "U1000", other(app.at(ctx.clock())))
+        step_up.confirm_totp(ctx.uow(), HOLDER, "U1000", other(app.at(ctx.clock())))
 
 
 def test_a_confirmed_authenticator_is_not_replaced_by_enrolling_again(
     ctx: Ctx, totp: pyotp.TOTP
 ) -> None:
     with pytest.raises(Conflict):
-        step_up.enroll_totp(ctx.uow(), "U1000")
+        step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
     ctx.check("totp", totp.at(ctx.clock()))
 
 
@@ -370,6 +372,7 @@ def test_a_code_is_good_until_just_before_it_expires(ctx: Ctx) -> None:
 
 def test_a_superseded_code_is_refused(ctx: Ctx) -> None:
     first = ctx.send()
+    ctx.clock.advance(seconds=60)  # the wait between two codes of a channel
     second = ctx.send()
     if first == second:  # one chance in a million
         pytest.skip("the two random codes happen to be equal")
@@ -386,7 +389,7 @@ def test_wrong_tries_lock_verification_after_the_limit(ctx: Ctx) -> None:
     with pytest.raises(VerificationLocked) as locked:
         ctx.check("email", other(code))
     assert (
-        locked.value.details[0]["locked_until"] == (ctx.clock() + timedelta(minutes=30)).isoformat()
+        locked.value.details[0]["locked_until"] == (ctx.clock() + timedelta(minutes=15)).isoformat()
     )
     with pytest.raises(VerificationLocked):
         ctx.check("email", code)  # even the right code, while locked
@@ -410,6 +413,7 @@ def test_resending_a_code_does_not_reset_the_count(ctx: Ctx) -> None:
         code = ctx.send()
         with pytest.raises(VerificationFailed):
             ctx.check("email", other(code))
+        ctx.clock.advance(seconds=60)
     code = ctx.send()
     with pytest.raises(VerificationLocked):
         ctx.check("email", other(code))
@@ -420,14 +424,14 @@ def test_the_lock_is_released_after_the_lockout_time(ctx: Ctx) -> None:
     for _ in range(5):
         with pytest.raises(LastgateError):
             ctx.check("email", other(code))
-    ctx.clock.advance(minutes=29, seconds=59)
+    ctx.clock.advance(minutes=14, seconds=59)  # the first lock: 15 minutes
     with pytest.raises(VerificationLocked):
         ctx.send()
     ctx.clock.advance(seconds=1)
     code = ctx.send()
     with pytest.raises(VerificationFailed) as fresh:
         ctx.check("email", other(code))
-    assert fresh.value.details[0]["tries_left"] == "4"  # the count starts again
+    assert fresh.value.details[0]["tries_left"] == "4"  # a new run of five tries
     ctx.check("email", code)
 
 
@@ -546,7 +550,12 @@ HTML = b"<!DOCTYPE html><script>alert(document.cookie)</script>"
 
 def upload(ctx: Ctx, kind: str, content: bytes, **kwargs: Any) -> str:
     return step_up.upload_evidence(
-        ctx.uow(), ctx.request.id, ctx.request.uid, kind, content, **kwargs
+        ctx.uow(),
+        Principal(ctx.request.uid, Role.CUSTOMER),
+        ctx.request.id,
+        kind,
+        content,
+        **kwargs,
     )
 
 
@@ -635,7 +644,7 @@ def test_an_upload_rolled_back_leaves_no_file(ctx: Ctx) -> None:
 
 def test_evidence_is_taken_only_for_the_customers_own_request(ctx: Ctx) -> None:
     with pytest.raises(NotFound):
-        step_up.upload_evidence(ctx.uow(), ctx.request.id, "U2000", "document", JPEG)
+        step_up.upload_evidence(ctx.uow(), OTHER, ctx.request.id, "document", JPEG)
 
 
 def test_evidence_is_refused_when_the_request_needs_none(ctx: Ctx) -> None:
@@ -651,7 +660,7 @@ def test_evidence_is_refused_when_the_request_needs_none(ctx: Ctx) -> None:
             )
         )
     with pytest.raises(Conflict):
-        step_up.upload_evidence(ctx.uow(), request.id, "U2000", "document", JPEG)
+        step_up.upload_evidence(ctx.uow(), OTHER, request.id, "document", JPEG)
 
 
 def test_an_upload_is_audited_without_its_content(ctx: Ctx) -> None:

@@ -252,7 +252,7 @@ def test_a_wrong_code_is_counted_and_the_right_one_starts_cooling_off(
     with pytest.raises(VerificationFailed):
         closure.verify(wf, customer(), request.id, "email", wrong)
     # The failed try raised, yet it is committed: it counts towards the lockout.
-    assert store.committed.failures == {request.id: 1}
+    assert store.committed.attempts[UID].failures == 1
     assert store.committed.closures[request.id].state is ClosureState.VERIFYING
     done = closure.verify(wf, customer(), request.id, "email", code)
     assert done.state is ClosureState.COOLING_OFF and done.factor_verified_at is not None
@@ -286,7 +286,7 @@ def test_a_high_value_account_waits_for_approved_evidence(
     code = store.notices("verification_code")[-1].params["code"]
     assert closure.verify(wf, customer(), request.id, "sms", code).state is ClosureState.VERIFYING
     ids = [
-        upload_evidence(FakeUnitOfWork(store, clock), request.id, UID, kind, JPEG)
+        upload_evidence(FakeUnitOfWork(store, clock), customer(), request.id, kind, JPEG)
         for kind in ("document", "selfie")
     ]
     after_one = closure.review_evidence(wf, AGENT_A, request.id, ids[0], approve=True)

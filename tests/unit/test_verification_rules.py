@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lastgate.closure.model import attempts as limits
 from lastgate.closure.model import verification as rules
-from lastgate.kernel.errors import VerificationFailed, VerificationLocked
+from lastgate.kernel.errors import CodeSendLimited, VerificationFailed, VerificationLocked
 from lastgate.kernel.policy import VerificationPolicy
 
 POLICY = VerificationPolicy()
@@ -17,7 +18,18 @@ T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 def test_the_default_limits() -> None:
     assert (POLICY.otp_ttl_minutes, POLICY.otp_max_attempts) == (10, 5)
-    assert (POLICY.lockout_minutes, POLICY.totp_valid_window) == (30, 1)
+    assert (POLICY.lockout_minutes, POLICY.totp_valid_window) == ((15, 60, 1440), 1)
+    assert POLICY.max_consecutive_failures == 100  # NIST SP 800-63B §5.2.2's ceiling
+    assert (POLICY.code_sends_per_hour, POLICY.code_resend_seconds) == (5, 60)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"lockout_minutes": (60, 15)}, {"lockout_minutes": ()}, {"max_consecutive_failures": 101}],
+)
+def test_lockouts_that_shrink_or_a_ceiling_above_nists_are_refused(fields) -> None:
+    with pytest.raises(ValueError):
+        VerificationPolicy(**fields)
 
 
 def test_every_shipped_policy_file_states_the_verification_limits() -> None:
@@ -56,40 +68,68 @@ def test_a_code_expires_after_the_policy_ttl() -> None:
     assert rules.code_expires_at(T0, POLICY) == T0 + timedelta(minutes=10)
 
 
+def count_after(failures: int, now=T0) -> limits.AttemptCount:
+    count = limits.AttemptCount()
+    for _ in range(failures):
+        count = limits.after_failure(count, POLICY, now)
+    return count
+
+
 def test_not_locked_without_a_lock() -> None:
-    assert rules.locked_until(None, POLICY, T0) is None
-    rules.ensure_not_locked(None, POLICY, T0)
+    limits.ensure_may_try(limits.AttemptCount(), POLICY, T0)
+    assert limits.lock_in_force(limits.AttemptCount(), T0) is None
 
 
-def test_a_lock_holds_for_the_lockout_minutes() -> None:
-    until = T0 + timedelta(minutes=30)
-    assert rules.locked_until(T0, POLICY, T0 + timedelta(minutes=29, seconds=59)) == until
-    assert rules.locked_until(T0, POLICY, until) is None
+def test_every_fifth_failure_locks_and_each_lock_lasts_longer() -> None:
+    assert count_after(4).locked_until is None
+    assert count_after(5).locked_until == T0 + timedelta(minutes=15)
+    assert count_after(10).locked_until == T0 + timedelta(minutes=60)
+    assert count_after(15).locked_until == T0 + timedelta(minutes=1440)
+    assert count_after(20).locked_until == T0 + timedelta(minutes=1440)  # the last repeats
+    assert count_after(6).locked_until == T0 + timedelta(minutes=15)  # the old lock, ended
+
+
+def test_a_lock_holds_until_its_end_and_refuses_every_try() -> None:
+    count = count_after(5)
     with pytest.raises(VerificationLocked) as locked:
-        rules.ensure_not_locked(T0, POLICY, T0 + timedelta(minutes=1))
-    assert locked.value.details[0]["locked_until"] == until.isoformat()
+        limits.ensure_may_try(count, POLICY, T0 + timedelta(minutes=14, seconds=59))
+    assert locked.value.details[0]["locked_until"] == (T0 + timedelta(minutes=15)).isoformat()
+    limits.ensure_may_try(count, POLICY, T0 + timedelta(minutes=15))
 
 
-def test_the_limit_th_failure_locks() -> None:
-    assert [rules.failure_locks(n, POLICY) for n in range(1, 7)] == [
-        False,
-        False,
-        False,
-        False,
-        True,
-        True,
-    ]
+def test_at_the_ceiling_only_recovery_lifts_the_lock() -> None:
+    count = count_after(100)
+    assert limits.locked_for_good(count, POLICY)
+    with pytest.raises(VerificationLocked) as locked:
+        limits.ensure_may_try(count, POLICY, T0 + timedelta(days=3650))
+    assert locked.value.details == [{"path": "code", "reason": "locked_until_recovery"}]
 
 
-def test_tries_left_never_goes_below_zero() -> None:
-    assert [rules.tries_left(n, POLICY) for n in (0, 1, 4, 5, 9)] == [5, 4, 1, 0, 0]
+def test_tries_left_count_down_in_each_run_of_five() -> None:
+    left = [limits.tries_left(count_after(n), POLICY) for n in (0, 1, 4, 5, 6, 9, 99)]
+    assert left == [5, 4, 1, 5, 4, 1, 1]
 
 
 def test_a_failure_says_tries_left_but_not_why() -> None:
-    error = rules.failed_error(4, POLICY)
+    error = limits.failure_error(count_after(4), POLICY, T0)
     assert isinstance(error, VerificationFailed)
     assert error.message == "the code is not valid; 1 try left"
     assert error.details == [{"path": "code", "reason": "invalid", "tries_left": "1"}]
+
+
+def test_a_code_may_go_out_once_a_minute_and_five_times_an_hour() -> None:
+    assert limits.next_send_at([], POLICY, T0) is None
+    assert limits.next_send_at([T0], POLICY, T0 + timedelta(seconds=30)) == T0 + timedelta(
+        seconds=60
+    )
+    assert limits.next_send_at([T0], POLICY, T0 + timedelta(seconds=60)) is None
+    five = [T0 + timedelta(minutes=m) for m in range(5)]
+    at = T0 + timedelta(minutes=10)
+    assert limits.next_send_at(five, POLICY, at) == T0 + timedelta(hours=1)
+    assert limits.next_send_at(five, POLICY, T0 + timedelta(hours=1)) is None
+    with pytest.raises(CodeSendLimited) as limited:
+        limits.ensure_may_send(five, POLICY, at)
+    assert limited.value.details[0]["next_send_at"] == (T0 + timedelta(hours=1)).isoformat()
 
 
 def test_time_steps_are_thirty_seconds_since_the_epoch() -> None:

@@ -145,11 +145,44 @@ def test_once_locked_no_new_code_is_sent_and_the_page_says_until_when(app, engin
         page = client.post(
             f"{path}/verification/check", data={"csrf": token, "method": "email", "code": wrong}
         )
-    assert "Too many wrong codes. You can try again from" in page.text
+    assert "Every verification of your account is locked until 2026-11-23 12:15 UTC" in page.text
     assert 'id="resend"' not in page.text and "/verification/check" not in page.text
     resend = client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
-    assert "Too many wrong codes" in resend.text
+    assert "Too many wrong codes on your account" in resend.text
     assert len(outbox_rows(engine, "verification_code")) == 1
+
+
+def test_a_new_request_shows_the_accounts_lock(app, engine, clock, config):
+    client = browser(app, clock, config, "U1")
+    path = open_closure(client)
+    token = csrf(client.get(path).text)
+    client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
+    wrong = f"{(int(sent_code(engine)) + 1) % 10**6:06d}"
+    for _ in range(5):
+        client.post(
+            f"{path}/verification/check", data={"csrf": token, "method": "email", "code": wrong}
+        )
+    client.post(f"{path}/cancel", data={"csrf": token})
+    again = client.get(open_closure(client)).text
+    assert 'id="locked"' in again and "locked until 2026-11-23 12:15 UTC" in again
+
+
+def test_a_new_code_waits_a_minute_and_the_page_says_from_when(app, engine, clock, config):
+    client = browser(app, clock, config, "U1")
+    path = open_closure(client)
+    token = csrf(client.get(path).text)
+    sent = client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
+    assert re.search(r'id="resend">.*?<button[^>]* disabled', sent.text, flags=re.S)
+    assert "You can ask for a new code from 2026-11-23 12:01 UTC." in sent.text
+    refused = client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
+    assert 'id="send-limited"' in refused.text
+    assert len(outbox_rows(engine, "verification_code")) == 1
+    assert code_form_method(refused.text) == "email"  # the code sent still works
+    clock.advance(seconds=60)
+    later = client.get(f"{path}?method=email").text
+    assert re.search(
+        r'id="resend">\s*<input[^>]*>\s*<input[^>]*>\s*<button type="submit" class="link">', later
+    )
 
 
 def test_an_sms_code_is_refused_for_an_account_without_a_phone(engine, clock, config):
@@ -235,3 +268,28 @@ def test_an_account_in_cooling_off_is_not_offered_the_freeze(app, engine, clock,
     assert 'id="freeze-unavailable"' in client.get("/web/me/freeze").text
     refused = client.post("/web/me/freeze", data={"csrf": token})
     assert refused.status_code == 409 and "ALREADY_FROZEN" in refused.text
+
+
+def test_unfreezing_shares_the_accounts_count_and_says_the_lock(app, engine, clock, config):
+    totp = authenticator(engine, clock, config)
+    client = browser(app, clock, config, "U1")
+    path = open_closure(client)
+    token = csrf(client.get(path).text)
+    client.post(f"{path}/verification", data={"csrf": token, "method": "totp"})
+    wrong = f"{(int(totp.at(clock())) + 1) % 10**6:06d}"
+    for _ in range(3):
+        client.post(
+            f"{path}/verification/check", data={"csrf": token, "method": "totp", "code": wrong}
+        )
+    client.post(f"{path}/cancel", data={"csrf": token})
+    client.post("/web/me/freeze", data={"csrf": token})
+    clock.advance(hours=24)
+    client = browser(app, clock, config, "U1")  # signed in again, a day later
+    token = csrf(client.get("/web/me/settings").text)
+    refused = client.post("/web/me/unfreeze", data={"csrf": token, "code": wrong})
+    assert refused.url.path == "/web/me/settings"
+    assert "That code is not valid." in refused.text and "You have 1 try left." in refused.text
+    locked = client.post("/web/me/unfreeze", data={"csrf": token, "code": wrong})
+    assert 'id="locked"' in locked.text and 'id="unfreeze-code"' not in locked.text
+    assert "locked until 2026-11-24 12:15 UTC" in locked.text
+    assert customer_status(engine, "U1") == "frozen"

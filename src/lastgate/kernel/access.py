@@ -1,7 +1,9 @@
 """Who is asking, and what they may see: roles, the authenticated principal, the rules.
 
 Customers read only their own account, in the customer's view; staff (support agents
-and compliance officers) read any account with its internal detail.
+and compliance officers) read any account with its internal detail. What the customer's
+own consent or second factor stands for is the account holder's alone
+(``ensure_account_holder``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ def ensure_staff(principal: Principal, *only: Role, message: str | None = None) 
     """Refuse anyone but staff; with ``only``, anyone but staff in those roles (a
     compliance officer, say)."""
     ensure_role(principal, frozenset(only) & STAFF_ROLES if only else STAFF_ROLES, message)
+
+
+def ensure_account_holder(principal: Principal, uid: str) -> None:
+    """Refuse anyone but the customer whose account ``uid`` is: what only they may do
+    (verify, freeze and unfreeze, consent, set up a factor) is refused to staff as well,
+    whatever their role, and to another customer the same way whether ``uid`` exists."""
+    if principal.role is not Role.CUSTOMER:
+        raise Forbidden("only the account holder may do this")
+    if principal.subject != uid:
+        raise Forbidden("you may only act on your own account")
 
 
 def ensure_may_read_account(principal: Principal, uid: str) -> None:

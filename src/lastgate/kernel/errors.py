@@ -116,7 +116,16 @@ class VerificationFailed(InvalidInput):
     code = "VERIFICATION_FAILED"
 
 
+class CodeSendLimited(LastgateError):
+    """A one-time code asked for too soon after the last one, or past the limit per
+    hour; nothing was sent, and ``details`` says when the next one can be."""
+
+    code = "CODE_SEND_LIMITED"
+
+
 class VerificationLocked(Forbidden):
-    """Too many wrong codes: verification is locked for a while."""
+    """Too many wrong codes on the account: every verification of it is locked for a
+    while (``details`` says until when), or, past the limit of consecutive failures,
+    until the customer recovers their account through support."""
 
     code = "VERIFICATION_LOCKED"

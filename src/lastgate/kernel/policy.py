@@ -7,6 +7,7 @@ validation, so that a bad file is refused with the path and reason of each error
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -45,13 +46,31 @@ class RetentionPolicy(_Section):
     identifier_quarantine_days: Days = 30
 
 
+LockoutMinutes = Annotated[int, Field(ge=1, le=30 * 24 * 60, strict=True)]
+
+
 class VerificationPolicy(_Section):
-    """Limits of step-up verification (second factor) for closure requests."""
+    """Limits of step-up verification (second factor): wrong tries count per account,
+    across closure requests and methods, with lockouts that grow; one-time code sends
+    are limited per account and channel."""
 
     otp_ttl_minutes: Annotated[int, Field(ge=1, le=60, strict=True)] = 10
     otp_max_attempts: Annotated[int, Field(ge=1, le=100, strict=True)] = 5
-    lockout_minutes: Annotated[int, Field(ge=1, le=24 * 60, strict=True)] = 30
+    #: The n-th lock lasts the n-th figure; the last one repeats.
+    lockout_minutes: tuple[LockoutMinutes, ...] = Field(default=(15, 60, 1440), min_length=1)
+    max_consecutive_failures: Annotated[int, Field(ge=1, le=100, strict=True)] = 100
     totp_valid_window: Annotated[int, Field(ge=0, le=2, strict=True)] = 1
+    code_sends_per_hour: Annotated[int, Field(ge=1, le=60, strict=True)] = 5
+    code_resend_seconds: Annotated[int, Field(ge=0, le=3600, strict=True)] = 60
+
+    @model_validator(mode="after")
+    def _lockouts_grow(self) -> VerificationPolicy:
+        minutes = self.lockout_minutes
+        if any(later < earlier for earlier, later in pairwise(minutes)):
+            raise ValueError("lockout_minutes must not get shorter from one lock to the next")
+        if self.max_consecutive_failures < self.otp_max_attempts:
+            raise ValueError("max_consecutive_failures must be at least otp_max_attempts")
+        return self
 
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=18)]

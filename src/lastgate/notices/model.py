@@ -133,6 +133,15 @@ TOPICS: Mapping[str, NoticeTemplate] = {
             "did not ask for this, contact support at once."
         ),
     ),
+    "account_frozen_protective": NoticeTemplate(
+        N_("We froze your account to protect it"),
+        N_(
+            "To protect your account, our team froze it: trading, deposits and withdrawals "
+            "are paused. Only our team can lift this freeze. Contact support in your "
+            "account or through our official channels; we will never ask for your "
+            "password or codes."
+        ),
+    ),
     "desk_reply": NoticeTemplate(
         N_("Support replied to your ticket"),
         N_(

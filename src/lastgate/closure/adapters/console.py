@@ -1,5 +1,6 @@
-"""Read models for the web console: a request's timeline, active holds, the audit-chain
-status, the retention schedule and a closed customer's certificate. Reads only."""
+"""Read models for the web console: a request's timeline, active holds and protective
+freezes, the audit-chain status, the retention schedule and a closed customer's
+certificate. Reads only."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from lastgate.closure.adapters.tables import approvals, closure_requests
+from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
+from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.kernel.audit import AuditEntry, verify_chain
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import audit_log
@@ -104,6 +106,37 @@ def active_holds(engine: Engine) -> list[ActiveHold]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveProtectiveFreeze:
+    """A protective freeze in force, with who placed it and why (from its audit entry)."""
+
+    uid: str
+    frozen_at: datetime
+    frozen_by: str
+    reason: str
+
+
+def protective_freezes(engine: Engine) -> list[ActiveProtectiveFreeze]:
+    """Protective freezes in force, oldest first."""
+    f = account_freezes.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(f.id, f.uid, f.frozen_at)
+            .where(f.cause == PROTECTIVE_FREEZE, f.unfrozen_at.is_(None))
+            .order_by(f.frozen_at)
+        ).all()
+    found = []
+    for row in rows:
+        placed = [
+            (e.actor, payload(e).get("reason", ""))
+            for e in timeline(engine, f"account:{row.uid}")
+            if e.action == "account.protective_freeze" and payload(e).get("freeze_id") == row.id
+        ]
+        actor, reason = placed[-1] if placed else ("", "")
+        found.append(ActiveProtectiveFreeze(row.uid, row.frozen_at, actor, str(reason)))
+    return found
 
 
 def chain_status(engine: Engine) -> ChainStatus:

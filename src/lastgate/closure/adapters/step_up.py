@@ -7,10 +7,11 @@ Storage, in the tables of ``workflow_tables``:
 - ``second_factors``: one authenticator per customer, its secret sealed with the master
   key (``secret_box``); ``last_used_step`` is the last accepted time step, so a code is
   accepted once. A factor is confirmed once a first code was accepted (the step is set).
-- ``verification_challenges``: one row per code sent (only its HMAC is kept) and rows
-  that count wrong tries; the wrong tries of every row of a request not yet locked or
-  spent add up to the request's failure count. Sending a new code expires older ones
-  at once (superseded). Reaching the limit stamps ``locked_at`` on those rows.
+- ``verification_challenges``: one row per code sent (only its HMAC is kept). Sending a
+  new code expires older ones at once (superseded); when the account's codes of a
+  channel went out is what limits the next send.
+- ``verification_attempts``: the account's count of wrong tries, every method and
+  request together, and its lock (``step_up_limits``).
 - ``evidence_files``: metadata of files kept by ``evidence_store``.
 """
 
@@ -20,16 +21,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from lastgate.closure.adapters.step_up_base import closure_subject
 from lastgate.closure.adapters.step_up_evidence import EvidenceFiles
 from lastgate.closure.adapters.step_up_factors import TotpFactors
 from lastgate.closure.adapters.tables import verification_challenges
+from lastgate.closure.model import attempts
 from lastgate.closure.model import verification as rules
 from lastgate.closure.model.lifecycle import ClosureRequest
 from lastgate.kernel.errors import InvalidInput
-from lastgate.kernel.policy import VerificationPolicy
 from lastgate.ledger.adapters import tables as ledger
 
 _ch = verification_challenges.c
@@ -47,14 +48,14 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
 
     def verification_options(self, uid: str) -> rules.VerificationOptions:
         """A confirmed authenticator, and the contact details the ledger has for codes."""
-        factor = self._factor(uid)
+        factor, policy = self._factor(uid), self._policy_for(uid)
         contact = self._conn.execute(
             select(ledger.customers.c.email, ledger.customers.c.phone).where(
                 ledger.customers.c.uid == uid
             )
         ).first()
         return rules.verification_options(
-            self._policy_for(uid),
+            policy,
             authenticator_since=(
                 factor.enrolled_at
                 if factor is not None and factor.last_used_step is not None
@@ -62,6 +63,9 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
             ),
             email=None if contact is None else contact.email,
             phone=None if contact is None else contact.phone,
+            now=self._clock(),
+            count=self._count(uid),
+            next_code_at=self._next_code_at(uid, policy),
         )
 
     # --- one-time codes ---------------------------------------------------------------
@@ -78,7 +82,10 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
                 details=[{"path": "method", "reason": "not_available"}],
             )
         now, policy = self._clock(), self._policy_for(request.uid)
-        rules.ensure_not_locked(self._last_lock(request.id), policy, now)
+        # While locked no code goes out; a send too soon changes nothing, not even the
+        # code already sent, which stays good.
+        attempts.ensure_may_try(self._locked_count(request.uid), policy, now)
+        attempts.ensure_may_send(self._sent_at(request.uid, channel, now), policy, now)
         superseded = self._conn.execute(
             update(verification_challenges)
             .where(*self._unspent(request.id), _ch.code_hash.is_not(None), _ch.expires_at > now)
@@ -94,7 +101,6 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
                 code_hash=self._box.digest(code.encode(), context=_code_context(challenge_id)),
                 created_at=now,
                 expires_at=expires_at,
-                attempts=0,
             )
         )
         self._notifier.notify_customer(
@@ -115,21 +121,21 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
         if method not in rules.METHODS:
             raise InvalidInput(f"method must be one of {', '.join(sorted(rules.METHODS))}")
         now, policy = self._clock(), self._policy_for(request.uid)
-        rules.ensure_not_locked(self._last_lock(request.id), policy, now)
+        count = self._locked_count(request.uid)
+        attempts.ensure_may_try(count, policy, now)
         code = rules.normalise_code(code)
         if method == rules.TOTP:
             accepted = self._check_totp(request.uid, code, policy)
         else:
             accepted = self._check_otp(request.id, method, code, now)
+        subject = closure_subject(request.id)
         if accepted:
-            self._record(
-                request.uid,
-                "verification.succeeded",
-                closure_subject(request.id),
-                {"method": method},
-            )
+            self._count_success(request.uid, now)
+            self._record(request.uid, "verification.succeeded", subject, {"method": method})
             return
-        self._count_failure(request, method, policy, now)
+        self._count_failure(
+            request.uid, count, subject=subject, method=method, policy=policy, now=now
+        )
 
     def _check_otp(self, request_id: str, method: str, code: str, now: datetime) -> bool:
         current = self._conn.execute(
@@ -153,76 +159,6 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
         ).rowcount
         return spent == 1
 
-    def _count_failure(
-        self, request: ClosureRequest, method: str, policy: VerificationPolicy, now: datetime
-    ) -> None:
-        counter = self._conn.execute(
-            select(_ch.id)
-            .where(*self._unspent(request.id), _ch.method == method)
-            .order_by(_ch.expires_at.desc(), _ch.created_at.desc())
-            .limit(1)
-        ).scalar()
-        if counter is None:
-            # A try with no code of this method to count it on (an authenticator, or
-            # no code sent yet) gets a row of its own: every wrong try counts.
-            counter = str(uuid.uuid4())
-            self._conn.execute(
-                insert(verification_challenges).values(
-                    id=counter,
-                    request_id=request.id,
-                    method=method,
-                    created_at=now,
-                    expires_at=now,
-                    attempts=0,
-                )
-            )
-        self._conn.execute(
-            update(verification_challenges)
-            .where(_ch.id == counter)
-            .values(attempts=_ch.attempts + 1)
-        )
-        failures = int(
-            self._conn.execute(
-                select(func.coalesce(func.sum(_ch.attempts), 0)).where(*self._unspent(request.id))
-            ).scalar_one()
-        )
-        subject = closure_subject(request.id)
-        if rules.failure_locks(failures, policy):
-            self._conn.execute(
-                update(verification_challenges)
-                .where(*self._unspent(request.id))
-                .values(locked_at=now)
-            )
-            until = rules.lock_ends_at(now, policy)
-            self._record(
-                request.uid,
-                "verification.locked",
-                subject,
-                {"method": method, "failures": failures, "locked_until": until.isoformat()},
-            )
-            raise rules.locked_error(until)
-        self._record(
-            request.uid,
-            "verification.failed",
-            subject,
-            {
-                "method": method,
-                "failures": failures,
-                "tries_left": rules.tries_left(failures, policy),
-            },
-        )
-        raise rules.failed_error(failures, policy)
-
     @staticmethod
     def _unspent(request_id: str) -> tuple[Any, ...]:
-        return (
-            _ch.request_id == request_id,
-            _ch.verified_at.is_(None),
-            _ch.locked_at.is_(None),
-        )
-
-    def _last_lock(self, request_id: str) -> datetime | None:
-        value: datetime | None = self._conn.execute(
-            select(func.max(_ch.locked_at)).where(_ch.request_id == request_id)
-        ).scalar()
-        return value
+        return (_ch.request_id == request_id, _ch.verified_at.is_(None))

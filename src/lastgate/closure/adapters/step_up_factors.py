@@ -4,6 +4,7 @@ confirms a factor, codes outside a closure (lifting a freeze), and the check of 
 Storage: ``second_factors``, one authenticator per customer, its secret sealed with the
 master key (``secret_box``); ``last_used_step`` is the last accepted time step, so a code
 is accepted once. A factor is confirmed once a first code was accepted (the step is set).
+Wrong codes count on the account, with those of its closure requests (``step_up_limits``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 import pyotp
 from sqlalchemy import Row, insert, select, update
 
-from lastgate.closure.adapters.step_up_base import StepUpBase
+from lastgate.closure.adapters.step_up_limits import AttemptLimits
 from lastgate.closure.adapters.tables import second_factors
+from lastgate.closure.model import attempts
 from lastgate.closure.model import verification as rules
 from lastgate.kernel.errors import Conflict, NotFound, VerificationFailed
 from lastgate.kernel.policy import VerificationPolicy
@@ -26,7 +28,7 @@ def _totp_context(uid: str) -> bytes:
     return f"second_factors.secret:{uid}".encode()
 
 
-class TotpFactors(StepUpBase):
+class TotpFactors(AttemptLimits):
     """Authenticator enrolment and the check of its codes."""
 
     def enroll_totp(self, uid: str) -> rules.TotpEnrolment:
@@ -42,8 +44,6 @@ class TotpFactors(StepUpBase):
             "secret": self._box.seal(secret.encode(), context=_totp_context(uid)),
             "enrolled_at": self._clock(),
             "last_used_step": None,
-            "failed_attempts": 0,
-            "locked_at": None,
         }
         if row is None:
             self._conn.execute(insert(second_factors).values(uid=uid, **values))
@@ -73,42 +73,17 @@ class TotpFactors(StepUpBase):
     def check_account_totp(self, uid: str, code: str) -> None:
         """Accept ``uid``'s authenticator code outside a closure (lifting a freeze).
 
-        Wrong tries count on the factor itself, with the same limit and lockout as a
-        closure request's."""
+        Wrong tries count on the account, together with those of its closure requests,
+        under the same limits and locks."""
         now, policy = self._clock(), self._policy_for(uid)
         subject = f"account:{uid}"
-        row = self._confirmed_factor(uid)
-        rules.ensure_not_locked(row.locked_at, policy, now)
-        if self._accept_totp(row, rules.normalise_code(code), policy):
-            self._conn.execute(
-                update(second_factors).where(_sf.uid == uid).values(failed_attempts=0)
-            )
+        count = self._locked_count(uid)
+        attempts.ensure_may_try(count, policy, now)
+        if self._accept_totp(self._confirmed_factor(uid), rules.normalise_code(code), policy):
+            self._count_success(uid, now)
             self._record(uid, "verification.succeeded", subject, {"method": rules.TOTP})
             return
-        if row.locked_at is not None:  # a lock that has ended: the count starts again
-            restart = (_sf.uid == uid) & (_sf.locked_at == row.locked_at)
-            self._conn.execute(
-                update(second_factors).where(restart).values(failed_attempts=0, locked_at=None)
-            )
-        failures = int(
-            self._conn.execute(
-                update(second_factors)
-                .where(_sf.uid == uid)
-                .values(failed_attempts=_sf.failed_attempts + 1)
-                .returning(_sf.failed_attempts)
-            ).scalar_one()
-        )
-        payload: dict[str, Any] = {"method": rules.TOTP, "failures": failures}
-        if rules.failure_locks(failures, policy):
-            self._conn.execute(update(second_factors).where(_sf.uid == uid).values(locked_at=now))
-            until = rules.lock_ends_at(now, policy)
-            self._record(
-                uid, "verification.locked", subject, {**payload, "locked_until": until.isoformat()}
-            )
-            raise rules.locked_error(until)
-        payload["tries_left"] = rules.tries_left(failures, policy)
-        self._record(uid, "verification.failed", subject, payload)
-        raise rules.failed_error(failures, policy)
+        self._count_failure(uid, count, subject=subject, method=rules.TOTP, policy=policy, now=now)
 
     def _check_totp(self, uid: str, code: str, policy: VerificationPolicy) -> bool:
         return self._accept_totp(self._confirmed_factor(uid), code, policy)

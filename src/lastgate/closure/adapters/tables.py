@@ -81,9 +81,18 @@ second_factors = Table(
     Column("secret", Text, nullable=False),
     Column("enrolled_at", UTCDateTime(), nullable=False),
     Column("last_used_step", Integer),
-    # Wrong tries and lock of checks outside a closure request (lifting a freeze).
-    Column("failed_attempts", Integer, nullable=False, server_default=text("0")),
-    Column("locked_at", UTCDateTime()),
+)
+
+# The account's consecutive wrong tries, every method and closure request together, and
+# the end of the lock they started (``lastgate.closure.model.attempts``): one row per
+# account, locked by each check, so two concurrent tries are both counted.
+verification_attempts = Table(
+    "verification_attempts",
+    metadata,
+    Column("uid", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UTCDateTime()),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 verification_challenges = Table(
@@ -96,9 +105,7 @@ verification_challenges = Table(
     Column("code_hash", String(128)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
-    Column("attempts", Integer, nullable=False),
     Column("verified_at", UTCDateTime()),
-    Column("locked_at", UTCDateTime()),
     Index("ix_verification_challenges_request", "request_id"),
 )
 

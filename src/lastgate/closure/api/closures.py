@@ -16,6 +16,7 @@ from lastgate.closure.model.lifecycle import (
     as_customer_sees,
 )
 from lastgate.closure.service import freeze
+from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal
@@ -176,11 +177,16 @@ def read(request_id: RequestId, context: Context, principal: CurrentPrincipal) -
     return _out(closure.get(context.service(Workflow), principal, request_id), principal)
 
 
-@router.post("/closure-requests/{request_id}/verification", responses=_ERRORS)
+@router.post(
+    "/closure-requests/{request_id}/verification",
+    responses={**_ERRORS, 429: {"model": ErrorOut}},
+)
 def start_verification(
     request_id: RequestId, body: VerificationIn, context: Context, principal: CurrentPrincipal
 ) -> ClosureOut:
-    """Start (or resend) step-up verification; e-mail and SMS get a one-time code."""
+    """Start (or resend) step-up verification; e-mail and SMS get a one-time code. 429
+    CODE_SEND_LIMITED, with ``next_send_at``, when a code was sent too recently or too
+    often; 403 VERIFICATION_LOCKED while the account is locked. The customer's alone."""
     request = closure.start_verification(
         context.service(Workflow), principal, request_id, body.method
     )
@@ -191,7 +197,9 @@ def start_verification(
 def check_code(
     request_id: RequestId, body: CodeIn, context: Context, principal: CurrentPrincipal
 ) -> ClosureOut:
-    """Prove the second factor. 422 VERIFICATION_FAILED with tries left; 403 when locked."""
+    """Prove the second factor. 422 VERIFICATION_FAILED with tries left; 403
+    VERIFICATION_LOCKED with until when. Wrong tries count per account, every method and
+    request together. The customer's alone (403 FORBIDDEN for staff)."""
     request = closure.verify(
         context.service(Workflow), principal, request_id, body.method, body.code
     )
@@ -280,3 +288,28 @@ def unfreeze_account(
 ) -> None:
     """Lift the customer's freeze with their authenticator code, once the delay is over."""
     freeze.unfreeze(context.service(Workflow), principal, uid, body.code)
+
+
+@router.post(
+    "/accounts/{uid}/protective-freeze",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_ERRORS,
+)
+def protective_freeze(
+    uid: Uid, body: ReasonIn, context: Context, principal: CurrentPrincipal
+) -> None:
+    """Compliance: freeze the account to protect it, with a reason (audited). The customer
+    is told; their authenticator cannot lift it, only compliance can."""
+    protection.protective_freeze(context.service(Workflow), principal, uid, body.reason)
+
+
+@router.post(
+    "/accounts/{uid}/protective-freeze/lift",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_ERRORS,
+)
+def lift_protective_freeze(
+    uid: Uid, body: NoteIn, context: Context, principal: CurrentPrincipal
+) -> None:
+    """Compliance: lift the protective freeze, with a note (audited)."""
+    protection.lift_protective_freeze(context.service(Workflow), principal, uid, body.note)

@@ -16,8 +16,8 @@ from lastgate.closure.api.closures import ClosureOut, RequestId, Uid, _out
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
-from lastgate.kernel.access import ensure_may_read_account, ensure_staff
-from lastgate.kernel.errors import Forbidden, InvalidInput
+from lastgate.kernel.access import ensure_staff
+from lastgate.kernel.errors import InvalidInput
 from lastgate.platform.http.deps import Context, CurrentPrincipal
 from lastgate.platform.http.errors import ErrorOut
 
@@ -57,17 +57,10 @@ class ReviewIn(BaseModel):
     approve: bool
 
 
-def _own_customer(principal: CurrentPrincipal, uid: str) -> None:
-    ensure_may_read_account(principal, uid)
-    if principal.is_staff:
-        raise Forbidden("only the account holder sets up their own authenticator")
-
-
 @router.post("/accounts/{uid}/factors/totp", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def enroll(uid: Uid, context: Context, principal: CurrentPrincipal) -> EnrolmentOut:
     """Start setting up an authenticator app; confirm it with a first code."""
-    _own_customer(principal, uid)
-    enrolment = step_up.enroll_totp(context.service(Workflow).unit_of_work(), uid)
+    enrolment = step_up.enroll_totp(context.service(Workflow).unit_of_work(), principal, uid)
     return EnrolmentOut(secret=enrolment.secret, provisioning_uri=enrolment.provisioning_uri)
 
 
@@ -77,8 +70,7 @@ def enroll(uid: Uid, context: Context, principal: CurrentPrincipal) -> Enrolment
     responses=_ERRORS,
 )
 def confirm(uid: Uid, body: CodeIn, context: Context, principal: CurrentPrincipal) -> None:
-    _own_customer(principal, uid)
-    step_up.confirm_totp(context.service(Workflow).unit_of_work(), uid, body.code)
+    step_up.confirm_totp(context.service(Workflow).unit_of_work(), principal, uid, body.code)
 
 
 @router.post(
@@ -103,8 +95,8 @@ def upload(
         )
     evidence_id = step_up.upload_evidence(
         context.service(Workflow).unit_of_work(),
+        principal,
         request_id,
-        principal.subject,
         kind,
         content,
         filename=file.filename,

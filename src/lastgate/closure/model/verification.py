@@ -1,5 +1,6 @@
-"""Rules of step-up verification: one-time codes, authenticator time steps, attempt
-counting and lockout, and which evidence files each kind accepts.
+"""Rules of step-up verification: one-time codes, authenticator time steps, what the
+customer is offered, and which evidence files each kind accepts. How wrong tries count
+and lock, and how often codes go out, is in ``lastgate.closure.model.attempts``.
 
 Pure functions over plain values; the adapter (``lastgate.closure.adapters.step_up``) stores
 the state and does the cryptography.
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lastgate.kernel.errors import InvalidInput, VerificationFailed, VerificationLocked
+from lastgate.closure.model.attempts import AttemptCount, lock_in_force, locked_for_good
+from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.policy import VerificationPolicy
 
 EMAIL, SMS, TOTP = "email", "sms", "totp"
@@ -69,58 +71,6 @@ def code_expires_at(now: datetime, policy: VerificationPolicy) -> datetime:
     return now + timedelta(minutes=policy.otp_ttl_minutes)
 
 
-# --- attempts and lockout -------------------------------------------------------------
-
-
-def lock_ends_at(locked_at: datetime, policy: VerificationPolicy) -> datetime:
-    return locked_at + timedelta(minutes=policy.lockout_minutes)
-
-
-def locked_until(
-    last_locked_at: datetime | None, policy: VerificationPolicy, now: datetime
-) -> datetime | None:
-    """When the current lock ends, or None if verification is not locked at ``now``."""
-    if last_locked_at is None:
-        return None
-    until = lock_ends_at(last_locked_at, policy)
-    return until if now < until else None
-
-
-def ensure_not_locked(
-    last_locked_at: datetime | None, policy: VerificationPolicy, now: datetime
-) -> None:
-    """``VerificationLocked`` while a lock is in force; a right code is refused too."""
-    until = locked_until(last_locked_at, policy, now)
-    if until is not None:
-        raise locked_error(until)
-
-
-def locked_error(until: datetime) -> VerificationLocked:
-    return VerificationLocked(
-        f"too many wrong codes: verification is locked until {until.isoformat()}",
-        details=[{"path": "code", "reason": "locked", "locked_until": until.isoformat()}],
-    )
-
-
-def failure_locks(failures: int, policy: VerificationPolicy) -> bool:
-    """Whether ``failures`` consecutive wrong tries (this one included) lock verification."""
-    return failures >= policy.otp_max_attempts
-
-
-def tries_left(failures: int, policy: VerificationPolicy) -> int:
-    return max(policy.otp_max_attempts - failures, 0)
-
-
-def failed_error(failures: int, policy: VerificationPolicy) -> VerificationFailed:
-    """The one message for a wrong, expired, spent or superseded code: which it was
-    would tell someone guessing more than the customer needs."""
-    left = tries_left(failures, policy)
-    return VerificationFailed(
-        f"the code is not valid; {left} {'try' if left == 1 else 'tries'} left",
-        details=[{"path": "code", "reason": "invalid", "tries_left": str(left)}],
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class TotpEnrolment:
     """A new authenticator secret: shown once, as a QR code of ``provisioning_uri``
@@ -167,21 +117,26 @@ def mask_destination(channel: str, address: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Method:
     """One way the customer can prove it is them: ``totp``, or a code sent by ``email``
-    or ``sms`` to ``destination`` (masked)."""
+    or ``sms`` to ``destination`` (masked), the next one from ``next_code_at`` when
+    sends are limited now."""
 
     name: str
     destination: str = ""
+    next_code_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class VerificationOptions:
     """What a customer can verify with: their confirmed authenticator (set up at
     ``authenticator_since``) and the channels they have, in the order offered; a code
-    sent lives ``code_ttl_minutes``."""
+    sent lives ``code_ttl_minutes``. ``locked_until``: the end of the account's lock in
+    force, if any; ``locked_for_good``: locked until the account is recovered."""
 
     authenticator_since: datetime | None
     methods: tuple[Method, ...]
     code_ttl_minutes: int
+    locked_until: datetime | None = None
+    locked_for_good: bool = False
 
     def choose(self, wanted: str | None) -> Method | None:
         """The method ``wanted`` if it is offered, else the first one offered (None
@@ -197,14 +152,27 @@ def verification_options(
     authenticator_since: datetime | None,
     email: str | None,
     phone: str | None,
+    now: datetime | None = None,
+    count: AttemptCount | None = None,
+    next_code_at: Mapping[str, datetime] | None = None,
 ) -> VerificationOptions:
     """The authenticator first when one is confirmed (no message to wait for), then a
-    code by e-mail, then by SMS, each only when the customer has that channel."""
+    code by e-mail, then by SMS, each only when the customer has that channel; with the
+    account's lock at ``now`` (from ``count``) and when each channel can send again."""
+    waits = next_code_at or {}
     methods = [Method(TOTP)] if authenticator_since is not None else []
     for channel, address in ((EMAIL, email), (SMS, phone)):
         if address and address.strip():
-            methods.append(Method(channel, mask_destination(channel, address)))
-    return VerificationOptions(authenticator_since, tuple(methods), policy.otp_ttl_minutes)
+            masked = mask_destination(channel, address)
+            methods.append(Method(channel, masked, waits.get(channel)))
+    count = count or AttemptCount()
+    return VerificationOptions(
+        authenticator_since,
+        tuple(methods),
+        policy.otp_ttl_minutes,
+        locked_until=None if now is None else lock_in_force(count, now),
+        locked_for_good=locked_for_good(count, policy),
+    )
 
 
 # --- authenticator (TOTP) time steps --------------------------------------------------

@@ -1,5 +1,6 @@
-"""The compliance console: place holds, lift them with a second officer (four eyes), the
-open AML investigations, the audit-chain status and the retention schedule."""
+"""The compliance console: place holds, lift them with a second officer (four eyes),
+protective freezes and their lifting, the open AML investigations, the audit-chain
+status and the retention schedule."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
 
 from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.erasure.adapters import console as erasure_reads
@@ -27,6 +29,7 @@ def console(page: CompliancePage) -> Response:
     return page.render(
         "compliance/console.html",
         holds=holds,
+        protective=console_reads.protective_freezes(engine),
         investigations=[h for h in holds if h.kind == HoldKind.AML_INVESTIGATION.value],
         overrides=console_reads.awaiting_second_approval(engine),
         kinds=list(HoldKind),
@@ -52,3 +55,18 @@ def lift_hold(
 ) -> Response:
     lifted = closure.lift_hold(page.service(Workflow), page.me, hold_id, note)
     return see_other(f"/web/compliance?done={'hold_lifted' if lifted else 'lift_requested'}")
+
+
+Uid = Annotated[str, Form(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+
+
+@router.post("/protective-freezes")
+def protective_freeze(page: CompliancePage, uid: Uid, reason: Text) -> Response:
+    protection.protective_freeze(page.service(Workflow), page.me, uid, reason)
+    return see_other("/web/compliance?done=protective_freeze")
+
+
+@router.post("/protective-freezes/lift")
+def lift_protective_freeze(page: CompliancePage, uid: Uid, note: Text) -> Response:
+    protection.lift_protective_freeze(page.service(Workflow), page.me, uid, note)
+    return see_other("/web/compliance?done=protective_freeze_lifted")

@@ -5,7 +5,6 @@ refused (``AccountClosed``), which sends the customer to the closed account's pa
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -18,13 +17,20 @@ from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
+from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.export.adapters import LedgerDataExport
 from lastgate.export.service import export_customer_data
-from lastgate.kernel.errors import InvalidInput, NotFound, VerificationFailed, VerificationLocked
+from lastgate.kernel.errors import (
+    CodeSendLimited,
+    InvalidInput,
+    NotFound,
+    VerificationFailed,
+    VerificationLocked,
+)
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.redaction import SecretKind, removed_kinds, warning
 from lastgate.notices.adapters import preferences
@@ -160,12 +166,13 @@ def closure_status(
     sent: bool = False,
     failed: bool = False,
     tries_left: Annotated[int | None, Query(ge=0)] = None,
-    locked_until: datetime | None = None,
+    limited: bool = False,
     secrets_removed: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The request's state, its next step, the cooling-off end and the cancel button.
     Verification offers the customer's own methods only, and keeps the one chosen, with
-    what became of the last try, across the redirects that follow each form."""
+    what became of the last try, across the redirects that follow each form; the
+    account's lock and when a new code can be sent are read from the account."""
     request = closure.get(page.service(Workflow), page.me, request_id)
     open_account(page.service(Workflow), page.me, request.uid)  # closed: the closed page
     awaiting_proof = request.state in step_up.EVIDENCE_STATES
@@ -174,8 +181,6 @@ def closure_status(
         if awaiting_proof
         else None
     )
-    now = page.context.clock()
-    locked = locked_until is not None and locked_until.tzinfo is not None and locked_until > now
     return page.render(
         "customer/closure.html",
         request=as_customer_sees(request),  # a hold reads as a review
@@ -186,7 +191,9 @@ def closure_status(
         sent=sent,
         failed=failed,
         tries_left=tries_left,
-        locked_until=locked_until if locked else None,
+        locked_until=None if options is None else options.locked_until,
+        locked_for_good=options is not None and options.locked_for_good,
+        limited=limited,
         secrets_warning=_secrets_warning(page, secrets_removed),
     )
 
@@ -196,10 +203,11 @@ def _verification_page(request_id: str, method: str, **state: str) -> Response:
 
 
 def _failure(exc: VerificationFailed | VerificationLocked) -> dict[str, str]:
-    """What the page says after a refused try: tries left, or until when it is locked."""
+    """What the page says after a refused try: tries left (a lock is read from the
+    account)."""
     state = {"failed": "1"}
     for detail in exc.details:
-        state.update({k: detail[k] for k in ("tries_left", "locked_until") if k in detail})
+        state.update({k: detail[k] for k in ("tries_left",) if k in detail})
     return state
 
 
@@ -211,8 +219,10 @@ def start_verification(
 ) -> Response:
     try:
         closure.start_verification(page.service(Workflow), page.me, request_id, method)
-    except VerificationLocked as exc:  # the resend limit: no new code while locked
+    except VerificationLocked as exc:  # no new code while the account is locked
         return _verification_page(request_id, method, **_failure(exc))
+    except CodeSendLimited:  # too soon or too many: the page says from when
+        return _verification_page(request_id, method, limited="1")
     return _verification_page(
         request_id, method, **({"sent": "1"} if method in OTP_METHODS else {})
     )
@@ -247,8 +257,8 @@ def upload_evidence(
         raise InvalidInput(f"the file is larger than {limit} bytes")
     step_up.upload_evidence(
         page.service(Workflow).unit_of_work(),
+        page.me,
         request_id,
-        page.me.subject,
         kind,
         content,
         filename=file.filename,
@@ -262,11 +272,18 @@ def cancel(page: CustomerPage, request_id: RequestId) -> Response:
     return see_other(f"/web/closure/{request_id}?done=cancelled")
 
 
-def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
+def _settings(
+    page: Page,
+    enrolment: TotpEnrolment | None = None,
+    *,
+    failed: bool = False,
+    tries_left: int | None = None,
+) -> Response:
     uid = page.me.subject
     open_account(page.service(Workflow), page.me, uid)
     with page.service(Workflow).unit_of_work() as uow:
         own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
+        protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
         options = uow.step_up.verification_options(uid)
     return page.render(
         "customer/settings.html",
@@ -275,20 +292,35 @@ def _settings(page: Page, enrolment: TotpEnrolment | None = None) -> Response:
         authenticator_since=options.authenticator_since,
         frozen=own_freeze is not None,
         unfreeze_after=None if own_freeze is None else own_freeze[1],
+        protected=protected,
+        failed=failed,
+        tries_left=tries_left,
+        locked_until=options.locked_until,
+        locked_for_good=options.locked_for_good,
     )
 
 
 @router.get("/me/settings")
-def settings_page(page: CustomerPage) -> Response:
-    return _settings(page)
+def settings_page(
+    page: CustomerPage,
+    failed: bool = False,
+    tries_left: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """The settings; after a refused unfreeze, the tries left (a lock is read from the
+    account: the closure's wrong codes count too)."""
+    return _settings(page, failed=failed, tries_left=tries_left)
 
 
 @router.post("/me/unfreeze")
 def unfreeze(
     page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
 ) -> Response:
-    """Lift the customer's own freeze with their authenticator, after the policy's delay."""
-    freeze.unfreeze(page.service(Workflow), page.me, page.me.subject, code)
+    """Lift the customer's own freeze with their authenticator, after the policy's delay;
+    a wrong code comes back to the settings with the tries left."""
+    try:
+        freeze.unfreeze(page.service(Workflow), page.me, page.me.subject, code)
+    except (VerificationFailed, VerificationLocked) as exc:
+        return see_other(f"/web/me/settings?{urlencode(_failure(exc))}#frozen")
     return see_other("/web/me/settings?done=unfrozen")
 
 
@@ -306,7 +338,8 @@ def set_anti_phishing_code(
 def enrol_authenticator(page: CustomerPage) -> Response:
     """A new authenticator secret, shown once, with the form that confirms it."""
     return _settings(
-        page, step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me.subject)
+        page,
+        step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject),
     )
 
 
@@ -314,7 +347,7 @@ def enrol_authenticator(page: CustomerPage) -> Response:
 def confirm_authenticator(
     page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
 ) -> Response:
-    step_up.confirm_totp(page.service(Workflow).unit_of_work(), page.me.subject, code)
+    step_up.confirm_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject, code)
     return see_other("/web/me/settings?done=authenticator")
 
 

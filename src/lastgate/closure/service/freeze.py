@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
-from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import AlreadyFrozen, Conflict, Forbidden, VerificationFailed
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import CustomerStatus
@@ -79,7 +79,9 @@ def _unfreeze_after(policy: Policy, now: datetime) -> datetime:
 
 def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
     """Freeze the account now; returns when it may be unfrozen. ``AlreadyFrozen`` if it
-    is frozen for any cause (the customer's own freeze, a closure's cooling-off)."""
+    is frozen for any cause (the customer's own freeze, a closure's cooling-off). The
+    account holder's alone: staff freeze with ``protective_freeze``."""
+    ensure_account_holder(principal, uid)
     state = open_account(wf, principal, uid)
     now = wf.clock()
     unfreeze_after = _unfreeze_after(wf.policies.for_jurisdiction(state.jurisdiction), now)
@@ -109,9 +111,8 @@ def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
 def unfreeze(wf: Workflow, principal: Principal, uid: str, totp_code: str) -> None:
     """Lift the customer's freeze after the delay, with their authenticator code. The
     account stays frozen while a closure's cooling-off (or any other freeze) applies."""
+    ensure_account_holder(principal, uid)  # with their own second factor
     open_account(wf, principal, uid)
-    if principal.is_staff:
-        raise Forbidden("only the account holder may unfreeze, with their own second factor")
     now = wf.clock()
     failure: VerificationFailed | Forbidden | None = None
     with wf.unit_of_work() as uow:

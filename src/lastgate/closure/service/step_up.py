@@ -17,6 +17,7 @@ from lastgate.closure.model.verification import (
 )
 from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service.closed import ensure_open
+from lastgate.kernel.access import Principal, ensure_account_holder
 from lastgate.kernel.errors import Conflict, NotFound
 
 #: States in which evidence may still be sent: before verification is complete.
@@ -29,18 +30,20 @@ def verification_options(uow: UnitOfWork, uid: str) -> VerificationOptions:
         return uow.step_up.verification_options(uid)
 
 
-def enroll_totp(uow: UnitOfWork, uid: str) -> TotpEnrolment:
+def enroll_totp(uow: UnitOfWork, principal: Principal, uid: str) -> TotpEnrolment:
     """Start setting up an authenticator app: a new secret and its ``otpauth://`` URI
     (shown once, as a QR code). It is usable after ``confirm_totp``. ``AccountClosed``
-    on a closed account, as for ``confirm_totp``."""
+    on a closed account, as for ``confirm_totp``. The account holder's alone."""
+    ensure_account_holder(principal, uid)
     with uow:
         ensure_open(uow, uid)
         return uow.step_up.enroll_totp(uid)
 
 
-def confirm_totp(uow: UnitOfWork, uid: str, code: str) -> None:
+def confirm_totp(uow: UnitOfWork, principal: Principal, uid: str, code: str) -> None:
     """Finish setting up an authenticator app with a first code from it;
-    ``VerificationFailed`` if the code is wrong."""
+    ``VerificationFailed`` if the code is wrong. The account holder's alone."""
+    ensure_account_holder(principal, uid)
     with uow:
         ensure_open(uow, uid)
         uow.step_up.confirm_totp(uid, code)
@@ -48,16 +51,17 @@ def confirm_totp(uow: UnitOfWork, uid: str, code: str) -> None:
 
 def upload_evidence(
     uow: UnitOfWork,
+    principal: Principal,
     request_id: str,
-    uid: str,
     kind: str,
     content: bytes,
     *,
     filename: str | None = None,
 ) -> str:
     """Store a ``document`` or ``selfie`` for the customer's own closure request; the
-    evidence id. ``filename`` is what the customer's file was called: it neither names
-    nor types the stored file (its bytes do), so it is not kept.
+    evidence id. Staff may not (the evidence proves the holder is there). ``filename``
+    is what the customer's file was called: it neither names nor types the stored file
+    (its bytes do), so it is not kept.
     """
     del filename  # accepted so callers can pass what they got; deliberately unused
     if kind not in EVIDENCE_TYPES:
@@ -67,9 +71,10 @@ def upload_evidence(
         )
     with uow:
         request = uow.closures.get(request_id)
-        if request.uid != uid:
+        if request.uid != principal.subject and not principal.is_staff:
             # Someone else's request: not found, so ids cannot be probed.
             raise NotFound(f"no closure request {request_id}")
+        ensure_account_holder(principal, request.uid)
         if request.state not in EVIDENCE_STATES:
             raise IllegalTransition(
                 f"the request is {request.state.value}; evidence is no longer taken"

@@ -51,7 +51,7 @@ from lastgate.closure.service.steps import (
     tell_under_review,
     transition,
 )
-from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, VerificationFailed
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES
 from lastgate.kernel.redaction import redact
@@ -103,9 +103,8 @@ def submit(
 ) -> ClosureRequest:
     """Open a closure request: the account must pass (``review`` routes it to a human).
     ``language``, the one the customer asked in, is remembered for every notice to come."""
+    ensure_account_holder(principal, uid)  # the platform opens its own: open_for_platform
     open_account(wf, principal, uid)
-    if principal.is_staff:
-        raise Forbidden("only the account holder may ask to close their account")
     if len(reason_text) > MAX_REASON_TEXT:
         raise InvalidInput(f"reason_text is longer than {MAX_REASON_TEXT} characters")
     if language is not None and language not in SUPPORTED_LANGUAGES:
@@ -172,6 +171,7 @@ def start_verification(
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
+        ensure_account_holder(principal, request.uid)
         open_account(wf, principal, request.uid)
         if request.state is ClosureState.DRAFT:
             request = transition(
@@ -198,6 +198,7 @@ def verify(
     failure: VerificationFailed | Forbidden | None = None
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
+        ensure_account_holder(principal, request.uid)
         open_account(wf, principal, request.uid)
         if request.state is not ClosureState.VERIFYING:
             raise IllegalTransition(

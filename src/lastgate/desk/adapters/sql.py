@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
-from lastgate.closure.adapters.tables import second_factors
+from lastgate.closure.adapters.tables import second_factors, verification_attempts
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.desk.adapters.tables import (
     credential_recoveries,
@@ -253,6 +253,9 @@ class SqlSecondFactorReset:
         self._conn = conn
 
     def remove(self, uid: str) -> bool:
+        # The recovered account starts with no wrong tries: a lock that only recovery
+        # lifts (max_consecutive_failures) is lifted here.
+        self._conn.execute(delete(verification_attempts).where(verification_attempts.c.uid == uid))
         return (
             self._conn.execute(delete(second_factors).where(second_factors.c.uid == uid)).rowcount
             > 0

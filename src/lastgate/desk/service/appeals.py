@@ -18,7 +18,7 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
-from lastgate.kernel.access import Principal, Role, ensure_staff
+from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
 from lastgate.kernel.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
@@ -222,11 +222,12 @@ def _recovery(uow: DeskUnitOfWork, principal: Principal, ticket_id: str) -> Cred
 
 def complete_recovery(desk: Desk, principal: Principal, ticket_id: str) -> CredentialRecovery:
     """After the waiting period, the customer's old second factor is forgotten, so that
-    they can enrol a new one; before it, ``RecoveryWaiting``."""
-    if principal.is_staff:
-        raise Forbidden("the account holder completes their own recovery")
+    they can enrol a new one; before it, ``RecoveryWaiting``. The account holder's alone."""
     now = desk.clock()
     with desk.unit_of_work() as uow:
+        ticket = uow.tickets.get(ticket_id)
+        _readable(principal, ticket)  # another customer's ticket: not found
+        ensure_account_holder(principal, ticket.uid)  # staff: forbidden
         recovery = _recovery(uow, principal, ticket_id)
         assert recovery.effective_at is not None
         if now < recovery.effective_at:

@@ -27,8 +27,8 @@ from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.agent_view import agent_view
 from lastgate.eligibility.model.report import CheckCode, CheckStatus, EligibilityReport
 from lastgate.eligibility.service import Eligibility, check_account
-from lastgate.kernel.access import Principal, ensure_may_read_account
-from lastgate.kernel.errors import Forbidden, InvalidInput
+from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
+from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_
 from lastgate.kernel.policy import Policy
@@ -156,9 +156,7 @@ def handoff(
     customer may read it) and a snapshot of the eligibility report (internal, staff only)
     are attached, in one unit of work. Of what the client sends back, the assistant's lines
     are kept only when sealed (``turn``): nobody puts words in the assistant's mouth."""
-    ensure_may_read_account(principal, uid)
-    if principal.is_staff:
-        raise Forbidden("the account holder asks for a person")
+    ensure_account_holder(principal, uid)  # the account holder asks for a person
     if len(transcript) > MAX_TRANSCRIPT_LINES:
         raise InvalidInput(f"the transcript is longer than {MAX_TRANSCRIPT_LINES} lines")
     # The snapshot is an internal attachment for staff, so the system reads the internal

@@ -25,9 +25,14 @@ from lastgate.desk.service.steps import MAX_SUBJECT as MAX_SUBJECT
 from lastgate.desk.service.steps import Posted as Posted
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, _text
 from lastgate.desk.service.steps import subject_of as subject_of
-from lastgate.kernel.access import Principal, ensure_may_read_account, ensure_staff
+from lastgate.kernel.access import (
+    Principal,
+    ensure_account_holder,
+    ensure_may_read_account,
+    ensure_staff,
+)
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from lastgate.kernel.errors import IllegalTransition, InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
@@ -86,9 +91,7 @@ def open_ticket(
     related_closure_id: str | None = None,
 ) -> tuple[t.Ticket, Posted]:
     """A customer opens a ticket in their category's queue, its SLA clock starting now."""
-    ensure_may_read_account(principal, uid)
-    if principal.is_staff:
-        raise Forbidden("tickets are opened by the account holder")
+    ensure_account_holder(principal, uid)  # tickets are opened by the account holder
     subject = redact(_text(subject, "subject", MAX_SUBJECT)).text
     now = desk.clock()
     ticket = t.new_ticket(

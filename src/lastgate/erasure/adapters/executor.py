@@ -321,6 +321,7 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
     for statement in (
         delete(wt.customer_settings).where(wt.customer_settings.c.uid == ctx.uid),
         delete(wt.second_factors).where(wt.second_factors.c.uid == ctx.uid),
+        delete(wt.verification_attempts).where(wt.verification_attempts.c.uid == ctx.uid),
         delete(wt.verification_challenges).where(
             wt.verification_challenges.c.request_id.in_(request_ids)
         ),

@@ -102,6 +102,7 @@ DATA_MAP: dict[str, Mapping] = {
         Mapping("customer_settings", dm.PREFERENCES_AND_FACTORS, "deleted"),
         Mapping("second_factors", dm.PREFERENCES_AND_FACTORS, "deleted"),
         Mapping("verification_challenges", dm.PREFERENCES_AND_FACTORS, "deleted"),
+        Mapping("verification_attempts", dm.PREFERENCES_AND_FACTORS, "deleted"),
         Mapping("evidence_files", dm.PREFERENCES_AND_FACTORS, "deleted, files too"),
         Mapping("account_freezes", dm.PREFERENCES_AND_FACTORS, "deleted"),
         Mapping(

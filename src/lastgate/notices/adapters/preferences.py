@@ -14,9 +14,9 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lastgate.closure.adapters.tables import customer_settings
-from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import AccountNotFound, Forbidden
+from lastgate.kernel.errors import AccountNotFound
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import CustomerStatus, refuse_if_closed
 from lastgate.notices.model import validate_anti_phishing_code
@@ -58,8 +58,7 @@ def set_anti_phishing_code(
     engine: Engine, clock: Clock, principal: Principal, uid: str, code: str
 ) -> AntiPhishingCodeStatus:
     """Set the customer's own code (4 to 20 letters or digits); audited without the value."""
-    if principal.is_staff or principal.subject != uid:
-        raise Forbidden("only the customer may set their own anti-phishing code")
+    ensure_account_holder(principal, uid)
     validate_anti_phishing_code(code)
     now = clock()
     with engine.begin() as conn:

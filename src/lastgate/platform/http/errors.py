@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lastgate.kernel.errors import (
+    CodeSendLimited,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -52,6 +53,7 @@ STATUS_BY_ERROR: tuple[tuple[type[LastgateError], int], ...] = (
     (BodyTooLarge, 413),
     (InvalidInput, 422),
     (RateLimited, 429),
+    (CodeSendLimited, 429),
     (ServiceUnavailable, 503),
 )
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}

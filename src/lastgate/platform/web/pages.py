@@ -63,6 +63,10 @@ DONE = {
     "hold_placed": N_("The hold is placed."),
     "lift_requested": N_("Lift requested. A second compliance officer must confirm it."),
     "hold_lifted": N_("The hold is lifted."),
+    "protective_freeze": N_(
+        "The account is frozen. The customer is told; only compliance can lift it."
+    ),
+    "protective_freeze_lifted": N_("The protective freeze is lifted."),
     "ticket_opened": N_("Your message is sent. We will answer here and tell you by e-mail."),
     "handoff": N_(
         "A person will take over. Your conversation and your account's situation are attached."

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from lastgate.closure.service.workflow import Workflow
-from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import Conflict, InvalidInput
 from lastgate.kernel.money import to_wire
 from lastgate.kernel.policy import Policy
@@ -146,8 +146,9 @@ def forfeit_dust(
 ) -> ForfeitDone:
     """Give up every small balance ``named`` lists, with consent, or refuse and change
     nothing: 422 ``FORFEIT_CONSENT_REQUIRED``; 409 ``ACCOUNT_CLOSED``, ``ACCOUNT_FROZEN``,
-    ``NOTHING_TO_FORFEIT``, ``BALANCES_CHANGED``, ``FORFEIT_OVER_LIMIT``."""
-    ensure_may_read_account(principal, uid)
+    ``NOTHING_TO_FORFEIT``, ``BALANCES_CHANGED``, ``FORFEIT_OVER_LIMIT``. The consent
+    is the customer's alone: 403 ``FORBIDDEN`` for staff."""
+    ensure_account_holder(principal, uid)
     if not consent:
         raise ForfeitConsentRequired(
             "giving up balances needs the customer's explicit consent",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from lastgate.closure.ports import RemediationActions, UnitOfWork
 from lastgate.closure.service.workflow import Workflow
-from lastgate.kernel.access import Principal, ensure_may_read_account
+from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import AccountClosed as AccountClosed  # re-exported
 from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
 from lastgate.kernel.money import to_wire
@@ -188,8 +188,9 @@ class SweepDone:
 def execute_dust_sweep(
     wf: Workflow, principal: Principal, uid: str, quote_id: str, *, forfeit_consent: bool
 ) -> SweepDone:
-    """Honour a quote exactly, or refuse it with a stable code and change nothing."""
-    ensure_may_read_account(principal, uid)
+    """Honour a quote exactly, or refuse it with a stable code and change nothing. It
+    trades (and may give up) the customer's money on their consent: theirs alone."""
+    ensure_account_holder(principal, uid)
     policy = _policy(wf, uid)
     now = wf.clock()
     with wf.unit_of_work() as uow:

@@ -1,0 +1,87 @@
+"""The protective freeze: compliance freezes an account to protect it (a suspected
+takeover, a customer who calls in), with a reason and an audit entry. It is a cause of
+its own: the customer's authenticator lifts their own freeze only, never this one, and
+only compliance lifts it.
+
+The customer is told their account was frozen for their protection and to contact
+support; so this is not the tool for an AML investigation, which the customer must not
+learn of (a hold is, see ``review.place_hold``).
+"""
+
+from __future__ import annotations
+
+from lastgate.closure.service.closed import open_account
+from lastgate.closure.service.freeze import NotFrozen
+from lastgate.closure.service.steps import Workflow
+from lastgate.kernel.access import Principal, Role, ensure_staff
+from lastgate.kernel.errors import AlreadyFrozen, InvalidInput
+from lastgate.kernel.redaction import redact
+
+PROTECTIVE_FREEZE = "protective"
+#: The same bound as a hold's reason.
+MAX_PROTECTIVE_TEXT = 2000
+
+
+def _text(value: str, field: str) -> str:
+    """The reason or note as stored: required, bounded, and never a secret in clear."""
+    text = value.strip()
+    if not text:
+        raise InvalidInput(f"{field} is required", details=[{"path": field, "reason": "missing"}])
+    if len(text) > MAX_PROTECTIVE_TEXT:
+        raise InvalidInput(
+            f"{field} is longer than {MAX_PROTECTIVE_TEXT} characters",
+            details=[{"path": field, "reason": "too_long"}],
+        )
+    return redact(text).text
+
+
+def protective_freeze(wf: Workflow, principal: Principal, uid: str, reason: str) -> None:
+    """Freeze ``uid`` to protect it: a compliance officer, with a reason. It applies on
+    top of any other freeze (the customer cannot then lift their own to get back in);
+    ``AlreadyFrozen`` if a protective freeze is in force already."""
+    ensure_staff(principal, Role.COMPLIANCE, message="only compliance may freeze an account")
+    reason = _text(reason, "reason")
+    open_account(wf, principal, uid)
+    now = wf.clock()
+    subject = f"account:{uid}"
+    with wf.unit_of_work() as uow:
+        if uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None:
+            raise AlreadyFrozen("the account is under a protective freeze already")
+        freeze_id = uow.freezes.add(uid, PROTECTIVE_FREEZE, at=now, unfreeze_after=None)
+        uow.actions.freeze(uid)
+        uow.audit.record(
+            actor=principal.subject,
+            action="account.protective_freeze",
+            subject=subject,
+            payload={"freeze_id": freeze_id, "role": principal.role.value, "reason": reason},
+        )
+        uow.notifier.notify_customer(uid, "account_frozen_protective", {}, subject_ref=subject)
+        uow.notifier.publish_event(
+            "account.freeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
+        )
+
+
+def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: str) -> None:
+    """Lift the protective freeze: a compliance officer, with a note. The account stays
+    frozen while another cause applies (the customer's own freeze, a cooling-off)."""
+    ensure_staff(principal, Role.COMPLIANCE, message="only compliance may lift this freeze")
+    note = _text(note, "note")
+    open_account(wf, principal, uid)
+    now = wf.clock()
+    subject = f"account:{uid}"
+    with wf.unit_of_work() as uow:
+        if not uow.freezes.lift(uid, PROTECTIVE_FREEZE, at=now):
+            raise NotFrozen("the account is not under a protective freeze")
+        unfrozen = not uow.freezes.active_causes(uid)
+        if unfrozen:
+            uow.actions.unfreeze(uid)
+            uow.notifier.publish_event(
+                "account.unfreeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
+            )
+            uow.notifier.notify_customer(uid, "account_unfrozen", {}, subject_ref=subject)
+        uow.audit.record(
+            actor=principal.subject,
+            action="account.protective_freeze_lifted",
+            subject=subject,
+            payload={"role": principal.role.value, "note": note, "unfrozen": unfrozen},
+        )

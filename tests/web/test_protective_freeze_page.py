@@ -1,0 +1,67 @@
+"""The protective freeze on the compliance console, through HTTP on both databases: a
+compliance officer freezes with a reason and lifts with a note; an agent cannot open
+the form's target; the customer's settings offer no way to lift it."""
+
+from __future__ import annotations
+
+import pytest
+
+from lastgate.app.api import create_app
+from lastgate.kernel.access import Role
+from tests.builders import account, load
+from tests.web.test_pages import browser, csrf
+from tests.workflow_support import customer_status, settings
+
+
+@pytest.fixture
+def config():
+    return settings()
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U1"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def test_compliance_freezes_and_lifts_from_the_console(app, engine, clock, config) -> None:
+    officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
+    token = csrf(officer.get("/web/compliance").text)
+    page = officer.post(
+        "/web/compliance/protective-freezes",
+        data={"csrf": token, "uid": "U1", "reason": "phone stolen"},
+    )
+    assert page.url.path == "/web/compliance" and 'id="protective-U1"' in page.text
+    assert customer_status(engine, "U1") == "frozen"
+
+    me = browser(app, clock, config, "U1")
+    settings_page = me.get("/web/me/settings").text
+    assert "/web/me/unfreeze" not in settings_page and 'id="protective-freeze"' in settings_page
+
+    lifted = officer.post(
+        "/web/compliance/protective-freezes/lift",
+        data={"csrf": token, "uid": "U1", "note": "verified"},
+    )
+    assert "The protective freeze is lifted." in lifted.text
+    assert customer_status(engine, "U1") == "active"
+
+
+def test_an_agent_cannot_freeze_from_the_console(app, engine, clock, config) -> None:
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    token = csrf(agent.get("/web/agent").text)
+    refused = agent.post(
+        "/web/compliance/protective-freezes",
+        data={"csrf": token, "uid": "U1", "reason": "phone stolen"},
+    )
+    assert refused.status_code == 403
+    assert customer_status(engine, "U1") == "active"
+
+
+def test_a_reason_is_required(app, engine, clock, config) -> None:
+    officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
+    token = csrf(officer.get("/web/compliance").text)
+    refused = officer.post(
+        "/web/compliance/protective-freezes", data={"csrf": token, "uid": "U1", "reason": " "}
+    )
+    assert refused.status_code == 422
+    assert customer_status(engine, "U1") == "active"

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from lastgate import __version__
+from lastgate.app import metrics
 from lastgate.app import pages as web
 from lastgate.app.edge import install_guards
 from lastgate.campaign import api as campaigns
@@ -34,6 +35,8 @@ from lastgate.platform.http import health, tokens
 from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import install_error_handlers
 from lastgate.platform.http.input_guard import refuse_control_characters
+from lastgate.platform.http.latency import RequestLatency
+from lastgate.platform.http.request_id import RequestId
 from lastgate.platform.http.security_headers import SecurityHeaders
 from lastgate.remediation import api as remediation
 
@@ -73,10 +76,16 @@ def create_app(
         dependencies=[Depends(refuse_control_characters)],
     )
     app.state.context = context
+    app.state.metrics = metrics.build_metrics(engine, clock)
     install_error_handlers(app)
     install_guards(app, context)
     app.add_middleware(SecurityHeaders)
+    # Outermost, so a request's time includes the guards and a refusal is counted too.
+    app.add_middleware(RequestLatency, histogram=app.state.metrics.latency)
+    # Outermost of all, so every log line of the request, a refusal's too, carries its id.
+    app.add_middleware(RequestId)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(tokens.router)
     app.include_router(eligibility.router)
     app.include_router(closures.router)

@@ -17,6 +17,7 @@ from types import FrameType
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from lastgate.app.metrics import serve_worker_metrics
 from lastgate.campaign.service.due_work import tick
 from lastgate.campaign.wiring import build_campaigns
 from lastgate.closure.adapters.sql import SqlClosures
@@ -111,6 +112,10 @@ def run_forever(settings: Settings, engine: Engine) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    if settings.worker_metrics_port is not None:
+        serve_worker_metrics(
+            engine, system_clock, settings.worker_metrics_port, settings.worker_metrics_address
+        )
     while not stop.is_set():
         try:
             figures = run_once(settings, engine)

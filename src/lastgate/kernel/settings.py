@@ -126,6 +126,16 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=12, ge=1)
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     worker_batch_size: int = Field(default=50, ge=1)
+    worker_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Port of the worker's /metrics; off if unset."
+    )
+    worker_metrics_address: str = Field(
+        default="127.0.0.1", description="Address the worker's metrics listen on."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="When set, the API's /metrics takes 'Authorization: Bearer <token>'.",
+    )
     certificate_signing_key: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_CERTIFICATE_KEY),
         description="Base64 of the 32-byte Ed25519 seed that signs closure certificates.",

@@ -78,6 +78,7 @@ MAY_BE_MISSING = frozenset(
 #: nobody, owner, other customer, agent, compliance.
 EXPECTED: dict[str, str] = {
     "GET /healthz": "ok ok ok ok ok",
+    "GET /readyz": "ok ok ok ok ok",
     "GET /v1/accounts/{uid}/eligibility": "401 ok no ok ok",
     "POST /v1/accounts/{uid}/closure-requests": "401 ok no no no",
     "GET /v1/accounts/{uid}/closure-requests/current": "401 ok no ok ok",

@@ -200,15 +200,26 @@ def test_customer_under_investigation_sees_only_support_required(
     assert (support["status"], support["remediation"]["action"]) == ("block", "contact_support")
 
 
-def test_agent_sees_the_investigation_with_its_reason(client: TestClient, as_staff) -> None:
+def test_agent_sees_that_compliance_must_act_not_why(client: TestClient, as_staff) -> None:
     response = client.get(PATH.format(uid="U3000"), headers=as_staff)
     body = response.json()
     assert body["view"] == "internal"
     review = _check(body, "COMPLIANCE_REVIEW")
     assert review["status"] == "block"
+    assert review["detail"] == "Only a compliance officer can see why."
+    assert review["internal_evidence"] == []
+    assert AML_REASON not in response.text
+    assert "SUPPORT_REQUIRED" not in {c["code"] for c in body["checks"]}
+
+
+def test_compliance_sees_the_investigation_with_its_reason(
+    client: TestClient, settings: Settings, clock: MovableClock
+) -> None:
+    token = issue_token(settings, "compliance-7", Role.COMPLIANCE, timedelta(minutes=15), clock())
+    body = client.get(PATH.format(uid="U3000"), headers={"Authorization": f"Bearer {token}"}).json()
+    review = _check(body, "COMPLIANCE_REVIEW")
     assert review["detail"] == f"AML investigation open: {AML_REASON}"
     assert review["internal_evidence"][0]["reason"] == AML_REASON
-    assert "SUPPORT_REQUIRED" not in {c["code"] for c in body["checks"]}
 
 
 def test_agent_sees_detail_for_every_check(client: TestClient, as_staff) -> None:

@@ -4,7 +4,8 @@
 A pure ASGI middleware: no thread hop, no body buffering, one clock read either side.
 Requests are labelled by the matched route's path template (``/v1/accounts/{uid}/…``),
 never the raw path, so the number of series stays bounded; a request no route matched
-(a 404, or one a guard refused before routing) is labelled ``(unmatched)``.
+(a 404, or one a guard refused before routing) is labelled ``(unmatched)``, and an
+unusual method ``OTHER``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNMATCHED = "(unmatched)"
+#: The method is the client's to choose; any other is counted as ``OTHER``, so that a
+#: client cannot make new series.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class RequestLatency:
@@ -24,6 +28,8 @@ class RequestLatency:
     def __init__(self, app: ASGIApp, histogram: Histogram) -> None:
         self._app = app
         self._histogram = histogram
+        # ``labels()`` takes a lock and builds a key each time; the children are few.
+        self._children: dict[tuple[str, str, int], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,8 +47,13 @@ class RequestLatency:
             await self._app(scope, receive, send_noting_status)
         finally:
             # The router put the matched route into this same scope dict.
+            elapsed = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path", None) or UNMATCHED
-            self._histogram.labels(scope["method"], template, f"{status[0] // 100}xx").observe(
-                time.perf_counter() - started
-            )
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            key = (method, template, status[0] // 100)
+            child = self._children.get(key)
+            if child is None:
+                child = self._histogram.labels(key[0], template, f"{key[2]}xx")
+                self._children[key] = child
+            child.observe(elapsed)

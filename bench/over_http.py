@@ -77,7 +77,7 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], timeout_s: float = 6
 
 def measure_http(base: str, uids: Sequence[str], concurrency: int) -> dict[str, Any]:
     """GET the internal (agent) eligibility report of every UID from ``concurrency`` threads."""
-    token = issue_token(Settings(), "bench-agent", Role.AGENT, timedelta(days=1), NOW)
+    token = issue_token(Settings(), "bench-agent", Role.AGENT, timedelta(hours=8), NOW)
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     with httpx.Client(base_url=base, headers=headers, limits=limits, timeout=60) as client:

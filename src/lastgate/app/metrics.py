@@ -27,10 +27,12 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from lastgate.closure.adapters.tables import closure_requests, outbox
+from lastgate.campaign.adapters.tables import campaign_members, campaigns
+from lastgate.campaign.model import CAMPAIGN_LIFECYCLE, CampaignEvent, CampaignState
+from lastgate.closure.adapters.tables import closure_requests, outbox, verification_attempts
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.desk.adapters.tables import tickets
-from lastgate.desk.model.tickets import TicketState
+from lastgate.desk.model.tickets import UNRESOLVED_STATES, TicketState
 from lastgate.erasure.adapters.tables import erasure_runs
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import NotAuthenticated
@@ -151,6 +153,60 @@ def _ticket_metrics(conn: Connection) -> Iterator[Metric]:
     yield by_state
 
 
+def _sla_metrics(conn: Connection, clock: Clock) -> Iterator[Metric]:
+    """Unresolved tickets past their first-response or resolution deadline."""
+    t, now = tickets.c, clock()
+    unresolved = t.state.in_([s.value for s in UNRESOLVED_STATES])
+    first, resolution = conn.execute(
+        select(
+            func.sum(
+                case((and_(t.first_response_at.is_(None), t.first_response_due < now), 1), else_=0)
+            ),
+            func.sum(case((t.resolution_due < now, 1), else_=0)),
+        ).where(unresolved)
+    ).one()
+    breached = _gauge(
+        "tickets_sla_breached", "Unresolved tickets past a deadline of their SLA.", ["deadline"]
+    )
+    breached.add_metric(["first_response"], int(first or 0))
+    breached.add_metric(["resolution"], int(resolution or 0))
+    yield breached
+
+
+def _step_up_metrics(conn: Connection, clock: Clock) -> Iterator[Metric]:
+    """Accounts whose step-up verification is locked now, and accounts with wrong codes
+    counting towards a lock (the counter is per account, across requests and methods)."""
+    v, now = verification_attempts.c, clock()
+    locked, failing = conn.execute(
+        select(
+            func.sum(case((v.locked_until > now, 1), else_=0)),
+            func.sum(case((v.failures > 0, 1), else_=0)),
+        )
+    ).one()
+    yield _single("step_up_locked_accounts", "Accounts locked out of step-up now.", locked or 0)
+    yield _single(
+        "step_up_failing_accounts", "Accounts with wrong codes counting to a lock.", failing or 0
+    )
+
+
+def _campaign_metrics(conn: Connection) -> Iterator[Metric]:
+    """Members of each live campaign (planned, in grace, closing) by status."""
+    m, c = campaign_members.c, campaigns.c
+    live = [s.value for s in CampaignState if CAMPAIGN_LIFECYCLE.allows(s, CampaignEvent.CANCEL)]
+    query = (
+        select(c.id, m.status, func.count())
+        .join(campaign_members, m.campaign_id == c.id)
+        .where(c.state.in_(live))
+        .group_by(c.id, m.status)
+    )
+    members = _gauge(
+        "campaign_members", "Members of each live campaign, by status.", ["campaign", "status"]
+    )
+    for campaign_id, status, n in conn.execute(query):
+        members.add_metric([campaign_id, status], n)
+    yield members
+
+
 class DatabaseGauges(Collector):
     """The gauges above, read at scrape time. When the database does not answer, only
     ``lastgate_metrics_database_up 0`` is exported, so an alert can fire on it."""
@@ -167,6 +223,9 @@ class DatabaseGauges(Collector):
                     *_outbox_metrics(conn, self._clock),
                     *_erasure_metrics(conn, self._clock),
                     *_ticket_metrics(conn),
+                    *_sla_metrics(conn, self._clock),
+                    *_step_up_metrics(conn, self._clock),
+                    *_campaign_metrics(conn),
                 ]
         except SQLAlchemyError:
             yield _single("metrics_database_up", "1 when the gauges could be read.", 0)

@@ -38,6 +38,7 @@ from lastgate.platform.http.input_guard import refuse_control_characters
 from lastgate.platform.http.latency import RequestLatency
 from lastgate.platform.http.request_id import RequestId
 from lastgate.platform.http.security_headers import SecurityHeaders
+from lastgate.platform.logs import configure_logging
 from lastgate.remediation import api as remediation
 
 
@@ -103,7 +104,9 @@ def create_app(
 
 def app_from_env() -> FastAPI:
     """The API configured from the environment: ``uvicorn --factory`` target. Refuses
-    development secrets outside development mode, like ``lastgate serve``."""
+    development secrets outside development mode, like ``lastgate serve``; logs as JSON
+    like it too (run uvicorn with ``--no-access-log``: its lines carry client addresses)."""
+    configure_logging()
     settings = Settings()
     ensure_safe_to_start(settings)
     return create_app(settings)

@@ -47,6 +47,7 @@ from lastgate.platform.cli_support import EXIT_BLOCKED, EXIT_ERROR
 from lastgate.platform.cli_support import cli_language as _language
 from lastgate.platform.cli_support import open_engine as _engine
 from lastgate.platform.cli_support import reported_errors as _errors
+from lastgate.platform.logs import configure_logging
 from lastgate.platform.policy_files import PolicyDirectory
 
 app = typer.Typer(help="lastgate: account closure, eligibility and appeals.", no_args_is_help=True)
@@ -71,6 +72,11 @@ app.add_typer(desk_app, name="desk")
 app.add_typer(export_app, name="export")
 app.add_typer(sweep_app, name="sweep")
 app.add_typer(campaign_app, name="campaign")
+
+
+@app.callback()
+def _logs() -> None:
+    configure_logging()  # every command, ``serve`` and ``worker`` among them: JSON on stderr
 
 
 Lang = Annotated[str, typer.Option("--lang", help="Language: en or zh (Simplified Chinese).")]
@@ -214,7 +220,8 @@ def serve(
         create_app(settings, engine=engine),
         host=host or settings.host,
         port=port or settings.port,
-        log_level="info",
+        log_config=None,  # keep ours (JSON); the request id middleware logs each request
+        access_log=False,  # its lines carry the client's address
     )
 
 
@@ -266,11 +273,8 @@ def worker(
 ) -> None:
     """Run the background work: campaigns' due steps, closures whose cooling-off ended,
     erasure plans, then notices and webhooks."""
-    import logging
-
     from lastgate.app.worker import check_command, run_forever, run_once
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
     if check:
         raise typer.Exit(check_command(settings, typer.echo))

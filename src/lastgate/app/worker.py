@@ -107,7 +107,7 @@ def run_forever(settings: Settings, engine: Engine) -> None:
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
-        log.info("signal %s: stopping after this pass", signum)
+        log.info("worker.stopping", extra={"event": "worker.stopping", "signal": signum})
         stop.set()
 
     signal.signal(signal.SIGTERM, _stop)
@@ -120,7 +120,7 @@ def run_forever(settings: Settings, engine: Engine) -> None:
         try:
             figures = run_once(settings, engine)
             if any(figures.values()):
-                log.info("worker pass %s", figures)
+                log.info("worker.pass", extra={"event": "worker.pass", **figures})
         except Exception:  # a bad pass must not kill the worker; the next one retries
-            log.exception("worker pass failed")
+            log.exception("worker.pass_failed", extra={"event": "worker.pass_failed"})
         stop.wait(settings.worker_poll_seconds)

@@ -3,11 +3,14 @@ themselves, each one committed transaction, are the port's."""
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lastgate.erasure.ports import ErasureRuns, FaultHook
+
+log = logging.getLogger("lastgate.erasure")
 
 
 @dataclass
@@ -33,8 +36,15 @@ def run_pending(
     # spread out instead of queueing behind one another's row lock step after step.
     shuffle(run_ids)
     for run_id in run_ids:
-        outcome, steps = runs.advance(run_id, fault)
+        try:
+            outcome, steps = runs.advance(run_id, fault)
+        except Exception:
+            event = {"event": "erasure.run_failed", "run_id": run_id}
+            log.error("erasure.run_failed", extra=event, exc_info=True)
+            raise  # the steps committed so far stay done; the next pass resumes the run
         report.steps += steps
+        done = {"event": f"erasure.run_{outcome}", "run_id": run_id, "steps": steps}
+        log.info(f"erasure.run_{outcome}", extra=done)
         if outcome == "finished":
             report.finished.append(run_id)
         elif outcome == "waiting":

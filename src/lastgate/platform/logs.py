@@ -91,8 +91,10 @@ def configure_logging(level: int = logging.INFO) -> None:
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs each request's URL at INFO; a webhook's URL can carry its secret.
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    # httpx logs each request's URL at INFO (a webhook's URL can carry its secret), and
+    # alembic two lines of its own on every command that opens the database.
+    for name in ("httpx", "alembic"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         # uvicorn's own handlers would print the same record again in its plain format.
         logging.getLogger(name).handlers.clear()

@@ -33,11 +33,11 @@ from lastgate.campaign.model import (
     MemberStatus,
     UnknownAccounts,
     UnknownJurisdiction,
-    campaign_apply,
     funnel_point,
     validate_deadline,
 )
 from lastgate.campaign.ports import CampaignUnitOfWork, EligibilitySweep
+from lastgate.campaign.service.moves import move
 from lastgate.closure.service.workflow import FourEyesRequired, Workflow
 from lastgate.kernel.access import Principal, Role, ensure_staff
 from lastgate.kernel.clock import Clock
@@ -296,7 +296,7 @@ def start(cs: Campaigns, principal: Principal, campaign_id: str) -> tuple[Campai
                 payload={},
             )
             return campaign, False
-        campaign = campaign_apply(
+        campaign = move(
             campaign, CampaignEvent.START, now=now, started_at=now, started_by=principal.subject
         )
         uow.campaigns.save(campaign)
@@ -324,7 +324,7 @@ def cancel(cs: Campaigns, principal: Principal, campaign_id: str, reason: str) -
     now = cs.clock()
     with cs.unit_of_work() as uow:
         campaign = uow.campaigns.get(campaign_id, lock=True)
-        campaign = campaign_apply(campaign, CampaignEvent.CANCEL, now=now, note=reason.strip())
+        campaign = move(campaign, CampaignEvent.CANCEL, now=now, note=reason.strip())
         uow.campaigns.save(campaign)
         uow.audit.record(
             actor=principal.subject,

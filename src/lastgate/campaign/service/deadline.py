@@ -23,7 +23,6 @@ from lastgate.campaign.model import (
     MemberEvent,
     MemberStatus,
     Verdict,
-    campaign_apply,
     deadline_event,
     member_apply,
 )
@@ -36,6 +35,7 @@ from lastgate.campaign.service.campaigns import (
     recheck_after,
     record_point,
 )
+from lastgate.campaign.service.moves import move
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.kernel.errors import ClosureAlreadyOpen
@@ -60,7 +60,7 @@ def close_due(cs: Campaigns, campaign_id: str, *, batch_size: int, report: TickR
                 campaign_id, {MemberStatus.PLANNED}
             ):
                 return  # not yet; or someone is still to be told (never closed unannounced)
-            campaign = campaign_apply(campaign, CampaignEvent.DEADLINE, now=now)
+            campaign = move(campaign, CampaignEvent.DEADLINE, now=now)
             uow.campaigns.save(campaign)
             uow.audit.record(
                 actor=actor(campaign),
@@ -251,7 +251,7 @@ def finish_if_done(cs: Campaigns, campaign_id: str, *, changed: bool) -> None:
             if changed:
                 record_point(uow, campaign_id, f"update {now.isoformat(timespec='seconds')}", now)
             return
-        campaign = campaign_apply(campaign, CampaignEvent.FINISH, now=now, ended_at=now)
+        campaign = move(campaign, CampaignEvent.FINISH, now=now, ended_at=now)
         uow.campaigns.save(campaign)
         uow.audit.record(
             actor=actor(campaign),

@@ -10,6 +10,7 @@ change, it happens exactly once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from lastgate.eligibility.model.report import customer_view
 from lastgate.kernel.errors import ConcurrentUpdate
 
 FaultHook = Callable[[str], None]
+log = logging.getLogger("lastgate.closure.execution")
 
 
 def _no_fault(point: str) -> None:
@@ -60,6 +62,7 @@ def execute_due(wf: Workflow, *, limit: int = 50, fault: FaultHook = _no_fault) 
                         )
                 ids.append(request.id)
     except ConcurrentUpdate:
+        log.info("closure.claim_raced", extra={"event": "closure.claim_raced"})
         return ExecutionReport()  # a cancel won the race for one of them; next poll retries
     fault("claimed")
     for request_id in ids:
@@ -67,7 +70,24 @@ def execute_due(wf: Workflow, *, limit: int = 50, fault: FaultHook = _no_fault) 
             _execute_one(wf, request_id, report, fault)
         except ConcurrentUpdate:
             report.skipped.append(request_id)
+        except Exception:
+            _logged(request_id, "failed", logging.ERROR, exc_info=True)
+            raise  # the request stays executing: the next pass retries it
+        closed, blocked = request_id in report.closed, request_id in report.blocked
+        _logged(
+            request_id, "closed" if closed else "blocked" if blocked else "skipped", logging.INFO
+        )
     return report
+
+
+def _logged(closure_id: str, outcome: str, level: int, *, exc_info: bool = False) -> None:
+    # The blockers are not named: an investigation's code must not reach a log line.
+    log.log(
+        level,
+        f"closure.execution_{outcome}",
+        extra={"event": f"closure.execution_{outcome}", "closure_id": closure_id},
+        exc_info=exc_info,
+    )
 
 
 def _execute_one(wf: Workflow, request_id: str, report: ExecutionReport, fault: FaultHook) -> None:

@@ -8,6 +8,7 @@ Use cases live in ``workflow`` (the customer's, and the platform's) and ``review
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from lastgate.kernel.errors import Forbidden, NotEligible
 from lastgate.ledger.model import HoldKind
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
+log = logging.getLogger("lastgate.closure")
 SYSTEM = "system"
 CLOSURE_FREEZE = "closure"
 REVIEW_APPROVAL = "review"
@@ -119,7 +121,27 @@ def transition(
         },
         subject_ref=closure_subject(after),
     )
+    log_transition(after, event.value, request.state, actor=actor)
     return after
+
+
+def log_transition(
+    after: ClosureRequest, event: str, before: ClosureState | None, *, actor: str
+) -> None:
+    """The ``closure.transition`` log event; ``before`` is ``None`` for a new request.
+    Ids and states only: a note may carry confidential blockers or a staff reason."""
+    log.info(
+        "closure.transition",
+        extra={
+            "event": "closure.transition",
+            "closure_id": after.id,
+            "uid": after.uid,
+            "transition": event,
+            "from_state": None if before is None else before.value,
+            "to_state": after.state.value,
+            "actor": actor,
+        },
+    )
 
 
 def _owned(request: ClosureRequest, principal: Principal) -> None:

@@ -47,6 +47,7 @@ from lastgate.closure.service.steps import (
     _with_factor,
     closure_subject,
     eligibility_for_closure,
+    log_transition,
     release_closure_freeze,
     tell_under_review,
     transition,
@@ -145,6 +146,7 @@ def submit(
             {"closure_id": request.id, "uid": uid, "state": "draft"},
             subject_ref=closure_subject(request),
         )
+        log_transition(request, "submit", None, actor=principal.subject)
     return request
 
 
@@ -245,6 +247,7 @@ def open_for_platform(
         initiated_by=initiated_by,
     )
     uow.closures.add(request)
+    log_transition(request, "submit", None, actor=initiated_by)
     uow.audit.record(
         actor=initiated_by,
         action="closure.submitted",

@@ -3,6 +3,7 @@ text, the audit entry, posting a (redacted) message, and moving a ticket's state
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from lastgate.kernel.errors import InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.redaction import Redacted, redact
 
+log = logging.getLogger("lastgate.desk")
 MAX_BODY = 10_000
 MAX_SUBJECT = 200
 
@@ -100,4 +102,7 @@ def _move(
     _audit(
         uow, actor, event.value, ticket.id, **{"from": ticket.state.value, "to": after.state.value}
     )
+    moved = {"ticket_id": after.id, "transition": event.value, "actor": actor}
+    states = {"from_state": ticket.state.value, "to_state": after.state.value}
+    log.info("ticket.transition", extra={"event": "ticket.transition", **moved, **states})
     return after

@@ -4,6 +4,7 @@ without running it, and the vault purged when retention clocks run out."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -31,6 +32,7 @@ from lastgate.ledger.ports import PolicyBook
 from lastgate.platform import audit_log, vault
 
 FINISH = "finish"
+log = logging.getLogger("lastgate.erasure")
 
 
 def _context(
@@ -131,6 +133,8 @@ def _advance(
             steps += 1
             if fault is not None:
                 fault(name)
+        done = {"run_id": run_id, "closure_id": ctx.closure_id, "step": name, "rows": rows}
+        log.info("erasure.step", extra={"event": "erasure.step", **done})  # committed
     return "finished", steps
 
 

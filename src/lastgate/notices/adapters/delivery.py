@@ -128,14 +128,22 @@ def deliver_due(
         except DeliveryFailed as exc:
             _record_failure(engine, clock(), settings, row, exc.reason, exc.permanent, rng, report)
         except Exception as exc:  # a channel's bug or an unexpected network error: retry
-            log.warning("outbox %s: %s delivery raised", row.id, row.channel, exc_info=True)
+            # The type only: an exception's text can name the recipient or the webhook URL.
+            log.warning("outbox.delivery_raised", extra=_fields(row, error=type(exc).__name__))
             reason = f"{type(exc).__name__}: {exc}"
             _record_failure(engine, clock(), settings, row, reason, False, rng, report)
         else:
             _mark_delivered(engine, clock(), row.id)
             report.delivered += 1
-            log.info("outbox %s delivered", row.id, extra={"topic": row.topic})
+            log.info("outbox.delivered", extra=_fields(row, event="outbox.delivered"))
     return report
+
+
+def _fields(row: Row[Any], **more: Any) -> dict[str, Any]:
+    """What a delivery's log line says: the row, its channel, topic and subject, never its
+    recipient, payload or error text (that is in the row's ``last_error``)."""
+    fields = {"outbox_id": row.id, "channel": row.channel, "topic": row.topic}
+    return {"event": "outbox.delivery_raised", **fields, "subject": row.subject_ref, **more}
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
@@ -259,11 +267,13 @@ def _record_failure(
     if permanent or attempts >= settings.outbox_max_attempts:
         values = {"failed_at": now, "last_error": error, "payload": scrubbed_payload()}
         report.failed += 1
-        log.error("outbox %s failed after %d attempt(s): %s", row.id, attempts, error)
+        event = _fields(row, event="outbox.delivery_failed", attempts=attempts)
+        log.error("outbox.delivery_failed", extra=event)
     else:
         values = {"deliver_after": now + backoff(attempts, rng), "last_error": error}
         report.retrying += 1
-        log.warning("outbox %s attempt %d failed: %s", row.id, attempts, error)
+        event = _fields(row, event="outbox.delivery_retrying", attempts=attempts)
+        log.warning("outbox.delivery_retrying", extra=event)
     with engine.begin() as conn:
         conn.execute(
             update(outbox)

@@ -15,6 +15,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    # A database error's text (and so a logged traceback) never shows the bound values:
+    # they can be a customer's e-mail, phone or a sealed code.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database

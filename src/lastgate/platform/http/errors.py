@@ -117,7 +117,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+    where = {"event": "http.unhandled_error", "path": request.url.path, "method": request.method}
+    log.exception("http.unhandled_error", extra=where)
     return error_response(500, "INTERNAL_ERROR", "an internal error occurred")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -20,10 +21,12 @@ from fastapi.testclient import TestClient
 from lastgate.app.api import create_app
 from lastgate.app.worker import run_once
 from lastgate.kernel.access import Role
+from lastgate.notices.adapters.channels import channels_from_settings
+from lastgate.notices.adapters.delivery import Channels, deliver_due
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.logs import JsonFormatter
 from tests.builders import account, load
-from tests.workflow_support import outbox_rows, settings
+from tests.workflow_support import close_as_customer, outbox_rows, settings, workflow
 
 EMAIL = "marguerite.okonkwo@example.org"
 PHONE = "+4915177788899"
@@ -138,3 +141,31 @@ def test_a_journeys_logs_carry_its_ids_and_nothing_personal(
     text = captured.getvalue()
     for secret in (EMAIL, PHONE, NAME, ID_NUMBER, "marguerite", "Okonkwo", *codes):
         assert secret.lower() not in text.lower(), secret
+
+
+def test_delivery_failures_are_logged_per_channel_without_recipient_or_url(
+    engine, clock, captured
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once closed
+    hook = f"http://127.0.0.1:{port}/hooks?token=hook-secret-123"
+    config = settings().model_copy(update={"webhook_url": hook})
+    load(engine, account("U1000", email=EMAIL, phone=PHONE, full_name=NAME))
+    request = close_as_customer(workflow(engine, clock, config), engine)
+
+    # No e-mail or SMS channel: given up on at once. The webhook cannot connect: retried.
+    no_notices = Channels(webhook=channels_from_settings(config).webhook)
+    report = deliver_due(engine, clock, config, no_notices, limit=100)
+    assert report.failed > 0 and report.retrying > 0
+
+    events = _events(captured)
+    failed = {e["channel"] for e in events if e.get("event") == "outbox.delivery_failed"}
+    assert failed == {"email", "sms"}
+    retrying = [e for e in events if e.get("event") == "outbox.delivery_retrying"]
+    assert {e["channel"] for e in retrying} == {"webhook"}
+    assert all(e["subject"] == f"closure:{request.id}" for e in retrying)
+    assert all(e["attempts"] == 1 for e in retrying)
+    text = captured.getvalue()
+    for secret in (EMAIL, PHONE, NAME, "hook-secret-123", "/hooks"):
+        assert secret not in text, secret

@@ -22,7 +22,7 @@ request_id: ContextVar[str | None] = ContextVar("lastgate_request_id", default=N
 #: The attributes every ``LogRecord`` has; anything else on a record came from ``extra``.
 _STANDARD = frozenset(
     logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
-    | {"message", "asctime", "taskName"}
+    | {"message", "asctime", "taskName", "color_message"}  # uvicorn's, with ANSI colours
 )
 
 

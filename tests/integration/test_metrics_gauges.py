@@ -74,3 +74,26 @@ def test_the_members_of_a_live_campaign_by_status(engine, clock) -> None:
 
     # The four NL accounts of ``leaving_market``; the EU one is outside the scope.
     assert planned == {(("campaign", plan.id), ("status", "planned")): 4}
+
+
+def test_transitions_are_counted_by_kind_with_the_time_spent_in_each_state(engine, clock) -> None:
+    load(engine, account("U1000"))
+    wf = workflow(engine, clock, settings())
+    before = scrape(engine, clock)
+
+    request = closure.submit(wf, customer(), "U1000", ClosureReason.FEES, "")
+    clock.advance(minutes=5)
+    closure.start_verification(wf, customer(), request.id, "email")
+    after = scrape(engine, clock)
+
+    def delta(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    started = {"transition": "start_verification", "to_state": "verifying"}
+    assert delta("lastgate_closure_transitions_total", **started) == 1
+    # Five minutes in draft, observed when the request left it.
+    assert delta("lastgate_closure_state_duration_seconds_count", state="draft") == 1
+    assert delta("lastgate_closure_state_duration_seconds_sum", state="draft") == 300
+    assert delta("lastgate_closure_state_duration_seconds_bucket", state="draft", le="60.0") == 0
+    assert delta("lastgate_closure_state_duration_seconds_bucket", state="draft", le="600.0") == 1

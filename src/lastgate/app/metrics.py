@@ -27,6 +27,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, and_, case, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from lastgate.app.transition_metrics import ProcessTransitions, count_transitions
 from lastgate.campaign.adapters.tables import campaign_members, campaigns
 from lastgate.campaign.model import CAMPAIGN_LIFECYCLE, CampaignEvent, CampaignState
 from lastgate.closure.adapters.tables import closure_requests, outbox, verification_attempts
@@ -247,6 +248,8 @@ def build_metrics(engine: Engine, clock: Clock) -> Metrics:
     one process (as in the tests) do not collide."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseGauges(engine, clock))
+    registry.register(ProcessTransitions())
+    count_transitions()
     latency = Histogram(
         "lastgate_http_request_duration_seconds",
         "HTTP request duration, by method, route template and status class.",
@@ -264,6 +267,8 @@ def serve_worker_metrics(
     thread; returns the server so that a caller may shut it down."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DatabaseGauges(engine, clock))
+    registry.register(ProcessTransitions())
+    count_transitions()
     server, _thread = start_http_server(port, addr=address, registry=registry)
     return server
 

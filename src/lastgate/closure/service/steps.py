@@ -121,12 +121,23 @@ def transition(
         },
         subject_ref=closure_subject(after),
     )
-    log_transition(after, event.value, request.state, actor=actor)
+    log_transition(
+        after,
+        event.value,
+        request.state,
+        actor=actor,
+        seconds_in_state=(now - request.updated_at).total_seconds(),
+    )
     return after
 
 
 def log_transition(
-    after: ClosureRequest, event: str, before: ClosureState | None, *, actor: str
+    after: ClosureRequest,
+    event: str,
+    before: ClosureState | None,
+    *,
+    actor: str,
+    seconds_in_state: float | None = None,
 ) -> None:
     """The ``closure.transition`` log event; ``before`` is ``None`` for a new request.
     Ids and states only: a note may carry confidential blockers or a staff reason."""
@@ -140,6 +151,7 @@ def log_transition(
             "from_state": None if before is None else before.value,
             "to_state": after.state.value,
             "actor": actor,
+            "seconds_in_state": seconds_in_state,
         },
     )
 

@@ -33,11 +33,11 @@ from lastgate.remediation.model import (
     forfeit_offer,
 )
 from lastgate.remediation.service.sweep import (
+    ACCOUNT_HOLDER,
     AccountFrozen,
     BalancesChanged,
     ForfeitConsentRequired,
     _actions,
-    _consent_by,
     _policy,
     _refuse_closed,
     _subject,
@@ -165,7 +165,7 @@ def forfeit_dust(
             raise AccountFrozen("the account is frozen: balances cannot move now")
         offer = _offer(policy, uid, actions.dust_holdings(uid, lock=True))
         _ensure_named_exactly(offer, named)
-        done = ForfeitDone(str(uuid.uuid4()), offer, now, _consent_by(principal))
+        done = ForfeitDone(str(uuid.uuid4()), offer, now, ACCOUNT_HOLDER)
         actions.forfeit(uid, offer.lines, at=now, ref=done.id, consent_by=done.consent_by)
         uow.audit.record(
             actor=principal.subject,

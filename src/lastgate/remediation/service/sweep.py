@@ -122,10 +122,6 @@ def _ensure_may_sweep(actions: RemediationActions, uid: str, policy: Policy, now
         )
 
 
-def _consent_by(principal: Principal) -> str:
-    return principal.subject if principal.is_staff else ACCOUNT_HOLDER
-
-
 def _subject(uid: str) -> str:
     return f"account:{uid}"
 
@@ -217,7 +213,8 @@ def execute_dust_sweep(
             raise BalancesChanged("balances changed since the quote; ask for a new one")
         if not actions.claim_quote(quote.id, at=now, forfeit_consent=forfeit_consent):
             raise QuoteAlreadyUsed(f"quote {quote_id} was already executed")
-        consent_by = _consent_by(principal) if quote.forfeits else None
+        # Only the account holder gets here (ensure_account_holder): the consent is theirs.
+        consent_by = ACCOUNT_HOLDER if quote.forfeits else None
         actions.sweep(quote, at=now, consent_by=consent_by)
         uow.audit.record(
             actor=principal.subject,

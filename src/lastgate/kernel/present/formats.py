@@ -1,0 +1,171 @@
+"""Numbers, money, dates and durations in the reader's language (Babel's CLDR data).
+
+One home for how a value reads on a page, a notice or a document:
+
+- ``amount``: an asset amount with every digit that matters and no more: trailing zeros
+  go (``3.292800000000000000`` → ``3.2928``), no digit of a real balance is ever rounded
+  away, and the locale groups the thousands.
+- ``money``: a USD value, at least the cents, never rounded (a dust value of
+  ``0.0041`` stays ``0.0041 USD``).
+- ``date`` / ``datetime``: the locale's medium date; the time to the minute, in UTC
+  (said), never an ISO timestamp.
+- ``relative`` ("in 6 days", "6天后"), ``duration`` ("6 days 3 hours") and ``countdown``
+  ("6 days 3 hours left").
+- ``plural``: a gettext plural (``ngettext``): "1 small balance", "2 small balances";
+  Chinese has one form.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Context, Decimal, InvalidOperation, localcontext
+from functools import cache
+from typing import Any, Literal
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from lastgate.kernel.i18n import translations
+from lastgate.kernel.messages import N_
+from lastgate.kernel.money import to_wire
+
+#: Wide enough for any ledger value (NUMERIC(38, 18)) times any price: nothing rounds.
+_WIDE = Context(prec=100)
+#: A value that is no number (``unpriced``, ``unknown``) is shown by its label instead.
+Number = Decimal | int | str
+USD = "USD"
+
+
+@cache
+def locale(lang: str) -> Locale:
+    """The Babel locale of a lastgate language (``zh_Hans`` → ``zh_Hans_CN``)."""
+    return Locale.parse("zh_Hans_CN" if lang.startswith("zh") else "en")
+
+
+def as_decimal(value: Number) -> Decimal | None:
+    """``value`` as a finite Decimal, or None when it is not a number."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _decimal(number: Decimal, lang: str, min_places: int) -> str:
+    exact = Decimal(to_wire(number))  # every digit that matters, no trailing zero
+    pattern = "#,##0" + ("." + "0" * min_places if min_places else "")
+    with localcontext(_WIDE):
+        return babel_numbers.format_decimal(
+            exact, format=pattern, locale=locale(lang), decimal_quantization=False
+        )
+
+
+def amount(value: Number, lang: str, asset: str | None = None) -> str:
+    """An asset amount: ``3.2928 USDT``, ``1,234.5 BTC``; not a number: as it is."""
+    number = as_decimal(value)
+    if number is None:
+        return str(value)
+    text = _decimal(number, lang, 0)
+    return f"{text} {asset}" if asset else text
+
+
+def money(value: Number, lang: str, currency: str = USD) -> str:
+    """A value in ``currency``: ``1,234.50 USD``; below a cent the digits stay."""
+    number = as_decimal(value)
+    if number is None:
+        return str(value)
+    return f"{_decimal(number, lang, 2)} {currency}"
+
+
+def number(value: int, lang: str) -> str:
+    """A count with the locale's grouping: ``12,345``."""
+    return babel_numbers.format_decimal(value, locale=locale(lang))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def date(moment: datetime, lang: str) -> str:
+    """``Dec 7, 2026`` / ``2026年12月7日``."""
+    return babel_dates.format_date(_utc(moment), "medium", locale=locale(lang))
+
+
+def datetime_text(moment: datetime, lang: str) -> str:
+    """``Dec 7, 2026, 09:25 UTC`` / ``2026年12月7日 09:25 UTC``: to the minute, UTC said."""
+    at = _utc(moment)
+    loc = locale(lang)
+    day = babel_dates.format_date(at, "medium", locale=loc)
+    time = babel_dates.format_time(at, "HH:mm", tzinfo=UTC, locale=loc)
+    joined = str(babel_dates.get_datetime_format("medium", locale=loc)).replace("'", "")
+    return joined.format(time, day) + " UTC"
+
+
+def relative(moment: datetime, now: datetime, lang: str) -> str:
+    """``in 6 days`` / ``6天后``, ``3 hours ago`` / ``3小时前`` (at least a minute)."""
+    delta = _utc(moment) - _utc(now)
+    if abs(delta) < timedelta(minutes=1):
+        delta = timedelta(minutes=1) if delta >= timedelta(0) else timedelta(minutes=-1)
+    return babel_dates.format_timedelta(
+        delta, threshold=1.5, add_direction=True, locale=locale(lang)
+    )
+
+
+_UNITS: tuple[tuple[Literal["day", "hour", "minute"], int], ...] = (
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+)
+
+
+def duration(delta: timedelta, lang: str) -> str:
+    """The two largest whole units of ``delta``: ``6 days 3 hours``, ``6天3小时``."""
+    seconds = max(int(delta.total_seconds()), 0)
+    parts: list[str] = []
+    for unit, size in _UNITS:
+        whole, seconds = divmod(seconds, size)
+        if whole and len(parts) < 2:
+            parts.append(
+                babel_dates.format_timedelta(
+                    timedelta(seconds=whole * size),
+                    granularity=unit,
+                    threshold=whole + 1,
+                    locale=locale(lang),
+                )
+            )
+        elif parts:
+            break
+    if not parts:
+        parts.append(babel_dates.format_timedelta(timedelta(minutes=1), locale=locale(lang)))
+    return ("" if lang.startswith("zh") else " ").join(parts)
+
+
+def countdown(moment: datetime, now: datetime, lang: str) -> str:
+    """``6 days 3 hours left`` / ``还剩 6天3小时``; ``0`` once it has passed."""
+    left = _utc(moment) - _utc(now)
+    if left <= timedelta(0):
+        return gettext(N_("Time is up"), lang)
+    return gettext(N_("{time} left"), lang, time=duration(left, lang))
+
+
+def when(moment: datetime, now: datetime, lang: str) -> str:
+    """A date and time with its relative form: ``Dec 7, 2026, 09:25 UTC (in 6 days)``."""
+    return gettext(
+        N_("{datetime} ({relative})"),
+        lang,
+        datetime=datetime_text(moment, lang),
+        relative=relative(moment, now, lang),
+    )
+
+
+def gettext(msgid: str, lang: str, **params: Any) -> str:
+    """``msgid`` translated, then its placeholders filled in."""
+    text = translations(lang).gettext(msgid)
+    return text.format(**params) if params else text
+
+
+def plural(singular: str, plural_form: str, count: int, lang: str, **params: Any) -> str:
+    """``ngettext``: the form for ``count``, with ``{count}`` in the locale's digits."""
+    text = translations(lang).ngettext(singular, plural_form, count)
+    return text.format(count=number(count, lang), **params)

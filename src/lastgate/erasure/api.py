@@ -22,7 +22,7 @@ from lastgate.erasure.adapters.certificate_signing import (
 from lastgate.erasure.wire import CertificateFormat, certificate_response
 from lastgate.kernel.access import ensure_may_read_account
 from lastgate.kernel.errors import NotFound
-from lastgate.platform.http.deps import Context, CurrentPrincipal
+from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
 from lastgate.platform.http.errors import ErrorOut
 
 router = APIRouter(prefix="/v1", tags=["certificates"])
@@ -80,11 +80,13 @@ def get_closure_certificate(
     uid: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")],
     context: Context,
     principal: CurrentPrincipal,
+    language: Language,
     format: CertificateFormat = CertificateFormat.JSON,
 ) -> Response:
-    """The signed closure certificate of a closed account, as JSON or PDF."""
+    """The signed closure certificate of a closed account, as JSON or PDF (the PDF's pages
+    in the request's language: ``?lang=`` or Accept-Language)."""
     ensure_may_read_account(principal, uid)
     document = console_reads.certificate(context.engine, uid)
     if document is None:
         raise NotFound("no closure certificate for this account yet")
-    return certificate_response(document, format)
+    return certificate_response(document, format, language)

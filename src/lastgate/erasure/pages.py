@@ -32,8 +32,9 @@ def closed(page: CustomerPage, refused: bool = False) -> Response:
 
 @router.get("/me/certificate")
 def certificate(page: CustomerPage, format: CertificateFormat = CertificateFormat.PDF) -> Response:
-    """The signed certificate, once erasure has issued it (PDF or JSON)."""
+    """The signed certificate, once erasure has issued it (PDF or JSON), the PDF in the
+    page's language."""
     document = console_reads.certificate(page.context.engine, page.me.subject)
     if document is None:
         raise NotFound("no closure certificate for this account yet")
-    return certificate_response(document, format)
+    return certificate_response(document, format, page.language)

@@ -11,6 +11,7 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from lastgate.erasure.adapters.certificate_pdf import render_pdf
+from lastgate.kernel.i18n import ENGLISH
 
 
 class CertificateFormat(StrEnum):
@@ -20,13 +21,16 @@ class CertificateFormat(StrEnum):
     PDF = "pdf"
 
 
-def certificate_response(signed_document: dict[str, Any], fmt: CertificateFormat) -> Response:
-    """A signed certificate as its JSON document or as the PDF that carries it."""
+def certificate_response(
+    signed_document: dict[str, Any], fmt: CertificateFormat, language: str = ENGLISH
+) -> Response:
+    """A signed certificate as its JSON document or as the PDF that carries it, the PDF's
+    pages in ``language``."""
     safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", str(signed_document["certificate"]["certificate_id"]))
     name = f"closure-certificate-{safe_id}"
     if fmt is CertificateFormat.PDF:
         return Response(
-            render_pdf(signed_document),
+            render_pdf(signed_document, language),
             media_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
         )

@@ -14,6 +14,11 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction (``ngettext`` picks the form at the edge)."""
+    return (singular, plural)
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     msgid: str

@@ -1,8 +1,13 @@
 """The closure certificate as a PDF for people, with the signed JSON attached inside.
 
 The attached ``closure-certificate.json`` is the authoritative document; the printed
-pages are its reading copy. ``embedded_document`` takes the JSON back out so that the PDF
-alone can be verified. The same signed document always renders to the same bytes.
+pages are its reading copy, in the reader's language (English or Simplified Chinese).
+``embedded_document`` takes the JSON back out so that the PDF alone can be verified. The
+same signed document in the same language always renders to the same bytes.
+
+Text is set in Noto Sans SC (SIL OFL 1.1), shipped in ``fonts/`` as a subset that
+``scripts/build_cjk_font.py`` regenerates from the Chinese catalog, so no system font is
+needed. Signatures and commands are in the core Courier font (ASCII).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 import re
 import zlib
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
@@ -23,39 +29,138 @@ from lastgate.erasure.model.certificate import (
     format_instant,
     from_document,
 )
+from lastgate.erasure.model.data_map import category_label
+from lastgate.kernel.i18n import ENGLISH, translations
+from lastgate.kernel.messages import N_, N_plural
 
 ATTACHMENT_NAME = "closure-certificate.json"
 VERIFY_COMMAND = "lastgate certificate verify FILE --public-key KEY.pem"
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT = "NotoSansSC"
+FONT_FILES = {"": "NotoSansSC-Regular-subset.ttf", "B": "NotoSansSC-Bold-subset.ttf"}
 
-_ACTION_LABELS = {"delete": "Deleted", "anonymise": "Anonymised", "retain": "Retained"}
-# Core PDF fonts cover Latin-1 only; the JSON keeps the exact text.
-_PUNCTUATION = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'"})
+_ACTION_LABELS = {
+    "delete": N_("Deleted"),
+    "anonymise": N_("Anonymised"),
+    "retain": N_("Retained"),
+}
+_CONSENT_LABELS = {"account_holder": N_("The account holder")}
 _EMBEDDED_FILE = re.compile(rb"/Type\s*/EmbeddedFile\b")
 
+TITLE = N_("Closure certificate")
+HEADING = N_("Certificate of account closure and data erasure")
+ISSUED_BY = N_("Issued by {issuer}")
+SUBJECT = N_("Closure certificate for UID {uid}")
+FOOTER = N_("{issuer} - closure certificate {certificate_id}")
+PAGE = N_("page {page} of {pages}")
+ROW_LABELS = (
+    N_("Customer UID"),
+    N_("Closure request"),
+    N_("Account closed at"),
+    N_("Certificate number"),
+    N_("Issued at"),
+)
+SUMMARY = N_(
+    "{issuer} closed this account. Each category of the customer's data was deleted, "
+    "anonymised (kept with no link to the person), or retained because the law requires "
+    "it, until the date shown; then it is destroyed."
+)
+CATEGORIES_TITLE = N_("What happened to each category of data")
+CATEGORY_HEADINGS = (N_("Category"), N_("Action taken"), N_("Legal basis"), N_("Retained until"))
+FORFEITED_TITLE = N_("Small balances given up with the customer's consent")
+FORFEITED_HEADINGS = (
+    N_("Account"),
+    N_("Asset"),
+    N_("Amount"),
+    N_("Given up at"),
+    N_("Consent by"),
+)
+SCAN_TITLE = N_("Verification scan")
+SCAN_PASSED = N_(
+    "Passed. {tables} tables were checked independently of the erasure: no row outside "
+    "the retained categories still names the customer."
+)
+SCAN_FAILED = N_plural(
+    "Failed. {tables} tables were checked; {count} finding still names the customer "
+    "outside the retained categories:",
+    "Failed. {tables} tables were checked; {count} findings still name the customer "
+    "outside the retained categories:",
+)
+SIGNATURE_TITLE = N_("Signature")
+SIGNATURE_LABELS = (N_("Algorithm"), N_("Key id"), N_("Signature value"))
+VERIFY_TITLE = N_("How to verify")
+VERIFY_INTRO = N_(
+    "The signed JSON document ({attachment}, also attached to this PDF) is the "
+    "authoritative certificate; this page is its reading copy. Get the issuer's public key "
+    "(GET /v1/certificate-key, or lastgate certificate public-key), check that its key id "
+    "matches the one above, then run:"
+)
+VERIFY_OUTRO = N_(
+    "FILE may be the JSON document or this PDF. Any Ed25519 implementation can check it "
+    "too: the signature covers the certificate object serialised as JSON with sorted keys, "
+    "no whitespace, UTF-8. Any change to any field makes verification fail."
+)
+ATTACHMENT_DESCRIPTION = "The signed closure certificate (authoritative)"
 
-def render_pdf(signed_document: dict[str, Any]) -> bytes:
-    """A one-to-two page certificate for the customer and the auditor."""
+
+def pdf_msgids() -> tuple[str, ...]:
+    """Every catalog id the PDF may print (the font subset must cover their translations);
+    the plural pair ``SCAN_FAILED`` by its singular."""
+    from lastgate.erasure.model.data_map import CATEGORIES
+
+    ids = [TITLE, HEADING, ISSUED_BY, SUBJECT, FOOTER, PAGE, SUMMARY, CATEGORIES_TITLE]
+    ids += [FORFEITED_TITLE, SCAN_TITLE, SCAN_PASSED, SCAN_FAILED[0], SIGNATURE_TITLE]
+    ids += [VERIFY_TITLE, VERIFY_INTRO, VERIFY_OUTRO, *ROW_LABELS, *CATEGORY_HEADINGS]
+    ids += [*FORFEITED_HEADINGS, *SIGNATURE_LABELS, *_ACTION_LABELS.values()]
+    ids += [*_CONSENT_LABELS.values()]
+    for c in CATEGORIES:
+        ids += [c.label, c.description, c.legal_basis]
+    return tuple(ids)
+
+
+class _Text:
+    """The catalog of one language, for the PDF's words."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._t = translations(language)
+
+    def __call__(self, msgid: str, **params: object) -> str:
+        return self._t.gettext(msgid).format(**params)
+
+    def data(self, text: str) -> str:
+        """A text from the signed document: its translation when the catalog has one."""
+        return self._t.gettext(text) if text else text
+
+    def plural(self, forms: tuple[str, str], count: int, **params: object) -> str:
+        return self._t.ngettext(forms[0], forms[1], count).format(count=count, **params)
+
+
+def render_pdf(signed_document: dict[str, Any], language: str = ENGLISH) -> bytes:
+    """A one-to-two page certificate for the customer and the auditor, in ``language``."""
     cert = from_document(signed_document["certificate"])
     signature = signed_document["signature"]
-    pdf = _Certificate(cert)
-    pdf.set_title("Closure certificate")
-    pdf.set_author(_latin(cert.issuer))
-    pdf.set_subject(f"Closure certificate for UID {_latin(cert.uid)}")
+    _ = _Text(language)
+    pdf = _Certificate(cert, _)
+    pdf.set_lang("zh-Hans" if language != ENGLISH else "en")
+    pdf.set_title(_(TITLE))
+    pdf.set_author(cert.issuer)
+    pdf.set_subject(_(SUBJECT, uid=cert.uid))
     pdf.set_creator("lastgate")
     pdf.set_creation_date(cert.issued_at)
     pdf.set_margins(18, 14, 18)
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
-    _heading(pdf, cert)
-    _categories(pdf, cert)
-    _forfeited(pdf, cert)
-    _scan(pdf, cert)
-    _signature(pdf, signature)
-    _how_to_verify(pdf)
+    _heading(pdf, cert, _)
+    _categories(pdf, cert, _)
+    _forfeited(pdf, cert, _)
+    _scan(pdf, cert, _)
+    _signature(pdf, signature, _)
+    _how_to_verify(pdf, _)
     pdf.embed_file(
         bytes=_attachment(signed_document),
         basename=ATTACHMENT_NAME,
-        desc="The signed closure certificate (authoritative)",
+        desc=ATTACHMENT_DESCRIPTION,
         mime_type="application/json",
         creation_date=cert.issued_at,
         modification_date=cert.issued_at,
@@ -74,178 +179,140 @@ def embedded_document(pdf: bytes) -> bytes:
 
 
 class _Certificate(FPDF):
-    def __init__(self, cert: ClosureCertificate) -> None:
+    def __init__(self, cert: ClosureCertificate, text: _Text) -> None:
         super().__init__(format="A4")
-        self._footer_text = _latin(f"{cert.issuer} - closure certificate {cert.certificate_id}")
+        for style, name in FONT_FILES.items():
+            self.add_font(FONT, style, str(FONT_DIR / name))
+        self._text = text
+        self._footer_text = text(FOOTER, issuer=cert.issuer, certificate_id=cert.certificate_id)
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=7)
+        self.set_font(FONT, size=7)
         self.set_text_color(110)
         self.cell(0, 5, self._footer_text, align="L")
-        self.cell(0, 5, f"page {self.page_no()}/{{nb}}", align="R")
+        self.cell(0, 5, self._text(PAGE, page=self.page_no(), pages="{nb}"), align="R")
         self.set_text_color(0)
 
 
-def _heading(pdf: FPDF, cert: ClosureCertificate) -> None:
-    pdf.set_font("Helvetica", "B", 17)
-    pdf.cell(0, 9, "Certificate of account closure and data erasure", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+def _heading(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
+    pdf.set_font(FONT, "B", 17)
+    pdf.cell(0, 9, _(HEADING), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=10)
     pdf.set_text_color(80)
-    pdf.cell(0, 6, _latin(f"Issued by {cert.issuer}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, _(ISSUED_BY, issuer=cert.issuer), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0)
     pdf.ln(3)
-    rows = (
-        ("Customer UID", cert.uid),
-        ("Closure", cert.closure_id),
-        ("Account closed at", _when(cert.closed_at)),
-        ("Certificate", cert.certificate_id),
-        ("Issued at", _when(cert.issued_at)),
+    values = (
+        cert.uid,
+        cert.closure_id,
+        _when(cert.closed_at),
+        cert.certificate_id,
+        _when(cert.issued_at),
     )
-    for label, value in rows:
-        pdf.set_font("Helvetica", "B", 9.5)
-        pdf.cell(38, 5, label)
-        pdf.set_font("Helvetica", size=9.5)
-        pdf.cell(0, 5, _latin(value), new_x="LMARGIN", new_y="NEXT")
+    for label, value in zip(ROW_LABELS, values, strict=True):
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.cell(38, 5, _(label))
+        pdf.set_font(FONT, size=9.5)
+        pdf.cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", size=9.5)
-    pdf.multi_cell(
-        0,
-        5,
-        _latin(
-            f"{cert.issuer} closed this account. Each category of the customer's data was "
-            "deleted, anonymised (kept with no link to the person), or retained because the "
-            "law requires it, until the date shown; then it is destroyed."
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
+    pdf.set_font(FONT, size=9.5)
+    pdf.multi_cell(0, 5, _(SUMMARY, issuer=cert.issuer), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(3)
 
 
-def _categories(pdf: FPDF, cert: ClosureCertificate) -> None:
-    _section(pdf, "What happened to each category of data")
-    header = FontFace(emphasis="BOLD", fill_color=(232, 236, 241))
-    pdf.set_font("Helvetica", size=7.5)
-    with pdf.table(
-        col_widths=(56, 18, 80, 20),
-        text_align=("LEFT", "LEFT", "LEFT", "LEFT"),
-        headings_style=header,
-        line_height=3.5,
+def _table(pdf: FPDF, widths: tuple[int, ...], align: tuple[str, ...]) -> Any:
+    return pdf.table(
+        col_widths=widths,
+        text_align=align,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(232, 236, 241)),
+        line_height=3.8,
         padding=(1, 1.2),
         borders_layout="HORIZONTAL_LINES",
         repeat_headings=1,
-    ) as table:
-        table.row(("Category", "Action", "Legal basis", "Retained until"))
+    )
+
+
+def _categories(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
+    _section(pdf, _(CATEGORIES_TITLE))
+    pdf.set_font(FONT, size=7.5)
+    with _table(pdf, (56, 18, 80, 20), ("LEFT", "LEFT", "LEFT", "LEFT")) as table:
+        table.row(tuple(_(h) for h in CATEGORY_HEADINGS))
         for entry in cert.entries:
             row = table.row()
-            row.cell(_latin(f"{entry.category}\n{entry.description}"))
-            row.cell(_ACTION_LABELS.get(entry.action, entry.action))
-            row.cell(_latin(entry.legal_basis))
+            row.cell(f"{_.data(category_label(entry.category))}\n{_.data(entry.description)}")
+            row.cell(_.data(_ACTION_LABELS.get(entry.action, entry.action)))
+            row.cell(_.data(entry.legal_basis))
             row.cell(entry.retained_until.isoformat() if entry.retained_until else "-")
     pdf.ln(3)
 
 
-def _forfeited(pdf: FPDF, cert: ClosureCertificate) -> None:
+def _forfeited(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
     if not cert.forfeited:
         return
-    _section(pdf, "Small balances given up with the customer's consent")
-    header = FontFace(emphasis="BOLD", fill_color=(232, 236, 241))
-    pdf.set_font("Helvetica", size=7.5)
-    with pdf.table(
-        col_widths=(24, 24, 50, 44, 32),
-        text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT"),
-        headings_style=header,
-        line_height=3.5,
-        padding=(1, 1.2),
-        borders_layout="HORIZONTAL_LINES",
-        repeat_headings=1,
-    ) as table:
-        table.row(("Account", "Asset", "Amount", "Given up at", "Consent by"))
+    _section(pdf, _(FORFEITED_TITLE))
+    pdf.set_font(FONT, size=7.5)
+    align = ("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT")
+    with _table(pdf, (24, 24, 50, 44, 32), align) as table:
+        table.row(tuple(_(h) for h in FORFEITED_HEADINGS))
         for f in cert.forfeited:
+            consent = _CONSENT_LABELS.get(f.consent_by)
             table.row(
                 (
-                    _latin(f.account_type),
-                    _latin(f.asset),
+                    f.account_type,
+                    f.asset,
                     f.amount,
                     _when(f.forfeited_at),
-                    _latin(f.consent_by),
+                    _(consent) if consent else f.consent_by,
                 )
             )
     pdf.ln(3)
 
 
-def _scan(pdf: FPDF, cert: ClosureCertificate) -> None:
-    _section(pdf, "Verification scan")
-    pdf.set_font("Helvetica", size=9.5)
+def _scan(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
+    _section(pdf, _(SCAN_TITLE))
+    pdf.set_font(FONT, size=9.5)
     scan = cert.scan
     if scan.passed:
-        text = (
-            f"Passed. {scan.tables_checked} tables were checked independently of the erasure: "
-            "no row outside the retained categories still names the customer."
-        )
+        text = _(SCAN_PASSED, tables=scan.tables_checked)
     else:
-        text = (
-            f"Failed. {scan.tables_checked} tables were checked; {len(scan.findings)} "
-            "finding(s) still name the customer outside the retained categories:"
-        )
+        text = _.plural(SCAN_FAILED, len(scan.findings), tables=scan.tables_checked)
     pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT", align="L")
     for finding in scan.findings:
-        pdf.multi_cell(0, 5, _latin(f"  - {finding}"), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 5, f"  - {finding}", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(3)
 
 
-def _signature(pdf: FPDF, signature: dict[str, Any]) -> None:
-    _section(pdf, "Signature")
-    for label, value in (
-        ("Algorithm", signature["algorithm"]),
-        ("Key id", signature["key_id"]),
-    ):
-        pdf.set_font("Helvetica", "B", 9.5)
-        pdf.cell(38, 5, label)
+def _signature(pdf: FPDF, signature: dict[str, Any], _: _Text) -> None:
+    _section(pdf, _(SIGNATURE_TITLE))
+    algorithm, key, value = SIGNATURE_LABELS
+    for label, text in ((algorithm, signature["algorithm"]), (key, signature["key_id"])):
+        pdf.set_font(FONT, "B", 9.5)
+        pdf.cell(38, 5, _(label))
         pdf.set_font("Courier", size=9.5)
-        pdf.cell(0, 5, _latin(str(value)), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 9.5)
-    pdf.cell(38, 5, "Value")
+        pdf.cell(0, 5, _ascii(str(text)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 9.5)
+    pdf.cell(38, 5, _(value))
     pdf.set_font("Courier", size=8.5)
     pdf.multi_cell(
-        0, 4.5, _latin(str(signature["value"])), new_x="LMARGIN", new_y="NEXT", align="L"
+        0, 4.5, _ascii(str(signature["value"])), new_x="LMARGIN", new_y="NEXT", align="L"
     )
     pdf.ln(3)
 
 
-def _how_to_verify(pdf: FPDF) -> None:
-    _section(pdf, "How to verify")
-    pdf.set_font("Helvetica", size=9.5)
-    pdf.multi_cell(
-        0,
-        5,
-        f"The signed JSON document ({ATTACHMENT_NAME}, also attached to this PDF) is the "
-        "authoritative certificate; this page is its reading copy. Get the issuer's public "
-        "key (GET /v1/certificate-key, or `lastgate certificate public-key`), check that its "
-        "key id matches the one above, then run:",
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
+def _how_to_verify(pdf: FPDF, _: _Text) -> None:
+    _section(pdf, _(VERIFY_TITLE))
+    pdf.set_font(FONT, size=9.5)
+    intro = _(VERIFY_INTRO, attachment=ATTACHMENT_NAME)
+    pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("Courier", "B", 9.5)
     pdf.cell(0, 7, f"    {VERIFY_COMMAND}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9.5)
-    pdf.multi_cell(
-        0,
-        5,
-        "FILE may be the JSON document or this PDF. Any Ed25519 implementation can check it "
-        "too: the signature covers the certificate object serialised as JSON with sorted "
-        "keys, no whitespace, UTF-8. Any change to any field makes verification fail.",
-        new_x="LMARGIN",
-        new_y="NEXT",
-        align="L",
-    )
+    pdf.set_font(FONT, size=9.5)
+    pdf.multi_cell(0, 5, _(VERIFY_OUTRO), new_x="LMARGIN", new_y="NEXT", align="L")
 
 
 def _section(pdf: FPDF, title: str) -> None:
-    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 6.5, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(180)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
@@ -256,8 +323,9 @@ def _when(value: datetime) -> str:
     return format_instant(value).replace("T", " ").replace("Z", " UTC")
 
 
-def _latin(text: str) -> str:
-    return text.translate(_PUNCTUATION).encode("latin-1", "replace").decode("latin-1")
+def _ascii(text: str) -> str:
+    """Courier covers Latin-1 only; signatures and key ids are ASCII anyway."""
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def _attachment(signed_document: dict[str, Any]) -> bytes:

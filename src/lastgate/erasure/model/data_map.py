@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from lastgate.kernel.messages import N_
+
 
 class ErasureAction(StrEnum):
     DELETE = "delete"
@@ -17,16 +19,16 @@ class ErasureAction(StrEnum):
     RETAIN = "retain"
 
 
-AML_RECORDS = (
+AML_RECORDS = N_(
     "AML record-keeping: FATF Recommendation 11; EU AMLR (EU) 2024/1624 art. 77; "
     "US BSA 31 CFR 1010.430. Kept under GDPR art. 17(3)(b) (legal obligation)."
 )
-ERASURE = "GDPR art. 17(1): erased on closure; no legal obligation to keep it."
-LEDGER_INTEGRITY = (
+ERASURE = N_("GDPR art. 17(1): erased on closure; no legal obligation to keep it.")
+LEDGER_INTEGRITY = N_(
     "GDPR art. 17 with art. 4(5) pseudonymisation removed: kept without any link to the "
     "person so that the exchange's books and counterparties' histories stay consistent."
 )
-ACCOUNTABILITY = (
+ACCOUNTABILITY = N_(
     "GDPR art. 5(2) (accountability) and art. 17(3)(b) and (e): the append-only, "
     "hash-chained record of how the closure was decided and carried out, and by whom. "
     "Entries name you only by your UID, a pseudonym (GDPR art. 4(5)): as the actor of the "
@@ -43,6 +45,8 @@ class Category:
     action: ErasureAction
     legal_basis: str
     retained: bool = False  # kept until the policy's AML retention clock ends
+    #: What a person reads for ``name`` (the certificate, the console): a msgid.
+    label: str = ""
 
     def retained_until(self, closed_at: datetime, years: int) -> date | None:
         if not self.retained:
@@ -56,51 +60,62 @@ class Category:
 
 IDENTITY = Category(
     "identity",
-    "Name, e-mail, phone, country, ID number and KYC result",
+    N_("Name, e-mail, phone, country, ID number and KYC result"),
     ErasureAction.RETAIN,
     AML_RECORDS,
     retained=True,
+    label=N_("Identity"),
 )
 TRANSACTION_RECORDS = Category(
     "transaction_records",
-    "Orders, trades, P2P orders, deposits and withdrawals with addresses",
+    N_("Orders, trades, P2P orders, deposits and withdrawals with addresses"),
     ErasureAction.RETAIN,
     AML_RECORDS,
     retained=True,
+    label=N_("Transaction records"),
 )
 COMPLIANCE_RECORDS = Category(
     "compliance_records",
-    "Holds, investigations and the closure decision",
+    N_("Holds, investigations and the closure decision"),
     ErasureAction.RETAIN,
     AML_RECORDS,
     retained=True,
+    label=N_("Compliance records"),
 )
 TRADE_HISTORY = Category(
     "trade_history",
-    "The exchange's ledger rows of your trades and transfers",
+    N_("The exchange's ledger rows of your trades and transfers"),
     ErasureAction.ANONYMISE,
     LEDGER_INTEGRITY,
+    label=N_("Trade history"),
 )
 ACCOUNT_DATA = Category(
     "account_data",
-    "Balances, positions, loans, savings, plans, API keys, sub-accounts, "
-    "disputes, security history",
+    N_(
+        "Balances, positions, loans, savings, plans, API keys, sub-accounts, "
+        "disputes, security history"
+    ),
     ErasureAction.DELETE,
     ERASURE,
+    label=N_("Account data"),
 )
 PREFERENCES_AND_FACTORS = Category(
     "preferences_and_factors",
-    "Anti-phishing code, language, second factors, verification "
-    "codes and evidence, freezes, notices",
+    N_(
+        "Anti-phishing code, language, second factors, verification "
+        "codes and evidence, freezes, notices"
+    ),
     ErasureAction.DELETE,
     ERASURE,
+    label=N_("Preferences and second factors"),
 )
 AUDIT_TRAIL = Category(
     "audit_trail",
-    "Audit log entries about your account and the steps you took (UID only)",
+    N_("Audit log entries about your account and the steps you took (UID only)"),
     ErasureAction.RETAIN,
     ACCOUNTABILITY,
     retained=True,
+    label=N_("Audit trail"),
 )
 
 CATEGORIES = (
@@ -112,3 +127,10 @@ CATEGORIES = (
     PREFERENCES_AND_FACTORS,
     AUDIT_TRAIL,
 )
+
+_LABELS = {c.name: c.label for c in CATEGORIES}
+
+
+def category_label(name: str) -> str:
+    """The msgid a person reads for category ``name``; the name itself when unknown."""
+    return _LABELS.get(name) or name

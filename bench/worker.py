@@ -1,7 +1,17 @@
 """Benchmark of the closure worker: requests executed per second with 1, 2 and 4 worker
-processes on PostgreSQL (or SQLite), each run on a fresh set of due requests.
+processes on PostgreSQL (or SQLite), each run on a fresh set of due requests; or, with
+``--cost``, one worker in this process against the commit floor of the same database.
 
     .venv/bin/python -m bench.worker [--requests 2000] [--workers 1,2,4] [--db postgresql]
+    .venv/bin/python -m bench.worker --cost [--requests 300]
+
+``--cost`` (PostgreSQL) first times the median INSERT + COMMIT on the raw driver
+connection (the floor of one durable step), then closes and erases N accounts with
+``run_once`` as the worker does, counting every round trip the driver makes (statements,
+the BEGIN psycopg sends before a transaction's first statement, COMMIT, ROLLBACK, the
+pool's pre-ping) and every COMMIT, per part of the pass (bench/closure_cost.py). It
+prints seconds per closure / (11 x the floor): one closure's erasure is eleven committed
+steps.
 
 Each worker process loops ``run_once`` (claim with SKIP LOCKED, re-check, close, run the
 erasure plan, deliver the outbox into a mailbox directory) until a pass finds nothing to
@@ -151,7 +161,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--cost", action="store_true", help="closure cost vs the commit floor")
+    parser.add_argument("--profile", action="store_true", help="with --cost: cProfile it")
     args = parser.parse_args()
+    if args.cost:
+        from bench.closure_cost import cost
+
+        cost(args.requests if args.requests != 2000 else 300, profile=args.profile)
+        return
     results = []
     for workers in [int(w) for w in args.workers.split(",")]:
         name = f"lastgate_bench_worker_{uuid.uuid4().hex[:8]}"

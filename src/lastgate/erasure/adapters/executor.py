@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,11 @@ class Context:
     policy: Policy
     settings: Settings
     now: datetime
+    #: The customer's e-mail and phone as the ledger holds them when the step began.
+    contact: tuple[str, ...] = ()
+    #: What one worker's pass over the run has read of its committed rows (the data key),
+    #: kept across its steps; never written to the database.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 Step = Callable[[Connection, Context], int]
@@ -77,10 +82,15 @@ def _json(row: Any) -> dict[str, Any]:
     }
 
 
-def _data_key(conn: Connection, ctx: Context) -> tuple[str, bytes]:
-    row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
-    masters = vault.MasterKeys.from_settings(ctx.settings)
-    return row.key_id, vault.unwrap(masters, row.wrapped_key, row.master_key_id, row.key_id)
+def data_key(conn: Connection, ctx: Context) -> tuple[str, bytes]:
+    """The run's data key (``create_key``'s committed row), unwrapped once per pass."""
+    if "data_key" not in ctx.memo:
+        row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
+        masters = vault.MasterKeys.from_settings(ctx.settings)
+        key = vault.unwrap(masters, row.wrapped_key, row.master_key_id, row.key_id)
+        ctx.memo["data_key"] = (row.key_id, key)
+    found: tuple[str, bytes] = ctx.memo["data_key"]
+    return found
 
 
 def _seal_rows(
@@ -90,7 +100,7 @@ def _seal_rows(
     source: str,
     rows: Iterator[dict[str, Any]],
 ) -> int:
-    key_id, key = _data_key(conn, ctx)
+    key_id, key = data_key(conn, ctx)
     total = 0
     chunk: list[dict[str, Any]] = []
 
@@ -136,16 +146,11 @@ def _customer_rows(conn: Connection, table: Table, cid: int) -> Iterator[dict[st
 # -- the steps ----------------------------------------------------------------------------
 
 
-def _outbox_about(conn: Connection, ctx: Context) -> ColumnElement[bool]:
+def _outbox_about(ctx: Context) -> ColumnElement[bool]:
     """Outbox rows about the customer: to their address or phone, or naming their UID (a
     webhook event, or a notice's payload). The UID is matched as a quoted JSON value, with
     LIKE's wildcards escaped: ``U_1`` must not match ``UX1``."""
-    contact = conn.execute(
-        select(ledger.customers.c.email, ledger.customers.c.phone).where(
-            ledger.customers.c.id == ctx.customer_id
-        )
-    ).one()
-    recipients = [r for r in (contact.email, contact.phone) if r]
+    recipients = list(ctx.contact)
     about = wt.outbox.c.payload.contains(json.dumps(ctx.uid), autoescape=True)
     return or_(wt.outbox.c.recipient.in_(recipients), about) if recipients else about
 
@@ -161,7 +166,7 @@ def await_notices(conn: Connection, ctx: Context) -> int:
         c.delivered_at.is_(None),
         c.voided_at.is_(None),
         c.failed_at.is_(None),
-        _outbox_about(conn, ctx),
+        _outbox_about(ctx),
     )
     voided = conn.execute(
         update(wt.outbox)
@@ -327,7 +332,7 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
         ),
         delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(request_ids)),
         delete(wt.account_freezes).where(wt.account_freezes.c.uid == ctx.uid),
-        delete(wt.outbox).where(_outbox_about(conn, ctx)),
+        delete(wt.outbox).where(_outbox_about(ctx)),
     ):
         deleted += conn.execute(statement).rowcount
     for key in files:  # after the rows: a crash here leaves files the scan reports

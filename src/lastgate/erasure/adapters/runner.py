@@ -9,10 +9,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RootTransaction,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import NoResultFound
 
-from lastgate.erasure.adapters.executor import PLAN, Context, NotReady
+from lastgate.erasure.adapters.executor import PLAN, Context, NotReady, Step, data_key
 from lastgate.erasure.adapters.quarantine import purge_expired
 from lastgate.erasure.adapters.registry import DATA_MAP
 from lastgate.erasure.adapters.scan import scan
@@ -35,44 +48,60 @@ FINISH = "finish"
 log = logging.getLogger("lastgate.erasure")
 
 
-def _context(
+#: One statement per step: lock the unfinished run (``SKIP LOCKED``: a run another
+#: worker holds is left to it) and read what every step needs (the run, its customer,
+#: the steps already done: one row per done step, or one row with no step).
+_LOCK_RUN = (
+    select(
+        erasure_runs.c.uid,
+        erasure_runs.c.closure_id,
+        erasure_runs.c.closed_at,
+        ledger.customers.c.id.label("customer_id"),
+        ledger.customers.c.jurisdiction,
+        ledger.customers.c.email,
+        ledger.customers.c.phone,
+        erasure_steps.c.step,
+    )
+    .select_from(
+        erasure_runs.outerjoin(
+            ledger.customers, ledger.customers.c.uid == erasure_runs.c.uid
+        ).outerjoin(erasure_steps, erasure_steps.c.run_id == erasure_runs.c.id)
+    )
+    .where(erasure_runs.c.id == bindparam("run_id"), erasure_runs.c.finished_at.is_(None))
+    .with_for_update(of=erasure_runs, skip_locked=True)
+)
+_RECORD_STEP = insert(erasure_steps)
+
+
+def _locked(
     conn: Connection,
     run_id: str,
     settings: Settings,
     policies: PolicyBook,
     now: datetime,
-    *,
-    lock: bool,
-) -> Context | None:
-    query = select(erasure_runs).where(
-        erasure_runs.c.id == run_id, erasure_runs.c.finished_at.is_(None)
-    )
-    if lock:
-        query = query.with_for_update(skip_locked=True)
-    run = conn.execute(query).first()
-    if run is None:
+    memo: dict[str, Any],
+) -> tuple[Context, set[str]] | None:
+    """Lock the run for this transaction: its context and the steps done, or None when
+    it is finished or another worker holds it."""
+    rows = conn.execute(_LOCK_RUN, {"run_id": run_id}).all()
+    if not rows:
         return None
-    customer = conn.execute(
-        select(ledger.customers.c.id, ledger.customers.c.jurisdiction).where(
-            ledger.customers.c.uid == run.uid
-        )
-    ).one()
-    return Context(
-        run.id,
+    run = rows[0]
+    if run.customer_id is None:
+        raise NoResultFound(f"erasure run {run_id}: no customer {run.uid} in the ledger")
+    ctx = Context(
+        run_id,
         run.uid,
         run.closure_id,
         run.closed_at,
-        customer.id,
-        policies.for_jurisdiction(customer.jurisdiction),
+        run.customer_id,
+        policies.for_jurisdiction(run.jurisdiction),
         settings,
         now,
+        contact=tuple(r for r in (run.email, run.phone) if r),
+        memo=memo,
     )
-
-
-def _done(conn: Connection, run_id: str) -> set[str]:
-    return set(
-        conn.execute(select(erasure_steps.c.step).where(erasure_steps.c.run_id == run_id)).scalars()
-    )
+    return ctx, {r.step for r in rows if r.step is not None}
 
 
 class SqlErasureRuns:
@@ -98,12 +127,12 @@ class SqlErasureRuns:
 
 
 @contextmanager
-def _transaction(engine: Engine) -> Iterator[Connection]:
+def _transaction(conn: Connection) -> Iterator[RootTransaction]:
     """One transaction; on SQLite it takes the write lock at once (``BEGIN IMMEDIATE``)."""
-    with engine.connect() as conn, conn.begin():
+    with conn.begin() as transaction:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield conn
+        yield transaction
 
 
 def _advance(
@@ -114,46 +143,49 @@ def _advance(
     run_id: str,
     fault: FaultHook | None,
 ) -> tuple[Outcome, int]:
+    """Each step in its own transaction, on one connection: the run is locked anew in
+    each, and the steps done (by this worker or another) are read under that lock, so a
+    step runs once whoever runs the plan and wherever a crash stopped it."""
     steps = 0
-    for name, _category, step in (*PLAN, (FINISH, None, _finish)):
-        with _transaction(engine) as conn:
-            ctx = _context(conn, run_id, settings, policies, clock(), lock=True)
-            if ctx is None:
-                return "busy", steps  # finished meanwhile, or another worker holds it
-            if name in _done(conn, run_id):
-                continue
-            try:
-                with conn.begin_nested():
+    memo: dict[str, Any] = {}  # what the run's committed rows hold (its data key)
+    with engine.connect() as conn:
+        while True:
+            with _transaction(conn) as transaction:
+                locked = _locked(conn, run_id, settings, policies, clock(), memo)
+                if locked is None:
+                    return "busy", steps  # finished meanwhile, or another worker holds it
+                ctx, done = locked
+                pending = [(name, step) for name, step in STEPS if name not in done]
+                if not pending:
+                    return "finished", steps
+                name, step = pending[0]
+                try:
                     rows = step(conn, ctx)
-            except NotReady:
-                return "waiting", steps
-            conn.execute(
-                insert(erasure_steps).values(run_id=run_id, step=name, rows=rows, done_at=ctx.now)
-            )
-            steps += 1
-            if fault is not None:
-                fault(name)
-        done = {"run_id": run_id, "closure_id": ctx.closure_id, "step": name, "rows": rows}
-        log.info("erasure.step", extra={"event": "erasure.step", **done})  # committed
-    return "finished", steps
+                except NotReady:
+                    transaction.rollback()
+                    return "waiting", steps
+                conn.execute(
+                    _RECORD_STEP, {"run_id": run_id, "step": name, "rows": rows, "done_at": ctx.now}
+                )
+                steps += 1
+                if fault is not None:
+                    fault(name)
+            done_now = {"run_id": run_id, "closure_id": ctx.closure_id, "step": name, "rows": rows}
+            log.info("erasure.step", extra={"event": "erasure.step", **done_now})  # committed
+            if name == FINISH:
+                return "finished", steps
 
 
 def _identifiers(conn: Connection, ctx: Context) -> dict[str, str]:
     """The customer's identifiers, read back from the vault (the ledger no longer has them)."""
-    key_row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
-    key = vault.unwrap(
-        vault.MasterKeys.from_settings(ctx.settings),
-        key_row.wrapped_key,
-        key_row.master_key_id,
-        key_row.key_id,
-    )
+    key_id, key = data_key(conn, ctx)
     record = conn.execute(
         select(retained_records).where(
-            retained_records.c.key_id == key_row.key_id, retained_records.c.source == "customers"
+            retained_records.c.key_id == key_id, retained_records.c.source == "customers"
         )
     ).one()
     identity = json.loads(
-        vault.open_record(key, record.ciphertext, key_id=key_row.key_id, source="customers")
+        vault.open_record(key, record.ciphertext, key_id=key_id, source="customers")
     )
     return {k: identity[k] for k in ("email", "phone", "full_name", "id_number") if identity[k]}
 
@@ -163,17 +195,11 @@ def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
     entries, read back from the vault (the ledger's rows are anonymised by now)."""
     from lastgate.remediation.adapters.ledger import FORFEIT
 
-    key_row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
-    key = vault.unwrap(
-        vault.MasterKeys.from_settings(ctx.settings),
-        key_row.wrapped_key,
-        key_row.master_key_id,
-        key_row.key_id,
-    )
+    key_id, key = data_key(conn, ctx)
     records = conn.execute(
         select(retained_records.c.ciphertext)
         .where(
-            retained_records.c.key_id == key_row.key_id,
+            retained_records.c.key_id == key_id,
             retained_records.c.source == "ledger_entries",
         )
         .order_by(retained_records.c.id)
@@ -182,7 +208,7 @@ def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
         json.loads(line)
         for ciphertext in records
         for line in vault.open_record(
-            key, ciphertext, key_id=key_row.key_id, source="ledger_entries"
+            key, ciphertext, key_id=key_id, source="ledger_entries"
         ).splitlines()
         if line
     ]
@@ -214,6 +240,10 @@ def _finish(conn: Connection, ctx: Context) -> int:
         },
     )
     return len(findings)
+
+
+#: The plan's steps and then the finish (scan and certificate), each one transaction.
+STEPS: tuple[tuple[str, Step], ...] = (*((n, step) for n, _c, step in PLAN), (FINISH, _finish))
 
 
 def certificate_entries(closed_at: datetime, years: int) -> list[dict[str, str | None]]:

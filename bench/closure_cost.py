@@ -1,0 +1,256 @@
+"""What one closure (close + erase) costs the worker, against the commit floor of the same
+PostgreSQL database: ``python -m bench.worker --cost [--requests 300] [--profile]``.
+
+Round trips are counted on the driver (psycopg), not in SQLAlchemy, so the eligibility
+reader's raw cursor, the pool's pre-ping and the BEGIN that psycopg sends before a
+transaction's first statement are all seen:
+
+- each ``Cursor.execute``/``executemany`` is one round trip (``executemany`` pipelines
+  its rows), plus one for the BEGIN when the connection is idle and not in autocommit;
+- each ``Connection.commit``/``rollback`` on a connection inside a transaction is one
+  round trip (psycopg sends nothing when the connection is idle), and a commit one COMMIT.
+
+The server's own count of committed transactions (``pg_stat_database.xact_commit``, which
+also counts every autocommit statement) is printed beside it.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import pstats
+import statistics
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from sqlalchemy import text
+
+import lastgate.app.worker as worker
+from bench.worker import OUT, _database, _prepare
+from lastgate.kernel.settings import Settings
+from lastgate.platform.db.engine import make_engine
+
+FLOOR_SAMPLES = 300
+ERASURE_STEPS = 11  # ten plan steps and the finish (certificate), each one commit
+
+
+class Counts:
+    """Round trips and commits, attributed to the part of the pass that made them."""
+
+    def __init__(self) -> None:
+        self.part = "other"
+        self.round_trips: Counter[str] = Counter()
+        self.commits: Counter[str] = Counter()
+        self.seconds: Counter[str] = Counter()
+
+    def trip(self, n: int = 1) -> None:
+        self.round_trips[self.part] += n
+
+
+COUNTS = Counts()
+
+
+def _idle(conn: psycopg.Connection[Any]) -> bool:
+    return conn.info.transaction_status == TransactionStatus.IDLE
+
+
+@contextmanager
+def _counting() -> Iterator[None]:
+    """Patch psycopg's cursor and connection to count what goes over the wire."""
+    cursor, connection = psycopg.Cursor, psycopg.Connection
+    saved = {
+        "execute": cursor.execute,
+        "executemany": cursor.executemany,
+        "commit": connection.commit,
+        "rollback": connection.rollback,
+    }
+
+    def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        COUNTS.trip(1 + (not self.connection.autocommit and _idle(self.connection)))
+        return saved["execute"](self, *args, **kwargs)
+
+    def executemany(self: Any, *args: Any, **kwargs: Any) -> Any:
+        COUNTS.trip(1 + (not self.connection.autocommit and _idle(self.connection)))
+        return saved["executemany"](self, *args, **kwargs)
+
+    def commit(self: Any) -> Any:
+        if not _idle(self):
+            COUNTS.trip()
+            COUNTS.commits[COUNTS.part] += 1
+        return saved["commit"](self)
+
+    def rollback(self: Any) -> Any:
+        if not _idle(self):
+            COUNTS.trip()
+        return saved["rollback"](self)
+
+    cursor.execute, cursor.executemany = execute, executemany  # type: ignore[method-assign]
+    connection.commit, connection.rollback = commit, rollback  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cursor.execute, cursor.executemany = saved["execute"], saved["executemany"]  # type: ignore[method-assign]
+        connection.commit, connection.rollback = saved["commit"], saved["rollback"]  # type: ignore[method-assign]
+
+
+def _parted(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        outer, COUNTS.part = COUNTS.part, name
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            COUNTS.seconds[name] += time.perf_counter() - start
+            COUNTS.part = outer
+
+    return wrapped
+
+
+#: The parts of ``run_once``, by the name it calls them under.
+PARTS = {
+    "execute_due": "claim + close",
+    "run_pending": "erasure",
+    "deliver_due": "outbox delivery",
+    "tick": "campaigns",
+    "build_campaigns": "campaigns",
+    "build_workflow": "other",
+}
+
+
+@contextmanager
+def _parts() -> Iterator[None]:
+    saved = {name: getattr(worker, name) for name in PARTS}
+    for name, part in PARTS.items():
+        setattr(worker, name, _parted(part, saved[name]))
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(worker, name, function)
+
+
+def commit_floor(url: str, samples: int = FLOOR_SAMPLES) -> float:
+    """Median seconds of one INSERT and its COMMIT on the raw driver connection."""
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.execute("CREATE TABLE bench_floor (id serial PRIMARY KEY, v text)")
+        conn.commit()
+        times = []
+        for i in range(samples + 20):
+            start = time.perf_counter()
+            conn.execute("INSERT INTO bench_floor (v) VALUES (%s)", (str(i),))
+            conn.commit()
+            times.append(time.perf_counter() - start)
+        conn.execute("DROP TABLE bench_floor")
+        conn.commit()
+    return statistics.median(times[20:])
+
+
+def _server_commits(url: str) -> int:
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        conn.autocommit = True
+        row = conn.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def _drain(url: str, mailbox: str, profile: bool) -> float:
+    settings = Settings(database_url=url, mailbox_dir=Path(mailbox))
+    engine = make_engine(url)
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    with _counting(), _parts():
+        if profiler is not None:
+            profiler.enable()
+        while any(worker.run_once(settings, engine).values()):
+            pass
+        if profiler is not None:
+            profiler.disable()
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    return seconds
+
+
+def cost(n: int, *, profile: bool = False) -> dict[str, Any]:
+    name = f"lastgate_bench_cost_{uuid.uuid4().hex[:8]}"
+    url, admin = _database("postgresql", name)
+    try:
+        _prepare(url, n)
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        floor = commit_floor(url)
+        before = _server_commits(url)
+        with tempfile.TemporaryDirectory() as mailbox:
+            seconds = _drain(url, mailbox, profile)
+        server_commits = _server_commits(url) - before - 1  # less our own reading
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            closed, erased = conn.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM closure_requests WHERE state = 'closed'), "
+                    "(SELECT count(*) FROM erasure_runs WHERE finished_at IS NOT NULL)"
+                )
+            ).one()
+        engine.dispose()
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:  # type: ignore[attr-defined]
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    assert closed == erased == n, (closed, erased, n)
+    per_closure = seconds / n
+    result = {
+        "closures": n,
+        "load_average": load,
+        "commit_floor_ms": round(floor * 1000, 3),
+        "seconds": round(seconds, 2),
+        "ms_per_closure": round(per_closure * 1000, 2),
+        "ratio": round(per_closure / (ERASURE_STEPS * floor), 2),
+        "round_trips_per_closure": round(sum(COUNTS.round_trips.values()) / n, 1),
+        "commits_per_closure": round(sum(COUNTS.commits.values()) / n, 2),
+        "server_commits_per_closure": round(server_commits / n, 2),
+        "parts": {
+            part: {
+                "ms_per_closure": round(COUNTS.seconds[part] * 1000 / n, 2),
+                "round_trips": round(COUNTS.round_trips[part] / n, 1),
+                "commits": round(COUNTS.commits[part] / n, 2),
+            }
+            for part in sorted(set(PARTS.values()) | set(COUNTS.round_trips))
+        },
+    }
+    _print(result)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "worker-cost-postgresql.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def _print(r: dict[str, Any]) -> None:
+    print(f"load average before: {' '.join(r['load_average'])}")
+    print(f"commit floor (median INSERT + COMMIT): {r['commit_floor_ms']:.3f} ms")
+    print(
+        f"{r['closures']} closures closed and erased in {r['seconds']:.2f} s = "
+        f"{r['ms_per_closure']:.2f} ms per closure"
+    )
+    print(
+        f"ratio: {r['ms_per_closure']:.2f} / (11 x {r['commit_floor_ms']:.3f}) = "
+        f"{r['ratio']:.2f}x the commit floor"
+    )
+    print(
+        f"per closure: {r['round_trips_per_closure']} round trips, "
+        f"{r['commits_per_closure']} commits ({r['server_commits_per_closure']} "
+        "transactions committed as the server counts them, autocommit reads included)"
+    )
+    print(f"{'part':<18}{'ms/closure':>12}{'round trips':>13}{'commits':>9}")
+    for part, p in r["parts"].items():
+        print(
+            f"{part:<18}{p['ms_per_closure']:>12.2f}{p['round_trips']:>13.1f}{p['commits']:>9.2f}"
+        )

@@ -28,7 +28,7 @@ from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
-from lastgate.platform import token_revocation
+from lastgate.platform import audit_log, token_revocation
 from lastgate.platform.db.engine import make_engine
 from lastgate.platform.db.readiness import NotReady, readiness
 from lastgate.platform.faults import crash_hook as _crash_hook
@@ -37,8 +37,8 @@ log = logging.getLogger("lastgate.worker")
 
 
 def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
-    """One pass: campaigns' due work, closures due now, erasure, the outbox, then the
-    revocation list's expired rows."""
+    """One pass: campaigns' due work, closures due now, erasure, the outbox, the
+    revocation list's expired rows, then sealing the audit entries written meanwhile."""
     workflow = build_workflow(settings, engine, clock)
     campaigns = tick(
         build_campaigns(settings, engine, clock),
@@ -69,6 +69,7 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
     figures["revocations_purged"] = token_revocation.purge_expired(
         engine, clock(), leeway_seconds=settings.jwt_leeway_seconds
     )
+    figures["audit_sealed"] = audit_log.seal(engine)  # links this pass's audit entries
     return figures
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
 from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
-from lastgate.kernel.audit import AuditEntry, verify_chain
+from lastgate.kernel.audit import AuditEntry
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import audit_log
 
@@ -140,8 +140,7 @@ def protective_freezes(engine: Engine) -> list[ActiveProtectiveFreeze]:
 
 
 def chain_status(engine: Engine) -> ChainStatus:
-    with engine.connect() as conn:
-        breaks = verify_chain(audit_log.entries(conn))
-        seq, digest = audit_log.head(conn)
+    check = audit_log.verify(engine, seal_first=False)  # reads only; the worker seals
+    breaks, (seq, digest) = check.breaks, check.head
     problems = tuple(f"#{b.seq}: {b.problem}" for b in breaks)
     return ChainStatus(not breaks, problems, seq, digest)

@@ -1,4 +1,8 @@
-"""The hash-chained audit log's tables: append-only entries and the chain's head."""
+"""The hash-chained audit log's tables: append-only entries and the chain's head.
+
+An entry is inserted unsealed (``chain_seq``, ``prev_hash`` and ``hash`` empty, its
+``content_hash`` set); the sealer fills those three once, after the entry committed.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +20,15 @@ audit_log = Table(
     Column("action", String(48), nullable=False),
     Column("subject", String(80), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False, unique=True),
+    Column("content_hash", String(64), nullable=True),  # empty on entries before 0010
+    Column("chain_seq", Id, nullable=True, unique=True),  # set by the sealer
+    Column("prev_hash", String(64), nullable=True),  # set by the sealer
+    Column("hash", String(64), nullable=True, unique=True),  # set by the sealer
     Index("ix_audit_log_subject", "subject"),
 )
 
-#: One row: the sequence number and hash of the latest audit entry. Appending locks it,
-#: so concurrent transactions extend the chain one after the other, never fork it.
+#: One row: the place and hash of the last sealed entry. Only the sealer locks it, for
+#: one short transaction; writers never touch it.
 audit_head = Table(
     "audit_head",
     metadata,
@@ -32,8 +38,19 @@ audit_head = Table(
 )
 
 
+#: An UPDATE the triggers let through: the sealer filling an unsealed entry's link once,
+#: every column it does not own unchanged. (Names only columns that existed before 0010,
+#: so migration 0002 can create the same triggers.)
+_SEALING = (
+    "OLD.hash IS NULL AND NEW.hash IS NOT NULL AND NEW.seq = OLD.seq "
+    "AND NEW.occurred_at = OLD.occurred_at AND NEW.actor = OLD.actor "
+    "AND NEW.action = OLD.action AND NEW.subject = OLD.subject AND NEW.payload = OLD.payload"
+)
+
+
 def append_only_ddl(dialect: str) -> tuple[list[str], list[str]]:
-    """(create, drop) statements for triggers that refuse UPDATE and DELETE on audit_log.
+    """(create, drop) statements for triggers that refuse DELETE on audit_log, and every
+    UPDATE except the sealer's one-time link.
 
     Defence in depth: ``lastgate audit verify`` detects tampering; these stop the
     application's own database user from doing it by mistake.
@@ -43,6 +60,7 @@ def append_only_ddl(dialect: str) -> tuple[list[str], list[str]]:
             [
                 "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger "
                 "LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF TG_OP = 'UPDATE' THEN IF {_SEALING} THEN RETURN NEW; END IF; END IF; "
                 "RAISE EXCEPTION 'audit_log is append-only'; END $$",
                 "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
                 "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
@@ -54,7 +72,7 @@ def append_only_ddl(dialect: str) -> tuple[list[str], list[str]]:
         )
     return (
         [
-            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN NOT ({_SEALING}) "
             "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
             "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
             "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",

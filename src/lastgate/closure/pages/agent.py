@@ -8,9 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
 
-from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.adapters import staff_reads
+from lastgate.closure.model import events as closure_events
 from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.model.staff_actions import review_actions
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.review import review_status
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
@@ -24,12 +27,18 @@ Note = Annotated[str, Form(min_length=1, max_length=2000)]
 
 @router.get("")
 def queue(page: StaffPage, state: str = "") -> Response:
-    """Requests awaiting evidence or review, oldest first; SLA age = time since last update."""
+    """Requests awaiting evidence or review, oldest first; SLA age = time since last
+    update; with each, the approvals given so far and what the reader may do."""
     requests = closure.review_queue(page.service(Workflow), page.me, limit=500)
     if state:
         requests = [r for r in requests if r.state.value == state]
+    given = staff_reads.review_approvals(page.context.engine, (r.id for r in requests))
+    me = page.me.subject
+    rows = [
+        (r, review_actions(r.state, [a.actor for a in given.get(r.id, ())], me)) for r in requests
+    ]
     return page.render(
-        "agent/queue.html", requests=requests, states=closure.REVIEW_QUEUE_STATES, state=state
+        "agent/queue.html", rows=rows, states=closure.REVIEW_QUEUE_STATES, state=state
     )
 
 
@@ -41,13 +50,20 @@ def request_page(page: StaffPage, request_id: RequestId) -> Response:
     report = eligibility.staff_report(page.me, request.uid)
     with ctx.service(Workflow).unit_of_work() as uow:
         evidence = uow.step_up.list_evidence(request_id)
-    entries = console_reads.timeline(ctx.engine, f"closure:{request_id}")
     return page.render(
         "agent/request.html",
         request=request,
+        review=review_status(ctx.service(Workflow), page.me, request_id),
+        approvals=staff_reads.review_approvals(ctx.engine, [request_id]).get(request_id, []),
         report=report_to_wire(report, page.language),
         evidence=evidence,
-        timeline=[(e, console_reads.payload(e)) for e in entries],
+        timeline=staff_reads.timeline(
+            ctx.engine,
+            f"closure:{request_id}",
+            page.language,
+            closure_events.details,
+            closure_events.explained,
+        ),
     )
 
 

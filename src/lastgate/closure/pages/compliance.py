@@ -1,51 +1,92 @@
 """The compliance console: place holds, lift them with a second officer (four eyes),
-protective freezes and their lifting, the open AML investigations, the audit-chain
-status and the retention schedule."""
+the history of lifted holds, protective freezes and their lifting, the open AML
+investigations, the audit-chain status and the retention schedule.
+
+A form naming a UID no customer has (or a closed account) comes back filled in as it was
+sent, with what went wrong in the reader's language."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
 
 from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.adapters import staff_reads
+from lastgate.closure.model.staff_actions import hold_actions
 from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.erasure.adapters import console as erasure_reads
+from lastgate.kernel.errors import AccountClosed, AccountNotFound, AlreadyFrozen
+from lastgate.kernel.messages import N_
 from lastgate.ledger.model import HoldKind
-from lastgate.platform.web.pages import CompliancePage, PageRoute, see_other
+from lastgate.platform.web.pages import CompliancePage, Page, PageRoute, gettext_for, see_other
 
 router = APIRouter(prefix="/web/compliance", route_class=PageRoute, include_in_schema=False)
 
 Text = Annotated[str, Form(min_length=1, max_length=2000)]
+Uid = Annotated[str, Form(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+#: How many lifted holds the history shows, most recent first.
+HISTORY_SHOWN = 50
+#: Why a console form was refused, for the reader; the form comes back as it was sent.
+REFUSED = {
+    AccountNotFound: N_("No customer has the UID {uid}. Check the UID and send the form again."),
+    AccountClosed: N_("The account {uid} is closed: nothing more can be placed on it."),
+    AlreadyFrozen: N_("The account {uid} is under a protective freeze already."),
+}
 
 
-@router.get("")
-def console(page: CompliancePage) -> Response:
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A console form sent back: which one, what was typed, and why."""
+
+    form: str  # "hold" or "protective"
+    message: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def _console(page: Page, status: int = 200, refused: Refused | None = None) -> Response:
     engine = page.context.engine
-    holds = console_reads.active_holds(engine)
+    me = page.me.subject
+    holds = staff_reads.holds(engine, lifted=False)
     return page.render(
         "compliance/console.html",
-        holds=holds,
+        status=status,
+        holds=[(h, hold_actions(lifted=False, requested_by=h.requested_by, me=me)) for h in holds],
+        lifted=staff_reads.holds(engine, lifted=True, limit=HISTORY_SHOWN),
         protective=console_reads.protective_freezes(engine),
         investigations=[h for h in holds if h.kind == HoldKind.AML_INVESTIGATION.value],
         overrides=console_reads.awaiting_second_approval(engine),
         kinds=list(HoldKind),
         chain=console_reads.chain_status(engine),
         retention=erasure_reads.retention_schedule(engine),
+        refused=refused,
     )
+
+
+def _refused(page: Page, form: str, error: Exception, **values: str) -> Response:
+    text = next(msg for kind, msg in REFUSED.items() if isinstance(error, kind))
+    message = gettext_for(page.language)(text, uid=values.get("uid", ""))
+    status = 404 if isinstance(error, AccountNotFound) else 409
+    return _console(page, status, Refused(form, message, values))
+
+
+@router.get("")
+def console(page: CompliancePage) -> Response:
+    return _console(page)
 
 
 @router.post("/holds")
 def place_hold(
-    page: CompliancePage,
-    uid: Annotated[str, Form(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")],
-    kind: Annotated[HoldKind, Form()],
-    reason: Text,
+    page: CompliancePage, uid: Uid, kind: Annotated[HoldKind, Form()], reason: Text
 ) -> Response:
-    closure.place_hold(page.service(Workflow), page.me, uid, kind, reason)
+    try:
+        closure.place_hold(page.service(Workflow), page.me, uid, kind, reason)
+    except (AccountNotFound, AccountClosed) as error:
+        return _refused(page, "hold", error, uid=uid, kind=kind.value, reason=reason)
     return see_other("/web/compliance?done=hold_placed")
 
 
@@ -57,12 +98,12 @@ def lift_hold(
     return see_other(f"/web/compliance?done={'hold_lifted' if lifted else 'lift_requested'}")
 
 
-Uid = Annotated[str, Form(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
-
-
 @router.post("/protective-freezes")
 def protective_freeze(page: CompliancePage, uid: Uid, reason: Text) -> Response:
-    protection.protective_freeze(page.service(Workflow), page.me, uid, reason)
+    try:
+        protection.protective_freeze(page.service(Workflow), page.me, uid, reason)
+    except (AccountNotFound, AccountClosed, AlreadyFrozen) as error:
+        return _refused(page, "protective", error, uid=uid, reason=reason)
     return see_other("/web/compliance?done=protective_freeze")
 
 

@@ -8,6 +8,12 @@ Each function is one unit of work: it commits whole or changes nothing.
 from __future__ import annotations
 
 from lastgate.closure.model.lifecycle import ClosureEvent, ClosureRequest, ClosureState
+from lastgate.closure.model.staff_actions import (
+    ReviewActions,
+    completes_review,
+    hold_actions,
+    review_actions,
+)
 from lastgate.closure.service.steps import (
     REVIEW_APPROVAL,
     REVIEW_QUEUE_STATES,
@@ -39,7 +45,7 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
         if request.state is not ClosureState.IN_REVIEW:
             raise IllegalTransition(f"the request is {request.state.value}, not in review")
         approvers = uow.approvals.actors(closure_subject(request), REVIEW_APPROVAL)
-        if principal.subject in approvers:
+        if not review_actions(request.state, approvers, principal.subject).may_approve:
             raise FourEyesRequired("you already approved this request; a second person must")
         uow.approvals.record(
             closure_subject(request),
@@ -55,9 +61,18 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
             subject=closure_subject(request),
             payload={"note": note, "approval": len(approvers) + 1},
         )
-        if len(approvers) + 1 >= 2:
+        if completes_review(approvers):
             request = _start_cooling_off(wf, uow, request, now, actor=principal.subject)
     return request
+
+
+def review_status(wf: Workflow, principal: Principal, request_id: str) -> ReviewActions:
+    """What ``principal`` may do now on the request's review, and who approved it."""
+    ensure_staff(principal)
+    with wf.unit_of_work() as uow:
+        request = uow.closures.get(request_id)
+        approvers = uow.approvals.actors(closure_subject(request), REVIEW_APPROVAL)
+    return review_actions(request.state, approvers, principal.subject)
 
 
 def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> ClosureRequest:
@@ -154,7 +169,7 @@ def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bo
             raise IllegalTransition(f"hold {hold_id} is already lifted")
         subject = f"hold:{hold_id}"
         approvers = uow.approvals.actors(subject, "lift")
-        if principal.subject in approvers:
+        if hold_actions(lifted=False, requested_by=approvers, me=principal.subject).asked_by_me:
             raise FourEyesRequired("you already asked to lift this hold; a second officer must")
         uow.approvals.record(
             subject, kind="lift", actor=principal.subject, decision="approve", note=note, at=now

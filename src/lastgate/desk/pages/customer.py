@@ -24,6 +24,7 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import assistant as a
 from lastgate.desk.model import tickets as t
+from lastgate.desk.model.labels import QUEUE_LABELS
 from lastgate.desk.model.official import check
 from lastgate.desk.model.turns import Line, from_form
 from lastgate.desk.service import appeals as desk_appeals
@@ -92,7 +93,9 @@ FIXED_TEXTS = frozenset({desk_assistant.HANDOFF_SUBJECT, desk_assistant.HANDOFF_
 
 
 def render(page: Page, template: str, status: int = 200, **values: object) -> Response:
-    return page.render(template, status=status, fixed_texts=FIXED_TEXTS, **values)
+    return page.render(
+        template, status=status, fixed_texts=FIXED_TEXTS, queue_labels=QUEUE_LABELS, **values
+    )
 
 
 def local(link: str, page: Page) -> str:

@@ -6,14 +6,17 @@ recovery decisions. Each action is the same desk use case the API calls."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
 
-from lastgate.closure.adapters import console as console_reads
+from lastgate.closure.adapters import staff_reads
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
+from lastgate.desk.model import events as desk_events
 from lastgate.desk.model import tickets as t
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
@@ -87,6 +90,19 @@ def _context_file(page: Page, ticket_id: str, attachment: t.Attachment) -> Any:
     return json.loads(b"".join(chunks))
 
 
+def _moment(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def canned_titles(canned: Mapping[str, Mapping[str, str]], language: str) -> dict[str, str]:
+    """Each canned reply's title in the reader's language (``title_<language>`` in
+    canned_replies.toml), else its English ``title``."""
+    return {key: reply.get(f"title_{language}") or reply["title"] for key, reply in canned.items()}
+
+
 def _snapshot_checks(snapshot: dict[str, Any], language: str) -> list[dict[str, Any]]:
     def said(message: dict[str, Any]) -> str:
         return translate(Message(message.get("msgid", ""), message.get("params", {})), language)
@@ -110,6 +126,7 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         for attachment in handoff:
             shown[attachment.purpose.value] = _context_file(page, ticket_id, attachment)
     snapshot = shown.get("eligibility_snapshot")
+    checked_at = _moment(snapshot.get("checked_at")) if snapshot else None
     related = None
     if ticket.related_closure_id is not None:
         try:
@@ -128,7 +145,9 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         transcript=shown.get("transcript"),
         snapshot=snapshot,
         snapshot_checks=_snapshot_checks(snapshot, page.language) if snapshot else [],
+        snapshot_checked_at=checked_at,
         canned=desk.canned_replies,
+        canned_titles=canned_titles(desk.canned_replies, page.language),
         queues=QUEUE_NAMES,
         moves=[e for e in STAFF_MOVES if t.TICKET_LIFECYCLE.allows(ticket.state, e)],
         related=related,
@@ -136,10 +155,14 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
         else None,
         evidence={a.purpose.value for a in seen.attachments},
-        timeline=[
-            (e, console_reads.payload(e))
-            for e in console_reads.timeline(page.context.engine, d.subject_of(ticket_id))
-        ],
+        timeline=staff_reads.timeline(
+            page.context.engine,
+            d.subject_of(ticket_id),
+            page.language,
+            desk_events.details,
+            desk_events.explained,
+            desk_events.LABEL_PARAMS,
+        ),
     )
 
 

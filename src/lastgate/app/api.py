@@ -78,7 +78,7 @@ def create_app(
     )
     app.state.context = context
     app.state.metrics = metrics.build_metrics(engine, clock)
-    install_error_handlers(app)
+    install_error_handlers(app, page_error=web.page_error)
     install_guards(app, context)
     app.add_middleware(SecurityHeaders)
     # Outermost, so a request's time includes the guards and a refusal is counted too.

@@ -1,8 +1,10 @@
-"""The web pages as one router for the app factory, and where their static files live."""
+"""The web pages as one router for the app factory, where their static files live, and
+how a browser's error is answered (``page_error``)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import FileResponse, RedirectResponse
 
 from lastgate.closure.pages import agent, compliance, customer
 from lastgate.demo import pages as demo
@@ -10,12 +12,31 @@ from lastgate.desk.pages import customer as desk_customer
 from lastgate.desk.pages import staff as desk_staff
 from lastgate.erasure import pages as erasure
 from lastgate.platform.web import session
+from lastgate.platform.web.edge import page_error
 from lastgate.platform.web.pages import STATIC_DIR
 from lastgate.remediation import pages as remediation
 
-__all__ = ["STATIC_DIR", "router"]
+__all__ = ["STATIC_DIR", "page_error", "router"]
+
+FAVICON = STATIC_DIR / "favicon.svg"
 
 router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def root() -> RedirectResponse:
+    """A browser opening the bare address lands on its start page."""
+    return RedirectResponse("/web", status_code=307)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> FileResponse:
+    """Browsers ask for this address on their own; the pages link the same icon."""
+    return FileResponse(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+    )
+
+
 for _area in (
     session,
     demo,

@@ -1,16 +1,19 @@
 """The one place that turns errors into HTTP statuses and the JSON error body.
 
 Every error answers ``{"error": {"code", "message", "details"}}``; codes are stable.
+A browser's request for a page (under ``/web``, or any address outside the API that
+accepts HTML) is answered with the error page instead, when the app gives one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -45,18 +48,36 @@ class RateLimited(LastgateError):
     code = "RATE_LIMITED"
 
 
+class MethodNotAllowed(LastgateError):
+    """An address that exists, asked with a method it does not take."""
+
+    code = "METHOD_NOT_ALLOWED"
+
+
+class InternalError(LastgateError):
+    """A failure nobody raised on purpose; logged with its traceback."""
+
+    code = "INTERNAL_ERROR"
+
+
 STATUS_BY_ERROR: tuple[tuple[type[LastgateError], int], ...] = (
     (NotAuthenticated, 401),
     (Forbidden, 403),
     (NotFound, 404),
+    (MethodNotAllowed, 405),
     (Conflict, 409),
     (BodyTooLarge, 413),
     (InvalidInput, 422),
     (RateLimited, 429),
     (CodeSendLimited, 429),
+    (InternalError, 500),
     (ServiceUnavailable, 503),
 )
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+_HTTP_ERRORS: dict[int, type[LastgateError]] = {404: NotFound, 405: MethodNotAllowed}
+
+#: How the pages answer an error (``lastgate.platform.web.edge.page_error``).
+PageError = Callable[[Request, LastgateError], Response]
 
 
 class ErrorBody(BaseModel):
@@ -92,13 +113,24 @@ def status_for(error: LastgateError) -> int:
     return 400
 
 
-async def _lastgate_error(request: Request, exc: Exception) -> JSONResponse:
+def wants_page(request: Request) -> bool:
+    """Is this a browser asking for a page? Under ``/web`` always; the API never; any
+    other address when the client accepts HTML (``/favicon.ico``, a mistyped path)."""
+    path = request.url.path
+    if path == "/web" or path.startswith("/web/"):
+        return True
+    if path == "/v1" or path.startswith("/v1/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _lastgate_error(exc: Exception) -> Response:
     assert isinstance(exc, LastgateError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
     return error_response(status_for(exc), exc.code, exc.message, exc.details, headers)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+def _validation_error(exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     details = [
         {
@@ -110,21 +142,43 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, InvalidInput.code, "the request is not valid", details)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def _http_error(exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    where = {"event": "http.unhandled_error", "path": request.url.path, "method": request.method}
-    log.exception("http.unhandled_error", extra=where)
+def _unexpected_error(exc: Exception) -> Response:
     return error_response(500, "INTERNAL_ERROR", "an internal error occurred")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Register every handler on ``app``."""
-    app.add_exception_handler(LastgateError, _lastgate_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+def _as_lastgate(exc: Exception) -> LastgateError:
+    """The domain error a page shows for ``exc``."""
+    if isinstance(exc, LastgateError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return InvalidInput("the request is not valid")
+    if isinstance(exc, StarletteHTTPException):
+        return _HTTP_ERRORS.get(exc.status_code, LastgateError)(str(exc.detail))
+    return InternalError("an internal error occurred")
+
+
+def install_error_handlers(app: FastAPI, page_error: PageError | None = None) -> None:
+    """Register every handler on ``app``; with ``page_error``, a browser asking for a
+    page (``wants_page``) gets the error page instead of the JSON body."""
+
+    def handler(answer: Callable[[Exception], Response]) -> Callable[..., Any]:
+        async def handle(request: Request, exc: Exception) -> Response:
+            if not isinstance(exc, (LastgateError, StarletteHTTPException, RequestValidationError)):
+                where = {"event": "http.unhandled_error", "path": request.url.path}
+                log.exception("http.unhandled_error", extra=where | {"method": request.method})
+            if page_error is not None and wants_page(request):
+                return page_error(request, _as_lastgate(exc))
+            return answer(exc)
+
+        return handle
+
+    app.add_exception_handler(LastgateError, handler(_lastgate_error))
+    app.add_exception_handler(RequestValidationError, handler(_validation_error))
+    app.add_exception_handler(StarletteHTTPException, handler(_http_error))
+    app.add_exception_handler(Exception, handler(_unexpected_error))

@@ -11,17 +11,14 @@ from starlette.responses import Response
 from lastgate.kernel.errors import LastgateError, NotAuthenticated
 from lastgate.kernel.settings import Settings
 from lastgate.platform.http.body_limits import Gate, TokenCheck
-from lastgate.platform.http.deps import ApiContext
 from lastgate.platform.http.errors import status_for
 from lastgate.platform.web.pages import (
     CSRF_FIELD,
     SESSION_COOKIE,
-    SIGN_IN_PATH,
     CsrfRefused,
-    Page,
     csrf_token,
-    page_language,
-    see_other,
+    error_page,
+    signed_out,
 )
 
 
@@ -45,9 +42,5 @@ def page_upload_gate(settings: Settings, check_token: TokenCheck) -> Gate:
 def page_error(request: Request, error: LastgateError) -> Response:
     """The answer a page route would give: sign-in for 401, else the error page."""
     if isinstance(error, NotAuthenticated):
-        response: Response = see_other(SIGN_IN_PATH)
-        response.delete_cookie(SESSION_COOKIE, path="/web")
-        return response
-    context: ApiContext = request.app.state.context
-    page = Page(request, context, page_language(request, context), None)
-    return page.render("error.html", status=status_for(error), error=error)
+        return signed_out(request)
+    return error_page(request, error, status_for(error))

@@ -12,7 +12,6 @@ import hmac
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -34,6 +33,10 @@ from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
 from lastgate.kernel.messages import N_
 from lastgate.platform.http.deps import ApiContext, authenticate, get_context
 from lastgate.platform.http.errors import status_for
+from lastgate.platform.http.security_headers import PAGE_POLICY
+from lastgate.platform.logs import request_id
+from lastgate.platform.web.error_pages import error_view
+from lastgate.platform.web.present import install
 from lastgate.platform.web.qr import qr_svg
 
 HERE = Path(__file__).resolve().parent
@@ -92,11 +95,7 @@ _env = Environment(
 )
 
 
-def _when(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-_env.filters["when"] = _when
+install(_env)  # labels, amounts, money, dates in the page's language (present.py)
 _env.filters["qr"] = qr_svg
 
 
@@ -252,16 +251,41 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _error_page(request: Request, exc: LastgateError, status: int) -> Response:
+def _principal_or_none(request: Request, context: ApiContext) -> Principal | None:
+    """The signed-in person for an error page's header, if the session still holds."""
+    token = request.cookies.get(SESSION_COOKIE)
+    try:
+        return authenticate(context, token).principal if token else None
+    except Exception:  # an error page must render even when this check fails
+        return None
+
+
+def error_page(request: Request, error: LastgateError, status: int) -> Response:
+    """``error`` as a page in the reader's language that says what happened and what to
+    do next (``error_pages``), under the signed-in header when the session still holds."""
     context: ApiContext = request.app.state.context
-    page = Page(request, context, page_language(request, context), None)
-    return page.render("error.html", status=status, error=exc)
+    principal = _principal_or_none(request, context)
+    page = Page(request, context, page_language(request, context), principal)
+    url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    customer = principal is not None and principal.role is Role.CUSTOMER
+    view = error_view(error, method=request.method, url=url, customer=customer)
+    response = page.render("error.html", status=status, view=view, request_ref=request_id.get())
+    response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)  # outside /web too
+    return response
+
+
+def signed_out(request: Request) -> Response:
+    """The sign-in page, saying the session ended when there was one; the cookie dropped."""
+    ended = SESSION_COOKIE in request.cookies
+    response = see_other(SIGN_IN_PATH + ("?ended=1" if ended else ""))
+    response.delete_cookie(SESSION_COOKIE, path="/web")
+    return response
 
 
 class PageRoute(APIRoute):
     """Routes that answer errors as pages: sign-in for 401, the closed account's page for
     ``AccountClosed`` (saying that what was asked was refused, after a form), an error
-    page otherwise."""
+    page otherwise (``error_page``; an unexpected error becomes one in the app's handler)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -270,15 +294,13 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except NotAuthenticated:
-                response = see_other(SIGN_IN_PATH)
-                response.delete_cookie(SESSION_COOKIE, path="/web")
-                return response
+                return signed_out(request)
             except AccountClosed:
                 return see_other(CLOSED_PATH + ("?refused=1" if request.method == "POST" else ""))
             except LastgateError as exc:
-                return _error_page(request, exc, status_for(exc))
+                return error_page(request, exc, status_for(exc))
             except RequestValidationError:
                 bad = InvalidInput("the form is not valid: check every field")
-                return _error_page(request, bad, 422)
+                return error_page(request, bad, 422)
 
         return run

@@ -52,7 +52,8 @@ def home(page: AnyPage) -> Response:
 
 @router.get("/sign-in")
 def sign_in(page: AnyPage) -> Response:
-    return page.render("sign_in.html")
+    """The sign-in page; ``?ended=1`` (an expired session sent here) says so."""
+    return page.render("sign_in.html", ended=page.request.query_params.get("ended") == "1")
 
 
 @router.get("/session")

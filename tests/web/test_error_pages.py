@@ -1,0 +1,203 @@
+"""Errors under /web are pages in the reader's language that say what happened and what to
+do next, under the signed-in header; the API keeps its JSON errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lastgate.app.api import create_app
+from lastgate.demo.customers import demo_snapshot
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.kernel.access import Role
+from lastgate.kernel.errors import LastgateError, NotFound
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from lastgate.platform.auth_tokens import issue_token
+from lastgate.platform.web.error_pages import ADVICE, Step, advice_for, error_view
+from tests.builders import account, load
+from tests.web.test_pages import browser, csrf
+from tests.workflow_support import settings
+
+HTML = {"accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture
+def config():
+    return settings()
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U1"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def heading(html: str) -> str:
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert match, "the page has no heading"
+    return match.group(1).strip()
+
+
+def test_an_unknown_page_is_a_friendly_404_under_the_signed_in_header(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    answer = client.get("/web/no-such-page")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert heading(answer.text) == "We cannot find this page"
+    assert "Nothing is wrong with your account." in answer.text
+    assert 'class="who"' in answer.text and "U1" in answer.text and "Sign out" in answer.text
+    assert 'href="/web"' in answer.text and "Go to your start page" in answer.text
+    assert '<code class="code">NOT_FOUND</code>' in answer.text
+    assert answer.headers["x-request-id"] in answer.text  # the reference support can look up
+    assert "content-security-policy" in answer.headers
+
+
+def test_the_404_page_speaks_chinese(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    answer = client.get("/web/no-such-page?lang=zh-Hans")
+    assert answer.status_code == 404 and '<html lang="zh-Hans">' in answer.text
+    assert heading(answer.text) != "We cannot find this page"
+    assert not re.search(r"[A-Za-z]{4,}", heading(answer.text))
+
+
+def test_the_bare_address_leads_to_the_pages_and_unknown_paths_answer_a_browser_in_html(app):
+    client = TestClient(app, base_url="http://127.0.0.1")
+    root = client.get("/", follow_redirects=False)
+    assert root.status_code in (302, 307) and root.headers["location"] == "/web"
+    page = client.get("/nothing-here", headers=HTML)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert heading(page.text) == "We cannot find this page"
+    plain = client.get("/nothing-here")
+    assert plain.status_code == 404 and plain.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_the_api_keeps_its_json_errors_even_for_a_browser(app):
+    client = TestClient(app, base_url="http://127.0.0.1")
+    for path in ("/v1/nothing-here", "/v1/accounts/U1/eligibility"):
+        answer = client.get(path, headers=HTML)
+        assert answer.headers["content-type"] == "application/json", path
+        assert set(answer.json()["error"]) == {"code", "message", "details"}
+    unknown = client.get("/v1/nothing-here", headers=HTML).json()["error"]
+    assert unknown == {"code": "NOT_FOUND", "message": "Not Found", "details": []}
+
+
+def test_the_favicon_is_served(app):
+    answer = TestClient(app, base_url="http://127.0.0.1").get("/favicon.ico")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/svg+xml"
+    assert answer.text.startswith("<svg")
+
+
+def test_opening_a_form_address_is_a_page_not_json(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    answer = client.get("/web/me/dust-sweep/execute")
+    assert answer.status_code == 405 and answer.headers["content-type"].startswith("text/html")
+    assert heading(answer.text) == "This address is not a page"
+
+
+def test_a_refused_action_says_what_happened_and_where_to_go(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    form = client.get("/web/tickets").text
+    refused = client.post("/web/me/anti-phishing-code", data={"csrf": csrf(form), "code": "a b"})
+    assert refused.status_code == 422
+    assert heading(refused.text) == "This anti-phishing code cannot be used"
+    assert "Go back to the form" in refused.text and "data-back" in refused.text
+    assert "/web/static/back.js" in refused.text
+    assert "U1" in refused.text  # still signed in
+    assert "the request is not valid" not in refused.text  # no developer sentence
+
+
+def test_a_stale_form_is_refused_with_a_way_back(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    refused = client.post("/web/me/anti-phishing-code", data={"csrf": "0" * 64, "code": "ABCD"})
+    assert refused.status_code == 403 and heading(refused.text) == "The form had expired"
+    assert "CSRF_REFUSED" in refused.text
+
+
+def test_a_page_for_another_role_names_who_is_signed_in(app, clock, config):
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    answer = agent.get("/web/me")
+    assert answer.status_code == 403 and heading(answer.text) == "This page is not open to you"
+    assert "agent-ada" in answer.text and "Support agent" in answer.text
+    assert "/web/tickets?category" not in answer.text  # staff are not sent to the desk form
+
+
+def test_an_expired_session_says_so_on_the_sign_in_page(app, clock, config):
+    client = TestClient(app, base_url="http://127.0.0.1")
+    token = issue_token(config, "U1", Role.CUSTOMER, timedelta(minutes=5), clock())
+    client.get(f"/web/session?token={token}")
+    clock.advance(minutes=10)
+    answer = client.get("/web/me", follow_redirects=False)
+    assert answer.headers["location"] == "/web/sign-in?ended=1"
+    page = client.get(answer.headers["location"])
+    assert 'id="session-ended"' in page.text and "Your session has ended" in page.text
+    never = TestClient(app, base_url="http://127.0.0.1").get("/web/me", follow_redirects=False)
+    assert never.headers["location"] == "/web/sign-in"  # no session: nothing ended
+
+
+def test_an_expired_quote_offers_a_new_one(engine, clock, config):
+    import_snapshot(engine, demo_snapshot(clock()))
+    app = create_app(config, engine=engine, clock=clock)
+    client = browser(app, clock, config, "DEMO-DUST")
+    token = csrf(client.get("/web/me").text)
+    quote = client.post("/web/me/dust-sweep", data={"csrf": token}).text
+    quote_id = re.search(r'name="quote_id" value="([^"]+)"', quote)
+    assert quote_id
+    clock.advance(hours=1)
+    client = browser(app, clock, config, "DEMO-DUST")  # a fresh session: the old one expired
+    token = csrf(client.get("/web/me").text)
+    expired = client.post(
+        "/web/me/dust-sweep/execute",
+        data={"csrf": token, "quote_id": quote_id.group(1), "forfeit_consent": "true"},
+    )
+    assert expired.status_code == 409 and heading(expired.text) == "This quote is no longer valid"
+    assert 'action="/web/me/dust-sweep"' in expired.text and "Get a new quote" in expired.text
+    assert "/web/tickets?category=closure_blocked" in expired.text
+    again = client.post("/web/me/dust-sweep", data={"csrf": csrf(expired.text)})
+    assert again.status_code == 200 and 'name="quote_id"' in again.text
+
+
+def test_an_unexpected_failure_is_a_page_too(engine, clock, config):
+    app = create_app(config, engine=engine, clock=clock)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/web/broken", broken)
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    answer = client.get("/web/broken?lang=zh-Hans")
+    assert answer.status_code == 500 and '<html lang="zh-Hans">' in answer.text
+    assert "INTERNAL_ERROR" in answer.text and "a bug" not in answer.text
+
+
+def test_every_advice_names_a_known_code_and_a_real_ticket_topic():
+    codes = {"METHOD_NOT_ALLOWED", "INTERNAL_ERROR"}
+    pending = [LastgateError]
+    while pending:
+        kind = pending.pop()
+        codes.add(kind.code)
+        pending.extend(kind.__subclasses__())
+    assert set(ADVICE) <= codes
+    topics = {category.value for category in TicketCategory}
+    assert {advice.topic for advice in ADVICE.values()} <= topics
+
+
+def test_an_error_without_its_own_advice_takes_its_base_classes():
+    class Unheard(NotFound):
+        code = "UNHEARD_OF"
+
+    assert advice_for(Unheard("x")) is ADVICE["NOT_FOUND"]
+
+
+def test_after_a_form_trying_again_means_going_back_and_staff_go_home():
+    busy = LastgateError("x")
+    busy.code = "SERVICE_UNAVAILABLE"
+    assert error_view(busy, method="GET", url="/web/me?x=1", customer=True).href == "/web/me?x=1"
+    assert error_view(busy, method="POST", url="/web/me", customer=True).step is Step.BACK
+    frozen = LastgateError("x")
+    frozen.code = "ALREADY_FROZEN"
+    assert error_view(frozen, method="POST", url="/", customer=True).href == "/web/me/settings"
+    staff = error_view(frozen, method="POST", url="/", customer=False)
+    assert staff.step is Step.HOME and staff.topic == ""

@@ -10,47 +10,61 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import typer
 
-from lastgate.campaign.cli import campaign_app
-from lastgate.closure.wiring import build_workflow
-from lastgate.desk.cli import desk_app
-from lastgate.eligibility.cli import sweep_app
-from lastgate.eligibility.model.closed import ClosedAccount
-from lastgate.eligibility.model.report import (
-    CheckResult,
-    CheckStatus,
-    CustomerReport,
-    EligibilityReport,
-)
-from lastgate.eligibility.service import Eligibility
-from lastgate.erasure.adapters.console import IssuedCertificates
-from lastgate.erasure.cli.certificate import certificate_app
-from lastgate.erasure.cli.erasure import erasure_app, retention_app
-from lastgate.export.cli import export_app
 from lastgate.kernel.access import Principal, Role
-from lastgate.kernel.clock import system_clock
-from lastgate.kernel.errors import InvalidInput
-from lastgate.kernel.i18n import translate
-from lastgate.kernel.settings import Settings, ensure_safe_to_start
-from lastgate.ledger.adapters.snapshot_io import (
-    dump_snapshot,
-    export_accounts,
-    import_snapshot,
-    parse_snapshot,
-)
-from lastgate.ledger.adapters.state_reader import LedgerStateReader
-from lastgate.ledger.model import CustomerStatus, HoldKind
+from lastgate.ledger.model import HoldKind
+from lastgate.platform.cli_groups import LazyGroup, LazyTyperGroup
 from lastgate.platform.cli_support import EXIT_BLOCKED, EXIT_ERROR
 from lastgate.platform.cli_support import cli_language as _language
 from lastgate.platform.cli_support import open_engine as _engine
 from lastgate.platform.cli_support import reported_errors as _errors
-from lastgate.platform.logs import configure_logging
-from lastgate.platform.policy_files import PolicyDirectory
 
-app = typer.Typer(help="lastgate: account closure, eligibility and appeals.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from lastgate.closure.service.workflow import Workflow
+    from lastgate.eligibility.model.report import CustomerReport, EligibilityReport
+
+# Every import a command needs is made inside it, and the groups below are imported when
+# used: a command starts in well under half a second (bench/cli_start.py).
+
+
+class _Commands(LazyTyperGroup):
+    lazy: ClassVar[dict[str, LazyGroup]] = {  # each group's one line of help lives here
+        "erasure": LazyGroup(
+            "lastgate.erasure.cli.erasure:erasure_app", "Erasure of closed customers' data."
+        ),
+        "retention": LazyGroup(
+            "lastgate.erasure.cli.erasure:retention_app",
+            "The retention vault and the identifier quarantine.",
+        ),
+        "certificate": LazyGroup(
+            "lastgate.erasure.cli.certificate:certificate_app",
+            "Closure certificates: verify, public key, PDF.",
+        ),
+        "desk": LazyGroup(
+            "lastgate.desk.cli:desk_app", "The appeals desk: tickets, appeals, recoveries (staff)."
+        ),
+        "export": LazyGroup(
+            "lastgate.export.cli:export_app", "A customer's data export (GDPR art. 20)."
+        ),
+        "sweep": LazyGroup(
+            "lastgate.eligibility.cli:sweep_app",
+            "Eligibility of many accounts at once (set-based).",
+        ),
+        "campaign": LazyGroup(
+            "lastgate.campaign.cli:campaign_app",
+            "Forced offboarding campaigns (the platform leaves a market).",
+        ),
+    }
+
+
+app = typer.Typer(
+    cls=_Commands,
+    help="lastgate: account closure, eligibility and appeals.",
+    no_args_is_help=True,
+)
 ledger_app = typer.Typer(help="Load and dump the reference ledger as snapshot files.")
 db_app = typer.Typer(help="Database schema.")
 policy_app = typer.Typer(help="Jurisdiction policies.")
@@ -65,17 +79,12 @@ hold_app = typer.Typer(help="Legal holds and investigations (compliance).")
 app.add_typer(audit_app, name="audit")
 app.add_typer(closure_app, name="closure")
 app.add_typer(hold_app, name="hold")
-app.add_typer(erasure_app, name="erasure")
-app.add_typer(retention_app, name="retention")
-app.add_typer(certificate_app, name="certificate")
-app.add_typer(desk_app, name="desk")
-app.add_typer(export_app, name="export")
-app.add_typer(sweep_app, name="sweep")
-app.add_typer(campaign_app, name="campaign")
 
 
 @app.callback()
 def _logs() -> None:
+    from lastgate.platform.logs import configure_logging
+
     configure_logging()  # every command, ``serve`` and ``worker`` among them: JSON on stderr
 
 
@@ -85,6 +94,8 @@ Lang = Annotated[str, typer.Option("--lang", help="Language: en or zh (Simplifie
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the latest."""
+    from lastgate.kernel.settings import Settings
+
     _engine(Settings())
     typer.echo("database is up to date")
 
@@ -94,6 +105,9 @@ def policy_check(
     folder: Annotated[Path | None, typer.Argument(help="Folder of *.toml policies.")] = None,
 ) -> None:
     """Validate a folder of policy files and list the jurisdictions it defines."""
+    from lastgate.kernel.settings import Settings
+    from lastgate.platform.policy_files import PolicyDirectory
+
     with _errors():
         book = PolicyDirectory.load(folder or Settings().policy_dir)
     for jurisdiction, policy in sorted(book.policies.items()):
@@ -110,6 +124,17 @@ def check(
     ] = False,
 ) -> None:
     """May account UID be closed now? Exit status 0 if it may, 1 if blocked or closed."""
+    from lastgate.eligibility.model.closed import ClosedAccount
+    from lastgate.eligibility.model.report import EligibilityReport
+    from lastgate.eligibility.service import Eligibility
+    from lastgate.erasure.adapters.console import IssuedCertificates
+    from lastgate.kernel.clock import system_clock
+    from lastgate.kernel.i18n import translate
+    from lastgate.kernel.settings import Settings
+    from lastgate.ledger.adapters.state_reader import LedgerStateReader
+    from lastgate.ledger.model import CustomerStatus
+    from lastgate.platform.policy_files import PolicyDirectory
+
     settings = Settings()
     language = _language(lang)
     engine = _engine(settings)
@@ -132,24 +157,28 @@ def check(
         typer.echo(f"closed: {translate(report.message, language)}")
     else:
         _print_report(report, language)
-    closed = isinstance(report, EligibilityReport) and report.account_status is CLOSED
+    closed = (
+        isinstance(report, EligibilityReport) and report.account_status is CustomerStatus.CLOSED
+    )
     if not report.eligible or closed:
         raise typer.Exit(EXIT_BLOCKED)
 
 
-CLOSED = CustomerStatus.CLOSED
-_MARK = {CheckStatus.PASS: "ok    ", CheckStatus.BLOCK: "BLOCK ", CheckStatus.REVIEW: "REVIEW"}
+_MARK = {"pass": "ok    ", "block": "BLOCK ", "review": "REVIEW"}
 
 
 def _print_report(report: EligibilityReport | CustomerReport, language: str) -> None:
+    from lastgate.eligibility.model.report import CheckResult, CheckStatus, EligibilityReport
+    from lastgate.kernel.i18n import translate
+    from lastgate.ledger.model import CustomerStatus
+
     typer.echo(f"{report.uid} ({report.jurisdiction}) at {report.checked_at.isoformat()}")
-    if isinstance(report, EligibilityReport) and report.account_status is CLOSED:
+    if isinstance(report, EligibilityReport) and report.account_status is CustomerStatus.CLOSED:
         typer.echo("account: CLOSED (it cannot be closed again; the checks are for reference)")
     typer.echo(f"outcome: {report.outcome.value}")
     for result in report.checks:
-        typer.echo(
-            f"  {_MARK[result.status]} {result.code.value:20} {translate(result.message, language)}"
-        )
+        message = translate(result.message, language)
+        typer.echo(f"  {_MARK[result.status.value]} {result.code.value:20} {message}")
         if result.status is CheckStatus.PASS:
             continue
         fix = translate(result.remediation.message, language)
@@ -167,6 +196,9 @@ def ledger_import(
     file: Annotated[Path, typer.Argument(help="Snapshot JSON file; - for standard input.")],
 ) -> None:
     """Load a snapshot file; a file with any error is refused whole."""
+    from lastgate.kernel.settings import Settings
+    from lastgate.ledger.adapters.snapshot_io import import_snapshot, parse_snapshot
+
     settings = Settings()
     text = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
     with _errors():
@@ -191,6 +223,10 @@ def ledger_export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write.")] = None,
 ) -> None:
     """Write the snapshot of one or more accounts."""
+    from lastgate.kernel.clock import system_clock
+    from lastgate.kernel.settings import Settings
+    from lastgate.ledger.adapters.snapshot_io import dump_snapshot, export_accounts
+
     settings = Settings()
     with _errors():
         snapshot = export_accounts(_engine(settings), uids, now=system_clock())
@@ -211,6 +247,7 @@ def serve(
     import uvicorn
 
     from lastgate.app.api import create_app
+    from lastgate.kernel.settings import Settings, ensure_safe_to_start
 
     settings = Settings()
     with _errors():
@@ -233,6 +270,9 @@ def token_issue(
 ) -> None:
     """Print a signed bearer token (uses LASTGATE_JWT_SECRET), living at most the role's
     cap (LASTGATE_TOKEN_MAX_MINUTES_<ROLE>)."""
+    from lastgate.kernel.clock import system_clock
+    from lastgate.kernel.errors import InvalidInput
+    from lastgate.kernel.settings import Settings
     from lastgate.platform.auth_tokens import issue_token
 
     settings, ttl = Settings(), timedelta(minutes=ttl_minutes)
@@ -274,6 +314,7 @@ def worker(
     """Run the background work: campaigns' due steps, closures whose cooling-off ended,
     erasure plans, then notices and webhooks."""
     from lastgate.app.worker import check_command, run_forever, run_once
+    from lastgate.kernel.settings import Settings, ensure_safe_to_start
 
     settings = Settings()
     if check:
@@ -289,20 +330,27 @@ def worker(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Walk the whole audit chain; exit 1 and list each break if any entry was altered."""
-    from lastgate.kernel.audit import verify_chain
+    """Seal committed entries, then walk the whole audit chain against its head; exit 1
+    and list each break if any entry was altered, removed, moved or inserted."""
+    from lastgate.kernel.settings import Settings
     from lastgate.platform import audit_log
 
-    engine = _engine(Settings())
-    with engine.connect() as conn:
-        breaks = verify_chain(audit_log.entries(conn))
-        seq, digest = audit_log.head(conn)
+    check = audit_log.verify(_engine(Settings()))
+    breaks, (seq, digest) = check.breaks, check.head
     if breaks:
         for item in breaks:
             typer.echo(f"entry {item.seq}: {item.problem}", err=True)
         typer.echo(f"audit chain BROKEN: {len(breaks)} problem(s)", err=True)
         raise typer.Exit(EXIT_BLOCKED)
     typer.echo(f"audit chain intact: {seq} entries, head {digest}")
+
+
+def _workflow() -> Workflow:
+    from lastgate.closure.wiring import build_workflow
+    from lastgate.kernel.settings import Settings
+
+    settings = Settings()
+    return build_workflow(settings, _engine(settings))
 
 
 def _staff_principal(staff_id: str, role: Role) -> Principal:
@@ -316,8 +364,7 @@ def closure_list(
     """Requests awaiting verification or review."""
     from lastgate.closure.service import workflow as closure
 
-    settings = Settings()
-    wf = build_workflow(settings, _engine(settings))
+    wf = _workflow()
     for request in closure.review_queue(wf, _staff_principal(staff, Role.AGENT)):
         typer.echo(
             f"{request.id}  {request.uid:24} {request.state.value:12} "
@@ -334,8 +381,7 @@ def closure_approve(
     """Approve a request in review (two different staff members are needed)."""
     from lastgate.closure.service import workflow as closure
 
-    settings = Settings()
-    wf = build_workflow(settings, _engine(settings))
+    wf = _workflow()
     with _errors():
         request = closure.approve(wf, _staff_principal(staff, Role.AGENT), request_id, note)
     typer.echo(f"{request.id}: {request.state.value}")
@@ -350,8 +396,7 @@ def closure_reject(
     """Reject a request in review; the customer is told how to appeal."""
     from lastgate.closure.service import workflow as closure
 
-    settings = Settings()
-    wf = build_workflow(settings, _engine(settings))
+    wf = _workflow()
     with _errors():
         request = closure.reject(wf, _staff_principal(staff, Role.AGENT), request_id, reason)
     typer.echo(f"{request.id}: {request.state.value}")
@@ -367,8 +412,7 @@ def hold_place(
     """Place a hold; an open closure request goes on hold with it."""
     from lastgate.closure.service import workflow as closure
 
-    settings = Settings()
-    wf = build_workflow(settings, _engine(settings))
+    wf = _workflow()
     with _errors():
         hold_id = closure.place_hold(wf, Principal(officer, Role.COMPLIANCE), uid, kind, reason)
     typer.echo(hold_id)
@@ -383,8 +427,7 @@ def hold_lift(
     """Ask to lift a hold; the second, different officer's call lifts it."""
     from lastgate.closure.service import workflow as closure
 
-    settings = Settings()
-    wf = build_workflow(settings, _engine(settings))
+    wf = _workflow()
     with _errors():
         lifted = closure.lift_hold(wf, Principal(officer, Role.COMPLIANCE), hold_id, note)
     typer.echo("lifted" if lifted else "lift requested: a second officer must confirm")

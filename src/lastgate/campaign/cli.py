@@ -30,7 +30,7 @@ from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.settings import Settings
 from lastgate.platform.faults import crash_hook as _crash_hook
 
-campaign_app = typer.Typer(help="Forced offboarding campaigns (the platform leaves a market).")
+campaign_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
 
 Officer = Annotated[str, typer.Option("--officer", help="Your compliance id (audited).")]
 Staff = Annotated[str, typer.Option("--staff", help="Your staff id.")]

@@ -15,7 +15,7 @@ from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.clock import system_clock
 from lastgate.kernel.settings import Settings
 
-desk_app = typer.Typer(help="The appeals desk: tickets, appeals, recoveries (staff).")
+desk_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
 
 Staff = Annotated[str, typer.Option("--staff", help="Your staff id (audited).")]
 Note = Annotated[str, typer.Option(help="Told to the customer (required).")]

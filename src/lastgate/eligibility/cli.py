@@ -18,7 +18,7 @@ from lastgate.kernel.clock import system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.platform.policy_files import PolicyDirectory
 
-sweep_app = typer.Typer(help="Eligibility of many accounts at once (set-based).")
+sweep_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
 
 CSV_HEADER = ("uid", "jurisdiction", "outcome", "codes")
 

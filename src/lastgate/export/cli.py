@@ -12,8 +12,7 @@ from lastgate.kernel.clock import system_clock
 from lastgate.kernel.settings import Settings
 
 # A group by construction (``add_typer``): let options follow the UID as for a command.
-export_app = typer.Typer(
-    help="A customer's data export (GDPR art. 20).",
+export_app = typer.Typer(  # its help: the lazy table in lastgate.app.cli
     context_settings={"allow_interspersed_args": True},
 )
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from lastgate.kernel.errors import LastgateError
 from lastgate.kernel.i18n import normalize
-from lastgate.kernel.settings import Settings
-from lastgate.platform.db.engine import make_engine, migrate
+
+if TYPE_CHECKING:  # the database is imported by the commands that open it
+    from sqlalchemy import Engine
+
+    from lastgate.kernel.settings import Settings
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2
@@ -31,10 +33,17 @@ def reported_errors() -> Iterator[None]:
 
 
 def open_engine(settings: Settings) -> Engine:
-    """The configured database, brought up to date (an empty SQLite file needs no setup)."""
+    """The configured database, brought up to date (an empty SQLite file needs no setup);
+    alembic runs only when the schema is behind the code."""
+    from sqlalchemy.exc import OperationalError
+
+    from lastgate.platform.db.engine import make_engine, migrate
+    from lastgate.platform.db.readiness import readiness
+
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
+        if readiness(engine) is not None:  # behind, never migrated, or not answering
+            migrate(engine)
     except OperationalError as exc:
         typer.echo(f"error DATABASE_UNAVAILABLE: {exc.orig}", err=True)
         raise typer.Exit(EXIT_ERROR) from None

@@ -23,7 +23,7 @@ from lastgate.erasure.model.certificate import ClosureCertificate, InvalidCertif
 from lastgate.kernel.errors import LastgateError
 from lastgate.kernel.settings import Settings
 
-certificate_app = typer.Typer(help="Closure certificates: verify, public key, PDF.")
+certificate_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2

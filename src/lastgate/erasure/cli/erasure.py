@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from lastgate.kernel.clock import system_clock
 from lastgate.kernel.settings import Settings
 
-erasure_app = typer.Typer(help="Erasure of closed customers' data.")
-retention_app = typer.Typer(help="The retention vault and the identifier quarantine.")
+erasure_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
+retention_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
 
 
 def _engine() -> Engine:

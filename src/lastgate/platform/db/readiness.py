@@ -3,13 +3,12 @@ head? Shared by ``GET /readyz`` and ``lastgate worker --check``."""
 
 from __future__ import annotations
 
+import ast
+import re
 from dataclasses import dataclass
 from functools import cache
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from lastgate.platform.db.engine import MIGRATIONS
@@ -23,18 +22,40 @@ class NotReady:
     reason: str
 
 
+#: ``revision = "0009"`` / ``down_revision: str | None = "0008"`` lines of a migration script.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
 @cache
 def code_heads() -> frozenset[str]:
     """The head revision(s) of the migrations shipped with this code; read once, as the
-    scripts do not change while the process runs."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    scripts do not change while the process runs.
+
+    Read from the scripts' ``revision``/``down_revision`` lines rather than through
+    alembic's ``ScriptDirectory``, so that a command on an up-to-date database starts
+    without importing alembic (about 0.15 s); tests/integration/test_migrations.py checks
+    that both give the same heads.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        fields = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        revisions.add(ast.literal_eval(fields["revision"]))
+        down = ast.literal_eval(fields.get("down_revision", "None"))
+        parents.update((down,) if isinstance(down, str) else down or ())
+    return frozenset(revisions - parents)
+
+
+def database_heads(conn: Connection) -> frozenset[str]:
+    """The revision(s) alembic recorded in this database; empty if it was never migrated."""
+    if not inspect(conn).has_table("alembic_version"):
+        return frozenset()
+    return frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def schema_problem(conn: Connection) -> NotReady | None:
     """``NotReady("migrations", …)`` when the database's revision is not the code's head."""
-    current = frozenset(MigrationContext.configure(conn).get_current_heads())
+    current = database_heads(conn)
     head = code_heads()
     if current == head:
         return None

@@ -1,5 +1,6 @@
-"""Staff in the browser: two agents approve a request that needs review (four eyes); two
-compliance officers place and lift a hold."""
+"""Staff in the browser: two agents approve a request that needs review (four eyes) and
+each is offered only what they may do now; two compliance officers place and lift a hold,
+the one who asked is not offered to confirm, and the lifted hold stays in the history."""
 
 from __future__ import annotations
 
@@ -29,13 +30,18 @@ def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, c
     overrides = person("compliance-cy", Role.COMPLIANCE).locator("#overrides + ul li")
     assert "agent-ada" in overrides.inner_text() and "U4" in overrides.inner_text()
 
-    ada.fill("#note", "Approving again.")
-    follow(ada, "form[action$='/approve'] button")
-    assert ada.locator("code", has_text="SECOND_APPROVER_REQUIRED").is_visible()
+    assert ada.locator("#waiting-second").is_visible()  # not offered "Approve" again
+    assert ada.locator("form[action$='/approve']").count() == 0
+    assert "1 of 2" in ada.locator("#approvals-given").inner_text()
+    ada.goto(ada.url.split("/web/")[0] + "/web/agent")
+    assert "1 of 2" in ada.locator(f"#request-{request.id}").inner_text()
 
     bo = person("agent-bo", Role.AGENT)
     bo.goto(bo.url.replace("/web/agent", f"/web/agent/requests/{request.id}"))
     assert bo.locator("ol.timeline li", has_text="closure.review_approval").count() == 1
+    assert bo.locator("#ev").evaluate(
+        "e => e.compareDocumentPosition(document.querySelector('#decide')) & 4"
+    )
     bo.fill("#note", "Second look: fine.")
     follow(bo, "form[action$='/approve'] button")
     assert "done=approved" in bo.url
@@ -62,17 +68,20 @@ def test_two_officers_place_and_lift_a_hold(engine, clock, person, config) -> No
     screenshot(cy, "compliance-console")
 
     again = cy.locator("li.hold", has_text="U5")
-    again.locator("input[name='note']").fill("Lifting alone.")
-    follow(cy, "li.hold:has-text('U5') button")
-    assert cy.locator("code", has_text="SECOND_APPROVER_REQUIRED").is_visible()
+    assert again.locator("form").count() == 0  # the other officer confirms, not cy
+    assert "another compliance officer must confirm" in again.inner_text()
     assert stored(wf, request).state is ClosureState.ON_HOLD
 
     di = person("compliance-di", Role.COMPLIANCE)
     hold = di.locator("li.hold", has_text="U5")
     assert "compliance-cy" in hold.inner_text()
+    assert hold.locator("button", has_text="Confirm the lift").is_visible()
     hold.locator("input[name='note']").fill("Confirmed: order withdrawn.")
     follow(di, "li.hold:has-text('U5') button")
     assert "done=hold_lifted" in di.url
     assert di.locator("li.hold").count() == 0
+    history = di.locator("#lifted-holds ~ div table tbody tr", has_text="U5").inner_text()
+    for said in ("compliance-cy", "compliance-di", "Court order 2026/117.", "Confirmed: order"):
+        assert said in history
     assert stored(wf, request).state is ClosureState.IN_REVIEW
     assert di.locator("#chain ~ p.summary.ok").is_visible()

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from lastgate.kernel.audit import GENESIS, link_hash, verify_chain
 from lastgate.kernel.audit import seal as link
-from lastgate.kernel.audit import verify_chain
 from lastgate.platform import audit_log
 from lastgate.platform.db.audit_tables import append_only_ddl
 from lastgate.platform.db.audit_tables import audit_log as audit_table
-from lastgate.platform.db.engine import make_engine
+from lastgate.platform.db.engine import make_engine, migrate
+from lastgate.platform.db.types import UTCDateTime
+from tests.conftest import POSTGRES_URL
 
 
 def _append(conn: Connection, clock, subject: str = "closure:1", i: int = 0):
@@ -209,3 +214,75 @@ def test_the_database_refuses_to_edit_or_delete_entries(engine, clock) -> None:
             conn.execute(text(sql))
     with engine.connect() as conn:
         assert conn.execute(select(audit_table.c.actor).distinct()).scalars().all() == ["agent-ada"]
+
+
+def test_lastgate_audit_verify_seals_and_names_entries_removed_from_the_end(
+    engine, clock, monkeypatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from lastgate.app.cli import app
+
+    monkeypatch.setenv("LASTGATE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    _write(engine, clock, 3)
+    intact = CliRunner().invoke(app, ["audit", "verify"])
+    with engine.connect() as conn:
+        digest = audit_log.head(conn)[1]
+    assert intact.exit_code == 0 and f"intact: 3 entries, head {digest}" in intact.output
+    _tamper(engine, "DELETE FROM audit_log WHERE chain_seq = 3")
+    broken = CliRunner().invoke(app, ["audit", "verify"])
+    assert broken.exit_code == 1 and "removed from the end" in broken.output
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unmigrated(request, tmp_path):
+    """An empty database of its own, with no schema yet."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+        return
+    request.getfixturevalue("postgresql_engine")  # skips or fails as the others do
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"lastgate_audit_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_entries_written_before_sealing_existed_verify_and_the_chain_goes_on(
+    unmigrated, clock
+) -> None:
+    """A log written by the old code (each entry linked as it was appended, seq = place)
+    migrated to 0010: its entries are sealed as they are, and new ones follow them."""
+    old_log = sa.table(
+        "audit_log",
+        *(sa.column(c) for c in ("seq", "actor", "action", "subject", "payload")),
+        sa.column("occurred_at", UTCDateTime()),
+        sa.column("prev_hash"),
+        sa.column("hash"),
+    )
+    migrate(unmigrated, "0009")
+    prev = GENESIS
+    with unmigrated.begin() as conn:
+        for seq in (1, 2):
+            content = {"occurred_at": clock(), "actor": "a", "action": "b", "subject": "c"}
+            digest = link_hash(chain_seq=seq, payload="{}", prev_hash=prev, **content)
+            conn.execute(
+                sa.insert(old_log).values(
+                    seq=seq, payload="{}", prev_hash=prev, hash=digest, **content
+                )
+            )
+            prev = digest
+        conn.execute(text("UPDATE audit_head SET seq = 2, hash = :h"), {"h": prev})
+    migrate(unmigrated)
+    _write(unmigrated, clock, 1)
+    check = audit_log.verify(unmigrated)
+    assert check.intact and check.head[0] == 3
+    with unmigrated.connect() as conn:
+        assert [e.seq for e in audit_log.entries(conn)] == [1, 2, 3]

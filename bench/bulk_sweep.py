@@ -41,6 +41,7 @@ POSTGRES_URL = os.environ.get(
 )
 TARGET_POSTGRES_SECONDS = 60.0
 TARGET_RATIO = 50.0
+TARGET_DUCKDB_RATIO = 3.0
 #: Marks a cached PostgreSQL ledger as completely generated (set last).
 _COMPLETE = "lastgate bulk ledger complete"
 
@@ -55,6 +56,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--chunk", type=int, default=50_000, help="accounts per sweep chunk")
     parser.add_argument(
         "--generate-only", action="store_true", help="build (or find) the ledgers and stop"
+    )
+    parser.add_argument(
+        "--duckdb",
+        action="store_true",
+        help="also replay the PostgreSQL sweep's statements in DuckDB on the same data "
+        "(pip install -e '.[bench]')",
     )
     parser.add_argument(
         "--drop-postgresql",
@@ -178,7 +185,35 @@ def _run(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
         f"UIDs, extrapolated to {args.accounts:,} accounts: {loop['extrapolated_seconds']} s"
     )
     print(f"[{db}] ratio loop / sweep: {ratio:.0f}x", flush=True)
-    return {"rows": rows, "sweep": swept, "loop": loop, "ratio": round(ratio, 1)}
+    result = {"rows": rows, "sweep": swept, "loop": loop, "ratio": round(ratio, 1)}
+    if args.duckdb and db == "postgresql":
+        result["duckdb"] = measure_duckdb(url, args.chunk, swept["seconds"])
+    return result
+
+
+def measure_duckdb(url: str, chunk: int, sweep_seconds: float) -> dict[str, Any]:
+    """The same statements, in DuckDB on a copy of the same tables (bench/duckdb_replay.py)."""
+    from bench import duckdb_replay
+
+    engine = make_engine(url)
+    statements = duckdb_replay.record(engine, ledger_gen.NOW, chunk)
+    db, load_seconds, loaded = duckdb_replay.load(engine, statements)
+    engine.dispose()
+    seconds, fetched = duckdb_replay.replay(db, statements)
+    ratio = sweep_seconds / seconds
+    print(
+        f"[duckdb] {len(statements)} statements replayed on {loaded:,} rows (loaded in "
+        f"{load_seconds:.1f} s): {seconds:.2f} s, {fetched:,} rows fetched; "
+        f"PostgreSQL sweep / DuckDB = {ratio:.2f}x (target <= {TARGET_DUCKDB_RATIO:.0f}x)",
+        flush=True,
+    )
+    return {
+        "statements": len(statements),
+        "rows_loaded": loaded,
+        "seconds": round(seconds, 2),
+        "rows_fetched": fetched,
+        "ratio": round(ratio, 2),
+    }
 
 
 def main() -> int:
@@ -215,9 +250,12 @@ def _report(args: argparse.Namespace, results: dict[str, Any]) -> None:
     if "postgresql" in results:
         pg = results["postgresql"]
         met = pg["sweep"]["seconds"] < TARGET_POSTGRES_SECONDS and pg["ratio"] >= TARGET_RATIO
+        if "duckdb" in pg:
+            met = met and pg["duckdb"]["ratio"] <= TARGET_DUCKDB_RATIO
         print(
-            f"target (PostgreSQL sweep < {TARGET_POSTGRES_SECONDS:.0f} s and >= "
-            f"{TARGET_RATIO:.0f}x the loop): {'met' if met else 'NOT met'}"
+            f"target (PostgreSQL sweep < {TARGET_POSTGRES_SECONDS:.0f} s, >= "
+            f"{TARGET_RATIO:.0f}x the loop and, with --duckdb, <= {TARGET_DUCKDB_RATIO:.0f}x "
+            f"DuckDB): {'met' if met else 'NOT met'}"
         )
     document = {
         "command": " ".join(["python -m bench.bulk_sweep", *sys.argv[1:]]),

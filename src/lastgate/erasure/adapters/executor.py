@@ -32,6 +32,14 @@ from sqlalchemy.exc import IntegrityError
 
 from lastgate.closure.adapters import tables as wt
 from lastgate.erasure.adapters.quarantine import digest, normalise
+from lastgate.erasure.adapters.statements import (
+    CHUNK_ROWS,
+    DELETE_ACCOUNT_DATA,
+    DELETE_PREFERENCES,
+    EVIDENCE_KEYS,
+    MOVE_TRADES,
+    ROWS_AFTER,
+)
 from lastgate.erasure.adapters.tables import (
     customer_keys,
     erasure_runs,
@@ -44,10 +52,9 @@ from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.notices.adapters.outbox import WEBHOOK
 from lastgate.platform import vault
-from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
+from lastgate.remediation.adapters.tables import ledger_entries
 
 ANONYMISED_UID = "anonymised"
-CHUNK_ROWS = 10_000
 PERSONAL_COLUMNS = ("email", "phone", "full_name", "country", "id_number", "kyc_verified_at")
 
 
@@ -130,12 +137,7 @@ def _seal_rows(
 def _customer_rows(conn: Connection, table: Table, cid: int) -> Iterator[dict[str, Any]]:
     last = 0
     while True:
-        batch = conn.execute(
-            select(table)
-            .where(table.c.customer_id == cid, table.c.id > last)
-            .order_by(table.c.id)
-            .limit(CHUNK_ROWS)
-        ).all()
+        batch = conn.execute(ROWS_AFTER[table.name], {"cid": cid, "last": last}).all()
         for row in batch:
             yield _json(row)
         if len(batch) < CHUNK_ROWS:
@@ -273,38 +275,16 @@ def _anonymised_customer(conn: Connection, ctx: Context) -> int:
 
 
 def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
-    target = _anonymised_customer(conn, ctx)
-    moved = 0
-    for table in (ledger.orders, ledger.p2p_orders, ledger.transfers, ledger_entries):
-        values: dict[str, Any] = {"customer_id": target}
-        if table is ledger.transfers:
-            values["address"] = None
-        moved += conn.execute(
-            update(table).where(table.c.customer_id == ctx.customer_id).values(**values)
-        ).rowcount
-    return moved
-
-
-ACCOUNT_DATA_TABLES = (
-    ledger.security_events,
-    ledger.balances,
-    ledger.positions,
-    ledger.loans,
-    ledger.earn_subscriptions,
-    ledger.automations,
-    ledger.disputes,
-    ledger.api_keys,
-    ledger.sub_accounts,
-    dust_quotes,
-)
+    params = {"target": _anonymised_customer(conn, ctx), "cid": ctx.customer_id}
+    return sum(conn.execute(statement, params).rowcount for statement in MOVE_TRADES)
 
 
 def delete_account_data(conn: Connection, ctx: Context) -> int:
     from lastgate.desk.adapters.erasure import delete_desk_data
 
+    params = {"cid": ctx.customer_id}
     return sum(
-        conn.execute(delete(t).where(t.c.customer_id == ctx.customer_id)).rowcount
-        for t in ACCOUNT_DATA_TABLES
+        conn.execute(statement, params).rowcount for statement in DELETE_ACCOUNT_DATA
     ) + delete_desk_data(conn, ctx.uid, ctx.settings.evidence_dir)
 
 
@@ -312,29 +292,10 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
     # Anything queued since ``await_notices`` ran is waited for too: the outbox rows
     # deleted below are only ever delivered, given up or voided ones.
     await_notices(conn, ctx)
-    request_ids = select(wt.closure_requests.c.id).where(wt.closure_requests.c.uid == ctx.uid)
-    files = (
-        conn.execute(
-            select(wt.evidence_files.c.storage_key).where(
-                wt.evidence_files.c.request_id.in_(request_ids)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    deleted = 0
-    for statement in (
-        delete(wt.customer_settings).where(wt.customer_settings.c.uid == ctx.uid),
-        delete(wt.second_factors).where(wt.second_factors.c.uid == ctx.uid),
-        delete(wt.verification_attempts).where(wt.verification_attempts.c.uid == ctx.uid),
-        delete(wt.verification_challenges).where(
-            wt.verification_challenges.c.request_id.in_(request_ids)
-        ),
-        delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(request_ids)),
-        delete(wt.account_freezes).where(wt.account_freezes.c.uid == ctx.uid),
-        delete(wt.outbox).where(_outbox_about(ctx)),
-    ):
-        deleted += conn.execute(statement).rowcount
+    params = {"uid": ctx.uid}
+    files = conn.execute(EVIDENCE_KEYS, params).scalars().all()
+    deleted = sum(conn.execute(statement, params).rowcount for statement in DELETE_PREFERENCES)
+    deleted += conn.execute(delete(wt.outbox).where(_outbox_about(ctx))).rowcount
     for key in files:  # after the rows: a crash here leaves files the scan reports
         (Path(ctx.settings.evidence_dir) / Path(str(key)).name).unlink(missing_ok=True)
     return deleted

@@ -1,0 +1,73 @@
+"""The erasure plan's statements, built once: a closure runs about a hundred of them, and
+building a SQLAlchemy statement again for each step cost more than running it. Values
+are bound at execution (``cid``: the customer's id, ``uid``: their UID)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Delete, Select, Table, Update, bindparam, delete, select, update
+
+from lastgate.closure.adapters import tables as wt
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
+
+CHUNK_ROWS = 10_000
+
+#: What the customer traded: sealed into the vault, then moved to the anonymous holder.
+TRADE_TABLES = (ledger.orders, ledger.p2p_orders, ledger.transfers, ledger_entries)
+
+#: The customer's account data, deleted outright.
+ACCOUNT_DATA_TABLES = (
+    ledger.security_events,
+    ledger.balances,
+    ledger.positions,
+    ledger.loans,
+    ledger.earn_subscriptions,
+    ledger.automations,
+    ledger.disputes,
+    ledger.api_keys,
+    ledger.sub_accounts,
+    dust_quotes,
+)
+
+
+def _rows_after(table: Table) -> Select[tuple[object, ...]]:
+    c = table.c
+    return (
+        select(table)
+        .where(c.customer_id == bindparam("cid"), c.id > bindparam("last"))
+        .order_by(c.id)
+        .limit(CHUNK_ROWS)
+    )
+
+
+def _moved(table: Table) -> Update:
+    values: dict[str, object] = {"customer_id": bindparam("target")}
+    if table is ledger.transfers:
+        values["address"] = None
+    return update(table).where(table.c.customer_id == bindparam("cid")).values(values)
+
+
+#: A chunk of a customer's rows of a table, in id order after ``last``.
+ROWS_AFTER = {t.name: _rows_after(t) for t in (*TRADE_TABLES, ledger.holds)}
+#: A customer's trade rows moved to the anonymous holder ``target`` (addresses dropped).
+MOVE_TRADES = tuple(_moved(t) for t in TRADE_TABLES)
+DELETE_ACCOUNT_DATA = tuple(
+    delete(t).where(t.c.customer_id == bindparam("cid")) for t in ACCOUNT_DATA_TABLES
+)
+
+_requests = select(wt.closure_requests.c.id).where(wt.closure_requests.c.uid == bindparam("uid"))
+EVIDENCE_KEYS = select(wt.evidence_files.c.storage_key).where(
+    wt.evidence_files.c.request_id.in_(_requests)
+)
+#: The customer's preferences, factors, challenges, evidence and freezes (the outbox
+#: rows about them are matched on their contact, so that statement is built per run).
+DELETE_PREFERENCES: tuple[Delete, ...] = (
+    delete(wt.customer_settings).where(wt.customer_settings.c.uid == bindparam("uid")),
+    delete(wt.second_factors).where(wt.second_factors.c.uid == bindparam("uid")),
+    delete(wt.verification_attempts).where(wt.verification_attempts.c.uid == bindparam("uid")),
+    delete(wt.verification_challenges).where(
+        wt.verification_challenges.c.request_id.in_(_requests)
+    ),
+    delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(_requests)),
+    delete(wt.account_freezes).where(wt.account_freezes.c.uid == bindparam("uid")),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -286,3 +287,22 @@ def test_entries_written_before_sealing_existed_verify_and_the_chain_goes_on(
     assert check.intact and check.head[0] == 3
     with unmigrated.connect() as conn:
         assert [e.seq for e in audit_log.entries(conn)] == [1, 2, 3]
+
+
+def test_the_upgrade_keeps_other_triggers_on_the_audit_log_on_sqlite(tmp_path) -> None:
+    """0010 rebuilds audit_log on SQLite, which drops its triggers: others' come back."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'triggers.db'}")
+    migrate(engine, "0009")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE seen (seq INTEGER)"))
+        conn.execute(
+            text(
+                "CREATE TRIGGER audit_log_seen AFTER INSERT ON audit_log "
+                "BEGIN INSERT INTO seen VALUES (NEW.seq); END"
+            )
+        )
+    migrate(engine)
+    with engine.begin() as conn:
+        entry = _append(conn, lambda: datetime.now(UTC))
+        assert conn.execute(text("SELECT seq FROM seen")).scalars().all() == [entry.seq]
+    engine.dispose()

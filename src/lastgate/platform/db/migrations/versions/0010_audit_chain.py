@@ -37,7 +37,23 @@ def _triggers(index: int) -> None:
         op.execute(statement)
 
 
+def _other_sqlite_triggers() -> list[str]:
+    """SQLite drops a table's triggers with it, and batch mode rebuilds audit_log: the
+    CREATE statements of every other trigger on it (e.g. the text-search index's), to
+    run again after the rebuild."""
+    if op.get_bind().dialect.name != "sqlite":
+        return []
+    ours = ("audit_log_no_update", "audit_log_no_delete")
+    rows = op.get_bind().execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        )
+    )
+    return [sql for name, sql in rows if name not in ours]
+
+
 def upgrade() -> None:
+    others = _other_sqlite_triggers()
     _triggers(1)  # dropped: SQLite rebuilds the table, and the rule changes
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(sa.Column("content_hash", _HASH, nullable=True))
@@ -53,6 +69,8 @@ def upgrade() -> None:
             "COALESCE((SELECT MAX(seq) FROM audit_log), 0) + 1, false)"
         )
     _triggers(0)
+    for statement in others:
+        op.execute(statement)
 
 
 def downgrade() -> None:
@@ -63,6 +81,7 @@ def downgrade() -> None:
     )
     if unsealed:
         raise RuntimeError(f"{unsealed} audit entries are not sealed: run lastgate audit verify")
+    others = _other_sqlite_triggers()
     _triggers(1)
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_audit_log_chain_seq"), type_="unique")
@@ -71,3 +90,5 @@ def downgrade() -> None:
         batch_op.drop_column("chain_seq")
         batch_op.drop_column("content_hash")
     _triggers(0)
+    for statement in others:
+        op.execute(statement)

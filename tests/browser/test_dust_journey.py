@@ -61,7 +61,10 @@ def sweep_then_give_up(page, lang: str) -> None:
 
     follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
     assert TEXT[lang]["forfeit"] in page.locator("h1").inner_text()
-    assert rows(page, "#forfeit-lines") == [["funding", "USDT", "1.519", "1.519"]]
+    # Labelled and formatted: the account in words, the amount with its asset, the value
+    # to the cent.
+    account = "Funding" if lang == "en" else "资金账户"
+    assert rows(page, "#forfeit-lines") == [[account, "USDT", "1.519 USDT", "1.52 USD"]]
     if lang == "en":
         screenshot(page, "customer-dust-forfeit")
     else:
@@ -134,7 +137,9 @@ def test_each_blocker_a_customer_can_fix_is_fixed_through_its_card(
     for uid, code in FIXABLE:
         page = person(uid, lang=lang)
         assert blocked(page) == {code}
-        follow(page, f"#check-{code} form[data-way='fix'] button")
+        follow(page, f"#check-{code} a[data-way='confirm']")
+        assert page.locator("#fix-consequences li").count() >= 2  # says what will happen
+        follow(page, "#fix-confirm button")
         assert page.locator("p.notice").is_visible()
         assert blocked(page) == set()
         assert page.locator("a[href='/web/me/close']").is_visible()

@@ -51,8 +51,12 @@ def _walk(page, uid: str) -> str | dict[str, set[str]]:
             assert page.locator("a[href='/web/me/close']").is_visible(), uid
             return MAY_CLOSE
         fix = page.locator("li.check.block form[data-way='fix'] button")
+        confirm = page.locator("li.check.block a[data-way='confirm']")
         forfeit = page.locator("li.check.block a[href='/web/me/dust-forfeit']")
-        if fix.count():
+        if confirm.count():  # a fix that cannot be undone: its page asks first
+            follow(page, "li.check.block a[data-way='confirm'] >> nth=0")
+            follow(page, "#fix-confirm button")
+        elif fix.count():
             follow(page, "li.check.block form[data-way='fix'] button")
             if page.locator("form[action='/web/me/dust-sweep/execute']").count():
                 if page.locator("#forfeit").count():

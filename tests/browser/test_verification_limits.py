@@ -17,12 +17,12 @@ from tests.workflow_support import customer_status, outbox_rows
 LANGS = ["en", "zh-Hans"]
 NEXT_CODE = {"en": "You can ask for a new code from", "zh-Hans": "后重新获取验证码"}
 LOCKED = {
-    "en": "Every verification of your account is locked until 2026-11-23 12:15 UTC",
+    "en": "Every verification of your account is locked until Nov 23, 2026, 12:15 UTC",
     "zh-Hans": "您账户的所有验证均已锁定",
 }
 FROZEN = {
     "en": "The account is frozen. The customer is told",
-    "zh-Hans": "账户已冻结。系统已通知客户",
+    "zh-Hans": "账户已冻结。系统已通知用户",
 }
 PROTECTED = {
     "en": "Only our team can lift this freeze; your authenticator cannot.",
@@ -52,7 +52,7 @@ def test_a_second_code_waits_and_a_lock_holds_for_the_next_request(
         page.fill("#code", wrong_code(engine))
         follow(page, "form[action$='/verification/check'] button")
     assert LOCKED[lang] in page.locator("#locked").inner_text()
-    assert "2026-11-23 12:15 UTC" in page.locator("#locked").inner_text()
+    assert "Nov 23, 2026, 12:15 UTC" in page.locator("#locked").inner_text()
     assert page.locator("#code").count() == 0
 
     follow(page, "form[action$='/cancel'] button")

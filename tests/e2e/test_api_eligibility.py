@@ -123,7 +123,7 @@ def test_customer_reads_own_report_in_english(client: TestClient, as_customer) -
     orders = _check(body, "OPEN_ORDERS")
     assert orders["status"] == "block"
     assert orders["resolver"] == "user"
-    assert orders["message"] == "1 order(s) are still open."
+    assert orders["message"] == "1 order is still open."
     assert orders["remediation"] == {
         "action": "cancel_orders",
         "message": "Cancel all open orders.",
@@ -155,8 +155,8 @@ def test_customer_reads_report_in_chinese_from_accept_language(
     body = response.json()
     assert body["language"] == "zh-Hans"
     orders = _check(body, "OPEN_ORDERS")
-    assert orders["message"] == "有 1 笔订单仍未完成。"
-    assert orders["remediation"]["message"] == "请撤销全部未成交订单。"
+    assert orders["message"] == "有 1 笔委托尚未成交。"
+    assert orders["remediation"]["message"] == "请撤销全部未成交委托。"
     assert orders["code"] == "OPEN_ORDERS"
 
 
@@ -164,7 +164,7 @@ def test_lang_query_parameter_overrides_accept_language(client: TestClient, as_c
     headers = {**as_customer("U2000"), "Accept-Language": "en"}
     response = client.get(PATH.format(uid="U2000"), params={"lang": "zh-CN"}, headers=headers)
     assert response.headers["content-language"] == "zh-Hans"
-    assert _check(response.json(), "OPEN_ORDERS")["message"] == "有 1 笔订单仍未完成。"
+    assert _check(response.json(), "OPEN_ORDERS")["message"] == "有 1 笔委托尚未成交。"
 
 
 def test_unsupported_lang_falls_back_to_accept_language(client: TestClient, as_customer) -> None:
@@ -225,7 +225,7 @@ def test_compliance_sees_the_investigation_with_its_reason(
 def test_agent_sees_detail_for_every_check(client: TestClient, as_staff) -> None:
     body = client.get(PATH.format(uid="U2000"), headers=as_staff).json()
     assert all({"detail", "internal_evidence"} <= set(c) for c in body["checks"])
-    assert _check(body, "OPEN_ORDERS")["detail"] == "1 order(s) are still open."
+    assert _check(body, "OPEN_ORDERS")["detail"] == "1 order is still open."
 
 
 def test_compliance_officer_gets_the_internal_view(

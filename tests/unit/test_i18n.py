@@ -21,18 +21,25 @@ PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "lastgate.po"
 MO = PO.with_suffix(".mo")
 
 
+#: What marks a msgid: ``N_``/``_``, and plural pairs (``ngettext`` in templates,
+#: ``N_plural`` in Python), as /work/tools/catalog.sh extracts them.
+KEYWORDS = {"N_": None, "_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
+
+
 def _source_msgids() -> set[str]:
+    """Every msgid in the source; a plural pair by its singular (the catalog's key)."""
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found = extract_from_dir(
         str(ROOT),
         method_map,
         options_map,
-        keywords={"N_": None, "_": None},
+        keywords=KEYWORDS,
         comment_tags=(),
         strip_comment_tags=True,
     )
-    return {msgid for _, _, msgid, _, _ in found if isinstance(msgid, str) and msgid}
+    ids = {msgid if isinstance(msgid, str) else msgid[0] for _, _, msgid, _, _ in found}
+    return {msgid for msgid in ids if msgid}
 
 
 def _po() -> Catalog:
@@ -40,8 +47,14 @@ def _po() -> Catalog:
         return read_po(f, locale="zh_Hans", domain="lastgate")
 
 
+def _forms(entry: object) -> tuple[str, ...]:
+    return entry if isinstance(entry, tuple) else (str(entry),)
+
+
 def _translations(catalog: Catalog) -> dict[str, str]:
-    return {str(m.id): str(m.string) for m in catalog if m.id}
+    """msgid → translation; a plural entry by its singular, its forms joined (so that an
+    empty form shows)."""
+    return {_forms(m.id)[0]: "\x00".join(_forms(m.string)) for m in catalog if m.id}
 
 
 def _fields(text: str) -> list[str]:
@@ -57,7 +70,7 @@ def test_every_message_in_the_source_is_translated() -> None:
     missing = [
         msgid
         for msgid in sorted(_source_msgids())
-        if (entry := catalog.get(msgid)) is None or not entry.string or entry.fuzzy
+        if (entry := catalog.get(msgid)) is None or not all(_forms(entry.string)) or entry.fuzzy
     ]
     assert missing == []
 
@@ -68,9 +81,9 @@ def test_catalog_holds_no_message_the_source_no_longer_uses() -> None:
 
 def test_translations_keep_exactly_the_placeholders_of_their_msgid() -> None:
     wrong = {
-        msgid: text
-        for msgid, text in _translations(_po()).items()
-        if _fields(msgid) != _fields(text)
+        _forms(m.id)[0]: m.string
+        for m in _po()
+        if m.id and any(_fields(_forms(m.id)[-1]) != _fields(text) for text in _forms(m.string))
     }
     assert wrong == {}
 
@@ -83,14 +96,16 @@ def test_committed_mo_is_the_compiled_po() -> None:
         assert _translations(read_mo(committed)) == _translations(read_mo(compiled))
 
 
+ORDERS = ("{count} order is still open.", "{count} orders are still open.")
+
+
 def test_translate_renders_chinese_with_parameters() -> None:
-    message = Message("{count} order(s) are still open.", {"count": "3"})
-    assert translate(message, "zh_Hans") == "有 3 笔订单仍未完成。"
+    assert translate(Message.counted(ORDERS, 3), "zh_Hans") == "有 3 笔委托尚未成交。"
 
 
-def test_translate_renders_english_from_the_msgid() -> None:
-    message = Message("{count} order(s) are still open.", {"count": "3"})
-    assert translate(message, "en") == "3 order(s) are still open."
+def test_translate_renders_english_in_the_form_for_the_count() -> None:
+    assert translate(Message.counted(ORDERS, 3), "en") == "3 orders are still open."
+    assert translate(Message.counted(ORDERS, 1), "en") == "1 order is still open."
 
 
 def test_translate_keeps_an_empty_message_empty() -> None:

@@ -145,7 +145,11 @@ def test_an_amount_names_its_asset_and_groups_thousands_in_chinese() -> None:
 
 def test_money_shows_cents_and_never_rounds_a_dust_value_away() -> None:
     assert present.money("0.9", "en") == "0.90 USD"
+    assert present.money("0.900000000000000000", "en") == "0.90 USD"
+    assert present.money(Decimal("3.28615"), "en") == "3.29 USD"
     assert present.money(Decimal("0.0041"), "zh_Hans") == "0.0041 USD"
+    assert present.money(Decimal("0.003292801234"), "en") == "0.0033 USD"
+    assert present.money("0", "en") == "0.00 USD"
     assert present.money("1234567", "en") == "1,234,567.00 USD"
 
 

@@ -121,9 +121,9 @@ def test_a_locked_product_can_be_waited_for_or_asked_about() -> None:
 @pytest.mark.parametrize(
     "action", [Action.CANCEL_ORDERS, Action.REVOKE_API_KEYS, Action.STOP_AUTOMATIONS]
 )
-def test_a_one_step_fix_is_a_form_on_the_card(action: Action) -> None:
+def test_a_one_step_fix_asks_for_confirmation_first(action: Action) -> None:
     [way] = ways_forward(blocking(CheckCode.OPEN_ORDERS, action), now=NOW, dust=None)
-    assert (way.kind, way.href) == (WayKind.FIX, f"/web/me/fix/{action.value}")
+    assert (way.kind, way.href) == (WayKind.CONFIRM, f"/web/me/fix/{action.value}")
 
 
 DUST = blocking(CheckCode.DUST_REMAINING, Action.SWEEP_DUST)

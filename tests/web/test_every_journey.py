@@ -28,6 +28,8 @@ from tests.workflow_support import settings
 
 CARD = re.compile(r'<li class="check block" id="check-([A-Z0-9_]+)">(.*?)</li>', re.DOTALL)
 FIX = re.compile(r'<form method="post" action="([^"]+)" data-way="fix">')
+#: A fix that cannot be undone: a link to the page that says what happens and confirms.
+CONFIRM = re.compile(r'<a class="button" href="([^"]+)" data-way="confirm">')
 LINK = re.compile(r'<a [^>]*href="([^"]+)" data-way="(page|ticket)"')
 WAIT_AT = re.compile(r'<p data-way="wait" data-at="([^"]+)">')
 MAX_STEPS = 12
@@ -45,7 +47,7 @@ def cards(html: str) -> list[Card]:
     return [
         Card(
             code,
-            FIX.findall(body),
+            FIX.findall(body) + CONFIRM.findall(body),
             LINK.findall(body),
             [datetime.fromisoformat(at) for at in WAIT_AT.findall(body)],
         )
@@ -97,6 +99,10 @@ class Walk:
             if 'name="forfeit_consent"' in quote:
                 fields["forfeit_consent"] = "true"
             return self.post("/web/me/dust-sweep/execute", quote, **fields)
+        if action.startswith("/web/me/fix/"):  # the confirmation first, then the fix
+            confirm = self.get(action)
+            assert 'id="fix-confirm"' in confirm, f"{self.uid}: {action} asks nothing"
+            return self.post(action, confirm)
         return self.post(action, html)
 
     def forfeit(self, href: str) -> str:

@@ -145,7 +145,7 @@ def test_once_locked_no_new_code_is_sent_and_the_page_says_until_when(app, engin
         page = client.post(
             f"{path}/verification/check", data={"csrf": token, "method": "email", "code": wrong}
         )
-    assert "Every verification of your account is locked until 2026-11-23 12:15 UTC" in page.text
+    assert "Every verification of your account is locked until Nov 23, 2026, 12:15 UTC" in page.text
     assert 'id="resend"' not in page.text and "/verification/check" not in page.text
     resend = client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
     assert "Too many wrong codes on your account" in resend.text
@@ -164,7 +164,7 @@ def test_a_new_request_shows_the_accounts_lock(app, engine, clock, config):
         )
     client.post(f"{path}/cancel", data={"csrf": token})
     again = client.get(open_closure(client)).text
-    assert 'id="locked"' in again and "locked until 2026-11-23 12:15 UTC" in again
+    assert 'id="locked"' in again and "locked until Nov 23, 2026, 12:15 UTC" in again
 
 
 def test_a_new_code_waits_a_minute_and_the_page_says_from_when(app, engine, clock, config):
@@ -173,7 +173,7 @@ def test_a_new_code_waits_a_minute_and_the_page_says_from_when(app, engine, cloc
     token = csrf(client.get(path).text)
     sent = client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
     assert re.search(r'id="resend">.*?<button[^>]* disabled', sent.text, flags=re.S)
-    assert "You can ask for a new code from 2026-11-23 12:01 UTC." in sent.text
+    assert "You can ask for a new code from Nov 23, 2026, 12:01 UTC." in sent.text
     refused = client.post(f"{path}/verification", data={"csrf": token, "method": "email"})
     assert 'id="send-limited"' in refused.text
     assert len(outbox_rows(engine, "verification_code")) == 1
@@ -215,7 +215,7 @@ def test_setting_up_an_authenticator_shows_a_qr_code_and_then_since_when(app, cl
         data={"csrf": csrf(enrolment), "code": pyotp.TOTP(secret.group(1)).at(clock())},
     )
     assert "done=authenticator" in str(confirmed.url)
-    assert "An authenticator app is set up for your account, since 2026-11-23 12:00 UTC." in (
+    assert "An authenticator app is set up for your account, since Nov 23, 2026, 12:00 UTC." in (
         confirmed.text
     )
     assert 'action="/web/me/authenticator"' not in confirmed.text  # no second set-up
@@ -243,7 +243,7 @@ def test_the_freeze_states_its_conditions_and_waits_for_confirmation(app, engine
     confirm = client.get("/web/me/freeze").text
     assert customer_status(engine, "U1") == "active"
     assert "Trading, deposits and withdrawals stop at once" in confirm
-    assert "from 2026-11-24 12:00 UTC at the earliest" in confirm  # the policy's 24 hours
+    assert "from Nov 24, 2026, 12:00 UTC at the earliest" in confirm  # the policy's 24 hours
     assert "72 hours have passed" in confirm  # a lost authenticator: the recovery wait
     done = client.post("/web/me/freeze", data={"csrf": csrf(confirm)})
     assert "done=frozen" in str(done.url) and customer_status(engine, "U1") == "frozen"
@@ -291,5 +291,5 @@ def test_unfreezing_shares_the_accounts_count_and_says_the_lock(app, engine, clo
     assert "That code is not valid." in refused.text and "You have 1 try left." in refused.text
     locked = client.post("/web/me/unfreeze", data={"csrf": token, "code": wrong})
     assert 'id="locked"' in locked.text and 'id="unfreeze-code"' not in locked.text
-    assert "locked until 2026-11-24 12:15 UTC" in locked.text
+    assert "locked until Nov 24, 2026, 12:15 UTC" in locked.text
     assert customer_status(engine, "U1") == "frozen"

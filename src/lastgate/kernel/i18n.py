@@ -92,5 +92,9 @@ def translate(message: Message, lang: str) -> str:
     """``message`` in ``lang`` with its parameters filled in; an empty id stays empty."""
     if not message.msgid:
         return ""
-    text = translations(lang).gettext(message.msgid)
+    catalog = translations(lang)
+    if message.plural:
+        text = catalog.ngettext(message.msgid, message.plural, message.count)
+    else:
+        text = catalog.gettext(message.msgid)
     return text.format(**message.params)

@@ -21,8 +21,20 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Message:
+    """``msgid`` with its parameters; with ``plural`` (a pair from ``N_plural``) it is a
+    plural message whose form ``count`` picks (``ngettext``), ``{count}`` among params."""
+
     msgid: str
     params: dict[str, str] = field(default_factory=dict)
+    plural: str = ""
+    count: int = 1
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: int, **params: str) -> Message:
+        """The plural message ``forms`` for ``count``: ``{count}`` is filled in too."""
+        singular, plural = forms
+        return cls(singular, {"count": str(count), **params}, plural=plural, count=count)
 
     def render_untranslated(self) -> str:
-        return self.msgid.format(**self.params)
+        text = self.plural if self.plural and self.count != 1 else self.msgid
+        return text.format(**self.params)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason, as_customer_sees
 from lastgate.closure.model.verification import OTP_METHODS, TotpEnrolment
+from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
@@ -63,7 +64,25 @@ def self_check(page: CustomerPage) -> Response:
         "customer/self_check.html",
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
+        step=step_of(current.state if current is not None and current.is_open else None),
         ways=ways_for(report, now=ctx.clock(), dust=dust),
+    )
+
+
+@router.get("/me/fix/{action}")
+def confirm_fix(page: CustomerPage, action: Action) -> Response:
+    """What the fix will do, with what it acts on, and the button that does it: none of
+    these fixes can be undone, so none runs on the self-check's first click."""
+    confirmation = CONFIRMATIONS.get(action)
+    if confirmation is None or action not in ONE_STEP_FIXES:
+        raise NotFound("lastgate cannot do this fix for you")
+    report = page.service(Eligibility).customer_report(page.me, page.me.subject)
+    checks = report_to_wire(report, page.language).checks
+    return page.render(
+        "customer/confirm_fix.html",
+        action=action,
+        confirmation=confirmation,
+        check=next(c for c in checks if c.code == confirmation.check),
     )
 
 
@@ -181,9 +200,12 @@ def closure_status(
         if awaiting_proof
         else None
     )
+    seen = as_customer_sees(request)  # a hold reads as a review
     return page.render(
         "customer/closure.html",
-        request=as_customer_sees(request),  # a hold reads as a review
+        request=seen,
+        step=step_of(seen.state),
+        cooling_off_days=_cooling_off_days(page, request.uid) if request.is_open else None,
         cancellable=request.state in CANCELLABLE_STATES,
         awaiting_proof=awaiting_proof,
         options=options,
@@ -196,6 +218,14 @@ def closure_status(
         limited=limited,
         secrets_warning=_secrets_warning(page, secrets_removed),
     )
+
+
+def _cooling_off_days(page: Page, uid: str) -> int:
+    """The cooling-off period the policy of the customer's jurisdiction gives, in days:
+    what the page says comes after the review."""
+    wf = page.service(Workflow)
+    state = wf.accounts.load(uid, withdrawals_since=wf.clock())
+    return wf.policies.for_jurisdiction(state.jurisdiction).workflow.cooling_off_days
 
 
 def _verification_page(request_id: str, method: str, **state: str) -> Response:

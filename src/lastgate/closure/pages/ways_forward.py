@@ -28,6 +28,7 @@ from lastgate.remediation.model import DustPlan
 
 class WayKind(StrEnum):
     FIX = "fix"  # a form on the card that fixes it in one step (POST)
+    CONFIRM = "confirm"  # a fix that cannot be undone: its page says what happens, then asks
     PAGE = "page"  # a page of lastgate that leads on
     TICKET = "ticket"  # the form to write to support, its topic chosen
     WAIT = "wait"  # time resolves it, on the date given
@@ -43,7 +44,8 @@ class Way:
     at: datetime | None = None
 
 
-#: The fixes lastgate does itself, one button each (``/web/me/fix/{action}``).
+#: The fixes lastgate does itself, one button each (``/web/me/fix/{action}``); none can be
+#: undone, so each leads to a page that says what will happen and asks to confirm.
 ONE_STEP_LABELS: dict[Action, str] = {
     Action.CANCEL_ORDERS: N_("Cancel all open orders"),
     Action.REVOKE_API_KEYS: N_("Revoke all API keys"),
@@ -88,7 +90,7 @@ def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) 
         return ()
     action = check.remediation.action
     if action in ONE_STEP_LABELS:
-        return (Way(WayKind.FIX, ONE_STEP_LABELS[action], f"/web/me/fix/{action.value}"),)
+        return (Way(WayKind.CONFIRM, ONE_STEP_LABELS[action], f"/web/me/fix/{action.value}"),)
     if action is Action.SWEEP_DUST and dust is not None:
         return tuple(_dust(check, dust))
     ways: list[Way] = []

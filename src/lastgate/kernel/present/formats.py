@@ -5,8 +5,8 @@ One home for how a value reads on a page, a notice or a document:
 - ``amount``: an asset amount with every digit that matters and no more: trailing zeros
   go (``3.292800000000000000`` → ``3.2928``), no digit of a real balance is ever rounded
   away, and the locale groups the thousands.
-- ``money``: a USD value, at least the cents, never rounded (a dust value of
-  ``0.0041`` stays ``0.0041 USD``).
+- ``money``: a USD value to the cent; below a cent two significant digits (a dust
+  value of ``0.0041`` reads ``0.0041 USD``, never ``0.00 USD``).
 - ``date`` / ``datetime``: the locale's medium date; the time to the minute, in UTC
   (said), never an ISO timestamp.
 - ``relative`` ("in 6 days", "6天后"), ``duration`` ("6 days 3 hours") and ``countdown``
@@ -18,7 +18,7 @@ One home for how a value reads on a page, a notice or a document:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from functools import cache
 from typing import Any, Literal
 
@@ -35,6 +35,7 @@ _WIDE = Context(prec=100)
 #: A value that is no number (``unpriced``, ``unknown``) is shown by its label instead.
 Number = Decimal | int | str
 USD = "USD"
+_CENT = Decimal("0.01")
 
 
 @cache
@@ -71,11 +72,18 @@ def amount(value: Number, lang: str, asset: str | None = None) -> str:
 
 
 def money(value: Number, lang: str, currency: str = USD) -> str:
-    """A value in ``currency``: ``1,234.50 USD``; below a cent the digits stay."""
+    """A value in ``currency`` (an estimate at current prices, not a balance): to the
+    cent, ``1,234.50 USD``; below a cent, two significant digits, ``0.0041 USD``, so that
+    a small value never reads as nothing."""
     number = as_decimal(value)
     if number is None:
         return str(value)
-    return f"{_decimal(number, lang, 2)} {currency}"
+    with localcontext(_WIDE):
+        if number == 0 or abs(number) >= _CENT:
+            shown = number.quantize(_CENT, ROUND_HALF_UP)
+        else:
+            shown = number.quantize(Decimal(1).scaleb(number.adjusted() - 1), ROUND_HALF_UP)
+    return f"{_decimal(shown, lang, 2)} {currency}"
 
 
 def number(value: int, lang: str) -> str:

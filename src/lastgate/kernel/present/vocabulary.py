@@ -280,7 +280,11 @@ TOPICS = {
     "other": N_("Other"),
 }
 
-ROLES = {"customer": N_("Customer"), "agent": N_("Support agent"), "compliance": N_("Compliance")}
+ROLES = {
+    "customer": N_("Customer"),
+    "agent": N_("Support agent"),
+    "compliance": N_("Compliance officer"),
+}
 
 TABLES: Mapping[Kind, Mapping[str, str]] = {
     Kind.CHECK: CHECKS,

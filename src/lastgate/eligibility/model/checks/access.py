@@ -12,7 +12,7 @@ from lastgate.eligibility.model.report import (
     Remediation,
     Resolver,
 )
-from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import (
     AccountState,
@@ -31,9 +31,12 @@ def check_api_keys_active(state: AccountState, policy: Policy, now: datetime) ->
         bool(keys),
         Resolver.USER,
         ok=Message(N_("No API keys or third-party authorisations are active.")),
-        fail=Message(
-            N_("{count} API key(s) or third-party authorisation(s) are active."),
-            {"count": str(len(keys))},
+        fail=Message.counted(
+            N_plural(
+                "{count} API key or third-party authorisation is active.",
+                "{count} API keys or third-party authorisations are active.",
+            ),
+            len(keys),
         ),
         fix=Remediation(Action.REVOKE_API_KEYS, Message(N_("Revoke all of them."))),
         evidence=keys,
@@ -51,7 +54,10 @@ def check_sub_accounts_open(state: AccountState, policy: Policy, now: datetime) 
         bool(subs),
         Resolver.USER,
         ok=Message(N_("No sub-accounts are open.")),
-        fail=Message(N_("{count} sub-account(s) are not closed."), {"count": str(len(subs))}),
+        fail=Message.counted(
+            N_plural("{count} sub-account is not closed.", "{count} sub-accounts are not closed."),
+            len(subs),
+        ),
         fix=Remediation(Action.CLOSE_SUB_ACCOUNTS, Message(N_("Close your sub-accounts first."))),
         evidence=subs,
     )

@@ -18,7 +18,7 @@ from lastgate.eligibility.model.report import (
     Remediation,
     Resolver,
 )
-from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import to_wire
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import AccountState, Balance
@@ -62,9 +62,13 @@ def check_assets_remaining(state: AccountState, policy: Policy, now: datetime) -
         bool(assets),
         Resolver.USER,
         ok=Message(N_("No balances remain above the dust tolerance.")),
-        fail=Message(
-            N_("{count} balance(s) worth more than {tolerance} USD remain in your account."),
-            {"count": str(len(assets)), "tolerance": to_wire(tolerance)},
+        fail=Message.counted(
+            N_plural(
+                "{count} balance worth more than {tolerance} USD remains in your account.",
+                "{count} balances worth more than {tolerance} USD remain in your account.",
+            ),
+            len(assets),
+            tolerance=to_wire(tolerance),
         ),
         fix=Remediation(
             Action.WITHDRAW,
@@ -82,9 +86,13 @@ def check_dust_remaining(state: AccountState, policy: Policy, now: datetime) -> 
         bool(dust),
         Resolver.USER,
         ok=Message(N_("No small balances remain.")),
-        fail=Message(
-            N_("{count} small balance(s), each worth at most {tolerance} USD, remain."),
-            {"count": str(len(dust)), "tolerance": to_wire(tolerance)},
+        fail=Message.counted(
+            N_plural(
+                "{count} small balance, worth at most {tolerance} USD, remains.",
+                "{count} small balances, each worth at most {tolerance} USD, remain.",
+            ),
+            len(dust),
+            tolerance=to_wire(tolerance),
         ),
         fix=Remediation(
             Action.SWEEP_DUST,

@@ -13,7 +13,7 @@ from lastgate.eligibility.model.report import (
     Remediation,
     Resolver,
 )
-from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import ZERO, to_wire
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import (
@@ -44,7 +44,9 @@ def check_open_orders(state: AccountState, policy: Policy, now: datetime) -> Che
         bool(orders),
         Resolver.USER,
         ok=Message(N_("No open orders.")),
-        fail=Message(N_("{count} order(s) are still open."), {"count": str(len(orders))}),
+        fail=Message.counted(
+            N_plural("{count} order is still open.", "{count} orders are still open."), len(orders)
+        ),
         fix=Remediation(Action.CANCEL_ORDERS, Message(N_("Cancel all open orders."))),
         evidence=orders,
     )
@@ -61,9 +63,12 @@ def check_open_positions(state: AccountState, policy: Policy, now: datetime) -> 
         bool(positions),
         Resolver.USER,
         ok=Message(N_("No open positions.")),
-        fail=Message(
-            N_("{count} futures or options position(s) are open."),
-            {"count": str(len(positions))},
+        fail=Message.counted(
+            N_plural(
+                "{count} futures or options position is open.",
+                "{count} futures or options positions are open.",
+            ),
+            len(positions),
         ),
         fix=Remediation(Action.CLOSE_POSITIONS, Message(N_("Close all positions."))),
         evidence=positions,
@@ -86,7 +91,9 @@ def check_outstanding_loans(state: AccountState, policy: Policy, now: datetime) 
         bool(loans),
         Resolver.USER,
         ok=Message(N_("No outstanding loans.")),
-        fail=Message(N_("{count} loan(s) are not repaid."), {"count": str(len(loans))}),
+        fail=Message.counted(
+            N_plural("{count} loan is not repaid.", "{count} loans are not repaid."), len(loans)
+        ),
         fix=Remediation(Action.REPAY_LOANS, Message(N_("Repay your loans."))),
         evidence=loans,
     )
@@ -116,9 +123,12 @@ def check_active_earn(state: AccountState, policy: Policy, now: datetime) -> Che
         bool(active),
         Resolver.USER,
         ok=Message(N_("No savings, staking or locked products are active.")),
-        fail=Message(
-            N_("{count} savings, staking or locked product(s) are active."),
-            {"count": str(len(active))},
+        fail=Message.counted(
+            N_plural(
+                "{count} savings, staking or locked product is active.",
+                "{count} savings, staking or locked products are active.",
+            ),
+            len(active),
         ),
         fix=Remediation(
             Action.REDEEM_EARN,
@@ -140,9 +150,12 @@ def check_active_automation(state: AccountState, policy: Policy, now: datetime) 
         bool(running),
         Resolver.USER,
         ok=Message(N_("No recurring buys, bots or copy trading are running.")),
-        fail=Message(
-            N_("{count} recurring buy, trading bot or copy-trading plan(s) are set up."),
-            {"count": str(len(running))},
+        fail=Message.counted(
+            N_plural(
+                "{count} recurring buy, trading bot or copy-trading plan is set up.",
+                "{count} recurring buy, trading bot or copy-trading plans are set up.",
+            ),
+            len(running),
         ),
         fix=Remediation(Action.STOP_AUTOMATIONS, Message(N_("Stop all plans."))),
         evidence=running,
@@ -160,8 +173,11 @@ def check_p2p_order_open(state: AccountState, policy: Policy, now: datetime) -> 
         bool(open_orders),
         Resolver.USER,
         ok=Message(N_("No P2P orders are in progress.")),
-        fail=Message(
-            N_("{count} P2P order(s) are not completed."), {"count": str(len(open_orders))}
+        fail=Message.counted(
+            N_plural(
+                "{count} P2P order is not completed.", "{count} P2P orders are not completed."
+            ),
+            len(open_orders),
         ),
         fix=Remediation(Action.SETTLE_P2P, Message(N_("Complete or cancel your P2P orders."))),
         evidence=open_orders,
@@ -177,9 +193,12 @@ def check_dispute_open(state: AccountState, policy: Policy, now: datetime) -> Ch
         bool(disputes),
         Resolver.SUPPORT,
         ok=Message(N_("No disputes, chargebacks or complaints are open.")),
-        fail=Message(
-            N_("{count} dispute(s), chargeback(s) or complaint(s) are open."),
-            {"count": str(len(disputes))},
+        fail=Message.counted(
+            N_plural(
+                "{count} dispute, chargeback or complaint is open.",
+                "{count} disputes, chargebacks or complaints are open.",
+            ),
+            len(disputes),
         ),
         fix=Remediation(
             Action.CONTACT_SUPPORT,

@@ -16,7 +16,7 @@ from lastgate.eligibility.model.report import (
     Remediation,
     Resolver,
 )
-from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import ZERO, to_wire
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import (
@@ -61,7 +61,12 @@ def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) ->
         bool(pending),
         Resolver.USER,
         ok=Message(N_("No deposits are in progress.")),
-        fail=Message(N_("{count} deposit(s) are still in progress."), {"count": str(len(pending))}),
+        fail=Message.counted(
+            N_plural(
+                "{count} deposit is still in progress.", "{count} deposits are still in progress."
+            ),
+            len(pending),
+        ),
         fix=Remediation(
             Action.WAIT,
             Message(N_("Wait for the deposit to complete, then withdraw the funds.")),
@@ -78,8 +83,12 @@ def check_withdrawal_pending(state: AccountState, policy: Policy, now: datetime)
         bool(pending),
         Resolver.SUPPORT,
         ok=Message(N_("No withdrawals are in progress.")),
-        fail=Message(
-            N_("{count} withdrawal(s) are still in progress."), {"count": str(len(pending))}
+        fail=Message.counted(
+            N_plural(
+                "{count} withdrawal is still in progress.",
+                "{count} withdrawals are still in progress.",
+            ),
+            len(pending),
         ),
         fix=Remediation(
             Action.WAIT,

@@ -4,10 +4,13 @@ process that only imports SQLAlchemy (which ``check`` cannot do without).
 
     .venv/bin/python -m bench.cli_start            # 15 runs of each command
     .venv/bin/python -m bench.cli_start --runs 30
+    git worktree add /tmp/before <rev> && .venv/bin/python -m bench.cli_start --before /tmp/before
 
 Prints the median and the fastest run of each command in seconds, its ratio to the
 SQLAlchemy floor, and whether it is under the 0.5 s target. The database is a fresh
-SQLite file with the example snapshot loaded (migrated once before timing).
+SQLite file with the example snapshot loaded (migrated once before timing). With
+``--before DIR`` (a checkout of another revision), each command is also run from
+``DIR/src`` right after this revision's runs, and the ratio this / before is printed.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def _time(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--before", type=Path, help="a checkout of the revision to compare")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = {
@@ -64,7 +68,12 @@ def main() -> None:
                 "agent",
             ],
         }
-        results = {name: _time(argv, env, args.runs) for name, argv in cases.items()}
+        before_env = {**env, "PYTHONPATH": str(args.before / "src")} if args.before else None
+        results, before = {}, {}
+        for name, argv in cases.items():
+            results[name] = _time(argv, env, args.runs)
+            if before_env is not None and "floor" not in name:
+                before[name] = _time(argv, before_env, args.runs)
     floor = results["python -c 'import sqlalchemy' (floor)"][0]
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"{args.runs} runs each; load average {' '.join(load)}")
@@ -72,6 +81,11 @@ def main() -> None:
     for name, (median, fastest) in results.items():
         verdict = "" if "floor" in name else ("ok" if median < TARGET_S else "OVER")
         print(f"{name:<44}{median:>10.3f}{fastest:>11.3f}{median / floor:>9.2f}  {verdict}")
+    for name, (median, fastest) in before.items():
+        print(
+            f"  before: {name:<36}{median:>10.3f}{fastest:>11.3f}{median / floor:>9.2f}"
+            f"  this / before {results[name][0] / median:.2f}"
+        )
 
 
 def _first_uid(snapshot: Path) -> str:

@@ -24,7 +24,7 @@ DEPOSIT = {
 }
 RECOVERY = {
     "en": ("a waiting period of 72 hours protects you", "Start a credential recovery"),
-    "zh-Hans": ("会有 72 小时的等待期保护您的安全", "开始找回凭证"),
+    "zh-Hans": ("会有 72 小时的等待期保护您的安全", "申请找回验证方式"),
 }
 TOPIC = {"en": "I lost my phone or authenticator", "zh-Hans": "我丢失了手机或身份验证器"}
 

@@ -22,7 +22,7 @@ REMAINS = {
     "en": "0.25 BTC remains in your funding account.",
     "zh-Hans": "您的资金账户中还有 0.25 BTC。",
 }
-SPEAKERS = {"en": ("Customer:", "Assistant:"), "zh-Hans": ("客户:", "助手:")}
+SPEAKERS = {"en": ("Customer:", "Assistant:"), "zh-Hans": ("用户:", "助手:")}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])

@@ -23,7 +23,7 @@ REMAINS = {
     "en": "0.25 BTC remains in your funding account.",
     "zh-Hans": "您的资金账户中还有 0.25 BTC。",
 }
-TOPIC = {"en": "Closure blocked", "zh-Hans": "注销受阻"}
+TOPIC = {"en": "Closure blocked", "zh-Hans": "无法注销"}
 NOTE = "Customer asked twice; check the withdrawal limits."
 
 

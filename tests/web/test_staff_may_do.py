@@ -115,4 +115,4 @@ def test_an_unknown_uid_keeps_what_was_typed(app, clock, config) -> None:
         data={"csrf": token, "uid": "U405", "reason": "stolen phone"},
     )
     assert frozen.status_code == 404 and 'value="U405"' in frozen.text
-    assert "stolen phone</textarea>" in frozen.text and "没有 UID 为 U405 的客户" in frozen.text
+    assert "stolen phone</textarea>" in frozen.text and "没有 UID 为 U405 的用户" in frozen.text

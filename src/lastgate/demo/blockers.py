@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 from lastgate.demo import records as r
 from lastgate.demo.catalogue import demo, person
 from lastgate.eligibility.model.report import CheckCode as C
+from lastgate.kernel.messages import N_
 
 D = timedelta(days=1)
 H = timedelta(hours=1)
 
 
-@demo("DEMO-ASSETS", "Holds 0.25 BTC (part frozen) and EUR 800 in fiat.", C.ASSETS_REMAINING)
+@demo("DEMO-ASSETS", N_("Holds 0.25 BTC (part frozen) and EUR 800 in fiat."), C.ASSETS_REMAINING)
 def assets(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -27,7 +28,7 @@ def assets(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-DUST",
-    "Small leftovers: SHIB and DOGE worth cents, and a delisted token with no price.",
+    N_("Small leftovers: SHIB and DOGE worth cents, and a delisted token with no price."),
     C.DUST_REMAINING,
 )
 def dust(uid: str, now: datetime) -> r.Record:
@@ -44,7 +45,7 @@ def dust(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-DEPOSIT-PENDING", "An ETH deposit is still confirming on chain.", C.DEPOSIT_PENDING)
+@demo("DEMO-DEPOSIT-PENDING", N_("An ETH deposit is still confirming on chain."), C.DEPOSIT_PENDING)
 def deposit_pending(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -66,7 +67,7 @@ def deposit_pending(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-WITHDRAWAL-PENDING",
-    "A USDT withdrawal of 500 is still processing.",
+    N_("A USDT withdrawal of 500 is still processing."),
     C.WITHDRAWAL_PENDING,
 )
 def withdrawal_pending(uid: str, now: datetime) -> r.Record:
@@ -91,7 +92,7 @@ def withdrawal_pending(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-OPEN-ORDERS",
-    "A resting limit order and a stop-loss waiting to trigger, among filled history.",
+    N_("A resting limit order and a stop-loss waiting to trigger, among filled history."),
     C.OPEN_ORDERS,
 )
 def open_orders(uid: str, now: datetime) -> r.Record:
@@ -116,7 +117,7 @@ def open_orders(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-POSITIONS", "A short BTC perpetual position is open.", C.OPEN_POSITIONS)
+@demo("DEMO-POSITIONS", N_("A short BTC perpetual position is open."), C.OPEN_POSITIONS)
 def positions(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -129,7 +130,7 @@ def positions(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-LOANS", "A collateralised USDT loan of 1,200 is not repaid.", C.OUTSTANDING_LOANS)
+@demo("DEMO-LOANS", N_("A collateralised USDT loan of 1,200 is not repaid."), C.OUTSTANDING_LOANS)
 def loans(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -143,7 +144,7 @@ def loans(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-EARN", "ETH locked in staking until 45 days from now.", C.ACTIVE_EARN)
+@demo("DEMO-EARN", N_("ETH locked in staking until 45 days from now."), C.ACTIVE_EARN)
 def active_earn(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -156,7 +157,11 @@ def active_earn(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-AUTOMATION", "A weekly BTC recurring buy, paused but not stopped.", C.ACTIVE_AUTOMATION)
+@demo(
+    "DEMO-AUTOMATION",
+    N_("A weekly BTC recurring buy, paused but not stopped."),
+    C.ACTIVE_AUTOMATION,
+)
 def automation(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -169,7 +174,9 @@ def automation(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-P2P", "A P2P sale: the buyer has paid, the seller has not released.", C.P2P_ORDER_OPEN)
+@demo(
+    "DEMO-P2P", N_("A P2P sale: the buyer has paid, the seller has not released."), C.P2P_ORDER_OPEN
+)
 def p2p(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -180,7 +187,7 @@ def p2p(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-DISPUTE", "A card chargeback is open.", C.DISPUTE_OPEN)
+@demo("DEMO-DISPUTE", N_("A card chargeback is open."), C.DISPUTE_OPEN)
 def dispute(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -193,7 +200,7 @@ def dispute(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-API-KEYS",
-    "An API key without expiry and a portfolio-tracker authorisation are active.",
+    N_("An API key without expiry and a portfolio-tracker authorisation are active."),
     C.API_KEYS_ACTIVE,
 )
 def api_keys(uid: str, now: datetime) -> r.Record:
@@ -210,7 +217,7 @@ def api_keys(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-SUB-ACCOUNTS", "One of two sub-accounts is still active.", C.SUB_ACCOUNTS_OPEN)
+@demo("DEMO-SUB-ACCOUNTS", N_("One of two sub-accounts is still active."), C.SUB_ACCOUNTS_OPEN)
 def sub_accounts(uid: str, now: datetime) -> r.Record:
     return person(
         uid,
@@ -223,16 +230,16 @@ def sub_accounts(uid: str, now: datetime) -> r.Record:
     )
 
 
-@demo("DEMO-SECURITY-COOLDOWN", "Changed their 2FA two days ago.", C.SECURITY_COOLDOWN)
+@demo("DEMO-SECURITY-COOLDOWN", N_("Changed their 2FA two days ago."), C.SECURITY_COOLDOWN)
 def security_cooldown(uid: str, now: datetime) -> r.Record:
     return person(
         uid, "Maximilian Braun", now, security_events=[r.security_event("2fa", now - 2 * D)]
     )
 
 
-@demo("DEMO-RISK-LOCK", "Restricted by risk control after an abnormal login.", C.RISK_LOCK)
+@demo("DEMO-RISK-LOCK", N_("Restricted by risk control after an abnormal login."), C.RISK_LOCK)
 def risk_lock(uid: str, now: datetime) -> r.Record:
-    reason = "Abnormal login from a new device and country, then a password reset attempt"
+    reason = N_("Abnormal login from a new device and country, then a password reset attempt")
     return person(
         uid,
         "Mia Zimmermann",
@@ -243,7 +250,7 @@ def risk_lock(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-WITHDRAWAL-REVIEW",
-    "Withdrew 0.15 BTC (USD 13,500) this month: closure goes to a human review.",
+    N_("Withdrew 0.15 BTC (USD 13,500) this month: closure goes to a human review."),
     C.WITHDRAWAL_REVIEW,
 )
 def withdrawal_review(uid: str, now: datetime) -> r.Record:
@@ -259,20 +266,22 @@ def withdrawal_review(uid: str, now: datetime) -> r.Record:
 
 
 @demo(
-    "DEMO-KYC-INCOMPLETE", "Identity verification was started but never finished.", C.KYC_INCOMPLETE
+    "DEMO-KYC-INCOMPLETE",
+    N_("Identity verification was started but never finished."),
+    C.KYC_INCOMPLETE,
 )
 def kyc_incomplete(uid: str, now: datetime) -> r.Record:
     return person(uid, "Leon Richter", now, years=0.1, kyc_status="pending")
 
 
-@demo("DEMO-KYC-DISPUTED", "Identity is in dispute: documents do not match.", C.KYC_DISPUTED)
+@demo("DEMO-KYC-DISPUTED", N_("Identity is in dispute: documents do not match."), C.KYC_DISPUTED)
 def kyc_disputed(uid: str, now: datetime) -> r.Record:
     return person(uid, "Lea Wolf", now, kyc_status="disputed")
 
 
-@demo("DEMO-LEGAL-HOLD", "A court-ordered freeze is in force.", C.LEGAL_HOLD)
+@demo("DEMO-LEGAL-HOLD", N_("A court-ordered freeze is in force."), C.LEGAL_HOLD)
 def legal_hold(uid: str, now: datetime) -> r.Record:
-    reason = "Judicial freeze order, Amtsgericht Berlin, case 12 AR 345/26"
+    reason = N_("Judicial freeze order, Amtsgericht Berlin, case 12 AR 345/26")
     return person(
         uid,
         "Tim Schäfer",
@@ -283,11 +292,11 @@ def legal_hold(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-COMPLIANCE-REVIEW",
-    "An AML investigation is open (the customer sees only 'contact support').",
+    N_("An AML investigation is open (the customer sees only 'contact support')."),
     C.COMPLIANCE_REVIEW,
 )
 def compliance_review(uid: str, now: datetime) -> r.Record:
-    reason = "Structuring pattern: repeated deposits just under the reporting threshold"
+    reason = N_("Structuring pattern: repeated deposits just under the reporting threshold")
     return person(
         uid,
         "Nina Krüger",

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 
 from lastgate.demo import records as r
 from lastgate.demo.catalogue import demo, person
+from lastgate.kernel.messages import N_
 
 D = timedelta(days=1)
 
 
 @demo(
     "DEMO-CLEAN-EU",
-    "EU customer who wound everything down: past orders, keys, holds and products all closed.",
+    N_("EU customer who wound everything down: past orders, keys, holds and products all closed."),
 )
 def clean_eu(uid: str, now: datetime) -> r.Record:
     return person(
@@ -42,7 +43,7 @@ def clean_eu(uid: str, now: datetime) -> r.Record:
             r.hold(
                 "CE-H1",
                 "risk_lock",
-                "Login from a new country; confirmed by the customer",
+                N_("Login from a new country; confirmed by the customer"),
                 now - 120 * D,
                 placed_by="risk-engine",
                 lifted_at=now - 119 * D,
@@ -53,7 +54,7 @@ def clean_eu(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-CLEAN-US",
-    "US customer who withdrew exactly the review threshold (USD 10,000) this month: no review.",
+    N_("US customer who withdrew exactly the review threshold (USD 10,000) this month: no review."),
 )
 def clean_us(uid: str, now: datetime) -> r.Record:
     return person(
@@ -74,7 +75,7 @@ def clean_us(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-CLEAN-DORMANT",
-    "Dormant customer (default policy): only zero balances and history from years ago.",
+    N_("Dormant customer (default policy): only zero balances and history from years ago."),
 )
 def clean_dormant(uid: str, now: datetime) -> r.Record:
     return person(
@@ -99,7 +100,7 @@ def clean_dormant(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-CLEAN-KEYS",
-    "Customer whose only API key expired last week and whose tax-app access is revoked.",
+    N_("Customer whose only API key expired last week and whose tax-app access is revoked."),
 )
 def clean_keys(uid: str, now: datetime) -> r.Record:
     return person(
@@ -122,7 +123,7 @@ def clean_keys(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-CLEAN-COOLDOWN-OVER",
-    "Customer who changed their password exactly 7 days ago: the cooldown has just ended.",
+    N_("Customer who changed their password exactly 7 days ago: the cooldown has just ended."),
 )
 def clean_cooldown_over(uid: str, now: datetime) -> r.Record:
     return person(

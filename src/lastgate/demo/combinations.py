@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from lastgate.demo import records as r
 from lastgate.demo.catalogue import demo, person
 from lastgate.eligibility.model.report import CheckCode as C
+from lastgate.kernel.messages import N_
 
 D = timedelta(days=1)
 H = timedelta(hours=1)
@@ -14,7 +15,7 @@ H = timedelta(hours=1)
 
 @demo(
     "DEMO-ACTIVE-TRADER",
-    "Typical active trader: balances, open orders, API keys and a recurring buy.",
+    N_("Typical active trader: balances, open orders, API keys and a recurring buy."),
     C.ASSETS_REMAINING,
     C.OPEN_ORDERS,
     C.API_KEYS_ACTIVE,
@@ -54,7 +55,7 @@ def active_trader(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-MARGIN-TRADER",
-    "Margin trader: collateral in the margin account, a leveraged position and a borrow.",
+    N_("Margin trader: collateral in the margin account, a leveraged position and a borrow."),
     C.ASSETS_REMAINING,
     C.OPEN_POSITIONS,
     C.OUTSTANDING_LOANS,
@@ -72,7 +73,7 @@ def margin_trader(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-STUCK",
-    "Stuck customer: dust left over, a deposit still confirming, and a new phone yesterday.",
+    N_("Stuck customer: dust left over, a deposit still confirming, and a new phone yesterday."),
     C.DUST_REMAINING,
     C.DEPOSIT_PENDING,
     C.SECURITY_COOLDOWN,
@@ -101,7 +102,7 @@ def stuck(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-RISK-AML",
-    "Locked by risk control and under an AML investigation at the same time.",
+    N_("Locked by risk control and under an AML investigation at the same time."),
     C.RISK_LOCK,
     C.COMPLIANCE_REVIEW,
 )
@@ -115,14 +116,14 @@ def risk_and_aml(uid: str, now: datetime) -> r.Record:
             r.hold(
                 "RA-H1",
                 "risk_lock",
-                "Large withdrawals to a newly added address",
+                N_("Large withdrawals to a newly added address"),
                 now - 4 * D,
                 placed_by="risk-engine",
             ),
             r.hold(
                 "RA-H2",
                 "aml_investigation",
-                "Funds traced to a sanctioned mixer",
+                N_("Funds traced to a sanctioned mixer"),
                 now - 3 * D,
                 placed_by="mlro",
             ),
@@ -132,7 +133,7 @@ def risk_and_aml(uid: str, now: datetime) -> r.Record:
 
 @demo(
     "DEMO-LEAVING",
-    "Moving funds out: USD 25,000 withdrawn this month and a last withdrawal in flight.",
+    N_("Moving funds out: USD 25,000 withdrawn this month and a last withdrawal in flight."),
     C.WITHDRAWAL_PENDING,
     C.WITHDRAWAL_REVIEW,
 )

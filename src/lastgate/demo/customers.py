@@ -44,7 +44,7 @@ def demo_expectations() -> dict[str, set[str]]:
 
 
 def demo_descriptions() -> dict[str, str]:
-    """Each demo UID → a one-line English description, in catalogue order."""
+    """Each demo UID → a one-line English description (a msgid), in catalogue order."""
     return {c.uid: c.description for c in _in_order()}
 
 

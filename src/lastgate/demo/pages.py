@@ -12,7 +12,7 @@ from lastgate.demo.customers import demo_descriptions
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.auth_tokens import issue_token
-from lastgate.platform.web.pages import AnyPage, PageRoute
+from lastgate.platform.web.pages import AnyPage, PageRoute, gettext_for
 from lastgate.platform.web.session import signed_in
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
@@ -36,9 +36,9 @@ def _demo_enabled(page: AnyPage) -> None:
 def demo_login(page: AnyPage) -> Response:
     """Pick a demo customer or staff member (only with the ``demo_login`` setting)."""
     _demo_enabled(page)
-    return page.render(
-        "demo_login.html", customers=demo_descriptions(), staff=DEMO_STAFF, roles=list(Role)
-    )
+    _ = gettext_for(page.language)
+    customers = {uid: _(text) for uid, text in demo_descriptions().items()}
+    return page.render("demo_login.html", customers=customers, staff=DEMO_STAFF, roles=list(Role))
 
 
 @router.post("/demo-login")

@@ -1,0 +1,221 @@
+"""Every main page, read as a person reads it, in English and in Chinese: no raw code as a
+heading, no snake_case token, no amount with meaningless trailing zeros, no ISO timestamp
+in prose and, on a Chinese page, no English sentence from the catalog (nor English prose
+the catalog lacks).
+
+One server, one browser; each person signs in once and reads their pages in both
+languages. Text inside an element marked as a code reference (``<code>``, ``.code``,
+``<kbd>``, ``<samp>``) is a reference for support and is not read. The failures are
+listed all at once, page by page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import review
+from lastgate.closure.service import workflow as closure
+from lastgate.demo.customers import demo_snapshot
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import desk as desk_service
+from lastgate.desk.wiring import build_desk
+from lastgate.kernel.access import Role
+from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from lastgate.ledger.model import HoldKind
+from lastgate.platform.auth_tokens import issue_token
+from tests.browser.conftest import VIEWPORT
+from tests.workflow_support import (
+    AGENT_A,
+    OFFICER_A,
+    close_as_customer,
+    customer,
+    request_in,
+    workflow,
+)
+
+CATALOG = Path(__file__).resolve().parents[2] / (
+    "src/lastgate/locale/zh_Hans/LC_MESSAGES/lastgate.po"
+)
+LANGUAGES = ("en", "zh-Hans")
+
+#: A check code (``DUST_REMAINING``) standing where a person's words should.
+RAW_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+#: ``account_type``, ``no_longer_needed``: a field or value name, not a word.
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: ``3.292800000000000000``, ``0.90000``: zeros that mean nothing (or 9+ decimals at all).
+ZEROS = re.compile(r"(?<![\d.])\d+\.(?:\d*[1-9])?000+(?!\d)|(?<![\d.])\d+\.\d{9,}(?!\d)")
+#: ``2026-12-07T09:25:04.779750+00:00``, or a time to the microsecond.
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d{3,}|[+-]00:00\b")
+#: Four English words in a row on a Chinese page: prose the catalog does not translate.
+PROSE = re.compile(r"\b[A-Za-z]+(?:[ ,;:'-]+[a-z]+){3,}\b")
+URL = re.compile(r"\b(?:https?://|/web/|/v1/)\S*|\S+@\S+")
+#: English that stays English on a Chinese page: names, protocols, standards.
+KEPT = re.compile(
+    r"GDPR[^\u4e00-\u9fff]*|FATF[^\u4e00-\u9fff]*|AMLR[^\u4e00-\u9fff]*|BSA 31 CFR[\d. ]*|"
+    r"Google Authenticator|lastgate certificate[ a-z-]*|Example Exchange[ A-Za-z]*"
+)
+#: Catalog ids too short or too general to tell a missing translation (or names).
+AMBIGUOUS = {"OK", "UID", "API", "P2P", "USD", "USDT", "BTC", "ETH", "TOTP", "SMS", "JSON", "PDF"}
+
+VISIBLE_TEXT = """() => {
+  const skip = "script,style,noscript,template,code,kbd,samp,.code,[hidden],[aria-hidden=true]";
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip) || !n.nodeValue.trim()) continue;
+    out.push(n.nodeValue.replace(/\\s+/g, " ").trim());
+  }
+  for (const el of document.querySelectorAll("[placeholder],[aria-label],[title],img[alt]")) {
+    if (el.closest(skip)) continue;
+    for (const a of ["placeholder", "aria-label", "title", "alt"]) {
+      const v = el.getAttribute(a);
+      if (v && v.trim()) out.push(v.trim());
+    }
+  }
+  out.push(document.title);
+  return out;
+}"""
+HEADINGS = """() => {
+  const skip = "code,kbd,samp,.code";
+  return [...document.querySelectorAll("h1,h2,h3,h4,.card-title,legend,caption,summary")]
+    .map((h) => {
+      const c = h.cloneNode(true);
+      c.querySelectorAll(skip).forEach((e) => e.remove());
+      return c.textContent.replace(/\\s+/g, " ").trim();
+    });
+}"""
+
+
+@cache
+def english_msgids() -> tuple[str, ...]:
+    """The catalog's English sentences and phrases that have a translation, as fragments
+    that appear verbatim on a page (placeholders cut out)."""
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f)
+    found = set()
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not message.id or not any(strings) or message.fuzzy:
+            continue
+        for msgid in ids:
+            for fragment in re.split(r"\{[^}]*\}", msgid):
+                fragment = fragment.strip(" .,:;()-")
+                if _telling(fragment):
+                    found.add(fragment)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _telling(fragment: str) -> bool:
+    if fragment in AMBIGUOUS or not re.search(r"[a-z]", fragment):
+        return False
+    words = fragment.split()
+    return len(words) >= 2 or (len(words) == 1 and len(fragment) >= 5 and fragment[0].isupper())
+
+
+def _problems(lang: str, texts: list[str], headings: list[str]) -> list[str]:
+    problems = []
+    for heading in headings:
+        for code in RAW_CODE.findall(heading):
+            problems.append(f"code as a heading: {code!r} in {heading[:80]!r}")
+    seen = set()
+    for raw in texts:
+        text = URL.sub(" ", raw)
+        for pattern, what in ((SNAKE, "snake_case"), (ZEROS, "trailing zeros"), (ISO, "ISO time")):
+            for match in pattern.finditer(text):
+                problems.append(f"{what}: {match.group(0)!r} in {raw[:100]!r}")
+        if lang == "zh-Hans" and raw not in seen:
+            seen.add(raw)
+            problems += _english(KEPT.sub(" ", text), raw)
+    return problems
+
+
+def _english(text: str, raw: str) -> list[str]:
+    """At most one finding per text: the catalog string it contains, or its English prose."""
+    for msgid in english_msgids():  # longest first; a substring test before the regex
+        if msgid in text and re.search(rf"(?<![A-Za-z]){re.escape(msgid)}(?![a-z])", text):
+            return [f"English msgid {msgid!r}: {raw[:120]!r}"]
+    prose = PROSE.search(text)
+    return [f"English prose {prose.group(0)[:40]!r}: {raw[:120]!r}"] if prose else []
+
+
+def _world(engine, clock, config) -> dict[str, str]:
+    """The demo customers plus a request in review (one approval of two), one in
+    cooling-off, a hold, and a ticket with a reply: the pages' states."""
+    import_snapshot(engine, demo_snapshot(clock()))
+    wf = workflow(engine, clock, config)
+    cooling = close_as_customer(wf, engine, "DEMO-CLEAN-EU")
+    in_review = request_in(wf, ClosureState.IN_REVIEW, uid="DEMO-CLEAN-US", needs_review=True)
+    closure.approve(wf, AGENT_A, in_review.id, "身份已核实。")
+    review.place_hold(wf, OFFICER_A, "DEMO-CLEAN-DORMANT", HoldKind.JUDICIAL_FREEZE, "法院令 117。")
+    desk = build_desk(config, engine, clock)
+    ticket, _ = desk_service.open_ticket(
+        desk,
+        customer("DEMO-ASSETS"),
+        "DEMO-ASSETS",
+        TicketCategory.CLOSURE_BLOCKED,
+        "无法注销",  # what a Chinese customer writes (the pages show it in both languages)
+        "请帮我注销账户。",
+    )
+    desk_service.reply_canned(desk, AGENT_A, ticket.id, "withdraw_first", "zh_Hans")
+    return {"cooling": cooling.id, "review": in_review.id, "ticket": ticket.id}
+
+
+def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str]]]:
+    ticket, review_id = ids["ticket"], ids["review"]
+    return [
+        (
+            "DEMO-MARGIN-TRADER",
+            Role.CUSTOMER,
+            ["/web/me", "/web/me/settings", "/web/help", "/web/demo-login"],
+        ),
+        ("DEMO-DUST", Role.CUSTOMER, ["/web/me", "/web/me/dust-forfeit"]),
+        ("DEMO-RISK-AML", Role.CUSTOMER, ["/web/me"]),
+        ("DEMO-STUCK", Role.CUSTOMER, ["/web/me"]),
+        ("DEMO-CLEAN-KEYS", Role.CUSTOMER, ["/web/me/close", "/web/me/freeze"]),
+        ("DEMO-CLEAN-EU", Role.CUSTOMER, [f"/web/closure/{ids['cooling']}"]),
+        ("DEMO-CLEAN-US", Role.CUSTOMER, [f"/web/closure/{review_id}"]),
+        (
+            "DEMO-ASSETS",
+            Role.CUSTOMER,
+            ["/web/tickets", f"/web/tickets/{ticket}", "/web/official", "/web/no-such-page"],
+        ),
+        (
+            "agent-bo",
+            Role.AGENT,
+            ["/web/agent", f"/web/agent/requests/{review_id}", "/web/desk"],
+        ),
+        ("agent-bo", Role.AGENT, [f"/web/desk/tickets/{ticket}"]),
+        ("compliance-di", Role.COMPLIANCE, ["/web/compliance"]),
+    ]
+
+
+def test_every_main_page_reads_as_words_in_both_languages(
+    engine, clock, chromium, base_url, config
+) -> None:
+    ids = _world(engine, clock, config)
+    report: dict[str, list[str]] = {}
+    for subject, role, paths in _pages(ids):
+        context = chromium.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        token = issue_token(config, subject, role, timedelta(hours=1), clock())
+        page.goto(f"{base_url}/web/session?token={token}")
+        for lang in LANGUAGES:
+            for path in paths:
+                answer = page.goto(f"{base_url}{path}?lang={lang}")
+                assert answer is not None and answer.status < 500, (path, lang)
+                assert page.locator("html").get_attribute("lang") == lang, (path, lang)
+                found = _problems(lang, page.evaluate(VISIBLE_TEXT), page.evaluate(HEADINGS))
+                if found:
+                    report[f"{lang} {subject} {path}"] = sorted(set(found))
+        context.close()
+    lines = [f"{where}:\n  " + "\n  ".join(found) for where, found in report.items()]
+    assert not report, "\n".join(lines)

@@ -1,6 +1,6 @@
 """Benchmark of audited transactions on PostgreSQL: one writer against two at once.
 
-    .venv/bin/python -m bench.audit_chain [--transactions 400] [--work-ms 0,5]
+    .venv/bin/python -m bench.audit_chain [--transactions 400] [--work-ms 0,20] [--rounds 3]
 
 Each writer is a thread with its own connection that runs N transactions, each: append one
 audit entry (``audit_log.append``), then ``pg_sleep(work)`` standing for the rest of the
@@ -105,7 +105,7 @@ def _database() -> tuple[Engine, Callable[[], None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transactions", type=int, default=400, help="per writer and run")
-    parser.add_argument("--work-ms", default="0,5", help="work after the append, comma list")
+    parser.add_argument("--work-ms", default="0,20", help="work after the append, comma list")
     parser.add_argument("--rounds", type=int, default=3, help="median of this many runs")
     args = parser.parse_args()
     load_before = os.getloadavg()

@@ -197,7 +197,7 @@ def test_an_account_frozen_by_the_exchange_is_sent_to_a_person(engine, clock, tm
             "what is dust?",
             [
                 "worth at most 10 USD, or an asset that has no market price.",
-                "You have 3 such balance(s):",
+                "You have 3 such balances:",
                 "120000 SHIB remains in your funding account.",
                 "3.5 DOGE remains in your trading account.",
                 "15000 LUNC remains in your funding account.",

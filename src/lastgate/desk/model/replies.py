@@ -20,7 +20,7 @@ from lastgate.desk.model.answer_parts import (
     when,
 )
 from lastgate.eligibility.model.report import CheckCode, CustomerCheck
-from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import to_wire
 
 _S = ClosureState
@@ -97,7 +97,10 @@ def dust(s: Situation) -> list[AnswerItem]:
     link = s.links.fix(CheckCode.DUST_REMAINING)
     lines = (
         intro,
-        Message(N_("You have {count} such balance(s):"), {"count": str(len(check.evidence))}),
+        Message.counted(
+            N_plural("You have {count} such balance:", "You have {count} such balances:"),
+            len(check.evidence),
+        ),
         *balance_lines(check),
         check.remediation.message,
         Message(

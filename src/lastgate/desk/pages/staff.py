@@ -105,7 +105,13 @@ def canned_titles(canned: Mapping[str, Mapping[str, str]], language: str) -> dic
 
 def _snapshot_checks(snapshot: dict[str, Any], language: str) -> list[dict[str, Any]]:
     def said(message: dict[str, Any]) -> str:
-        return translate(Message(message.get("msgid", ""), message.get("params", {})), language)
+        said = Message(
+            message.get("msgid", ""),
+            message.get("params", {}),
+            plural=message.get("plural", ""),
+            count=int(message.get("count", 1)),
+        )
+        return translate(said, language)
 
     return [
         {**check, "message": said(check["message"]), "detail": said(check["detail"])}

@@ -30,7 +30,7 @@ from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.i18n import translate
-from lastgate.kernel.messages import N_
+from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.policy import Policy
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import CustomerStatus
@@ -122,6 +122,14 @@ def _category(report: EligibilityReport, closure: ClosureRequest | None) -> t.Ti
     return t.TicketCategory.CLOSURE_BLOCKED if blocking else t.TicketCategory.OTHER
 
 
+def _said(message: Message) -> dict[str, Any]:
+    """A message as the snapshot keeps it; a plural one with its other form and count."""
+    kept: dict[str, Any] = {"msgid": message.msgid, "params": message.params}
+    if message.plural:
+        kept |= {"plural": message.plural, "count": message.count}
+    return kept
+
+
 def snapshot(report: EligibilityReport, closure: ClosureRequest | None) -> dict[str, Any]:
     """The full (internal) eligibility report and closure state, as staff will see it."""
     return {
@@ -137,8 +145,8 @@ def snapshot(report: EligibilityReport, closure: ClosureRequest | None) -> dict[
                 "code": c.code.value,
                 "status": c.status.value,
                 "resolver": c.resolver.value,
-                "message": {"msgid": c.message.msgid, "params": c.message.params},
-                "detail": {"msgid": c.detail.msgid, "params": c.detail.params},
+                "message": _said(c.message),
+                "detail": _said(c.detail),
                 "action": c.remediation.action.value,
                 "evidence": [dict(e) for e in c.evidence],
                 "internal_evidence": [dict(e) for e in c.internal_evidence],

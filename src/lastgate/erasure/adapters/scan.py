@@ -1,6 +1,14 @@
 """The verification scan: after erasure, nothing outside the retained categories may still
 name the customer. It is written apart from the executor and trusts none of its records:
 it searches every text column of every table, and every customer link of the ledger.
+
+Its cost does not grow with the tables: each search is served by a substring index the
+database keeps itself (``lastgate.platform.db.textsearch``). On PostgreSQL the queries
+are plain ``LIKE``/``=`` over the tables, which the planner answers from the trigram
+indexes. On SQLite the FTS5 trigram copy, kept by triggers, finds the candidate values,
+and the same conditions are applied to them; a table whose triggers or columns are
+missing from the index, and a string shorter than a trigram, are searched in the table
+itself. The customer row is read by its key only.
 """
 
 from __future__ import annotations
@@ -15,22 +23,28 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Connection,
+    Integer,
     Select,
     String,
     Table,
     Text,
     bindparam,
     case,
+    column,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    table,
+    text,
     union_all,
 )
 
 from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.registry import UID_KEPT
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform.db import textsearch
 
 #: Where the UID (a pseudonymous identifier, never the person's data) may remain: what
 #: the data map declares (``Mapping.uid_columns``), so the scan allows nothing the map
@@ -82,20 +96,18 @@ SYSTEM_COLUMNS = frozenset(
         "language",
         "sub_uid",
         "subject_ref",
+        "content_hash",
     }
 )
 #: Free-text columns that share a name with a system column above.
 FREE_TEXT = frozenset({("holds", "reason")})
 
-#: Documents lastgate generates and signs for one customer, from the data map and the
-#: scan's own result: only the customer's own row is searched. Reading every certificate
-#: ever issued at each erasure made the scan's cost grow with the number of closed
-#: accounts (10,000 erasures on PostgreSQL slowed from 7 to 3 a second). That a
-#: certificate names nobody is checked by the erasure tests on the finished run.
-OWN_ROW_ONLY = frozenset({("erasure_runs", "certificate")})
-
 #: The vault: ciphertext, which names no one without the key.
 SKIPPED_TABLES = frozenset({"retained_records", "customer_keys"})
+
+#: How a column may hold a value: inside its text, as the whole value, or (the UID in
+#: JSON text) as a quoted value.
+CONTAINS, EQUALS, QUOTED = "contains", "equals", "quoted"
 
 
 @dataclass(frozen=True)
@@ -113,40 +125,37 @@ def scan(
     conn: Connection, *, uid: str, customer_id: int, identifiers: dict[str, str]
 ) -> tuple[int, list[ScanFinding]]:
     """(tables checked, findings). ``identifiers``: e-mail, phone, name, ID number…"""
-    findings: list[ScanFinding] = []
-    for name, n in conn.execute(_links_statement(), {"customer_id": customer_id}):
-        if n:
-            findings.append(ScanFinding(name, "customer_id", "link to the customer", n))
+    links = [
+        ScanFinding(name, "customer_id", "link to the customer", n)
+        for name, n in conn.execute(_links_statement(), {"customer_id": customer_id})
+        if n
+    ]
     needles = {what: value for what, value in identifiers.items() if value}
+    values = {**needles, "UID": uid}
     params = _parameters(uid, customer_id, needles)
-    checked = 0
-    for table in metadata.sorted_tables:
-        if table.name in SKIPPED_TABLES:
-            continue
-        checked += 1
-        statements = _table_statements(table, tuple(sorted(needles)))
-        if statements is None:
-            continue
-        # One pass over the table for every column and identifier; only a hit is broken down.
-        any_hit, breakdown = statements
-        if not conn.execute(any_hit, params).scalar_one():
-            continue
-        counts = conn.execute(breakdown.statement, params).one()
-        for (column, what), n in zip(breakdown, counts, strict=True):
-            if n:
-                findings.append(ScanFinding(table.name, column, what, n))
-    return checked, findings
+    kinds = (*sorted(needles), "UID")
+    tables = [t for t in metadata.sorted_tables if t.name not in SKIPPED_TABLES]
+    codes = _indexed(conn, tables)
+    indexed = {name for name, _ in codes.values()}
+    short = tuple(w for w in kinds if len(values[w]) < textsearch.MIN_LENGTH)
+    found = _table_findings(conn, tuple(t for t in tables if t.name not in indexed), kinds, params)
+    if indexed:
+        found += _indexed_findings(
+            conn, codes, tuple(w for w in kinds if w not in short), values, params
+        )
+        # Too short for a trigram: searched in the indexed tables themselves.
+        found += _table_findings(conn, tuple(t for t in tables if t.name in indexed), short, params)
+    return len(tables), links + sorted(found, key=lambda f: _order(f, kinds))
 
 
-@dataclass(frozen=True)
-class _Breakdown:
-    """One statement counting the rows that match each condition, and what each names."""
-
-    statement: Select[Any]
-    labels: tuple[tuple[str, str], ...]
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.labels)
+def _order(finding: ScanFinding, kinds: tuple[str, ...]) -> tuple[int, int, int]:
+    """Findings in the order of the tables, their columns and the values searched."""
+    tbl = metadata.tables[finding.table]
+    return (
+        metadata.sorted_tables.index(tbl),
+        list(tbl.columns.keys()).index(finding.column),
+        kinds.index(finding.what),
+    )
 
 
 def _parameters(uid: str, customer_id: int, needles: dict[str, str]) -> dict[str, object]:
@@ -175,48 +184,166 @@ def _links_statement() -> CompoundSelect[Any]:
     )
 
 
+def _targets(table: Table, needle_kinds: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
+    """(column, what, how) for every text column and every value it may not hold."""
+    for col in table.columns:
+        if not isinstance(col.type, String):  # Text is a String; Amount is not
+            continue
+        if col.name in SYSTEM_COLUMNS and (table.name, col.name) not in FREE_TEXT:
+            continue
+        for what in needle_kinds:
+            if what != "UID":
+                yield col.name, what, CONTAINS
+            elif (table.name, col.name) not in UID_ALLOWED:
+                yield col.name, what, QUOTED if isinstance(col.type, Text) else EQUALS
+
+
+def _match(value: ColumnElement[Any], what: str, how: str) -> ColumnElement[bool]:
+    """``value`` holds ``what``: the one rule, on a table's column or an indexed copy."""
+    equal = value == bindparam(f"eq_{what}")
+    if how == EQUALS:
+        return equal
+    if how == CONTAINS:  # the whole value is inside it too: no equality needed
+        return value.like(bindparam(f"like_{what}"), escape="/")
+    return or_(equal, value.like(bindparam(f"quoted_{what}"), escape="/"))
+
+
+# Searching the tables themselves (PostgreSQL: served by the trigram indexes) -------------
+
+
+def _table_findings(
+    conn: Connection, tables: tuple[Table, ...], kinds: tuple[str, ...], params: dict[str, object]
+) -> list[ScanFinding]:
+    """One statement counts the hits of every table; only a table with hits is broken down."""
+    statement = _any_hit(tables, kinds)
+    if statement is None:
+        return []
+    findings = []
+    for name, hits in conn.execute(statement, params):
+        if not hits:
+            continue
+        breakdown = _breakdown(metadata.tables[name], kinds)
+        counts = conn.execute(breakdown.statement, params).one()
+        for (col, what), n in zip(breakdown, counts, strict=True):
+            if n:
+                findings.append(ScanFinding(name, col, what, n))
+    return findings
+
+
+@dataclass(frozen=True)
+class _Breakdown:
+    """One statement counting the rows that match each condition, and what each names."""
+
+    statement: Select[Any]
+    labels: tuple[tuple[str, str], ...]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.labels)
+
+
+@lru_cache(maxsize=64)
+def _any_hit(tables: tuple[Table, ...], kinds: tuple[str, ...]) -> CompoundSelect[Any] | None:
+    """Rows matching any condition, per table, in one statement (built once, values bound)."""
+    parts = []
+    for tbl in tables:
+        conditions = [c for _, _, c in _conditions(tbl, kinds)]
+        if conditions:
+            where = or_(*conditions)
+            if tbl is ledger.customers:
+                # Other customers' own rows are theirs: a namesake, or a shared family
+                # phone, is not this customer. The key goes first: one row is read.
+                where = (ledger.customers.c.id == bindparam("customer_id")) & where
+            parts.append(select(literal(tbl.name), func.count()).select_from(tbl).where(where))
+    return union_all(*parts) if parts else None
+
+
 @lru_cache(maxsize=512)
-def _table_statements(
-    table: Table, needle_kinds: tuple[str, ...]
-) -> tuple[Select[Any], _Breakdown] | None:
-    """The "any hit" statement and the per-condition breakdown of one table, built once per
-    table and set of identifier kinds: values are bound at execution."""
-    conditions = list(_conditions(table, needle_kinds))
-    if not conditions:
-        return None
-    any_hit = select(func.count()).select_from(table).where(or_(*(c for _, _, c in conditions)))
-    breakdown = select(
+def _breakdown(tbl: Table, kinds: tuple[str, ...]) -> _Breakdown:
+    conditions = list(_conditions(tbl, kinds))
+    statement = select(
         *(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for _, _, c in conditions)
-    ).select_from(table)
-    return any_hit, _Breakdown(breakdown, tuple((col, what) for col, what, _ in conditions))
+    ).select_from(tbl)
+    if tbl is ledger.customers:
+        statement = statement.where(ledger.customers.c.id == bindparam("customer_id"))
+    return _Breakdown(statement, tuple((col, what) for col, what, _ in conditions))
 
 
 def _conditions(
-    table: Table, needle_kinds: tuple[str, ...]
+    tbl: Table, kinds: tuple[str, ...]
 ) -> Iterator[tuple[str, str, ColumnElement[bool]]]:
-    """(column, what, condition) for every text column and every identifier it may hold."""
-    for column in table.columns:
-        if not isinstance(column.type, String):  # Text is a String; Amount is not
+    for col, what, how in _targets(tbl, kinds):
+        yield col, what, _match(tbl.c[col], what, how)
+
+
+# Searching SQLite's FTS5 trigram copy ----------------------------------------------------
+
+_FTS = table(textsearch.FTS, column("rowid", Integer), column("value", String))
+_CODE = (_FTS.c.rowid % textsearch.SLOTS).label("code")
+
+
+def _indexed(conn: Connection, tables: list[Table]) -> dict[int, tuple[str, str]]:
+    """code -> (table, column) for every table the FTS5 copy covers completely: its three
+    triggers exist and every column the scan searches has a code. Empty on PostgreSQL."""
+    if conn.dialect.name != "sqlite":
+        return {}
+    names = set(
+        conn.execute(
+            text("SELECT name FROM sqlite_master WHERE name LIKE :prefix"),
+            {"prefix": f"{textsearch.PREFIX}%"},
+        ).scalars()
+    )
+    if textsearch.COLUMNS not in names or textsearch.FTS not in names:
+        return {}
+    coded = {
+        (tbl, col): code
+        for code, tbl, col in conn.execute(text(f"SELECT code, tbl, col FROM {textsearch.COLUMNS}"))
+    }
+    covered: dict[int, tuple[str, str]] = {}
+    for tbl in tables:
+        searched = {col for col, _, _ in _targets(tbl, ("UID", "any"))}
+        complete = all((tbl.name, col) in coded for col in searched)
+        if searched and complete and set(textsearch.trigger_names(tbl.name)) <= names:
+            covered.update({coded[tbl.name, col]: (tbl.name, col) for col in searched})
+    return covered
+
+
+def _indexed_findings(
+    conn: Connection,
+    codes: dict[int, tuple[str, str]],
+    kinds: tuple[str, ...],
+    values: dict[str, str],
+    params: dict[str, object],
+) -> list[ScanFinding]:
+    """The candidates the trigram index finds for any of the values (a superset: it
+    ignores case), counted per column and per condition the column is subject to."""
+    statement, pairs = _indexed_statement(kinds)
+    query = " OR ".join(textsearch.phrase(values[what]) for what in kinds)
+    findings = []
+    for code, *counts in conn.execute(statement, {**params, "fts_query": query}):
+        if code not in codes:
             continue
-        if column.name in SYSTEM_COLUMNS and (table.name, column.name) not in FREE_TEXT:
-            continue
-        targets = list(needle_kinds)
-        if (table.name, column.name) not in UID_ALLOWED:
-            targets.append("UID")
-        for what in targets:
-            equal = column == bindparam(f"eq_{what}")
-            if what != "UID":
-                condition = or_(equal, column.like(bindparam(f"like_{what}"), escape="/"))
-            elif isinstance(column.type, Text):  # JSON text: the UID as a quoted value
-                condition = or_(equal, column.like(bindparam(f"quoted_{what}"), escape="/"))
-            else:
-                condition = equal
-            # The row test goes first: databases evaluate AND left to right inside an OR,
-            # and the equality is what spares the LIKE on every other row.
-            if table is ledger.customers:
-                # Other customers' own rows are theirs: a namesake, or a shared family
-                # phone, is not this customer.
-                condition = (ledger.customers.c.id == bindparam("customer_id")) & condition
-            elif (table.name, column.name) in OWN_ROW_ONLY:
-                condition = (table.c.uid == bindparam("eq_UID")) & condition
-            yield column.name, what, condition
+        name, col = codes[code]
+        n_by_pair = dict(zip(pairs, counts, strict=True))
+        for col_, what, how in _targets(metadata.tables[name], kinds):
+            n = n_by_pair[what, how] if col_ == col else 0
+            if n:
+                findings.append(ScanFinding(name, col, what, n))
+    return findings
+
+
+@lru_cache(maxsize=16)
+def _indexed_statement(kinds: tuple[str, ...]) -> tuple[Select[Any], tuple[tuple[str, str], ...]]:
+    pairs = tuple(
+        (what, how)
+        for what in kinds
+        for how in ((EQUALS, QUOTED) if what == "UID" else (CONTAINS,))
+    )
+    statement = (
+        select(
+            _CODE,
+            *(func.sum(case((_match(_FTS.c.value, what, how), 1), else_=0)) for what, how in pairs),
+        )
+        .where(literal_column(textsearch.FTS).op("MATCH")(bindparam("fts_query")))
+        .group_by(_CODE)
+    )
+    return statement, pairs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from lastgate.erasure.adapters.catalogue import metadata
+from lastgate.platform.db import textsearch
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -20,6 +21,7 @@ with engine.begin() as connection:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=textsearch.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

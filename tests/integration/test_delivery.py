@@ -274,6 +274,56 @@ def test_voided_notices_are_never_sent(engine, clock, tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_chinese_customers_email_and_sms_are_in_chinese(engine, clock, tmp_path) -> None:
+    """Subject and body in Chinese, dates in Chinese, check codes as their Chinese labels:
+    nothing of the English text, and no code, is left in either message."""
+    config = _settings(mailbox_dir=tmp_path)
+    _customer(engine, clock, language="zh_Hans")
+    _notify(engine, clock, config, "closure_blocked", params={"reasons": "DUST_REMAINING"})
+    _notify(
+        engine,
+        clock,
+        config,
+        "cooling_off_started",
+        params={"ends_at": "2026-12-07T12:00:00+00:00", "cancel_url": "https://close.example/c"},
+    )
+
+    assert deliver_due(engine, clock, config, channels_from_settings(config)).delivered == 4
+
+    blocked_mail, cooling_mail = (
+        email.message_from_bytes(
+            next(tmp_path.glob(f"*-email-{t}-*.eml")).read_bytes(), policy=email_policy
+        )
+        for t in ("closure_blocked", "cooling_off_started")
+    )
+    blocked_sms = next(tmp_path.glob("*-sms-closure_blocked-*.txt")).read_text()
+    cooling_sms = next(tmp_path.glob("*-sms-cooling_off_started-*.txt")).read_text()
+    assert blocked_mail["Subject"] == "我们无法注销您的账户"
+    reasons = "最终检查发现以下问题导致无法注销您的账户\uff1a仍有小额资产。"
+    assert reasons in blocked_mail.get_content()
+    assert cooling_mail["Subject"] == "您的账户已冻结\uff0c等待注销"
+    assert "将在 2026年12月7日 12:00 UTC 之后注销" in cooling_mail.get_content()
+    assert "我们无法注销您的账户" in blocked_sms and "仍有小额资产" in blocked_sms
+    assert "2026年12月7日 12:00 UTC" in cooling_sms and "您的防钓鱼码" in cooling_sms
+    for text in (blocked_mail.get_content(), cooling_mail.get_content(), blocked_sms, cooling_sms):
+        assert "DUST_REMAINING" not in text and "Your " not in text and "2026-12-07" not in text
+
+
+def test_smtp_delivers_a_chinese_notice_in_chinese(engine, clock, smtp_server) -> None:
+    controller, inbox = smtp_server
+    config = _settings(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False)
+    _customer(engine, clock, language="zh_Hans")
+    _notify(engine, clock, config, "account_frozen")
+
+    assert deliver_due(engine, clock, config, channels_from_settings(config)).delivered == 1
+
+    [message] = inbox.messages
+    assert message["Subject"] == "您的账户已冻结"
+    assert message["Content-Language"] == "zh-Hans"
+    assert message.get_content().startswith("您的防钓鱼码\uff1aBlue7Harbor\n")
+    assert "交易、充值和提现均已暂停" in message.get_content()
+
+
 # ---------------------------------------------------------------- SMTP
 
 

@@ -52,7 +52,7 @@ REQUIRED_TOPICS = {
 
 
 def _rendered(topic: str, language: str, code: str | None = "Blue7Harbor"):
-    notice = compose(topic, PARAMS, anti_phishing_code=code)
+    notice = compose(topic, PARAMS, anti_phishing_code=code, language=language)
     return render(notice, lambda message: translate(message, language))
 
 
@@ -101,13 +101,28 @@ def test_without_a_code_the_notice_opens_with_the_never_ask_line() -> None:
 
 def test_cooling_off_notice_carries_the_end_date_and_the_cancel_link() -> None:
     body = _rendered("cooling_off_started", ENGLISH).body
-    assert "2026-12-07 12:00 UTC" in body
+    assert "Dec 7, 2026, 12:00 UTC" in body
     assert PARAMS["cancel_url"] in body
+
+
+def test_the_chinese_notice_dates_in_chinese_and_names_the_blockers_in_words() -> None:
+    body = _rendered("cooling_off_started", SIMPLIFIED_CHINESE).body
+    assert "2026年12月7日 12:00 UTC" in body
+    notice = compose(
+        "closure_blocked",
+        {"reasons": "DUST_REMAINING, OPEN_ORDERS"},
+        anti_phishing_code=None,
+        language=SIMPLIFIED_CHINESE,
+    )
+    blocked = render(notice, lambda message: translate(message, SIMPLIFIED_CHINESE)).body
+    assert "仍有小额资产、未成交委托" in blocked and "DUST_REMAINING" not in blocked
+    english = compose("closure_blocked", {"reasons": "DUST_REMAINING"}, anti_phishing_code=None)
+    assert "Small balances left" in render(english, lambda m: translate(m, ENGLISH)).body
 
 
 def test_the_verification_code_is_in_the_notice() -> None:
     body = _rendered("verification_code", SIMPLIFIED_CHINESE).body
-    assert "482913" in body and "2026-11-23 12:10 UTC" in body
+    assert "482913" in body and "2026年11月23日 12:10 UTC" in body
 
 
 def test_an_unknown_topic_is_refused() -> None:

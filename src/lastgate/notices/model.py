@@ -2,7 +2,9 @@
 
 Every notice opens with the customer's anti-phishing code (when they set one) and a
 reminder that staff never ask for secrets, so a forged e-mail or SMS is easy to spot.
-The domain composes ``Message`` values; the caller renders them in the reader's language.
+The domain composes ``Message`` values in the customer's language (the one they last
+used, remembered for notices): dates in that language's format, check codes as their
+labels; the caller renders the messages with the same language.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.i18n import ENGLISH
 from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.present import formats
+from lastgate.kernel.present.labels import label
+from lastgate.kernel.present.vocabulary import Kind
 
 #: A customer's anti-phishing code: 4 to 20 ASCII letters or digits.
 ANTI_PHISHING_CODE_PATTERN = r"^[A-Za-z0-9]{4,20}$"
@@ -179,9 +185,9 @@ TOPICS: Mapping[str, NoticeTemplate] = {
     "campaign_reminder": NoticeTemplate(
         N_("Reminder: your account will be closed on {deadline_at}"),
         N_(
-            "Your account will be closed on {deadline_at}, in {days_left} day(s). Withdraw "
-            "your assets and resolve anything left before then: {selfcheck_url}. Download "
-            "a copy of your data: {export_url}"
+            "Your account will be closed on {deadline_at} (days left: {days_left}). "
+            "Withdraw your assets and resolve anything left before then: {selfcheck_url}. "
+            "Download a copy of your data: {export_url}"
         ),
         ("deadline_at", "days_left", "selfcheck_url", "export_url"),
     ),
@@ -243,15 +249,22 @@ def validate_anti_phishing_code(code: str) -> str:
     return code
 
 
-def compose(topic: str, params: Mapping[str, str], *, anti_phishing_code: str | None) -> Notice:
-    """The notice of ``topic``; refuses an unknown topic or a missing parameter."""
+def compose(
+    topic: str,
+    params: Mapping[str, str],
+    *,
+    anti_phishing_code: str | None,
+    language: str = ENGLISH,
+) -> Notice:
+    """The notice of ``topic`` for a reader of ``language``; refuses an unknown topic or a
+    missing parameter."""
     template = TOPICS.get(topic)
     if template is None:
         raise InvalidNotice(f"no notice topic {topic!r}")
     missing = [name for name in template.params if not params.get(name)]
     if missing:
         raise InvalidNotice(f"notice {topic!r} needs {', '.join(missing)}")
-    values = {name: _display(name, params[name]) for name in template.params}
+    values = {name: _display(name, params[name], language) for name in template.params}
     header: tuple[Message, ...] = ()
     if anti_phishing_code:
         header = (Message(ANTI_PHISHING_LINE, {"code": anti_phishing_code}),)
@@ -270,8 +283,17 @@ def render(notice: Notice, translate: Callable[[Message], str]) -> RenderedNotic
     )
 
 
-def _display(name: str, value: str) -> str:
-    """Timestamps (``*_at``) as ``2026-12-07 12:00 UTC``; anything else unchanged."""
+#: Parameters that hold check codes, comma-separated (``closure_blocked``'s blockers).
+CODE_LIST_PARAMS = frozenset({"reasons"})
+_LIST_SEPARATOR = {ENGLISH: ", "}
+
+
+def _display(name: str, value: str, language: str) -> str:
+    """Timestamps (``*_at``) as the reader's date and time (``Dec 7, 2026, 12:00 UTC``,
+    ``2026年12月7日 12:00 UTC``); check codes as their labels; anything else unchanged."""
+    if name in CODE_LIST_PARAMS:
+        labels = [label(Kind.CHECK, code.strip(), language) for code in value.split(",")]
+        return _LIST_SEPARATOR.get(language, "、").join(labels)
     if not name.endswith("_at"):
         return value
     try:
@@ -280,4 +302,4 @@ def _display(name: str, value: str) -> str:
         return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return formats.datetime_text(moment, language)

@@ -226,7 +226,12 @@ def _customer_message(
     if language not in SUPPORTED_LANGUAGES:
         language = SUPPORTED_LANGUAGES[0]
     try:
-        notice = compose(row.topic, params, anti_phishing_code=payload.get("anti_phishing_code"))
+        notice = compose(
+            row.topic,
+            params,
+            anti_phishing_code=payload.get("anti_phishing_code"),
+            language=language,
+        )
     except InvalidNotice as exc:
         raise DeliveryFailed(exc.message, permanent=True) from exc
     text = render(notice, lambda message: translate(message, language))

@@ -239,7 +239,7 @@ def security_cooldown(uid: str, now: datetime) -> r.Record:
 
 @demo("DEMO-RISK-LOCK", N_("Restricted by risk control after an abnormal login."), C.RISK_LOCK)
 def risk_lock(uid: str, now: datetime) -> r.Record:
-    reason = N_("Abnormal login from a new device and country, then a password reset attempt")
+    reason = "Abnormal login from a new device and country, then a password reset attempt"
     return person(
         uid,
         "Mia Zimmermann",
@@ -281,7 +281,7 @@ def kyc_disputed(uid: str, now: datetime) -> r.Record:
 
 @demo("DEMO-LEGAL-HOLD", N_("A court-ordered freeze is in force."), C.LEGAL_HOLD)
 def legal_hold(uid: str, now: datetime) -> r.Record:
-    reason = N_("Judicial freeze order, Amtsgericht Berlin, case 12 AR 345/26")
+    reason = "Judicial freeze order, Amtsgericht Berlin, case 12 AR 345/26"
     return person(
         uid,
         "Tim Schäfer",
@@ -296,7 +296,7 @@ def legal_hold(uid: str, now: datetime) -> r.Record:
     C.COMPLIANCE_REVIEW,
 )
 def compliance_review(uid: str, now: datetime) -> r.Record:
-    reason = N_("Structuring pattern: repeated deposits just under the reporting threshold")
+    reason = "Structuring pattern: repeated deposits just under the reporting threshold"
     return person(
         uid,
         "Nina Krüger",

@@ -43,7 +43,7 @@ def clean_eu(uid: str, now: datetime) -> r.Record:
             r.hold(
                 "CE-H1",
                 "risk_lock",
-                N_("Login from a new country; confirmed by the customer"),
+                "Login from a new country; confirmed by the customer",
                 now - 120 * D,
                 placed_by="risk-engine",
                 lifted_at=now - 119 * D,

@@ -116,14 +116,14 @@ def risk_and_aml(uid: str, now: datetime) -> r.Record:
             r.hold(
                 "RA-H1",
                 "risk_lock",
-                N_("Large withdrawals to a newly added address"),
+                "Large withdrawals to a newly added address",
                 now - 4 * D,
                 placed_by="risk-engine",
             ),
             r.hold(
                 "RA-H2",
                 "aml_investigation",
-                N_("Funds traced to a sanctioned mixer"),
+                "Funds traced to a sanctioned mixer",
                 now - 3 * D,
                 placed_by="mlro",
             ),

@@ -18,21 +18,27 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from sqlalchemy import update
 
+from lastgate.closure.adapters.tables import outbox
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import review
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
 from lastgate.demo.customers import demo_snapshot
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as desk_service
 from lastgate.desk.wiring import build_desk
+from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.access import Role
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.ledger.model import HoldKind
 from lastgate.platform.auth_tokens import issue_token
 from tests.browser.conftest import VIEWPORT
+from tests.builders import account, load
 from tests.workflow_support import (
     AGENT_A,
+    AGENT_B,
     OFFICER_A,
     close_as_customer,
     customer,
@@ -44,6 +50,7 @@ CATALOG = Path(__file__).resolve().parents[2] / (
     "src/lastgate/locale/zh_Hans/LC_MESSAGES/lastgate.po"
 )
 LANGUAGES = ("en", "zh-Hans")
+CLOSED = "U-CLOSED"
 
 #: A check code (``DUST_REMAINING``) standing where a person's words should.
 RAW_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
@@ -149,10 +156,19 @@ def _english(text: str, raw: str) -> list[str]:
 
 
 def _world(engine, clock, config) -> dict[str, str]:
-    """The demo customers plus a request in review (one approval of two), one in
-    cooling-off, a hold, and a ticket with a reply: the pages' states."""
-    import_snapshot(engine, demo_snapshot(clock()))
+    """The demo customers plus a closed account with its certificate, a request in review
+    (one approval of two), one in cooling-off, a hold, and a ticket with a reply."""
+    load(engine, account(CLOSED))
     wf = workflow(engine, clock, config)
+    done = request_in(wf, ClosureState.IN_REVIEW, uid=CLOSED)
+    closure.approve(wf, AGENT_A, done.id, "ok")
+    closure.approve(wf, AGENT_B, done.id, "ok")
+    clock.advance(days=14, seconds=1)
+    execute_due(wf)
+    with engine.begin() as conn:  # erasure waits until the notices are delivered
+        conn.execute(update(outbox).values(delivered_at=clock()))
+    assert run_pending(engine, clock, config, wf.policies).finished
+    import_snapshot(engine, demo_snapshot(clock()))
     cooling = close_as_customer(wf, engine, "DEMO-CLEAN-EU")
     in_review = request_in(wf, ClosureState.IN_REVIEW, uid="DEMO-CLEAN-US", needs_review=True)
     closure.approve(wf, AGENT_A, in_review.id, "身份已核实。")
@@ -181,6 +197,8 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str]]]:
         ("DEMO-DUST", Role.CUSTOMER, ["/web/me", "/web/me/dust-forfeit"]),
         ("DEMO-RISK-AML", Role.CUSTOMER, ["/web/me"]),
         ("DEMO-STUCK", Role.CUSTOMER, ["/web/me"]),
+        ("DEMO-OPEN-ORDERS", Role.CUSTOMER, ["/web/me/fix/cancel_orders"]),
+        (CLOSED, Role.CUSTOMER, ["/web/me/closed"]),
         ("DEMO-CLEAN-KEYS", Role.CUSTOMER, ["/web/me/close", "/web/me/freeze"]),
         ("DEMO-CLEAN-EU", Role.CUSTOMER, [f"/web/closure/{ids['cooling']}"]),
         ("DEMO-CLEAN-US", Role.CUSTOMER, [f"/web/closure/{review_id}"]),
@@ -194,7 +212,7 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str]]]:
             Role.AGENT,
             ["/web/agent", f"/web/agent/requests/{review_id}", "/web/desk"],
         ),
-        ("agent-bo", Role.AGENT, [f"/web/desk/tickets/{ticket}"]),
+        ("agent-bo", Role.AGENT, [f"/web/desk/tickets/{ticket}", "/web/me"]),
         ("compliance-di", Role.COMPLIANCE, ["/web/compliance"]),
     ]
 
@@ -223,3 +241,31 @@ def test_every_main_page_reads_as_words_in_both_languages(
         context.close()
     lines = [f"{where}:\n  " + "\n  ".join(found) for where, found in report.items()]
     assert not report, "\n".join(lines)
+
+
+def test_the_reader_finds_each_kind_of_raw_text() -> None:
+    """The checks themselves, on texts a page must never show (no browser needed)."""
+    found = _problems(
+        "zh-Hans",
+        [
+            "账户类型 account_type",
+            "余额 3.292800000000000000 USDT",
+            "提交于 2026-12-07T09:25:04.779750+00:00",
+            "仍有 Small balances left",
+            "This was never translated at all",
+            "GDPR 第 17(1) 条",  # a reference kept as it is
+            "0.90 USD 价值 1,200.5 USDT",  # meaningful digits only
+        ],
+        ["DUST_REMAINING", "仍有小额资产"],
+    )
+    kinds = [f.split(":")[0].split(" '")[0] for f in found]
+    assert kinds == [
+        "code as a heading",
+        "snake_case",
+        "trailing zeros",
+        "ISO time",
+        "ISO time",
+        "English msgid",
+        "English prose",
+    ], found
+    assert _problems("en", ["Small balances left", "Dec 7, 2026, 09:25 UTC"], []) == []

@@ -198,12 +198,14 @@ def measure_duckdb(url: str, chunk: int, sweep_seconds: float) -> dict[str, Any]
     engine = make_engine(url)
     statements = duckdb_replay.record(engine, ledger_gen.NOW, chunk)
     db, load_seconds, loaded = duckdb_replay.load(engine, statements)
+    pg_seconds, _ = duckdb_replay.replay_postgresql(engine, statements)
     engine.dispose()
     seconds, fetched = duckdb_replay.replay(db, statements)
     ratio = sweep_seconds / seconds
     print(
         f"[duckdb] {len(statements)} statements replayed on {loaded:,} rows (loaded in "
-        f"{load_seconds:.1f} s): {seconds:.2f} s, {fetched:,} rows fetched; "
+        f"{load_seconds:.1f} s): {seconds:.2f} s, {fetched:,} rows fetched; the same "
+        f"statements on PostgreSQL {pg_seconds:.2f} s ({pg_seconds / seconds:.2f}x); "
         f"PostgreSQL sweep / DuckDB = {ratio:.2f}x (target <= {TARGET_DUCKDB_RATIO:.0f}x)",
         flush=True,
     )
@@ -212,6 +214,7 @@ def measure_duckdb(url: str, chunk: int, sweep_seconds: float) -> dict[str, Any]
         "rows_loaded": loaded,
         "seconds": round(seconds, 2),
         "rows_fetched": fetched,
+        "postgresql_statements_seconds": round(pg_seconds, 2),
         "ratio": round(ratio, 2),
     }
 

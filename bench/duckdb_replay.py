@@ -29,7 +29,7 @@ from lastgate.eligibility.adapters.bulk import sweep
 from lastgate.platform.policy_files import PolicyDirectory
 
 #: PostgreSQL column types → DuckDB's. Amounts become DOUBLE: DuckDB's widest decimal,
-#: DECIMAL(38, 18), overflows on amount × price, and the sweep's SQL only sorts rows into
+#: DECIMAL(38, 18), overflows on amount * price, and the sweep's SQL only sorts rows into
 #: clear and borderline bands (borderline ones are judged exactly in Python afterwards).
 _TYPES = {
     "numeric": "DOUBLE",
@@ -108,6 +108,17 @@ def load(engine: Engine, statements: list[Statement]) -> tuple[Any, float, int]:
             db.execute(f"COPY {table} FROM '{path}' (FORMAT CSV, HEADER false)")
             rows += db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return db, time.perf_counter() - started, rows
+
+
+def replay_postgresql(engine: Engine, statements: list[Statement]) -> tuple[float, int]:
+    """The same statements on PostgreSQL through the sweep's own fetch: (seconds, rows) —
+    the sweep's SQL alone, without its Python."""
+    d = bulk_sql.dialect("postgresql")
+    with engine.connect() as conn:
+        started, rows = time.perf_counter(), 0
+        for sql, params in statements:
+            rows += len(bulk_sql.fetch(conn, d, sql, params))
+        return time.perf_counter() - started, rows
 
 
 def _duckdb_sql(sql: str) -> str:

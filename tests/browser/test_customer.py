@@ -92,7 +92,8 @@ def test_a_customer_fixes_the_blockers_closes_verifies_and_cancels(
     assert page.locator(".badge.state-cooling_off").is_visible()
     assert customer_status(engine, "U1") == "frozen"
     # The countdown is labelled in the page's language, on the server's clock.
-    expect(page.locator("#cooling-off-left")).to_contain_text("14 days left" if lang == "en" else "还剩 14天")
+    left = "14 days left" if lang == "en" else "还剩 14天"
+    expect(page.locator("#cooling-off-left")).to_contain_text(left)
     if lang == "en":
         screenshot(page, "customer-cooling-off")
 

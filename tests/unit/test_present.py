@@ -14,7 +14,8 @@ from lastgate.desk.model.tickets import TicketCategory, TicketState
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel import present
 from lastgate.kernel.access import Role
-from lastgate.kernel.i18n import translations
+from lastgate.kernel.i18n import translate, translations
+from lastgate.kernel.messages import Message
 from lastgate.kernel.present.labels import CODED_FIELDS, has_label
 from lastgate.kernel.present.vocabulary import TABLES, Kind
 from lastgate.ledger import model as ledger
@@ -183,3 +184,15 @@ def test_plurals_pick_the_form_for_the_count() -> None:
     assert present.plural(*forms, 1, "en") == "1 small balance"
     assert present.plural(*forms, 2, "en") == "2 small balances"
     assert present.plural(*forms, 1200, "en") == "1,200 small balances"
+
+
+def test_a_moment_in_a_message_reads_in_the_readers_date_format() -> None:
+    message = Message(
+        "Your security settings changed recently; closure is possible from {ends_at}.",
+        {"ends_at": "2026-11-29T12:00:00+00:00"},
+    )
+    assert translate(message, "en").endswith("from Nov 29, 2026, 12:00 UTC.")
+    assert "2026年11月29日 12:00 UTC" in translate(message, "zh_Hans")
+    assert translate(Message("{id}", {"id": "2026-11-29-not-a-moment"}), "en") == (
+        "2026-11-29-not-a-moment"
+    )

@@ -243,7 +243,9 @@ def test_the_freeze_states_its_conditions_and_waits_for_confirmation(app, engine
     confirm = client.get("/web/me/freeze").text
     assert customer_status(engine, "U1") == "active"
     assert "Trading, deposits and withdrawals stop at once" in confirm
-    assert "from Nov 24, 2026, 12:00 UTC at the earliest" in confirm  # the policy's 24 hours
+    assert (
+        "from Nov 24, 2026, 12:00 UTC (in 24 hours) at the earliest" in confirm
+    )  # the policy's 24 hours
     assert "72 hours have passed" in confirm  # a lost authenticator: the recovery wait
     done = client.post("/web/me/freeze", data={"csrf": csrf(confirm)})
     assert "done=frozen" in str(done.url) and customer_status(engine, "U1") == "frozen"

@@ -8,6 +8,8 @@ lastgate and ``en`` and ``zh-Hans`` (BCP 47) on the wire.
 from __future__ import annotations
 
 import gettext
+import re
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -97,4 +99,20 @@ def translate(message: Message, lang: str) -> str:
         text = catalog.ngettext(message.msgid, message.plural, message.count)
     else:
         text = catalog.gettext(message.msgid)
-    return text.format(**message.params)
+    return text.format(**{k: _readable(v, lang) for k, v in message.params.items()})
+
+
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _readable(value: str, lang: str) -> str:
+    """A parameter as a person reads it: a moment (ISO 8601, as the models give it) in the
+    reader's date format (``kernel.present``); anything else as it is."""
+    if not _MOMENT.match(value):
+        return value
+    from lastgate.kernel.present.formats import datetime_text  # present builds on i18n
+
+    try:
+        return datetime_text(datetime.fromisoformat(value), lang)
+    except ValueError:
+        return value

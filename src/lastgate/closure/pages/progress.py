@@ -26,9 +26,10 @@ _STEP_OF_STATE = {
 }
 
 
-def step_of(state: ClosureState | None) -> str:
-    """The step a request in ``state`` is at; none open (or ended): the self-check."""
-    return "check" if state is None else _STEP_OF_STATE.get(state, "check")
+def step_of(state: ClosureState | None) -> str | None:
+    """The step a request in ``state`` is at: none yet, the self-check; a request that
+    ended without closing (cancelled, rejected, blocked) is in no step (None)."""
+    return "check" if state is None else _STEP_OF_STATE.get(state)
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,7 +104,8 @@ def test_a_refused_action_says_what_happened_and_where_to_go(app, clock, config)
     assert refused.status_code == 422
     assert heading(refused.text) == "This anti-phishing code cannot be used"
     assert "Go back to the form" in refused.text and "data-back" in refused.text
-    assert "/web/static/back.js" in refused.text
+    assert "/web/static/forms.js" in refused.text
+    assert 'href="/web?lang=zh-Hans"' in refused.text  # the form's address is not a page
     assert "U1" in refused.text  # still signed in
     assert "the request is not valid" not in refused.text  # no developer sentence
 

@@ -298,8 +298,9 @@ class ErrorView:
 
 def error_view(error: LastgateError, *, method: str, url: str, customer: bool) -> ErrorView:
     """The view of ``error`` met at ``url`` by a ``method`` request, for a customer or not.
-    After a form, trying again means going back to it (the page's script goes back in
-    the history, which keeps what was typed; without it the start page)."""
+    After a form, trying again means going back to it (``static/forms.js`` goes back in
+    the history and fills in what was typed; without scripts the link leads to the start
+    page)."""
     advice = advice_for(error)
     step = advice.step
     if step is Step.AGAIN and method != "GET":

@@ -269,7 +269,11 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
     url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     customer = principal is not None and principal.role is Role.CUSTOMER
     view = error_view(error, method=request.method, url=url, customer=customer)
-    response = page.render("error.html", status=status, view=view, request_ref=request_id.get())
+    # After a form the address is not a page: switching language leads to the start page.
+    switch = request.url.path if request.method == "GET" else "/web"
+    response = page.render(
+        "error.html", status=status, view=view, request_ref=request_id.get(), switch_path=switch
+    )
     response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)  # outside /web too
     return response
 

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import update
 
 from lastgate.closure.adapters.tables import outbox
-from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import review
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.execution import execute_due
@@ -173,6 +173,11 @@ def _world(engine, clock, config) -> dict[str, str]:
     in_review = request_in(wf, ClosureState.IN_REVIEW, uid="DEMO-CLEAN-US", needs_review=True)
     closure.approve(wf, AGENT_A, in_review.id, "身份已核实。")
     review.place_hold(wf, OFFICER_A, "DEMO-CLEAN-DORMANT", HoldKind.JUDICIAL_FREEZE, "法院令 117。")
+    verifying = closure.submit(
+        wf, customer("DEMO-CLEAN-COOLDOWN-OVER"), "DEMO-CLEAN-COOLDOWN-OVER", ClosureReason.FEES, ""
+    )
+    rejected = request_in(wf, ClosureState.IN_REVIEW, uid="DEMO-WITHDRAWAL-REVIEW")
+    closure.reject(wf, AGENT_A, rejected.id, "提现记录需要进一步核实。")
     desk = build_desk(config, engine, clock)
     ticket, _ = desk_service.open_ticket(
         desk,
@@ -183,7 +188,13 @@ def _world(engine, clock, config) -> dict[str, str]:
         "请帮我注销账户。",
     )
     desk_service.reply_canned(desk, AGENT_A, ticket.id, "withdraw_first", "zh_Hans")
-    return {"cooling": cooling.id, "review": in_review.id, "ticket": ticket.id}
+    return {
+        "cooling": cooling.id,
+        "review": in_review.id,
+        "ticket": ticket.id,
+        "verifying": verifying.id,
+        "rejected": rejected.id,
+    }
 
 
 def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str]]]:
@@ -202,6 +213,12 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str]]]:
         ("DEMO-CLEAN-KEYS", Role.CUSTOMER, ["/web/me/close", "/web/me/freeze"]),
         ("DEMO-CLEAN-EU", Role.CUSTOMER, [f"/web/closure/{ids['cooling']}"]),
         ("DEMO-CLEAN-US", Role.CUSTOMER, [f"/web/closure/{review_id}"]),
+        ("DEMO-CLEAN-COOLDOWN-OVER", Role.CUSTOMER, [f"/web/closure/{ids['verifying']}"]),
+        (
+            "DEMO-WITHDRAWAL-REVIEW",
+            Role.CUSTOMER,
+            [f"/web/closure/{ids['rejected']}", "/web/tickets?category=closure_rejected"],
+        ),
         (
             "DEMO-ASSETS",
             Role.CUSTOMER,

@@ -147,7 +147,8 @@ def verify_chain(
     entries sealed after it was read are fine.
     """
     breaks: list[ChainBreak] = []
-    prev_hash, expected, reached = GENESIS, 1, {0: GENESIS}
+    prev_hash, expected = GENESIS, 1
+    at_head = GENESIS if head is not None and head[0] == 0 else None  # the hash found there
     for entry in entries:
         edited = entry.content_hash is not None and entry.content_hash != _content_of(entry)
         if edited:
@@ -159,8 +160,8 @@ def verify_chain(
         breaks.extend(b for b in found if not (edited and b.problem.endswith("entry edited")))
         prev_hash, expected = entry.hash or "", entry.chain_seq + 1
         if head is not None and entry.chain_seq == head[0]:
-            reached[entry.chain_seq] = prev_hash
-    if head is not None and reached.get(head[0]) != head[1]:
+            at_head = prev_hash
+    if head is not None and at_head != head[1]:
         breaks.append(
             ChainBreak(
                 head[0],

@@ -61,7 +61,8 @@ def sign_out(client: TestClient) -> None:
 
 def refused_on_the_page(app, token: str) -> bool:
     copy = TestClient(app, base_url="http://127.0.0.1", cookies={"lastgate_session": token})
-    return copy.get("/web/me", follow_redirects=False).headers.get("location") == "/web/sign-in"
+    answer = copy.get("/web/me", follow_redirects=False)
+    return answer.headers.get("location") == "/web/sign-in?ended=1"  # the session ended
 
 
 def refused_by_the_api(app, token: str) -> bool:

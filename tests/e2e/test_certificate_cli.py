@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from pypdf import PdfReader
 
 from lastgate.app.api import create_app
 from lastgate.erasure.adapters.certificate_pdf import render_pdf
@@ -111,3 +112,12 @@ def test_get_certificate_key_publishes_the_signing_key(settings, files) -> None:
     assert body["key_id"] == signed["signature"]["key_id"]
     assert verify(signed, body["public_key_pem"]) == certificate()
     assert pem.status_code == 200 and pem.text == body["public_key_pem"]
+
+
+def test_render_writes_the_pdf_in_the_language_asked_for(env, files, tmp_path) -> None:
+    out = tmp_path / "zh.pdf"
+    result = run(env, "render", str(files["json"]), "-o", str(out), "--lang", "zh-Hans")
+    assert result.returncode == 0, result.stderr
+    text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    assert "账户注销及数据删除证明" in text and "U100234" in text
+    assert run(env, "render", str(files["json"]), "-o", str(out), "--lang", "fr").returncode == 2

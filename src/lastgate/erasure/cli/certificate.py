@@ -21,6 +21,7 @@ from lastgate.erasure.adapters.certificate_signing import (
 )
 from lastgate.erasure.model.certificate import ClosureCertificate, InvalidCertificate
 from lastgate.kernel.errors import LastgateError
+from lastgate.kernel.i18n import normalize
 from lastgate.kernel.settings import Settings
 
 certificate_app = typer.Typer()  # its help: the lazy table in lastgate.app.cli
@@ -63,8 +64,13 @@ def public_key_command() -> None:
 def render_command(
     file: Annotated[Path, typer.Argument(help="The signed certificate JSON.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the PDF.")],
+    lang: Annotated[str, typer.Option("--lang", help="The pages' language: en or zh-Hans.")] = "en",
 ) -> None:
     """Write the PDF of a signed certificate, after checking it against this lastgate's key."""
+    language = normalize(lang)
+    if language is None:
+        typer.echo(f"unsupported language {lang!r}: en or zh-Hans", err=True)
+        raise typer.Exit(EXIT_ERROR)
     data = _read(file)
     try:
         verify(data, _settings_pem())
@@ -73,7 +79,7 @@ def render_command(
         typer.echo(f"INVALID: {exc.message}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
     assert isinstance(document, dict)  # verify accepted it
-    output.write_bytes(render_pdf(document))
+    output.write_bytes(render_pdf(document, language))
     typer.echo(f"wrote {output}")
 
 

@@ -19,7 +19,7 @@ def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, c
 
     ada = person("agent-ada", Role.AGENT)
     assert ada.locator(f"a[href='/web/agent/requests/{request.id}']").is_visible()
-    assert "1 d 6 h" in ada.locator("tbody tr").inner_text()  # SLA age since the last update
+    assert "1 day 6 hours" in ada.locator("tbody tr").inner_text()  # SLA age since the last update
     screenshot(ada, "agent-queue")
     follow(ada, f"a[href='/web/agent/requests/{request.id}']")
     ada.fill("#note", "Identity and withdrawals checked.")

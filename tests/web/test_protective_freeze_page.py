@@ -43,6 +43,8 @@ def test_compliance_freezes_and_lifts_from_the_console(app, engine, clock, confi
         data={"csrf": token, "uid": "U1", "note": "verified"},
     )
     assert "The protective freeze is lifted." in lifted.text
+    history = lifted.text.split('class="protective-lifted"')[1].split("</tr>")[0]
+    assert "U1" in history and "phone stolen" in history and "verified" in history
     assert customer_status(engine, "U1") == "active"
 
 

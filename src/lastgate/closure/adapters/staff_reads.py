@@ -1,19 +1,20 @@
 """Read models for the staff pages' history: the approvals a request in review has had,
 holds with who placed and who lifted them (the two officers, their notes and times), so
-that a lifted hold stays on record, and an audit timeline in the reader's words. Reads
-only."""
+that a lifted hold stays on record, lifted protective freezes likewise, and an audit
+timeline in the reader's words. Reads only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, select
 
 from lastgate.closure.adapters import console as console_reads
-from lastgate.closure.adapters.tables import approvals
+from lastgate.closure.adapters.tables import account_freezes, approvals
+from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.closure.service.steps import REVIEW_APPROVAL
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
@@ -113,21 +114,31 @@ class TimelineLine:
     actor: str
     name: str
     said: tuple[str, ...]
+    typed: tuple[tuple[str, str], ...]
     action: str
     data: Mapping[str, Any]
+
+
+class TimelineWords(Protocol):
+    """A feature's events module (``closure.model.events``, ``desk.model.events``)."""
+
+    def details(self, action: str, payload: Mapping[str, Any]) -> list[Message]: ...
+
+    def typed(self, action: str, payload: Mapping[str, Any]) -> list[tuple[str, str]]: ...
+
+    def explained(self, action: str) -> bool: ...
 
 
 def timeline(
     engine: Engine,
     subject: str,
     lang: str,
-    details: Callable[[str, Mapping[str, Any]], list[Message]],
-    explained: Callable[[str], bool],
+    feature: TimelineWords,
     label_params: frozenset[str] = frozenset(),
 ) -> list[TimelineLine]:
-    """The subject's audit entries, oldest first, in ``lang``. ``details`` gives the
-    payload's sentences (the feature's own); parameters named in ``label_params`` are
-    msgids, translated before they fill a sentence."""
+    """The subject's audit entries, oldest first, in ``lang``. ``feature`` gives the
+    payload's sentences and typed texts (the feature's own events module); parameters
+    named in ``label_params`` are msgids, translated before they fill a sentence."""
 
     def said(message: Message) -> str:
         params = {
@@ -144,9 +155,65 @@ def timeline(
                 at=entry.occurred_at,
                 actor=entry.actor,
                 name=label(Kind.EVENT, entry.action, lang),
-                said=tuple(said(m) for m in details(entry.action, payload)),
+                said=tuple(said(m) for m in feature.details(entry.action, payload)),
+                typed=tuple(
+                    (translate(Message(name), lang), value)
+                    for name, value in feature.typed(entry.action, payload)
+                ),
                 action=entry.action,
-                data={} if explained(entry.action) else payload,
+                data={} if feature.explained(entry.action) else payload,
             )
         )
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class LiftedProtectiveFreeze:
+    """A protective freeze no longer in force: who froze the account, when and why; who
+    lifted it, when, and their note (from the two audit entries)."""
+
+    uid: str
+    frozen_at: datetime
+    frozen_by: str
+    reason: str
+    lifted_at: datetime
+    lifted_by: str
+    note: str
+
+
+def lifted_protective_freezes(engine: Engine, limit: int = 50) -> list[LiftedProtectiveFreeze]:
+    """Protective freezes lifted, most recently lifted first."""
+    f = account_freezes.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(f.id, f.uid, f.frozen_at, f.unfrozen_at)
+            .where(f.cause == PROTECTIVE_FREEZE, f.unfrozen_at.is_not(None))
+            .order_by(f.unfrozen_at.desc())
+            .limit(limit)
+        ).all()
+    found = []
+    for row in rows:
+        entries = console_reads.timeline(engine, f"account:{row.uid}")
+        placed = next(
+            (
+                i
+                for i, e in enumerate(entries)
+                if e.action == "account.protective_freeze"
+                and console_reads.payload(e).get("freeze_id") == row.id
+            ),
+            None,
+        )
+        after = entries[placed:] if placed is not None else []
+        lift = next((e for e in after if e.action == "account.protective_freeze_lifted"), None)
+        found.append(
+            LiftedProtectiveFreeze(
+                uid=row.uid,
+                frozen_at=row.frozen_at,
+                frozen_by=after[0].actor if after else "",
+                reason=str(console_reads.payload(after[0]).get("reason", "")) if after else "",
+                lifted_at=row.unfrozen_at,
+                lifted_by=lift.actor if lift else "",
+                note=str(console_reads.payload(lift).get("note", "")) if lift else "",
+            )
+        )
+    return found

@@ -1,8 +1,8 @@
 """What a closure request's audit entries add to their name on the staff timeline: the
-facts in the payload, as sentences (the approval's number and note, the rejection's
-reason, whether the request needs a review or evidence, the hold). The event's name is a
-label of the presentation layer (``Kind.EVENT``); this says only what the payload adds.
-Pure."""
+facts in the payload, as sentences (the approval's number, whether the request needs a
+review or evidence, the hold), and what a person typed (a note, a reason), kept as
+typed. The event's name is a label of the presentation layer (``Kind.EVENT``); this says
+only what the payload adds. Pure."""
 
 from __future__ import annotations
 
@@ -19,19 +19,18 @@ DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
         ("needs_review", N_("It needs a review by staff.")),
         ("needs_evidence", N_("It needs identity evidence.")),
     ),
-    "closure.review_approval": (
-        ("approval", N_("Approval {approval} of {needed}.")),
-        ("note", N_("Note: {note}")),
-    ),
-    "closure.reject": (("reason", N_("Reason: {reason}")),),
+    "closure.review_approval": (("approval", N_("Approval {approval} of {needed}.")),),
     "closure.hold": (("hold", N_("Hold {hold}.")),),
     "closure.lift": (("hold", N_("Hold {hold}.")),),
     "hold.placed": (("uid", N_("Account {uid}.")),),
-    "hold.lift_requested": (("note", N_("Note: {note}")),),
-    "hold.lifted": (
-        ("first_approver", N_("Asked by {first_approver}.")),
-        ("note", N_("Note: {note}")),
-    ),
+    "hold.lifted": (("first_approver", N_("Asked by {first_approver}.")),),
+}
+#: What a person typed, shown as typed after its label: (payload key, label).
+TYPED: dict[str, tuple[tuple[str, str], ...]] = {
+    "closure.review_approval": (("note", N_("Note:")),),
+    "closure.reject": (("reason", N_("Reason:")),),
+    "hold.lift_requested": (("note", N_("Note:")),),
+    "hold.lifted": (("note", N_("Note:")),),
 }
 
 
@@ -40,6 +39,11 @@ def details(action: str, payload: Mapping[str, Any]) -> list[Message]:
     params = {key: str(value) for key, value in payload.items()}
     params["needed"] = str(REVIEW_APPROVALS_NEEDED)
     return [Message(text, params) for key, text in DETAILS.get(action, ()) if payload.get(key)]
+
+
+def typed(action: str, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label msgid, what was typed) for each typed text the payload holds."""
+    return [(label, str(payload[key])) for key, label in TYPED.get(action, ()) if payload.get(key)]
 
 
 def explained(action: str) -> bool:

@@ -17,6 +17,7 @@ from lastgate.closure.service.review import review_status
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
+from lastgate.kernel import present
 from lastgate.platform.web.pages import PageRoute, StaffPage, see_other
 
 router = APIRouter(prefix="/web/agent", route_class=PageRoute, include_in_schema=False)
@@ -37,8 +38,10 @@ def queue(page: StaffPage, state: str = "") -> Response:
     rows = [
         (r, review_actions(r.state, [a.actor for a in given.get(r.id, ())], me)) for r in requests
     ]
+    now = page.context.clock()
+    ages = {r.id: present.duration(now - r.updated_at, page.language) for r in requests}
     return page.render(
-        "agent/queue.html", rows=rows, states=closure.REVIEW_QUEUE_STATES, state=state
+        "agent/queue.html", rows=rows, ages=ages, states=closure.REVIEW_QUEUE_STATES, state=state
     )
 
 
@@ -61,8 +64,7 @@ def request_page(page: StaffPage, request_id: RequestId) -> Response:
             ctx.engine,
             f"closure:{request_id}",
             page.language,
-            closure_events.details,
-            closure_events.explained,
+            closure_events,
         ),
     )
 

@@ -58,6 +58,7 @@ def _console(page: Page, status: int = 200, refused: Refused | None = None) -> R
         holds=[(h, hold_actions(lifted=False, requested_by=h.requested_by, me=me)) for h in holds],
         lifted=staff_reads.holds(engine, lifted=True, limit=HISTORY_SHOWN),
         protective=console_reads.protective_freezes(engine),
+        protective_lifted=staff_reads.lifted_protective_freezes(engine, HISTORY_SHOWN),
         investigations=[h for h in holds if h.kind == HoldKind.AML_INVESTIGATION.value],
         overrides=console_reads.awaiting_second_approval(engine),
         kinds=list(HoldKind),

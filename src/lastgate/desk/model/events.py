@@ -37,6 +37,11 @@ def details(action: str, payload: Mapping[str, Any]) -> list[Message]:
     return [Message(text, params) for key, text in DETAILS.get(action, ()) if payload.get(key)]
 
 
+def typed(action: str, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A ticket's audit entries carry no typed text (messages are shown as messages)."""
+    return []
+
+
 def explained(action: str) -> bool:
     """Whether the label and ``details`` speak for this action (else its data is shown)."""
     return action.startswith("desk.")

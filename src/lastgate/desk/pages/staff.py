@@ -23,6 +23,7 @@ from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
+from lastgate.kernel import present
 from lastgate.kernel.errors import NotFound
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
@@ -71,6 +72,10 @@ def queue(
         page,
         "desk/queue.html",
         found=found,
+        ages={
+            ticket.id: present.duration(page.context.clock() - ticket.created_at, page.language)
+            for ticket, _sla in found
+        },
         states=list(t.TicketState),
         categories=list(t.TicketCategory),
         queues=QUEUE_NAMES,
@@ -165,8 +170,7 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
             page.context.engine,
             d.subject_of(ticket_id),
             page.language,
-            desk_events.details,
-            desk_events.explained,
+            desk_events,
             desk_events.LABEL_PARAMS,
         ),
     )

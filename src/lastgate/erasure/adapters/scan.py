@@ -134,8 +134,8 @@ def scan(
     values = {**needles, "UID": uid}
     params = _parameters(uid, customer_id, needles)
     kinds = (*sorted(needles), "UID")
-    tables = [t for t in metadata.sorted_tables if t.name not in SKIPPED_TABLES]
-    codes = _indexed(conn, tables)
+    tables = _searched_tables()
+    codes = _indexed(conn)
     indexed = {name for name, _ in codes.values()}
     short = tuple(w for w in kinds if len(values[w]) < textsearch.MIN_LENGTH)
     found = _table_findings(conn, tuple(t for t in tables if t.name not in indexed), kinds, params)
@@ -152,10 +152,20 @@ def _order(finding: ScanFinding, kinds: tuple[str, ...]) -> tuple[int, int, int]
     """Findings in the order of the tables, their columns and the values searched."""
     tbl = metadata.tables[finding.table]
     return (
-        metadata.sorted_tables.index(tbl),
+        _searched_tables().index(tbl),
         list(tbl.columns.keys()).index(finding.column),
         kinds.index(finding.what),
     )
+
+
+@lru_cache(maxsize=1)
+def _searched_tables() -> tuple[Table, ...]:
+    return tuple(t for t in metadata.sorted_tables if t.name not in SKIPPED_TABLES)
+
+
+@lru_cache(maxsize=128)
+def _searched_columns(tbl: Table) -> frozenset[str]:
+    return frozenset(col for col, _, _ in _targets(tbl, ("UID", "any")))
 
 
 def _parameters(uid: str, customer_id: int, needles: dict[str, str]) -> dict[str, object]:
@@ -281,11 +291,24 @@ _FTS = table(textsearch.FTS, column("rowid", Integer), column("value", String))
 _CODE = (_FTS.c.rowid % textsearch.SLOTS).label("code")
 
 
-def _indexed(conn: Connection, tables: list[Table]) -> dict[int, tuple[str, str]]:
+#: Coverage per database and schema version (``PRAGMA schema_version`` changes with
+#: every CREATE or DROP, a trigger's included).
+_COVERAGE: dict[tuple[str, int], dict[int, tuple[str, str]]] = {}
+
+
+def _indexed(conn: Connection) -> dict[int, tuple[str, str]]:
     """code -> (table, column) for every table the FTS5 copy covers completely: its three
     triggers exist and every column the scan searches has a code. Empty on PostgreSQL."""
     if conn.dialect.name != "sqlite":
         return {}
+    version = int(conn.exec_driver_sql("PRAGMA schema_version").scalar_one())
+    key = (conn.engine.url.render_as_string(hide_password=True), version)
+    if key not in _COVERAGE:
+        _COVERAGE[key] = _coverage(conn)
+    return _COVERAGE[key]
+
+
+def _coverage(conn: Connection) -> dict[int, tuple[str, str]]:
     names = set(
         conn.execute(
             text("SELECT name FROM sqlite_master WHERE name LIKE :prefix"),
@@ -299,8 +322,8 @@ def _indexed(conn: Connection, tables: list[Table]) -> dict[int, tuple[str, str]
         for code, tbl, col in conn.execute(text(f"SELECT code, tbl, col FROM {textsearch.COLUMNS}"))
     }
     covered: dict[int, tuple[str, str]] = {}
-    for tbl in tables:
-        searched = {col for col, _, _ in _targets(tbl, ("UID", "any"))}
+    for tbl in _searched_tables():
+        searched = _searched_columns(tbl)
         complete = all((tbl.name, col) in coded for col in searched)
         if searched and complete and set(textsearch.trigger_names(tbl.name)) <= names:
             covered.update({coded[tbl.name, col]: (tbl.name, col) for col in searched})

@@ -197,7 +197,8 @@ def sqlite_add(table: str, spec: Indexed) -> list[str]:
     ]
     if not spec.integer_key:
         statements.append(
-            f"INSERT INTO {KEYS} (tbl, pk) SELECT '{table}', {_pk(spec, table)} FROM {table}"
+            f"INSERT INTO {KEYS} (tbl, pk) SELECT '{table}', {_pk(spec, table)} FROM {table} "
+            f"WHERE {_any(spec, table)}"
         )
     statements.append(
         f"INSERT INTO {FTS} (rowid, value) "
@@ -211,18 +212,25 @@ def sqlite_add(table: str, spec: Indexed) -> list[str]:
 
 
 def sqlite_triggers(table: str, spec: Indexed | None = None) -> list[str]:
-    """(Re-)create the three triggers that keep ``table``'s part of the index."""
+    """(Re-)create the three triggers that keep ``table``'s part of the index. A row with
+    nothing to index costs one test: the triggers do not run for it."""
     spec = spec or TABLES[table]
     watched = ", ".join(dict.fromkeys([*spec.key, *(column for column, _ in spec.columns)]))
+    old, new = _any(spec, "old"), _any(spec, "new")
     return [
         *(f"DROP TRIGGER IF EXISTS {name}" for name in trigger_names(table)),
-        f"CREATE TRIGGER {PREFIX}_{table}_ins AFTER INSERT ON {table} BEGIN "
+        f"CREATE TRIGGER {PREFIX}_{table}_ins AFTER INSERT ON {table} WHEN {new} BEGIN "
         f"{_insert(table, spec)} END",
-        f"CREATE TRIGGER {PREFIX}_{table}_upd AFTER UPDATE OF {watched} ON {table} BEGIN "
-        f"{_delete(table, spec)} {_insert(table, spec)} END",
-        f"CREATE TRIGGER {PREFIX}_{table}_del AFTER DELETE ON {table} BEGIN "
+        f"CREATE TRIGGER {PREFIX}_{table}_upd AFTER UPDATE OF {watched} ON {table} "
+        f"WHEN {old} OR {new} BEGIN {_delete(table, spec)} {_insert(table, spec)} END",
+        f"CREATE TRIGGER {PREFIX}_{table}_del AFTER DELETE ON {table} WHEN {old} BEGIN "
         f"{_delete(table, spec)} END",
     ]
+
+
+def _any(spec: Indexed, row: str) -> str:
+    """``row`` has a value to index (a key row exists exactly for such rows)."""
+    return "(" + " OR ".join(f"{row}.{column} != ''" for column, _ in spec.columns) + ")"
 
 
 def trigger_names(table: str) -> tuple[str, str, str]:
@@ -249,7 +257,10 @@ def _key(spec: Indexed, table: str, row: str) -> str:
 def _insert(table: str, spec: Indexed) -> str:
     statements = []
     if not spec.integer_key:
-        statements.append(f"INSERT INTO {KEYS} (tbl, pk) VALUES ('{table}', {_pk(spec, 'new')});")
+        statements.append(
+            f"INSERT INTO {KEYS} (tbl, pk) SELECT '{table}', {_pk(spec, 'new')} "
+            f"WHERE {_any(spec, 'new')};"
+        )
     values = " UNION ALL ".join(
         f"SELECT {code} AS code, new.{column} AS value" for column, code in spec.columns
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from pypdf import PdfReader
 
 from lastgate.app.worker import run_once
 from lastgate.demo.customers import demo_snapshot
@@ -21,8 +22,12 @@ from tests.workflow_support import outbox_rows, settings
 
 UID = "DEMO-CLEAN-EU"
 TEXT = {
-    "en": {"closed": "Your account is closed", "pending": "on its way"},
-    "zh-Hans": {"closed": "您的账户已注销", "pending": "正在生成"},
+    "en": {
+        "closed": "Your account is closed",
+        "pending": "on its way",
+        "pdf": "Certificate of account closure and data erasure",
+    },
+    "zh-Hans": {"closed": "您的账户已注销", "pending": "正在生成", "pdf": "账户注销及数据删除证明"},
 }
 
 
@@ -84,6 +89,8 @@ def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
         page.click("#certificate-pdf")
     certificate = verify(Path(pdf.value.path()).read_bytes(), public_key_pem(config))
     assert certificate.uid == UID
+    printed = "\n".join(p.extract_text() for p in PdfReader(pdf.value.path()).pages)
+    assert TEXT[lang]["pdf"] in printed and UID in printed  # in the customer's language
     assert certificate.scan.passed, certificate.scan.findings
     with page.expect_download() as signed:
         page.click("#certificate-json")

@@ -149,18 +149,19 @@ def seal(engine: Engine, *, batch: int = 1000) -> int:
     """Link every committed, unsealed entry onto the chain; how many it linked. Safe to run
     from any number of processes at once; takes no lock when there is nothing to seal."""
     total = 0
-    while True:
-        with engine.connect() as conn:
+    with engine.connect() as conn:  # one connection: a worker's pass pays one checkout
+        while True:
             pending = conn.execute(
                 select(audit_log.c.seq).where(audit_log.c.chain_seq.is_(None)).limit(1)
             ).first()
-        if pending is None:
-            return total
-        with engine.begin() as conn:
+            if pending is None:
+                conn.rollback()
+                return total
             count = _seal_batch(conn, batch)
-        total += count
-        if count < batch:
-            return total
+            conn.commit()
+            total += count
+            if count < batch:
+                return total
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ class Counts:
         self.round_trips: Counter[str] = Counter()
         self.commits: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()
+        self.pings = 0  # the pool's pre-ping: SQLAlchemy's psycopg dialect sends ";"
 
     def trip(self, n: int = 1) -> None:
         self.round_trips[self.part] += n
@@ -75,6 +76,7 @@ def _counting() -> Iterator[None]:
 
     def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
         COUNTS.trip(1 + (not self.connection.autocommit and _idle(self.connection)))
+        COUNTS.pings += args[:1] == (";",)
         return saved["execute"](self, *args, **kwargs)
 
     def executemany(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -139,8 +141,8 @@ def _parts() -> Iterator[None]:
             setattr(owner, name, function)
 
 
-def commit_floor(url: str, samples: int = FLOOR_SAMPLES) -> float:
-    """Median seconds of one INSERT and its COMMIT on the raw driver connection."""
+def commit_floor(url: str, samples: int = FLOOR_SAMPLES) -> list[float]:
+    """Seconds of each INSERT and its COMMIT on the raw driver connection."""
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
         conn.execute("CREATE TABLE bench_floor (id serial PRIMARY KEY, v text)")
         conn.commit()
@@ -152,7 +154,7 @@ def commit_floor(url: str, samples: int = FLOOR_SAMPLES) -> float:
             times.append(time.perf_counter() - start)
         conn.execute("DROP TABLE bench_floor")
         conn.commit()
-    return statistics.median(times[20:])
+    return times[20:]
 
 
 def _server_commits(url: str) -> int:
@@ -190,11 +192,13 @@ def cost(n: int, *, profile: bool = False) -> dict[str, Any]:
     try:
         _prepare(url, n)
         load = Path("/proc/loadavg").read_text().split()[:3]
-        floor = commit_floor(url)
+        floor_before = commit_floor(url)
         before = _server_commits(url)
         with tempfile.TemporaryDirectory() as mailbox:
             seconds = _drain(url, mailbox, profile)
         server_commits = _server_commits(url) - before - 1  # less our own reading
+        floor_after = commit_floor(url)  # the machine's load moves it: sampled both sides
+        floor = statistics.median(floor_before + floor_after)
         engine = make_engine(url)
         with engine.connect() as conn:
             closed, erased = conn.execute(
@@ -214,12 +218,17 @@ def cost(n: int, *, profile: bool = False) -> dict[str, Any]:
         "closures": n,
         "load_average": load,
         "commit_floor_ms": round(floor * 1000, 3),
+        "commit_floor_before_after_ms": [
+            round(statistics.median(floor_before) * 1000, 3),
+            round(statistics.median(floor_after) * 1000, 3),
+        ],
         "seconds": round(seconds, 2),
         "ms_per_closure": round(per_closure * 1000, 2),
         "ratio": round(per_closure / (ERASURE_STEPS * floor), 2),
         "round_trips_per_closure": round(sum(COUNTS.round_trips.values()) / n, 1),
         "commits_per_closure": round(sum(COUNTS.commits.values()) / n, 2),
         "server_commits_per_closure": round(server_commits / n, 2),
+        "pre_pings_per_closure": round(COUNTS.pings / n, 1),
         "parts": {
             part: {
                 "ms_per_closure": round(COUNTS.seconds[part] * 1000 / n, 2),
@@ -237,7 +246,11 @@ def cost(n: int, *, profile: bool = False) -> dict[str, Any]:
 
 def _print(r: dict[str, Any]) -> None:
     print(f"load average before: {' '.join(r['load_average'])}")
-    print(f"commit floor (median INSERT + COMMIT): {r['commit_floor_ms']:.3f} ms")
+    before, after = r["commit_floor_before_after_ms"]
+    print(
+        f"commit floor (median INSERT + COMMIT, raw psycopg): {r['commit_floor_ms']:.3f} ms "
+        f"({before:.3f} before the closures, {after:.3f} after)"
+    )
     print(
         f"{r['closures']} closures closed and erased in {r['seconds']:.2f} s = "
         f"{r['ms_per_closure']:.2f} ms per closure"
@@ -249,7 +262,8 @@ def _print(r: dict[str, Any]) -> None:
     print(
         f"per closure: {r['round_trips_per_closure']} round trips, "
         f"{r['commits_per_closure']} commits ({r['server_commits_per_closure']} "
-        "transactions committed as the server counts them, autocommit reads included)"
+        "transactions committed as the server counts them, autocommit reads included); "
+        f"{r['pre_pings_per_closure']} of the round trips are the pool's pre-ping"
     )
     print(f"{'part':<18}{'ms/closure':>12}{'round trips':>13}{'commits':>9}")
     for part, p in r["parts"].items():

@@ -32,19 +32,27 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_api(database_url: str, workers: int = 1) -> Iterator[str]:
-    """Start uvicorn on a free 127.0.0.1 port; yields the base URL, stops it after."""
+def running_api(
+    database_url: str,
+    workers: int = 1,
+    *,
+    app: str = "bench.api_server:app",
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Start uvicorn (``app``, a factory) on a free 127.0.0.1 port; yields the base URL,
+    stops it after. Every server of the benchmarks runs with these same options."""
     port = _free_port()
     # The benchmark is one caller flooding on purpose: lift the per-caller limits, which
     # would otherwise answer 429 after 120 reads a minute.
     env = {
         **os.environ,
+        **(env or {}),
         "LASTGATE_DATABASE_URL": database_url,
         "LASTGATE_RATE_LIMIT_ELIGIBILITY": "100000000/minute",
         "LASTGATE_RATE_LIMIT_DEFAULT": "100000000/minute",
     }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "uvicorn", "bench.api_server:app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", app, "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     command += ["--log-level", "warning", "--no-access-log"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -75,10 +83,21 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], timeout_s: float = 6
     raise RuntimeError(f"API at {base} not ready after {timeout_s} s")
 
 
-def measure_http(base: str, uids: Sequence[str], concurrency: int) -> dict[str, Any]:
-    """GET the internal (agent) eligibility report of every UID from ``concurrency`` threads."""
+def agent_headers() -> dict[str, str]:
+    """An agent's bearer token (the internal view), valid at the ledger's instant."""
     token = issue_token(Settings(), "bench-agent", Role.AGENT, timedelta(hours=8), NOW)
-    headers = {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}"}
+
+
+def measure_http(
+    base: str,
+    uids: Sequence[str],
+    concurrency: int,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """GET the eligibility report of every UID from ``concurrency`` threads, by default
+    with an agent's token (the internal view)."""
+    headers = headers if headers is not None else agent_headers()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     with httpx.Client(base_url=base, headers=headers, limits=limits, timeout=60) as client:
 

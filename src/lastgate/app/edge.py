@@ -2,8 +2,9 @@
 caller (sign-in, the official-channel check, eligibility reads, the rest), and body
 limits with the upload gate (identity evidence, ticket attachments).
 
-Outermost first: security headers, rate limits, body limits, then the app; so a flood
-is cut before any body is looked at, and every refusal still carries the headers.
+Outermost first: security headers, the caller's credentials (the token verified once
+for the request), rate limits, body limits, then the app; so a flood is cut before any
+body is looked at, and every refusal still carries the headers.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import re
 
 from fastapi import FastAPI
 from limits import parse
+from starlette.types import Scope
 
-from lastgate.kernel.errors import NotAuthenticated
 from lastgate.kernel.settings import Settings
-from lastgate.platform.auth_tokens import verify_token
 from lastgate.platform.http.body_limits import BodyLimits, UploadRoute, bearer_gate
-from lastgate.platform.http.deps import ApiContext, authenticate
+from lastgate.platform.http.deps import ApiContext, ReadCredentials, authenticate, credentials_of
 from lastgate.platform.http.rate_limits import RateLimits, RateRule, rate_storage
 from lastgate.platform.policy_files import PolicyDirectory
 from lastgate.platform.web.edge import page_error, page_upload_gate
@@ -78,17 +78,17 @@ def _exempt(path: str) -> bool:
     return path in ("/healthz", "/readyz", "/metrics") or path.startswith("/web/static/")
 
 
+def _subject_of(scope: Scope) -> str | None:
+    # A token whose claims do not hold (forged, expired) names nobody: counted by address.
+    found = credentials_of(scope)
+    return found.token.principal.subject if found is not None and found.token else None
+
+
 def install_guards(app: FastAPI, context: ApiContext) -> None:
-    """Add the body and rate limits; call before adding the security headers, which
-    must stay outermost."""
+    """Add the body and rate limits and, in front of them, the credentials' check; call
+    before adding the security headers, which must stay outermost."""
     settings = context.settings
     policies = PolicyDirectory.load(settings.policy_dir)
-
-    def subject_of(token: str) -> str | None:
-        try:
-            return verify_token(settings, token, context.clock()).subject
-        except NotAuthenticated:
-            return None
 
     app.add_middleware(
         BodyLimits,
@@ -101,8 +101,10 @@ def install_guards(app: FastAPI, context: ApiContext) -> None:
         storage=rate_storage(settings.rate_limit_storage_uri.get_secret_value()),
         rules=rate_rules(settings),
         default=parse(settings.rate_limit_default),
-        subject_of=subject_of,
+        subject_of=_subject_of,
         exempt=_exempt,
-        session_cookie=SESSION_COOKIE,
         page_error=page_error,
+    )
+    app.add_middleware(
+        ReadCredentials, context=context, session_cookie=SESSION_COOKIE, exempt=_exempt
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from lastgate.eligibility.model.closed import CertificateState, ClosedAccount
 from lastgate.eligibility.model.report import (
@@ -116,6 +116,11 @@ ReportOut = Annotated[
 ]
 
 
+_REPORT: TypeAdapter[CustomerReportOut | InternalReportOut | ClosedAccountOut] = TypeAdapter(
+    ReportOut
+)
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC)
 
@@ -197,4 +202,10 @@ def report_to_wire(
 
 def report_json(report: Answer, lang: str) -> str:
     """``report`` as a JSON document, exactly as the API returns it."""
-    return report_to_wire(report, lang).model_dump_json()
+    return report_bytes(report, lang).decode()
+
+
+def report_bytes(report: Answer, lang: str) -> bytes:
+    """``report`` as the API's response body: the wire model validated once, as it is
+    built, and serialised once, straight to UTF-8 JSON."""
+    return _REPORT.dump_json(report_to_wire(report, lang))

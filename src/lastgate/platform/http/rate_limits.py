@@ -9,9 +9,12 @@ always counted by address: nobody is signed in yet). Over the limit it is answer
 for one process; ``redis://`` and the others ``limits`` knows for several).
 
 A pure ASGI middleware with one storage hit per request; a network storage is asked
-from a worker thread so that the event loop never waits on it. If the storage cannot be
-reached, requests are served uncounted and the failure is logged: the limits guard
-against floods, and an outage of the counter must not take the service down.
+from a worker thread so that the event loop never waits on it, the in-process one
+(``memory://``) on the loop, without the timer thread ``limits`` would start every few
+milliseconds to expire its keys. If the storage cannot be reached, requests are served
+uncounted and the failure is logged: the limits guard against floods, and an outage of
+the counter must not take the service down. Who the caller is comes from the token the
+edge verified once for the whole request (``platform.http.deps.ReadCredentials``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import anyio.to_thread
 from limits import RateLimitItem
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
-from starlette.requests import Request, cookie_parser
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lastgate.kernel.errors import LastgateError
@@ -34,12 +37,10 @@ from lastgate.platform.http.body_limits import PageError
 from lastgate.platform.http.errors import RateLimited, error_response
 
 log = logging.getLogger(__name__)
-#: Tokens already verified, by their text, with the subject they name: the count needs
-#: the caller's identity on every request, and a token's signature need not be checked
-#: twice for that. Bounded; emptied when full.
-_SUBJECTS_KEPT = 10_000
 #: At most one log line a minute while the storage is unreachable.
 _LOG_EVERY_SECONDS = 60.0
+#: How often the in-process storage drops the counters of windows that have passed.
+_EXPIRE_EVERY_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,28 @@ class RateRule:
     by_address: bool = False
 
 
+class LocalStorage(MemoryStorage):
+    """``limits``' in-process storage, its expired counters dropped on the request path
+    at most once a second instead of by a ``threading.Timer`` started again 10 ms after
+    each one ends (a new thread every few requests under load)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._expired_at = time.monotonic()
+
+    # Overrides the private hook ``MemoryStorage.__schedule_expiry`` (name-mangled).
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        now = time.monotonic()
+        if now - self._expired_at >= _EXPIRE_EVERY_SECONDS:
+            self._expired_at = now
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
+
+
 def rate_storage(uri: str) -> Storage:
     """The counting storage ``uri`` names (``memory://``, ``redis://host:6379/0``…);
     ``limits.errors.ConfigurationError`` for a scheme it does not know."""
+    if uri == "memory://":
+        return LocalStorage()
     storage = storage_from_string(uri, key_prefix="lastgate") if "://" in uri else None
     if not isinstance(storage, Storage):
         raise ValueError("not a rate-limit storage URI (memory://, redis://host:6379/0, …)")
@@ -72,17 +92,14 @@ class RateLimits:
         storage: Storage,
         rules: Sequence[RateRule],
         default: RateLimitItem,
-        subject_of: Callable[[str], str | None],
+        subject_of: Callable[[Scope], str | None],
         exempt: Callable[[str], bool],
-        session_cookie: str,
         page_error: PageError,
     ) -> None:
         self._app, self._rules, self._default = app, tuple(rules), default
-        self._session_cookie = session_cookie
         self._subject_of, self._exempt, self._page_error = subject_of, exempt, page_error
         self._in_process = isinstance(storage, MemoryStorage)
         self._limiter = SlidingWindowCounterRateLimiter(storage)
-        self._subjects: dict[str, str | None] = {}
         self._logged_at = -math.inf
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -127,16 +144,8 @@ class RateLimits:
         return max(1, math.ceil(reset_at - time.time()))
 
     def _caller(self, scope: Scope) -> str:
-        token = _token(scope, self._session_cookie)
-        if token is not None:
-            if token not in self._subjects:
-                if len(self._subjects) >= _SUBJECTS_KEPT:
-                    self._subjects.clear()
-                self._subjects[token] = self._subject_of(token)
-            subject = self._subjects[token]
-            if subject is not None:
-                return f"sub:{subject}"
-        return self._address(scope)
+        subject = self._subject_of(scope)
+        return f"sub:{subject}" if subject is not None else self._address(scope)
 
     @staticmethod
     def _address(scope: Scope) -> str:
@@ -154,20 +163,3 @@ class RateLimits:
             response = error_response(429, error.code, error.message, error.details)
         response.headers["Retry-After"] = str(retry)
         await response(scope, receive, send)
-
-
-def _token(scope: Scope, session_cookie: str) -> str | None:
-    """The bearer token of the request, else (on a page) its session cookie."""
-    cookies = None
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
-    for name, value in headers:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                return token.strip()
-        elif name == b"cookie":
-            cookies = value.decode("latin-1")
-    if cookies is not None and scope["path"].startswith("/web"):
-        found: str | None = cookie_parser(cookies).get(session_cookie)
-        return found or None
-    return None

@@ -52,7 +52,9 @@ def test_a_second_code_waits_and_a_lock_holds_for_the_next_request(
         page.fill("#code", wrong_code(engine))
         follow(page, "form[action$='/verification/check'] button")
     assert LOCKED[lang] in page.locator("#locked").inner_text()
-    assert "Nov 23, 2026, 12:15 UTC" in page.locator("#locked").inner_text()
+    assert {"en": "Nov 23, 2026, 12:15 UTC", "zh-Hans": "2026年11月23日 12:15 UTC"}[
+        lang
+    ] in page.locator("#locked").inner_text()
     assert page.locator("#code").count() == 0
 
     follow(page, "form[action$='/cancel'] button")

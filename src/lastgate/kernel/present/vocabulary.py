@@ -231,6 +231,7 @@ EVENTS = {
     "recovery.completed": N_("Second factor recovered"),
     "recovery.cancelled": N_("Recovery stopped"),
     "desk.opened": N_("Ticket opened"),
+    "desk.open": N_("Ticket taken up"),
     "desk.handoff": N_("Handed to a person"),
     "desk.message": N_("Message"),
     "desk.internal_note": N_("Internal note"),

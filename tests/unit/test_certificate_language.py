@@ -48,7 +48,7 @@ def test_a_chinese_certificate_has_chinese_headings_labels_and_the_customers_dat
         "账户持有人",
         "核验扫描",
         "如何验证",
-        "第 1 页，共 2 页",
+        "第 1 页\uff0c共 2 页",
     ):
         assert words in text, words
     # the customer's data, exactly

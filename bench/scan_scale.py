@@ -12,9 +12,11 @@ certificate; one in twenty has a desk ticket with a message. Then ``--sample`` c
 spread over the ledger are closed and erased by the real erasure plan (``run_pending``),
 and the scan (``lastgate.erasure.adapters.scan.scan``) is timed on each of them,
 ``--rounds`` times. It prints the per-customer scan cost at each size and its ratio to
-the first size, and the time the writes took (ledger generation, then the history), so
-the cost an index adds to writing can be read by running with ``--revision 0008`` (no
-scan indexes) and ``head``. Writes ``bench/out/scan-scale-<db>.json``.
+the first size, and what the writes cost (ledger generation, then the history; CPU
+seconds of this process and of the database server's backends, and wall time), so the
+cost the indexes add to writing can be read by running with ``--revision 0008`` (no
+scan indexes) and ``head``. CPU time is the figure to compare: on a shared machine wall
+time mostly measures the other load. Writes ``bench/out/scan-scale-<db>.json``.
 """
 
 from __future__ import annotations
@@ -154,13 +156,28 @@ def _erase(engine: Engine, url: str, cids: list[int]) -> None:
             break
 
 
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _server_cpu(conn: Connection) -> float:
     """CPU seconds the PostgreSQL backend serving ``conn`` has used (it runs here too)."""
     if conn.dialect.name != "postgresql":
         return 0.0
-    pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return _cpu_of(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _cpu(engine: Engine) -> float:
+    """CPU seconds of this process and of every PostgreSQL backend of its database (the
+    pool keeps them open between the two readings)."""
+    if engine.dialect.name != "postgresql":
+        return time.process_time()
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        return time.process_time() + sum(_cpu_of(pid) for pid in pids)
 
 
 def _time_scans(engine: Engine, cids: list[int], rounds: int) -> tuple[list[float], float, int]:
@@ -199,14 +216,15 @@ def run_size(db: str, size: int, sample: int, rounds: int, revision: str) -> dic
     try:
         engine = make_engine(url)
         migrate(engine, revision)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu(engine)
         rows = ledger_gen.generate(engine, size, progress=False)
-        generated = time.perf_counter() - start
-        start = time.perf_counter()
+        generated, generated_cpu = time.perf_counter() - start, _cpu(engine) - cpu
+        start, cpu = time.perf_counter(), _cpu(engine)
         with engine.begin() as conn:
             _history(conn)
+        history, history_cpu = time.perf_counter() - start, _cpu(engine) - cpu
+        with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
-        history = time.perf_counter() - start
         cids = _sample(size, sample)
         _erase(engine, url, cids)
         timings, cpu, findings = _time_scans(engine, cids, rounds)
@@ -226,6 +244,8 @@ def run_size(db: str, size: int, sample: int, rounds: int, revision: str) -> dic
         "revision": revision,
         "generate_s": round(generated, 2),
         "history_s": round(history, 2),
+        "generate_cpu_s": round(generated_cpu, 2),
+        "history_cpu_s": round(history_cpu, 2),
         "scanned": len(timings),
         "findings": findings,
         "scan_cpu_ms": round(cpu * 1000, 3),
@@ -252,7 +272,8 @@ def main() -> None:
         base = results[0]["scan_cpu_ms"]
         print(
             f"{figures['customers']:>8,} customers {figures['ledger_rows']:>10,} ledger rows  "
-            f"writes {figures['generate_s']:7.1f} s + {figures['history_s']:6.1f} s  "
+            f"writes CPU {figures['generate_cpu_s']:6.1f} s + {figures['history_cpu_s']:5.1f} s "
+            f"(wall {figures['generate_s']:.1f} + {figures['history_s']:.1f})  "
             f"scan per customer: CPU {figures['scan_cpu_ms']:8.2f} ms "
             f"x{figures['scan_cpu_ms'] / base:.2f} of {results[0]['customers']:,}; wall median "
             f"{figures['scan_median_ms']:.2f} ms (p90 {figures['scan_p90_ms']:.2f})  "

@@ -1,7 +1,7 @@
 """Benchmark: the erasure verification scan's cost per customer as the ledger grows.
 
     .venv/bin/python -m bench.scan_scale [--db sqlite|postgresql] [--sizes 1000,10000,100000]
-                                         [--sample 100] [--rounds 2] [--revision head]
+                                         [--sample 100] [--rounds 2] [--no-index]
 
 For each size N, a fresh database (migrated to ``--revision``) gets the benchmark ledger
 of N customers (``bench/ledger_gen.py``) plus what a running exchange accumulates around
@@ -14,9 +14,10 @@ and the scan (``lastgate.erasure.adapters.scan.scan``) is timed on each of them,
 ``--rounds`` times. It prints the per-customer scan cost at each size and its ratio to
 the first size, and what the writes cost (ledger generation, then the history; CPU
 seconds of this process and of the database server's backends, and wall time), so the
-cost the indexes add to writing can be read by running with ``--revision 0008`` (no
-scan indexes) and ``head``. CPU time is the figure to compare: on a shared machine wall
-time mostly measures the other load. Writes ``bench/out/scan-scale-<db>.json``.
+cost the indexes add to writing can be read by running with ``--no-index`` (the same
+schema without migration 0009's indexes) and without. CPU time is the figure to compare:
+on a shared machine wall time mostly measures the other load.
+Writes ``bench/out/scan-scale-<db>.json``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from lastgate.erasure.adapters.scan import scan
 from lastgate.erasure.adapters.tables import erasure_runs
 from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.settings import Settings
+from lastgate.platform.db import textsearch
 from lastgate.platform.db.engine import make_engine, migrate
 from lastgate.platform.policy_files import PolicyDirectory
 
@@ -210,12 +212,24 @@ def _database(db: str, name: str) -> tuple[str, Engine | None]:
     return make_engine(POSTGRES_URL).url.set(database=name).render_as_string(False), admin
 
 
-def run_size(db: str, size: int, sample: int, rounds: int, revision: str) -> dict[str, Any]:
+def _drop_indexes(engine: Engine) -> None:
+    """The schema of ``head`` without the scan's substring indexes (migration 0009)."""
+    pg = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        for statement in textsearch.postgresql_drop() if pg else textsearch.sqlite_drop():
+            conn.execute(text(statement))
+
+
+def run_size(
+    db: str, size: int, sample: int, rounds: int, revision: str, *, indexes: bool = True
+) -> dict[str, Any]:
     name = f"lastgate_bench_scan_{uuid.uuid4().hex[:8]}"
     url, admin = _database(db, name)
     try:
         engine = make_engine(url)
         migrate(engine, revision)
+        if not indexes:
+            _drop_indexes(engine)
         start, cpu = time.perf_counter(), _cpu(engine)
         rows = ledger_gen.generate(engine, size, progress=False)
         generated, generated_cpu = time.perf_counter() - start, _cpu(engine) - cpu
@@ -242,6 +256,7 @@ def run_size(db: str, size: int, sample: int, rounds: int, revision: str) -> dic
         "customers": size,
         "ledger_rows": rows,
         "revision": revision,
+        "indexes": indexes,
         "generate_s": round(generated, 2),
         "history_s": round(history, 2),
         "generate_cpu_s": round(generated_cpu, 2),
@@ -262,12 +277,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--revision", default="head", help="migrate to this revision")
+    parser.add_argument(
+        "--no-index", action="store_true", help="drop the scan's substring indexes (0009)"
+    )
     args = parser.parse_args()
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {' '.join(load)}, db {args.db}")
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
-        figures = run_size(args.db, size, args.sample, args.rounds, args.revision)
+        figures = run_size(
+            args.db, size, args.sample, args.rounds, args.revision, indexes=not args.no_index
+        )
         results.append(figures)
         base = results[0]["scan_cpu_ms"]
         print(

@@ -91,11 +91,30 @@ def build(package: bytes, chars: set[str], out: Path = OUT) -> list[Path]:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=sorted(ord(c) for c in chars))
             subsetter.subset(font)
+            _name(font, style)
             font.flavor = None  # plain TrueType: what fpdf2 reads
             target = out / f"NotoSansSC-{style}-subset.ttf"
             font.save(str(target))
             written.append(target)
     return written
+
+
+def _name(font: TTFont, style: str) -> None:
+    """The package's static instances are named after the variable font's default
+    ("Noto Sans SC Thin"); name each for the weight it is."""
+    table = font["name"]
+    for record in list(table.names):
+        if record.nameID in (1, 3, 4, 6, 16, 17):
+            table.removeNames(nameID=record.nameID)
+    for name_id, text in {
+        1: "Noto Sans SC",
+        2: style,
+        3: f"NotoSansSC-{style};lastgate-subset",
+        4: f"Noto Sans SC {style}",
+        6: f"NotoSansSC-{style}",
+    }.items():
+        table.setName(text, name_id, 3, 1, 0x409)
+        table.setName(text, name_id, 1, 0, 0)
 
 
 def main() -> None:

@@ -462,6 +462,9 @@ def test_a_recovery_needs_both_files_then_waits_before_the_customer_completes_it
     url = f"/web/desk/tickets/{ticket.id}"
     agent = browser(app, clock, config, "agent-ada", Role.AGENT)
     page = agent.get(url)
+    decide = page.text.split('id="decide"')[1].split("</section>")[0]
+    assert 'value="approve"' not in decide and 'value="reject"' in decide  # not yet
+    assert 'id="decision-why-not"' in decide and "video statement" in decide
     early = agent.post(
         f"{url}/recovery-decision",
         data={"csrf": csrf(page.text), "decision": "approve", "note": "ok"},
@@ -477,7 +480,8 @@ def test_a_recovery_needs_both_files_then_waits_before_the_customer_completes_it
             files={"file": ("f", content, "application/octet-stream")},
         )
     page = agent.get(url)
-    assert "missing" not in page.text.split('id="decide"')[1].split("</section>")[0]
+    decide = page.text.split('id="decide"')[1].split("</section>")[0]
+    assert "missing" not in decide and 'value="approve"' in decide
     agent.post(
         f"{url}/recovery-decision",
         data={"csrf": csrf(page.text), "decision": "approve", "note": "Matches the KYC photo."},

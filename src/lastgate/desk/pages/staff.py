@@ -18,12 +18,14 @@ from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.model import events as desk_events
 from lastgate.desk.model import tickets as t
+from lastgate.desk.model.staff_actions import decision_actions
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.kernel import present
+from lastgate.kernel.access import Role
 from lastgate.kernel.errors import NotFound
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
@@ -144,6 +146,21 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
             related = closure.get(page.service(Workflow), page.me, ticket.related_closure_id)
         except NotFound:
             related = None
+    recovery = (
+        desk_appeals.recovery_of(desk, page.me, ticket_id)
+        if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
+        else None
+    )
+    decision = decision_actions(
+        category=ticket.category,
+        ticket_open=ticket.is_open,
+        me=page.me.subject,
+        compliance=page.me.role is Role.COMPLIANCE,
+        closure_state=related.state if related else None,
+        rejected_by=related.decided_by if related else None,
+        recovery_decided=recovery is not None,
+        evidence=[a.purpose for a in seen.attachments],
+    )
     ctx = page.context
     eligibility = ctx.service(Eligibility)
     report = eligibility.staff_report(page.me, ticket.uid)
@@ -162,9 +179,8 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         queues=QUEUE_NAMES,
         moves=[e for e in STAFF_MOVES if t.TICKET_LIFECYCLE.allows(ticket.state, e)],
         related=related,
-        recovery=desk_appeals.recovery_of(desk, page.me, ticket_id)
-        if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
-        else None,
+        recovery=recovery,
+        decision=decision,
         evidence={a.purpose.value for a in seen.attachments},
         timeline=staff_reads.timeline(
             page.context.engine,

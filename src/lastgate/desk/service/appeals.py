@@ -15,6 +15,7 @@ from datetime import timedelta
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.appeal import reopen_on_appeal
 from lastgate.desk.model import tickets as t
+from lastgate.desk.model.staff_actions import may_review_closure_appeal, recovery_evidence_complete
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
@@ -122,7 +123,7 @@ def decide_closure_appeal(
         request = uow.closures.get(ticket.related_closure_id, lock=True)
         if request.uid != ticket.uid or request.state is not ClosureState.REJECTED:
             raise IllegalTransition("the closure request is not rejected")
-        if request.decided_by == principal.subject:
+        if not may_review_closure_appeal(request.decided_by, principal.subject):
             raise DifferentReviewerRequired("the agent who rejected it may not re-review it")
         state: ClosureState = request.state
         if overturn:
@@ -151,8 +152,6 @@ def decide_closure_appeal(
 
 # -- credential recovery ------------------------------------------------------------------
 
-REQUIRED_EVIDENCE = frozenset({t.AttachmentPurpose.DOCUMENT, t.AttachmentPurpose.VIDEO_STATEMENT})
-
 
 def review_recovery(
     desk: Desk, principal: Principal, ticket_id: str, *, approve: bool, note: str
@@ -165,7 +164,7 @@ def review_recovery(
     with desk.unit_of_work() as uow:
         ticket = _ticket_of(uow, ticket_id, t.TicketCategory.CREDENTIAL_RECOVERY)
         present = {a.purpose for a in uow.tickets.attachments(ticket.id, include_internal=True)}
-        if approve and not present >= REQUIRED_EVIDENCE:
+        if approve and not recovery_evidence_complete(present):
             raise EvidenceMissing("an identity document and a video statement are needed")
         if uow.recoveries.for_ticket(ticket.id) is not None:
             raise IllegalTransition("this recovery is already decided")

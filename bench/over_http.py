@@ -38,9 +38,11 @@ def running_api(
     *,
     app: str = "bench.api_server:app",
     env: dict[str, str] | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start uvicorn (``app``, a factory) on a free 127.0.0.1 port; yields the base URL,
-    stops it after. Every server of the benchmarks runs with these same options."""
+    stops it after. Every server of the benchmarks runs with these same options, and
+    ``options`` (more uvicorn arguments: ``--loop asyncio --http h11``…)."""
     port = _free_port()
     # The benchmark is one caller flooding on purpose: lift the per-caller limits, which
     # would otherwise answer 429 after 120 reads a minute.
@@ -54,7 +56,7 @@ def running_api(
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "uvicorn", app, "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", "warning", "--no-access-log"]
+    command += ["--log-level", "warning", "--no-access-log", *options]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:

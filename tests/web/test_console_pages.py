@@ -78,6 +78,9 @@ def test_a_rejection_reaches_the_customer_with_its_reason(app, engine, clock, co
         data={"csrf": csrf(queue.text), "reason": "Documents do not match."},
     )
     assert "done=rejected" in str(rejected.url)
+    decided = rejected.text.split('id="decided-by"')[1].split("</dd>")[0]
+    assert "agent-bo" in decided and "Documents do not match." in decided
+    assert "/approve" not in rejected.text and "/reject" not in rejected.text  # nothing left
     customer = browser(app, clock, config, "U2")
     page = customer.get(f"/web/closure/{request.id}")
     assert "state-rejected" in page.text and "Documents do not match." in page.text

@@ -84,3 +84,17 @@ def test_small_balances_read_with_their_asset_and_value_to_the_cent(
     quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(forfeit)}).text
     assert 'id="new-quote"' in quote and 'action="/web/me/dust-sweep"' in quote
     assert not ISO.search(_text(quote))
+
+
+def test_an_expired_quote_offers_a_new_quote_from_its_error(app, clock, config) -> None:
+    client = browser(app, clock, config, "U3")
+    quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(client.get("/web/me").text)})
+    quote_id = re.search(r'name="quote_id" value="([^"]+)"', quote.text).group(1)
+    clock.advance(minutes=5)  # past the policy's quote_ttl_seconds
+    expired = client.post(
+        "/web/me/dust-sweep/execute", data={"csrf": csrf(quote.text), "quote_id": quote_id}
+    )
+    assert expired.status_code >= 400 and 'action="/web/me/dust-sweep"' in expired.text
+    again = client.post("/web/me/dust-sweep", data={"csrf": csrf(expired.text)})
+    assert again.status_code == 200 and 'name="quote_id"' in again.text
+    assert quote_id not in again.text  # a fresh quote

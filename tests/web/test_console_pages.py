@@ -62,7 +62,10 @@ def test_evidence_is_uploaded_viewed_and_accepted(app, engine, clock, config) ->
         f"/web/agent/requests/{request.id}/evidence/{link}/review",
         data={"csrf": csrf(page.text), "decision": "approve"},
     )
-    assert "done=reviewed" in str(reviewed.url) and "approved" in reviewed.text
+    assert "done=reviewed" in str(reviewed.url)
+    evidence = reviewed.text.split('id="ev"')[1].split("</section>")[0]
+    assert "Identity document" in evidence and "Accepted" in evidence
+    assert "PNG image" in evidence and "image/png" not in evidence
     assert stored(wf, request).state is ClosureState.VERIFYING  # the selfie is still missing
 
 

@@ -18,13 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Table,
-    and_,
     delete,
     insert,
-    or_,
     select,
     update,
 )
@@ -35,10 +32,14 @@ from lastgate.erasure.adapters.quarantine import digest, normalise
 from lastgate.erasure.adapters.statements import (
     CHUNK_ROWS,
     DELETE_ACCOUNT_DATA,
+    DELETE_OUTBOX_ABOUT,
     DELETE_PREFERENCES,
     EVIDENCE_KEYS,
     MOVE_TRADES,
+    ONE_UNSETTLED,
     ROWS_AFTER,
+    VOID_SCHEDULED,
+    outbox_params,
 )
 from lastgate.erasure.adapters.tables import (
     customer_keys,
@@ -50,7 +51,6 @@ from lastgate.erasure.model import data_map as dm
 from lastgate.kernel.policy import Policy
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
-from lastgate.notices.adapters.outbox import WEBHOOK
 from lastgate.platform import vault
 from lastgate.remediation.adapters.tables import ledger_entries
 
@@ -148,34 +148,16 @@ def _customer_rows(conn: Connection, table: Table, cid: int) -> Iterator[dict[st
 # -- the steps ----------------------------------------------------------------------------
 
 
-def _outbox_about(ctx: Context) -> ColumnElement[bool]:
-    """Outbox rows about the customer: to their address or phone, or naming their UID (a
-    webhook event, or a notice's payload). The UID is matched as a quoted JSON value, with
-    LIKE's wildcards escaped: ``U_1`` must not match ``UX1``."""
-    recipients = list(ctx.contact)
-    about = wt.outbox.c.payload.contains(json.dumps(ctx.uid), autoescape=True)
-    return or_(wt.outbox.c.recipient.in_(recipients), about) if recipients else about
-
-
 def await_notices(conn: Connection, ctx: Context) -> int:
     """Nothing about the customer still on its way is erased: erasure waits until each
     notice and webhook event is delivered or given up (the outbox's retries are bounded),
     so the exchange always hears of the closure and the customer gets the notices that
     need their address. Only notices scheduled for later and never tried are voided: they
-    are about an account that no longer exists. Events are never voided."""
-    c = wt.outbox.c
-    unsettled = and_(
-        c.delivered_at.is_(None),
-        c.voided_at.is_(None),
-        c.failed_at.is_(None),
-        _outbox_about(ctx),
-    )
-    voided = conn.execute(
-        update(wt.outbox)
-        .where(unsettled, c.channel != WEBHOOK, c.attempts == 0, c.deliver_after > ctx.now)
-        .values(voided_at=ctx.now)
-    ).rowcount
-    if conn.execute(select(c.id).where(unsettled).limit(1)).first() is not None:
+    are about an account that no longer exists. Events are never voided. (The rows "about
+    the customer": ``statements._ABOUT``.)"""
+    params = outbox_params(ctx.uid, ctx.contact)
+    voided = conn.execute(VOID_SCHEDULED, {**params, "now": ctx.now}).rowcount
+    if conn.execute(ONE_UNSETTLED, params).first() is not None:
         raise NotReady("notices or webhook events about the customer are still on their way")
     return voided
 
@@ -295,7 +277,8 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
     params = {"uid": ctx.uid}
     files = conn.execute(EVIDENCE_KEYS, params).scalars().all()
     deleted = sum(conn.execute(statement, params).rowcount for statement in DELETE_PREFERENCES)
-    deleted += conn.execute(delete(wt.outbox).where(_outbox_about(ctx))).rowcount
+    outbox = outbox_params(ctx.uid, ctx.contact)
+    deleted += conn.execute(DELETE_OUTBOX_ABOUT, outbox).rowcount
     for key in files:  # after the rows: a crash here leaves files the scan reports
         (Path(ctx.settings.evidence_dir) / Path(str(key)).name).unlink(missing_ok=True)
     return deleted

@@ -4,10 +4,13 @@ are bound at execution (``cid``: the customer's id, ``uid``: their UID)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Delete, Select, Table, Update, bindparam, delete, select, update
+import json
+
+from sqlalchemy import Delete, Select, Table, Update, and_, bindparam, delete, or_, select, update
 
 from lastgate.closure.adapters import tables as wt
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.notices.adapters.outbox import WEBHOOK
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
 
 CHUNK_ROWS = 10_000
@@ -71,3 +74,31 @@ DELETE_PREFERENCES: tuple[Delete, ...] = (
     delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(_requests)),
     delete(wt.account_freezes).where(wt.account_freezes.c.uid == bindparam("uid")),
 )
+
+# -- the outbox rows about the customer ---------------------------------------------------
+
+_o = wt.outbox.c
+#: Outbox rows about the customer: to their address or phone (``recipients``, expanded),
+#: or naming their UID as a quoted JSON value (``uid_json``, LIKE-escaped by
+#: ``outbox_params``: ``U_1`` must not match ``UX1``) — a webhook event, or a notice.
+_ABOUT = or_(
+    _o.recipient.in_(bindparam("recipients", expanding=True)),
+    _o.payload.contains(bindparam("uid_json"), escape="/"),
+)
+_UNSETTLED = and_(_o.delivered_at.is_(None), _o.voided_at.is_(None), _o.failed_at.is_(None), _ABOUT)
+#: Notices about the customer scheduled for later and never tried (``now``: the step's).
+VOID_SCHEDULED = (
+    update(wt.outbox)
+    .where(_UNSETTLED, _o.channel != WEBHOOK, _o.attempts == 0, _o.deliver_after > bindparam("now"))
+    .values(voided_at=bindparam("now"))
+)
+#: One outbox row about the customer still on its way, if any.
+ONE_UNSETTLED = select(_o.id).where(_UNSETTLED).limit(1)
+DELETE_OUTBOX_ABOUT = delete(wt.outbox).where(_ABOUT)
+
+
+def outbox_params(uid: str, contact: tuple[str, ...]) -> dict[str, object]:
+    """The bound values of the outbox statements above, for one customer."""
+    quoted = json.dumps(uid)
+    escaped = quoted.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return {"recipients": list(contact), "uid_json": escaped}

@@ -40,7 +40,8 @@ WEIGHTS = {"Regular": 400, "Bold": 700}
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "src/lastgate/locale/zh_Hans/LC_MESSAGES/lastgate.po"
 OUT = ROOT / "src/lastgate/erasure/adapters/fonts"
-EXTRA = "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u00d7\u3000"
+#: Typographic punctuation, and what Babel writes into Chinese dates (2026年12月7日).
+EXTRA = "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u00d7\u3000年月日"
 
 
 def characters(catalog: Path = CATALOG) -> set[str]:

@@ -4,6 +4,7 @@ Chinese, set in the font the package ships, read back with pypdf."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -18,6 +19,7 @@ from lastgate.erasure.adapters.certificate_pdf import (
 )
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, sign, verify
 from lastgate.kernel.i18n import translations
+from lastgate.kernel.present import formats
 from tests.unit.test_certificate import SETTINGS, certificate
 from tests.unit.test_certificate_forfeits import GIVEN_UP
 
@@ -52,8 +54,10 @@ def test_a_chinese_certificate_has_chinese_headings_labels_and_the_customers_dat
     ):
         assert words in text, words
     # the customer's data, exactly
-    for value in ("U100234", "cl_01JD8YQ0A1B2C3D4E5F6G7H8J9", "1.519", "LUNC", "2031-11-23"):
+    for value in ("U100234", "cl_01JD8YQ0A1B2C3D4E5F6G7H8J9", "1.519", "15,000", "LUNC"):
         assert value in text, value
+    assert "2031年11月23日" in text and "2026年11月23日 12:00 UTC" in text  # Chinese dates
+    assert "资金账户" in text and "funding" not in text  # the account type as a word
     for english in ("Certificate of account closure", "Legal basis", "Verification scan"):
         assert english not in text
     # still the same signed document inside, and it verifies
@@ -65,6 +69,7 @@ def test_an_english_certificate_stays_english(signed) -> None:
     text = _text(render_pdf(signed, "en"))
     assert "Certificate of account closure and data erasure" in text
     assert "Identity" in text and "Retained" in text and "U100234" in text
+    assert "Nov 23, 2031" in text and "Funding" in text
     assert "The account holder" in text
     assert "账户" not in text
 
@@ -82,6 +87,8 @@ def test_the_shipped_font_covers_every_character_the_chinese_pdf_can_print() -> 
     for msgid in pdf_msgids():
         needed |= set(catalog.gettext(msgid))
     needed |= {chr(c) for c in range(0x20, 0x7F)}
+    moment = datetime(2026, 12, 7, 9, 25, tzinfo=UTC)  # the dates Babel writes
+    needed |= set(formats.datetime_text(moment, "zh_Hans") + formats.date(moment, "zh_Hans"))
     needed.discard("\n")
     for name in FONT_FILES.values():
         cmap = TTFont(FONT_DIR / name).getBestCmap()

@@ -15,23 +15,26 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
 from lastgate.erasure.model.certificate import (
     ClosureCertificate,
     InvalidCertificate,
     canonical_json,
-    format_instant,
     from_document,
 )
 from lastgate.erasure.model.data_map import category_label
 from lastgate.kernel.i18n import ENGLISH, translations
 from lastgate.kernel.messages import N_, N_plural
+from lastgate.kernel.present import formats
+from lastgate.kernel.present.labels import label as code_label
+from lastgate.kernel.present.vocabulary import VALUES, Kind
 
 ATTACHMENT_NAME = "closure-certificate.json"
 VERIFY_COMMAND = "lastgate certificate verify FILE --public-key KEY.pem"
@@ -112,7 +115,7 @@ def pdf_msgids() -> tuple[str, ...]:
     ids += [FORFEITED_TITLE, SCAN_TITLE, SCAN_PASSED, SCAN_FAILED[0], SIGNATURE_TITLE]
     ids += [VERIFY_TITLE, VERIFY_INTRO, VERIFY_OUTRO, *ROW_LABELS, *CATEGORY_HEADINGS]
     ids += [*FORFEITED_HEADINGS, *SIGNATURE_LABELS, *_ACTION_LABELS.values()]
-    ids += [*_CONSENT_LABELS.values()]
+    ids += [*_CONSENT_LABELS.values(), *VALUES.values()]  # account types among the values
     for c in CATEGORIES:
         ids += [c.label, c.description, c.legal_basis]
     return tuple(ids)
@@ -124,6 +127,8 @@ class _Text:
     def __init__(self, language: str) -> None:
         self.language = language
         self._t = translations(language)
+        #: Chinese has no spaces to break lines at: break between any two characters.
+        self.wrap = WrapMode.WORD if language == ENGLISH else WrapMode.CHAR
 
     def __call__(self, msgid: str, **params: object) -> str:
         return self._t.gettext(msgid).format(**params)
@@ -206,9 +211,9 @@ def _heading(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
     values = (
         cert.uid,
         cert.closure_id,
-        _when(cert.closed_at),
+        formats.datetime_text(cert.closed_at, _.language),
         cert.certificate_id,
-        _when(cert.issued_at),
+        formats.datetime_text(cert.issued_at, _.language),
     )
     for label, value in zip(ROW_LABELS, values, strict=True):
         pdf.set_font(FONT, "B", 9.5)
@@ -217,7 +222,8 @@ def _heading(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
         pdf.cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FONT, size=9.5)
-    pdf.multi_cell(0, 5, _(SUMMARY, issuer=cert.issuer), new_x="LMARGIN", new_y="NEXT", align="L")
+    summary = _(SUMMARY, issuer=cert.issuer)
+    pdf.multi_cell(0, 5, summary, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
     pdf.ln(3)
 
 
@@ -236,14 +242,17 @@ def _table(pdf: FPDF, widths: tuple[int, ...], align: tuple[str, ...]) -> Any:
 def _categories(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
     _section(pdf, _(CATEGORIES_TITLE))
     pdf.set_font(FONT, size=7.5)
-    with _table(pdf, (56, 18, 80, 20), ("LEFT", "LEFT", "LEFT", "LEFT")) as table:
+    with _table(pdf, (52, 18, 78, 26), ("LEFT", "LEFT", "LEFT", "LEFT")) as table:
         table.row(tuple(_(h) for h in CATEGORY_HEADINGS))
         for entry in cert.entries:
             row = table.row()
             row.cell(f"{_.data(category_label(entry.category))}\n{_.data(entry.description)}")
             row.cell(_.data(_ACTION_LABELS.get(entry.action, entry.action)))
             row.cell(_.data(entry.legal_basis))
-            row.cell(entry.retained_until.isoformat() if entry.retained_until else "-")
+            until = entry.retained_until
+            row.cell(
+                formats.date(datetime.combine(until, time(), UTC), _.language) if until else "-"
+            )
     pdf.ln(3)
 
 
@@ -259,10 +268,10 @@ def _forfeited(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
             consent = _CONSENT_LABELS.get(f.consent_by)
             table.row(
                 (
-                    f.account_type,
+                    code_label(Kind.VALUE, f.account_type, _.language),
                     f.asset,
-                    f.amount,
-                    _when(f.forfeited_at),
+                    formats.amount(f.amount, _.language),  # every digit signed, grouped
+                    formats.datetime_text(f.forfeited_at, _.language),
                     _(consent) if consent else f.consent_by,
                 )
             )
@@ -277,7 +286,7 @@ def _scan(pdf: FPDF, cert: ClosureCertificate, _: _Text) -> None:
         text = _(SCAN_PASSED, tables=scan.tables_checked)
     else:
         text = _.plural(SCAN_FAILED, len(scan.findings), tables=scan.tables_checked)
-    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
     for finding in scan.findings:
         pdf.multi_cell(0, 5, f"  - {finding}", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(3)
@@ -304,11 +313,12 @@ def _how_to_verify(pdf: FPDF, _: _Text) -> None:
     _section(pdf, _(VERIFY_TITLE))
     pdf.set_font(FONT, size=9.5)
     intro = _(VERIFY_INTRO, attachment=ATTACHMENT_NAME)
-    pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
     pdf.set_font("Courier", "B", 9.5)
     pdf.cell(0, 7, f"    {VERIFY_COMMAND}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=9.5)
-    pdf.multi_cell(0, 5, _(VERIFY_OUTRO), new_x="LMARGIN", new_y="NEXT", align="L")
+    outro = _(VERIFY_OUTRO)
+    pdf.multi_cell(0, 5, outro, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
 
 
 def _section(pdf: FPDF, title: str) -> None:
@@ -317,10 +327,6 @@ def _section(pdf: FPDF, title: str) -> None:
     pdf.set_draw_color(180)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(2)
-
-
-def _when(value: datetime) -> str:
-    return format_instant(value).replace("T", " ").replace("Z", " UTC")
 
 
 def _ascii(text: str) -> str:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import ReportOut, report_bytes
 from lastgate.kernel.i18n import bcp47
-from lastgate.platform.http.deps import Context, CurrentCaller, Language
+from lastgate.platform.http.deps import CurrentCaller, Language, context_of
 from lastgate.platform.http.errors import ErrorOut
 
 router = APIRouter(prefix="/v1/accounts", tags=["eligibility"])
@@ -37,7 +37,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 )
 async def get_eligibility(
     uid: Annotated[str, Path(min_length=1, max_length=64)],
-    context: Context,
+    request: Request,
     caller: CurrentCaller,
     language: Language,
 ) -> Response:
@@ -47,7 +47,7 @@ async def get_eligibility(
     (no checks; where the certificate is) once the account is closed; agents and
     compliance get the internal view with detail and the account's status.
     """
-    eligibility = context.service(Eligibility)
+    eligibility = context_of(request).service(Eligibility)
 
     def answer() -> bytes:
         return report_bytes(eligibility.report_for(caller.principal(), uid), language)

@@ -56,9 +56,16 @@ class ApiContext:
         return found
 
 
-async def get_context(request: Request) -> ApiContext:
+def context_of(request: Request) -> ApiContext:
+    """The app's ``ApiContext``. The dependencies below read it here rather than through
+    ``Context``: FastAPI walks a sub-dependency on every request even when its value is
+    cached, and these run on every request."""
     context: ApiContext = request.app.state.context
     return context
+
+
+async def get_context(request: Request) -> ApiContext:
+    return context_of(request)
 
 
 Context = Annotated[ApiContext, Depends(get_context)]
@@ -193,20 +200,20 @@ class Caller:
 
 async def get_caller(
     request: Request,
-    context: Context,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     """The ``Authorization: Bearer`` token, its claims verified; 401 without a good one."""
+    context = context_of(request)
     return Caller(context, _claims(request, context, credentials))
 
 
 async def get_token(
     request: Request,
-    context: Context,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> VerifiedToken:
     """The ``Authorization: Bearer`` token, verified and not revoked; 401 without a
     good one."""
+    context = context_of(request)
     token = _claims(request, context, credentials)
     await run_in_threadpool(_refuse_if_revoked, context, token)
     return token
@@ -232,7 +239,7 @@ CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
 async def get_language(
-    context: Context,
+    request: Request,
     lang: Annotated[
         str | None,
         Query(max_length=35, description="Language: en or zh-Hans; overrides Accept-Language."),
@@ -244,7 +251,7 @@ async def get_language(
         chosen = normalize(lang)
         if chosen is not None:
             return chosen
-    return negotiate(accept_language, context.settings.default_language)
+    return negotiate(accept_language, context_of(request).settings.default_language)
 
 
 Language = Annotated[str, Depends(get_language)]

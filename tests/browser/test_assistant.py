@@ -17,10 +17,10 @@ ASK = {
     "zh-Hans": ("我的充值还没到账，要多久？", "我的手机丢了怎么办"),  # noqa: RUF001
 }
 DEPOSIT = {
-    "en": "Your deposit of 0.75 ETH, started 2026-11-23 11:48 UTC, is expected by "
-    "2026-11-23 12:18 UTC.",
-    "zh-Hans": "您有一笔 0.75 ETH 的充值，发起于 2026-11-23 11:48 UTC，"  # noqa: RUF001
-    "预计于 2026-11-23 12:18 UTC 前到账。",
+    "en": "Your deposit of 0.75 ETH, started Nov 23, 2026, 11:48 UTC, is expected by "
+    "Nov 23, 2026, 12:18 UTC.",
+    "zh-Hans": "您有一笔 0.75 ETH 的充值，发起于 2026年11月23日 11:48 UTC，"  # noqa: RUF001
+    "预计于 2026年11月23日 12:18 UTC 前到账。",
 }
 RECOVERY = {
     "en": ("a waiting period of 72 hours protects you", "Start a credential recovery"),

@@ -55,4 +55,4 @@ def test_two_questions_get_two_answers_each_in_its_own_language(engine, clock, t
     assert (arrives["intent"], arrives["language"]) == ("transfer_pending", "zh_Hans")
     (item,) = arrives["items"]
     assert item["code"] == "DEPOSIT_PENDING" and item["label"] is None
-    assert "250 USDT" in item["text"] and "预计于 2026-11-23 12:25 UTC 前到账" in item["text"]
+    assert "250 USDT" in item["text"] and "预计于 2026年11月23日 12:25 UTC 前到账" in item["text"]

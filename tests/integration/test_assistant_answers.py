@@ -70,13 +70,13 @@ def _item(reply: AssistantAnswer, code: str) -> str:
     [
         (
             "How long until my deposit arrives?",
-            "Your deposit of 0.75 ETH, started 2026-11-23 11:48 UTC, is expected by "
-            "2026-11-23 12:18 UTC.",
+            "Your deposit of 0.75 ETH, started Nov 23, 2026, 11:48 UTC, is expected by "
+            "Nov 23, 2026, 12:18 UTC.",
         ),
         (
             "我的充值还没到账，要多久？",
-            "您有一笔 0.75 ETH 的充值，发起于 2026-11-23 11:48 UTC，"
-            "预计于 2026-11-23 12:18 UTC 前到账。",
+            "您有一笔 0.75 ETH 的充值，发起于 2026年11月23日 11:48 UTC，"
+            "预计于 2026年11月23日 12:18 UTC 前到账。",
         ),
     ],
 )
@@ -98,7 +98,7 @@ def test_a_late_deposit_is_called_late_and_handed_to_a_person(engine, clock, tmp
     clock.advance(hours=2)
     reply = ask(make_desk(engine, clock, tmp_path), customer(uid), uid, "deposit not arrived", "en")
     text = _item(reply, "DEPOSIT_PENDING")
-    assert "was expected by 2026-11-23 12:18 UTC and is late." in text
+    assert "was expected by Nov 23, 2026, 12:18 UTC and is late." in text
     assert reply.items[0].link == HANDOFF.format(uid=uid) and reply.items[0].action == (
         "talk_to_person"
     )
@@ -134,7 +134,7 @@ def test_an_account_the_customer_froze_is_told_when_and_how_to_unfreeze(
     assert reply.intent == "frozen"
     ((code, text, link, label),) = _said(reply)
     assert code == "OWN_FREEZE" and until == clock() + timedelta(hours=24)
-    assert "frozen at your request. You can unfreeze it from 2026-11-24 12:00 UTC" in text
+    assert "frozen at your request. You can unfreeze it from Nov 24, 2026, 12:00 UTC" in text
     assert link == "https://close.example/web/me/settings" and label == "Open my settings"
     clock.advance(hours=25)
     zh = ask(desk, customer("U1"), "U1", "我的账户被冻结了怎么办", "en")
@@ -157,7 +157,7 @@ def test_a_cooling_off_freeze_says_when_it_ends_and_that_cancelling_lifts_it(
     )
     ((code, text, link, label),) = _said(reply)
     assert (
-        code == "CLOSURE_FREEZE" and "which ends 2026-12-07 12:00 UTC. Cancel the request" in text
+        code == "CLOSURE_FREEZE" and "which ends Dec 7, 2026, 12:00 UTC. Cancel the request" in text
     )
     assert link == f"https://close.example/web/closure/{request.id}"
     assert label == "Open my closure request"

@@ -140,8 +140,9 @@ class Situation:
 
 
 def when(moment: datetime) -> str:
-    """A moment as the pages and notices show it."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A moment as a message parameter: ISO 8601, which ``kernel.i18n.translate`` writes
+    in the reader's date format (``kernel.present``), as for every model's message."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def parse_time(value: str) -> datetime | None:

@@ -134,6 +134,9 @@ def test_an_expired_session_says_so_on_the_sign_in_page(app, clock, config):
     assert answer.headers["location"] == "/web/sign-in?ended=1"
     page = client.get(answer.headers["location"])
     assert 'id="session-ended"' in page.text and "Your session has ended" in page.text
+    client.cookies.set("lastgate_session", token)  # the same, to the start page's address
+    home = client.get("/web", follow_redirects=False)
+    assert home.headers["location"] == "/web/sign-in?ended=1"
     never = TestClient(app, base_url="http://127.0.0.1").get("/web/me", follow_redirects=False)
     assert never.headers["location"] == "/web/sign-in"  # no session: nothing ended
 

@@ -24,6 +24,7 @@ from lastgate.platform.web.pages import (
     PageRoute,
     see_other,
     set_cookie,
+    signed_out,
 )
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
@@ -46,7 +47,7 @@ def signed_in(request: Request, token: str, principal: Principal) -> Response:
 def home(page: AnyPage) -> Response:
     """Each person's own start page, or the sign-in page."""
     if page.principal is None:
-        return see_other("/web/sign-in")
+        return signed_out(page.request)  # says so when a session has ended
     return see_other(HOME[page.principal.role])
 
 

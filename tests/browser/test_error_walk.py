@@ -12,7 +12,7 @@ from lastgate.demo.customers import demo_snapshot
 from lastgate.kernel.access import Role
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
-from tests.browser.conftest import VIEWPORT, follow
+from tests.browser.conftest import VIEWPORT, follow, screenshot
 
 TEXT = {
     "en": {
@@ -55,6 +55,8 @@ def test_every_error_says_what_to_do_next_and_keeps_the_header(
         assert page.locator("h1").inner_text() == text[key]
         assert "DEMO-DUST" in page.locator(".who").inner_text()
         assert page.locator("header button", has_text=text["sign_out"]).is_visible()
+        if key == "404":
+            screenshot(page, "error-not-found" if lang == "en" else "error-not-found-zh")
 
     page.goto(f"{base_url}/web/me/settings")
     page.locator("#apc-code").evaluate("e => { e.removeAttribute('pattern') }")
@@ -71,6 +73,8 @@ def test_every_error_says_what_to_do_next_and_keeps_the_header(
     page.check("#forfeit")
     follow(page, "form[action='/web/me/dust-sweep/execute'] button")
     assert page.locator("h1").inner_text() == text["quote"]
+    if lang == "en":
+        screenshot(page, "error-quote-expired")
     assert page.locator("#error-ticket").get_attribute("href").endswith("=closure_blocked")
     follow(page, "#error-next")  # "Get a new quote"
     assert page.locator("form[action='/web/me/dust-sweep/execute']").is_visible()

@@ -226,7 +226,10 @@ ADVICE: dict[str, Advice] = {
     ),
     "EVIDENCE_MISSING": Advice(
         N_("Evidence is missing"),
-        N_("Ask the customer for the evidence this decision needs before taking it."),
+        N_(
+            "A recovery needs an identity document and a video statement on the ticket. "
+            "Ask the customer for what is missing, then decide."
+        ),
         Step.AGAIN,
     ),
     "SERVICE_UNAVAILABLE": Advice(

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 import typer
 
 from lastgate.kernel.access import Principal, Role
-from lastgate.ledger.model import HoldKind
 from lastgate.platform.cli_groups import LazyGroup, LazyTyperGroup
 from lastgate.platform.cli_support import EXIT_BLOCKED, EXIT_ERROR
 from lastgate.platform.cli_support import cli_language as _language
@@ -23,7 +22,6 @@ from lastgate.platform.cli_support import open_engine as _engine
 from lastgate.platform.cli_support import reported_errors as _errors
 
 if TYPE_CHECKING:
-    from lastgate.closure.service.workflow import Workflow
     from lastgate.eligibility.model.report import CustomerReport, EligibilityReport
 
 # Every import a command needs is made inside it, and the groups below are imported when
@@ -32,6 +30,12 @@ if TYPE_CHECKING:
 
 class _Commands(LazyTyperGroup):
     lazy: ClassVar[dict[str, LazyGroup]] = {  # each group's one line of help lives here
+        "closure": LazyGroup(
+            "lastgate.closure.cli:closure_app", "Closure requests (staff operations)."
+        ),
+        "hold": LazyGroup(
+            "lastgate.closure.cli:hold_app", "Legal holds and investigations (compliance)."
+        ),
         "erasure": LazyGroup(
             "lastgate.erasure.cli.erasure:erasure_app", "Erasure of closed customers' data."
         ),
@@ -74,11 +78,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 app.add_typer(token_app, name="token")
 audit_app = typer.Typer(help="The hash-chained audit log.")
-closure_app = typer.Typer(help="Closure requests (staff operations).")
-hold_app = typer.Typer(help="Legal holds and investigations (compliance).")
 app.add_typer(audit_app, name="audit")
-app.add_typer(closure_app, name="closure")
-app.add_typer(hold_app, name="hold")
 
 
 @app.callback()
@@ -343,94 +343,6 @@ def audit_verify() -> None:
         typer.echo(f"audit chain BROKEN: {len(breaks)} problem(s)", err=True)
         raise typer.Exit(EXIT_BLOCKED)
     typer.echo(f"audit chain intact: {seq} entries, head {digest}")
-
-
-def _workflow() -> Workflow:
-    from lastgate.closure.wiring import build_workflow
-    from lastgate.kernel.settings import Settings
-
-    settings = Settings()
-    return build_workflow(settings, _engine(settings))
-
-
-def _staff_principal(staff_id: str, role: Role) -> Principal:
-    return Principal(staff_id, role)
-
-
-@closure_app.command("list")
-def closure_list(
-    staff: Annotated[str, typer.Option(help="Your staff id (audited).")] = "operator",
-) -> None:
-    """Requests awaiting verification or review."""
-    from lastgate.closure.service import workflow as closure
-
-    wf = _workflow()
-    for request in closure.review_queue(wf, _staff_principal(staff, Role.AGENT)):
-        typer.echo(
-            f"{request.id}  {request.uid:24} {request.state.value:12} "
-            f"since {request.updated_at.isoformat()}"
-        )
-
-
-@closure_app.command("approve")
-def closure_approve(
-    request_id: str,
-    note: Annotated[str, typer.Option(help="Why (required).")],
-    staff: Annotated[str, typer.Option(help="Your staff id (audited).")],
-) -> None:
-    """Approve a request in review (two different staff members are needed)."""
-    from lastgate.closure.service import workflow as closure
-
-    wf = _workflow()
-    with _errors():
-        request = closure.approve(wf, _staff_principal(staff, Role.AGENT), request_id, note)
-    typer.echo(f"{request.id}: {request.state.value}")
-
-
-@closure_app.command("reject")
-def closure_reject(
-    request_id: str,
-    reason: Annotated[str, typer.Option(help="Told to the customer (required).")],
-    staff: Annotated[str, typer.Option(help="Your staff id (audited).")],
-) -> None:
-    """Reject a request in review; the customer is told how to appeal."""
-    from lastgate.closure.service import workflow as closure
-
-    wf = _workflow()
-    with _errors():
-        request = closure.reject(wf, _staff_principal(staff, Role.AGENT), request_id, reason)
-    typer.echo(f"{request.id}: {request.state.value}")
-
-
-@hold_app.command("place")
-def hold_place(
-    uid: str,
-    kind: Annotated[HoldKind, typer.Option(help="judicial_freeze, law_enforcement, …")],
-    reason: Annotated[str, typer.Option(help="Internal reason (required).")],
-    officer: Annotated[str, typer.Option(help="Your compliance id (audited).")],
-) -> None:
-    """Place a hold; an open closure request goes on hold with it."""
-    from lastgate.closure.service import workflow as closure
-
-    wf = _workflow()
-    with _errors():
-        hold_id = closure.place_hold(wf, Principal(officer, Role.COMPLIANCE), uid, kind, reason)
-    typer.echo(hold_id)
-
-
-@hold_app.command("lift")
-def hold_lift(
-    hold_id: str,
-    note: Annotated[str, typer.Option(help="Why (required).")],
-    officer: Annotated[str, typer.Option(help="Your compliance id (audited).")],
-) -> None:
-    """Ask to lift a hold; the second, different officer's call lifts it."""
-    from lastgate.closure.service import workflow as closure
-
-    wf = _workflow()
-    with _errors():
-        lifted = closure.lift_hold(wf, Principal(officer, Role.COMPLIANCE), hold_id, note)
-    typer.echo("lifted" if lifted else "lift requested: a second officer must confirm")
 
 
 def main() -> None:  # pragma: no cover - console entry

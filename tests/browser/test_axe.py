@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import update
 
 from lastgate.closure.adapters import tables as wt
-from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.execution import execute_due
 from lastgate.demo.customers import demo_snapshot
@@ -49,6 +49,7 @@ CLEAN = "DEMO-CLEAN-EU"
 IN_REVIEW = "DEMO-CLEAN-US"
 COOLING = "DEMO-CLEAN-DORMANT"
 BLOCKED = "DEMO-OPEN-ORDERS"
+VERIFYING = "DEMO-CLEAN-KEYS"
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations
@@ -69,7 +70,8 @@ def _axe_file() -> Path:
 
 def _states(engine, clock, config) -> dict[str, str]:
     """Every state a main page needs: a closed account with its certificate, a request
-    in review and one cooling off, small balances, open orders, a ticket with a reply."""
+    in review, one cooling off and one asking for a code, small balances, open orders,
+    a ticket with a reply and an internal note."""
     load(engine, account(CLOSED))
     wf = workflow(engine, clock, config)
     done = request_in(wf, ClosureState.IN_REVIEW, uid=CLOSED)
@@ -83,13 +85,20 @@ def _states(engine, clock, config) -> dict[str, str]:
     import_snapshot(engine, demo_snapshot(clock()))
     review = request_in(wf, ClosureState.IN_REVIEW, uid=IN_REVIEW, needs_review=True)
     cooling = close_as_customer(wf, engine, uid=COOLING)
+    asked = closure.submit(wf, customer(VERIFYING), VERIFYING, ClosureReason.FEES, "")
+    verifying = closure.start_verification(wf, customer(VERIFYING), asked.id, "email")
     desk = build_desk(config, engine, clock)
     ticket, _ = d.open_ticket(
         desk, customer(DUST), DUST, TicketCategory.CLOSURE_BLOCKED, "Blocked", "Why?"
     )
     d.reply(desk, AGENT_A, ticket.id, "Your account still holds small balances.")
     d.reply(desk, AGENT_A, ticket.id, "Checked the balances.", internal=True)
-    return {"review": review.id, "cooling": cooling.id, "ticket": ticket.id}
+    return {
+        "review": review.id,
+        "cooling": cooling.id,
+        "verifying": verifying.id,
+        "ticket": ticket.id,
+    }
 
 
 def _sweep_quote(page) -> None:
@@ -118,6 +127,7 @@ def _visits(ids: dict[str, str]) -> list[tuple[str | None, Role, str | object]]:
         (CLEAN, c, "/web/me/settings"),
         (IN_REVIEW, c, f"/web/closure/{ids['review']}"),
         (COOLING, c, f"/web/closure/{ids['cooling']}"),
+        (VERIFYING, c, f"/web/closure/{ids['verifying']}"),
         (CLOSED, c, "/web/me/closed"),
         ("agent-ada", Role.AGENT, "/web/agent"),
         ("agent-ada", Role.AGENT, f"/web/agent/requests/{ids['review']}"),

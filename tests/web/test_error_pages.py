@@ -13,10 +13,10 @@ from lastgate.app.api import create_app
 from lastgate.demo.customers import demo_snapshot
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.kernel.access import Role
-from lastgate.kernel.errors import LastgateError, NotFound
+from lastgate.kernel.errors import AccountNotFound, LastgateError, NotFound
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
-from lastgate.platform.web.error_pages import ADVICE, Step, advice_for, error_view
+from lastgate.platform.web.error_pages import ADVICE, AFTER_FORM, Step, advice_for, error_view
 from tests.builders import account, load
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import settings
@@ -183,9 +183,9 @@ def test_every_advice_names_a_known_code_and_a_real_ticket_topic():
         kind = pending.pop()
         codes.add(kind.code)
         pending.extend(kind.__subclasses__())
-    assert set(ADVICE) <= codes
+    assert set(ADVICE) | set(AFTER_FORM) <= codes
     topics = {category.value for category in TicketCategory}
-    assert {advice.topic for advice in ADVICE.values()} <= topics
+    assert {advice.topic for advice in [*ADVICE.values(), *AFTER_FORM.values()]} <= topics
 
 
 def test_an_error_without_its_own_advice_takes_its_base_classes():
@@ -193,6 +193,14 @@ def test_an_error_without_its_own_advice_takes_its_base_classes():
         code = "UNHEARD_OF"
 
     assert advice_for(Unheard("x")) is ADVICE["NOT_FOUND"]
+    assert advice_for(Unheard("x"), after_form=True) is AFTER_FORM["NOT_FOUND"]
+
+
+def test_after_a_form_a_missing_thing_is_what_the_form_names_not_the_page():
+    gone = error_view(AccountNotFound("x"), method="POST", url="/web/x", customer=False)
+    assert gone.advice.heading == "We cannot find this account" and gone.step is Step.BACK
+    page = error_view(AccountNotFound("x"), method="GET", url="/web/x", customer=False)
+    assert page.advice is ADVICE["NOT_FOUND"]
 
 
 def test_after_a_form_trying_again_means_going_back_and_staff_go_home():

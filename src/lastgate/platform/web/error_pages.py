@@ -255,6 +255,21 @@ ADVICE: dict[str, Advice] = {
     ),
 }
 
+#: What an error reads as after a form, where it differs: what the form names is missing,
+#: not the page.
+AFTER_FORM: dict[str, Advice] = {
+    "NOT_FOUND": Advice(
+        N_("We cannot find what the form names"),
+        N_("Nothing was changed. Go back, check what you typed and send the form again."),
+        Step.BACK,
+    ),
+    "ACCOUNT_NOT_FOUND": Advice(
+        N_("We cannot find this account"),
+        N_("No account has this UID. Nothing was changed. Go back and check what you typed."),
+        Step.BACK,
+    ),
+}
+
 #: What each step's link or button says.
 STEP_LABELS: dict[Step, str] = {
     Step.AGAIN: N_("Try again"),
@@ -274,10 +289,13 @@ STEP_PATHS: dict[Step, str] = {
 }
 
 
-def advice_for(error: LastgateError) -> Advice:
-    """The advice for ``error``: its own code's, else its nearest base class's."""
+def advice_for(error: LastgateError, *, after_form: bool = False) -> Advice:
+    """The advice for ``error`` (after a form, ``AFTER_FORM`` first): its own code's,
+    else its nearest base class's."""
     codes = [error.code, *(str(getattr(kind, "code", "")) for kind in type(error).__mro__)]
-    return next((ADVICE[code] for code in codes if code in ADVICE), ADVICE[LastgateError.code])
+    tables = (AFTER_FORM, ADVICE) if after_form else (ADVICE,)
+    found = (table[code] for code in codes for table in tables if code in table)
+    return next(found, ADVICE[LastgateError.code])
 
 
 #: The steps that lead to a customer's own pages; staff are sent to their start page.
@@ -304,7 +322,7 @@ def error_view(error: LastgateError, *, method: str, url: str, customer: bool) -
     After a form, trying again means going back to it (``static/forms.js`` goes back in
     the history and fills in what was typed; without scripts the link leads to the start
     page)."""
-    advice = advice_for(error)
+    advice = advice_for(error, after_form=method not in ("GET", "HEAD"))
     step = advice.step
     if step is Step.AGAIN and method != "GET":
         step = Step.BACK

@@ -174,6 +174,8 @@ def test_an_unexpected_failure_is_a_page_too(engine, clock, config):
     answer = client.get("/web/broken?lang=zh-Hans")
     assert answer.status_code == 500 and '<html lang="zh-Hans">' in answer.text
     assert "INTERNAL_ERROR" in answer.text and "a bug" not in answer.text
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+    assert answer.headers["x-content-type-options"] == "nosniff"
 
 
 def test_every_advice_names_a_known_code_and_a_real_ticket_topic():

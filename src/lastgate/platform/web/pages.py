@@ -33,7 +33,7 @@ from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
 from lastgate.kernel.messages import N_
 from lastgate.platform.http.deps import ApiContext, authenticate, get_context
 from lastgate.platform.http.errors import status_for
-from lastgate.platform.http.security_headers import PAGE_POLICY
+from lastgate.platform.http.security_headers import headers_for
 from lastgate.platform.logs import request_id
 from lastgate.platform.web.error_pages import error_view
 from lastgate.platform.web.present import install
@@ -274,7 +274,10 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
     response = page.render(
         "error.html", status=status, view=view, request_ref=request_id.get(), switch_path=switch
     )
-    response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)  # outside /web too
+    # A page's headers wherever it is answered: outside /web, and for a 500, which is
+    # answered outside the security-headers middleware.
+    for name, value in headers_for("/web", request.url.scheme):
+        response.headers.setdefault(name.decode(), value.decode())
     return response
 
 

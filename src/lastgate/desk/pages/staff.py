@@ -14,11 +14,12 @@ from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
 
 from lastgate.closure.adapters import staff_reads
+from lastgate.closure.model.lifecycle import ClosureRequest
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.model import events as desk_events
 from lastgate.desk.model import tickets as t
-from lastgate.desk.model.staff_actions import decision_actions
+from lastgate.desk.model.staff_actions import DecisionActions, decision_actions
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
@@ -126,6 +127,22 @@ def _snapshot_checks(snapshot: dict[str, Any], language: str) -> list[dict[str, 
     ]
 
 
+def _decision(
+    page: Page, seen: d.TicketView, related: ClosureRequest | None, recovery_decided: bool
+) -> DecisionActions:
+    """What the reader may decide now on the ticket (``staff_actions``)."""
+    return decision_actions(
+        category=seen.ticket.category,
+        ticket_open=seen.ticket.is_open,
+        me=page.me.subject,
+        compliance=page.me.role is Role.COMPLIANCE,
+        closure_state=related.state if related else None,
+        rejected_by=related.decided_by if related else None,
+        recovery_decided=recovery_decided,
+        evidence=[a.purpose for a in seen.attachments],
+    )
+
+
 @router.get("/tickets/{ticket_id}")
 def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Response:
     """The whole ticket for staff. The hand-off's transcript and eligibility snapshot are
@@ -151,16 +168,7 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
         else None
     )
-    decision = decision_actions(
-        category=ticket.category,
-        ticket_open=ticket.is_open,
-        me=page.me.subject,
-        compliance=page.me.role is Role.COMPLIANCE,
-        closure_state=related.state if related else None,
-        rejected_by=related.decided_by if related else None,
-        recovery_decided=recovery is not None,
-        evidence=[a.purpose for a in seen.attachments],
-    )
+    decision = _decision(page, seen, related, recovery is not None)
     ctx = page.context
     eligibility = ctx.service(Eligibility)
     report = eligibility.staff_report(page.me, ticket.uid)

@@ -37,6 +37,7 @@ class ChainStatus:
     problems: tuple[str, ...]
     head_seq: int
     head_hash: str
+    unsealed: int  # entries written since the worker last linked the chain (checked by content)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,4 +144,4 @@ def chain_status(engine: Engine) -> ChainStatus:
     check = audit_log.verify(engine, seal_first=False)  # reads only; the worker seals
     breaks, (seq, digest) = check.breaks, check.head
     problems = tuple(f"#{b.seq}: {b.problem}" for b in breaks)
-    return ChainStatus(not breaks, problems, seq, digest)
+    return ChainStatus(not breaks, problems, seq, digest, check.unsealed)

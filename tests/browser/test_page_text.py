@@ -52,6 +52,8 @@ CATALOG = Path(__file__).resolve().parents[2] / (
 LANGUAGES = ("en", "zh-Hans")
 CLOSED = "U-CLOSED"
 DUST_FIX = "#check-DUST_REMAINING form[data-way='fix']"  # its sweep quote
+ASK = "ask the assistant"  # an action: the help page's answer
+QUESTION = {"en": "Why can I not close my account?", "zh-Hans": "为什么不能注销"}
 
 #: A check code (``DUST_REMAINING``) standing where a person's words should.
 RAW_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
@@ -60,7 +62,7 @@ SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 #: ``3.292800000000000000``, ``0.90000``: zeros that mean nothing (or 9+ decimals at all).
 ZEROS = re.compile(r"(?<![\d.])\d+\.(?:\d*[1-9])?000+(?!\d)|(?<![\d.])\d+\.\d{9,}(?!\d)")
 #: ``2026-12-07T09:25:04.779750+00:00``, or a time to the microsecond.
-ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d{3,}|[+-]00:00\b")
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}:\d{2}:\d{2}\.\d{3,}|[+-]00:00\b")
 #: Four English words in a row on a Chinese page: prose the catalog does not translate.
 PROSE = re.compile(r"\b[A-Za-z]+(?:[ ,;:'-]+[a-z]+){3,}\b")
 URL = re.compile(r"\b(?:https?://|/web/|/v1/)\S*|\S+@\S+")
@@ -212,7 +214,7 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str | tuple[str, s
             ["/web/me", "/web/me/dust-forfeit", ("/web/me", f"{DUST_FIX} button")],
         ),
         ("DEMO-RISK-AML", Role.CUSTOMER, ["/web/me"]),
-        ("DEMO-STUCK", Role.CUSTOMER, ["/web/me"]),
+        ("DEMO-STUCK", Role.CUSTOMER, ["/web/me", ("/web/help", ASK)]),
         ("DEMO-OPEN-ORDERS", Role.CUSTOMER, ["/web/me/fix/cancel_orders"]),
         (CLOSED, Role.CUSTOMER, ["/web/me/closed"]),
         ("DEMO-CLEAN-KEYS", Role.CUSTOMER, ["/web/me/close", "/web/me/freeze"]),
@@ -252,6 +254,9 @@ def _read(page, base_url: str, path: str | tuple[str, str], lang: str) -> list[s
     address, click = (path, None) if isinstance(path, str) else path
     joiner = "&" if "?" in address else "?"
     answer = page.goto(f"{base_url}{address}{joiner}lang={lang}")
+    if click == ASK:
+        page.fill("#question", QUESTION[lang])
+        click = "form[action='/web/help/ask'] button"
     target = page.locator(click).first if click else None
     if target is not None and target.count() and target.is_enabled():  # once: a code is sent
         with page.expect_navigation():

@@ -212,6 +212,15 @@ def _database(db: str, name: str) -> tuple[str, Engine | None]:
     return make_engine(POSTGRES_URL).url.set(database=name).render_as_string(False), admin
 
 
+def _size_mb(conn: Connection) -> float:
+    """The database's size on disk, in MB."""
+    if conn.dialect.name == "postgresql":
+        query = "SELECT pg_database_size(current_database())"
+    else:
+        query = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+    return round(conn.execute(text(query)).scalar_one() / 1e6, 1)
+
+
 def _drop_indexes(engine: Engine) -> None:
     """The schema of ``head`` without the scan's substring indexes (migration 0009)."""
     pg = engine.dialect.name == "postgresql"
@@ -239,6 +248,7 @@ def run_size(
         history, history_cpu = time.perf_counter() - start, _cpu(engine) - cpu
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
+            size_mb = _size_mb(conn)
         cids = _sample(size, sample)
         _erase(engine, url, cids)
         timings, cpu, findings = _time_scans(engine, cids, rounds)
@@ -255,6 +265,7 @@ def run_size(
         "db": db,
         "customers": size,
         "ledger_rows": rows,
+        "database_mb": size_mb,
         "revision": revision,
         "indexes": indexes,
         "generate_s": round(generated, 2),
@@ -293,7 +304,8 @@ def main() -> None:
         print(
             f"{figures['customers']:>8,} customers {figures['ledger_rows']:>10,} ledger rows  "
             f"writes CPU {figures['generate_cpu_s']:6.1f} s + {figures['history_cpu_s']:5.1f} s "
-            f"(wall {figures['generate_s']:.1f} + {figures['history_s']:.1f})  "
+            f"(wall {figures['generate_s']:.1f} + {figures['history_s']:.1f}), "
+            f"{figures['database_mb']:,.0f} MB  "
             f"scan per customer: CPU {figures['scan_cpu_ms']:8.2f} ms "
             f"x{figures['scan_cpu_ms'] / base:.2f} of {results[0]['customers']:,}; wall median "
             f"{figures['scan_median_ms']:.2f} ms (p90 {figures['scan_p90_ms']:.2f})  "

@@ -4,11 +4,13 @@ refused with 409 ``ACCOUNT_CLOSED``, before erasure and after it."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from lastgate.app.api import create_app
@@ -68,6 +70,21 @@ def test_the_eligibility_answer_says_closed_and_where_the_certificate_is(
     assert zh["certificate"] == "issued" and zh["language"] == "zh-Hans"
     assert "证明" in zh["message"]
     assert api.get(zh["certificate_url"], headers=api.as_("U1")).status_code == 200
+    pdfs = {  # the PDF's pages in the request's language, by ?lang= or Accept-Language
+        lang: api.get(
+            f"{zh['certificate_url']}?format=pdf",
+            headers={**api.as_("U1"), "Accept-Language": header},
+        )
+        for lang, header in (("en", "en"), ("zh-Hans", "zh-CN,zh;q=0.9"))
+    }
+    for lang, title in (
+        ("en", "Certificate of account closure"),
+        ("zh-Hans", "账户注销及数据删除证明"),
+    ):
+        answer = pdfs[lang]
+        assert answer.headers["content-type"] == "application/pdf"
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.content)).pages)
+        assert title in text and "U1" in text, lang
 
 
 def test_staff_still_see_the_internal_view_with_the_account_closed(api, closed) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.money import to_wire
@@ -60,6 +61,7 @@ def forfeit_page(page: CustomerPage) -> Response:
     """Every small balance, valued now, the policy's limit, and the consent form (when
     giving them up is allowed); the sweep is offered first when it converts something."""
     wf, uid = page.service(Workflow), page.me.subject
+    open_account(wf, page.me, uid)  # closed: the closed account's page, as on every page
     plan = remediation.dust_plan(wf, page.me, uid)
     offer = plan.forfeit
     return page.render(

@@ -47,6 +47,11 @@ class TicketCategory(StrEnum):
     OTHER = "other"
 
 
+#: The topics a closed account can still write about: a dispute (e.g. over what was
+#: converted or given up), anything else (its certificate, its data).
+AFTER_CLOSURE = (TicketCategory.DISPUTE, TicketCategory.OTHER)
+
+
 class Visibility(StrEnum):
     """A public reply is the customer's to read; an internal note is for staff only."""
 

@@ -228,6 +228,7 @@ def my_tickets(
     uid = page.me.subject
     desk = desk_of(page)
     chosen = category if category in t.TicketCategory.__members__.values() else ""
+    closed = d.account_closed(desk, uid)  # only the topics left to a closed account
     return render(
         page,
         "desk/tickets.html",
@@ -235,8 +236,9 @@ def my_tickets(
             (ticket, t.sla(ticket, desk.clock()))
             for ticket in d.list_for_customer(desk, page.me, uid)
         ],
-        categories=list(t.TicketCategory),
+        categories=list(t.AFTER_CLOSURE if closed else t.TicketCategory),
         category=chosen,
+        account_closed=closed,
         rejected=_rejected(page, closure_id),
     )
 
@@ -258,7 +260,8 @@ def open_ticket(
         body,
         related_closure_id=related_closure_id or None,
     )
-    return see_other(f"/web/tickets/{ticket.id}?done=ticket_opened")
+    closed = d.account_closed(desk_of(page), ticket.uid)  # no e-mail address is left
+    return see_other(f"/web/tickets/{ticket.id}?done=ticket_opened{'_closed' if closed else ''}")
 
 
 def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "") -> Response:
@@ -292,6 +295,7 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
         reopen_until=reopen_until,
         recovery=recovery,
         upload_error=upload_error,
+        account_closed=d.account_closed(desk, ticket.uid),
     )
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
 
 from lastgate.closure.adapters import staff_reads
-from lastgate.closure.model.lifecycle import ClosureRequest
+from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.model import events as desk_events
@@ -143,6 +143,18 @@ def _decision(
     )
 
 
+def _eligibility(page: Page, uid: str) -> dict[str, Any]:
+    """The internal report now, or, for a closed account, that it is closed and since when
+    (its closure request's last change, when it was closed through one): nothing is
+    checked on it any more."""
+    if not d.account_closed(desk_of(page), uid):
+        report = page.service(Eligibility).staff_report(page.me, uid)
+        return {"report": report_to_wire(report, page.language), "account_closed": False}
+    latest = closure.current(page.service(Workflow), page.me, uid)
+    closed = latest.updated_at if latest and latest.state is ClosureState.CLOSED else None
+    return {"account_closed": True, "closed_on": closed}
+
+
 @router.get("/tickets/{ticket_id}")
 def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Response:
     """The whole ticket for staff. The hand-off's transcript and eligibility snapshot are
@@ -169,14 +181,11 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         else None
     )
     decision = _decision(page, seen, related, recovery is not None)
-    ctx = page.context
-    eligibility = ctx.service(Eligibility)
-    report = eligibility.staff_report(page.me, ticket.uid)
     return render(
         page,
         "desk/staff_ticket.html",
         seen=seen,
-        report=report_to_wire(report, page.language),
+        **_eligibility(page, ticket.uid),
         has_handoff=bool(handoff),
         transcript=shown.get("transcript"),
         snapshot=snapshot,

@@ -35,6 +35,7 @@ from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import IllegalTransition, InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.redaction import redact
+from lastgate.ledger.model import CustomerStatus
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
 SYSTEM = "system"
@@ -126,6 +127,13 @@ def _ensure_own_closure(uow: DeskUnitOfWork, uid: str, closure_id: str) -> None:
             "related_closure_id names no closure request of this account",
             details=[{"path": "related_closure_id", "reason": "not a closure of this account"}],
         )
+
+
+def account_closed(desk: Desk, uid: str) -> bool:
+    """Whether the account is closed: its pages then offer only what is left to it (its
+    closed account's page, its tickets, ``t.AFTER_CLOSURE``) and promise no e-mail."""
+    with desk.unit_of_work() as uow:
+        return uow.remediation.account_status(uid) is CustomerStatus.CLOSED
 
 
 def list_for_customer(desk: Desk, principal: Principal, uid: str) -> Sequence[t.Ticket]:

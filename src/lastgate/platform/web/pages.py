@@ -71,6 +71,10 @@ DONE = {
     ),
     "protective_freeze_lifted": N_("The protective freeze is lifted."),
     "ticket_opened": N_("Your message is sent. We will answer here and tell you by e-mail."),
+    # A closed account has no e-mail address left: only this page tells of the answer.
+    "ticket_opened_closed": N_(
+        "Your message is sent. We will answer here: come back to this page."
+    ),
     "handoff": N_(
         "A person will take over. Your conversation and your account's situation are attached."
     ),

@@ -1,0 +1,93 @@
+"""A closed account is closed on the desk's pages too, through the real app: its
+navigation offers only its closed account's page and its tickets, its tickets page no
+assistant and only the topics left after closure, its ticket page no settings and no
+e-mail promise; the small-balances page sends it to its closed page; staff read that the
+account is closed (and since when) instead of a passing eligibility check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lastgate.app.api import create_app
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.access import Role
+from tests.builders import account, load
+from tests.desk_support import desk_settings
+from tests.web.test_pages import browser, csrf
+from tests.workflow_support import request_in
+
+
+@pytest.fixture
+def config(tmp_path):
+    return desk_settings(tmp_path)
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U1"), account("U3", status="closed"))
+    app = create_app(config, engine=engine, clock=clock)
+    request_in(app.state.context.service(Workflow), ClosureState.CLOSED, uid="U3")
+    return app
+
+
+def nav(html: str) -> list[str]:
+    block = html.split('<nav aria-label="')[1].split("</nav>")[0]
+    return re.findall(r'href="([^"]+)"', block)
+
+
+def topics(html: str) -> list[str]:
+    block = html.split('id="ticket-category"')[1].split("</select>")[0]
+    return re.findall(r'value="([^"]+)"', block)
+
+
+def test_an_open_account_keeps_the_open_accounts_desk(app, clock, config) -> None:
+    page = browser(app, clock, config, "U1").get("/web/tickets").text
+    assert nav(page) == ["/web/me", "/web/help", "/web/tickets", "/web/me/settings"]
+    assert "Have you asked the assistant?" in page
+    assert "account_locked" in topics(page) and "credential_recovery" in topics(page)
+
+
+def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> None:
+    me = browser(app, clock, config, "U3")
+    listing = me.get("/web/tickets")
+    assert listing.status_code == 200
+    assert nav(listing.text) == ["/web/me/closed", "/web/tickets"]
+    assert "Have you asked the assistant?" not in listing.text
+    assert 'href="/web/help"' not in listing.text
+    assert topics(listing.text) == ["dispute", "other"]
+
+    sent = me.post(
+        "/web/tickets",
+        data={
+            "csrf": csrf(listing.text),
+            "category": "other",
+            "subject": "My certificate",
+            "body": "Where is my closure certificate?",
+        },
+    )
+    assert sent.status_code == 200 and "done=ticket_opened_closed" in str(sent.url)
+    ticket = sent.text
+    assert "We will answer here: come back to this page." in ticket
+    assert "tell you by e-mail" not in ticket
+    assert "Set an anti-phishing code" not in ticket
+    assert 'href="/web/me/settings"' not in ticket
+    assert nav(ticket) == ["/web/me/closed", "/web/tickets"]
+
+    zh = me.get(f"{sent.url.path}?done=ticket_opened_closed&lang=zh-Hans").text
+    assert "请回到此页面查看" in zh
+    assert "我的已注销账户" in zh and "我们不会就此工单发送电子邮件或短信" in zh
+
+    forfeit = me.get("/web/me/dust-forfeit", follow_redirects=False)
+    assert forfeit.status_code == 303
+    assert forfeit.headers["location"] == "/web/me/closed"
+
+    staff = browser(app, clock, config, "A1", Role.AGENT)
+    seen = staff.get(f"/web/desk/tickets/{sent.url.path.rsplit('/', 1)[1]}")
+    assert seen.status_code == 200
+    assert "The account is closed, since " in seen.text
+    assert "Every check passes." not in seen.text
+    seen_zh = staff.get(f"{seen.url.path}?lang=zh-Hans").text
+    assert "该账户已于 " in seen_zh and "不再对其做任何检查" in seen_zh

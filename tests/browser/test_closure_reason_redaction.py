@@ -22,8 +22,8 @@ PHRASE = {
     "zh-Hans": mnemonic("closure-form", 12, "chinese_simplified").split(),
 }
 WARNING = {
-    "en": "We removed what looked like a secret (seed_phrase) from your message",
-    "zh-Hans": "我们在保存您的消息之前，已移除疑似机密的内容（seed_phrase）。",  # noqa: RUF001
+    "en": "We removed what looked like a secret (seed phrase) from your message",
+    "zh-Hans": "我们在保存您的消息之前，已移除疑似机密的内容（助记词）。",  # noqa: RUF001
 }
 
 

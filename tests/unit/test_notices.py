@@ -144,3 +144,19 @@ def test_anti_phishing_codes_of_4_to_20_letters_or_digits_are_accepted(code: str
 def test_other_anti_phishing_codes_are_refused(code: str) -> None:
     with pytest.raises(InvalidAntiPhishingCode):
         validate_anti_phishing_code(code)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        (SIMPLIFIED_CHINESE, "请联系客服。", "请联系客服。"),
+        (ENGLISH, "Please contact support. ", "Please contact support. You can"),
+    ],
+)
+def test_a_typed_reason_ends_on_the_templates_full_stop_only(
+    language: str, typed: str, expected: str
+) -> None:
+    params = {"reason": typed, "appeal_url": "https://example.test/appeal"}
+    notice = compose("closure_rejected", params, anti_phishing_code=None, language=language)
+    body = render(notice, lambda message: translate(message, language)).body
+    assert expected in body and "。。" not in body and ".." not in body

@@ -160,3 +160,13 @@ def test_an_audit_payload_is_redacted_in_every_string_and_keeps_its_digests() ->
         "role": "agent",
     }
     assert redact_payload({"note": digest}) == {"note": "[REDACTED:private_key_hex]"}
+
+
+def test_the_warning_names_each_kind_removed_by_its_label_in_the_readers_language() -> None:
+    from lastgate.kernel.redaction import warning
+
+    en = warning(("seed_phrase", "private_key_hex", "private_key_wif"), "en")
+    assert en is not None and "(seed phrase and private key)" in en
+    zh = warning(("private_key_wif",), "zh_Hans")
+    assert zh is not None and "（私钥）" in zh and "private_key" not in zh  # noqa: RUF001
+    assert warning((), "en") is None

@@ -29,7 +29,9 @@ from enum import StrEnum
 from typing import Any
 
 from lastgate.kernel.folded_text import FoldedText, fold, has_invisible
+from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_, Message
+from lastgate.kernel.present import formats, labels
 from lastgate.kernel.seed_phrases import MIN_SEED_WORDS, find_seed_phrases
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -41,9 +43,13 @@ WARNING = N_(
 )
 
 
-def warning(kinds: tuple[str, ...]) -> Message | None:
-    """What to tell the customer when secrets were removed; None when none were."""
-    return Message(WARNING, {"kinds": ", ".join(kinds)}) if kinds else None
+def warning(kinds: tuple[str, ...], lang: str) -> str | None:
+    """What to tell the customer, in ``lang``, when secrets of ``kinds`` (``SecretKind``
+    values) were removed, each kind by its label; None when none were."""
+    if not kinds:
+        return None
+    named = dict.fromkeys(labels.label("secret_kind", kind, lang) for kind in kinds)
+    return translate(Message(WARNING, {"kinds": formats.listing(list(named), lang)}), lang)
 
 
 class SecretKind(StrEnum):

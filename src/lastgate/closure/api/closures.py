@@ -20,7 +20,6 @@ from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal
-from lastgate.kernel.i18n import translate
 from lastgate.kernel.redaction import removed_kinds, warning
 from lastgate.ledger.model import HoldKind
 from lastgate.platform.http.deps import Context, CurrentPrincipal, Language
@@ -155,13 +154,12 @@ def submit(
         language=language,
     )
     removed = removed_kinds(body.reason_text, request.reason_text)
-    said = warning(removed)
     return SubmittedOut(
         request=_out(request, principal),
         freeze_instead=f"/v1/accounts/{uid}/freeze",
         data_export=f"/v1/accounts/{uid}/export",
         secrets_removed=list(removed),
-        warning=translate(said, language) if said else None,
+        warning=warning(removed, language),
     )
 
 

@@ -32,7 +32,6 @@ from lastgate.kernel.errors import (
     VerificationFailed,
     VerificationLocked,
 )
-from lastgate.kernel.i18n import translate
 from lastgate.kernel.redaction import SecretKind, removed_kinds, warning
 from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
@@ -159,8 +158,7 @@ def close_submit(
 def _secrets_warning(page: Page, secrets_removed: str) -> str:
     """The warning for the secrets removed from the reason just typed, if any."""
     kinds = tuple(k for k in secrets_removed.split(",") if k in {s.value for s in SecretKind})
-    said = warning(kinds)
-    return translate(said, page.language) if said else ""
+    return warning(kinds, page.language) or ""
 
 
 @router.get("/me/freeze")

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from lastgate.desk.model import tickets as t
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Principal
-from lastgate.kernel.i18n import translate
 from lastgate.kernel.redaction import warning
 from lastgate.platform.http.deps import Context
 from lastgate.platform.http.errors import ErrorOut
@@ -119,8 +118,7 @@ def message_out(message: t.TicketMessage, principal: Principal) -> MessageOut:
 
 
 def posted_out(posted: d.Posted, principal: Principal, lang: str) -> PostedOut:
-    said = warning(posted.secrets_removed)
     return PostedOut(
         message=message_out(posted.message, principal),
-        warning=translate(said, lang) if said else None,
+        warning=warning(posted.secrets_removed, lang),
     )

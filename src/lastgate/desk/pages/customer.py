@@ -175,14 +175,13 @@ def ask(
         Line("customer", said_turn.question),
         Line("assistant", said_turn.answer, said_turn.seal),
     ]
-    secrets = warning(tuple(k.value for k in said.kinds))
     return _help(
         page,
         question=said.text,
         items=items,
         articles=reply.articles,
         transcript=transcript[-TRANSCRIPT_KEPT:],
-        secrets_warning=translate(secrets, language) if secrets else "",
+        secrets_warning=warning(tuple(k.value for k in said.kinds), language) or "",
         answer_language=bcp47(language),
     )
 
@@ -285,9 +284,9 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
         status=status,
         seen=seen,
         warnings={
-            m.id: translate(said, page.language)
+            m.id: said
             for m in seen.messages
-            if (said := warning(m.redacted)) is not None
+            if (said := warning(m.redacted, page.language)) is not None
         },
         anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, ticket.uid),
         purposes=UPLOAD_PURPOSES,

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
 from lastgate.kernel.i18n import translations
@@ -84,6 +85,11 @@ def money(value: Number, lang: str, currency: str = USD) -> str:
         else:
             shown = number.quantize(Decimal(1).scaleb(number.adjusted() - 1), ROUND_HALF_UP)
     return f"{_decimal(shown, lang, 2)} {currency}"
+
+
+def listing(items: list[str], lang: str) -> str:
+    """Words as a list in the reader's language: ``a, b and c`` / ``a、b和c``."""
+    return babel_lists.format_list(items, locale=locale(lang))
 
 
 def number(value: int, lang: str) -> str:

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     TICKET_STATE = "ticket_state"
     TOPIC = "topic"  # a ticket's category
     ROLE = "role"
+    SECRET_KIND = "secret_kind"  # what the redaction removed from a message (SecretKind)
 
 
 CHECKS = {
@@ -75,7 +76,7 @@ FIELDS = {
     "expected_completion_at": N_("Expected by"),
     "uid": N_("Account ID"),
     "product": N_("Product"),
-    "symbol": N_("Market"),
+    "symbol": N_("Trading pair"),  # not "Market": that is an order kind (VALUES)
     "size": N_("Size"),
     "outstanding": N_("Still owed"),
     "change": N_("Change"),
@@ -109,7 +110,7 @@ VALUES = {
     "take_profit": N_("Take profit"),
     "trailing_stop": N_("Trailing stop"),
     "oco": N_("One cancels the other"),
-    "open": N_("Open"),
+    "open": N_("Not filled"),  # an order's; a dispute's status is never shown as evidence
     "partially_filled": N_("Partly filled"),
     "trigger_pending": N_("Waiting for its trigger price"),
     "filled": N_("Filled"),
@@ -158,6 +159,11 @@ VALUES = {
     "email": N_("E-mail address"),
     "phone": N_("Phone number"),
     "2fa": N_("Two-factor authentication"),
+    # holds, as staff see them in internal evidence (HoldKind; same words as HOLD_KINDS)
+    "judicial_freeze": N_("Court order"),
+    "law_enforcement": N_("Law enforcement request"),
+    "aml_investigation": N_("Anti-money-laundering investigation"),
+    "risk_lock": N_("Risk control lock"),
     # what evidence says instead of a number
     "unpriced": N_("no market price"),
     "unknown": N_("not known yet"),
@@ -166,7 +172,7 @@ VALUES = {
 }
 
 CLOSURE_STATES = {
-    "draft": N_("Draft"),
+    "draft": N_("Waiting for verification"),  # submitted; the step-up comes next
     "verifying": N_("Verifying your identity"),
     "in_review": N_("In review"),
     "cooling_off": N_("Cooling-off"),
@@ -285,6 +291,15 @@ ROLES = {
     "customer": N_("Customer"),
     "agent": N_("Support agent"),
     "compliance": N_("Compliance officer"),
+    "system": N_("the system"),  # an actor: what lastgate does by itself (timelines)
+}
+
+SECRET_KINDS = {
+    "seed_phrase": N_("seed phrase"),
+    "private_key_hex": N_("private key"),
+    "private_key_wif": N_("private key"),
+    "extended_private_key": N_("extended private key"),
+    "password": N_("password"),
 }
 
 TABLES: Mapping[Kind, Mapping[str, str]] = {
@@ -299,4 +314,5 @@ TABLES: Mapping[Kind, Mapping[str, str]] = {
     Kind.TICKET_STATE: TICKET_STATES,
     Kind.TOPIC: TOPICS,
     Kind.ROLE: ROLES,
+    Kind.SECRET_KIND: SECRET_KINDS,
 }

@@ -321,7 +321,14 @@ def _how_to_verify(pdf: FPDF, _: _Text) -> None:
     pdf.multi_cell(0, 5, outro, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
 
 
+#: A heading with its rule and first three lines (mm): a section starts on a new page
+#: rather than leave its heading alone at the foot of one.
+KEEP_WITH_HEADING = 6.5 + 2 + 3 * 5
+
+
 def _section(pdf: FPDF, title: str) -> None:
+    if pdf.will_page_break(KEEP_WITH_HEADING):
+        pdf.add_page()
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 6.5, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(180)

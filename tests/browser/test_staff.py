@@ -58,6 +58,7 @@ def test_two_officers_place_and_lift_a_hold(engine, clock, person, config) -> No
     cy.fill("#uid", "U5")
     cy.select_option("#kind", "judicial_freeze")
     cy.fill("#hold-reason", "Court order 2026/117.")
+    cy.check("#hold-confirm")
     follow(cy, "form[action='/web/compliance/holds'] button")
     assert "done=hold_placed" in cy.url
     assert stored(wf, request).state is ClosureState.ON_HOLD

@@ -70,6 +70,7 @@ def test_compliance_freezes_an_account_to_protect_it_and_lifts_it(engine, person
     officer.goto(officer.url.split("/web/")[0] + "/web/compliance")
     officer.fill("#freeze-uid", "U1")
     officer.fill("#freeze-reason", "Customer called: phone stolen")
+    officer.check("#freeze-confirm")
     follow(officer, "#protective-freeze button")
     assert FROZEN[lang] in officer.content()
     placed = officer.locator("#protective-U1")

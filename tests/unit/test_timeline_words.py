@@ -4,12 +4,16 @@ payload facts the timelines put into words fill their sentences."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lastgate.closure.model import events as closure_events
 from lastgate.closure.model.lifecycle import ClosureEvent
 from lastgate.desk.model import events as desk_events
 from lastgate.desk.model.tickets import TicketEvent
+from lastgate.kernel.i18n import translate
+from lastgate.kernel.messages import Message
 from lastgate.kernel.present.vocabulary import EVENTS
 
 CLOSURE_ACTIONS = [
@@ -55,3 +59,78 @@ def test_an_assignment_names_the_queue_by_its_label() -> None:
     )
     assert to.params["assignee"] == "agent-ada" and queue.params["queue"] == "Appeals"
     assert "queue" in desk_events.LABEL_PARAMS
+
+
+#: Each audit action the closure workflow writes on a request's subject, with a payload of
+#: the shape its writer gives (closure.adapters.step_up*, closure.service, erasure).
+WRITTEN = {
+    "closure.submitted": {"reason": "fees", "needs_review": True, "needs_evidence": True},
+    "closure.review_approval": {"note": "ok", "approval": 1},
+    "closure.hold": {"hold": "h-1"},
+    "closure.lift": {"hold": "h-1"},
+    "verification.code_sent": {
+        "method": "email",
+        "expires_at": "2026-12-01T15:56:58.045202+00:00",
+        "superseded": 1,
+    },
+    "verification.succeeded": {"method": "sms"},
+    "verification.failed": {"method": "email", "failures": 2, "tries_left": 3},
+    "verification.locked": {
+        "method": "sms",
+        "failures": 5,
+        "locked_until": "2026-12-01T16:56:58.045202+00:00",
+    },
+    "verification.evidence_uploaded": {
+        "evidence_id": "e-1",
+        "kind": "selfie",
+        "content_type": "image/png",
+        "size": 2048,
+        "sha256": "ab" * 32,
+    },
+    "verification.evidence_reviewed": {
+        "evidence_id": "e-1",
+        "kind": "document",
+        "decision": "approved",
+    },
+    "erasure.finished": {"uid": "U1", "scan_passed": False, "findings": ["email in notes"]},
+}
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+SNAKE_KEY = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans"])
+@pytest.mark.parametrize("action", sorted(WRITTEN))
+def test_no_timeline_sentence_shows_a_raw_moment_or_key(action: str, lang: str) -> None:
+    payload = WRITTEN[action]
+    said = " ".join(translate(m, lang) for m in closure_events.details(action, payload))
+    assert not ISO_MOMENT.search(said) and not SNAKE_KEY.search(said), said
+    assert closure_events.explained(action)  # the payload is never shown as data
+
+
+def test_a_code_sent_says_how_and_until_when_in_words() -> None:
+    said = [
+        translate(m, "en")
+        for m in closure_events.details("verification.code_sent", WRITTEN["verification.code_sent"])
+    ]
+    assert said == [
+        "By e-mail.",
+        "The code works until Dec 1, 2026, 15:56 UTC.",
+        "Codes sent before it no longer work.",
+    ]
+    failed = closure_events.details("verification.failed", WRITTEN["verification.failed"])
+    assert [translate(m, "en") for m in failed] == [
+        "By e-mail.",
+        "2 wrong tries in a row.",
+        "3 tries left.",
+    ]
+
+
+def test_a_usd_value_in_a_message_reads_with_grouping() -> None:
+    detail = Message(
+        "Withdrawals worth {total} USD in the last {days} days exceed {threshold} USD.",
+        {"total": "13500", "days": "30", "threshold": "10000"},
+    )
+    assert translate(detail, "en") == (
+        "Withdrawals worth 13,500 USD in the last 30 days exceed 10,000 USD."
+    )
+    assert "13,500" in translate(detail, "zh_Hans") and "13500" not in translate(detail, "zh_Hans")

@@ -54,6 +54,9 @@ def test_evidence_is_uploaded_viewed_and_accepted(app, engine, clock, config) ->
 
     agent = browser(app, clock, config, "agent-ada", Role.AGENT)
     page = agent.get(f"/web/agent/requests/{request.id}")
+    timeline = page.text.split('id="tl"')[1].split("</section>")[0]
+    assert "Identity document uploaded" in timeline and "A selfie." not in timeline
+    assert "content_type" not in timeline and "sha256" not in timeline  # no payload dump
     link = page.text.split(f'href="/web/agent/requests/{request.id}/evidence/')[1].split('"')[0]
     file = agent.get(f"/web/agent/requests/{request.id}/evidence/{link}")
     assert file.content == png() and file.headers["content-disposition"] == "attachment"
@@ -87,3 +90,10 @@ def test_a_rejection_reaches_the_customer_with_its_reason(app, engine, clock, co
     customer = browser(app, clock, config, "U2")
     page = customer.get(f"/web/closure/{request.id}")
     assert "state-rejected" in page.text and "Documents do not match." in page.text
+
+
+def test_the_queue_says_staff_words_for_a_request_being_verified(app, clock, config) -> None:
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    page = agent.get("/web/agent").text
+    assert ">Verifying the customer</option>" in page and "Verifying your identity" not in page
+    assert "正在核验用户身份" in agent.get("/web/agent?lang=zh-Hans").text

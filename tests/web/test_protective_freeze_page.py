@@ -29,7 +29,7 @@ def test_compliance_freezes_and_lifts_from_the_console(app, engine, clock, confi
     token = csrf(officer.get("/web/compliance").text)
     page = officer.post(
         "/web/compliance/protective-freezes",
-        data={"csrf": token, "uid": "U1", "reason": "phone stolen"},
+        data={"csrf": token, "uid": "U1", "reason": "phone stolen", "confirm": "yes"},
     )
     assert page.url.path == "/web/compliance" and 'id="protective-U1"' in page.text
     assert customer_status(engine, "U1") == "frozen"
@@ -53,7 +53,7 @@ def test_an_agent_cannot_freeze_from_the_console(app, engine, clock, config) -> 
     token = csrf(agent.get("/web/agent").text)
     refused = agent.post(
         "/web/compliance/protective-freezes",
-        data={"csrf": token, "uid": "U1", "reason": "phone stolen"},
+        data={"csrf": token, "uid": "U1", "reason": "phone stolen", "confirm": "yes"},
     )
     assert refused.status_code == 403
     assert customer_status(engine, "U1") == "active"
@@ -63,7 +63,28 @@ def test_a_reason_is_required(app, engine, clock, config) -> None:
     officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
     token = csrf(officer.get("/web/compliance").text)
     refused = officer.post(
-        "/web/compliance/protective-freezes", data={"csrf": token, "uid": "U1", "reason": " "}
+        "/web/compliance/protective-freezes",
+        data={"csrf": token, "uid": "U1", "reason": " ", "confirm": "yes"},
     )
     assert refused.status_code == 422
     assert customer_status(engine, "U1") == "active"
+
+
+@pytest.mark.parametrize(
+    ("action", "form"),
+    [
+        ("/web/compliance/protective-freezes", {"uid": "U1", "reason": "phone stolen"}),
+        ("/web/compliance/holds", {"uid": "U1", "kind": "judicial_freeze", "reason": "order 9"}),
+    ],
+)
+def test_nothing_is_frozen_or_held_unless_the_officer_confirms(
+    app, engine, clock, config, action, form
+) -> None:
+    officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
+    page = officer.get("/web/compliance").text
+    assert 'name="confirm" value="yes" required' in page
+    refused = officer.post(action, data={"csrf": csrf(page), **form, "confirm": ""})
+    assert refused.status_code == 422 and "tick “I confirm”" in refused.text
+    assert form["reason"] in refused.text  # the form comes back as it was sent
+    assert customer_status(engine, "U1") == "active"
+    assert 'id="protective-U1"' not in refused.text and 'class="hold"' not in refused.text

@@ -74,7 +74,13 @@ def _place(officer, uid: str, reason: str):
     token = csrf(officer.get("/web/compliance").text)
     return officer.post(
         "/web/compliance/holds",
-        data={"csrf": token, "uid": uid, "kind": "judicial_freeze", "reason": reason},
+        data={
+            "csrf": token,
+            "uid": uid,
+            "kind": "judicial_freeze",
+            "reason": reason,
+            "confirm": "yes",
+        },
     )
 
 
@@ -112,7 +118,7 @@ def test_an_unknown_uid_keeps_what_was_typed(app, clock, config) -> None:
     token = csrf(refused.text)
     frozen = cy.post(
         "/web/compliance/protective-freezes?lang=zh-Hans",
-        data={"csrf": token, "uid": "U405", "reason": "stolen phone"},
+        data={"csrf": token, "uid": "U405", "reason": "stolen phone", "confirm": "yes"},
     )
     assert frozen.status_code == 404 and 'value="U405"' in frozen.text
     assert "stolen phone</textarea>" in frozen.text and "没有 UID 为 U405 的用户" in frozen.text

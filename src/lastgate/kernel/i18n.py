@@ -99,20 +99,24 @@ def translate(message: Message, lang: str) -> str:
         text = catalog.ngettext(message.msgid, message.plural, message.count)
     else:
         text = catalog.gettext(message.msgid)
-    return text.format(**{k: _readable(v, lang) for k, v in message.params.items()})
+    return text.format(**{k: _readable(k, v, lang) for k, v in message.params.items()})
 
 
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
-def _readable(value: str, lang: str) -> str:
+def _readable(name: str, value: str, lang: str) -> str:
     """A parameter as a person reads it: a moment (ISO 8601, as the models give it) in the
-    reader's date format (``kernel.present``); anything else as it is."""
+    reader's date format; a USD value (named as in ``present.labels.MONEY_FIELDS``; the
+    message says "USD" after it) with the reader's grouping, ``13,500``; anything else as
+    it is (``kernel.present``)."""
+    from lastgate.kernel.present import formats, labels  # present builds on i18n
+
+    if name in labels.MONEY_FIELDS:
+        return formats.amount(value, lang)
     if not _MOMENT.match(value):
         return value
-    from lastgate.kernel.present.formats import datetime_text  # present builds on i18n
-
     try:
-        return datetime_text(datetime.fromisoformat(value), lang)
+        return formats.datetime_text(datetime.fromisoformat(value), lang)
     except ValueError:
         return value

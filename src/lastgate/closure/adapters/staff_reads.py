@@ -5,6 +5,7 @@ timeline in the reader's words. Reads only."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,9 +21,20 @@ from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
 from lastgate.kernel.present import Kind, label
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.platform.db.audit_tables import audit_log
 
 #: The approvals' kind for a hold's lift (``review.lift_hold``).
 LIFT_APPROVAL = "lift"
+#: The audit action of a granted risk-lock appeal; its payload names the holds it lifted.
+APPEAL_LIFT = "desk.risk_lock_appeal.approved"
+
+
+@dataclass(frozen=True, slots=True)
+class AppealLift:
+    """A hold lifted by one compliance officer granting a risk-lock appeal (ticket)."""
+
+    actor: str
+    ticket_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +59,8 @@ class HoldRecord:
     placed_at: datetime
     lifted_at: datetime | None
     lifts: tuple[Approval, ...]
+    #: When the hold was lifted by granting a risk-lock appeal, not by two officers.
+    appeal: AppealLift | None = None
 
     @property
     def requested_by(self) -> tuple[str, ...]:
@@ -89,6 +103,7 @@ def holds(engine: Engine, *, lifted: bool, limit: int = 100) -> list[HoldRecord]
     with engine.connect() as conn:
         rows = conn.execute(query.limit(limit)).all()
     lifts = _approvals(engine, LIFT_APPROVAL, (f"hold:{r.ref}" for r in rows))
+    by_appeal = _appeal_lifts(engine, {r.lifted_at for r in rows if r.lifted_at is not None})
     return [
         HoldRecord(
             r.ref,
@@ -99,9 +114,30 @@ def holds(engine: Engine, *, lifted: bool, limit: int = 100) -> list[HoldRecord]
             r.placed_at,
             r.lifted_at,
             tuple(lifts.get(f"hold:{r.ref}", ())),
+            None if f"hold:{r.ref}" in lifts else by_appeal.get(r.ref),
         )
         for r in rows
     ]
+
+
+def _appeal_lifts(engine: Engine, moments: set[datetime]) -> dict[str, AppealLift]:
+    """Holds (by id) lifted by granting a risk-lock appeal, from the appeals' audit
+    entries written since the earliest of ``moments`` (the lifts shown)."""
+    if not moments:
+        return {}
+    a = audit_log.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(a.actor, a.subject, a.payload).where(
+                a.action == APPEAL_LIFT, a.occurred_at >= min(moments)
+            )
+        ).all()
+    found: dict[str, AppealLift] = {}
+    for row in rows:
+        ticket_id = row.subject.removeprefix("ticket:")
+        for hold_id in json.loads(row.payload).get("holds_lifted", ()):
+            found[str(hold_id)] = AppealLift(row.actor, ticket_id)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

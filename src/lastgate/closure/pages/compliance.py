@@ -2,8 +2,10 @@
 the history of lifted holds, protective freezes and their lifting, the open AML
 investigations, the audit-chain status and the retention schedule.
 
-A form naming a UID no customer has (or a closed account) comes back filled in as it was
-sent, with what went wrong in the reader's language."""
+Placing a hold and a protective freeze act at once, so each form has a required "I
+confirm" box the server checks too. A form naming a UID no customer has (or a closed
+account), or sent without the box ticked, comes back filled in as it was sent, with what
+went wrong in the reader's language."""
 
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ REFUSED = {
     AccountClosed: N_("The account {uid} is closed: nothing more can be placed on it."),
     AlreadyFrozen: N_("The account {uid} is under a protective freeze already."),
 }
+#: A hold and a protective freeze act at once: the form's "I confirm" box must be ticked.
+NOT_CONFIRMED = N_("Nothing was done: tick “I confirm” to go ahead.")
+Confirm = Annotated[str, Form(max_length=8)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,12 @@ def _refused(page: Page, form: str, error: Exception, **values: str) -> Response
     return _console(page, status, Refused(form, message, values))
 
 
+def _unconfirmed(page: Page, form: str, **values: str) -> Response:
+    """The form back as it was sent: its "I confirm" box was not ticked."""
+    message = gettext_for(page.language)(NOT_CONFIRMED)
+    return _console(page, 422, Refused(form, message, values))
+
+
 @router.get("")
 def console(page: CompliancePage) -> Response:
     return _console(page)
@@ -82,8 +93,14 @@ def console(page: CompliancePage) -> Response:
 
 @router.post("/holds")
 def place_hold(
-    page: CompliancePage, uid: Uid, kind: Annotated[HoldKind, Form()], reason: Text
+    page: CompliancePage,
+    uid: Uid,
+    kind: Annotated[HoldKind, Form()],
+    reason: Text,
+    confirm: Confirm = "",
 ) -> Response:
+    if confirm != "yes":
+        return _unconfirmed(page, "hold", uid=uid, kind=kind.value, reason=reason)
     try:
         closure.place_hold(page.service(Workflow), page.me, uid, kind, reason)
     except (AccountNotFound, AccountClosed) as error:
@@ -100,7 +117,11 @@ def lift_hold(
 
 
 @router.post("/protective-freezes")
-def protective_freeze(page: CompliancePage, uid: Uid, reason: Text) -> Response:
+def protective_freeze(
+    page: CompliancePage, uid: Uid, reason: Text, confirm: Confirm = ""
+) -> Response:
+    if confirm != "yes":
+        return _unconfirmed(page, "protective", uid=uid, reason=reason)
     try:
         protection.protective_freeze(page.service(Workflow), page.me, uid, reason)
     except (AccountNotFound, AccountClosed, AlreadyFrozen) as error:

@@ -13,10 +13,11 @@ from lastgate.app.api import create_app
 from lastgate.demo.customers import demo_snapshot
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.kernel.access import Role
-from lastgate.kernel.errors import AccountNotFound, LastgateError, NotFound
+from lastgate.kernel.errors import AccountNotFound, IllegalTransition, LastgateError, NotFound
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.web.error_pages import ADVICE, AFTER_FORM, Step, advice_for, error_view
+from lastgate.platform.web.pages import PageRoute
 from tests.builders import account, load
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import settings
@@ -105,7 +106,7 @@ def test_a_refused_action_says_what_happened_and_where_to_go(app, clock, config)
     assert heading(refused.text) == "This anti-phishing code cannot be used"
     assert "Go back to the form" in refused.text and "data-back" in refused.text
     assert "/web/static/forms.js" in refused.text
-    assert 'href="/web?lang=zh-Hans"' in refused.text  # the form's address is not a page
+    assert 'href="/web/me?lang=zh-Hans"' in refused.text  # the form's address is not a page
     assert "U1" in refused.text  # still signed in
     assert "the request is not valid" not in refused.text  # no developer sentence
 
@@ -131,9 +132,10 @@ def test_an_expired_session_says_so_on_the_sign_in_page(app, clock, config):
     client.get(f"/web/session?token={token}")
     clock.advance(minutes=10)
     answer = client.get("/web/me", follow_redirects=False)
-    assert answer.headers["location"] == "/web/sign-in?ended=1"
+    assert answer.headers["location"] == "/web/sign-in?ended=1"  # the start page: no next
     page = client.get(answer.headers["location"])
     assert 'id="session-ended"' in page.text and "Your session has ended" in page.text
+    assert "you will come back to the page you were on" in page.text
     client.cookies.set("lastgate_session", token)  # the same, to the start page's address
     home = client.get("/web", follow_redirects=False)
     assert home.headers["location"] == "/web/sign-in?ended=1"
@@ -215,3 +217,132 @@ def test_after_a_form_trying_again_means_going_back_and_staff_go_home():
     assert error_view(frozen, method="POST", url="/", customer=True).href == "/web/me/settings"
     staff = error_view(frozen, method="POST", url="/", customer=False)
     assert staff.step is Step.HOME and staff.topic == ""
+
+
+def test_after_a_form_the_language_links_lead_to_the_forms_page(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    form = csrf(client.get("/web/me/settings").text)
+    sent = {"csrf": form, "code": "a b"}
+    here = {"referer": "http://127.0.0.1/web/me/settings?done=saved"}
+    refused = client.post("/web/me/anti-phishing-code", data=sent, headers=here)
+    assert 'href="/web/me/settings?lang=zh-Hans"' in refused.text
+    assert 'href="/web/me/anti-phishing-code?lang=' not in refused.text  # not a page
+    elsewhere = {"referer": "https://evil.example/web/me/settings"}
+    other = client.post("/web/me/anti-phishing-code", data=sent, headers=elsewhere)
+    assert 'href="/web/me?lang=zh-Hans"' in other.text  # another site's page: the start page
+    switched = client.get("/web/me/settings?lang=zh-Hans")
+    assert switched.status_code == 200 and '<html lang="zh-Hans">' in switched.text
+    help_form = csrf(client.get("/web/help").text)
+    answered = client.post(  # a page that is the answer to a form: the assistant's
+        "/web/help/ask",
+        data={"csrf": help_form, "question": "Why can I not close?"},
+        headers={"referer": "http://127.0.0.1/web/help"},
+    )
+    assert answered.status_code == 200 and 'href="/web/help?lang=en"' in answered.text
+    assert "/web/help/ask?lang=" not in answered.text
+
+
+def expired_client(app, clock, config) -> tuple[TestClient, str, str]:
+    client = TestClient(app, base_url="http://127.0.0.1")
+    token = issue_token(config, "U1", Role.CUSTOMER, timedelta(minutes=5), clock())
+    assert client.get(f"/web/session?token={token}").status_code == 200
+    form = csrf(client.get("/web/me/settings").text)
+    clock.advance(minutes=10)
+    return client, form, token
+
+
+def test_an_ended_session_signs_in_back_to_the_page_it_was_on(app, clock, config):
+    client, form, ended = expired_client(app, clock, config)
+    opened = client.get("/web/me/settings", follow_redirects=False)
+    assert opened.headers["location"] == "/web/sign-in?ended=1&next=/web/me/settings"
+    client.cookies.set("lastgate_session", ended)  # the ended session, for a form too
+    sent = client.post(
+        "/web/me/anti-phishing-code",
+        data={"csrf": form, "code": "ABCD"},
+        headers={"referer": "http://127.0.0.1/web/me/settings"},
+        follow_redirects=False,
+    )
+    assert sent.headers["location"] == "/web/sign-in?ended=1&next=/web/me/settings"
+    assert client.get(sent.headers["location"]).status_code == 200
+    token = issue_token(config, "U1", Role.CUSTOMER, timedelta(hours=1), clock())
+    back = client.get(f"/web/session?token={token}", follow_redirects=False)
+    assert back.headers["location"] == "/web/me/settings"
+    again = client.get(f"/web/session?token={token}", follow_redirects=False)
+    assert again.headers["location"] == "/web/me"  # the page to come back to is used once
+
+
+@pytest.mark.parametrize(
+    "next_",
+    [
+        "//evil.example",
+        "https://evil.example/web/me",
+        "/web//evil.example",
+        "/web/\\evil",
+        "/web/../evil",
+        "/elsewhere",
+        "/web/me?x=1",
+    ],
+)
+def test_signing_in_never_leads_off_the_pages(app, clock, config, next_):
+    client = TestClient(app, base_url="http://127.0.0.1")
+    assert client.get("/web/sign-in", params={"ended": "1", "next": next_}).status_code == 200
+    token = issue_token(config, "U1", Role.CUSTOMER, timedelta(hours=1), clock())
+    answer = client.get(f"/web/session?token={token}", follow_redirects=False)
+    assert answer.headers["location"] == "/web/me"
+
+
+def test_an_ended_session_after_a_form_from_another_site_names_no_page(app, clock, config):
+    client, form, _ = expired_client(app, clock, config)
+    sent = client.post(
+        "/web/me/anti-phishing-code",
+        data={"csrf": form, "code": "ABCD"},
+        headers={"referer": "https://evil.example/web/me/settings"},
+        follow_redirects=False,
+    )
+    assert sent.headers["location"] == "/web/sign-in?ended=1"
+
+
+@pytest.mark.parametrize("link", ["/web/closure/bogus", "/web/me/fix/bogus_action"])
+def test_a_link_with_a_bad_id_is_the_404_page(app, clock, config, link):
+    answer = browser(app, clock, config, "U1").get(link)
+    assert answer.status_code == 404 and heading(answer.text) == "We cannot find this page"
+    assert "Go back to the form" not in answer.text
+
+
+def test_balances_changed_says_so_and_leads_to_the_self_check():
+    changed = LastgateError("x")
+    changed.code = "BALANCES_CHANGED"
+    view = error_view(changed, method="POST", url="/web/me/dust-sweep/forfeit", customer=True)
+    assert view.advice.heading == "Your balances changed since this page was shown"
+    assert "Nothing more was done" in view.advice.what and "quote" not in view.advice.what
+    assert view.step is Step.SELF_CHECK and view.href == "/web/me"
+
+
+def test_a_double_submitted_step_offers_the_page_as_it_is_now(engine, clock, config):
+    view = error_view(
+        IllegalTransition("x"),
+        method="POST",
+        url="/web/agent/x",
+        customer=False,
+        form="/web/agent/requests/R1",
+    )
+    assert view.step is Step.BACK and view.reopen == "/web/agent/requests/R1"
+    assert error_view(IllegalTransition("x"), method="POST", url="/", customer=False).reopen == ""
+    got = error_view(IllegalTransition("x"), method="GET", url="/web/x", customer=False)
+    assert got.step is Step.AGAIN and got.reopen == ""
+    app = create_app(config, engine=engine, clock=clock)
+
+    def approve_twice() -> None:
+        raise IllegalTransition("approved already")
+
+    app.router.add_api_route(
+        "/web/twice", approve_twice, methods=["POST"], route_class_override=PageRoute
+    )
+    client = browser(app, clock, config, "agent-ada", Role.AGENT)
+    here = {"referer": "http://127.0.0.1/web/agent/requests/R1"}
+    answer = client.post("/web/twice", headers=here)
+    assert answer.status_code == 409 and heading(answer.text) == "Something changed in the meantime"
+    assert 'id="error-reopen" href="/web/agent/requests/R1"' in answer.text
+    assert "Go back to the form" in answer.text
+    elsewhere = client.post("/web/twice", headers={"referer": "https://evil.example/web/x"})
+    assert 'id="error-reopen"' not in elsewhere.text

@@ -23,7 +23,7 @@ def test_pages_carry_a_strict_content_security_policy(app, path: str) -> None:
     assert response.headers["content-security-policy"] == PAGE_POLICY
     assert "'unsafe-inline'" not in PAGE_POLICY
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"  # lastgate's own only
     assert response.headers["x-frame-options"] == "DENY"
 
 

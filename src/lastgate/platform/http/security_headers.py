@@ -1,5 +1,7 @@
-"""Security headers on every answer: no MIME sniffing, no referrer leaking a closure id,
-a strict Content-Security-Policy on the pages, and HSTS once the request came over TLS.
+"""Security headers on every answer: no MIME sniffing, no referrer leaking a closure id
+to another site (the pages send theirs to lastgate only, so a form's error can lead back
+to the form's page; the API sends none), a strict Content-Security-Policy on the pages,
+and HSTS once the request came over TLS.
 
 A pure ASGI middleware, so it adds no thread hop and no body buffering to any request.
 """
@@ -22,7 +24,6 @@ PAGE_POLICY = (
 HSTS = "max-age=63072000; includeSubDomains"
 _ALWAYS = (
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 )
 
@@ -32,6 +33,9 @@ def headers_for(path: str, scheme: str) -> list[tuple[bytes, bytes]]:
     headers = list(_ALWAYS)
     if path == "/web" or path.startswith("/web/"):
         headers.append((b"content-security-policy", PAGE_POLICY.encode()))
+        headers.append((b"referrer-policy", b"same-origin"))
+    else:
+        headers.append((b"referrer-policy", b"no-referrer"))
     if scheme == "https":
         headers.append((b"strict-transport-security", HSTS.encode()))
     return headers

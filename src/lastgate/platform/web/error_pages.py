@@ -184,7 +184,15 @@ ADVICE: dict[str, Advice] = {
     "QUOTE_EXPIRED": _QUOTE,
     "QUOTE_ALREADY_USED": _QUOTE,
     "PRICE_MOVED": _QUOTE,
-    "BALANCES_CHANGED": _QUOTE,
+    "BALANCES_CHANGED": Advice(
+        N_("Your balances changed since this page was shown"),
+        N_(
+            "Nothing more was done. The self-check shows where your balances stand now "
+            "and what is left to do."
+        ),
+        Step.SELF_CHECK,
+        TOPIC_BLOCKED,
+    ),
     "SWEEP_TOO_FREQUENT": Advice(
         N_("A conversion was made a moment ago"),
         N_("Wait a little before converting again. The self-check shows what is left."),
@@ -306,7 +314,8 @@ _CUSTOMER_STEPS = (Step.NEW_QUOTE, Step.SELF_CHECK, Step.SETTINGS)
 class ErrorView:
     """What ``error.html`` shows: the advice, the step it offers with its address (a form
     to post for a new quote, a link otherwise), the ticket topic for a customer (empty
-    for anyone else) and the code as a reference for support."""
+    for anyone else), the code as a reference for support, and the form's page to open
+    again when trying again meant going back to the form (empty otherwise)."""
 
     advice: Advice
     step: Step
@@ -315,21 +324,24 @@ class ErrorView:
     posts: bool
     topic: str
     reference: str
+    reopen: str = ""
 
 
-def error_view(error: LastgateError, *, method: str, url: str, customer: bool) -> ErrorView:
+def error_view(
+    error: LastgateError, *, method: str, url: str, customer: bool, form: str | None = None
+) -> ErrorView:
     """The view of ``error`` met at ``url`` by a ``method`` request, for a customer or not.
     After a form, trying again means going back to it (``static/forms.js`` goes back in
     the history and fills in what was typed; without scripts the link leads to the start
-    page)."""
+    page), and the form's page (``form``, when known) can be opened again as it is now."""
     advice = advice_for(error, after_form=method not in ("GET", "HEAD"))
     step = advice.step
+    reopen = ""
     if step is Step.AGAIN and method != "GET":
-        step = Step.BACK
+        step, reopen = Step.BACK, form or ""
     if step in _CUSTOMER_STEPS and not customer:
         step = Step.HOME
     href = url if step is Step.AGAIN else STEP_PATHS.get(step, STEP_PATHS[Step.HOME])
     topic = advice.topic if customer else ""
-    return ErrorView(
-        advice, step, STEP_LABELS[step], href, step is Step.NEW_QUOTE, topic, error.code
-    )
+    posts = step is Step.NEW_QUOTE
+    return ErrorView(advice, step, STEP_LABELS[step], href, posts, topic, error.code, reopen)

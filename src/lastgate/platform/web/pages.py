@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,6 +29,7 @@ from lastgate.kernel.errors import (
     InvalidInput,
     LastgateError,
     NotAuthenticated,
+    NotFound,
 )
 from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
 from lastgate.kernel.messages import N_
@@ -46,6 +48,12 @@ ANON_COOKIE = "lastgate_anon"
 LANG_COOKIE = "lastgate_lang"
 CSRF_FIELD = "csrf"
 SIGN_IN_PATH = "/web/sign-in"
+#: Each role's start page (where ``/web`` and a sign-in lead).
+HOME = {
+    Role.CUSTOMER: "/web/me",
+    Role.AGENT: "/web/agent",
+    Role.COMPLIANCE: "/web/compliance",
+}
 #: Where a closed account's customer is sent, whatever they asked for (``AccountClosed``).
 CLOSED_PATH = "/web/me/closed"
 #: What a page says after the action that led to it (``?done=``).
@@ -144,6 +152,35 @@ def page_language(request: Request, context: ApiContext) -> str:
     return negotiate(request.headers.get("accept-language"), context.settings.default_language)
 
 
+def local_path(path: str | None) -> str | None:
+    """``path`` if it is one of these pages' paths (``/web`` or under it: no scheme, host,
+    query, ``//``, ``..``, backslash or control character), else ``None``: what a
+    redirect may lead to without becoming an open redirect."""
+    if not path or not (path == "/web" or path.startswith("/web/")):
+        return None
+    if "//" in path or "\\" in path or "/../" in path or path.endswith("/.."):
+        return None
+    if any(ch in path for ch in "?#") or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in path):
+        return None
+    return path
+
+
+def form_page(request: Request) -> str | None:
+    """The page a form was sent from: the Referer's path when it is this site's page."""
+    parts = urlsplit(request.headers.get("referer", ""))
+    if (parts.scheme, parts.netloc) != (request.url.scheme, request.url.netloc):
+        return None
+    return local_path(parts.path)
+
+
+def page_path(request: Request, principal: Principal | None) -> str:
+    """The page a request is about: its own address for a GET, else the form's page
+    (its Referer), else the start page, since a form's address is not a page."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path
+    return form_page(request) or (HOME[principal.role] if principal else "/web")
+
+
 _Service = TypeVar("_Service")
 
 
@@ -182,6 +219,7 @@ class Page:
             csrf_field=CSRF_FIELD,
             csrf=self.csrf(),
             now=self.context.clock(),
+            switch_path=page_path(self.request, self.principal),
             demo_login=self.context.settings.demo_login,
             done=_(DONE[done]) if (done := self.request.query_params.get("done")) in DONE else "",
             **values,
@@ -272,12 +310,9 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
     page = Page(request, context, page_language(request, context), principal)
     url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     customer = principal is not None and principal.role is Role.CUSTOMER
-    view = error_view(error, method=request.method, url=url, customer=customer)
-    # After a form the address is not a page: switching language leads to the start page.
-    switch = request.url.path if request.method == "GET" else "/web"
-    response = page.render(
-        "error.html", status=status, view=view, request_ref=request_id.get(), switch_path=switch
-    )
+    form = form_page(request)
+    view = error_view(error, method=request.method, url=url, customer=customer, form=form)
+    response = page.render("error.html", status=status, view=view, request_ref=request_id.get())
     # A page's headers wherever it is answered: outside /web, and for a 500, which is
     # answered outside the security-headers middleware.
     for name, value in headers_for("/web", request.url.scheme):
@@ -286,11 +321,21 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
 
 
 def signed_out(request: Request) -> Response:
-    """The sign-in page, saying the session ended when there was one; the cookie dropped."""
-    ended = SESSION_COOKIE in request.cookies
-    response = see_other(SIGN_IN_PATH + ("?ended=1" if ended else ""))
+    """The sign-in page, saying the session ended when there was one and naming the page
+    to come back to (``next``; not a start page); the cookie dropped."""
+    query = ""
+    if SESSION_COOKIE in request.cookies:
+        back = local_path(page_path(request, None))
+        stay = {"next": back} if back and back not in ("/web", *HOME.values()) else {}
+        query = "?" + urlencode({"ended": "1", **stay}, safe="/")
+    response = see_other(SIGN_IN_PATH + query)
     response.delete_cookie(SESSION_COOKIE, path="/web")
     return response
+
+
+def _names_a_path_part(error: RequestValidationError) -> bool:
+    """Whether what is not valid is a part of the address's path (a link's id)."""
+    return any(detail.get("loc", ("",))[0] == "path" for detail in error.errors())
 
 
 class PageRoute(APIRoute):
@@ -310,7 +355,9 @@ class PageRoute(APIRoute):
                 return see_other(CLOSED_PATH + ("?refused=1" if request.method == "POST" else ""))
             except LastgateError as exc:
                 return error_page(request, exc, status_for(exc))
-            except RequestValidationError:
+            except RequestValidationError as exc:
+                if request.method == "GET" and _names_a_path_part(exc):
+                    return error_page(request, NotFound("no such page"), 404)  # a bad link
                 bad = InvalidInput("the form is not valid: check every field")
                 return error_page(request, bad, 422)
 

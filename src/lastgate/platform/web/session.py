@@ -12,16 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lastgate.kernel.access import Principal, Role
+from lastgate.kernel.access import Principal
 from lastgate.kernel.errors import NotAuthenticated
 from lastgate.platform import token_revocation
 from lastgate.platform.auth_tokens import read_token
 from lastgate.platform.http.deps import Context, authenticate
 from lastgate.platform.web.pages import (
     ANON_COOKIE,
+    HOME,
     SESSION_COOKIE,
     AnyPage,
     PageRoute,
+    local_path,
     see_other,
     set_cookie,
     signed_out,
@@ -29,17 +31,18 @@ from lastgate.platform.web.pages import (
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 
-HOME = {
-    Role.CUSTOMER: "/web/me",
-    Role.AGENT: "/web/agent",
-    Role.COMPLIANCE: "/web/compliance",
-}
+#: The page to come back to after signing in, kept from the sign-in page's ``?next=``
+#: through whichever login (the exchange's, the demo's) until ``signed_in``.
+NEXT_COOKIE = "lastgate_next"
 
 
 def signed_in(request: Request, token: str, principal: Principal) -> Response:
-    response = see_other(HOME[principal.role])
+    """To the page the ended session was on (``NEXT_COOKIE``), else the start page."""
+    back = local_path(request.cookies.get(NEXT_COOKIE))
+    response = see_other(back or HOME[principal.role])
     set_cookie(request, response, SESSION_COOKIE, token)
     response.delete_cookie(ANON_COOKIE, path="/web")
+    response.delete_cookie(NEXT_COOKIE, path="/web")
     return response
 
 
@@ -53,8 +56,13 @@ def home(page: AnyPage) -> Response:
 
 @router.get("/sign-in")
 def sign_in(page: AnyPage) -> Response:
-    """The sign-in page; ``?ended=1`` (an expired session sent here) says so."""
-    return page.render("sign_in.html", ended=page.request.query_params.get("ended") == "1")
+    """The sign-in page; ``?ended=1`` (an expired session sent here) says so, and
+    ``?next=`` (a page of this site only, ``local_path``) is where signing in leads."""
+    query = page.request.query_params
+    response = page.render("sign_in.html", ended=query.get("ended") == "1")
+    if back := local_path(query.get("next")):
+        set_cookie(page.request, response, NEXT_COOKIE, back, max_age=3600)
+    return response
 
 
 @router.get("/session")

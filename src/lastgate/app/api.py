@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -30,6 +31,7 @@ from lastgate.export import api as exports
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings, ensure_safe_to_start
 from lastgate.notices import api as preferences
+from lastgate.notices.adapters.preferences import remember_customer_language
 from lastgate.platform.db.engine import make_engine
 from lastgate.platform.http import health, tokens
 from lastgate.platform.http.deps import ApiContext
@@ -39,7 +41,13 @@ from lastgate.platform.http.latency import RequestLatency
 from lastgate.platform.http.request_id import RequestId
 from lastgate.platform.http.security_headers import SecurityHeaders
 from lastgate.platform.logs import configure_logging
+from lastgate.platform.web.language_memory import LanguageMemory
 from lastgate.remediation import api as remediation
+
+
+def _language_memory(settings: Settings, engine: Engine, clock: Clock) -> LanguageMemory:
+    """The pages remember a customer's language in their notice settings."""
+    return LanguageMemory(partial(remember_customer_language, engine, clock, settings))
 
 
 def create_app(
@@ -60,6 +68,7 @@ def create_app(
             ),
             Campaigns: build_campaigns(settings, engine, clock),
             Desk: build_desk(settings, engine, clock),
+            LanguageMemory: _language_memory(settings, engine, clock),
         },
     )
 

@@ -38,6 +38,7 @@ from lastgate.kernel.redaction import redact, warning
 from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import (
     AnyPage,
+    CustomerActionPage,
     CustomerPage,
     Page,
     PageRoute,
@@ -140,7 +141,7 @@ def help_page(page: CustomerPage) -> Response:
 
 @router.post("/help/ask")
 def ask(
-    page: CustomerPage,
+    page: CustomerActionPage,
     question: Annotated[str, Form(min_length=1, max_length=2000)],
     t_role: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
     t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
@@ -188,7 +189,7 @@ def ask(
 
 @router.post("/help/handoff")
 def handoff(
-    page: CustomerPage,
+    page: CustomerActionPage,
     message: Annotated[str, Form(max_length=d.MAX_BODY)] = "",
     t_role: Annotated[list[str], Form()] = [],  # noqa: B006
     t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
@@ -244,7 +245,7 @@ def my_tickets(
 
 @router.post("/tickets")
 def open_ticket(
-    page: CustomerPage,
+    page: CustomerActionPage,
     category: Annotated[t.TicketCategory, Form()],
     subject: Annotated[str, Form(min_length=1, max_length=d.MAX_SUBJECT)],
     body: Body,
@@ -307,7 +308,7 @@ def ticket_page(page: SignedInPage, ticket_id: TicketId) -> Response:
 
 
 @router.post("/tickets/{ticket_id}/reply")
-def reply(page: CustomerPage, ticket_id: TicketId, body: Body) -> Response:
+def reply(page: CustomerActionPage, ticket_id: TicketId, body: Body) -> Response:
     d.reply(desk_of(page), page.me, ticket_id, body)
     return see_other(f"/web/tickets/{ticket_id}?done=replied#messages")
 

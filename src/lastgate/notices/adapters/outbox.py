@@ -23,6 +23,7 @@ from lastgate.closure.adapters.tables import customer_settings, outbox
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
+from lastgate.ledger.model import CustomerStatus
 from lastgate.notices.adapters.sealed import SECRET_TOPICS, scrubbed_payload, seal_params
 from lastgate.platform.secret_box import SecretBox
 
@@ -110,7 +111,19 @@ class SqlNotifier:
 
     def remember_language(self, uid: str, language: str) -> None:
         """Store the customer's language setting, which every notice decided later reads.
-        Only the language changes: ``updated_at`` dates the anti-phishing code."""
+        Read first: written only when it differs, and never for an unknown or closed
+        account (nothing new is kept for it). Only the language changes: ``updated_at``
+        dates the anti-phishing code."""
+        c = ledger.customers.c
+        known = self._conn.execute(
+            select(c.status, customer_settings.c.language)
+            .select_from(
+                ledger.customers.outerjoin(customer_settings, customer_settings.c.uid == c.uid)
+            )
+            .where(c.uid == uid)
+        ).first()
+        if known is None or known.status == CustomerStatus.CLOSED or known.language == language:
+            return
         dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
         upsert = dialect.insert(customer_settings).values(
             uid=uid, language=language, updated_at=self._clock()

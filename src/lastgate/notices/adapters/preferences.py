@@ -3,6 +3,9 @@
 Only the customer sets their own code. Staff may see whether one is set, never its
 value: a code a support agent could read is a code a phisher could learn from one.
 Each change is audited, without the value.
+
+The language notices are written in is remembered from what the customer does on the
+pages (``remember_customer_language``); staff actions never change it.
 """
 
 from __future__ import annotations
@@ -14,11 +17,19 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lastgate.closure.adapters.tables import customer_settings
-from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
+from lastgate.kernel.access import (
+    Principal,
+    Role,
+    ensure_account_holder,
+    ensure_may_read_account,
+)
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.errors import AccountNotFound
+from lastgate.kernel.i18n import SUPPORTED_LANGUAGES
+from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import CustomerStatus, refuse_if_closed
+from lastgate.notices.adapters.outbox import SqlNotifier
 from lastgate.notices.model import validate_anti_phishing_code
 from lastgate.platform import audit_log
 
@@ -82,6 +93,18 @@ def set_anti_phishing_code(
             payload={"is_set": True},
         )
     return AntiPhishingCodeStatus(uid=uid, is_set=True, code=code, updated_at=now)
+
+
+def remember_customer_language(
+    engine: Engine, clock: Clock, settings: Settings, principal: Principal, language: str
+) -> None:
+    """Remember ``language`` as the customer's own when they act on the pages in it (sign
+    in, switch language, write to support); every notice decided later is written in it.
+    Only a customer's own action counts: staff never change a customer's language."""
+    if principal.role is not Role.CUSTOMER or language not in SUPPORTED_LANGUAGES:
+        return
+    with engine.begin() as conn:
+        SqlNotifier(conn, clock, settings).remember_language(principal.subject, language)
 
 
 def _ensure_open(conn: Connection, uid: str) -> None:

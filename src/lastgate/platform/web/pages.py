@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from lastgate.kernel.access import STAFF_ROLES, Principal, Role, ensure_role
 from lastgate.kernel.errors import (
@@ -38,6 +39,7 @@ from lastgate.platform.http.errors import status_for
 from lastgate.platform.http.security_headers import headers_for
 from lastgate.platform.logs import request_id
 from lastgate.platform.web.error_pages import error_view
+from lastgate.platform.web.language_memory import remember_language
 from lastgate.platform.web.present import install
 from lastgate.platform.web.qr import qr_svg
 
@@ -262,7 +264,10 @@ async def _page(request: Request, context: ApiContext, *, signed_in: bool) -> Pa
     elif signed_in:
         raise NotAuthenticated("sign in first")
     anon = None if token else request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
-    return Page(request, context, page_language(request, context), principal, anon)
+    language = page_language(request, context)
+    if principal is not None and "lang" in request.query_params:  # switched: theirs now
+        await run_in_threadpool(remember_language, context, principal, language)
+    return Page(request, context, language, principal, anon)
 
 
 async def any_page(request: Request, context: Annotated[ApiContext, Depends(get_context)]) -> Page:
@@ -281,7 +286,18 @@ def _role_page(*roles: Role) -> Callable[..., Coroutine[Any, Any, Page]]:
     return dependency
 
 
+async def _customer_action(
+    request: Request, context: Annotated[ApiContext, Depends(get_context)]
+) -> Page:
+    page = await _role_page(Role.CUSTOMER)(request, context)
+    await run_in_threadpool(remember_language, context, page.principal, page.language)
+    return page
+
+
 CustomerPage = Annotated[Page, Depends(_role_page(Role.CUSTOMER))]
+#: A customer's page for what they write (to support, to the assistant): the language they
+#: write it in is remembered as theirs, for the notices that answer it.
+CustomerActionPage = Annotated[Page, Depends(_customer_action)]
 SignedInPage = Annotated[Page, Depends(_role_page(*Role))]
 StaffPage = Annotated[Page, Depends(_role_page(*STAFF_ROLES))]
 CompliancePage = Annotated[Page, Depends(_role_page(Role.COMPLIANCE))]

@@ -16,7 +16,8 @@ from lastgate.kernel.access import Principal
 from lastgate.kernel.errors import NotAuthenticated
 from lastgate.platform import token_revocation
 from lastgate.platform.auth_tokens import read_token
-from lastgate.platform.http.deps import Context, authenticate
+from lastgate.platform.http.deps import Context, authenticate, context_of
+from lastgate.platform.web.language_memory import remember_language
 from lastgate.platform.web.pages import (
     ANON_COOKIE,
     HOME,
@@ -24,6 +25,7 @@ from lastgate.platform.web.pages import (
     AnyPage,
     PageRoute,
     local_path,
+    page_language,
     see_other,
     set_cookie,
     signed_out,
@@ -42,6 +44,8 @@ def signed_in(request: Request, token: str, principal: Principal) -> Response:
     response = see_other(back or HOME[principal.role])
     set_cookie(request, response, SESSION_COOKIE, token)
     response.delete_cookie(ANON_COOKIE, path="/web")
+    context = context_of(request)  # the language signed in with: the customer's now
+    remember_language(context, principal, page_language(request, context))
     response.delete_cookie(NEXT_COOKIE, path="/web")
     return response
 

@@ -6,14 +6,16 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from lastgate.closure.adapters.tables import outbox
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
+from lastgate.closure.service.execution import execute_due
 from lastgate.closure.service.workflow import Workflow
+from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
@@ -133,3 +135,18 @@ def close_as_customer(wf: Workflow, engine: Engine, uid: str = "U1000") -> Closu
         request = closure.approve(wf, AGENT_B, request.id, "ok")
     assert request.state is ClosureState.COOLING_OFF, request.state
     return request
+
+
+def closed_with_certificate(
+    wf: Workflow, engine: Engine, clock: Any, config: Settings, uid: str
+) -> None:
+    """Take ``uid`` (an account already loaded) through review, cooling-off, closure and
+    erasure, so that it is closed with its certificate issued."""
+    done = request_in(wf, ClosureState.IN_REVIEW, uid=uid)
+    closure.approve(wf, AGENT_A, done.id, "ok")
+    closure.approve(wf, AGENT_B, done.id, "ok")
+    clock.advance(days=14, seconds=1)
+    execute_due(wf)
+    with engine.begin() as conn:  # erasure waits until the notices are delivered
+        conn.execute(update(outbox).values(delivered_at=clock()))
+    assert run_pending(engine, clock, config, wf.policies).finished

@@ -14,17 +14,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
-from lastgate.closure.adapters import tables as wt
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import workflow as closure
-from lastgate.closure.service.execution import execute_due
 from lastgate.demo.customers import demo_snapshot
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.desk.wiring import build_desk
-from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.access import Role
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
@@ -32,8 +28,8 @@ from tests.browser.conftest import follow
 from tests.builders import account, load
 from tests.workflow_support import (
     AGENT_A,
-    AGENT_B,
     close_as_customer,
+    closed_with_certificate,
     customer,
     request_in,
     workflow,
@@ -74,14 +70,7 @@ def _states(engine, clock, config) -> dict[str, str]:
     a ticket with a reply and an internal note."""
     load(engine, account(CLOSED))
     wf = workflow(engine, clock, config)
-    done = request_in(wf, ClosureState.IN_REVIEW, uid=CLOSED)
-    closure.approve(wf, AGENT_A, done.id, "ok")
-    closure.approve(wf, AGENT_B, done.id, "ok")
-    clock.advance(days=14, seconds=1)
-    execute_due(wf)
-    with engine.begin() as conn:  # erasure waits until the notices are delivered
-        conn.execute(update(wt.outbox).values(delivered_at=clock()))
-    assert run_pending(engine, clock, config, wf.policies).finished
+    closed_with_certificate(wf, engine, clock, config, CLOSED)
     import_snapshot(engine, demo_snapshot(clock()))
     review = request_in(wf, ClosureState.IN_REVIEW, uid=IN_REVIEW, needs_review=True)
     cooling = close_as_customer(wf, engine, uid=COOLING)

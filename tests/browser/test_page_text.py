@@ -18,18 +18,14 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from sqlalchemy import update
 
-from lastgate.closure.adapters.tables import outbox
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import review
 from lastgate.closure.service import workflow as closure
-from lastgate.closure.service.execution import execute_due
 from lastgate.demo.customers import demo_snapshot
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as desk_service
 from lastgate.desk.wiring import build_desk
-from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.access import Role
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.ledger.model import HoldKind
@@ -38,9 +34,9 @@ from tests.browser.conftest import VIEWPORT
 from tests.builders import account, load
 from tests.workflow_support import (
     AGENT_A,
-    AGENT_B,
     OFFICER_A,
     close_as_customer,
+    closed_with_certificate,
     customer,
     request_in,
     workflow,
@@ -163,14 +159,7 @@ def _world(engine, clock, config) -> dict[str, str]:
     (one approval of two), one in cooling-off, a hold, and a ticket with a reply."""
     load(engine, account(CLOSED))
     wf = workflow(engine, clock, config)
-    done = request_in(wf, ClosureState.IN_REVIEW, uid=CLOSED)
-    closure.approve(wf, AGENT_A, done.id, "ok")
-    closure.approve(wf, AGENT_B, done.id, "ok")
-    clock.advance(days=14, seconds=1)
-    execute_due(wf)
-    with engine.begin() as conn:  # erasure waits until the notices are delivered
-        conn.execute(update(outbox).values(delivered_at=clock()))
-    assert run_pending(engine, clock, config, wf.policies).finished
+    closed_with_certificate(wf, engine, clock, config, CLOSED)
     import_snapshot(engine, demo_snapshot(clock()))
     cooling = close_as_customer(wf, engine, "DEMO-CLEAN-EU")
     in_review = request_in(wf, ClosureState.IN_REVIEW, uid="DEMO-CLEAN-US", needs_review=True)

@@ -91,3 +91,22 @@ def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> No
     assert "Every check passes." not in seen.text
     seen_zh = staff.get(f"{seen.url.path}?lang=zh-Hans").text
     assert "该账户已于 " in seen_zh and "不再对其做任何检查" in seen_zh
+
+
+def test_a_closed_account_cannot_post_a_topic_the_form_does_not_offer(app, clock, config) -> None:
+    me = browser(app, clock, config, "U3")
+    form = me.get("/web/tickets").text
+    refused = me.post(
+        "/web/tickets",
+        data={
+            "csrf": csrf(form),
+            "category": "account_locked",
+            "subject": "Unlock",
+            "body": "Please unlock my account.",
+        },
+        follow_redirects=False,
+    )
+    # refused as every action of a closed account is: back to its closed page, which says so
+    assert refused.status_code == 303
+    assert refused.headers["location"] == "/web/me/closed?refused=1"
+    assert "Unlock" not in me.get("/web/tickets").text  # no ticket was opened

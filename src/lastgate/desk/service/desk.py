@@ -32,7 +32,7 @@ from lastgate.kernel.access import (
     ensure_staff,
 )
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import IllegalTransition, InvalidInput, NotFound
+from lastgate.kernel.errors import AccountClosed, IllegalTransition, InvalidInput, NotFound
 from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import CustomerStatus
@@ -107,6 +107,13 @@ def open_ticket(
     with desk.unit_of_work() as uow:
         if related_closure_id is not None:
             _ensure_own_closure(uow, uid, related_closure_id)
+        closed = uow.remediation.account_status(uid) is CustomerStatus.CLOSED
+        if closed and category not in t.AFTER_CLOSURE:  # the pages offer only those
+            raise AccountClosed(
+                "a closed account writes about a dispute or something else: "
+                + ", ".join(c.value for c in t.AFTER_CLOSURE),
+                details=[{"path": "category", "reason": "not_after_closure"}],
+            )
         uow.tickets.add(ticket)
         _audit(
             uow, principal.subject, "opened", ticket.id, category=category.value, queue=ticket.queue

@@ -1,6 +1,6 @@
-"""Read models for the web console: a request's timeline, active holds and protective
-freezes, the audit-chain status, the retention schedule and a closed customer's
-certificate. Reads only."""
+"""Read models for the web console: a request's timeline, protective freezes in force,
+the audit-chain status, the retention schedule and a closed customer's certificate
+(holds and their history: ``staff_reads``). Reads only."""
 
 from __future__ import annotations
 
@@ -14,21 +14,7 @@ from sqlalchemy import Engine, select
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
 from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.kernel.audit import AuditEntry
-from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import audit_log
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveHold:
-    """A hold in force, and who has already asked to lift it (the first of two officers)."""
-
-    id: str
-    uid: str
-    kind: str
-    reason: str
-    placed_by: str
-    placed_at: datetime
-    lift_requested_by: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,35 +64,6 @@ def timeline(engine: Engine, subject: str) -> list[AuditEntry]:
 def payload(entry: AuditEntry) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(entry.payload)
     return loaded
-
-
-def active_holds(engine: Engine) -> list[ActiveHold]:
-    h, c = ledger.holds, ledger.customers
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(h.c.ref, c.c.uid, h.c.kind, h.c.reason, h.c.placed_by, h.c.placed_at)
-            .join(c, c.c.id == h.c.customer_id)
-            .where(h.c.lifted_at.is_(None))
-            .order_by(h.c.placed_at)
-        ).all()
-        asked = conn.execute(
-            select(approvals.c.subject, approvals.c.actor).where(approvals.c.kind == "lift")
-        ).all()
-    lifters: dict[str, list[str]] = {}
-    for row in asked:
-        lifters.setdefault(row.subject, []).append(row.actor)
-    return [
-        ActiveHold(
-            r.ref,
-            r.uid,
-            r.kind,
-            r.reason,
-            r.placed_by,
-            r.placed_at,
-            tuple(lifters.get(f"hold:{r.ref}", ())),
-        )
-        for r in rows
-    ]
 
 
 @dataclass(frozen=True, slots=True)

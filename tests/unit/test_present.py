@@ -4,10 +4,13 @@ amounts, money and times read in the reader's language without losing a digit.""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from enum import StrEnum
 
 import pytest
+from babel import numbers as babel_numbers
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lastgate.closure.model.lifecycle import ClosureEvent, ClosureReason, ClosureState
 from lastgate.desk.model.tickets import TicketCategory, TicketState
@@ -16,6 +19,8 @@ from lastgate.kernel import present
 from lastgate.kernel.access import Role
 from lastgate.kernel.i18n import translate, translations
 from lastgate.kernel.messages import Message
+from lastgate.kernel.money import to_wire
+from lastgate.kernel.present import formats
 from lastgate.kernel.present.labels import CODED_FIELDS, has_label
 from lastgate.kernel.present.vocabulary import TABLES, Kind
 from lastgate.ledger import model as ledger
@@ -138,6 +143,25 @@ def test_an_amount_keeps_every_digit_that_matters_and_no_more(
     value: Decimal | str, expected: str
 ) -> None:
     assert present.amount(value, "en") == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.decimals(allow_nan=False, allow_infinity=False, places=18)
+    | st.decimals(min_value=-(10**20), max_value=10**20, allow_nan=False, allow_infinity=False),
+    lang=st.sampled_from(["en", "zh_Hans"]),
+    min_places=st.sampled_from([0, 2]),
+)
+def test_numbers_read_as_babel_writes_them(value: Decimal, lang: str, min_places: int) -> None:
+    """``formats._decimal`` writes what Babel's ``format_decimal`` writes for the pattern
+    it stands for, in both languages, for any value a ledger or a price can give."""
+    exact = Decimal(to_wire(value))
+    pattern = "#,##0" + ("." + "0" * min_places if min_places else "")
+    with localcontext(Context(prec=100)):
+        expected = babel_numbers.format_decimal(
+            exact, format=pattern, locale=formats.locale(lang), decimal_quantization=False
+        )
+    assert formats._decimal(value, lang, min_places) == expected
 
 
 def test_an_amount_names_its_asset_and_groups_thousands_in_chinese() -> None:

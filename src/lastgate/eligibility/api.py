@@ -2,8 +2,9 @@
 
 The hottest route of the API, so it is lean: an ``async`` endpoint whose blocking work
 (the token's revocation lookup, the check, the report's JSON) runs in one worker-thread
-hop, and whose body is the wire model serialised once (``report_bytes``), not validated
-again by FastAPI. ``response_model`` stays, for the OpenAPI document.
+hop on a database server and inline on embedded SQLite (``blocking.read``), and whose
+body is the wire model serialised once (``report_bytes``), not validated again by
+FastAPI. ``response_model`` stays, for the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import ReportOut, report_bytes
 from lastgate.kernel.i18n import bcp47
+from lastgate.platform.http import blocking
 from lastgate.platform.http.deps import CurrentCaller, Language, context_of
 from lastgate.platform.http.errors import ErrorOut
 
@@ -47,12 +48,13 @@ async def get_eligibility(
     (no checks; where the certificate is) once the account is closed; agents and
     compliance get the internal view with detail and the account's status.
     """
-    eligibility = context_of(request).service(Eligibility)
+    context = context_of(request)
+    eligibility = context.service(Eligibility)
 
     def answer() -> bytes:
         return report_bytes(eligibility.report_for(caller.principal(), uid), language)
 
-    body = await run_in_threadpool(answer)
+    body = await blocking.read(context.engine, answer)
     headers = {
         "Content-Language": bcp47(language),
         "Vary": "Accept-Language, Authorization",

@@ -54,13 +54,30 @@ def as_decimal(value: Number) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@cache
+def _symbols(lang: str) -> dict[int, str]:
+    """The locale's group, decimal and minus signs, as a ``str.translate`` table from the
+    ones Python's ``format`` writes."""
+    where = locale(lang)
+    return str.maketrans(
+        {
+            ",": babel_numbers.get_group_symbol(where),
+            ".": babel_numbers.get_decimal_symbol(where),
+            "-": babel_numbers.get_minus_sign_symbol(where),
+        }
+    )
+
+
 def _decimal(number: Decimal, lang: str, min_places: int) -> str:
+    """``number`` with every digit that matters (at least ``min_places`` decimals),
+    thousands grouped by three, in the locale's signs: what Babel's ``format_decimal``
+    writes for the pattern ``#,##0`` (``#,##0.00``) without quantization — a test holds
+    the two equal — at a tenth of its cost (it runs for every amount of every report)."""
     exact = Decimal(to_wire(number))  # every digit that matters, no trailing zero
-    pattern = "#,##0" + ("." + "0" * min_places if min_places else "")
     with localcontext(_WIDE):
-        return babel_numbers.format_decimal(
-            exact, format=pattern, locale=locale(lang), decimal_quantization=False
-        )
+        if min_places and exact.as_tuple().exponent > -min_places:  # type: ignore[operator]
+            exact = exact.quantize(Decimal(1).scaleb(-min_places))
+        return format(exact, ",f").translate(_symbols(lang))
 
 
 def amount(value: Number, lang: str, asset: str | None = None) -> str:

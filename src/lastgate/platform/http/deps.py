@@ -4,7 +4,8 @@ The caller's token is verified once per request, at the edge (``ReadCredentials`
 pure ASGI middleware): the rate limits count by the subject it names and the routes
 take the same ``VerifiedToken`` from the request's scope. Its revocation is looked up
 from the database on every request, after the claims: ``CurrentToken`` and
-``CurrentPrincipal`` do it in one worker-thread hop of their own, ``CurrentCaller``
+``CurrentPrincipal`` do it in one worker-thread hop of their own (inline on embedded
+SQLite: ``blocking.read``), ``CurrentCaller``
 leaves it to a route that does its database work in one hop anyway (``Caller.principal``
 is the only way to the principal, so it cannot be skipped). Every dependency here is
 ``async``: FastAPI runs a plain ``def`` dependency in the thread pool, one hop each.
@@ -15,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -31,6 +32,7 @@ from lastgate.kernel.i18n import negotiate, normalize
 from lastgate.kernel.settings import Settings
 from lastgate.platform import token_revocation
 from lastgate.platform.auth_tokens import VerifiedToken, read_token
+from lastgate.platform.http import blocking
 
 _Service = TypeVar("_Service")
 #: Where ``ReadCredentials`` leaves its ``Credentials`` in the request's scope.
@@ -215,7 +217,7 @@ async def get_token(
     good one."""
     context = context_of(request)
     token = _claims(request, context, credentials)
-    await run_in_threadpool(_refuse_if_revoked, context, token)
+    await blocking.read(context.engine, partial(_refuse_if_revoked, context, token))
     return token
 
 

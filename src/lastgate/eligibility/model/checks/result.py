@@ -21,6 +21,12 @@ from lastgate.ledger.model import AccountState
 Check = Callable[[AccountState, Policy, datetime], CheckResult]
 
 
+#: What a passing check carries instead of a remedy and a detail (immutable, so shared:
+#: most checks pass, and every report builds twenty results).
+_NO_DETAIL = Message("")
+_NO_REMEDIATION = Remediation(Action.NONE, _NO_DETAIL)
+
+
 def iso(moment: datetime) -> str:
     return moment.isoformat()
 
@@ -45,8 +51,8 @@ def result(
             status=CheckStatus.PASS,
             resolver=resolver,
             message=ok,
-            remediation=Remediation(Action.NONE, Message("")),
-            detail=Message(""),
+            remediation=_NO_REMEDIATION,
+            detail=_NO_DETAIL,
         )
     return CheckResult(
         code=code,

@@ -198,9 +198,9 @@ def test_an_account_frozen_by_the_exchange_is_sent_to_a_person(engine, clock, tm
             [
                 "worth at most 10 USD, or an asset that has no market price.",
                 "You have 3 such balances:",
-                "120000 SHIB remains in your funding account.",
+                "120,000 SHIB remains in your funding account.",
                 "3.5 DOGE remains in your trading account.",
-                "15000 LUNC remains in your funding account.",
+                "15,000 LUNC remains in your funding account.",
                 "into USDT in one step, for a fee of 2%.",
                 "You can fix it here: https://close.example/web/me#check-DUST_REMAINING",
             ],
@@ -210,7 +210,7 @@ def test_an_account_frozen_by_the_exchange_is_sent_to_a_person(engine, clock, tm
             [
                 "每笔价值不超过 10 USD",
                 "您有 3 笔此类余额：",
-                "您的资金账户中还有 120000 SHIB。",
+                "您的资金账户中还有 120,000 SHIB。",
                 "您的交易账户中还有 3.5 DOGE。",
                 "换成 USDT，手续费为 2%。",
             ],

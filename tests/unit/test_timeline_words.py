@@ -134,3 +134,17 @@ def test_a_usd_value_in_a_message_reads_with_grouping() -> None:
         "Withdrawals worth 13,500 USD in the last 30 days exceed 10,000 USD."
     )
     assert "13,500" in translate(detail, "zh_Hans") and "13500" not in translate(detail, "zh_Hans")
+
+
+def test_an_asset_amount_in_a_message_reads_as_the_tables_show_it() -> None:
+    """The assistant's "90000 SHIB remains…" read otherwise than the balance table's
+    "90,000 SHIB": an amount in a sentence is written as everywhere else."""
+    from lastgate.desk.model.answer_parts import BALANCE_LINES
+    from lastgate.ledger.model import AccountType
+
+    line = Message(BALANCE_LINES[AccountType.FUNDING], {"amount": "90000.500000", "asset": "SHIB"})
+    assert translate(line, "en") == "90,000.5 SHIB remains in your funding account."
+    assert "90,000.5 SHIB" in translate(line, "zh_Hans")
+    # A percentage named like an amount (a sweep's fee) stays as it is.
+    fee = Message("For a fee of {fee}%.", {"fee": "2.5"})
+    assert translate(fee, "en") == "For a fee of 2.5%."

@@ -108,11 +108,12 @@ _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 def _readable(name: str, value: str, lang: str) -> str:
     """A parameter as a person reads it: a moment (ISO 8601, as the models give it) in the
     reader's date format; a USD value (named as in ``present.labels.MONEY_FIELDS``; the
-    message says "USD" after it) with the reader's grouping, ``13,500``; anything else as
+    message says "USD" after it) or an asset amount (``AMOUNT_FIELDS``; the message names
+    the asset) with the reader's grouping, ``13,500``; anything else as
     it is (``kernel.present``)."""
     from lastgate.kernel.present import formats, labels  # present builds on i18n
 
-    if name in labels.MONEY_FIELDS:
+    if name in labels.MONEY_FIELDS or name in labels.AMOUNT_FIELDS:
         return formats.amount(value, lang)
     if not _MOMENT.match(value):
         return value

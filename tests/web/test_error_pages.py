@@ -3,6 +3,8 @@ do next, under the signed-in header; the API keeps its JSON errors."""
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ from lastgate.kernel.access import Role
 from lastgate.kernel.errors import AccountNotFound, IllegalTransition, LastgateError, NotFound
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
+from lastgate.platform.logs import JsonFormatter
 from lastgate.platform.web.error_pages import ADVICE, AFTER_FORM, Step, advice_for, error_view
 from lastgate.platform.web.pages import PageRoute
 from tests.builders import account, load
@@ -178,6 +181,39 @@ def test_an_unexpected_failure_is_a_page_too(engine, clock, config):
     assert "INTERNAL_ERROR" in answer.text and "a bug" not in answer.text
     assert answer.headers["content-security-policy"].startswith("default-src 'none'")
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_crash_names_its_request_on_the_page_in_the_header_and_in_the_log(engine, clock, config):
+    """Support asks for the reference on the page; operators find the crash's log line by
+    it: the three must be the same id, though the crash is answered outside the
+    middleware that sets it."""
+    app = create_app(config, engine=engine, clock=clock)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/web/broken", broken)
+    app.add_api_route("/v1/broken", broken)
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    lines: list[dict[str, object]] = []
+
+    class Written(logging.Handler):  # formats as the JSON log does, when it is written
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(json.loads(JsonFormatter().format(record)))
+
+    errors_log = logging.getLogger("lastgate.platform.http.errors")
+    errors_log.addHandler(handler := Written(logging.ERROR))
+    try:
+        page = client.get("/web/broken", headers={"X-Request-ID": "crash-42"})
+    finally:
+        errors_log.removeHandler(handler)
+    assert page.status_code == 500 and page.headers["x-request-id"] == "crash-42"
+    assert '<code class="code">crash-42</code>' in page.text
+    crash = [line for line in lines if line["message"] == "http.unhandled_error"]
+    assert crash and all(line.get("request_id") == "crash-42" for line in crash)
+    api = client.get("/v1/broken")
+    assert api.status_code == 500 and api.json()["error"]["code"] == "INTERNAL_ERROR"
+    assert len(api.headers["x-request-id"]) == 32  # a fresh id, not the previous one
 
 
 def test_every_advice_names_a_known_code_and_a_real_ticket_topic():

@@ -26,6 +26,7 @@ from lastgate.kernel.errors import (
     NotAuthenticated,
     NotFound,
 )
+from lastgate.platform.logs import request_id
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +174,14 @@ def install_error_handlers(app: FastAPI, page_error: PageError | None = None) ->
                 where = {"event": "http.unhandled_error", "path": request.url.path}
                 log.exception("http.unhandled_error", extra=where | {"method": request.method})
             if page_error is not None and wants_page(request):
-                return page_error(request, _as_lastgate(exc))
-            return answer(exc)
+                response = page_error(request, _as_lastgate(exc))
+            else:
+                response = answer(exc)
+            # A crash is answered outside ``RequestId``, which would have added it.
+            current = request_id.get()
+            if current is not None:
+                response.headers.setdefault("X-Request-ID", current)
+            return response
 
         return handle
 

@@ -1,6 +1,7 @@
 """The request id: taken from ``X-Request-ID`` when it is sound (printable ASCII, at most
 64 characters), else a fresh uuid4 hex; set for the request's logs
-(``platform.logs.request_id``) and returned in the response's ``X-Request-ID``.
+(``platform.logs.request_id``) and returned in the response's ``X-Request-ID`` — a
+crash's answer too, which ``platform.http.errors`` gives outside this middleware.
 
 A pure ASGI middleware; it also logs one ``http.request`` event per request (method,
 route template, status, duration), never the query string or a body.
@@ -56,8 +57,15 @@ class RequestId:
             await send(message)
 
         started = time.perf_counter()
+        crashed = False
         try:
             await self._app(scope, receive, send_with_id)
+        except Exception:
+            # Answered outside this middleware (Starlette's server-error handler is the
+            # outermost), whose log line and page must still name this request: the id
+            # stays set for the rest of the request's task.
+            crashed = True
+            raise
         finally:
             route = getattr(scope.get("route"), "path", None) or "(unmatched)"
             log.info(
@@ -70,4 +78,5 @@ class RequestId:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
             )
-            request_id.reset(token)
+            if not crashed:
+                request_id.reset(token)

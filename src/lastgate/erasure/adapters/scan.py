@@ -2,18 +2,23 @@
 name the customer. It is written apart from the executor and trusts none of its records:
 it searches every text column of every table, and every customer link of the ledger.
 
-Its cost does not grow with the tables: each search is served by a substring index the
-database keeps itself (``lastgate.platform.db.textsearch``). On PostgreSQL the queries
-are plain ``LIKE``/``=`` over the tables, which the planner answers from the trigram
-indexes. On SQLite the FTS5 trigram copy, kept by triggers, finds the candidate values,
-and the same conditions are applied to them; a table whose triggers or columns are
-missing from the index, and a string shorter than a trigram, are searched in the table
-itself. The customer row is read by its key only.
+What "a value names the customer" means is one rule, ``textsearch.occurs``: the UID or an
+identifier (e-mail, phone, name, ID number…) appears in it with token boundaries on both
+sides, ignoring case — ``U0001234`` inside ``U00012345`` is another customer. Each
+identifier is looked up by its rarest token in the token index the database keeps itself
+(``lastgate.platform.db.textsearch``), so the cost follows the rows that hold that token,
+not the size of the tables; every value found is then read from its table and checked by
+the rule. On PostgreSQL the lookup is a condition on each column that its GIN index
+answers; on SQLite it reads the trigger-kept token table, then the rows by their keys.
+A table whose triggers or columns are missing from the SQLite index, and an identifier
+without a token to look up (a single CJK character), are searched in the tables
+themselves. The customer row is read by its key only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,23 +28,20 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Connection,
-    Integer,
     Select,
     String,
     Table,
     Text,
     bindparam,
-    case,
-    column,
     func,
     literal,
-    literal_column,
     or_,
     select,
-    table,
     text,
+    tuple_,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.registry import UID_KEPT
@@ -105,10 +107,6 @@ FREE_TEXT = frozenset({("holds", "reason")})
 #: The vault: ciphertext, which names no one without the key.
 SKIPPED_TABLES = frozenset({"retained_records", "customer_keys"})
 
-#: How a column may hold a value: inside its text, as the whole value, or (the UID in
-#: JSON text) as a quoted value.
-CONTAINS, EQUALS, QUOTED = "contains", "equals", "quoted"
-
 
 @dataclass(frozen=True)
 class ScanFinding:
@@ -130,22 +128,47 @@ def scan(
         for name, n in conn.execute(_links_statement(), {"customer_id": customer_id})
         if n
     ]
-    needles = {what: value for what, value in identifiers.items() if value}
-    values = {**needles, "UID": uid}
-    params = _parameters(uid, customer_id, needles)
-    kinds = (*sorted(needles), "UID")
+    values = {**{what: value for what, value in identifiers.items() if value}, "UID": uid}
+    kinds = (*sorted(w for w in values if w != "UID"), "UID")
+    lookups = {what: textsearch.lookup_token(values[what]) for what in kinds}
     tables = _searched_tables()
-    codes = _indexed(conn)
-    indexed = {name for name, _ in codes.values()}
-    short = tuple(w for w in kinds if len(values[w]) < textsearch.MIN_LENGTH)
-    found = _table_findings(conn, tuple(t for t in tables if t.name not in indexed), kinds, params)
-    if indexed:
-        found += _indexed_findings(
-            conn, codes, tuple(w for w in kinds if w not in short), values, params
-        )
-        # Too short for a trigram: searched in the indexed tables themselves.
-        found += _table_findings(conn, tuple(t for t in tables if t.name in indexed), short, params)
-    return len(tables), links + sorted(found, key=lambda f: _order(f, kinds))
+    others = tuple(t for t in tables if t is not ledger.customers)
+    found: Counter[tuple[str, str, str]] = Counter()
+    _check(found, values, kinds, _customer_values(conn, customer_id))
+    with_token = tuple(w for w in kinds if lookups[w] is not None)
+    without = tuple(w for w in kinds if lookups[w] is None)
+    indexed: tuple[Table, ...] = others
+    unindexed: tuple[Table, ...] = ()
+    if conn.dialect.name == "postgresql":
+        _check(found, values, with_token, _postgresql_candidates(conn, with_token, lookups))
+    else:
+        codes = _indexed(conn)
+        names = {name for name, _ in codes.values()}
+        indexed = tuple(t for t in others if t.name in names)
+        unindexed = tuple(t for t in others if t.name not in names)
+        _check(found, values, with_token, _sqlite_candidates(conn, codes, with_token, lookups))
+    # Searched in the tables themselves: what the index cannot serve.
+    frags = {w: lookups[w] or textsearch.fold(values[w]) for w in kinds}
+    _check(found, values, without, _direct_candidates(conn, indexed, without, frags))
+    _check(found, values, kinds, _direct_candidates(conn, unindexed, kinds, frags))
+    findings = [ScanFinding(t, c, w, n) for (t, c, w), n in found.items()]
+    return len(tables), links + sorted(findings, key=lambda f: _order(f, kinds))
+
+
+def _check(
+    found: Counter[tuple[str, str, str]],
+    values: dict[str, str],
+    kinds: tuple[str, ...],
+    candidates: Iterable[tuple[str, str, str | None]],
+) -> None:
+    """Count, per column and identifier, the candidate values the rule says hold it (one
+    candidate per row and column)."""
+    for table, col, value in candidates:
+        if not value:
+            continue
+        for what in kinds:
+            if _applies(table, col, what) and textsearch.occurs(values[what], value):
+                found[table, col, what] += 1
 
 
 def _order(finding: ScanFinding, kinds: tuple[str, ...]) -> tuple[int, int, int]:
@@ -164,20 +187,27 @@ def _searched_tables() -> tuple[Table, ...]:
 
 
 @lru_cache(maxsize=128)
-def _searched_columns(tbl: Table) -> frozenset[str]:
-    return frozenset(col for col, _, _ in _targets(tbl, ("UID", "any")))
+def _searched_columns(tbl: Table) -> tuple[str, ...]:
+    """The text columns of ``tbl`` that may hold what a person typed or is called."""
+    return tuple(
+        col.name
+        for col in tbl.columns
+        if isinstance(col.type, String)  # Text is a String; Amount is not
+        and (col.name not in SYSTEM_COLUMNS or (tbl.name, col.name) in FREE_TEXT)
+    )
 
 
-def _parameters(uid: str, customer_id: int, needles: dict[str, str]) -> dict[str, object]:
-    """Bound values: each identifier as itself and as an escaped LIKE pattern."""
-    values = {**needles, "UID": uid}
-    params: dict[str, object] = {"customer_id": customer_id}
-    for what, value in values.items():
-        escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
-        params[f"eq_{what}"] = value
-        params[f"like_{what}"] = f"%{escaped}%"
-        params[f"quoted_{what}"] = f'%"{escaped}"%'
-    return params
+def _applies(table: str, col: str, what: str) -> bool:
+    """Whether ``col`` may not hold ``what`` (the UID may stay where the map says)."""
+    return what != "UID" or (table, col) not in UID_ALLOWED
+
+
+def _targets(tbl: Table, kinds: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(column, what) for every text column and every value it may not hold."""
+    for col in _searched_columns(tbl):
+        for what in kinds:
+            if _applies(tbl.name, col, what):
+                yield col, what
 
 
 @lru_cache(maxsize=1)
@@ -194,101 +224,58 @@ def _links_statement() -> CompoundSelect[Any]:
     )
 
 
-def _targets(table: Table, needle_kinds: tuple[str, ...]) -> Iterator[tuple[str, str, str]]:
-    """(column, what, how) for every text column and every value it may not hold."""
-    for col in table.columns:
-        if not isinstance(col.type, String):  # Text is a String; Amount is not
-            continue
-        if col.name in SYSTEM_COLUMNS and (table.name, col.name) not in FREE_TEXT:
-            continue
-        for what in needle_kinds:
-            if what != "UID":
-                yield col.name, what, CONTAINS
-            elif (table.name, col.name) not in UID_ALLOWED:
-                yield col.name, what, QUOTED if isinstance(col.type, Text) else EQUALS
+def _customer_values(conn: Connection, customer_id: int) -> Iterator[tuple[str, str, str | None]]:
+    """The customer's own row, by its key (other customers' rows are theirs: a namesake,
+    or a shared family phone, is not this customer)."""
+    columns = _searched_columns(ledger.customers)
+    row = conn.execute(_customer_statement(), {"customer_id": customer_id}).first()
+    if row is not None:
+        yield from ((ledger.customers.name, col, v) for col, v in zip(columns, row, strict=True))
 
 
-def _match(value: ColumnElement[Any], what: str, how: str) -> ColumnElement[bool]:
-    """``value`` holds ``what``: the one rule, on a table's column or an indexed copy."""
-    equal = value == bindparam(f"eq_{what}")
-    if how == EQUALS:
-        return equal
-    if how == CONTAINS:  # the whole value is inside it too: no equality needed
-        return value.like(bindparam(f"like_{what}"), escape="/")
-    return or_(equal, value.like(bindparam(f"quoted_{what}"), escape="/"))
+@lru_cache(maxsize=1)
+def _customer_statement() -> Select[Any]:
+    tbl = ledger.customers
+    return select(*(tbl.c[c] for c in _searched_columns(tbl))).where(
+        tbl.c.id == bindparam("customer_id")
+    )
 
 
-# Searching the tables themselves (PostgreSQL: served by the trigram indexes) -------------
+# PostgreSQL: a condition each column's GIN index on its tokens answers ------------------
 
 
-def _table_findings(
-    conn: Connection, tables: tuple[Table, ...], kinds: tuple[str, ...], params: dict[str, object]
-) -> list[ScanFinding]:
-    """One statement counts the hits of every table; only a table with hits is broken down."""
-    statement = _any_hit(tables, kinds)
-    if statement is None:
+def _postgresql_candidates(
+    conn: Connection, kinds: tuple[str, ...], lookups: dict[str, str | None]
+) -> list[tuple[str, str, str | None]]:
+    if not kinds:
         return []
-    findings = []
-    for name, hits in conn.execute(statement, params).all():
-        if not hits:
-            continue
-        breakdown = _breakdown(metadata.tables[name], kinds)
-        counts = conn.execute(breakdown.statement, params).one()
-        for (col, what), n in zip(breakdown, counts, strict=True):
-            if n:
-                findings.append(ScanFinding(name, col, what, n))
-    return findings
+    tokens = sorted({t for w in kinds if (t := lookups[w]) is not None})
+    others = sorted({t for w in kinds if w != "UID" and (t := lookups[w]) is not None})
+    statement = _postgresql_statement(_searched_tables())
+    rows = conn.execute(statement, {"tokens": tokens, "tokens_but_uid": others or [""]})
+    return [(t, c, v) for t, c, v in rows]
 
 
-@dataclass(frozen=True)
-class _Breakdown:
-    """One statement counting the rows that match each condition, and what each names."""
-
-    statement: Select[Any]
-    labels: tuple[tuple[str, str], ...]
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.labels)
-
-
-@lru_cache(maxsize=64)
-def _any_hit(tables: tuple[Table, ...], kinds: tuple[str, ...]) -> CompoundSelect[Any] | None:
-    """Rows matching any condition, per table, in one statement (built once, values bound)."""
+@lru_cache(maxsize=4)
+def _postgresql_statement(tables: tuple[Table, ...]) -> CompoundSelect[Any]:
+    """Every value, in any searched column, holding one of the tokens looked up (the
+    UID's left out where the UID may stay)."""
     parts = []
     for tbl in tables:
-        conditions = [c for _, _, c in _conditions(tbl, kinds)]
-        if conditions:
-            where = or_(*conditions)
-            if tbl is ledger.customers:
-                # Other customers' own rows are theirs: a namesake, or a shared family
-                # phone, is not this customer. The key goes first: one row is read.
-                where = (ledger.customers.c.id == bindparam("customer_id")) & where
-            parts.append(select(literal(tbl.name), func.count()).select_from(tbl).where(where))
-    return union_all(*parts) if parts else None
+        if tbl is ledger.customers:
+            continue
+        for col in _searched_columns(tbl):
+            name = "tokens" if _applies(tbl.name, col, "UID") else "tokens_but_uid"
+            wanted = bindparam(name, type_=ARRAY(Text))
+            parts.append(
+                select(literal(tbl.name), literal(col), tbl.c[col]).where(
+                    func.textsearch_tokenize(tbl.c[col]).op("&&")(wanted)
+                )
+            )
+    return union_all(*parts)
 
 
-@lru_cache(maxsize=512)
-def _breakdown(tbl: Table, kinds: tuple[str, ...]) -> _Breakdown:
-    conditions = list(_conditions(tbl, kinds))
-    statement = select(
-        *(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for _, _, c in conditions)
-    ).select_from(tbl)
-    if tbl is ledger.customers:
-        statement = statement.where(ledger.customers.c.id == bindparam("customer_id"))
-    return _Breakdown(statement, tuple((col, what) for col, what, _ in conditions))
-
-
-def _conditions(
-    tbl: Table, kinds: tuple[str, ...]
-) -> Iterator[tuple[str, str, ColumnElement[bool]]]:
-    for col, what, how in _targets(tbl, kinds):
-        yield col, what, _match(tbl.c[col], what, how)
-
-
-# Searching SQLite's FTS5 trigram copy ----------------------------------------------------
-
-_FTS = table(textsearch.FTS, column("rowid", Integer), column("value", String))
-_CODE = (_FTS.c.rowid % textsearch.SLOTS).label("code")
+# SQLite: the trigger-kept token table ----------------------------------------------------
 
 
 #: Coverage per database and schema version (``PRAGMA schema_version`` changes with
@@ -297,10 +284,8 @@ _COVERAGE: dict[tuple[str, int], dict[int, tuple[str, str]]] = {}
 
 
 def _indexed(conn: Connection) -> dict[int, tuple[str, str]]:
-    """code -> (table, column) for every table the FTS5 copy covers completely: its three
-    triggers exist and every column the scan searches has a code. Empty on PostgreSQL."""
-    if conn.dialect.name != "sqlite":
-        return {}
+    """code -> (table, column) for every table the SQLite token index covers completely:
+    its three triggers exist and every column the scan searches has a code."""
     version = int(conn.exec_driver_sql("PRAGMA schema_version").scalar_one())
     key = (conn.engine.url.render_as_string(hide_password=True), version)
     if key not in _COVERAGE:
@@ -315,7 +300,7 @@ def _coverage(conn: Connection) -> dict[int, tuple[str, str]]:
             {"prefix": f"{textsearch.PREFIX}%"},
         ).scalars()
     )
-    if textsearch.COLUMNS not in names or textsearch.FTS not in names:
+    if not {textsearch.COLUMNS, textsearch.TOKENS} <= names:
         return {}
     coded = {
         (tbl, col): code
@@ -323,6 +308,8 @@ def _coverage(conn: Connection) -> dict[int, tuple[str, str]]:
     }
     covered: dict[int, tuple[str, str]] = {}
     for tbl in _searched_tables():
+        if tbl is ledger.customers:
+            continue
         searched = _searched_columns(tbl)
         complete = all((tbl.name, col) in coded for col in searched)
         if searched and complete and set(textsearch.trigger_names(tbl.name)) <= names:
@@ -330,43 +317,92 @@ def _coverage(conn: Connection) -> dict[int, tuple[str, str]]:
     return covered
 
 
-def _indexed_findings(
+_LOOKUP = text(f"SELECT DISTINCT ref FROM {textsearch.TOKENS} WHERE token IN :tokens").bindparams(
+    bindparam("tokens", expanding=True)
+)
+_KEYS = text(f"SELECT id, pk FROM {textsearch.KEYS} WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
+def _sqlite_candidates(
     conn: Connection,
     codes: dict[int, tuple[str, str]],
     kinds: tuple[str, ...],
-    values: dict[str, str],
-    params: dict[str, object],
-) -> list[ScanFinding]:
-    """The candidates the trigram index finds for any of the values (a superset: it
-    ignores case), counted per column and per condition the column is subject to."""
-    statement, pairs = _indexed_statement(kinds)
-    query = " OR ".join(textsearch.phrase(values[what]) for what in kinds)
-    findings = []
-    for code, *counts in conn.execute(statement, {**params, "fts_query": query}):
-        if code not in codes:
-            continue
-        name, col = codes[code]
-        n_by_pair = dict(zip(pairs, counts, strict=True))
-        for col_, what, how in _targets(metadata.tables[name], kinds):
-            n = n_by_pair[what, how] if col_ == col else 0
-            if n:
-                findings.append(ScanFinding(name, col, what, n))
-    return findings
+    lookups: dict[str, str | None],
+) -> Iterator[tuple[str, str, str | None]]:
+    """The rows holding a token looked up, read from their tables by key."""
+    tokens = sorted({t for w in kinds if (t := lookups[w]) is not None})
+    if not tokens or not codes:
+        return
+    wanted: dict[str, dict[int, set[str]]] = {}  # table -> index key -> columns
+    for (ref,) in conn.execute(_LOOKUP, {"tokens": tokens}):
+        key, code = divmod(ref, textsearch.SLOTS)
+        if code in codes:
+            name, col = codes[code]
+            wanted.setdefault(name, {}).setdefault(key, set()).add(col)
+    for name, by_key in sorted(wanted.items()):
+        tbl, spec = metadata.tables[name], textsearch.TABLES[name]
+        keys: dict[tuple[Any, ...], set[str]]
+        if spec.integer_key:
+            keys = {(k,): cols for k, cols in by_key.items()}
+        else:
+            pks: dict[int, str] = {i: pk for i, pk in conn.execute(_KEYS, {"ids": sorted(by_key)})}
+            keys = {tuple(pks[k].split(textsearch.KEY_SEPARATOR)): by_key[k] for k in pks}
+        yield from _rows_by_key(conn, tbl, spec.key, keys)
 
 
-@lru_cache(maxsize=16)
-def _indexed_statement(kinds: tuple[str, ...]) -> tuple[Select[Any], tuple[tuple[str, str], ...]]:
-    pairs = tuple(
-        (what, how)
-        for what in kinds
-        for how in ((EQUALS, QUOTED) if what == "UID" else (CONTAINS,))
-    )
-    statement = (
-        select(
-            _CODE,
-            *(func.sum(case((_match(_FTS.c.value, what, how), 1), else_=0)) for what, how in pairs),
-        )
-        .where(literal_column(textsearch.FTS).op("MATCH")(bindparam("fts_query")))
-        .group_by(_CODE)
-    )
-    return statement, pairs
+def _rows_by_key(
+    conn: Connection, tbl: Table, key: tuple[str, ...], keys: dict[tuple[Any, ...], set[str]]
+) -> Iterator[tuple[str, str, str | None]]:
+    """The columns wanted of each row, by key (a text key as ``textsearch_keys`` holds it)."""
+    columns = _searched_columns(tbl)
+    key_columns = [tbl.c[k] for k in key]
+    if len(key) == 1:
+        where = key_columns[0].in_([k[0] for k in keys])
+    else:
+        where = tuple_(*key_columns).in_(list(keys))
+    integer = textsearch.TABLES[tbl.name].integer_key
+    for row in conn.execute(select(*key_columns, *(tbl.c[c] for c in columns)).where(where)):
+        row_key = tuple(row[: len(key)]) if integer else tuple(str(v) for v in row[: len(key)])
+        wanted = keys.get(row_key, set())
+        for col, value in zip(columns, row[len(key) :], strict=True):
+            if col in wanted:
+                yield tbl.name, col, value
+
+
+# Searching the tables themselves ---------------------------------------------------------
+
+
+def _direct_candidates(
+    conn: Connection, tables: tuple[Table, ...], kinds: tuple[str, ...], frags: dict[str, str]
+) -> list[tuple[str, str, str | None]]:
+    """Values holding, after folding, the looked-up token (or the whole identifier) of one
+    of ``kinds``: a superset of what the rule accepts, read from every row."""
+    statement = _direct_statement(tables, kinds, conn.dialect.name)
+    if statement is None:
+        return []
+    return [
+        (t, c, v) for t, c, v in conn.execute(statement, {f"frag_{w}": frags[w] for w in kinds})
+    ]
+
+
+@lru_cache(maxsize=64)
+def _direct_statement(
+    tables: tuple[Table, ...], kinds: tuple[str, ...], dialect: str
+) -> CompoundSelect[Any] | None:
+    position = func.strpos if dialect == "postgresql" else func.instr
+    parts = []
+    for tbl in tables:
+        for col in _searched_columns(tbl):
+            folded: ColumnElement[str] = func.textsearch_fold(tbl.c[col])
+            conditions = [
+                position(folded, bindparam(f"frag_{what}")) > 0
+                for what in kinds
+                if _applies(tbl.name, col, what)
+            ]
+            if conditions:
+                parts.append(
+                    select(literal(tbl.name), literal(col), tbl.c[col]).where(or_(*conditions))
+                )
+    return union_all(*parts) if parts else None

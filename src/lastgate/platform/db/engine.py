@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
+from lastgate.platform.db import textsearch
+
 if TYPE_CHECKING:  # alembic is imported only to migrate: a command line starts without it
     from alembic.config import Config
 
@@ -17,7 +19,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    """An engine for ``url``; SQLite files get WAL, foreign keys, a busy timeout and the
+    token index's functions (``textsearch.register_sqlite``: its triggers call them)."""
     # A database error's text (and so a logged traceback) never shows the bound values:
     # they can be a customer's e-mail, phone or a sealed code.
     kwargs.setdefault("hide_parameters", True)
@@ -36,6 +39,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
+            textsearch.register_sqlite(dbapi_connection)
 
         return engine
     if "pool_pre_ping" in kwargs:

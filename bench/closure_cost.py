@@ -8,7 +8,10 @@ transaction's first statement are all seen:
 - each ``Cursor.execute``/``executemany`` is one round trip (``executemany`` pipelines
   its rows), plus one for the BEGIN when the connection is idle and not in autocommit;
 - each ``Connection.commit``/``rollback`` on a connection inside a transaction is one
-  round trip (psycopg sends nothing when the connection is idle), and a commit one COMMIT.
+  round trip (psycopg sends nothing when the connection is idle), and a commit one COMMIT;
+- in pipeline mode (``lastgate.platform.db.pipeline``) statements are queued, not round
+  trips: each sync, each fetch that waits for the server and the pipeline's end is one
+  (a ``COMMIT`` sent as a statement still counts as a commit).
 
 The server's own count of committed transactions (``pg_stat_database.xact_commit``, which
 also counts every autocommit statement) is printed beside it.
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg._pipeline_base import BasePipeline
 from psycopg.pq import TransactionStatus
 from sqlalchemy import text
 
@@ -64,44 +68,72 @@ def _idle(conn: psycopg.Connection[Any]) -> bool:
     return conn.info.transaction_status == TransactionStatus.IDLE
 
 
+def _piped(conn: psycopg.Connection[Any]) -> bool:
+    return conn._pipeline is not None
+
+
 @contextmanager
 def _counting() -> Iterator[None]:
-    """Patch psycopg's cursor and connection to count what goes over the wire."""
+    """Patch psycopg's cursor, connection and pipeline to count what goes over the wire."""
     cursor, connection = psycopg.Cursor, psycopg.Connection
-    saved = {
+    saved: dict[str, Any] = {
         "execute": cursor.execute,
         "executemany": cursor.executemany,
+        "fetch_pipeline": cursor._fetch_pipeline,
         "commit": connection.commit,
         "rollback": connection.rollback,
+        "sync_gen": BasePipeline._sync_gen,
+        "exit_gen": BasePipeline._exit_gen,
     }
 
     def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
-        COUNTS.trip(1 + (not self.connection.autocommit and _idle(self.connection)))
+        if _piped(self.connection):  # queued; the BEGIN, if any, syncs (counted there)
+            COUNTS.commits[COUNTS.part] += args[:1] == ("COMMIT",)
+        else:
+            COUNTS.trip(1 + (not self.connection.autocommit and _idle(self.connection)))
         COUNTS.pings += args[:1] == (";",)
         return saved["execute"](self, *args, **kwargs)
 
     def executemany(self: Any, *args: Any, **kwargs: Any) -> Any:
-        COUNTS.trip(1 + (not self.connection.autocommit and _idle(self.connection)))
+        # psycopg runs it in a pipeline of its own: its BEGIN and its end are counted there
         return saved["executemany"](self, *args, **kwargs)
+
+    def fetch_pipeline(self: Any) -> Any:
+        if self._execmany_returning is not False and not self.pgresult and _piped(self._conn):
+            COUNTS.trip()
+        return saved["fetch_pipeline"](self)
 
     def commit(self: Any) -> Any:
         if not _idle(self):
-            COUNTS.trip()
+            COUNTS.trip(not _piped(self))  # in a pipeline the sync is the round trip
             COUNTS.commits[COUNTS.part] += 1
         return saved["commit"](self)
 
     def rollback(self: Any) -> Any:
         if not _idle(self):
-            COUNTS.trip()
+            COUNTS.trip(not _piped(self))
         return saved["rollback"](self)
 
+    def sync_gen(self: Any) -> Any:
+        COUNTS.trip()
+        return saved["sync_gen"](self)
+
+    def exit_gen(self: Any) -> Any:
+        COUNTS.trip()
+        return saved["exit_gen"](self)
+
     cursor.execute, cursor.executemany = execute, executemany  # type: ignore[method-assign]
+    cursor._fetch_pipeline = fetch_pipeline  # type: ignore[method-assign]
     connection.commit, connection.rollback = commit, rollback  # type: ignore[method-assign]
+    BasePipeline._sync_gen, BasePipeline._exit_gen = sync_gen, exit_gen  # type: ignore[method-assign]
     try:
         yield
     finally:
         cursor.execute, cursor.executemany = saved["execute"], saved["executemany"]  # type: ignore[method-assign]
+        cursor._fetch_pipeline = saved["fetch_pipeline"]  # type: ignore[method-assign]
         connection.commit, connection.rollback = saved["commit"], saved["rollback"]  # type: ignore[method-assign]
+        BasePipeline._sync_gen = saved["sync_gen"]  # type: ignore[method-assign]
+        BasePipeline._exit_gen = saved["exit_gen"]  # type: ignore[method-assign]
 
 
 def _parted(name: str, function: Callable[..., Any]) -> Callable[..., Any]:

@@ -228,6 +228,38 @@ def test_the_mailbox_holds_an_email_and_an_sms_with_the_anti_phishing_code(
     assert deliver_due(engine, clock, config, channels_from_settings(config)).claimed == 0
 
 
+class _StopsAfterOne:
+    """A channel that sends one message and then the worker is stopped mid-batch."""
+
+    def __init__(self, inner: MailboxChannel) -> None:
+        self.inner, self.sent = inner, 0
+
+    def send(self, message: Any) -> None:
+        if self.sent:
+            raise KeyboardInterrupt
+        self.inner.send(message)
+        self.sent += 1
+
+
+def test_a_batch_stopped_midway_records_what_it_sent(engine, clock, tmp_path) -> None:
+    """The batch's sent rows are recorded together after its sends; a worker stopped in
+    the middle still records those it sent, and the rest are sent after the lease."""
+    config = _settings(mailbox_dir=tmp_path)
+    _customer(engine, clock)
+    _notify(engine, clock, config)
+    channel = _StopsAfterOne(MailboxChannel(tmp_path))
+
+    with pytest.raises(KeyboardInterrupt):
+        deliver_due(engine, clock, config, Channels(email=channel, sms=channel))
+
+    delivered = [row for row in _rows(engine) if row.delivered_at is not None]
+    assert len(delivered) == 1 and delivered[0].delivered_at == clock()
+    assert deliver_due(engine, clock, config, channels_from_settings(config)).claimed == 0
+    clock.advance(minutes=16)  # the claim's lease ends
+    report = deliver_due(engine, clock, config, channels_from_settings(config))
+    assert (report.claimed, report.delivered) == (1, 1)
+
+
 def test_a_notice_is_written_in_the_customers_language(engine, clock, tmp_path) -> None:
     config = _settings(mailbox_dir=tmp_path)
     _customer(engine, clock, language="zh_Hans")

@@ -36,7 +36,7 @@ from lastgate.erasure.adapters.statements import (
     DELETE_PREFERENCES,
     EVIDENCE_KEYS,
     MOVE_TRADES,
-    ONE_UNSETTLED,
+    ONE_AWAITED,
     ROWS_AFTER,
     VOID_SCHEDULED,
     outbox_params,
@@ -52,6 +52,7 @@ from lastgate.kernel.policy import Policy
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import vault
+from lastgate.platform.db import pipeline
 from lastgate.remediation.adapters.tables import ledger_entries
 
 ANONYMISED_UID = "anonymised"
@@ -155,11 +156,11 @@ def await_notices(conn: Connection, ctx: Context) -> int:
     need their address. Only notices scheduled for later and never tried are voided: they
     are about an account that no longer exists. Events are never voided. (The rows "about
     the customer": ``statements._ABOUT``.)"""
-    params = outbox_params(ctx.uid, ctx.contact)
-    voided = conn.execute(VOID_SCHEDULED, {**params, "now": ctx.now}).rowcount
-    if conn.execute(ONE_UNSETTLED, params).first() is not None:
+    params = {**outbox_params(ctx.uid, ctx.contact), "now": ctx.now}
+    # Asked before voiding (what voiding would leave), so a wait writes nothing.
+    if conn.execute(ONE_AWAITED, params).first() is not None:
         raise NotReady("notices or webhook events about the customer are still on their way")
-    return voided
+    return conn.execute(VOID_SCHEDULED, params).rowcount
 
 
 def create_key(conn: Connection, ctx: Context) -> int:
@@ -258,16 +259,14 @@ def _anonymised_customer(conn: Connection, ctx: Context) -> int:
 
 def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
     params = {"target": _anonymised_customer(conn, ctx), "cid": ctx.customer_id}
-    return sum(conn.execute(statement, params).rowcount for statement in MOVE_TRADES)
+    return sum(pipeline.rowcounts(conn, MOVE_TRADES, params))
 
 
 def delete_account_data(conn: Connection, ctx: Context) -> int:
     from lastgate.desk.adapters.erasure import delete_desk_data
 
-    params = {"cid": ctx.customer_id}
-    return sum(
-        conn.execute(statement, params).rowcount for statement in DELETE_ACCOUNT_DATA
-    ) + delete_desk_data(conn, ctx.uid, ctx.settings.evidence_dir)
+    deleted = sum(pipeline.rowcounts(conn, DELETE_ACCOUNT_DATA, {"cid": ctx.customer_id}))
+    return deleted + delete_desk_data(conn, ctx.uid, ctx.settings.evidence_dir)
 
 
 def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
@@ -276,7 +275,7 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
     await_notices(conn, ctx)
     params = {"uid": ctx.uid}
     files = conn.execute(EVIDENCE_KEYS, params).scalars().all()
-    deleted = sum(conn.execute(statement, params).rowcount for statement in DELETE_PREFERENCES)
+    deleted = sum(pipeline.rowcounts(conn, DELETE_PREFERENCES, params))
     outbox = outbox_params(ctx.uid, ctx.contact)
     deleted += conn.execute(DELETE_OUTBOX_ABOUT, outbox).rowcount
     for key in files:  # after the rows: a crash here leaves files the scan reports

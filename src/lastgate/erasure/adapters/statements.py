@@ -5,8 +5,23 @@ are bound at execution (``cid``: the customer's id, ``uid``: their UID)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import Delete, Select, Table, Update, and_, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Delete,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    not_,
+    or_,
+    select,
+    update,
+)
 
 from lastgate.closure.adapters import tables as wt
 from lastgate.ledger.adapters import tables as ledger
@@ -78,23 +93,37 @@ DELETE_PREFERENCES: tuple[Delete, ...] = (
 # -- the outbox rows about the customer ---------------------------------------------------
 
 _o = wt.outbox.c
+
+
 #: Outbox rows about the customer: to their address or phone (``recipients``, expanded),
 #: or naming their UID as a quoted JSON value (``uid_json``, LIKE-escaped by
 #: ``outbox_params``: ``U_1`` must not match ``UX1``) — a webhook event, or a notice.
-_ABOUT = or_(
-    _o.recipient.in_(bindparam("recipients", expanding=True)),
-    _o.payload.contains(bindparam("uid_json"), escape="/"),
-)
-_UNSETTLED = and_(_o.delivered_at.is_(None), _o.voided_at.is_(None), _o.failed_at.is_(None), _ABOUT)
-#: Notices about the customer scheduled for later and never tried (``now``: the step's).
-VOID_SCHEDULED = (
-    update(wt.outbox)
-    .where(_UNSETTLED, _o.channel != WEBHOOK, _o.attempts == 0, _o.deliver_after > bindparam("now"))
-    .values(voided_at=bindparam("now"))
-)
+def _about(recipients: ColumnElement[Any] | CompoundSelect[Any]) -> ColumnElement[bool]:
+    return or_(_o.recipient.in_(recipients), _o.payload.contains(bindparam("uid_json"), escape="/"))
+
+
+def _unsettled(about: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(_o.delivered_at.is_(None), _o.voided_at.is_(None), _o.failed_at.is_(None), about)
+
+
+_ABOUT = _about(bindparam("recipients", expanding=True))
+_UNSETTLED = _unsettled(_ABOUT)
+#: Scheduled for later and never tried (``now``: the step's): what erasure voids.
+_VOIDABLE = and_(_o.channel != WEBHOOK, _o.attempts == 0, _o.deliver_after > bindparam("now"))
+#: Notices about the customer scheduled for later and never tried.
+VOID_SCHEDULED = update(wt.outbox).where(_UNSETTLED, _VOIDABLE).values(voided_at=bindparam("now"))
 #: One outbox row about the customer still on its way, if any.
 ONE_UNSETTLED = select(_o.id).where(_UNSETTLED).limit(1)
+#: One outbox row about the customer that voiding the scheduled ones leaves on its way:
+#: erasure waits for it (the columns are NOT NULL, so ``NOT`` is exact).
+ONE_AWAITED = select(_o.id).where(_UNSETTLED, not_(_VOIDABLE)).limit(1)
 DELETE_OUTBOX_ABOUT = delete(wt.outbox).where(_ABOUT)
+
+
+def one_awaited_by_uid(contact: CompoundSelect[Any]) -> Select[tuple[Any]]:
+    """``ONE_AWAITED`` with the customer's contact read by the statement itself
+    (``contact``: a select of their non-empty e-mail and phone) rather than bound."""
+    return select(_o.id).where(_unsettled(_about(contact)), not_(_VOIDABLE)).limit(1)
 
 
 def outbox_params(uid: str, contact: tuple[str, ...]) -> dict[str, object]:

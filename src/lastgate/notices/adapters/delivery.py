@@ -2,9 +2,10 @@
 
 Delivery is **at least once**. A row is claimed in one short transaction (on PostgreSQL
 with ``FOR UPDATE SKIP LOCKED``, so concurrent workers take disjoint rows) that moves its
-``deliver_after`` past a lease; it is sent after that commit and marked delivered in
-another. A worker that dies between sending and marking leaves the row to be sent again
-when the lease runs out; no ordering of commit and send avoids that. Receivers
+``deliver_after`` past a lease; it is sent after that commit, and the rows of the batch
+that were sent are marked delivered together in another. A worker that dies between
+sending and marking leaves those rows to be sent again when the lease runs out; no
+ordering of commit and send avoids that. Receivers
 de-duplicate: every webhook carries its event id, every e-mail a stable Message-ID.
 
 A failed send is retried with exponential backoff and jitter (capped at an hour) until
@@ -122,20 +123,25 @@ def deliver_due(
     """Deliver up to ``limit`` due outbox rows once each; see the module docstring."""
     rows = _claim(engine, clock(), limit or settings.worker_batch_size)
     report = DeliveryReport(claimed=len(rows))
-    for row in rows:
-        try:
-            _send(row, channels, settings, clock)
-        except DeliveryFailed as exc:
-            _record_failure(engine, clock(), settings, row, exc.reason, exc.permanent, rng, report)
-        except Exception as exc:  # a channel's bug or an unexpected network error: retry
-            # The type only: an exception's text can name the recipient or the webhook URL.
-            log.warning("outbox.delivery_raised", extra=_fields(row, error=type(exc).__name__))
-            reason = f"{type(exc).__name__}: {exc}"
-            _record_failure(engine, clock(), settings, row, reason, False, rng, report)
-        else:
-            _mark_delivered(engine, clock(), row.id)
-            report.delivered += 1
-            log.info("outbox.delivered", extra=_fields(row, event="outbox.delivered"))
+    delivered: list[str] = []  # recorded together once the batch is sent
+    try:
+        for row in rows:
+            try:
+                _send(row, channels, settings, clock)
+            except DeliveryFailed as exc:
+                failure = (exc.reason, exc.permanent)
+                _record_failure(engine, clock(), settings, row, *failure, rng, report)
+            except Exception as exc:  # a channel's bug or an unexpected network error: retry
+                # The type only: an exception's text can name the recipient or the webhook URL.
+                log.warning("outbox.delivery_raised", extra=_fields(row, error=type(exc).__name__))
+                reason = f"{type(exc).__name__}: {exc}"
+                _record_failure(engine, clock(), settings, row, reason, False, rng, report)
+            else:
+                delivered.append(row.id)
+                report.delivered += 1
+                log.info("outbox.delivered", extra=_fields(row, event="outbox.delivered"))
+    finally:
+        _mark_delivered(engine, clock(), delivered)
     return report
 
 
@@ -247,13 +253,16 @@ def _customer_message(
     )
 
 
-def _mark_delivered(engine: Engine, now: datetime, outbox_id: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            update(outbox)
-            .where(outbox.c.id == outbox_id, outbox.c.delivered_at.is_(None))
-            .values(delivered_at=now, last_error=None, payload=scrubbed_payload())
-        )
+def _mark_delivered(engine: Engine, now: datetime, delivered: list[str]) -> None:
+    """Record a batch's sent rows in one transaction: a worker that dies before it leaves
+    them to be sent again, as at-least-once allows."""
+    if delivered:
+        with engine.begin() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(delivered), outbox.c.delivered_at.is_(None))
+                .values(delivered_at=now, last_error=None, payload=scrubbed_payload())
+            )
 
 
 def _record_failure(

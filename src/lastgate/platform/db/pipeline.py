@@ -1,0 +1,120 @@
+"""Several statements in one round trip on PostgreSQL (psycopg's pipeline mode), for work
+that runs a handful of statements per transaction many times over (the erasure runner's
+steps). On SQLite each statement simply runs in turn.
+
+A statement is still written once, as SQLAlchemy; it is compiled for PostgreSQL once and
+then sent as prepared text on the driver's own connection, as the eligibility reader
+and the token lookup do. Values are bound as psycopg binds them, so a statement here
+takes plain values (strings, integers, aware datetimes), none needing a column type's
+own conversion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.sql import Executable
+
+_COMPILED: dict[int, tuple[Executable, str, dict[str, Any]]] = {}
+
+Params = Mapping[str, object]
+
+
+def pg_text(conn: Connection, statement: Executable, params: Params) -> tuple[str, Params]:
+    """``statement`` as PostgreSQL text with ``%(name)s`` placeholders (compiled once) and
+    its values: ``params`` and the values the statement itself holds (a literal, a
+    LIMIT)."""
+    found = _COMPILED.get(id(statement))
+    if found is None or found[0] is not statement:
+        compiled = statement.compile(dialect=conn.dialect)  # type: ignore[attr-defined]
+        found = (statement, str(compiled), dict(compiled.params))
+        _COMPILED[id(statement)] = found
+    _statement, text, own = found
+    return text, {**own, **params} if own else params
+
+
+def is_postgresql(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _driver(conn: Connection) -> Any:
+    return conn.connection.driver_connection
+
+
+@contextmanager
+def own_transactions(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, let the caller open each transaction itself (``begin_and_fetch``)
+    so that BEGIN travels with the first statement: the connection is in autocommit and
+    ``BEGIN`` is sent as a statement. Everything run between that BEGIN and a COMMIT or
+    ROLLBACK is one transaction, as usual. On SQLite nothing changes."""
+    if is_postgresql(conn):
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+    yield
+
+
+def fetch(conn: Connection, statement: Executable, params: Params) -> list[Any]:
+    """The rows of one read, outside any transaction (one statement, one snapshot): on
+    PostgreSQL in autocommit, prepared, so the pool's rollback on return sends nothing."""
+    if not is_postgresql(conn):
+        with conn.begin():
+            return list(conn.execute(statement, params))
+    conn.execution_options(isolation_level="AUTOCOMMIT")
+    cursor = _driver(conn).cursor()
+    try:
+        cursor.execute(*pg_text(conn, statement, params), prepare=True)
+        rows: list[Any] = cursor.fetchall()
+        return rows
+    finally:
+        cursor.close()
+
+
+def begin_and_fetch(conn: Connection, statement: Executable, params: Params) -> list[Any]:
+    """Open a transaction and run ``statement`` in it; its rows. On PostgreSQL (inside
+    ``own_transactions``) the BEGIN and the statement are one round trip."""
+    if not is_postgresql(conn):
+        return list(conn.execute(statement, params))
+    driver = _driver(conn)
+    cursor = driver.cursor()
+    try:
+        with driver.pipeline():
+            cursor.execute("BEGIN", prepare=False)
+            cursor.execute(*pg_text(conn, statement, params), prepare=True)
+        rows: list[Any] = cursor.fetchall()
+        return rows
+    finally:
+        cursor.close()
+
+
+def rowcounts(conn: Connection, statements: Sequence[Executable], params: Params) -> list[int]:
+    """Run ``statements``, none depending on another's result, with the same values; the
+    rows each touched. On PostgreSQL they travel together: one round trip."""
+    if not is_postgresql(conn):
+        return [conn.execute(s, params).rowcount for s in statements]
+    driver = _driver(conn)
+    cursors = [driver.cursor() for _ in statements]
+    try:
+        with driver.pipeline():
+            for cursor, statement in zip(cursors, statements, strict=True):
+                cursor.execute(*pg_text(conn, statement, params), prepare=True)
+        return [int(cursor.rowcount) for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def execute_and_commit(conn: Connection, statement: Executable, params: Params) -> None:
+    """Run ``statement`` and commit the transaction; on PostgreSQL one round trip."""
+    if not is_postgresql(conn):
+        conn.execute(statement, params)
+        return  # the caller's transaction block commits
+    driver = _driver(conn)
+    cursor = driver.cursor()
+    try:
+        with driver.pipeline():
+            cursor.execute(*pg_text(conn, statement, params), prepare=True)
+            cursor.execute("COMMIT", prepare=False)
+    finally:
+        cursor.close()

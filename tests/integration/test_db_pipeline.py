@@ -1,0 +1,77 @@
+"""Statements sent together (platform/db/pipeline.py): each statement's own row count, a
+transaction that the first statement opens and the last one commits, and one that is
+rolled back leaving nothing. Both databases (on PostgreSQL through pipeline mode)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import bindparam, delete, func, insert, select
+
+from lastgate.erasure.adapters.tables import erasure_steps
+from lastgate.platform.db import pipeline
+
+NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
+_c = erasure_steps.c
+_RECORD = insert(erasure_steps).values(
+    run_id=bindparam("run_id"), step=bindparam("step"), rows=0, done_at=bindparam("now")
+)
+_ONE_RUN = select(_c.step).where(_c.run_id == bindparam("run_id")).order_by(_c.step)
+
+
+def _steps(engine, run_id: str) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(_ONE_RUN, {"run_id": run_id}).scalars())
+
+
+def _transaction(conn):
+    """As the erasure runner opens one: SQLite takes its write lock at once."""
+    transaction = conn.begin()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    return transaction
+
+
+def test_statements_sent_together_report_their_own_row_counts(engine) -> None:
+    with engine.begin() as conn:
+        for run_id, step in [("r1", "a"), ("r1", "b"), ("r2", "a")]:
+            conn.execute(_RECORD, {"run_id": run_id, "step": step, "now": NOW})
+    by_step = delete(erasure_steps).where(_c.step == bindparam("step"))
+    none = delete(erasure_steps).where(_c.run_id == "nobody")
+    by_run = delete(erasure_steps).where(_c.run_id == bindparam("run_id"))
+    with engine.connect() as conn, pipeline.own_transactions(conn), _transaction(conn):
+        pipeline.begin_and_fetch(conn, _ONE_RUN, {"run_id": "r1"})
+        counts = pipeline.rowcounts(conn, (by_step, none, by_run), {"step": "a", "run_id": "r1"})
+    assert counts == [2, 0, 1]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(erasure_steps)).scalar_one() == 0
+
+
+def test_the_last_statement_commits_what_the_first_opened(engine) -> None:
+    with engine.connect() as conn, pipeline.own_transactions(conn):
+        with _transaction(conn):
+            assert pipeline.begin_and_fetch(conn, _ONE_RUN, {"run_id": "r1"}) == []
+            conn.execute(_RECORD, {"run_id": "r1", "step": "a", "now": NOW})
+            pipeline.execute_and_commit(conn, _RECORD, {"run_id": "r1", "step": "b", "now": NOW})
+        assert _steps(engine, "r1") == ["a", "b"]  # seen from another connection
+
+        with pytest.raises(RuntimeError), _transaction(conn):
+            pipeline.begin_and_fetch(conn, _ONE_RUN, {"run_id": "r2"})
+            conn.execute(_RECORD, {"run_id": "r2", "step": "a", "now": NOW})
+            raise RuntimeError("the step failed before its record")
+        assert _steps(engine, "r2") == []
+
+        with _transaction(conn):  # the connection goes on: the next transaction works
+            rows = pipeline.begin_and_fetch(conn, _ONE_RUN, {"run_id": "r1"})
+            assert [tuple(r) for r in rows] == [("a",), ("b",)]
+            pipeline.execute_and_commit(conn, _RECORD, {"run_id": "r2", "step": "c", "now": NOW})
+    assert _steps(engine, "r2") == ["c"]
+
+
+def test_a_read_outside_a_transaction_sees_committed_rows(engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(_RECORD, {"run_id": "r1", "step": "a", "now": NOW})
+    with engine.connect() as conn:
+        assert [tuple(r) for r in pipeline.fetch(conn, _ONE_RUN, {"run_id": "r1"})] == [("a",)]
+        assert pipeline.fetch(conn, _ONE_RUN, {"run_id": "r2"}) == []

@@ -211,6 +211,24 @@ def test_the_rule(identifier: str, value: str, holds: bool) -> None:
         assert token in textsearch.tokens(value)  # the index finds what the rule accepts
 
 
+@pytest.mark.parametrize(
+    ("identifier", "token"),
+    [
+        ("U00012345", "u00012345"),
+        ("u00012345@bench.test", "u00012345"),
+        ("+49 151 00012345", "00012345"),
+        ("john.doe@gmail.com", "john"),  # the person, not the provider
+        ("Mei Lin", "mei"),
+        ("Bench Person 00001234", "00001234"),
+        ("王小明", "王小"),
+        ("王", None),
+        ("+-.", None),
+    ],
+)
+def test_the_token_looked_up(identifier: str, token: str | None) -> None:
+    assert textsearch.lookup_token(identifier) == token
+
+
 def test_postgresql_tokenizes_as_python_does(postgresql_engine) -> None:
     values = [
         "Müller ÉCOLE Ωμέγα ΟΔΟΣ İstanbul straße u7000² ab_cd ½ Ⅻ",
@@ -278,3 +296,63 @@ def test_every_searched_column_is_index_served(engine) -> None:
                 if textsearch.index_name(t, c) in names
             }
     assert indexed == {(t, c) for t, cols in declared.items() for c in cols}
+
+
+def test_rows_keyed_by_text_or_by_two_columns_are_followed_too(engine) -> None:
+    from lastgate.campaign.adapters import tables as ct
+
+    with engine.begin() as conn:
+        cid = _customer(conn, UID)
+        _notices(conn, 1, lambda i: {"text": f"Reply to {EMAIL}"})
+        campaign = {"id": "k1", "jurisdiction": "EU", "state": "running", "terms": "{}"}
+        conn.execute(
+            ct.campaigns.insert().values(
+                **campaign,
+                name="Dormant accounts",
+                deadline=ledger_now(),
+                report="{}",
+                planned_by="ops-1",
+                created_at=ledger_now(),
+                updated_at=ledger_now(),
+                version=1,
+                reminders_sent=0,
+                note="",
+            )
+        )
+        conn.execute(
+            ct.campaign_members.insert().values(
+                campaign_id="k1",
+                uid="U7001",
+                jurisdiction="EU",
+                status="notified",
+                outcome="keep",
+                codes=f"see {PHONE}",
+                updated_at=ledger_now(),
+                version=1,
+                reminders=0,
+            )
+        )
+    assert _findings(engine, cid) == {
+        ("outbox", "payload", "email", 1),
+        ("campaign_members", "codes", "phone", 1),
+    }
+    with engine.begin() as conn:
+        conn.execute(update(wt.outbox).values(payload="{}"))
+        conn.execute(update(ct.campaign_members).values(codes=f"{UID}"))
+    assert _findings(engine, cid) == {("campaign_members", "codes", "UID", 1)}
+    with engine.begin() as conn:
+        conn.execute(delete(wt.outbox))
+        conn.execute(delete(ct.campaign_members))
+        conn.execute(delete(ct.campaigns))
+    assert _findings(engine, cid) == set()
+    if engine.dialect.name == "sqlite":  # the deletes took every entry of those rows away
+        with engine.connect() as conn:
+            left = conn.execute(
+                text(
+                    f"SELECT c.tbl, count(*) FROM {textsearch.TOKENS} t "
+                    f"JOIN {textsearch.COLUMNS} c ON c.code = t.ref % {textsearch.SLOTS} "
+                    "GROUP BY c.tbl"
+                )
+            ).all()
+            keys = conn.execute(text(f"SELECT count(*) FROM {textsearch.KEYS}")).scalar_one()
+        assert left == [] and keys == 0

@@ -357,18 +357,22 @@ def _rows_by_key(
 ) -> Iterator[tuple[str, str, str | None]]:
     """The columns wanted of each row, by key (a text key as ``textsearch_keys`` holds it)."""
     columns = _searched_columns(tbl)
-    key_columns = [tbl.c[k] for k in key]
-    if len(key) == 1:
-        where = key_columns[0].in_([k[0] for k in keys])
-    else:
-        where = tuple_(*key_columns).in_(list(keys))
+    wanted_keys = [k[0] for k in keys] if len(key) == 1 else list(keys)
     integer = textsearch.TABLES[tbl.name].integer_key
-    for row in conn.execute(select(*key_columns, *(tbl.c[c] for c in columns)).where(where)):
+    for row in conn.execute(_by_key_statement(tbl), {"keys": wanted_keys}):
         row_key = tuple(row[: len(key)]) if integer else tuple(str(v) for v in row[: len(key)])
         wanted = keys.get(row_key, set())
         for col, value in zip(columns, row[len(key) :], strict=True):
             if col in wanted:
                 yield tbl.name, col, value
+
+
+@lru_cache(maxsize=64)
+def _by_key_statement(tbl: Table) -> Select[Any]:
+    key_columns = [tbl.c[k] for k in textsearch.TABLES[tbl.name].key]
+    keys = bindparam("keys", expanding=True)
+    where = key_columns[0].in_(keys) if len(key_columns) == 1 else tuple_(*key_columns).in_(keys)
+    return select(*key_columns, *(tbl.c[c] for c in _searched_columns(tbl))).where(where)
 
 
 # Searching the tables themselves ---------------------------------------------------------

@@ -133,12 +133,14 @@ def tokens(value: str) -> list[str]:
 
 def lookup_token(identifier: str) -> str | None:
     """The token of ``identifier`` that the fewest values should hold: one with digits,
-    then the longest (the first of equals). None when it has none (a single CJK
-    character, punctuation): then it is searched without the index."""
+    then one before an ``@`` (an address's person, not its provider: ``gmail`` is in
+    millions of rows), then the longest, the first of equals. None when it has none (a
+    single CJK character, punctuation): then it is searched without the index."""
     candidates = tokens(identifier)
     if not candidates:
         return None
-    return max(candidates, key=lambda t: (any(c.isdecimal() for c in t), len(t)))
+    local = set(tokens(identifier.split("@", 1)[0])) if "@" in identifier else set()
+    return max(candidates, key=lambda t: (any(c.isdecimal() for c in t), t in local, len(t)))
 
 
 def _joined(left: str, right: str) -> bool:

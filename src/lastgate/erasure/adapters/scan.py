@@ -370,7 +370,7 @@ def _rows_by_key(
 @lru_cache(maxsize=64)
 def _by_key_statement(tbl: Table) -> Select[Any]:
     key_columns = [tbl.c[k] for k in textsearch.TABLES[tbl.name].key]
-    keys = bindparam("keys", expanding=True)
+    keys: BindParameter[Any] = bindparam("keys", expanding=True)
     where = key_columns[0].in_(keys) if len(key_columns) == 1 else tuple_(*key_columns).in_(keys)
     return select(*key_columns, *(tbl.c[c] for c in _searched_columns(tbl))).where(where)
 

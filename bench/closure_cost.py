@@ -54,6 +54,7 @@ class Counts:
         self.round_trips: Counter[str] = Counter()
         self.commits: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()
+        self.cpu: Counter[str] = Counter()  # the part's own CPU (process time)
         self.pings = 0  # the pool's pre-ping: SQLAlchemy's psycopg dialect sends ";"
         self.cpu_seconds = 0.0  # this process's CPU: Python's share, whatever the load
 
@@ -139,11 +140,12 @@ def _counting() -> Iterator[None]:
 def _parted(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         outer, COUNTS.part = COUNTS.part, name
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             COUNTS.seconds[name] += time.perf_counter() - start
+            COUNTS.cpu[name] += time.process_time() - cpu
             COUNTS.part = outer
 
     return wrapped
@@ -268,6 +270,7 @@ def cost(n: int, *, profile: bool = False) -> dict[str, Any]:
         "parts": {
             part: {
                 "ms_per_closure": round(COUNTS.seconds[part] * 1000 / n, 2),
+                "cpu_ms_per_closure": round(COUNTS.cpu[part] * 1000 / n, 2),
                 "round_trips": round(COUNTS.round_trips[part] / n, 1),
                 "commits": round(COUNTS.commits[part] / n, 2),
             }
@@ -303,8 +306,9 @@ def _print(r: dict[str, Any]) -> None:
         "transactions committed as the server counts them, autocommit reads included); "
         f"{r['pre_pings_per_closure']} of the round trips are the pool's pre-ping"
     )
-    print(f"{'part':<18}{'ms/closure':>12}{'round trips':>13}{'commits':>9}")
+    print(f"{'part':<18}{'ms/closure':>12}{'CPU ms':>9}{'round trips':>13}{'commits':>9}")
     for part, p in r["parts"].items():
         print(
-            f"{part:<18}{p['ms_per_closure']:>12.2f}{p['round_trips']:>13.1f}{p['commits']:>9.2f}"
+            f"{part:<18}{p['ms_per_closure']:>12.2f}{p['cpu_ms_per_closure']:>9.2f}"
+            f"{p['round_trips']:>13.1f}{p['commits']:>9.2f}"
         )

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Table,
+    bindparam,
     delete,
     insert,
     select,
@@ -90,10 +91,46 @@ def _json(row: Any) -> dict[str, Any]:
     }
 
 
+# The steps' own statements, built once (``statements.py`` says why); values bound.
+_c = ledger.customers.c
+_KEY_OF_RUN = select(customer_keys).where(customer_keys.c.run_id == bindparam("run_id"))
+_INSERT_KEY = insert(customer_keys).values(
+    key_id=bindparam("key_id"),
+    run_id=bindparam("run_id"),
+    wrapped_key=bindparam("wrapped_key"),
+    master_key_id=bindparam("master_key_id"),
+    created_at=bindparam("created_at"),
+    retain_until=bindparam("retain_until"),
+)
+_INSERT_RECORD = insert(retained_records).values(
+    key_id=bindparam("key_id"),
+    category=bindparam("category"),
+    source=bindparam("source"),
+    rows=bindparam("rows"),
+    ciphertext=bindparam("ciphertext"),
+)
+_CUSTOMER = select(ledger.customers).where(_c.id == bindparam("cid"))
+_IDENTIFIERS = select(_c.email, _c.phone, _c.id_number).where(_c.id == bindparam("cid"))
+_REQUESTS = select(wt.closure_requests).where(wt.closure_requests.c.uid == bindparam("uid"))
+#: A closed customer's free-text reason is cleared and their holds deleted (after sealing).
+_CLEAR_COMPLIANCE = (
+    update(wt.closure_requests)
+    .where(wt.closure_requests.c.uid == bindparam("request_uid"))
+    .values(reason_text=""),
+    delete(ledger.holds).where(ledger.holds.c.customer_id == bindparam("cid")),
+)
+_ANONYMOUS_HOLDER = select(_c.id).where(_c.uid == bindparam("anonymised_uid"))
+_ANONYMISE_CUSTOMER = (
+    update(ledger.customers)
+    .where(_c.id == bindparam("cid"))
+    .values(status="closed", **dict.fromkeys(PERSONAL_COLUMNS))
+)
+
+
 def data_key(conn: Connection, ctx: Context) -> tuple[str, bytes]:
     """The run's data key (``create_key``'s committed row), unwrapped once per pass."""
     if "data_key" not in ctx.memo:
-        row = conn.execute(select(customer_keys).where(customer_keys.c.run_id == ctx.run_id)).one()
+        row = conn.execute(_KEY_OF_RUN, {"run_id": ctx.run_id}).one()
         masters = vault.MasterKeys.from_settings(ctx.settings)
         key = vault.unwrap(masters, row.wrapped_key, row.master_key_id, row.key_id)
         ctx.memo["data_key"] = (row.key_id, key)
@@ -114,14 +151,16 @@ def _seal_rows(
 
     def flush() -> None:
         text = "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in chunk)
+        sealed = vault.seal_record(key, text.encode(), key_id=key_id, source=source)
         conn.execute(
-            insert(retained_records).values(
-                key_id=key_id,
-                category=category.name,
-                source=source,
-                rows=len(chunk),
-                ciphertext=vault.seal_record(key, text.encode(), key_id=key_id, source=source),
-            )
+            _INSERT_RECORD,
+            {
+                "key_id": key_id,
+                "category": category.name,
+                "source": source,
+                "rows": len(chunk),
+                "ciphertext": sealed,
+            },
         )
 
     for row in rows:
@@ -164,29 +203,29 @@ def await_notices(conn: Connection, ctx: Context) -> int:
 
 
 def create_key(conn: Connection, ctx: Context) -> int:
-    key_id = str(uuid.uuid4())
-    wrapped, master_id = vault.wrap(
-        vault.MasterKeys.from_settings(ctx.settings), vault.new_data_key(), key_id
-    )
+    key_id, key = str(uuid.uuid4()), vault.new_data_key()
+    wrapped, master_id = vault.wrap(vault.MasterKeys.from_settings(ctx.settings), key, key_id)
     until = dm.IDENTITY.retained_until(ctx.closed_at, ctx.policy.retention.aml_records_years)
     assert until is not None
     conn.execute(
-        insert(customer_keys).values(
-            key_id=key_id,
-            run_id=ctx.run_id,
-            wrapped_key=wrapped,
-            master_key_id=master_id,
-            created_at=ctx.now,
-            retain_until=datetime.combine(until, ctx.closed_at.timetz()),
-        )
+        _INSERT_KEY,
+        {
+            "key_id": key_id,
+            "run_id": ctx.run_id,
+            "wrapped_key": wrapped,
+            "master_key_id": master_id,
+            "created_at": ctx.now,
+            "retain_until": datetime.combine(until, ctx.closed_at.timetz()),
+        },
     )
+    # The pass goes on only once this step is committed (a failed commit ends it), so the
+    # memo still holds only what committed rows hold.
+    ctx.memo["data_key"] = (key_id, key)
     return 1
 
 
 def retain_identity(conn: Connection, ctx: Context) -> int:
-    row = conn.execute(
-        select(ledger.customers).where(ledger.customers.c.id == ctx.customer_id)
-    ).one()
+    row = conn.execute(_CUSTOMER, {"cid": ctx.customer_id}).one()
     return _seal_rows(conn, ctx, dm.IDENTITY, "customers", iter([_json(row)]))
 
 
@@ -211,25 +250,17 @@ def retain_compliance(conn: Connection, ctx: Context) -> int:
         "holds",
         _customer_rows(conn, ledger.holds, ctx.customer_id),
     )
-    requests = conn.execute(
-        select(wt.closure_requests).where(wt.closure_requests.c.uid == ctx.uid)
-    ).all()
+    requests = conn.execute(_REQUESTS, {"uid": ctx.uid}).all()
     sealed += _seal_rows(
         conn, ctx, dm.COMPLIANCE_RECORDS, "closure_requests", iter([_json(r) for r in requests])
     )
-    conn.execute(
-        update(wt.closure_requests)
-        .where(wt.closure_requests.c.uid == ctx.uid)
-        .values(reason_text="")
-    )
-    conn.execute(delete(ledger.holds).where(ledger.holds.c.customer_id == ctx.customer_id))
+    pipeline.rowcounts(conn, _CLEAR_COMPLIANCE, {"request_uid": ctx.uid, "cid": ctx.customer_id})
     return sealed
 
 
 def _anonymised_customer(conn: Connection, ctx: Context) -> int:
-    found = conn.execute(
-        select(ledger.customers.c.id).where(ledger.customers.c.uid == ANONYMISED_UID)
-    ).scalar_one_or_none()
+    holder = {"anonymised_uid": ANONYMISED_UID}
+    found = conn.execute(_ANONYMOUS_HOLDER, holder).scalar_one_or_none()
     if found is not None:
         return int(found)
     try:
@@ -250,11 +281,7 @@ def _anonymised_customer(conn: Connection, ctx: Context) -> int:
                 ).scalar_one()
             )
     except IntegrityError:  # another worker created it first
-        return int(
-            conn.execute(
-                select(ledger.customers.c.id).where(ledger.customers.c.uid == ANONYMISED_UID)
-            ).scalar_one()
-        )
+        return int(conn.execute(_ANONYMOUS_HOLDER, holder).scalar_one())
 
 
 def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
@@ -284,11 +311,7 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
 
 
 def quarantine_identifiers(conn: Connection, ctx: Context) -> int:
-    row = conn.execute(
-        select(
-            ledger.customers.c.email, ledger.customers.c.phone, ledger.customers.c.id_number
-        ).where(ledger.customers.c.id == ctx.customer_id)
-    ).one()
+    row = conn.execute(_IDENTIFIERS, {"cid": ctx.customer_id}).one()
     until = ctx.closed_at + timedelta(days=ctx.policy.retention.identifier_quarantine_days)
     entries = [
         {"kind": kind, "digest": digest(ctx.settings, kind, value), "until": until}
@@ -305,11 +328,7 @@ def quarantine_identifiers(conn: Connection, ctx: Context) -> int:
 
 
 def anonymise_customer(conn: Connection, ctx: Context) -> int:
-    return conn.execute(
-        update(ledger.customers)
-        .where(ledger.customers.c.id == ctx.customer_id)
-        .values(status="closed", **dict.fromkeys(PERSONAL_COLUMNS))
-    ).rowcount
+    return conn.execute(_ANONYMISE_CUSTOMER, {"cid": ctx.customer_id}).rowcount
 
 
 #: The plan, in order. Names are recorded in ``erasure_steps``: never rename one.

@@ -230,17 +230,23 @@ def _advance(
                 return "finished", steps
 
 
+_r = retained_records.c
+_SEALED = select(_r.ciphertext).where(
+    _r.key_id == bindparam("key_id"), _r.source == bindparam("source")
+)
+_SEALED_IN_ORDER = _SEALED.order_by(_r.id)
+_FINISH_RUN = (
+    update(erasure_runs)
+    .where(erasure_runs.c.id == bindparam("run_id"))
+    .values(finished_at=bindparam("at"), certificate=bindparam("signed"))
+)
+
+
 def _identifiers(conn: Connection, ctx: Context) -> dict[str, str]:
     """The customer's identifiers, read back from the vault (the ledger no longer has them)."""
     key_id, key = data_key(conn, ctx)
-    record = conn.execute(
-        select(retained_records).where(
-            retained_records.c.key_id == key_id, retained_records.c.source == "customers"
-        )
-    ).one()
-    identity = json.loads(
-        vault.open_record(key, record.ciphertext, key_id=key_id, source="customers")
-    )
+    ciphertext = conn.execute(_SEALED, {"key_id": key_id, "source": "customers"}).scalar_one()
+    identity = json.loads(vault.open_record(key, ciphertext, key_id=key_id, source="customers"))
     return {k: identity[k] for k in ("email", "phone", "full_name", "id_number") if identity[k]}
 
 
@@ -251,12 +257,7 @@ def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
 
     key_id, key = data_key(conn, ctx)
     records = conn.execute(
-        select(retained_records.c.ciphertext)
-        .where(
-            retained_records.c.key_id == key_id,
-            retained_records.c.source == "ledger_entries",
-        )
-        .order_by(retained_records.c.id)
+        _SEALED_IN_ORDER, {"key_id": key_id, "source": "ledger_entries"}
     ).scalars()
     rows = [
         json.loads(line)
@@ -277,9 +278,7 @@ def _finish(conn: Connection, ctx: Context) -> int:
         ctx, tables, [str(f) for f in findings], forfeited=_forfeited(conn, ctx)
     )
     conn.execute(
-        update(erasure_runs)
-        .where(erasure_runs.c.id == ctx.run_id)
-        .values(finished_at=ctx.now, certificate=json.dumps(certificate))
+        _FINISH_RUN, {"run_id": ctx.run_id, "at": ctx.now, "signed": json.dumps(certificate)}
     )
     audit_log.append(
         conn,

@@ -116,6 +116,7 @@ def _visits(ids: dict[str, str]) -> list[tuple[str | None, Role, str | object]]:
         (CLEAN, c, "/web/me/settings"),
         (IN_REVIEW, c, f"/web/closure/{ids['review']}"),
         (COOLING, c, f"/web/closure/{ids['cooling']}"),
+        (COOLING, c, f"/web/closure/{ids['cooling']}/cancel"),
         (VERIFYING, c, f"/web/closure/{ids['verifying']}"),
         (CLOSED, c, "/web/me/closed"),
         ("agent-ada", Role.AGENT, "/web/agent"),

@@ -97,7 +97,12 @@ def test_a_customer_fixes_the_blockers_closes_verifies_and_cancels(
     if lang == "en":
         screenshot(page, "customer-cooling-off")
 
-    follow(page, "form[action$='/cancel'] button")
+    follow(page, "#closure-cancel")  # it asks first, and says the freeze is lifted
+    lifted = {"en": "The freeze placed for your closure is lifted.", "zh-Hans": "解冻"}[lang]
+    expect(page.locator("#cancel-effects")).to_contain_text(lifted)
+    assert customer_status(engine, "U1") == "frozen"  # asking changed nothing
+    screenshot(page, "customer-cancel-question" + ("" if lang == "en" else "-zh"))
+    follow(page, "#cancel-confirm button")
     assert page.locator(".badge.state-cancelled").is_visible()
     assert customer_status(engine, "U1") == "active"
 

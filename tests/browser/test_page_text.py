@@ -207,7 +207,11 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str | tuple[str, s
         ("DEMO-OPEN-ORDERS", Role.CUSTOMER, ["/web/me/fix/cancel_orders"]),
         (CLOSED, Role.CUSTOMER, ["/web/me/closed"]),
         ("DEMO-CLEAN-KEYS", Role.CUSTOMER, ["/web/me/close", "/web/me/freeze"]),
-        ("DEMO-CLEAN-EU", Role.CUSTOMER, [f"/web/closure/{ids['cooling']}"]),
+        (
+            "DEMO-CLEAN-EU",
+            Role.CUSTOMER,
+            [f"/web/closure/{ids['cooling']}", f"/web/closure/{ids['cooling']}/cancel"],
+        ),
         ("DEMO-CLEAN-US", Role.CUSTOMER, [f"/web/closure/{review_id}"]),
         (
             "DEMO-CLEAN-COOLDOWN-OVER",

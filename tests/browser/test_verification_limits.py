@@ -57,7 +57,8 @@ def test_a_second_code_waits_and_a_lock_holds_for_the_next_request(
     ] in page.locator("#locked").inner_text()
     assert page.locator("#code").count() == 0
 
-    follow(page, "form[action$='/cancel'] button")
+    follow(page, "#closure-cancel")
+    follow(page, "#cancel-confirm button")
     follow(page, "a[href='/web/me']")
     close_from_self_check(page)  # a new request: the lock is the account's
     assert LOCKED[lang] in page.locator("#locked").inner_text()

@@ -158,16 +158,45 @@ def test_every_form_on_the_pages_carries_the_csrf_field(app, clock, config) -> N
         assert forms and all('name="csrf"' in form for form in forms), path
 
 
-def test_the_cancel_link_in_notices_opens_the_request_page(app, clock, config) -> None:
+def test_cancelling_asks_first_and_the_notices_link_leads_to_the_question(
+    app, clock, config
+) -> None:
+    """A click on "Cancel" (or the notice's link) asks first, saying what is given up;
+    only the confirming form cancels. The wait so far is lost by a slip of the finger
+    otherwise."""
     client = browser(app, clock, config, "U2")
     submitted = client.post(
         "/web/me/close", data={"csrf": csrf(client.get("/web/me").text), "reason": "privacy"}
     )
     request_id = submitted.url.path.rsplit("/", 1)[1]
+    ask = f"/web/closure/{request_id}/cancel"
+    assert f'id="closure-cancel" href="{ask}"' in submitted.text
+    assert f'action="{ask}"' not in submitted.text  # no one-click cancel on the status page
     link = client.get(f"/closure/{request_id}/cancel", follow_redirects=False)
-    assert link.status_code == 303 and link.headers["location"] == f"/web/closure/{request_id}"
-    page = client.get(link.headers["location"])
-    assert "state-draft" in page.text and f"/web/closure/{request_id}/cancel" in page.text
+    assert link.status_code == 303 and link.headers["location"] == ask
+    question = client.get(ask)
+    assert question.status_code == 200 and "Cancel your closure request?" in question.text
+    # The same cooling-off length the status page announces, from the same policy.
+    days = re.search(r"cooling-off period of (\d+) days follows", submitted.text)
+    assert days and "you start again: a new request" in question.text
+    assert f"a cooling-off period of {days[1]} days.</li>" in question.text
+    assert "freeze placed for your closure" not in question.text  # a draft froze nothing
+    assert "state-draft" in client.get(f"/web/closure/{request_id}").text  # asking changed nothing
+    done = client.post(ask, data={"csrf": csrf(question.text)})
+    assert done.status_code == 200 and "state-cancelled" in done.text
+    again = client.get(ask, follow_redirects=False)  # nothing left to cancel
+    assert again.status_code == 303 and again.headers["location"] == f"/web/closure/{request_id}"
+
+
+def test_the_cancel_question_speaks_chinese(app, clock, config) -> None:
+    client = browser(app, clock, config, "U2")
+    submitted = client.post(
+        "/web/me/close", data={"csrf": csrf(client.get("/web/me").text), "reason": "privacy"}
+    )
+    question = client.get(f"{submitted.url.path}/cancel?lang=zh-Hans")
+    assert '<html lang="zh-Hans">' in question.text
+    assert "Cancel your closure request?" not in question.text
+    assert "取消" in question.text and 'id="cancel-confirm"' in question.text
 
 
 def test_freezing_instead_of_closing(app, clock, config, engine) -> None:

@@ -294,6 +294,17 @@ def upload_evidence(
     return see_other(f"/web/closure/{request_id}?done=uploaded")
 
 
+@router.get("/closure/{request_id}/cancel")
+def cancel_confirmation(page: CustomerPage, request_id: RequestId) -> Response:
+    """What cancelling gives up (the wait so far), then the button that cancels; a
+    request past cancelling leads back to its page."""
+    request = as_customer_sees(closure.get(page.service(Workflow), page.me, request_id))
+    if request.state not in CANCELLABLE_STATES:
+        return see_other(f"/web/closure/{request_id}")
+    days = _cooling_off_days(page, request.uid)
+    return page.render("customer/cancel_closure.html", request=request, cooling_off_days=days)
+
+
 @router.post("/closure/{request_id}/cancel")
 def cancel(page: CustomerPage, request_id: RequestId) -> Response:
     closure.cancel(page.service(Workflow), page.me, request_id)
@@ -381,5 +392,6 @@ def confirm_authenticator(
 
 @notice_links.get("/closure/{request_id}/cancel")
 def cancel_link(request_id: RequestId) -> Response:
-    """The notices' cancel link opens the request's page: a GET never cancels by itself."""
-    return see_other(f"/web/closure/{request_id}")
+    """The notices' cancel link opens the page that asks to confirm: a GET never cancels
+    by itself."""
+    return see_other(f"/web/closure/{request_id}/cancel")

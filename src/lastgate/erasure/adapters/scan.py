@@ -252,8 +252,27 @@ def _postgresql_candidates(
     tokens = sorted({t for w in kinds if (t := lookups[w]) is not None})
     others = sorted({t for w in kinds if w != "UID" and (t := lookups[w]) is not None})
     statement = _postgresql_statement(_searched_tables())
-    rows = conn.execute(statement, {"tokens": tokens, "tokens_but_uid": others or [""]})
-    return [(t, c, v) for t, c, v in rows]
+    # Dozens of index lookups of a few rows each: the planner's estimates grow with the
+    # tables (a share of their rows) until it compiles the statement (JIT, ~100 ms) or
+    # starts parallel workers (~25 ms each, and each compiles the tokenizer again),
+    # which costs far more than the lookups. Off for this statement, as they were after.
+    before = conn.execute(_PLANNER_OFF).one()
+    try:
+        rows = conn.execute(statement, {"tokens": tokens, "tokens_but_uid": others or [""]})
+        return [(t, c, v) for t, c, v in rows]
+    finally:
+        conn.execute(_PLANNER_SET, dict(zip(_PLANNER_SETTINGS, before[:2], strict=True)))
+
+
+_PLANNER_SETTINGS = ("jit", "max_parallel_workers_per_gather")
+_PLANNER_OFF = text(
+    "SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather'), "
+    "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
+)
+_PLANNER_SET = text(
+    "SELECT set_config('jit', :jit, true), "
+    "set_config('max_parallel_workers_per_gather', :max_parallel_workers_per_gather, true)"
+)
 
 
 @lru_cache(maxsize=4)

@@ -31,6 +31,10 @@ from lastgate.platform.db.audit_tables import audit_head, audit_log
 _BATCH = 5000
 
 
+#: One entry, built once (a worker appends several per closure); values bound.
+_APPEND = insert(audit_log).returning(audit_log.c.seq)
+
+
 def append(
     conn: Connection,
     *,
@@ -46,18 +50,15 @@ def append(
     digest = audit.content_hash(
         occurred_at=now, actor=actor, action=action, subject=subject, payload=text
     )
-    seq = conn.execute(
-        insert(audit_log)
-        .values(
-            occurred_at=now,
-            actor=actor,
-            action=action,
-            subject=subject,
-            payload=text,
-            content_hash=digest,
-        )
-        .returning(audit_log.c.seq)
-    ).scalar_one()
+    entry = {
+        "occurred_at": now,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "payload": text,
+        "content_hash": digest,
+    }
+    seq = conn.execute(_APPEND, entry).scalar_one()
     return AuditEntry(seq, now, actor, action, subject, text, None, None, None, digest)
 
 

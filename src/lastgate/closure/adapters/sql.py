@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
@@ -69,6 +69,16 @@ def _from_row(row: Row[Any]) -> ClosureRequest:
     )
 
 
+_r = closure_requests.c
+# Built once: a worker runs these for every closure (values bound).
+_GET = select(closure_requests).where(_r.id == bindparam("request_id"))
+_GET_LOCKED = _GET.with_for_update()
+#: The new version of a request over the one it was read as (``version`` one less).
+_SAVE = update(closure_requests).where(
+    _r.id == bindparam("request_id"), _r.version == bindparam("read_version")
+)
+
+
 class SqlClosures:
     """Closure requests, with optimistic versions and row locks for workers."""
 
@@ -83,10 +93,8 @@ class SqlClosures:
             raise ClosureAlreadyOpen(f"{request.uid} already has an open closure request") from None
 
     def get(self, request_id: str, *, lock: bool = False) -> ClosureRequest:
-        query = select(closure_requests).where(closure_requests.c.id == request_id)
-        if lock:
-            query = query.with_for_update()
-        row = self._conn.execute(query).first()
+        query = _GET_LOCKED if lock else _GET
+        row = self._conn.execute(query, {"request_id": request_id}).first()
         if row is None:
             raise NotFound(f"no closure request {request_id}")
         return _from_row(row)
@@ -112,14 +120,8 @@ class SqlClosures:
     def save(self, request: ClosureRequest) -> None:
         row = _to_row(request)
         del row["id"]
-        result = self._conn.execute(
-            update(closure_requests)
-            .where(
-                closure_requests.c.id == request.id,
-                closure_requests.c.version == request.version - 1,
-            )
-            .values(**row)
-        )
+        where = {"request_id": request.id, "read_version": request.version - 1}
+        result = self._conn.execute(_SAVE, {**row, **where})
         if result.rowcount != 1:
             raise ConcurrentUpdate(f"closure request {request.id} changed meanwhile; try again")
 

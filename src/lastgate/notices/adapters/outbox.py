@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lastgate.closure.adapters.tables import customer_settings, outbox
@@ -30,11 +30,21 @@ from lastgate.platform.secret_box import SecretBox
 EMAIL, SMS, WEBHOOK = "email", "sms", "webhook"
 
 
+_c = ledger.customers.c
+#: What a notice needs of the customer: their contact, anti-phishing code and language.
+_RECIPIENT = (
+    select(_c.email, _c.phone, customer_settings.c.anti_phishing_code, customer_settings.c.language)
+    .select_from(ledger.customers.outerjoin(customer_settings, customer_settings.c.uid == _c.uid))
+    .where(_c.uid == bindparam("recipient_uid"))
+)
+_ENQUEUE = insert(outbox)
+
+
 class SqlNotifier:
     def __init__(self, conn: Connection, clock: Clock, settings: Settings) -> None:
         self._conn, self._clock, self._settings = conn, clock, settings
 
-    def _enqueue(
+    def _row(
         self,
         channel: str,
         topic: str,
@@ -42,24 +52,26 @@ class SqlNotifier:
         subject_ref: str,
         payload: Mapping[str, Any],
         deliver_after: datetime | None,
-    ) -> None:
+    ) -> dict[str, Any]:
         now, outbox_id = self._clock(), str(uuid.uuid4())
         if topic in SECRET_TOPICS and "params" in payload:
             box = SecretBox.from_settings(self._settings)
             payload = {**payload, "params": seal_params(box, outbox_id, topic, payload["params"])}
-        self._conn.execute(
-            insert(outbox).values(
-                id=outbox_id,
-                created_at=now,
-                channel=channel,
-                topic=topic,
-                recipient=recipient,
-                subject_ref=subject_ref,
-                payload=json.dumps(payload, sort_keys=True, ensure_ascii=False),
-                deliver_after=deliver_after or now,
-                attempts=0,
-            )
-        )
+        return {
+            "id": outbox_id,
+            "created_at": now,
+            "channel": channel,
+            "topic": topic,
+            "recipient": recipient,
+            "subject_ref": subject_ref,
+            "payload": json.dumps(payload, sort_keys=True, ensure_ascii=False),
+            "deliver_after": deliver_after or now,
+            "attempts": 0,
+        }
+
+    def _enqueue(self, rows: list[dict[str, Any]]) -> None:
+        if rows:  # one statement for every channel's row
+            self._conn.execute(_ENQUEUE, rows)
 
     def notify_customer(
         self,
@@ -71,32 +83,25 @@ class SqlNotifier:
         deliver_after: datetime | None = None,
         channels: Sequence[str] | None = None,
     ) -> None:
-        contact = self._conn.execute(
-            select(ledger.customers.c.email, ledger.customers.c.phone).where(
-                ledger.customers.c.uid == uid
-            )
-        ).first()
-        prefs = self._conn.execute(
-            select(customer_settings.c.anti_phishing_code, customer_settings.c.language).where(
-                customer_settings.c.uid == uid
-            )
-        ).first()
+        contact = self._conn.execute(_RECIPIENT, {"recipient_uid": uid}).first()
+        if contact is None:
+            return
         payload = {
             "uid": uid,
             "topic": topic,
             "params": dict(params),
-            "language": (
-                prefs.language if prefs and prefs.language else self._settings.default_language
-            ),
-            "anti_phishing_code": prefs.anti_phishing_code if prefs else None,
+            "language": contact.language or self._settings.default_language,
+            "anti_phishing_code": contact.anti_phishing_code,
         }
-        if contact is None:
-            return
         if topic in SECRET_TOPICS:
             self.void(subject_ref, [topic])  # an older code is dead: never deliver it
-        for channel, recipient in ((EMAIL, contact.email), (SMS, contact.phone)):
-            if recipient and (channels is None or channel in channels):
-                self._enqueue(channel, topic, recipient, subject_ref, payload, deliver_after)
+        self._enqueue(
+            [
+                self._row(channel, topic, recipient, subject_ref, payload, deliver_after)
+                for channel, recipient in ((EMAIL, contact.email), (SMS, contact.phone))
+                if recipient and (channels is None or channel in channels)
+            ]
+        )
 
     def publish_event(self, topic: str, payload: Mapping[str, Any], *, subject_ref: str) -> None:
         if self._settings.webhook_url is None:
@@ -107,7 +112,8 @@ class SqlNotifier:
             "created_at": self._clock().isoformat(),
             "data": dict(payload),
         }
-        self._enqueue(WEBHOOK, topic, self._settings.webhook_url, subject_ref, body, None)
+        url = self._settings.webhook_url
+        self._enqueue([self._row(WEBHOOK, topic, url, subject_ref, body, None)])
 
     def remember_language(self, uid: str, language: str) -> None:
         """Store the customer's language setting, which every notice decided later reads.

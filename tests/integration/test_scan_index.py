@@ -1,4 +1,4 @@
-"""The verification scan on its token index (lastgate.platform.db.textsearch): a UID or
+"""The verification scan on its token index (lastgate.platform.db.textsearch, textrule): a UID or
 identifier planted among many rows is still found, and only as a whole (a UID inside a
 longer UID, an e-mail inside a longer e-mail are other customers), the SQLite index
 follows inserts, updates and deletes, a table left without its triggers is still
@@ -14,10 +14,11 @@ from sqlalchemy import Engine, delete, text, update
 
 from lastgate.closure.adapters import tables as wt
 from lastgate.erasure.adapters import scan as scan_module
+from lastgate.erasure.adapters import scan_lookup, scan_targets
 from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.scan import scan
 from lastgate.ledger.adapters import tables as ledger
-from lastgate.platform.db import textsearch
+from lastgate.platform.db import textrule, textsearch
 
 UID, EMAIL, PHONE, NAME = "U7000", "mei.lin@example.org", "+8613800001234", "Mei Lin"
 IDENTIFIERS = {"email": EMAIL, "phone": PHONE, "full_name": NAME, "id_number": "P7000"}
@@ -206,9 +207,9 @@ def test_an_identifier_is_found_whole_not_inside_a_longer_one(engine) -> None:
     ],
 )
 def test_the_rule(identifier: str, value: str, holds: bool) -> None:
-    assert textsearch.occurs(identifier, value) is holds
-    if holds and (token := textsearch.lookup_token(identifier)) is not None:
-        assert token in textsearch.tokens(value)  # the index finds what the rule accepts
+    assert textrule.occurs(identifier, value) is holds
+    if holds and (token := textrule.lookup_token(identifier)) is not None:
+        assert token in textrule.tokens(value)  # the index finds what the rule accepts
 
 
 @pytest.mark.parametrize(
@@ -226,7 +227,7 @@ def test_the_rule(identifier: str, value: str, holds: bool) -> None:
     ],
 )
 def test_the_token_looked_up(identifier: str, token: str | None) -> None:
-    assert textsearch.lookup_token(identifier) == token
+    assert textrule.lookup_token(identifier) == token
 
 
 def test_postgresql_tokenizes_as_python_does(postgresql_engine) -> None:
@@ -240,9 +241,9 @@ def test_postgresql_tokenizes_as_python_does(postgresql_engine) -> None:
     with postgresql_engine.connect() as conn:
         for value in values:
             found = conn.execute(text("SELECT textsearch_tokenize(:v)"), {"v": value}).scalar()
-            assert set(found) == set(textsearch.tokens(value)), value
+            assert set(found) == set(textrule.tokens(value)), value
             folded = conn.execute(text("SELECT textsearch_fold(:v)"), {"v": value}).scalar()
-            assert folded == textsearch.fold(value)
+            assert folded == textrule.fold(value)
 
 
 def test_a_table_without_its_triggers_is_searched_itself(engine) -> None:
@@ -268,7 +269,7 @@ def _searched() -> dict[str, set[str]]:
     for table in metadata.sorted_tables:
         if table.name in scan_module.SKIPPED_TABLES or table is ledger.customers:
             continue
-        columns = {col for col, _ in scan_module._targets(table, ("UID", "email"))}
+        columns = {col for col, _ in scan_targets.targets(table, ("UID", "email"))}
         if columns:
             searched[table.name] = columns
     return searched
@@ -281,7 +282,7 @@ def test_every_searched_column_is_index_served(engine) -> None:
     assert len(codes) == len(set(codes)) and max(codes) < textsearch.SLOTS
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
-            covered = scan_module._indexed(conn)
+            covered = scan_lookup.indexed(conn)
             indexed = {(t, c) for t, c in covered.values()}
         else:
             names = set(

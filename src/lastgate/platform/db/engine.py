@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
-from lastgate.platform.db import textsearch
+from lastgate.platform.db import textrule
 
 if TYPE_CHECKING:  # alembic is imported only to migrate: a command line starts without it
     from alembic.config import Config
@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite files get WAL, foreign keys, a busy timeout and the
-    token index's functions (``textsearch.register_sqlite``: its triggers call them)."""
+    token index's functions (``textrule.register_sqlite``: its triggers call them)."""
     # A database error's text (and so a logged traceback) never shows the bound values:
     # they can be a customer's e-mail, phone or a sealed code.
     kwargs.setdefault("hide_parameters", True)
@@ -39,7 +39,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
-            textsearch.register_sqlite(dbapi_connection)
+            textrule.register_sqlite(dbapi_connection)
 
         return engine
     if "pool_pre_ping" in kwargs:

@@ -27,19 +27,19 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Executable
 
 from lastgate.closure.adapters import tables as wt
 from lastgate.erasure.adapters.quarantine import digest, normalise
 from lastgate.erasure.adapters.statements import (
     CHUNK_ROWS,
     DELETE_ACCOUNT_DATA,
-    DELETE_OUTBOX_ABOUT,
     DELETE_PREFERENCES,
     EVIDENCE_KEYS,
     MOVE_TRADES,
-    ONE_AWAITED,
+    OUTBOX_ABOUT,
+    OUTBOX_ABOUT_PG,
     ROWS_AFTER,
-    VOID_SCHEDULED,
     outbox_params,
 )
 from lastgate.erasure.adapters.tables import (
@@ -194,12 +194,23 @@ def await_notices(conn: Connection, ctx: Context) -> int:
     so the exchange always hears of the closure and the customer gets the notices that
     need their address. Only notices scheduled for later and never tried are voided: they
     are about an account that no longer exists. Events are never voided. (The rows "about
-    the customer": ``statements._ABOUT``.)"""
+    the customer": ``statements._about``.)"""
+    awaited, voided = pipeline.run(conn, _awaiting(conn, ctx))
+    _wait_for(awaited)
+    return voided.rowcount
+
+
+def _awaiting(conn: Connection, ctx: Context) -> list[tuple[Executable, pipeline.Params]]:
+    """Asking what voiding the scheduled notices leaves on its way, and voiding them:
+    the two travel together, and a step that must wait is rolled back, void and all."""
+    about = OUTBOX_ABOUT_PG if pipeline.is_postgresql(conn) else OUTBOX_ABOUT
     params = {**outbox_params(ctx.uid, ctx.contact), "now": ctx.now}
-    # Asked before voiding (what voiding would leave), so a wait writes nothing.
-    if conn.execute(ONE_AWAITED, params).first() is not None:
+    return [(about.one_awaited, params), (about.void_scheduled, params)]
+
+
+def _wait_for(awaited: pipeline.Sent) -> None:
+    if awaited.rows:
         raise NotReady("notices or webhook events about the customer are still on their way")
-    return conn.execute(VOID_SCHEDULED, params).rowcount
 
 
 def create_key(conn: Connection, ctx: Context) -> int:
@@ -290,24 +301,41 @@ def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
 
 
 def delete_account_data(conn: Connection, ctx: Context) -> int:
-    from lastgate.desk.adapters.erasure import delete_desk_data
+    from lastgate.desk.adapters.erasure import DELETE_DESK_ROWS, DESK_FILE_KEYS, remove_desk_files
 
-    deleted = sum(pipeline.rowcounts(conn, DELETE_ACCOUNT_DATA, {"cid": ctx.customer_id}))
-    return deleted + delete_desk_data(conn, ctx.uid, ctx.settings.evidence_dir)
+    account, desk = {"cid": ctx.customer_id}, {"uid": ctx.uid}
+    files, *deletes = pipeline.run(  # one round trip for them all
+        conn,
+        [
+            (DESK_FILE_KEYS, desk),
+            *((statement, account) for statement in DELETE_ACCOUNT_DATA),
+            *((statement, desk) for statement in DELETE_DESK_ROWS),
+        ],
+    )
+    remove_desk_files([key for (key,) in files.rows], ctx.settings.evidence_dir)
+    return sum(sent.rowcount for sent in deletes)
 
 
 def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
     # Anything queued since ``await_notices`` ran is waited for too: the outbox rows
-    # deleted below are only ever delivered, given up or voided ones.
-    await_notices(conn, ctx)
+    # deleted below are only ever delivered, given up or voided ones (a step that must
+    # wait is rolled back, deletes and all). All of it travels together.
+    awaiting = _awaiting(conn, ctx)
     params = {"uid": ctx.uid}
-    files = conn.execute(EVIDENCE_KEYS, params).scalars().all()
-    deleted = sum(pipeline.rowcounts(conn, DELETE_PREFERENCES, params))
-    outbox = outbox_params(ctx.uid, ctx.contact)
-    deleted += conn.execute(DELETE_OUTBOX_ABOUT, outbox).rowcount
-    for key in files:  # after the rows: a crash here leaves files the scan reports
+    outbox = OUTBOX_ABOUT_PG if pipeline.is_postgresql(conn) else OUTBOX_ABOUT
+    awaited, _voided, files, *deletes = pipeline.run(
+        conn,
+        [
+            *awaiting,
+            (EVIDENCE_KEYS, params),
+            *((statement, params) for statement in DELETE_PREFERENCES),
+            (outbox.delete, awaiting[0][1]),
+        ],
+    )
+    _wait_for(awaited)
+    for (key,) in files.rows:  # after the rows: a crash here leaves files the scan reports
         (Path(ctx.settings.evidence_dir) / Path(str(key)).name).unlink(missing_ok=True)
-    return deleted
+    return sum(sent.rowcount for sent in deletes)
 
 
 def quarantine_identifiers(conn: Connection, ctx: Context) -> int:

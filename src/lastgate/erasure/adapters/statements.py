@@ -5,16 +5,19 @@ are bound at execution (``cid``: the customer's id, ``uid``: their UID)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     CompoundSelect,
     Delete,
     Select,
+    String,
     Table,
     Update,
     and_,
+    any_,
     bindparam,
     delete,
     not_,
@@ -98,32 +101,59 @@ _o = wt.outbox.c
 #: Outbox rows about the customer: to their address or phone (``recipients``, expanded),
 #: or naming their UID as a quoted JSON value (``uid_json``, LIKE-escaped by
 #: ``outbox_params``: ``U_1`` must not match ``UX1``) — a webhook event, or a notice.
-def _about(recipients: ColumnElement[Any] | CompoundSelect[Any]) -> ColumnElement[bool]:
-    return or_(_o.recipient.in_(recipients), _o.payload.contains(bindparam("uid_json"), escape="/"))
+def _about(recipient: ColumnElement[bool]) -> ColumnElement[bool]:
+    """To the customer (``recipient``: the row's recipient is one of their contacts), or
+    naming their UID."""
+    return or_(recipient, _o.payload.contains(bindparam("uid_json"), escape="/"))
 
 
 def _unsettled(about: ColumnElement[bool]) -> ColumnElement[bool]:
     return and_(_o.delivered_at.is_(None), _o.voided_at.is_(None), _o.failed_at.is_(None), about)
 
 
-_ABOUT = _about(bindparam("recipients", expanding=True))
-_UNSETTLED = _unsettled(_ABOUT)
 #: Scheduled for later and never tried (``now``: the step's): what erasure voids.
 _VOIDABLE = and_(_o.channel != WEBHOOK, _o.attempts == 0, _o.deliver_after > bindparam("now"))
-#: Notices about the customer scheduled for later and never tried.
-VOID_SCHEDULED = update(wt.outbox).where(_UNSETTLED, _VOIDABLE).values(voided_at=bindparam("now"))
-#: One outbox row about the customer still on its way, if any.
-ONE_UNSETTLED = select(_o.id).where(_UNSETTLED).limit(1)
-#: One outbox row about the customer that voiding the scheduled ones leaves on its way:
-#: erasure waits for it (the columns are NOT NULL, so ``NOT`` is exact).
-ONE_AWAITED = select(_o.id).where(_UNSETTLED, not_(_VOIDABLE)).limit(1)
-DELETE_OUTBOX_ABOUT = delete(wt.outbox).where(_ABOUT)
+
+
+class OutboxAbout(NamedTuple):
+    """The statements on the outbox rows about one customer (``outbox_params``)."""
+
+    #: Notices about the customer scheduled for later and never tried: voided.
+    void_scheduled: Update
+    #: One row about the customer still on its way, if any.
+    one_unsettled: Select[tuple[Any]]
+    #: One row about them that voiding the scheduled ones leaves on its way: erasure
+    #: waits for it (the columns are NOT NULL, so ``NOT`` is exact).
+    one_awaited: Select[tuple[Any]]
+    delete: Delete
+
+
+def _outbox_about(recipient: ColumnElement[bool]) -> OutboxAbout:
+    about = _about(recipient)
+    unsettled = _unsettled(about)
+    return OutboxAbout(
+        update(wt.outbox).where(unsettled, _VOIDABLE).values(voided_at=bindparam("now")),
+        select(_o.id).where(unsettled).limit(1),
+        select(_o.id).where(unsettled, not_(_VOIDABLE)).limit(1),
+        delete(wt.outbox).where(about),
+    )
+
+
+#: The contacts bound as a list: expanded into ``IN (…)``, or on PostgreSQL one array
+#: (``= ANY``), so the statement's text is the same whatever their number (it can then
+#: be sent with others, ``platform.db.pipeline``).
+OUTBOX_ABOUT = _outbox_about(_o.recipient.in_(bindparam("recipients", expanding=True)))
+OUTBOX_ABOUT_PG = _outbox_about(
+    _o.recipient == any_(bindparam("recipients", type_=ARRAY(String())))
+)
+VOID_SCHEDULED, ONE_UNSETTLED, ONE_AWAITED, DELETE_OUTBOX_ABOUT = OUTBOX_ABOUT
 
 
 def one_awaited_by_uid(contact: CompoundSelect[Any]) -> Select[tuple[Any]]:
     """``ONE_AWAITED`` with the customer's contact read by the statement itself
     (``contact``: a select of their non-empty e-mail and phone) rather than bound."""
-    return select(_o.id).where(_unsettled(_about(contact)), not_(_VOIDABLE)).limit(1)
+    awaited = _unsettled(_about(_o.recipient.in_(contact)))
+    return select(_o.id).where(awaited, not_(_VOIDABLE)).limit(1)
 
 
 def outbox_params(uid: str, contact: tuple[str, ...]) -> dict[str, object]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
@@ -21,6 +21,13 @@ from sqlalchemy.sql import Executable
 _COMPILED: dict[int, tuple[Executable, str, dict[str, Any]]] = {}
 
 Params = Mapping[str, object]
+
+
+class Sent(NamedTuple):
+    """What one statement sent with others did: the rows it touched, the rows it read."""
+
+    rowcount: int
+    rows: list[Any]
 
 
 def pg_text(conn: Connection, statement: Executable, params: Params) -> tuple[str, Params]:
@@ -100,6 +107,32 @@ def rowcounts(conn: Connection, statements: Sequence[Executable], params: Params
             for cursor, statement in zip(cursors, statements, strict=True):
                 cursor.execute(*pg_text(conn, statement, params), prepare=True)
         return [int(cursor.rowcount) for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def run(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> list[Sent]:
+    """Run each statement of ``batch`` with its values, in order, none depending on
+    another's result: each one's row count and rows (none for a write). On PostgreSQL
+    they travel together: one round trip."""
+    if not is_postgresql(conn):
+        sent = []
+        for statement, params in batch:
+            result = conn.execute(statement, params)
+            rows = list(result) if result.returns_rows else []
+            sent.append(Sent(result.rowcount, rows))
+        return sent
+    driver = _driver(conn)
+    cursors = [driver.cursor() for _ in batch]
+    try:
+        with driver.pipeline():
+            for cursor, (statement, params) in zip(cursors, batch, strict=True):
+                cursor.execute(*pg_text(conn, statement, params), prepare=True)
+        return [
+            Sent(int(c.rowcount), c.fetchall() if c.description is not None else [])
+            for c in cursors
+        ]
     finally:
         for cursor in cursors:
             cursor.close()

@@ -40,9 +40,12 @@ KEYS = "textsearch_keys"
 COLUMNS = "textsearch_columns"
 #: Codes per key: ref = key * SLOTS + code.
 SLOTS = 1024
-#: PostgreSQL: new entries wait in a GIN index's pending list (fast to append, read in
-#: full by every search) until this many kB, then are merged into the index.
-PENDING_LIST_KB = 128
+#: PostgreSQL: GIN's fast update off. With it on, new entries wait in each index's
+#: pending list (up to ``gin_pending_list_limit``) until a vacuum or a full list merges
+#: them, and every search reads its list in full: 63 indexes' lists were 94 % of the
+#: scan's backend CPU at 100,000 customers (5.3 ms; 0.33 after VACUUM). Off, a value's
+#: few tokens go straight into the index (writes: see bench/README.md).
+GIN_OPTIONS = "fastupdate = off"
 #: PostgreSQL: the planner's cost of one ``textsearch_tokenize`` call, in units of
 #: ``cpu_operator_cost`` (the default for a function is 100; a call costs about as
 #: much as reading a few index pages).
@@ -191,7 +194,7 @@ def postgresql_create(tables: dict[str, Indexed] = TABLES) -> list[str]:
             statements.append(
                 f"CREATE INDEX IF NOT EXISTS {index_name(table, column)} "
                 f"ON {table} USING gin ({TOKENIZE}({column})) "
-                f"WITH (gin_pending_list_limit = {PENDING_LIST_KB})"
+                f"WITH ({GIN_OPTIONS})"
             )
     return statements
 
@@ -247,6 +250,21 @@ def sqlite_add(table: str, spec: Indexed) -> list[str]:
         )
     )
     return statements + sqlite_triggers(table, spec)
+
+
+def sqlite_reindex(table: str) -> list[str]:
+    """Rebuild ``table``'s part of the index: after rows were written without its
+    triggers (dropped to write with a client that lacks the functions; the scan searched
+    the table itself meanwhile). Its entries, keys and codes go, then ``sqlite_add``."""
+    spec = TABLES[table]
+    codes = ", ".join(str(code) for _, code in spec.columns)
+    return [
+        *(f"DROP TRIGGER IF EXISTS {name}" for name in trigger_names(table)),
+        f"DELETE FROM {TOKENS} WHERE ref % {SLOTS} IN ({codes})",
+        f"DELETE FROM {KEYS} WHERE tbl = '{table}'",
+        f"DELETE FROM {COLUMNS} WHERE tbl = '{table}'",
+        *sqlite_add(table, spec),
+    ]
 
 
 def sqlite_triggers(table: str, spec: Indexed | None = None) -> list[str]:

@@ -381,3 +381,26 @@ def test_rows_keyed_by_text_or_by_two_columns_are_followed_too(engine) -> None:
             ).all()
             keys = conn.execute(text(f"SELECT count(*) FROM {textsearch.KEYS}")).scalar_one()
         assert left == [] and keys == 0
+
+
+def test_migration_0011_indexes_the_rows_already_there_and_goes_back(tmp_path) -> None:
+    from alembic import command
+
+    from lastgate.platform.db.engine import alembic_config, make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine, "0010")
+    with engine.begin() as conn:
+        cid = _customer(conn, UID)
+        _hold(conn, _customer(conn, "U7001"), f"linked to {EMAIL.upper()}")
+    migrate(engine)
+    with engine.connect() as conn:
+        assert "holds" in {name for name, _ in scan_lookup.indexed(conn).values()}
+    assert _findings(engine, cid) == {("holds", "reason", "email", 1)}
+    command.downgrade(alembic_config(engine), "0010")  # back to 0009's trigram copy
+    with engine.connect() as conn:
+        names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
+        assert "textsearch" in names and textsearch.TOKENS not in names
+        assert scan_lookup.indexed(conn) == {}  # the scan searches the tables themselves
+    assert _findings(engine, cid) == {("holds", "reason", "email", 1)}
+    engine.dispose()

@@ -1,4 +1,5 @@
-"""A worker killed in the middle of executing a closure: a restart finishes it, once."""
+"""A worker killed in the middle of executing a closure, or of any step of its erasure:
+a restart finishes it, once."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
+from lastgate.erasure.adapters.executor import PLAN
+from lastgate.erasure.adapters.runner import FINISH, STEPS
+from lastgate.erasure.adapters.tables import erasure_runs, erasure_steps
 from lastgate.platform import audit_log
 from tests.builders import account, load
 from tests.conftest import MovableClock
@@ -85,3 +91,36 @@ def test_a_restarted_worker_finishes_a_crashed_closure_once(
     told = sorted(p.name.split("-")[1] for p in tmp_path.glob("*closure_completed*"))
     assert told == ["email", "sms"]
     assert outbox_rows(engine, "closure_completed") == []
+
+
+@pytest.mark.parametrize("step", [name for name, _category, _step in PLAN] + [FINISH])
+def test_a_worker_killed_in_any_erasure_step_is_finished_by_the_next_once(
+    engine, due_request, step, tmp_path
+):
+    """The process dies inside an erasure step (its statements run, its record not
+    committed): the steps before it stay done, and a restarted worker runs the rest, each
+    once, to the certificate."""
+    _wf, request = due_request
+    first = run_worker(engine, tmp_path)  # closes the account and delivers its notices
+    assert first.returncode == 0, first.stderr
+    assert not _erasure_steps(engine)  # erasure waited for the notices
+
+    killed = run_worker(engine, tmp_path, step)
+    assert killed.returncode == 70, killed.stderr
+    names = [name for name, _step in STEPS]
+    assert set(_erasure_steps(engine)) == set(names[: names.index(step)])
+
+    restarted = run_worker(engine, tmp_path)
+    assert restarted.returncode == 0, restarted.stderr
+    assert _erasure_steps(engine) == Counter(names)  # every step once
+    with engine.connect() as conn:
+        [finished] = conn.execute(select(erasure_runs.c.finished_at)).scalars()
+        actions = [e.action for e in audit_log.entries(conn, subject=f"closure:{request.id}")]
+    assert finished is not None
+    assert actions.count("erasure.finished") == 1
+    assert customer_status(engine) == "closed"
+
+
+def _erasure_steps(engine) -> Counter[str]:
+    with engine.connect() as conn:
+        return Counter(conn.execute(select(erasure_steps.c.step)).scalars())

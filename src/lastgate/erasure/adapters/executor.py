@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,6 +54,7 @@ from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import vault
 from lastgate.platform.db import pipeline
+from lastgate.platform.db.types import read_time
 from lastgate.remediation.adapters.tables import ledger_entries
 
 ANONYMISED_UID = "anonymised"
@@ -84,10 +85,13 @@ class Context:
 Step = Callable[[Connection, Context], int]
 
 
-def _json(row: Any) -> dict[str, Any]:
+def _json(row: Any, columns: Sequence[str] | None = None) -> dict[str, Any]:
+    """A row as the vault keeps it: times in UTC as ISO 8601, every other value as text.
+    ``columns``: the names of a driver's plain row (``pipeline.Sent``)."""
+    names = row._mapping.keys() if columns is None else columns
     return {
-        k: (v.isoformat() if isinstance(v, datetime) else str(v) if v is not None else None)
-        for k, v in row._mapping.items()
+        k: (read_time(v).isoformat() if isinstance(v, datetime) else None if v is None else str(v))
+        for k, v in zip(names, row, strict=True)
     }
 
 
@@ -174,15 +178,27 @@ def _seal_rows(
     return total
 
 
-def _customer_rows(conn: Connection, table: Table, cid: int) -> Iterator[dict[str, Any]]:
-    last = 0
+def _first_chunks(
+    conn: Connection, tables: Sequence[Table], cid: int, *more: tuple[Executable, pipeline.Params]
+) -> list[pipeline.Sent]:
+    """The first chunk of the customer's rows of each table, read together (and any
+    ``more`` reads after them)."""
+    first = [(ROWS_AFTER[t.name], {"cid": cid, "last": 0}) for t in tables]
+    return pipeline.run(conn, [*first, *more])
+
+
+def _customer_rows(
+    conn: Connection, table: Table, cid: int, first: pipeline.Sent
+) -> Iterator[dict[str, Any]]:
+    """The customer's rows of ``table``, chunk by chunk from its ``first``."""
+    chunk = first
     while True:
-        batch = conn.execute(ROWS_AFTER[table.name], {"cid": cid, "last": last}).all()
-        for row in batch:
-            yield _json(row)
-        if len(batch) < CHUNK_ROWS:
+        for row in chunk.rows:
+            yield _json(row, chunk.columns)
+        if len(chunk.rows) < CHUNK_ROWS:
             return
-        last = batch[-1].id
+        last = chunk.rows[-1][chunk.columns.index("id")]
+        [chunk] = pipeline.run(conn, [(ROWS_AFTER[table.name], {"cid": cid, "last": last})])
 
 
 # -- the steps ----------------------------------------------------------------------------
@@ -241,30 +257,33 @@ def retain_identity(conn: Connection, ctx: Context) -> int:
 
 
 def retain_transactions(conn: Connection, ctx: Context) -> int:
+    tables = (ledger.orders, ledger.transfers, ledger.p2p_orders, ledger_entries)
+    firsts = _first_chunks(conn, tables, ctx.customer_id)
     return sum(
         _seal_rows(
             conn,
             ctx,
             dm.TRANSACTION_RECORDS,
             table.name,
-            _customer_rows(conn, table, ctx.customer_id),
+            _customer_rows(conn, table, ctx.customer_id, first),
         )
-        for table in (ledger.orders, ledger.transfers, ledger.p2p_orders, ledger_entries)
+        for table, first in zip(tables, firsts, strict=True)
     )
 
 
 def retain_compliance(conn: Connection, ctx: Context) -> int:
+    holds, requests = _first_chunks(
+        conn, (ledger.holds,), ctx.customer_id, (_REQUESTS, {"uid": ctx.uid})
+    )
     sealed = _seal_rows(
         conn,
         ctx,
         dm.COMPLIANCE_RECORDS,
         "holds",
-        _customer_rows(conn, ledger.holds, ctx.customer_id),
+        _customer_rows(conn, ledger.holds, ctx.customer_id, holds),
     )
-    requests = conn.execute(_REQUESTS, {"uid": ctx.uid}).all()
-    sealed += _seal_rows(
-        conn, ctx, dm.COMPLIANCE_RECORDS, "closure_requests", iter([_json(r) for r in requests])
-    )
+    rows = iter([_json(r, requests.columns) for r in requests.rows])
+    sealed += _seal_rows(conn, ctx, dm.COMPLIANCE_RECORDS, "closure_requests", rows)
     pipeline.rowcounts(conn, _CLEAR_COMPLIANCE, {"request_uid": ctx.uid, "cid": ctx.customer_id})
     return sealed
 

@@ -52,9 +52,14 @@ FINISH = "finish"
 log = logging.getLogger("lastgate.erasure")
 
 
-#: One statement per step: lock the unfinished run (``SKIP LOCKED``: a run another
-#: worker holds is left to it) and read what every step needs (the run, its customer,
-#: the steps already done: one row per done step, or one row with no step).
+#: Each step's transaction opens with these two, sent together: lock the unfinished run
+#: (``SKIP LOCKED``: a run another worker holds is left to it) and read what every step
+#: needs (the run and its customer), then read the steps already done. The second is its
+#: own statement so that it reads after the lock is taken: under READ COMMITTED each
+#: statement sees what was committed when it began, and a worker that held the lock
+#: committed its step before letting go of it. (Joined into the locking read, the done
+#: steps were those committed when that read began: a step committed while it waited
+#: for its turn could be run a second time.)
 _LOCK_RUN = (
     select(
         erasure_runs.c.uid,
@@ -64,16 +69,14 @@ _LOCK_RUN = (
         ledger.customers.c.jurisdiction,
         ledger.customers.c.email,
         ledger.customers.c.phone,
-        erasure_steps.c.step,
     )
     .select_from(
-        erasure_runs.outerjoin(
-            ledger.customers, ledger.customers.c.uid == erasure_runs.c.uid
-        ).outerjoin(erasure_steps, erasure_steps.c.run_id == erasure_runs.c.id)
+        erasure_runs.outerjoin(ledger.customers, ledger.customers.c.uid == erasure_runs.c.uid)
     )
     .where(erasure_runs.c.id == bindparam("run_id"), erasure_runs.c.finished_at.is_(None))
     .with_for_update(of=erasure_runs, skip_locked=True)
 )
+_DONE_STEPS = select(erasure_steps.c.step).where(erasure_steps.c.run_id == bindparam("run_id"))
 _RECORD_STEP = insert(erasure_steps).values(
     run_id=bindparam("run_id"),
     step=bindparam("step"),
@@ -92,10 +95,11 @@ def _locked(
 ) -> tuple[Context, set[str]] | None:
     """Lock the run for this transaction: its context and the steps done, or None when
     it is finished or another worker holds it."""
-    rows = pipeline.begin_and_fetch(conn, _LOCK_RUN, {"run_id": run_id})
-    if not rows:
+    params = {"run_id": run_id}
+    run, done = pipeline.begin_and_run(conn, [(_LOCK_RUN, params), (_DONE_STEPS, params)])
+    if not run.rows:
         return None
-    uid, closure_id, closed_at, customer_id, jurisdiction, email, phone, _step = rows[0]
+    uid, closure_id, closed_at, customer_id, jurisdiction, email, phone = run.rows[0]
     if customer_id is None:
         raise NoResultFound(f"erasure run {run_id}: no customer {uid} in the ledger")
     ctx = Context(
@@ -110,7 +114,7 @@ def _locked(
         contact=tuple(r for r in (email, phone) if r),
         memo=memo,
     )
-    return ctx, {r[-1] for r in rows if r[-1] is not None}
+    return ctx, {step for (step,) in done.rows}
 
 
 class SqlErasureRuns:

@@ -24,10 +24,12 @@ Params = Mapping[str, object]
 
 
 class Sent(NamedTuple):
-    """What one statement sent with others did: the rows it touched, the rows it read."""
+    """What one statement sent with others did: the rows it touched, the rows it read
+    (as the driver returns them on PostgreSQL) and their column names."""
 
     rowcount: int
     rows: list[Any]
+    columns: tuple[str, ...] = ()
 
 
 def pg_text(conn: Connection, statement: Executable, params: Params) -> tuple[str, Params]:
@@ -53,7 +55,7 @@ def _driver(conn: Connection) -> Any:
 
 @contextmanager
 def own_transactions(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, let the caller open each transaction itself (``begin_and_fetch``)
+    """On PostgreSQL, let the caller open each transaction itself (``begin_and_run``)
     so that BEGIN travels with the first statement: the connection is in autocommit and
     ``BEGIN`` is sent as a statement. Everything run between that BEGIN and a COMMIT or
     ROLLBACK is one transaction, as usual. On SQLite nothing changes."""
@@ -78,21 +80,13 @@ def fetch(conn: Connection, statement: Executable, params: Params) -> list[Any]:
         cursor.close()
 
 
-def begin_and_fetch(conn: Connection, statement: Executable, params: Params) -> list[Any]:
-    """Open a transaction and run ``statement`` in it; its rows. On PostgreSQL (inside
-    ``own_transactions``) the BEGIN and the statement are one round trip."""
+def begin_and_run(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> list[Sent]:
+    """Open a transaction and run ``batch`` in it (as ``run``). On PostgreSQL (inside
+    ``own_transactions``) the BEGIN and the statements are one round trip; each statement
+    still sees what was committed when it began, after the one before it finished."""
     if not is_postgresql(conn):
-        return list(conn.execute(statement, params))
-    driver = _driver(conn)
-    cursor = driver.cursor()
-    try:
-        with driver.pipeline():
-            cursor.execute("BEGIN", prepare=False)
-            cursor.execute(*pg_text(conn, statement, params), prepare=True)
-        rows: list[Any] = cursor.fetchall()
-        return rows
-    finally:
-        cursor.close()
+        return run(conn, batch)
+    return run(conn, batch, begin=True)
 
 
 def rowcounts(conn: Connection, statements: Sequence[Executable], params: Params) -> list[int]:
@@ -112,7 +106,9 @@ def rowcounts(conn: Connection, statements: Sequence[Executable], params: Params
             cursor.close()
 
 
-def run(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> list[Sent]:
+def run(
+    conn: Connection, batch: Sequence[tuple[Executable, Params]], *, begin: bool = False
+) -> list[Sent]:
     """Run each statement of ``batch`` with its values, in order, none depending on
     another's result: each one's row count and rows (none for a write). On PostgreSQL
     they travel together: one round trip."""
@@ -120,17 +116,23 @@ def run(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> list[Se
         sent = []
         for statement, params in batch:
             result = conn.execute(statement, params)
-            rows = list(result) if result.returns_rows else []
-            sent.append(Sent(result.rowcount, rows))
+            if result.returns_rows:
+                sent.append(Sent(result.rowcount, list(result), tuple(result.keys())))
+            else:
+                sent.append(Sent(result.rowcount, []))
         return sent
     driver = _driver(conn)
     cursors = [driver.cursor() for _ in batch]
     try:
         with driver.pipeline():
+            if begin:
+                driver.execute("BEGIN", prepare=False)
             for cursor, (statement, params) in zip(cursors, batch, strict=True):
                 cursor.execute(*pg_text(conn, statement, params), prepare=True)
         return [
-            Sent(int(c.rowcount), c.fetchall() if c.description is not None else [])
+            Sent(int(c.rowcount), c.fetchall(), tuple(d.name for d in c.description))
+            if c.description is not None
+            else Sent(int(c.rowcount), [])
             for c in cursors
         ]
     finally:

@@ -404,3 +404,13 @@ def test_migration_0011_indexes_the_rows_already_there_and_goes_back(tmp_path) -
         assert scan_lookup.indexed(conn) == {}  # the scan searches the tables themselves
     assert _findings(engine, cid) == {("holds", "reason", "email", 1)}
     engine.dispose()
+
+
+def test_the_planner_settings_are_set_back_after_the_lookups(postgresql_engine) -> None:
+    names = ("jit", "max_parallel_workers_per_gather", "plan_cache_mode")
+    read = text("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+    with postgresql_engine.begin() as conn:
+        conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 3"))
+        before = tuple(conn.execute(read).one())
+        scan(conn, uid=UID, customer_id=1, identifiers=IDENTIFIERS)
+        assert tuple(conn.execute(read).one()) == before == (before[0], "3", before[2])

@@ -237,6 +237,7 @@ def test_postgresql_tokenizes_as_python_does(postgresql_engine) -> None:
         "用户U7000已关闭\uff0c请联系王五 mei.lin@EXAMPLE.org +4915100012345",
         "สมชาย ใจดี 김민수님 やまだ・たろう 山田太郎",
         "Mu\u0308ller",
+        "\U00020000\U00020001x \u0663\u0664\u0665 \uff35\uff29\uff24\uff11\uff12 \u00bd\u2167",
     ]
     with postgresql_engine.connect() as conn:
         for value in values:

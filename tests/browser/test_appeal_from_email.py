@@ -85,6 +85,7 @@ def test_a_rejected_customer_appeals_from_the_link_in_the_email(
     load(engine, account("U1"))
     me = person("U1", lang=lang)
     follow(me, "a[href='/web/me/close']")
+    me.check("#reason-no_longer_needed")  # no reason is chosen for the customer
     follow(me, "form[action='/web/me/close'] button[type=submit]")
     request_id = me.url.rsplit("/", 1)[1]
 

@@ -36,6 +36,7 @@ def test_a_seed_typed_as_the_closure_reason_is_removed_and_the_customer_warned(
     words = PHRASE[lang]
     me = person("U1", lang=lang)
     follow(me, "a[href='/web/me/close']")
+    me.check("#reason-other")
     me.fill("#reason_text", before + JOIN[lang].join(words) + after)
     follow(me, "form[action='/web/me/close'] button")
 

@@ -236,3 +236,21 @@ def test_the_data_export_downloads_as_a_zip(app, clock, config) -> None:
     answer = browser(app, clock, config, "U1").get("/web/me/export")
     assert answer.status_code == 200 and answer.content.startswith(b"PK")
     assert "attachment" in answer.headers["content-disposition"]
+
+
+def test_the_close_form_is_offered_only_when_a_request_could_be_opened(app, clock, config):
+    """A request under way opens instead of the form (which would answer "you already
+    have a request"); blockers are named as a count with the way to the self-check (the
+    form would answer NOT_ELIGIBLE); and no reason is chosen for the customer."""
+    client = browser(app, clock, config, "U2")
+    form = client.get("/web/me/close")
+    assert 'action="/web/me/close"' in form.text and "checked" not in form.text
+    submitted = client.post("/web/me/close", data={"csrf": csrf(form.text), "reason": "privacy"})
+    again = client.get("/web/me/close", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == submitted.url.path
+    blocked = browser(app, clock, config, "U1")
+    page = blocked.get("/web/me/close")
+    assert page.status_code == 200 and 'action="/web/me/close"' not in page.text
+    assert "Your account cannot be closed yet" in page.text and 'href="/web/me"' in page.text
+    chinese = blocked.get("/web/me/close?lang=zh-Hans")
+    assert "cannot be closed yet" not in chinese.text and 'id="close-blocked"' in chinese.text

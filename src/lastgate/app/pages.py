@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse
 
-from lastgate.closure.pages import agent, compliance, customer
+from lastgate.closure.pages import agent, compliance, customer, settings
 from lastgate.demo import pages as demo
 from lastgate.desk.pages import customer as desk_customer
 from lastgate.desk.pages import staff as desk_staff
@@ -41,6 +41,7 @@ for _area in (
     session,
     demo,
     customer,
+    settings,
     remediation,
     erasure,
     agent,

@@ -1,5 +1,6 @@
-"""The customer's pages: the self-check with its one-step fixes, the closure flow, the
-data export, the certificate and the notice settings. Each calls the same use case as
+"""The customer's pages: the self-check with its one-step fixes, the closure flow (the
+reason form, the request, its verification and cancelling) and the data export; the
+settings are in ``settings``. Each calls the same use case as
 the API, for the signed-in customer's own account only. On a closed account each is
 refused (``AccountClosed``), which sends the customer to the closed account's page."""
 
@@ -12,13 +13,13 @@ from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason, as_customer_sees
-from lastgate.closure.model.verification import OTP_METHODS, TotpEnrolment
+from lastgate.closure.model.verification import OTP_METHODS
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
+from lastgate.closure.pages.settings import refused_try
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
-from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
@@ -33,7 +34,6 @@ from lastgate.kernel.errors import (
     VerificationLocked,
 )
 from lastgate.kernel.redaction import SecretKind, removed_kinds, warning
-from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
 
@@ -130,10 +130,20 @@ def data_export(page: CustomerPage) -> Response:
 
 @router.get("/me/close")
 def close_form(page: CustomerPage) -> Response:
-    """The reason form, with the freeze offered instead when the customer can undo it."""
-    open_account(page.service(Workflow), page.me, page.me.subject)
-    terms = freeze.freeze_terms(page.service(Workflow), page.me, page.me.subject)
-    return page.render("customer/close.html", reasons=list(ClosureReason), freeze_terms=terms)
+    """The reason form, with the freeze offered instead when the customer can undo it; a
+    request under way opens instead, and while something blocks the closure the page
+    says so (with how many things) in place of a form the service would refuse."""
+    wf, uid = page.service(Workflow), page.me.subject
+    open_account(wf, page.me, uid)
+    current = closure.current(wf, page.me, uid)
+    if current is not None and current.is_open:
+        return see_other(f"/web/closure/{current.id}")
+    report = page.context.service(Eligibility).customer_report(page.me, uid)
+    terms = freeze.freeze_terms(wf, page.me, uid)
+    blockers = len(report.blockers)
+    return page.render(
+        "customer/close.html", reasons=list(ClosureReason), freeze_terms=terms, blockers=blockers
+    )
 
 
 @router.post("/me/close")
@@ -230,15 +240,6 @@ def _verification_page(request_id: str, method: str, **state: str) -> Response:
     return see_other(f"/web/closure/{request_id}?{urlencode({'method': method, **state})}")
 
 
-def _failure(exc: VerificationFailed | VerificationLocked) -> dict[str, str]:
-    """What the page says after a refused try: tries left (a lock is read from the
-    account)."""
-    state = {"failed": "1"}
-    for detail in exc.details:
-        state.update({k: detail[k] for k in ("tries_left",) if k in detail})
-    return state
-
-
 @router.post("/closure/{request_id}/verification")
 def start_verification(
     page: CustomerPage,
@@ -248,7 +249,7 @@ def start_verification(
     try:
         closure.start_verification(page.service(Workflow), page.me, request_id, method)
     except VerificationLocked as exc:  # no new code while the account is locked
-        return _verification_page(request_id, method, **_failure(exc))
+        return _verification_page(request_id, method, **refused_try(exc))
     except CodeSendLimited:  # too soon or too many: the page says from when
         return _verification_page(request_id, method, limited="1")
     return _verification_page(
@@ -268,7 +269,7 @@ def check_code(
     try:
         closure.verify(page.service(Workflow), page.me, request_id, method, code)
     except (VerificationFailed, VerificationLocked) as exc:
-        return _verification_page(request_id, method, **_failure(exc))
+        return _verification_page(request_id, method, **refused_try(exc))
     return see_other(f"/web/closure/{request_id}")
 
 
@@ -309,85 +310,6 @@ def cancel_confirmation(page: CustomerPage, request_id: RequestId) -> Response:
 def cancel(page: CustomerPage, request_id: RequestId) -> Response:
     closure.cancel(page.service(Workflow), page.me, request_id)
     return see_other(f"/web/closure/{request_id}?done=cancelled")
-
-
-def _settings(
-    page: Page,
-    enrolment: TotpEnrolment | None = None,
-    *,
-    failed: bool = False,
-    tries_left: int | None = None,
-) -> Response:
-    uid = page.me.subject
-    open_account(page.service(Workflow), page.me, uid)
-    with page.service(Workflow).unit_of_work() as uow:
-        own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
-        protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
-        options = uow.step_up.verification_options(uid)
-    return page.render(
-        "customer/settings.html",
-        anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, uid),
-        enrolment=enrolment,
-        authenticator_since=options.authenticator_since,
-        frozen=own_freeze is not None,
-        unfreeze_after=None if own_freeze is None else own_freeze[1],
-        protected=protected,
-        failed=failed,
-        tries_left=tries_left,
-        locked_until=options.locked_until,
-        locked_for_good=options.locked_for_good,
-    )
-
-
-@router.get("/me/settings")
-def settings_page(
-    page: CustomerPage,
-    failed: bool = False,
-    tries_left: Annotated[int | None, Query(ge=0)] = None,
-) -> Response:
-    """The settings; after a refused unfreeze, the tries left (a lock is read from the
-    account: the closure's wrong codes count too)."""
-    return _settings(page, failed=failed, tries_left=tries_left)
-
-
-@router.post("/me/unfreeze")
-def unfreeze(
-    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
-) -> Response:
-    """Lift the customer's own freeze with their authenticator, after the policy's delay;
-    a wrong code comes back to the settings with the tries left."""
-    try:
-        freeze.unfreeze(page.service(Workflow), page.me, page.me.subject, code)
-    except (VerificationFailed, VerificationLocked) as exc:
-        return see_other(f"/web/me/settings?{urlencode(_failure(exc))}#frozen")
-    return see_other("/web/me/settings?done=unfrozen")
-
-
-@router.post("/me/anti-phishing-code")
-def set_anti_phishing_code(
-    page: CustomerPage, code: Annotated[str, Form(min_length=1, max_length=20)]
-) -> Response:
-    preferences.set_anti_phishing_code(
-        page.context.engine, page.context.clock, page.me, page.me.subject, code
-    )
-    return see_other("/web/me/settings?done=saved")
-
-
-@router.post("/me/authenticator")
-def enrol_authenticator(page: CustomerPage) -> Response:
-    """A new authenticator secret, shown once, with the form that confirms it."""
-    return _settings(
-        page,
-        step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject),
-    )
-
-
-@router.post("/me/authenticator/confirm")
-def confirm_authenticator(
-    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
-) -> Response:
-    step_up.confirm_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject, code)
-    return see_other("/web/me/settings?done=authenticator")
 
 
 @notice_links.get("/closure/{request_id}/cancel")

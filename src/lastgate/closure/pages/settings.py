@@ -1,0 +1,110 @@
+"""The customer's settings page: the anti-phishing code, the authenticator app (set up
+and confirmed), and lifting their own freeze with it. On a closed account each is
+refused (``AccountClosed``), which sends the customer to the closed account's page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query
+from fastapi.responses import Response
+
+from lastgate.closure.model.verification import TotpEnrolment
+from lastgate.closure.service import freeze, step_up
+from lastgate.closure.service.closed import open_account
+from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
+from lastgate.closure.service.workflow import Workflow
+from lastgate.kernel.errors import VerificationFailed, VerificationLocked
+from lastgate.notices.adapters import preferences
+from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
+
+router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+
+
+def refused_try(exc: VerificationFailed | VerificationLocked) -> dict[str, str]:
+    """What the page says after a refused try: tries left (a lock is read from the
+    account)."""
+    state = {"failed": "1"}
+    for detail in exc.details:
+        state.update({k: detail[k] for k in ("tries_left",) if k in detail})
+    return state
+
+
+def _settings(
+    page: Page,
+    enrolment: TotpEnrolment | None = None,
+    *,
+    failed: bool = False,
+    tries_left: int | None = None,
+) -> Response:
+    uid = page.me.subject
+    open_account(page.service(Workflow), page.me, uid)
+    with page.service(Workflow).unit_of_work() as uow:
+        own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
+        protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
+        options = uow.step_up.verification_options(uid)
+    return page.render(
+        "customer/settings.html",
+        anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, uid),
+        enrolment=enrolment,
+        authenticator_since=options.authenticator_since,
+        frozen=own_freeze is not None,
+        unfreeze_after=None if own_freeze is None else own_freeze[1],
+        protected=protected,
+        failed=failed,
+        tries_left=tries_left,
+        locked_until=options.locked_until,
+        locked_for_good=options.locked_for_good,
+    )
+
+
+@router.get("/me/settings")
+def settings_page(
+    page: CustomerPage,
+    failed: bool = False,
+    tries_left: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """The settings; after a refused unfreeze, the tries left (a lock is read from the
+    account: the closure's wrong codes count too)."""
+    return _settings(page, failed=failed, tries_left=tries_left)
+
+
+@router.post("/me/unfreeze")
+def unfreeze(
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+) -> Response:
+    """Lift the customer's own freeze with their authenticator, after the policy's delay;
+    a wrong code comes back to the settings with the tries left."""
+    try:
+        freeze.unfreeze(page.service(Workflow), page.me, page.me.subject, code)
+    except (VerificationFailed, VerificationLocked) as exc:
+        return see_other(f"/web/me/settings?{urlencode(refused_try(exc))}#frozen")
+    return see_other("/web/me/settings?done=unfrozen")
+
+
+@router.post("/me/anti-phishing-code")
+def set_anti_phishing_code(
+    page: CustomerPage, code: Annotated[str, Form(min_length=1, max_length=20)]
+) -> Response:
+    preferences.set_anti_phishing_code(
+        page.context.engine, page.context.clock, page.me, page.me.subject, code
+    )
+    return see_other("/web/me/settings?done=saved")
+
+
+@router.post("/me/authenticator")
+def enrol_authenticator(page: CustomerPage) -> Response:
+    """A new authenticator secret, shown once, with the form that confirms it."""
+    return _settings(
+        page,
+        step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject),
+    )
+
+
+@router.post("/me/authenticator/confirm")
+def confirm_authenticator(
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+) -> Response:
+    step_up.confirm_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject, code)
+    return see_other("/web/me/settings?done=authenticator")

@@ -481,3 +481,17 @@ def test_unfinished_identity_verification_blocks(status: str) -> None:
 def test_evaluate_refuses_a_naive_time() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         evaluate(CLEAN, POLICY, NOW.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize("status", [a.KycStatus.VERIFIED, a.KycStatus.DISPUTED])
+def test_a_disputed_identity_is_never_called_verified_to_its_customer(status) -> None:
+    """KYC_INCOMPLETE passes a disputed identity (KYC_DISPUTED, for staff, says why): its
+    passing sentence, which the customer reads, must be true of both, in both languages."""
+    from lastgate.kernel.i18n import translate
+
+    state = replace(CLEAN, kyc=a.Kyc(status))
+    verdict = evaluate(state, POLICY, NOW).result(CheckCode.KYC_INCOMPLETE)
+    assert verdict.status is CheckStatus.PASS
+    for lang in ("en", "zh_Hans"):
+        said = translate(verdict.message, lang)
+        assert said and "verified" not in said and "已通过" not in said, said

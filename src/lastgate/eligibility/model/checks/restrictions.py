@@ -60,7 +60,9 @@ def check_kyc_incomplete(state: AccountState, policy: Policy, now: datetime) -> 
         CheckCode.KYC_INCOMPLETE,
         incomplete,
         Resolver.USER,
-        ok=Message(N_("Your identity is verified.")),
+        # Not "verified": a disputed identity passes here too (KYC_DISPUTED says what it
+        # is, to staff only), and the customer must not read that it is verified.
+        ok=Message(N_("Nothing is left for you to do in identity verification.")),
         fail=Message(N_("Your identity verification is not complete.")),
         fix=Remediation(
             Action.COMPLETE_KYC,

@@ -189,6 +189,10 @@ def test_canned_replies_in_both_languages(desk) -> None:
     zh = d.reply_canned(desk, AGENT_A, ticket.id, "withdraw_first", "zh_Hans")
     assert en.message.body.startswith("Your account still holds assets")
     assert zh.message.body.startswith("您的账户仍有资产")
+    # It leads where the balances are listed (the self-check), and promises no withdraw
+    # link the pages do not have, nor a request "again" to one who never made one.
+    assert "self-check" in en.message.body and "自查" in zh.message.body
+    assert "link" not in en.message.body and "again" not in en.message.body
     with pytest.raises(NotFound):
         d.reply_canned(desk, AGENT_A, ticket.id, "nope", "en")
 

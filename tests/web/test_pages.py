@@ -178,7 +178,7 @@ def test_cancelling_asks_first_and_the_notices_link_leads_to_the_question(
     assert question.status_code == 200 and "Cancel your closure request?" in question.text
     # The same cooling-off length the status page announces, from the same policy.
     days = re.search(r"cooling-off period of (\d+) days follows", submitted.text)
-    assert days and "you start again: a new request" in question.text
+    assert days and "you start again with a new request" in question.text
     assert f"a cooling-off period of {days[1]} days.</li>" in question.text
     assert "freeze placed for your closure" not in question.text  # a draft froze nothing
     assert "state-draft" in client.get(f"/web/closure/{request_id}").text  # asking changed nothing

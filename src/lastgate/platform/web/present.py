@@ -3,7 +3,8 @@ and globals, each in the page's language (the ``language`` every page renders wi
 against the page's clock (``now``).
 
 Filters: ``label(kind)``, ``amount(asset)``, ``money``, ``date``, ``when`` (date and time),
-``when_relative`` (date and time with "in 6 days"), ``relative``, ``countdown``.
+``when_relative`` (date and time with "in 6 days"), ``relative``, ``countdown``,
+``listing`` (words as a list: ``a, b and c`` / ``a、b和c``).
 Globals: ``ngettext(singular, plural, count, **params)`` (extracted as a plural),
 ``evidence_columns(rows)``, ``evidence_cell(field, row)``, ``label(kind, code)``.
 The macros in ``templates/macros.html`` (``evidence_table``, ``code_ref``, ``steps``)
@@ -21,6 +22,7 @@ from jinja2.runtime import Context
 from lastgate.kernel import present
 from lastgate.kernel.i18n import ENGLISH
 from lastgate.kernel.present.formats import Number
+from lastgate.kernel.present.formats import listing as _listing
 
 
 def _lang(ctx: Context) -> str:
@@ -80,6 +82,11 @@ def countdown(ctx: Context, moment: datetime | None) -> str:
 
 
 @pass_context
+def listing(ctx: Context, items: list[str]) -> str:
+    return _listing(list(items), _lang(ctx))
+
+
+@pass_context
 def ngettext(ctx: Context, singular: str, plural: str, count: int, **params: Any) -> str:
     return present.plural(singular, plural, count, _lang(ctx), **params)
 
@@ -100,6 +107,7 @@ def install(env: Environment) -> None:
         when_relative=when_relative,
         relative=relative,
         countdown=countdown,
+        listing=listing,
     )
     env.globals.update(
         ngettext=ngettext,

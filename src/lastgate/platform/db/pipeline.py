@@ -129,15 +129,51 @@ def run(
                 driver.execute("BEGIN", prepare=False)
             for cursor, (statement, params) in zip(cursors, batch, strict=True):
                 cursor.execute(*pg_text(conn, statement, params), prepare=True)
-        return [
-            Sent(int(c.rowcount), c.fetchall(), tuple(d.name for d in c.description))
-            if c.description is not None
-            else Sent(int(c.rowcount), [])
-            for c in cursors
-        ]
+        return [_sent(cursor) for cursor in cursors]
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+def commit_and_begin(
+    conn: Connection,
+    last: tuple[Executable, Params],
+    batch: Sequence[tuple[Executable, Params]],
+) -> list[Sent]:
+    """PostgreSQL only (inside ``own_transactions``): run ``last`` and COMMIT, then open
+    the next transaction and run ``batch`` in it (as ``begin_and_run``), all in one round
+    trip. If ``last`` or the COMMIT fails, nothing after it runs (the server skips the
+    rest of the pipeline) and the error is raised."""
+    driver = _driver(conn)
+    head, cursors = driver.cursor(), [driver.cursor() for _ in batch]
+    try:
+        with driver.pipeline():
+            head.execute(*pg_text(conn, *last), prepare=True)
+            head.execute("COMMIT", prepare=False)
+            head.execute("BEGIN", prepare=False)
+            for cursor, (statement, params) in zip(cursors, batch, strict=True):
+                cursor.execute(*pg_text(conn, statement, params), prepare=True)
+        return [_sent(cursor) for cursor in cursors]
+    finally:
+        for cursor in (head, *cursors):
+            cursor.close()
+
+
+def commit(conn: Connection) -> None:
+    """Commit the transaction the caller opened (``own_transactions``)."""
+    _driver(conn).commit()
+
+
+def rollback(conn: Connection) -> None:
+    """Roll back the transaction the caller opened, if one is open."""
+    _driver(conn).rollback()
+
+
+def _sent(cursor: Any) -> Sent:
+    if cursor.description is None:
+        return Sent(int(cursor.rowcount), [])
+    columns = tuple(d.name for d in cursor.description)
+    return Sent(int(cursor.rowcount), cursor.fetchall(), columns)
 
 
 def execute_and_commit(conn: Connection, statement: Executable, params: Params) -> None:

@@ -202,10 +202,10 @@ def _advance(
 ) -> tuple[Outcome, int]:
     """Each step in its own transaction, on one connection: the run is locked anew in
     each, and the steps done (by this worker or another) are read under that lock, so a
-    step runs once whoever runs the plan and wherever a crash stopped it. On PostgreSQL a
-    step's bookkeeping is two round trips: BEGIN with the locking read, and the step's
-    record with the COMMIT. Given the run's customer (``uid``), a run that would only
-    wait for its notices is told so by one read, without a transaction."""
+    step runs once whoever runs the plan and wherever a crash stopped it (on PostgreSQL
+    with one round trip of bookkeeping per step: ``_advance_postgresql``). Given the
+    run's customer (``uid``), a run that would only wait for its notices is told so by
+    one read, without a transaction."""
     with engine.connect() as conn, pipeline.own_transactions(conn):
         if uid is not None and _awaits_notices(conn, run_id, uid, clock()):
             return "waiting", 0

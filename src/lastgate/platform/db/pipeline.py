@@ -92,18 +92,7 @@ def begin_and_run(conn: Connection, batch: Sequence[tuple[Executable, Params]]) 
 def rowcounts(conn: Connection, statements: Sequence[Executable], params: Params) -> list[int]:
     """Run ``statements``, none depending on another's result, with the same values; the
     rows each touched. On PostgreSQL they travel together: one round trip."""
-    if not is_postgresql(conn):
-        return [conn.execute(s, params).rowcount for s in statements]
-    driver = _driver(conn)
-    cursors = [driver.cursor() for _ in statements]
-    try:
-        with driver.pipeline():
-            for cursor, statement in zip(cursors, statements, strict=True):
-                cursor.execute(*pg_text(conn, statement, params), prepare=True)
-        return [int(cursor.rowcount) for cursor in cursors]
-    finally:
-        for cursor in cursors:
-            cursor.close()
+    return [sent.rowcount for sent in run(conn, [(s, params) for s in statements])]
 
 
 def run(

@@ -22,6 +22,7 @@ from lastgate.desk.model.official import check
 from lastgate.desk.service import desk as d
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
+from lastgate.kernel.present import sentences
 from lastgate.platform.http.deps import CurrentPrincipal, Language
 
 router = APIRouter()
@@ -100,7 +101,7 @@ def ask_assistant(
         items=[
             AnswerItemOut(
                 code=item.code,
-                text=" ".join(translate(line, spoken) for line in item.lines),
+                text=sentences((translate(line, spoken) for line in item.lines), spoken),
                 action=item.action,
                 link=item.link,
                 label=translate(item.label, spoken) if item.label else None,

@@ -32,6 +32,7 @@ from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.policy import Policy
+from lastgate.kernel.present import sentences
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import CustomerStatus
 
@@ -108,7 +109,8 @@ def turn(desk: Desk, uid: str, question: str, reply: AssistantAnswer) -> Turn:
     the answer only with this seal, next to this question."""
     said = redact(question).text
     text = "\n".join(
-        " ".join(translate(line, reply.language) for line in item.lines) for item in reply.items
+        sentences((translate(line, reply.language) for line in item.lines), reply.language)
+        for item in reply.items
     )
     return Turn(said, text, seal(desk.turn_key, uid, said, text))
 

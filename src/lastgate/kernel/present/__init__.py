@@ -6,7 +6,7 @@ Pure (Babel and gettext, no framework): pages, notices and documents all use it.
   evidence fields and values, closure states, hold kinds, reasons, events, ticket states
   and topics, roles), and evidence tables (``evidence_columns``, ``evidence_cell``).
 - ``formats``: ``amount``, ``money``, ``number``, ``date``, ``datetime_text``,
-  ``relative``, ``duration``, ``countdown``, ``when``, ``plural``.
+  ``relative``, ``duration``, ``countdown``, ``when``, ``plural``, ``sentences``.
 - ``vocabulary``: the tables (``Kind``, one mapping per kind).
 
 docs/web.md ("The presentation layer") says how pages use it.
@@ -22,6 +22,7 @@ from lastgate.kernel.present.formats import (
     number,
     plural,
     relative,
+    sentences,
     when,
 )
 from lastgate.kernel.present.labels import evidence_cell, evidence_columns, humanize, label
@@ -42,5 +43,6 @@ __all__ = [
     "number",
     "plural",
     "relative",
+    "sentences",
     "when",
 ]

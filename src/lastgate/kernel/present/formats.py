@@ -13,10 +13,13 @@ One home for how a value reads on a page, a notice or a document:
   ("6 days 3 hours left").
 - ``plural``: a gettext plural (``ngettext``): "1 small balance", "2 small balances";
   Chinese has one form.
+- ``sentences``: sentences one after another, as the language writes them: a space
+  between English ones, none between Chinese ones ("验证码无效。您还有 4 次机会。").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from functools import cache
@@ -27,7 +30,7 @@ from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
-from lastgate.kernel.i18n import translations
+from lastgate.kernel.i18n import SIMPLIFIED_CHINESE, translations
 from lastgate.kernel.messages import N_
 from lastgate.kernel.money import to_wire
 
@@ -107,6 +110,17 @@ def money(value: Number, lang: str, currency: str = USD) -> str:
 def listing(items: list[str], lang: str) -> str:
     """Words as a list in the reader's language: ``a, b and c`` / ``a、b和c``."""
     return babel_lists.format_list(items, locale=locale(lang))
+
+
+#: The languages whose sentences follow one another with no space: a full-width stop ends them.
+_UNSPACED_SENTENCES = frozenset({SIMPLIFIED_CHINESE})
+
+
+def sentences(parts: Iterable[str], lang: str) -> str:
+    """Sentences joined as ``lang`` writes them: ``A. B.`` in English, ``甲。乙。`` in
+    Chinese. Each is stripped; an empty one is left out."""
+    said = [text for text in (part.strip() for part in parts) if text]
+    return ("" if lang in _UNSPACED_SENTENCES else " ").join(said)
 
 
 def number(value: int, lang: str) -> str:

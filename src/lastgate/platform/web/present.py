@@ -6,6 +6,7 @@ Filters: ``label(kind)``, ``amount(asset)``, ``money``, ``date``, ``when`` (date
 ``when_relative`` (date and time with "in 6 days"), ``relative``, ``countdown``,
 ``listing`` (words as a list: ``a, b and c`` / ``a、b和c``).
 Globals: ``ngettext(singular, plural, count, **params)`` (extracted as a plural),
+``sentences(*texts)`` (sentences joined as the language writes them),
 ``evidence_columns(rows)``, ``evidence_cell(field, row)``, ``label(kind, code)``.
 The macros in ``templates/macros.html`` (``evidence_table``, ``code_ref``, ``steps``)
 build on them.
@@ -18,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from lastgate.kernel import present
 from lastgate.kernel.i18n import ENGLISH
@@ -92,6 +94,12 @@ def ngettext(ctx: Context, singular: str, plural: str, count: int, **params: Any
 
 
 @pass_context
+def sentences(ctx: Context, *texts: str) -> Markup:
+    """Each text escaped unless it is markup already (a translation), then joined."""
+    return Markup(present.sentences([escape(text) for text in texts], _lang(ctx)))
+
+
+@pass_context
 def evidence_cell(ctx: Context, field: str, row: dict[str, str]) -> str:
     return present.evidence_cell(field, row, _lang(ctx))
 
@@ -111,6 +119,7 @@ def install(env: Environment) -> None:
     )
     env.globals.update(
         ngettext=ngettext,
+        sentences=sentences,
         label=label_global,
         evidence_cell=evidence_cell,
         evidence_columns=present.evidence_columns,

@@ -154,6 +154,20 @@ def page_language(request: Request, context: ApiContext) -> str:
     return negotiate(request.headers.get("accept-language"), context.settings.default_language)
 
 
+def remember_page_language(request: Request, response: Response, language: str) -> None:
+    """Keep a language chosen with ``?lang=`` in its cookie, for the pages that follow."""
+    set_cookie(request, response, LANG_COOKIE, language, max_age=31536000)
+
+
+def keep_language(request: Request, response: Response) -> Response:
+    """A redirect keeps an explicit ``?lang=``: the page it leads to reads it from the
+    cookie, as every page does after a switch (a page remembers it as it renders)."""
+    chosen = normalize(request.query_params.get("lang") or "")
+    if chosen is not None and 300 <= response.status_code < 400:
+        remember_page_language(request, response, chosen)
+    return response
+
+
 def local_path(path: str | None) -> str | None:
     """``path`` if it is one of these pages' paths (``/web`` or under it: no scheme, host,
     query, ``//``, ``..``, backslash or control character), else ``None``: what a
@@ -231,7 +245,7 @@ class Page:
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
         if "lang" in self.request.query_params:
-            set_cookie(self.request, response, LANG_COOKIE, self.language, max_age=31536000)
+            remember_page_language(self.request, response, self.language)
         if self.anon is not None and ANON_COOKIE not in self.request.cookies:
             set_cookie(self.request, response, ANON_COOKIE, self.anon)
         return response
@@ -357,12 +371,16 @@ def _names_a_path_part(error: RequestValidationError) -> bool:
 class PageRoute(APIRoute):
     """Routes that answer errors as pages: sign-in for 401, the closed account's page for
     ``AccountClosed`` (saying that what was asked was refused, after a form), an error
-    page otherwise (``error_page``; an unexpected error becomes one in the app's handler)."""
+    page otherwise (``error_page``; an unexpected error becomes one in the app's handler).
+    A redirect they answer keeps an explicit ``?lang=`` (``keep_language``)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def run(request: Request) -> Response:
+            return keep_language(request, await answer(request))
+
+        async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
             except NotAuthenticated:

@@ -21,32 +21,35 @@ from sqlalchemy import (
     Connection,
     Table,
     bindparam,
-    delete,
     insert,
-    select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
-from lastgate.closure.adapters import tables as wt
 from lastgate.erasure.adapters.quarantine import digest, normalise
 from lastgate.erasure.adapters.statements import (
+    ANONYMOUS_HOLDER,
     CHUNK_ROWS,
+    CLEAR_COMPLIANCE,
+    CUSTOMER,
     DELETE_ACCOUNT_DATA,
     DELETE_PREFERENCES,
     EVIDENCE_KEYS,
+    IDENTIFIERS,
+    INSERT_KEY,
+    INSERT_RECORD,
+    KEY_OF_RUN,
     MOVE_TRADES,
     OUTBOX_ABOUT,
     OUTBOX_ABOUT_PG,
+    REQUESTS,
     ROWS_AFTER,
     outbox_params,
 )
 from lastgate.erasure.adapters.tables import (
-    customer_keys,
     erasure_runs,
     identifier_quarantine,
-    retained_records,
 )
 from lastgate.erasure.model import data_map as dm
 from lastgate.kernel.policy import Policy
@@ -95,35 +98,7 @@ def _json(row: Any, columns: Sequence[str] | None = None) -> dict[str, Any]:
     }
 
 
-# The steps' own statements, built once (``statements.py`` says why); values bound.
 _c = ledger.customers.c
-_KEY_OF_RUN = select(customer_keys).where(customer_keys.c.run_id == bindparam("run_id"))
-_INSERT_KEY = insert(customer_keys).values(
-    key_id=bindparam("key_id"),
-    run_id=bindparam("run_id"),
-    wrapped_key=bindparam("wrapped_key"),
-    master_key_id=bindparam("master_key_id"),
-    created_at=bindparam("created_at"),
-    retain_until=bindparam("retain_until"),
-)
-_INSERT_RECORD = insert(retained_records).values(
-    key_id=bindparam("key_id"),
-    category=bindparam("category"),
-    source=bindparam("source"),
-    rows=bindparam("rows"),
-    ciphertext=bindparam("ciphertext"),
-)
-_CUSTOMER = select(ledger.customers).where(_c.id == bindparam("cid"))
-_IDENTIFIERS = select(_c.email, _c.phone, _c.id_number).where(_c.id == bindparam("cid"))
-_REQUESTS = select(wt.closure_requests).where(wt.closure_requests.c.uid == bindparam("uid"))
-#: A closed customer's free-text reason is cleared and their holds deleted (after sealing).
-_CLEAR_COMPLIANCE = (
-    update(wt.closure_requests)
-    .where(wt.closure_requests.c.uid == bindparam("request_uid"))
-    .values(reason_text=""),
-    delete(ledger.holds).where(ledger.holds.c.customer_id == bindparam("cid")),
-)
-_ANONYMOUS_HOLDER = select(_c.id).where(_c.uid == bindparam("anonymised_uid"))
 _ANONYMISE_CUSTOMER = (
     update(ledger.customers)
     .where(_c.id == bindparam("cid"))
@@ -134,7 +109,7 @@ _ANONYMISE_CUSTOMER = (
 def data_key(conn: Connection, ctx: Context) -> tuple[str, bytes]:
     """The run's data key (``create_key``'s committed row), unwrapped once per pass."""
     if "data_key" not in ctx.memo:
-        row = conn.execute(_KEY_OF_RUN, {"run_id": ctx.run_id}).one()
+        row = conn.execute(KEY_OF_RUN, {"run_id": ctx.run_id}).one()
         masters = vault.MasterKeys.from_settings(ctx.settings)
         key = vault.unwrap(masters, row.wrapped_key, row.master_key_id, row.key_id)
         ctx.memo["data_key"] = (row.key_id, key)
@@ -157,7 +132,7 @@ def _seal_rows(
         text = "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in chunk)
         sealed = vault.seal_record(key, text.encode(), key_id=key_id, source=source)
         conn.execute(
-            _INSERT_RECORD,
+            INSERT_RECORD,
             {
                 "key_id": key_id,
                 "category": category.name,
@@ -235,7 +210,7 @@ def create_key(conn: Connection, ctx: Context) -> int:
     until = dm.IDENTITY.retained_until(ctx.closed_at, ctx.policy.retention.aml_records_years)
     assert until is not None
     conn.execute(
-        _INSERT_KEY,
+        INSERT_KEY,
         {
             "key_id": key_id,
             "run_id": ctx.run_id,
@@ -252,7 +227,7 @@ def create_key(conn: Connection, ctx: Context) -> int:
 
 
 def retain_identity(conn: Connection, ctx: Context) -> int:
-    row = conn.execute(_CUSTOMER, {"cid": ctx.customer_id}).one()
+    row = conn.execute(CUSTOMER, {"cid": ctx.customer_id}).one()
     return _seal_rows(conn, ctx, dm.IDENTITY, "customers", iter([_json(row)]))
 
 
@@ -273,7 +248,7 @@ def retain_transactions(conn: Connection, ctx: Context) -> int:
 
 def retain_compliance(conn: Connection, ctx: Context) -> int:
     holds, requests = _first_chunks(
-        conn, (ledger.holds,), ctx.customer_id, (_REQUESTS, {"uid": ctx.uid})
+        conn, (ledger.holds,), ctx.customer_id, (REQUESTS, {"uid": ctx.uid})
     )
     sealed = _seal_rows(
         conn,
@@ -284,13 +259,13 @@ def retain_compliance(conn: Connection, ctx: Context) -> int:
     )
     rows = iter([_json(r, requests.columns) for r in requests.rows])
     sealed += _seal_rows(conn, ctx, dm.COMPLIANCE_RECORDS, "closure_requests", rows)
-    pipeline.rowcounts(conn, _CLEAR_COMPLIANCE, {"request_uid": ctx.uid, "cid": ctx.customer_id})
+    pipeline.rowcounts(conn, CLEAR_COMPLIANCE, {"request_uid": ctx.uid, "cid": ctx.customer_id})
     return sealed
 
 
 def _anonymised_customer(conn: Connection, ctx: Context) -> int:
     holder = {"anonymised_uid": ANONYMISED_UID}
-    found = conn.execute(_ANONYMOUS_HOLDER, holder).scalar_one_or_none()
+    found = conn.execute(ANONYMOUS_HOLDER, holder).scalar_one_or_none()
     if found is not None:
         return int(found)
     try:
@@ -311,7 +286,7 @@ def _anonymised_customer(conn: Connection, ctx: Context) -> int:
                 ).scalar_one()
             )
     except IntegrityError:  # another worker created it first
-        return int(conn.execute(_ANONYMOUS_HOLDER, holder).scalar_one())
+        return int(conn.execute(ANONYMOUS_HOLDER, holder).scalar_one())
 
 
 def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
@@ -358,7 +333,7 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
 
 
 def quarantine_identifiers(conn: Connection, ctx: Context) -> int:
-    row = conn.execute(_IDENTIFIERS, {"cid": ctx.customer_id}).one()
+    row = conn.execute(IDENTIFIERS, {"cid": ctx.customer_id}).one()
     until = ctx.closed_at + timedelta(days=ctx.policy.retention.identifier_quarantine_days)
     entries = [
         {"kind": kind, "digest": digest(ctx.settings, kind, value), "until": until}

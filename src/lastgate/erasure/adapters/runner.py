@@ -3,12 +3,10 @@ without running it, and the vault purged when retention clocks run out."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -27,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.sql import Executable
 
-from lastgate.erasure.adapters.executor import PLAN, Context, NotReady, Step, data_key
+from lastgate.erasure.adapters.executor import PLAN, Context, NotReady, Step
+from lastgate.erasure.adapters.finish import FINISH, finish
 from lastgate.erasure.adapters.quarantine import purge_expired
 from lastgate.erasure.adapters.registry import DATA_MAP
-from lastgate.erasure.adapters.scan import scan
 from lastgate.erasure.adapters.statements import one_awaited_by_uid, outbox_params
 from lastgate.erasure.adapters.tables import (
     customer_keys,
@@ -38,18 +36,15 @@ from lastgate.erasure.adapters.tables import (
     erasure_steps,
     retained_records,
 )
-from lastgate.erasure.model import data_map as dm
 from lastgate.erasure.ports import FaultHook, Outcome
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.money import to_wire
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.ports import PolicyBook
-from lastgate.platform import audit_log, vault
+from lastgate.platform import audit_log
 from lastgate.platform.db import pipeline
 from lastgate.platform.db.types import read_time
 
-FINISH = "finish"
 log = logging.getLogger("lastgate.erasure")
 
 
@@ -294,141 +289,8 @@ def _log_step(ctx: Context, name: str, rows: int) -> None:
     log.info("erasure.step", extra={"event": "erasure.step", **done})  # committed
 
 
-_r = retained_records.c
-_SEALED = select(_r.ciphertext).where(
-    _r.key_id == bindparam("key_id"), _r.source == bindparam("source")
-)
-_SEALED_IN_ORDER = _SEALED.order_by(_r.id)
-_FINISH_RUN = (
-    update(erasure_runs)
-    .where(erasure_runs.c.id == bindparam("run_id"))
-    .values(finished_at=bindparam("at"), certificate=bindparam("signed"))
-)
-
-
-def _identifiers(conn: Connection, ctx: Context) -> dict[str, str]:
-    """The customer's identifiers, read back from the vault (the ledger no longer has them)."""
-    key_id, key = data_key(conn, ctx)
-    ciphertext = conn.execute(_SEALED, {"key_id": key_id, "source": "customers"}).scalar_one()
-    identity = json.loads(vault.open_record(key, ciphertext, key_id=key_id, source="customers"))
-    return {k: identity[k] for k in ("email", "phone", "full_name", "id_number") if identity[k]}
-
-
-def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
-    """The balances the customer gave up with consent: their ``dust_forfeit`` ledger
-    entries, read back from the vault (the ledger's rows are anonymised by now)."""
-    from lastgate.remediation.adapters.ledger import FORFEIT
-
-    key_id, key = data_key(conn, ctx)
-    records = conn.execute(
-        _SEALED_IN_ORDER, {"key_id": key_id, "source": "ledger_entries"}
-    ).scalars()
-    rows = [
-        json.loads(line)
-        for ciphertext in records
-        for line in vault.open_record(
-            key, ciphertext, key_id=key_id, source="ledger_entries"
-        ).splitlines()
-        if line
-    ]
-    return [row for row in rows if row["kind"] == FORFEIT]
-
-
-def _finish(conn: Connection, ctx: Context) -> int:
-    tables, findings = scan(
-        conn, uid=ctx.uid, customer_id=ctx.customer_id, identifiers=_identifiers(conn, ctx)
-    )
-    certificate = build_certificate(
-        ctx, tables, [str(f) for f in findings], forfeited=_forfeited(conn, ctx)
-    )
-    conn.execute(
-        _FINISH_RUN, {"run_id": ctx.run_id, "at": ctx.now, "signed": json.dumps(certificate)}
-    )
-    audit_log.append(
-        conn,
-        now=ctx.now,
-        actor="system",
-        action="erasure.finished",
-        subject=f"closure:{ctx.closure_id}",
-        payload={
-            "uid": ctx.uid,
-            "scan_passed": not findings,
-            "findings": [str(f) for f in findings],
-        },
-    )
-    return len(findings)
-
-
 #: The plan's steps and then the finish (scan and certificate), each one transaction.
-STEPS: tuple[tuple[str, Step], ...] = (*((n, step) for n, _c, step in PLAN), (FINISH, _finish))
-
-
-def certificate_entries(closed_at: datetime, years: int) -> list[dict[str, str | None]]:
-    entries = []
-    for category in dm.CATEGORIES:
-        until = category.retained_until(closed_at, years)
-        entries.append(
-            {
-                "category": category.name,
-                "description": category.description,
-                "action": category.action.value,
-                "legal_basis": category.legal_basis,
-                "retained_until": until.isoformat() if until else None,
-            }
-        )
-    return entries
-
-
-def build_certificate(
-    ctx: Context,
-    tables_checked: int,
-    findings: list[str],
-    *,
-    forfeited: Sequence[Mapping[str, str]] = (),
-) -> dict[str, object]:
-    """The signed closure certificate (``lastgate.erasure.adapters.certificate_signing``),
-    listing the balances given up with consent (``dust_forfeit`` ledger entries)."""
-    from lastgate.erasure.adapters.certificate_signing import sign
-    from lastgate.erasure.model.certificate import (
-        CertificateEntry,
-        ClosureCertificate,
-        ForfeitedBalance,
-        ScanResult,
-    )
-
-    years = ctx.policy.retention.aml_records_years
-    certificate = ClosureCertificate(
-        certificate_id=ctx.run_id,
-        uid=ctx.uid,
-        closure_id=ctx.closure_id,
-        closed_at=ctx.closed_at,
-        issued_at=ctx.now,
-        issuer=ctx.settings.certificate_issuer,
-        entries=tuple(
-            CertificateEntry(
-                category=c.name,
-                description=c.description,
-                action=c.action.value,
-                legal_basis=c.legal_basis,
-                retained_until=c.retained_until(ctx.closed_at, years),
-            )
-            for c in dm.CATEGORIES
-        ),
-        scan=ScanResult(
-            passed=not findings, tables_checked=tables_checked, findings=tuple(findings)
-        ),
-        forfeited=tuple(
-            ForfeitedBalance(
-                account_type=row["account_type"],
-                asset=row["asset"],
-                amount=to_wire(Decimal(row["amount"])),
-                forfeited_at=datetime.fromisoformat(row["at"]),
-                consent_by=row["consent_by"],
-            )
-            for row in sorted(forfeited, key=lambda r: (r["at"], r["account_type"], r["asset"]))
-        ),
-    )
-    return sign(certificate, ctx.settings)
+STEPS: tuple[tuple[str, Step], ...] = (*((n, step) for n, _c, step in PLAN), (FINISH, finish))
 
 
 def dry_run(engine: Engine, uid: str) -> list[dict[str, object]]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     delete,
+    insert,
     not_,
     or_,
     select,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 
 from lastgate.closure.adapters import tables as wt
+from lastgate.erasure.adapters.tables import customer_keys, retained_records
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.notices.adapters.outbox import WEBHOOK
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
@@ -92,6 +94,37 @@ DELETE_PREFERENCES: tuple[Delete, ...] = (
     delete(wt.evidence_files).where(wt.evidence_files.c.request_id.in_(_requests)),
     delete(wt.account_freezes).where(wt.account_freezes.c.uid == bindparam("uid")),
 )
+
+# -- the steps' own statements ------------------------------------------------------------
+
+_c = ledger.customers.c
+KEY_OF_RUN = select(customer_keys).where(customer_keys.c.run_id == bindparam("run_id"))
+INSERT_KEY = insert(customer_keys).values(
+    key_id=bindparam("key_id"),
+    run_id=bindparam("run_id"),
+    wrapped_key=bindparam("wrapped_key"),
+    master_key_id=bindparam("master_key_id"),
+    created_at=bindparam("created_at"),
+    retain_until=bindparam("retain_until"),
+)
+INSERT_RECORD = insert(retained_records).values(
+    key_id=bindparam("key_id"),
+    category=bindparam("category"),
+    source=bindparam("source"),
+    rows=bindparam("rows"),
+    ciphertext=bindparam("ciphertext"),
+)
+CUSTOMER = select(ledger.customers).where(_c.id == bindparam("cid"))
+IDENTIFIERS = select(_c.email, _c.phone, _c.id_number).where(_c.id == bindparam("cid"))
+REQUESTS = select(wt.closure_requests).where(wt.closure_requests.c.uid == bindparam("uid"))
+#: A closed customer's free-text reason is cleared and their holds deleted (after sealing).
+CLEAR_COMPLIANCE = (
+    update(wt.closure_requests)
+    .where(wt.closure_requests.c.uid == bindparam("request_uid"))
+    .values(reason_text=""),
+    delete(ledger.holds).where(ledger.holds.c.customer_id == bindparam("cid")),
+)
+ANONYMOUS_HOLDER = select(_c.id).where(_c.uid == bindparam("anonymised_uid"))
 
 # -- the outbox rows about the customer ---------------------------------------------------
 

@@ -117,7 +117,7 @@ def test_a_refused_action_says_what_happened_and_where_to_go(app, clock, config)
 def test_a_stale_form_is_refused_with_a_way_back(app, clock, config):
     client = browser(app, clock, config, "U1")
     refused = client.post("/web/me/anti-phishing-code", data={"csrf": "0" * 64, "code": "ABCD"})
-    assert refused.status_code == 403 and heading(refused.text) == "The form had expired"
+    assert refused.status_code == 403 and heading(refused.text) == "The form has expired"
     assert "CSRF_REFUSED" in refused.text
 
 

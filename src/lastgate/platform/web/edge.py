@@ -16,6 +16,7 @@ from lastgate.platform.web.pages import (
     CSRF_FIELD,
     SESSION_COOKIE,
     CsrfRefused,
+    SessionEnded,
     csrf_token,
     error_page,
     signed_out,
@@ -30,6 +31,8 @@ def page_upload_gate(settings: Settings, check_token: TokenCheck) -> Gate:
     def gate(request: Request) -> None:
         session = request.cookies.get(SESSION_COOKIE)
         if not session:
+            if request.query_params.get(CSRF_FIELD):  # the form of a session that ended
+                raise SessionEnded("the session this form was sent from has ended")
             raise NotAuthenticated("sign in first")
         check_token(session)
         expected = csrf_token(settings.jwt_secret.get_secret_value(), session)
@@ -42,5 +45,5 @@ def page_upload_gate(settings: Settings, check_token: TokenCheck) -> Gate:
 def page_error(request: Request, error: LastgateError) -> Response:
     """The answer a page route would give: sign-in for 401, else the error page."""
     if isinstance(error, NotAuthenticated):
-        return signed_out(request)
+        return signed_out(request, ended=isinstance(error, SessionEnded))
     return error_page(request, error, status_for(error))

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from lastgate.kernel.errors import LastgateError
 from lastgate.kernel.messages import N_
+from lastgate.platform.web.refused_fields import FIELD_LABELS, invisible_fields
 
 
 class Step(StrEnum):
@@ -100,7 +101,7 @@ ADVICE: dict[str, Advice] = {
         Step.HOME,
     ),
     "CSRF_REFUSED": Advice(
-        N_("The form had expired"),
+        N_("The form has expired"),
         N_(
             "For your safety nothing was done: the form was opened too long ago or in "
             "another session. Go back, reload the page and send it again."
@@ -278,6 +279,28 @@ AFTER_FORM: dict[str, Advice] = {
     ),
 }
 
+#: A form field refused for an invisible (control) character (``input_guard``): named when
+#: its label is known, else in general. ``static/forms.js`` takes such characters out of
+#: what it puts back into the form.
+INVISIBLE_IN_FIELD = Advice(
+    N_("An invisible character was in the form"),
+    N_(
+        "“{field}” held an invisible character, often carried along with copied text, so "
+        "nothing was done. It has been taken out of the form: go back, check the text and "
+        "send it again."
+    ),
+    Step.BACK,
+)
+INVISIBLE_IN_FORM = Advice(
+    INVISIBLE_IN_FIELD.heading,
+    N_(
+        "A field held an invisible character, often carried along with copied text, so "
+        "nothing was done. It has been taken out of the form: go back, check the text and "
+        "send it again."
+    ),
+    Step.BACK,
+)
+
 #: What each step's link or button says.
 STEP_LABELS: dict[Step, str] = {
     Step.AGAIN: N_("Try again"),
@@ -325,16 +348,30 @@ class ErrorView:
     topic: str
     reference: str
     reopen: str = ""
+    field: str = ""  # the label (a msgid) of the field ``advice.what`` names as ``{field}``
 
 
 def error_view(
-    error: LastgateError, *, method: str, url: str, customer: bool, form: str | None = None
+    error: LastgateError,
+    *,
+    method: str,
+    url: str,
+    customer: bool,
+    form: str | None = None,
+    route: str = "",
 ) -> ErrorView:
     """The view of ``error`` met at ``url`` by a ``method`` request, for a customer or not.
     After a form, trying again means going back to it (``static/forms.js`` goes back in
     the history and fills in what was typed; without scripts the link leads to the start
-    page), and the form's page (``form``, when known) can be opened again as it is now."""
+    page), and the form's page (``form``, when known) can be opened again as it is now.
+    A field refused for an invisible character is named by its label on the form of
+    ``route`` (the route's path) when ``FIELD_LABELS`` knows it."""
     advice = advice_for(error, after_form=method not in ("GET", "HEAD"))
+    field = ""
+    if (fields := invisible_fields(error)) is not None:
+        labels = [FIELD_LABELS.get((route, name)) for name in fields]
+        field = (labels[0] or "") if len(labels) == 1 else ""
+        advice = INVISIBLE_IN_FIELD if field else INVISIBLE_IN_FORM
     step = advice.step
     reopen = ""
     if step is Step.AGAIN and method != "GET":
@@ -344,4 +381,5 @@ def error_view(
     href = url if step is Step.AGAIN else STEP_PATHS.get(step, STEP_PATHS[Step.HOME])
     topic = advice.topic if customer else ""
     posts = step is Step.NEW_QUOTE
-    return ErrorView(advice, step, STEP_LABELS[step], href, posts, topic, error.code, reopen)
+    label = STEP_LABELS[step]
+    return ErrorView(advice, step, label, href, posts, topic, error.code, reopen, field)

@@ -33,11 +33,11 @@ from lastgate.kernel.errors import (
     NotFound,
 )
 from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
-from lastgate.kernel.messages import N_
 from lastgate.platform.http.deps import ApiContext, authenticate, get_context
 from lastgate.platform.http.errors import status_for
 from lastgate.platform.http.security_headers import headers_for
 from lastgate.platform.logs import request_id
+from lastgate.platform.web.done import DONE
 from lastgate.platform.web.error_pages import error_view
 from lastgate.platform.web.language_memory import remember_language
 from lastgate.platform.web.present import install
@@ -58,48 +58,6 @@ HOME = {
 }
 #: Where a closed account's customer is sent, whatever they asked for (``AccountClosed``).
 CLOSED_PATH = "/web/me/closed"
-#: What a page says after the action that led to it (``?done=``).
-DONE = {
-    "fixed": N_("Done. The self-check below is run again."),
-    "swept": N_("Your small balances were converted."),
-    "forfeited": N_("The small balances are given up. The self-check below is run again."),
-    "frozen": N_("Your account is frozen. You can unfreeze it later with your authenticator."),
-    "unfrozen": N_("Your account is no longer frozen at your request."),
-    "uploaded": N_("File received. An agent will review it."),
-    "cancelled": N_("Your closure request is cancelled and your account is active again."),
-    "saved": N_("Your anti-phishing code is saved."),
-    "authenticator": N_("Your authenticator app is set up."),
-    "reviewed": N_("Your decision on the file is recorded."),
-    "first_approval": N_("First approval recorded. A second staff member must approve too."),
-    "approved": N_("Approved: the cooling-off period has started."),
-    "rejected": N_("Rejected. The customer is told the reason and how to appeal."),
-    "hold_placed": N_("The hold is placed."),
-    "lift_requested": N_("Lift requested. A second compliance officer must confirm it."),
-    "hold_lifted": N_("The hold is lifted."),
-    "protective_freeze": N_(
-        "The account is frozen. The customer is told; only compliance can lift it."
-    ),
-    "protective_freeze_lifted": N_("The protective freeze is lifted."),
-    "ticket_opened": N_("Your message is sent. We will answer here and tell you by e-mail."),
-    # A closed account has no e-mail address left: only this page tells of the answer.
-    "ticket_opened_closed": N_(
-        "Your message is sent. We will answer here: come back to this page."
-    ),
-    "handoff": N_(
-        "A person will take over. Your conversation and your account's situation are attached."
-    ),
-    "replied": N_("Your message is sent."),
-    "attached": N_("File received."),
-    "ticket_closed": N_("The ticket is closed."),
-    "ticket_reopened": N_("The ticket is open again."),
-    "ticket_resolved": N_("The ticket is resolved."),
-    "recovery_completed": N_("Your lost second factor is removed: set up a new authenticator now."),
-    "recovery_cancelled": N_("The recovery is stopped."),
-    "noted": N_("Internal note added. The customer does not see it."),
-    "assigned": N_("Assignment saved."),
-    "decided": N_("Decision recorded. The customer is told."),
-}
-
 _env = Environment(
     loader=FileSystemLoader(HERE / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -264,9 +222,12 @@ class CsrfRefused(Forbidden):
     code = "CSRF_REFUSED"
 
 
+class SessionEnded(NotAuthenticated):
+    """A form of a signed-in page came back when its session had ended (signed out in
+    another tab, expired): the sign-in page says so (``signed_out``)."""
+
+
 async def _page(request: Request, context: ApiContext, *, signed_in: bool) -> Page:
-    if request.method == "POST" and not await _csrf_ok(request, context):
-        raise CsrfRefused("the form is stale or was not sent by lastgate's page; reload it")
     principal = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -276,7 +237,12 @@ async def _page(request: Request, context: ApiContext, *, signed_in: bool) -> Pa
             if signed_in:
                 raise
     elif signed_in:
+        # A form that carries a CSRF token was sent from a page of a session, gone now.
+        if request.method == "POST" and (await request.form()).get(CSRF_FIELD):
+            raise SessionEnded("the session this form was sent from has ended")
         raise NotAuthenticated("sign in first")
+    if request.method == "POST" and not await _csrf_ok(request, context):
+        raise CsrfRefused("the form is stale or was not sent by lastgate's page; reload it")
     anon = None if token else request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
     language = page_language(request, context)
     if principal is not None and "lang" in request.query_params:  # switched: theirs now
@@ -341,7 +307,10 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
     url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     customer = principal is not None and principal.role is Role.CUSTOMER
     form = form_page(request)
-    view = error_view(error, method=request.method, url=url, customer=customer, form=form)
+    route = str(getattr(request.scope.get("route"), "path", ""))
+    view = error_view(
+        error, method=request.method, url=url, customer=customer, form=form, route=route
+    )
     response = page.render("error.html", status=status, view=view, request_ref=request_id.get())
     # A page's headers wherever it is answered: outside /web, and for a 500, which is
     # answered outside the security-headers middleware.
@@ -350,11 +319,12 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
     return response
 
 
-def signed_out(request: Request) -> Response:
-    """The sign-in page, saying the session ended when there was one and naming the page
-    to come back to (``next``; not a start page); the cookie dropped."""
+def signed_out(request: Request, *, ended: bool = False) -> Response:
+    """The sign-in page, saying the session ended when there was one (its cookie came
+    along, or ``ended``) and naming the page to come back to (``next``; not a start
+    page); the cookie dropped."""
     query = ""
-    if SESSION_COOKIE in request.cookies:
+    if ended or SESSION_COOKIE in request.cookies:
         back = local_path(page_path(request, None))
         stay = {"next": back} if back and back not in ("/web", *HOME.values()) else {}
         query = "?" + urlencode({"ended": "1", **stay}, safe="/")
@@ -383,8 +353,8 @@ class PageRoute(APIRoute):
         async def answer(request: Request) -> Response:
             try:
                 return await handler(request)
-            except NotAuthenticated:
-                return signed_out(request)
+            except NotAuthenticated as exc:
+                return signed_out(request, ended=isinstance(exc, SessionEnded))
             except AccountClosed:
                 return see_other(CLOSED_PATH + ("?refused=1" if request.method == "POST" else ""))
             except LastgateError as exc:

@@ -29,6 +29,7 @@ TEXT = {
         "sent": "Your message is sent.",
         "ended": "Your session has ended, so you are signed out.",
         "closed": "The ticket is closed.",
+        "reason": "“Anything you want to tell us (optional)” held an invisible character",
     },
     "zh-Hans": {
         "heading": "表单中有不可见字符",
@@ -38,6 +39,7 @@ TEXT = {
         "sent": "您的消息已发送。",
         "ended": "已自动退出。请重新登录",
         "closed": "工单已关闭。",
+        "reason": "“您想告诉我们的其他内容（选填）”中含有不可见字符",  # noqa: RUF001
     },
 }
 LANGS = list(TEXT)
@@ -71,6 +73,24 @@ def test_an_invisible_character_is_named_and_taken_out_on_the_way_back(
     assert page.locator("form[action='/web/tickets'] button[type='submit']").is_enabled()
     follow(page, "form[action='/web/tickets'] button[type='submit']")
     assert TEXT[lang]["sent"] in page.locator("p.notice").inner_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_close_form_with_a_pasted_escape_can_be_sent_after_going_back(
+    engine, person, lang
+) -> None:
+    load(engine, account("U1000"))
+    page = person("U1000", lang=lang)
+    page.goto(page.url.split("/web/")[0] + "/web/me/close")
+    page.check("#reason-no_longer_needed")
+    _paste(page, "#reason_text", "Moving\x1b abroad")
+    follow(page, "form[action='/web/me/close'] button[type='submit']")
+    assert TEXT[lang]["reason"] in page.locator(".error-what").inner_text()
+    follow(page, "#error-next")
+    assert page.is_checked("#reason-no_longer_needed")
+    assert page.input_value("#reason_text") == "Moving abroad"
+    follow(page, "form[action='/web/me/close'] button[type='submit']")
+    assert page.locator(".badge.state-draft").is_visible()
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -196,3 +196,17 @@ def test_a_form_sent_after_signing_out_in_another_tab_asks_to_sign_in_again(
     token = issue_token(config, "U1000", Role.CUSTOMER, timedelta(hours=1), clock())
     page.goto(f"{base}/web/session?token={token}")
     assert urlparse(page.url).path == "/web/help"  # back where the form was
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_signing_out_in_a_second_tab_after_the_first_lands_on_the_sign_in_page(
+    engine, person, lang
+) -> None:
+    load(engine, account("U1000"))
+    page = person("U1000", lang=lang)
+    other = page.context.new_page()
+    other.goto(page.url)
+    follow(other, "form[action='/web/sign-out'] button")
+    follow(page, "form[action='/web/sign-out'] button")
+    assert urlparse(page.url).path == "/web/sign-in"
+    assert page.locator("h1#error-heading").count() == 0

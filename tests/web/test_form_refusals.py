@@ -153,3 +153,20 @@ def test_a_stale_form_in_a_live_session_still_reads_as_expired(app, clock, confi
     client = browser(app, clock, config, "U1")
     refused = client.post("/web/help/ask", data={"csrf": "0" * 64, "question": "close"})
     assert refused.status_code == 403 and heading(refused.text) == "The form has expired"
+
+
+def test_signing_out_again_in_a_second_tab_lands_on_the_sign_in_page(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    token = csrf(client.get("/web/me").text)
+    first = client.post("/web/sign-out", data={"csrf": token}, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/web/sign-in"
+    client.get("/web/sign-in")  # the first tab shows the sign-in page (a visitor's cookie)
+    again = client.post("/web/sign-out", data={"csrf": token}, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/web/sign-in"
+
+
+def test_signing_out_still_needs_the_sessions_form_token(app, clock, config):
+    client = browser(app, clock, config, "U1")
+    refused = client.post("/web/sign-out", data={"csrf": "0" * 64})
+    assert refused.status_code == 403 and heading(refused.text) == "The form has expired"
+    assert client.get("/web/me", follow_redirects=False).status_code == 200  # still signed in

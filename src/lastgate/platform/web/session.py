@@ -11,12 +11,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from lastgate.kernel.access import Principal
 from lastgate.kernel.errors import NotAuthenticated
 from lastgate.platform import token_revocation
 from lastgate.platform.auth_tokens import read_token
-from lastgate.platform.http.deps import Context, authenticate, context_of
+from lastgate.platform.http.deps import ApiContext, Context, authenticate, context_of
 from lastgate.platform.web.language_memory import remember_language
 from lastgate.platform.web.pages import (
     ANON_COOKIE,
@@ -24,6 +25,7 @@ from lastgate.platform.web.pages import (
     SESSION_COOKIE,
     AnyPage,
     PageRoute,
+    any_page,
     local_path,
     page_language,
     see_other,
@@ -86,14 +88,21 @@ def session_from_form(
     return signed_in(request, token, principal)
 
 
-@router.post("/sign-out")
-def sign_out(page: AnyPage, context: Context) -> RedirectResponse:
-    """Revoke the session's token, so a copy of the cookie opens nothing, then drop it."""
-    token = page.request.cookies.get(SESSION_COOKIE)
+def _revoke(context: ApiContext, token: str) -> None:
     # An expired or forged token has nothing left to revoke.
     with suppress(NotAuthenticated):
-        verified = read_token(context.settings, token or "", context.clock())
+        verified = read_token(context.settings, token, context.clock())
         token_revocation.revoke(context.engine, verified, context.clock())
+
+
+@router.post("/sign-out")
+async def sign_out(request: Request, context: Context) -> RedirectResponse:
+    """Revoke the session's token, so a copy of the cookie opens nothing, then drop it.
+    With no session left (signed out in another tab) there is nothing to revoke or to
+    protect: the sign-in page, as after signing out."""
+    if token := request.cookies.get(SESSION_COOKIE):
+        await any_page(request, context)  # this session's CSRF token, or refused
+        await run_in_threadpool(_revoke, context, token)
     response = see_other("/web/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/web")
     return response

@@ -84,5 +84,7 @@ def test_a_nul_in_a_page_form_is_a_page_in_the_readers_language(api) -> None:
 
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
-    assert "Something in the form is not right" in response.text  # words, not the code
+    # Words, not the code: what was wrong, and in which field (its label on the form).
+    assert "An invisible character was in the form" in response.text
+    assert "Anything you want to tell us (optional)" in response.text
     assert "INVALID_INPUT" in response.text  # the code stays, as a reference for support

@@ -71,6 +71,12 @@ def test_the_bare_address_leads_to_the_pages_and_unknown_paths_answer_a_browser_
     client = TestClient(app, base_url="http://127.0.0.1")
     root = client.get("/", follow_redirects=False)
     assert root.status_code in (302, 307) and root.headers["location"] == "/web"
+    chinese = client.get("/?lang=zh-Hans", follow_redirects=False)  # the language is kept
+    assert (
+        chinese.headers["location"] == "/web"
+        and "lastgate_lang=zh_Hans" in chinese.headers["set-cookie"]
+    )
+    assert '<html lang="zh-Hans">' in client.get("/web/sign-in").text
     page = client.get("/nothing-here", headers=HTML)
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert heading(page.text) == "We cannot find this page"

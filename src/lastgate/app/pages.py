@@ -3,8 +3,8 @@ how a browser's error is answered (``page_error``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from lastgate.closure.pages import agent, compliance, customer, settings
 from lastgate.demo import pages as demo
@@ -13,7 +13,7 @@ from lastgate.desk.pages import staff as desk_staff
 from lastgate.erasure import pages as erasure
 from lastgate.platform.web import session
 from lastgate.platform.web.edge import page_error
-from lastgate.platform.web.pages import STATIC_DIR
+from lastgate.platform.web.pages import STATIC_DIR, keep_language
 from lastgate.remediation import pages as remediation
 
 __all__ = ["STATIC_DIR", "page_error", "router"]
@@ -24,9 +24,11 @@ router = APIRouter()
 
 
 @router.get("/", include_in_schema=False)
-def root() -> RedirectResponse:
-    """A browser opening the bare address lands on its start page."""
-    return RedirectResponse("/web", status_code=307)
+def root(request: Request) -> Response:
+    """A browser opening the bare address lands on its start page, in the language it
+    asked for with ``?lang=`` (kept as the pages' own redirects keep it)."""
+    response = RedirectResponse("/web", status_code=307)
+    return keep_language(request, response)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -273,6 +273,9 @@ def test_a_notice_is_written_in_the_customers_language(engine, clock, tmp_path) 
     assert message["Subject"] == "您的账户注销已取消"
     assert message["Content-Language"] == "zh-Hans"
     assert message.get_content().startswith("您的防钓鱼码\uff1aBlue7Harbor\n")
+    # "If you did not cancel it, contact support at once" says where: the desk's form.
+    support = config.public_base_url.rstrip("/") + "/web/tickets#new"
+    assert f"请立即联系客服\uff1a{support}" in message.get_content()
 
 
 def test_a_reminder_waits_until_it_is_due(engine, clock, tmp_path) -> None:
@@ -353,6 +356,9 @@ def test_smtp_delivers_a_chinese_notice_in_chinese(engine, clock, smtp_server) -
     assert message["Subject"] == "您的账户已冻结"
     assert message["Content-Language"] == "zh-Hans"
     assert message.get_content().startswith("您的防钓鱼码\uff1aBlue7Harbor\n")
+    # "If you did not ask for this, contact support at once" says where: the desk's form.
+    support = config.public_base_url.rstrip("/") + "/web/tickets#new"
+    assert f"请立即联系客服\uff1a{support}" in message.get_content()
     assert "交易、充值和提现均已暂停" in message.get_content()
 
 

@@ -29,6 +29,7 @@ PARAMS = {
     "days_left": "7",
     "selfcheck_url": "https://close.example/web/me",
     "export_url": "https://close.example/web/me/export",
+    "support_url": "https://close.example/web/tickets#new",
 }
 REQUIRED_TOPICS = {
     "verification_code",

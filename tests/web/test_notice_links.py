@@ -23,7 +23,7 @@ from lastgate.desk.service import desk as d
 from lastgate.desk.wiring import build_desk
 from lastgate.kernel.access import Role
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES, translate
-from lastgate.notices.model import TOPICS, compose, render
+from lastgate.notices.model import TOPICS, compose, render, support_url
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.workflow_support import AGENT_A, customer, request_in, settings
@@ -63,6 +63,7 @@ def setup(engine, clock):
         "ticket_url": desk.ticket_url(ticket.id),
         "selfcheck_url": campaigns.selfcheck_url,
         "export_url": campaigns.export_url,
+        "support_url": support_url(config.public_base_url),  # added at delivery
     }
     app = create_app(config, engine=engine, clock=clock)
 

@@ -55,22 +55,35 @@ class NoticeTemplate:
     secret: tuple[str, ...] = ()
 
 
+#: The one link delivery adds to every notice (``support_url``): where a customer who did
+#: not ask for what a notice says writes to support. The use cases build the others.
+SUPPORT_PATH = "/web/tickets#new"
+
+
+def support_url(public_base_url: str) -> str:
+    """Where "contact support at once" leads: the desk's new-ticket form."""
+    return public_base_url.rstrip("/") + SUPPORT_PATH
+
+
 TOPICS: Mapping[str, NoticeTemplate] = {
     "verification_code": NoticeTemplate(
         N_("Your account closure verification code"),
         N_(
             "Your verification code is {code}. It expires at {expires_at}. If you did not "
-            "ask to close your account, do not share this code and contact support at once."
+            "ask to close your account, do not share this code and contact support at once: "
+            "{support_url}"
         ),
-        ("code", "expires_at"),
+        ("code", "expires_at", "support_url"),
         secret=("code",),
     ),
     "closure_submitted": NoticeTemplate(
         N_("We received your request to close your account"),
         N_(
             "We received your request to close your account. Next, confirm that it is you "
-            "with a second factor. If you did not ask for this, contact support at once."
+            "with a second factor. If you did not ask for this, contact support at once: "
+            "{support_url}"
         ),
+        ("support_url",),
     ),
     "cooling_off_started": NoticeTemplate(
         N_("Your account is frozen until it is closed"),
@@ -120,8 +133,9 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account closure is cancelled"),
         N_(
             "Your closure request is cancelled and your account stays open. If you did not "
-            "cancel it, contact support at once."
+            "cancel it, contact support at once: {support_url}"
         ),
+        ("support_url",),
     ),
     # Sent when a person reviews the request, and when a hold pauses it: the same words
     # either way, so that a hold (an AML investigation) cannot be told from a review.
@@ -136,8 +150,9 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account is frozen"),
         N_(
             "Your account is frozen: trading, deposits and withdrawals are paused. If you "
-            "did not ask for this, contact support at once."
+            "did not ask for this, contact support at once: {support_url}"
         ),
+        ("support_url",),
     ),
     "account_frozen_protective": NoticeTemplate(
         N_("We froze your account to protect it"),

@@ -252,5 +252,7 @@ def test_the_close_form_is_offered_only_when_a_request_could_be_opened(app, cloc
     page = blocked.get("/web/me/close")
     assert page.status_code == 200 and 'action="/web/me/close"' not in page.text
     assert "Your account cannot be closed yet" in page.text and 'href="/web/me"' in page.text
+    # What the customer came to ask is answered first, before the freeze is offered.
+    assert page.text.index('id="close-blocked"') < page.text.index('id="freeze"')
     chinese = blocked.get("/web/me/close?lang=zh-Hans")
     assert "cannot be closed yet" not in chinese.text and 'id="close-blocked"' in chinese.text

@@ -64,7 +64,7 @@ def sweep_then_give_up(page, lang: str) -> None:
     # Labelled and formatted: the account in words, the amount with its asset, the value
     # to the cent.
     account = "Funding" if lang == "en" else "资金账户"
-    assert rows(page, "#forfeit-lines") == [[account, "USDT", "1.519 USDT", "1.52 USD"]]
+    assert rows(page, "#forfeit-lines") == [[account, "USDT", "1.519\u00a0USDT", "1.52\u00a0USD"]]
     if lang == "en":
         screenshot(page, "customer-dust-forfeit")
     else:

@@ -11,8 +11,8 @@ from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from tests.browser.conftest import follow
 
 CONSENT = {
-    "en": ("I give up 15,000 LUNC, which has no price, for good.", "closure certificate"),
-    "zh-Hans": ("我永久放弃 15,000 LUNC", "注销证明"),
+    "en": ("I give up 15,000\u00a0LUNC, which has no price, for good.", "closure certificate"),
+    "zh-Hans": ("我永久放弃 15,000\u00a0LUNC", "注销证明"),
 }
 
 

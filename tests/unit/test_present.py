@@ -110,9 +110,9 @@ def test_evidence_columns_and_values_are_labelled_and_formatted() -> None:
     assert cells == {
         "account_type": "Funding",
         "asset": "USDT",
-        "available": "3.2928 USDT",
-        "frozen": "0 USDT",
-        "value_usd": "0.90 USD",
+        "available": "3.2928\u00a0USDT",
+        "frozen": "0\u00a0USDT",
+        "value_usd": "0.90\u00a0USD",
         "created_at": "Dec 7, 2026, 12:25 UTC",
     }
     assert present.evidence_cell("account_type", row, "zh_Hans") == "资金账户"
@@ -165,17 +165,17 @@ def test_numbers_read_as_babel_writes_them(value: Decimal, lang: str, min_places
 
 
 def test_an_amount_names_its_asset_and_groups_thousands_in_chinese() -> None:
-    assert present.amount("1234.500", "zh_Hans", "BTC") == "1,234.5 BTC"
+    assert present.amount("1234.500", "zh_Hans", "BTC") == "1,234.5\u00a0BTC"
 
 
 def test_money_shows_cents_and_never_rounds_a_dust_value_away() -> None:
-    assert present.money("0.9", "en") == "0.90 USD"
-    assert present.money("0.900000000000000000", "en") == "0.90 USD"
-    assert present.money(Decimal("3.28615"), "en") == "3.29 USD"
-    assert present.money(Decimal("0.0041"), "zh_Hans") == "0.0041 USD"
-    assert present.money(Decimal("0.003292801234"), "en") == "0.0033 USD"
-    assert present.money("0", "en") == "0.00 USD"
-    assert present.money("1234567", "en") == "1,234,567.00 USD"
+    assert present.money("0.9", "en") == "0.90\u00a0USD"
+    assert present.money("0.900000000000000000", "en") == "0.90\u00a0USD"
+    assert present.money(Decimal("3.28615"), "en") == "3.29\u00a0USD"
+    assert present.money(Decimal("0.0041"), "zh_Hans") == "0.0041\u00a0USD"
+    assert present.money(Decimal("0.003292801234"), "en") == "0.0033\u00a0USD"
+    assert present.money("0", "en") == "0.00\u00a0USD"
+    assert present.money("1234567", "en") == "1,234,567.00\u00a0USD"
 
 
 def test_a_value_that_is_no_number_stays_as_it_is() -> None:

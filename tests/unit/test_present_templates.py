@@ -30,12 +30,12 @@ def env() -> Environment:
     [
         (
             "en",
-            "Small balances left | 0.0001 BTC | 0.90 USD | Dec 7, 2026, 09:00 UTC | "
+            "Small balances left | 0.0001\u00a0BTC | 0.90\u00a0USD | Dec 7, 2026, 09:00 UTC | "
             "Dec 7, 2026, 09:00 UTC (in 6 days) | 6 days left | 2 small balances",
         ),
         (
             "zh_Hans",
-            "仍有小额资产 | 0.0001 BTC | 0.90 USD | 2026年12月7日 09:00 UTC | "
+            "仍有小额资产 | 0.0001\u00a0BTC | 0.90\u00a0USD | 2026年12月7日 09:00 UTC | "
             "2026年12月7日 09:00 UTC（6天后） | 还剩 6天 | 2 small balances",  # noqa: RUF001
         ),
     ],

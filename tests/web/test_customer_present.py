@@ -78,7 +78,9 @@ def test_small_balances_read_with_their_asset_and_value_to_the_cent(
 ) -> None:
     client = browser(app, clock, config, "U3")
     forfeit = client.get(f"/web/me/dust-forfeit?lang={lang}").text
-    assert "<td>0.006 SOL</td>" in forfeit and "<td>0.90 USD</td>" in forfeit  # at 150 USD
+    assert (
+        "<td>0.006\u00a0SOL</td>" in forfeit and "<td>0.90\u00a0USD</td>" in forfeit
+    )  # at 150 USD
     assert "0.006000000000000000" not in forfeit
     assert 'class="scroll" tabindex="0" role="region" aria-label=' in forfeit
     quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(forfeit)}).text

@@ -19,8 +19,8 @@ LEFTOVERS = [
     {"account_type": "funding", "asset": "LUNC", "available": "15000", "frozen": "0"},
 ]
 WORDS = {
-    "en": ("I give up 15,000 LUNC, which has no price, for good.", "certificate will list it"),
-    "zh-Hans": ("我永久放弃 15,000 LUNC", "注销证明"),
+    "en": ("I give up 15,000\u00a0LUNC, which has no price, for good.", "certificate will list it"),
+    "zh-Hans": ("我永久放弃 15,000\u00a0LUNC", "注销证明"),
 }
 
 

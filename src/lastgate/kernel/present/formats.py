@@ -5,6 +5,9 @@ One home for how a value reads on a page, a notice or a document:
 - ``amount``: an asset amount with every digit that matters and no more: trailing zeros
   go (``3.292800000000000000`` → ``3.2928``), no digit of a real balance is ever rounded
   away, and the locale groups the thousands.
+- an amount and its asset (``15,000 LUNC``), a value and its currency (``1.20 USD``) are
+  joined by a no-break space (``UNIT_SPACE``): a narrow column or a phone never puts
+  the number on one line and its asset on the next.
 - ``money``: a USD value to the cent; below a cent two significant digits (a dust
   value of ``0.0041`` reads ``0.0041 USD``, never ``0.00 USD``).
 - ``date`` / ``datetime``: the locale's medium date; the time to the minute, in UTC
@@ -40,6 +43,9 @@ _WIDE = Context(prec=100)
 Number = Decimal | int | str
 USD = "USD"
 _CENT = Decimal("0.01")
+#: Between a number and its asset or currency: a no-break space (U+00A0), so that the two
+#: stay on one line wherever the text wraps (a table cell at 375 px, a sentence).
+UNIT_SPACE = "\u00a0"
 
 
 @cache
@@ -89,7 +95,7 @@ def amount(value: Number, lang: str, asset: str | None = None) -> str:
     if number is None:
         return str(value)
     text = _decimal(number, lang, 0)
-    return f"{text} {asset}" if asset else text
+    return f"{text}{UNIT_SPACE}{asset}" if asset else text
 
 
 def money(value: Number, lang: str, currency: str = USD) -> str:
@@ -104,7 +110,7 @@ def money(value: Number, lang: str, currency: str = USD) -> str:
             shown = number.quantize(_CENT, ROUND_HALF_UP)
         else:
             shown = number.quantize(Decimal(1).scaleb(number.adjusted() - 1), ROUND_HALF_UP)
-    return f"{_decimal(shown, lang, 2)} {currency}"
+    return f"{_decimal(shown, lang, 2)}{UNIT_SPACE}{currency}"
 
 
 def listing(items: list[str], lang: str) -> str:

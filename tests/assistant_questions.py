@@ -222,6 +222,19 @@ QUESTIONS: tuple[tuple[str, str, Intent], ...] = (
     ("账户注销后交易记录还能查到吗", ZH, Intent.DATA),
     ("提现手续费是多少", ZH, Intent.FEES),
     ("请帮我转接人工服务", ZH, Intent.HUMAN),
+    # -- balances, written with the intent's patterns ----------------------------------
+    ("how much BTC do I have?", EN, Intent.BALANCES),
+    ("What is my current balance", EN, Intent.BALANCES),
+    ("can you show me my balances before I close", EN, Intent.BALANCES),
+    ("which coins do i still hold here", EN, Intent.BALANCES),
+    ("how much USDT is left in my account", EN, Intent.BALANCES),
+    ("check my balence pls", EN, Intent.BALANCES),
+    ("我还有多少币", ZH, Intent.BALANCES),
+    ("查一下我的余额", ZH, Intent.BALANCES),
+    ("我的USDT余额是多少？", ZH, Intent.BALANCES),
+    ("账户里还有多少钱", ZH, Intent.BALANCES),
+    ("我的资产还剩多少", ZH, Intent.BALANCES),
+    ("看看我有哪些币", ZH, Intent.BALANCES),
 )
 
 

@@ -310,3 +310,65 @@ def test_a_held_closure_request_reads_word_for_word_like_one_under_review(
             i[1].replace(reviewed.id, "R") for i in _said(theirs)
         ]
         assert "being reviewed" in _said(mine)[0][1] or "审核" in _said(mine)[0][1]
+
+
+# -- balances, and a question it does not recognise -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "lines"),
+    [
+        (
+            "how much BTC do I have?",
+            [
+                "On Nov 23, 2026, 12:00 UTC, these balances are in your account:",
+                "0.25 BTC remains in your funding account.",
+                "90,000 SHIB remains in your trading account.",
+                "You can fix it here: https://close.example/web/me#check-ASSETS_REMAINING",
+            ],
+        ),
+        (
+            "我的余额是多少？",
+            [
+                "截至 2026年11月23日 12:00 UTC，您的账户中有以下余额：",
+                "您的资金账户中还有 0.25 BTC。",
+                "您的交易账户中还有 90,000 SHIB。",
+            ],
+        ),
+    ],
+)
+def test_a_balance_question_is_answered_with_the_balances_in_each_account(
+    engine, clock, tmp_path, question, lines
+) -> None:
+    btc = {"account_type": "funding", "asset": "BTC", "available": "0.25", "frozen": "0"}
+    shib = {"account_type": "trading", "asset": "SHIB", "available": "90000", "frozen": "0"}
+    load(engine, account("U1", balances=[btc, shib]), account("U2"))
+    desk = make_desk(engine, clock, tmp_path)
+    reply = ask(desk, customer("U1"), "U1", question, "en")
+    assert reply.intent == "balances"
+    (code, text, link, _), *rest = _said(reply)
+    assert code == "BALANCES" and rest == []
+    for line in lines:
+        assert line in text
+    assert link == "https://close.example/web/me#check-ASSETS_REMAINING"
+    # An account with nothing left is told so, not shown an empty list.
+    empty = _said(ask(desk, customer("U2"), "U2", question, "en"))
+    assert [c for c, *_ in empty] == ["BALANCES"]
+    assert empty[0][1] in (
+        "On Nov 23, 2026, 12:00 UTC, no balance is left in your account.",
+        "截至 2026年11月23日 12:00 UTC，您的账户中已没有余额。",
+    )
+
+
+@pytest.mark.parametrize("question", ["hello", "今天天气怎么样"])
+def test_a_question_it_does_not_recognise_says_so_before_the_overview(
+    engine, clock, tmp_path, question
+) -> None:
+    btc = {"account_type": "funding", "asset": "BTC", "available": "0.25", "frozen": "0"}
+    load(engine, account("U1", balances=[btc]))
+    reply = ask(make_desk(engine, clock, tmp_path), customer("U1"), "U1", question, "en")
+    said = _said(reply)
+    assert reply.intent == "unknown"
+    assert [code for code, *_ in said] == ["NOT_UNDERSTOOD", "ASSETS_REMAINING"]
+    assert said[0][1].startswith(("I am not sure what you are asking.", "我不太确定您想问什么。"))
+    assert said[0][2] == ""  # no button: the hand-off is offered on the page already

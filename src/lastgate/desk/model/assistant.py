@@ -1,7 +1,8 @@
 """The assistant, first in line: it recognises what the customer asks (``intents``) and
 answers that from their live situation (``replies``, ``replies_closure``), in the
 question's language, with the knowledge base's best articles; a question about closing,
-or one it does not recognise, gets the overview of what blocks closing now.
+or one it does not recognise (after saying so and what it can answer), gets the overview
+of what blocks closing now.
 
 It only ever reads the customer's report (``CustomerReport``, the type says so) and the
 customer-safe ``AccountFacts``, so a confidential check such as an AML investigation can
@@ -31,6 +32,12 @@ from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.messages import N_, Message
 
 ALL_CLEAR = N_("Nothing blocks closing your account now. You can start here: {url}")
+NOT_UNDERSTOOD = N_(
+    "I am not sure what you are asking. I can answer questions about closing your account, "
+    "your balances, deposits and withdrawals on their way, a frozen account, lost access, "
+    "your data, fees, and whether a message really comes from us; or a person can help. "
+    "This is where your account stands now:"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,13 @@ def _how_then_overview(s: Situation) -> list[AnswerItem]:
     return replies_closure.closure_how(s) + overview(s)
 
 
+def _not_understood(s: Situation) -> list[AnswerItem]:
+    """A question it does not recognise: it says so and what it can answer, then the
+    overview, which is what most such questions on this page are after."""
+    said = AnswerItem("NOT_UNDERSTOOD", (Message(NOT_UNDERSTOOD),), "none", "")
+    return [said, *overview(s)]
+
+
 REPLIES: dict[Intent, Callable[[Situation], list[AnswerItem]]] = {
     Intent.LOST_CREDENTIALS: replies.lost_credentials,
     Intent.DUST: replies.dust,
@@ -82,9 +96,10 @@ REPLIES: dict[Intent, Callable[[Situation], list[AnswerItem]]] = {
     Intent.CLOSURE_HOW: _how_then_overview,
     Intent.DATA: replies_closure.data,
     Intent.FEES: replies_closure.fees,
+    Intent.BALANCES: replies.balances,
     Intent.OFFICIAL: replies_closure.official,
     Intent.HUMAN: replies_closure.human,
-    Intent.UNKNOWN: overview,
+    Intent.UNKNOWN: _not_understood,
 }
 #: The articles that answer a recognised intent, best first; an unrecognised question
 #: gets the knowledge base's ranking instead (BM25 on the question's words would also
@@ -100,6 +115,7 @@ ARTICLES: dict[Intent, tuple[str, ...]] = {
     Intent.CLOSURE_HOW: ("closing-your-account",),
     Intent.DATA: ("closing-your-account",),
     Intent.FEES: ("small-balances",),
+    Intent.BALANCES: ("closing-your-account", "small-balances"),
     Intent.OFFICIAL: ("official-channels",),
     Intent.HUMAN: (),
 }

@@ -223,6 +223,26 @@ PATTERNS: dict[str, tuple[tuple[str, int], ...]] = {
         ("扣多少|收多少|多少费用|多少手续费", 2),
         ("多少钱|要钱|花钱|收钱|扣钱 + 注销|提现|提币|兑换|销户|关闭|清理", 3),
     ),
+    "balances": (
+        (
+            "my balance|my balances|account balance|current balance|total balance|"
+            "check balance|see balance|show balance|view balance",
+            2,
+        ),
+        (
+            "how much|how many + do i have|have i got|i have|i own|i hold|is left|are left|"
+            "left in|remain in",
+            2,
+        ),
+        (
+            "what|which + coins|assets|tokens|crypto + do i have|i have|i hold|i own|in my account",
+            3,
+        ),
+        ("hold|holding|holdings", 1),
+        ("余额 + 多少|查|看|显示|是什么|有什么|剩", 2),
+        ("还有多少|有多少|剩多少|剩下多少 + 币|钱|资产|余额|btc|eth|usdt|资金", 2),
+        ("我的资产|我的持仓|持有多少|账户里有什么|账户里还有|有哪些币|有哪些资产", 2),
+    ),
     "official": (
         ("is this you|is it you|really you|your real|really yours|is this yours|belong to you", 2),
         ("网址|链接|网站|邮件|短信|电话|号码 + 是你们|官方|真的吗|真的假的|可信", 2),

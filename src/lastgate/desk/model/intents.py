@@ -39,6 +39,7 @@ class Intent(StrEnum):
     CLOSURE_HOW = "closure_how"
     DATA = "data"
     FEES = "fees"
+    BALANCES = "balances"
     OFFICIAL = "official"
     HUMAN = "human"
     UNKNOWN = "unknown"

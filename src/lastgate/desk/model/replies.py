@@ -27,6 +27,8 @@ _S = ClosureState
 _ZERO_DAYS = 0
 OPEN_SETTINGS = N_("Open my settings")
 OPEN_REQUEST = N_("Open my closure request")
+BALANCES_HEAD = N_("On {time}, these balances are in your account:")
+NO_BALANCES = N_("On {time}, no balance is left in your account.")
 #: The transfer lines: (direction, timing) → sentence. Timing: expected, late, unknown.
 TRANSFER_LINES = {
     ("deposit", "expected"): N_(
@@ -115,6 +117,26 @@ def dust(s: Situation) -> list[AnswerItem]:
     items = [AnswerItem(check.code.value, lines, check.remediation.action.value, link)]
     assets = s.failing(CheckCode.ASSETS_REMAINING)
     return items + ([check_item(assets, s.links)] if assets else [])
+
+
+def balances(s: Situation) -> list[AnswerItem]:
+    """What the account holds, as the closure checks read it: the balances above the dust
+    tolerance, then the small ones, each in its account; and what closing needs of them."""
+    moment = {"time": when(s.now)}
+    held = [
+        c for c in (s.failing(CheckCode.ASSETS_REMAINING), s.failing(CheckCode.DUST_REMAINING)) if c
+    ]
+    if not held:
+        return [AnswerItem("BALANCES", (Message(NO_BALANCES, moment),), "none", "")]
+    first = held[0]
+    link = s.links.fix(first.code)
+    lines = (
+        Message(BALANCES_HEAD, moment),
+        *(line for check in held for line in balance_lines(check)),
+        first.remediation.message,
+        Message(FIX_HERE, {"url": link}),
+    )
+    return [AnswerItem("BALANCES", lines, first.remediation.action.value, link)]
 
 
 def _transfer_line(evidence: dict[str, str], direction: str, s: Situation) -> tuple[Message, bool]:

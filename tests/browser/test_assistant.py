@@ -75,3 +75,35 @@ def test_two_questions_get_two_relevant_answers_in_the_pages_language(
     follow(me, "#answer-CREDENTIAL_RECOVERY a.answer-link")
     assert me.locator("#ticket-category").input_value() == "credential_recovery"
     assert TOPIC[lang] in me.locator("#ticket-category option:checked").inner_text()
+
+
+BALANCES = {
+    "en": (
+        "how much BTC do I have?",
+        "On Nov 23, 2026, 12:00 UTC, these balances are in your account:",
+        "0.25 BTC remains in your funding account.",
+    ),
+    "zh-Hans": (
+        "我的余额是多少？",  # noqa: RUF001
+        "截至 2026年11月23日 12:00 UTC，您的账户中有以下余额：",  # noqa: RUF001
+        "您的资金账户中还有 0.25 BTC。",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_balance_question_shows_the_balances_and_leads_to_the_fix(
+    engine, clock, person, lang
+) -> None:
+    btc = {"account_type": "funding", "asset": "BTC", "available": "0.25", "frozen": "0"}
+    load(engine, account("U1", balances=[btc]))
+    me = person("U1", lang=lang)
+    follow(me, "nav a[href='/web/help']")
+    question, head, line = BALANCES[lang]
+    _ask(me, question)
+    said = me.locator("#answer-BALANCES").inner_text()
+    assert head in said and line in said
+    assert me.locator("li.answer-item").count() == 1  # the balances, not every blocker
+    follow(me, "#answer-BALANCES a.fix-link")
+    assert me.url.endswith("/web/me#check-ASSETS_REMAINING")
+    assert "0.25" in me.locator("#check-ASSETS_REMAINING").inner_text()

@@ -12,8 +12,8 @@ from lastgate.demo.customers import demo_descriptions
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.auth_tokens import issue_token
-from lastgate.platform.web.pages import AnyPage, PageRoute, gettext_for
-from lastgate.platform.web.session import signed_in
+from lastgate.platform.web.pages import AnyPage, PageRoute, gettext_for, local_path
+from lastgate.platform.web.session import keep_next, signed_in
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 
@@ -34,11 +34,16 @@ def _demo_enabled(page: AnyPage) -> None:
 
 @router.get("/demo-login")
 def demo_login(page: AnyPage) -> Response:
-    """Pick a demo customer or staff member (only with the ``demo_login`` setting)."""
+    """Pick a demo customer or staff member (only with the ``demo_login`` setting);
+    ``?next=`` (a page of this site only) is where signing in leads, as on the sign-in
+    page."""
     _demo_enabled(page)
     _ = gettext_for(page.language)
     customers = {uid: _(text) for uid, text in demo_descriptions().items()}
-    return page.render("demo_login.html", customers=customers, staff=DEMO_STAFF, roles=list(Role))
+    response = page.render(
+        "demo_login.html", customers=customers, staff=DEMO_STAFF, roles=list(Role)
+    )
+    return keep_next(page.request, response, local_path(page.request.query_params.get("next")))
 
 
 @router.post("/demo-login")

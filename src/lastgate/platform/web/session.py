@@ -65,9 +65,16 @@ def sign_in(page: AnyPage) -> Response:
     """The sign-in page; ``?ended=1`` (an expired session sent here) says so, and
     ``?next=`` (a page of this site only, ``local_path``) is where signing in leads."""
     query = page.request.query_params
-    response = page.render("sign_in.html", ended=query.get("ended") == "1")
-    if back := local_path(query.get("next")):
-        set_cookie(page.request, response, NEXT_COOKIE, back, max_age=3600)
+    back = local_path(query.get("next"))
+    response = page.render("sign_in.html", ended=query.get("ended") == "1", next=back)
+    return keep_next(page.request, response, back)
+
+
+def keep_next(request: Request, response: Response, back: str | None) -> Response:
+    """Remember ``back`` (a ``local_path``, or None) as the page ``signed_in`` leads to:
+    the sign-in page's and the demo sign-in's one rule for ``?next=``."""
+    if back:
+        set_cookie(request, response, NEXT_COOKIE, back, max_age=3600)
     return response
 
 

@@ -18,7 +18,7 @@ from lastgate.export.adapters import FILES, LedgerDataExport
 from lastgate.export.model import COINTRACKING_COLUMNS, KOINLY_COLUMNS, SUMMARY_COLUMNS
 from lastgate.export.service import export_customer_data
 from lastgate.kernel.access import Principal, Role
-from lastgate.kernel.errors import AccountNotFound, Forbidden
+from lastgate.kernel.errors import AccountClosed, AccountNotFound, Forbidden
 from lastgate.ledger.adapters.snapshot_io import export_accounts, parse_snapshot
 from lastgate.platform import audit_log
 from tests.builders import account, load
@@ -358,3 +358,16 @@ def test_every_export_is_audited_without_personal_data(
     assert (payload["deposits_count"], payload["withdrawals_count"]) == (1, 1)
     assert "example.com" not in entry.payload
     assert "+49" not in entry.payload
+
+
+def test_a_closed_accounts_customer_is_refused_and_nothing_is_audited_but_staff_may(
+    engine: Engine, clock: MovableClock
+) -> None:
+    load(engine, account("U8000", status="closed"))
+    ledger = LedgerDataExport(engine)
+    with pytest.raises(AccountClosed):
+        export_customer_data(ledger, Principal("U8000", Role.CUSTOMER), "U8000", now=clock())
+    with engine.connect() as conn:
+        assert [e for e in audit_log.entries(conn) if e.action == "data.exported"] == []
+    name, _ = export_customer_data(ledger, Principal("A-1", Role.AGENT), "U8000", now=clock())
+    assert name.startswith("lastgate-export-U8000-")

@@ -7,13 +7,16 @@ account is closed (and since when) instead of a passing eligibility check."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Role
+from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.desk_support import desk_settings
 from tests.web.test_pages import browser, csrf
@@ -110,3 +113,23 @@ def test_a_closed_account_cannot_post_a_topic_the_form_does_not_offer(app, clock
     assert refused.status_code == 303
     assert refused.headers["location"] == "/web/me/closed?refused=1"
     assert "Unlock" not in me.get("/web/tickets").text  # no ticket was opened
+
+
+def test_a_closed_account_is_refused_its_export_on_the_page_and_the_api_but_staff_may(
+    app, clock, config
+) -> None:
+    # What was the customer's to take is erased: an archive of the rest would read as if it
+    # were all the exchange keeps, when the certificate says what the law makes it keep.
+    page = browser(app, clock, config, "U3").get("/web/me/export", follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/web/me/closed")
+    api = TestClient(app)
+    customer = issue_token(config, "U3", Role.CUSTOMER, timedelta(hours=1), clock())
+    refused = api.get("/v1/accounts/U3/export", headers={"Authorization": f"Bearer {customer}"})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "ACCOUNT_CLOSED"
+    agent = issue_token(config, "agent-1", Role.AGENT, timedelta(hours=1), clock())
+    staff = api.get("/v1/accounts/U3/export", headers={"Authorization": f"Bearer {agent}"})
+    assert staff.status_code == 200 and staff.headers["content-type"] == "application/zip"
+    # An open account's customer still downloads theirs.
+    mine = browser(app, clock, config, "U1").get("/web/me/export")
+    assert mine.status_code == 200 and mine.content.startswith(b"PK")

@@ -193,6 +193,7 @@ class LedgerDataExport:
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
             counts=files.counts,
+            status=snapshot.accounts[0].status,
         )
 
     def record(self, *, now: datetime, actor: str, uid: str, payload: Mapping[str, object]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import bindparam, delete, func, insert, select
 
 from lastgate.erasure.adapters.executor import _json
-from lastgate.erasure.adapters.statements import ROWS_AFTER
+from lastgate.erasure.adapters.statements import CUSTOMER, ROWS_AFTER
 from lastgate.erasure.adapters.tables import erasure_steps
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform.db import pipeline
@@ -58,7 +58,9 @@ def test_the_last_statement_commits_what_the_first_opened(engine) -> None:
             [read] = pipeline.begin_and_run(conn, [(_ONE_RUN, {"run_id": "r1"})])
             assert read.rows == []
             conn.execute(_RECORD, {"run_id": "r1", "step": "a", "now": NOW})
-            pipeline.execute_and_commit(conn, _RECORD, {"run_id": "r1", "step": "b", "now": NOW})
+            pipeline.execute_and_commit(
+                conn, [(_RECORD, {"run_id": "r1", "step": "b", "now": NOW})]
+            )
         assert _steps(engine, "r1") == ["a", "b"]  # seen from another connection
 
         with pytest.raises(RuntimeError), _transaction(conn):
@@ -70,8 +72,14 @@ def test_the_last_statement_commits_what_the_first_opened(engine) -> None:
         with _transaction(conn):  # the connection goes on: the next transaction works
             [read] = pipeline.begin_and_run(conn, [(_ONE_RUN, {"run_id": "r1"})])
             assert [tuple(r) for r in read.rows] == [("a",), ("b",)]
-            pipeline.execute_and_commit(conn, _RECORD, {"run_id": "r2", "step": "c", "now": NOW})
-    assert _steps(engine, "r2") == ["c"]
+            pipeline.execute_and_commit(
+                conn,
+                [
+                    (_RECORD, {"run_id": "r2", "step": "c", "now": NOW}),
+                    (_RECORD, {"run_id": "r2", "step": "d", "now": NOW}),
+                ],
+            )
+    assert _steps(engine, "r2") == ["c", "d"]
 
 
 def test_a_read_outside_a_transaction_sees_committed_rows(engine) -> None:
@@ -108,6 +116,11 @@ def test_a_chunk_read_through_the_pipeline_is_sealed_as_sqlalchemy_reads_it(engi
         params = {"cid": cid, "last": 0}
         typed = conn.execute(ROWS_AFTER["orders"], params).all()
         [plain] = pipeline.run(conn, [(ROWS_AFTER["orders"], params)])
+        typed_customer = conn.execute(CUSTOMER, params).one()  # retain:identity's row
+        [plain_customer] = pipeline.run(conn, [(CUSTOMER, params)])
+    assert [_json(row, plain_customer.columns) for row in plain_customer.rows] == [
+        _json(typed_customer)
+    ]
     assert len(typed) == 3
     sealed = [_json(row) for row in typed]
     assert [_json(row, plain.columns) for row in plain.rows] == sealed

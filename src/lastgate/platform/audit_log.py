@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, Row, bindparam, insert, select, update
 
 from lastgate.kernel import audit
 from lastgate.kernel.audit import GENESIS, AuditEntry, ChainBreak, canonical_payload
@@ -32,7 +32,41 @@ _BATCH = 5000
 
 
 #: One entry, built once (a worker appends several per closure); values bound.
-_APPEND = insert(audit_log).returning(audit_log.c.seq)
+_APPEND = (
+    insert(audit_log)
+    .values(
+        {
+            name: bindparam(name)
+            for name in ("occurred_at", "actor", "action", "subject", "payload", "content_hash")
+        }
+    )
+    .returning(audit_log.c.seq)
+)
+
+
+def entry(
+    *,
+    now: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    payload: Mapping[str, Any],
+) -> tuple[Insert, dict[str, Any]]:
+    """The statement that adds one entry, its payload redacted, and its values: for a
+    caller that sends it with others (``append`` runs it)."""
+    text = canonical_payload(redact_payload(payload))
+    digest = audit.content_hash(
+        occurred_at=now, actor=actor, action=action, subject=subject, payload=text
+    )
+    values = {
+        "occurred_at": now,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "payload": text,
+        "content_hash": digest,
+    }
+    return _APPEND, values
 
 
 def append(
@@ -46,19 +80,9 @@ def append(
 ) -> AuditEntry:
     """Add one entry, its payload redacted; commits or rolls back with the caller's
     transaction. It joins the chain when sealed, after it committed."""
-    text = canonical_payload(redact_payload(payload))
-    digest = audit.content_hash(
-        occurred_at=now, actor=actor, action=action, subject=subject, payload=text
-    )
-    entry = {
-        "occurred_at": now,
-        "actor": actor,
-        "action": action,
-        "subject": subject,
-        "payload": text,
-        "content_hash": digest,
-    }
-    seq = conn.execute(_APPEND, entry).scalar_one()
+    statement, values = entry(now=now, actor=actor, action=action, subject=subject, payload=payload)
+    seq = conn.execute(statement, values).scalar_one()
+    text, digest = values["payload"], values["content_hash"]
     return AuditEntry(seq, now, actor, action, subject, text, None, None, None, digest)
 
 

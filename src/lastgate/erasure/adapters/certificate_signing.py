@@ -19,7 +19,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from lastgate.erasure.adapters.certificate_pdf import embedded_document
 from lastgate.erasure.model.certificate import (
     ClosureCertificate,
     InvalidCertificate,
@@ -114,6 +113,10 @@ def verify(document: bytes | dict[str, Any], public_key_pem: str) -> ClosureCert
 def parse_document(data: bytes) -> object:
     """JSON values from a certificate file: the JSON itself, or the JSON embedded in the PDF."""
     if data.startswith(b"%PDF"):
+        # The PDF library is loaded only to read a PDF: signing (the worker's every
+        # closure) and verifying the JSON never need it.
+        from lastgate.erasure.adapters.certificate_pdf import embedded_document
+
         data = embedded_document(data)
     try:
         return json.loads(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Executable
 
+from lastgate.erasure.adapters import step_io
 from lastgate.erasure.adapters.quarantine import digest, normalise
 from lastgate.erasure.adapters.statements import (
     ANONYMOUS_HOLDER,
@@ -38,6 +38,7 @@ from lastgate.erasure.adapters.statements import (
     EVIDENCE_KEYS,
     IDENTIFIERS,
     INSERT_KEY,
+    INSERT_QUARANTINE,
     INSERT_RECORD,
     KEY_OF_RUN,
     MOVE_TRADES,
@@ -47,13 +48,9 @@ from lastgate.erasure.adapters.statements import (
     ROWS_AFTER,
     outbox_params,
 )
-from lastgate.erasure.adapters.tables import (
-    erasure_runs,
-    identifier_quarantine,
-)
+from lastgate.erasure.adapters.step_io import Context, NotReady, Step
+from lastgate.erasure.adapters.tables import erasure_runs
 from lastgate.erasure.model import data_map as dm
-from lastgate.kernel.policy import Policy
-from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import vault
 from lastgate.platform.db import pipeline
@@ -62,30 +59,6 @@ from lastgate.remediation.adapters.tables import ledger_entries
 
 ANONYMISED_UID = "anonymised"
 PERSONAL_COLUMNS = ("email", "phone", "full_name", "country", "id_number", "kyc_verified_at")
-
-
-class NotReady(Exception):
-    """A step cannot run yet (notices still to deliver); the run waits for the next pass."""
-
-
-@dataclass(frozen=True)
-class Context:
-    run_id: str
-    uid: str
-    closure_id: str
-    closed_at: datetime
-    customer_id: int
-    policy: Policy
-    settings: Settings
-    now: datetime
-    #: The customer's e-mail and phone as the ledger holds them when the step began.
-    contact: tuple[str, ...] = ()
-    #: What one worker's pass over the run has read of its committed rows (the data key),
-    #: kept across its steps; never written to the database.
-    memo: dict[str, Any] = field(default_factory=dict, compare=False)
-
-
-Step = Callable[[Connection, Context], int]
 
 
 def _json(row: Any, columns: Sequence[str] | None = None) -> dict[str, Any]:
@@ -131,16 +104,17 @@ def _seal_rows(
     def flush() -> None:
         text = "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in chunk)
         sealed = vault.seal_record(key, text.encode(), key_id=key_id, source=source)
-        conn.execute(
-            INSERT_RECORD,
-            {
-                "key_id": key_id,
-                "category": category.name,
-                "source": source,
-                "rows": len(chunk),
-                "ciphertext": sealed,
-            },
-        )
+        record = {
+            "key_id": key_id,
+            "category": category.name,
+            "source": source,
+            "rows": len(chunk),
+            "ciphertext": sealed,
+        }
+        if len(chunk) < CHUNK_ROWS:  # a table's last chunk: sent with the step's record
+            step_io.later(conn, ctx, INSERT_RECORD, record)
+        else:  # a full one now, so that a large table is not held in memory
+            conn.execute(INSERT_RECORD, record)
 
     for row in rows:
         chunk.append(row)
@@ -154,12 +128,12 @@ def _seal_rows(
 
 
 def _first_chunks(
-    conn: Connection, tables: Sequence[Table], cid: int, *more: tuple[Executable, pipeline.Params]
-) -> list[pipeline.Sent]:
-    """The first chunk of the customer's rows of each table, read together (and any
-    ``more`` reads after them)."""
-    first = [(ROWS_AFTER[t.name], {"cid": cid, "last": 0}) for t in tables]
-    return pipeline.run(conn, [*first, *more])
+    tables: Sequence[Table], cid: int, *more: tuple[Executable, pipeline.Params]
+) -> step_io.Batch:
+    """Reading the first chunk of the customer's rows of each table (and any ``more``
+    reads after them)."""
+    first: step_io.Batch = [(ROWS_AFTER[t.name], {"cid": cid, "last": 0}) for t in tables]
+    return [*first, *more]
 
 
 def _customer_rows(
@@ -209,7 +183,9 @@ def create_key(conn: Connection, ctx: Context) -> int:
     wrapped, master_id = vault.wrap(vault.MasterKeys.from_settings(ctx.settings), key, key_id)
     until = dm.IDENTITY.retained_until(ctx.closed_at, ctx.policy.retention.aml_records_years)
     assert until is not None
-    conn.execute(
+    step_io.later(
+        conn,
+        ctx,
         INSERT_KEY,
         {
             "key_id": key_id,
@@ -226,14 +202,26 @@ def create_key(conn: Connection, ctx: Context) -> int:
     return 1
 
 
+def _identity_reads(ctx: Context) -> step_io.Batch:
+    return [(CUSTOMER, {"cid": ctx.customer_id})]
+
+
 def retain_identity(conn: Connection, ctx: Context) -> int:
-    row = conn.execute(CUSTOMER, {"cid": ctx.customer_id}).one()
-    return _seal_rows(conn, ctx, dm.IDENTITY, "customers", iter([_json(row)]))
+    [customer] = step_io.read(conn, ctx, _identity_reads(ctx))
+    [row] = customer.rows
+    return _seal_rows(conn, ctx, dm.IDENTITY, "customers", iter([_json(row, customer.columns)]))
+
+
+_TRANSACTION_TABLES = (ledger.orders, ledger.transfers, ledger.p2p_orders, ledger_entries)
+
+
+def _transaction_reads(ctx: Context) -> step_io.Batch:
+    return _first_chunks(_TRANSACTION_TABLES, ctx.customer_id)
 
 
 def retain_transactions(conn: Connection, ctx: Context) -> int:
-    tables = (ledger.orders, ledger.transfers, ledger.p2p_orders, ledger_entries)
-    firsts = _first_chunks(conn, tables, ctx.customer_id)
+    tables = _TRANSACTION_TABLES
+    firsts = step_io.read(conn, ctx, _transaction_reads(ctx))
     return sum(
         _seal_rows(
             conn,
@@ -246,10 +234,12 @@ def retain_transactions(conn: Connection, ctx: Context) -> int:
     )
 
 
+def _compliance_reads(ctx: Context) -> step_io.Batch:
+    return _first_chunks((ledger.holds,), ctx.customer_id, (REQUESTS, {"uid": ctx.uid}))
+
+
 def retain_compliance(conn: Connection, ctx: Context) -> int:
-    holds, requests = _first_chunks(
-        conn, (ledger.holds,), ctx.customer_id, (REQUESTS, {"uid": ctx.uid})
-    )
+    holds, requests = step_io.read(conn, ctx, _compliance_reads(ctx))
     sealed = _seal_rows(
         conn,
         ctx,
@@ -259,15 +249,22 @@ def retain_compliance(conn: Connection, ctx: Context) -> int:
     )
     rows = iter([_json(r, requests.columns) for r in requests.rows])
     sealed += _seal_rows(conn, ctx, dm.COMPLIANCE_RECORDS, "closure_requests", rows)
-    pipeline.rowcounts(conn, CLEAR_COMPLIANCE, {"request_uid": ctx.uid, "cid": ctx.customer_id})
+    for statement in CLEAR_COMPLIANCE:
+        step_io.later(conn, ctx, statement, {"request_uid": ctx.uid, "cid": ctx.customer_id})
     return sealed
 
 
+_HOLDER = {"anonymised_uid": ANONYMISED_UID}
+
+
+def _trade_reads(ctx: Context) -> step_io.Batch:
+    return [(ANONYMOUS_HOLDER, _HOLDER)]
+
+
 def _anonymised_customer(conn: Connection, ctx: Context) -> int:
-    holder = {"anonymised_uid": ANONYMISED_UID}
-    found = conn.execute(ANONYMOUS_HOLDER, holder).scalar_one_or_none()
-    if found is not None:
-        return int(found)
+    [found] = step_io.read(conn, ctx, _trade_reads(ctx))
+    if found.rows:
+        return int(found.rows[0][0])
     try:
         with conn.begin_nested():
             return int(
@@ -286,7 +283,7 @@ def _anonymised_customer(conn: Connection, ctx: Context) -> int:
                 ).scalar_one()
             )
     except IntegrityError:  # another worker created it first
-        return int(conn.execute(ANONYMOUS_HOLDER, holder).scalar_one())
+        return int(conn.execute(ANONYMOUS_HOLDER, _HOLDER).scalar_one())
 
 
 def anonymise_trade_history(conn: Connection, ctx: Context) -> int:
@@ -332,20 +329,21 @@ def delete_preferences_and_factors(conn: Connection, ctx: Context) -> int:
     return sum(sent.rowcount for sent in deletes)
 
 
+def _quarantine_reads(ctx: Context) -> step_io.Batch:
+    return [(IDENTIFIERS, {"cid": ctx.customer_id})]
+
+
 def quarantine_identifiers(conn: Connection, ctx: Context) -> int:
-    row = conn.execute(IDENTIFIERS, {"cid": ctx.customer_id}).one()
+    [identifiers] = step_io.read(conn, ctx, _quarantine_reads(ctx))
+    [(email, phone, id_number)] = identifiers.rows
     until = ctx.closed_at + timedelta(days=ctx.policy.retention.identifier_quarantine_days)
     entries = [
         {"kind": kind, "digest": digest(ctx.settings, kind, value), "until": until}
-        for kind, value in (
-            ("email", row.email),
-            ("phone", row.phone),
-            ("id_number", row.id_number),
-        )
+        for kind, value in (("email", email), ("phone", phone), ("id_number", id_number))
         if value and normalise(kind, value)
     ]
-    if entries:
-        conn.execute(insert(identifier_quarantine), entries)
+    for entry in entries:
+        step_io.later(conn, ctx, INSERT_QUARANTINE, entry)
     return len(entries)
 
 
@@ -366,6 +364,17 @@ PLAN: tuple[tuple[str, dm.Category | None, Step], ...] = (
     ("quarantine_identifiers", None, quarantine_identifiers),
     ("anonymise:identity", dm.IDENTITY, anonymise_customer),
 )
+
+#: What a step reads first, by its name: read ahead with the locking reads that open its
+#: transaction (``step_io``), and read by the step itself otherwise. (The finish's is in
+#: ``finish.py``.)
+READ_AHEAD: dict[str, Callable[[Context], step_io.Batch]] = {
+    "retain:identity": _identity_reads,
+    "retain:transaction_records": _transaction_reads,
+    "retain:compliance_records": _compliance_reads,
+    "anonymise:trade_history": _trade_reads,
+    "quarantine_identifiers": _quarantine_reads,
+}
 
 
 def begin(conn: Connection, *, uid: str, closure_id: str, closed_at: datetime) -> str:

@@ -10,21 +10,27 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from lastgate.erasure.adapters.executor import Context, data_key
-from lastgate.erasure.adapters.scan import scan
-from lastgate.erasure.adapters.tables import erasure_runs, retained_records
+from lastgate.erasure.adapters import scan as verification
+from lastgate.erasure.adapters import step_io
+from lastgate.erasure.adapters.executor import data_key
+from lastgate.erasure.adapters.step_io import Context
+from lastgate.erasure.adapters.tables import customer_keys, erasure_runs, retained_records
 from lastgate.erasure.model import data_map as dm
 from lastgate.kernel.money import to_wire
 from lastgate.platform import audit_log, vault
+from lastgate.platform.db import pipeline
 
 #: Its name in ``erasure_steps``: never rename it.
 FINISH = "finish"
 
 _r = retained_records.c
-_SEALED = select(_r.ciphertext).where(
-    _r.key_id == bindparam("key_id"), _r.source == bindparam("source")
+#: The run's sealed records of one source, in the order they were sealed.
+_SEALED = (
+    select(_r.ciphertext)
+    .select_from(retained_records.join(customer_keys, customer_keys.c.key_id == _r.key_id))
+    .where(customer_keys.c.run_id == bindparam("run_id"), _r.source == bindparam("source"))
+    .order_by(_r.id)
 )
-_SEALED_IN_ORDER = _SEALED.order_by(_r.id)
 _FINISH_RUN = (
     update(erasure_runs)
     .where(erasure_runs.c.id == bindparam("run_id"))
@@ -32,29 +38,41 @@ _FINISH_RUN = (
 )
 
 
-def _identifiers(conn: Connection, ctx: Context) -> dict[str, str]:
+def finish_reads(ctx: Context) -> step_io.Batch:
+    """What the finish reads first: the scan's own first reads, then the customer's
+    identity and ledger entries as the vault keeps them."""
+    run = {"run_id": ctx.run_id}
+    return [
+        *verification.first_reads(ctx.customer_id),
+        (_SEALED, {**run, "source": "customers"}),
+        (_SEALED, {**run, "source": "ledger_entries"}),
+    ]
+
+
+def _opened(key: tuple[str, bytes], source: str, sealed: pipeline.Sent) -> list[bytes]:
+    key_id, data_key_ = key
+    return [
+        vault.open_record(data_key_, ciphertext, key_id=key_id, source=source)
+        for (ciphertext,) in sealed.rows
+    ]
+
+
+def _identifiers(key: tuple[str, bytes], sealed: pipeline.Sent) -> dict[str, str]:
     """The customer's identifiers, read back from the vault (the ledger no longer has them)."""
-    key_id, key = data_key(conn, ctx)
-    ciphertext = conn.execute(_SEALED, {"key_id": key_id, "source": "customers"}).scalar_one()
-    identity = json.loads(vault.open_record(key, ciphertext, key_id=key_id, source="customers"))
+    [text] = _opened(key, "customers", sealed)
+    identity = json.loads(text)
     return {k: identity[k] for k in ("email", "phone", "full_name", "id_number") if identity[k]}
 
 
-def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
+def _forfeited(key: tuple[str, bytes], sealed: pipeline.Sent) -> list[dict[str, str]]:
     """The balances the customer gave up with consent: their ``dust_forfeit`` ledger
     entries, read back from the vault (the ledger's rows are anonymised by now)."""
     from lastgate.remediation.adapters.ledger import FORFEIT
 
-    key_id, key = data_key(conn, ctx)
-    records = conn.execute(
-        _SEALED_IN_ORDER, {"key_id": key_id, "source": "ledger_entries"}
-    ).scalars()
     rows = [
         json.loads(line)
-        for ciphertext in records
-        for line in vault.open_record(
-            key, ciphertext, key_id=key_id, source="ledger_entries"
-        ).splitlines()
+        for text in _opened(key, "ledger_entries", sealed)
+        for line in text.splitlines()
         if line
     ]
     return [row for row in rows if row["kind"] == FORFEIT]
@@ -62,26 +80,34 @@ def _forfeited(conn: Connection, ctx: Context) -> list[dict[str, str]]:
 
 def finish(conn: Connection, ctx: Context) -> int:
     """The last step: the verification scan, the signed certificate, the audit entry."""
-    tables, findings = scan(
-        conn, uid=ctx.uid, customer_id=ctx.customer_id, identifiers=_identifiers(conn, ctx)
+    links, customer, identity, entries = step_io.read(conn, ctx, finish_reads(ctx))
+    key = data_key(conn, ctx)
+    tables, findings = verification.scan(
+        conn,
+        uid=ctx.uid,
+        customer_id=ctx.customer_id,
+        identifiers=_identifiers(key, identity),
+        first=(links, customer),
     )
     certificate = build_certificate(
-        ctx, tables, [str(f) for f in findings], forfeited=_forfeited(conn, ctx)
+        ctx, tables, [str(f) for f in findings], forfeited=_forfeited(key, entries)
     )
-    conn.execute(
-        _FINISH_RUN, {"run_id": ctx.run_id, "at": ctx.now, "signed": json.dumps(certificate)}
-    )
-    audit_log.append(
+    signed = json.dumps(certificate)
+    step_io.later(conn, ctx, _FINISH_RUN, {"run_id": ctx.run_id, "at": ctx.now, "signed": signed})
+    step_io.later(
         conn,
-        now=ctx.now,
-        actor="system",
-        action="erasure.finished",
-        subject=f"closure:{ctx.closure_id}",
-        payload={
-            "uid": ctx.uid,
-            "scan_passed": not findings,
-            "findings": [str(f) for f in findings],
-        },
+        ctx,
+        *audit_log.entry(
+            now=ctx.now,
+            actor="system",
+            action="erasure.finished",
+            subject=f"closure:{ctx.closure_id}",
+            payload={
+                "uid": ctx.uid,
+                "scan_passed": not findings,
+                "findings": [str(f) for f in findings],
+            },
+        ),
     )
     return len(findings)
 

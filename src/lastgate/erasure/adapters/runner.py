@@ -25,11 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.sql import Executable
 
-from lastgate.erasure.adapters.executor import PLAN, Context, NotReady, Step
-from lastgate.erasure.adapters.finish import FINISH, finish
+from lastgate.erasure.adapters import step_io
+from lastgate.erasure.adapters.executor import PLAN, READ_AHEAD
+from lastgate.erasure.adapters.finish import FINISH, finish, finish_reads
 from lastgate.erasure.adapters.quarantine import purge_expired
 from lastgate.erasure.adapters.registry import DATA_MAP
 from lastgate.erasure.adapters.statements import one_awaited_by_uid, outbox_params
+from lastgate.erasure.adapters.step_io import Context, NotReady, Step
 from lastgate.erasure.adapters.tables import (
     customer_keys,
     erasure_runs,
@@ -95,9 +97,10 @@ def _locked(
     now: datetime,
     memo: dict[str, Any],
 ) -> tuple[Context, set[str]] | None:
-    """The run locked for this transaction (``opened``: what ``_opening`` read): its
-    context and the steps done, or None when it is finished or another worker holds it."""
-    run, done = opened
+    """The run locked for this transaction (``opened``: what ``_opening`` read, then
+    anything read ahead): its context and the steps done, or None when it is finished or
+    another worker holds it."""
+    run, done = opened[:2]
     if not run.rows:
         return None
     uid, closure_id, closed_at, customer_id, jurisdiction, email, phone = run.rows[0]
@@ -226,11 +229,8 @@ def _advance(
                     return "waiting", steps
                 if fault is not None:
                     fault(name)  # a crash here: the step and its record are not committed
-                pipeline.execute_and_commit(
-                    conn,
-                    _RECORD_STEP,
-                    {"run_id": run_id, "step": name, "rows": rows, "done_at": ctx.now},
-                )
+                record = {"run_id": run_id, "step": name, "rows": rows, "done_at": ctx.now}
+                pipeline.execute_and_commit(conn, [(_RECORD_STEP, record)])
                 steps += 1
             _log_step(ctx, name, rows)
             if name == FINISH:
@@ -246,10 +246,13 @@ def _advance_postgresql(
     fault: FaultHook | None,
 ) -> tuple[Outcome, int]:
     """``_advance`` on PostgreSQL, the same transactions with fewer round trips: a step's
-    record, its COMMIT and the next step's BEGIN and locking reads travel together. The
-    transactions are the runner's own (``own_transactions``), not SQLAlchemy's."""
+    writes that it needs no answer from (``step_io.later``), its record, its COMMIT and
+    the next step's BEGIN, locking reads and first reads (``READ_AHEAD``) travel
+    together. The transactions are the runner's own (``own_transactions``), not
+    SQLAlchemy's."""
     steps = 0
     memo: dict[str, Any] = {}  # what the run's committed rows hold (its data key)
+    ahead: step_io.Batch = []
     opened = pipeline.begin_and_run(conn, _opening(run_id))
     try:
         while True:
@@ -263,18 +266,23 @@ def _advance_postgresql(
                 pipeline.commit(conn)
                 return "finished", steps
             name, step = pending[0]
+            step_io.opened_with(ctx, ahead, opened[2:])
             try:
                 rows = step(conn, ctx)
             except NotReady:
                 pipeline.rollback(conn)
                 return "waiting", steps
+            finally:
+                writes = step_io.written_later(ctx)
             if fault is not None:
                 fault(name)  # a crash here: the step and its record are not committed
             record = {"run_id": run_id, "step": name, "rows": rows, "done_at": ctx.now}
+            writes.append((_RECORD_STEP, record))
             if name == FINISH:
-                pipeline.execute_and_commit(conn, _RECORD_STEP, record)
+                pipeline.execute_and_commit(conn, writes)
             else:  # committed, and the next transaction opened
-                opened = pipeline.commit_and_begin(conn, (_RECORD_STEP, record), _opening(run_id))
+                ahead = _reads_after(name, ctx)
+                opened = pipeline.commit_and_begin(conn, writes, _opening(run_id) + ahead)
             steps += 1
             _log_step(ctx, name, rows)
             if name == FINISH:
@@ -284,6 +292,14 @@ def _advance_postgresql(
         raise
 
 
+def _reads_after(name: str, ctx: Context) -> step_io.Batch:
+    """What the step after ``name`` reads first, if it has such reads: read ahead when its
+    transaction opens (if another step turns out to be next, it reads its own)."""
+    following = STEPS[[n for n, _step in STEPS].index(name) + 1][0]
+    reads = _READ_AHEAD.get(following)
+    return reads(ctx) if reads is not None else []
+
+
 def _log_step(ctx: Context, name: str, rows: int) -> None:
     done = {"run_id": ctx.run_id, "closure_id": ctx.closure_id, "step": name, "rows": rows}
     log.info("erasure.step", extra={"event": "erasure.step", **done})  # committed
@@ -291,6 +307,7 @@ def _log_step(ctx: Context, name: str, rows: int) -> None:
 
 #: The plan's steps and then the finish (scan and certificate), each one transaction.
 STEPS: tuple[tuple[str, Step], ...] = (*((n, step) for n, _c, step in PLAN), (FINISH, finish))
+_READ_AHEAD = {**READ_AHEAD, FINISH: finish_reads}
 
 
 def dry_run(engine: Engine, uid: str) -> list[dict[str, object]]:

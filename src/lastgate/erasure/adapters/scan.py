@@ -37,6 +37,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.sql import Executable
 
 from lastgate.erasure.adapters import scan_lookup
 from lastgate.erasure.adapters.catalogue import metadata
@@ -48,7 +49,7 @@ from lastgate.erasure.adapters.scan_targets import (
     searched_tables,
 )
 from lastgate.ledger.adapters import tables as ledger
-from lastgate.platform.db import textrule
+from lastgate.platform.db import pipeline, textrule
 
 __all__ = ["SKIPPED_TABLES", "UID_ALLOWED", "ScanFinding", "scan"]
 
@@ -64,14 +65,26 @@ class ScanFinding:
         return f"{self.table}.{self.column}: {self.rows} row(s) hold the {self.what}"
 
 
+def first_reads(customer_id: int) -> list[tuple[Executable, pipeline.Params]]:
+    """What the scan reads before its lookups (the rows linked to the customer, their own
+    row): a caller may send them with its own (``scan``'s ``first``)."""
+    params = {"customer_id": customer_id}
+    return [(_links_statement(), params), (_customer_statement(), params)]
+
+
 def scan(
-    conn: Connection, *, uid: str, customer_id: int, identifiers: dict[str, str]
+    conn: Connection,
+    *,
+    uid: str,
+    customer_id: int,
+    identifiers: dict[str, str],
+    first: tuple[pipeline.Sent, pipeline.Sent] | None = None,
 ) -> tuple[int, list[ScanFinding]]:
-    """(tables checked, findings). ``identifiers``: e-mail, phone, name, ID number…"""
+    """(tables checked, findings). ``identifiers``: e-mail, phone, name, ID number…
+    ``first``: what ``first_reads`` read in this transaction, if the caller read it."""
+    linked, customer = first or pipeline.run(conn, first_reads(customer_id))
     links = [
-        ScanFinding(name, "customer_id", "link to the customer", n)
-        for name, n in conn.execute(_links_statement(), {"customer_id": customer_id})
-        if n
+        ScanFinding(name, "customer_id", "link to the customer", n) for name, n in linked.rows if n
     ]
     values = {**{what: value for what, value in identifiers.items() if value}, "UID": uid}
     kinds = (*sorted(w for w in values if w != "UID"), "UID")
@@ -79,7 +92,7 @@ def scan(
     tables = searched_tables()
     others = tuple(t for t in tables if t is not ledger.customers)
     found: Counter[tuple[str, str, str]] = Counter()
-    _check(found, values, kinds, _customer_values(conn, customer_id))
+    _check(found, values, kinds, _customer_values(customer))
     with_token = tuple(w for w in kinds if lookups[w] is not None)
     without = tuple(w for w in kinds if lookups[w] is None)
     indexed: tuple[Table, ...] = others
@@ -142,12 +155,11 @@ def _links_statement() -> CompoundSelect[Any]:
     )
 
 
-def _customer_values(conn: Connection, customer_id: int) -> Iterator[tuple[str, str, str | None]]:
-    """The customer's own row, by its key (other customers' rows are theirs: a namesake,
-    or a shared family phone, is not this customer)."""
+def _customer_values(customer: pipeline.Sent) -> Iterator[tuple[str, str, str | None]]:
+    """The customer's own row, read by its key (other customers' rows are theirs: a
+    namesake, or a shared family phone, is not this customer)."""
     columns = searched_columns(ledger.customers)
-    row = conn.execute(_customer_statement(), {"customer_id": customer_id}).first()
-    if row is not None:
+    for row in customer.rows[:1]:
         yield from ((ledger.customers.name, col, v) for col, v in zip(columns, row, strict=True))
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from lastgate.erasure.adapters.catalogue import metadata
 from lastgate.erasure.adapters.scan_targets import applies, searched_columns, searched_tables
 from lastgate.ledger.adapters import tables as ledger
-from lastgate.platform.db import textsearch
+from lastgate.platform.db import pipeline, textsearch
 
 #: A value found: (table, column, value).
 Candidate = tuple[str, str, str | None]
@@ -50,13 +50,17 @@ def postgresql_candidates(
     # which costs far more than the lookups; and planning the 63 branches again for
     # every customer (a custom plan) cost about 1 ms, twice the lookups. So for this
     # statement: no JIT, no workers, the prepared statement's generic plan (the same
-    # whatever the tokens: an index scan per column). Set back as they were after it.
-    before = conn.execute(_PLANNER_FOR_LOOKUPS).one()
-    try:
-        rows = conn.execute(statement, {"tokens": tokens, "tokens_but_uid": others or [""]})
-        return [(t, c, v) for t, c, v in rows]
-    finally:
-        conn.execute(_PLANNER_BACK, {f"s{i}": v for i, v in enumerate(before[: len(_PLANNER)])})
+    # whatever the tokens: an index scan per column). Set back as they were after it
+    # (kept meanwhile in settings of the transaction's own): the three travel together.
+    _set, found, _back = pipeline.run(
+        conn,
+        [
+            (_PLANNER_FOR_LOOKUPS, {}),
+            (statement, {"tokens": tokens, "tokens_but_uid": others or [""]}),
+            (_PLANNER_BACK, {}),
+        ],
+    )
+    return [(t, c, v) for t, c, v in found.rows]
 
 
 #: Planner settings for the lookup statement, and their values there.
@@ -65,15 +69,23 @@ _PLANNER = {
     "max_parallel_workers_per_gather": "0",
     "plan_cache_mode": "force_generic_plan",
 }
-#: Reads the settings (in the order of ``_PLANNER``), then sets them for the lookups.
+#: Keeps each setting's value (in ``lastgate.scan_<n>``, for the transaction), then
+#: sets it for the lookups; ``_PLANNER_BACK`` sets the kept values back.
 _PLANNER_FOR_LOOKUPS = text(
     "SELECT "
-    + ", ".join(f"current_setting('{name}')" for name in _PLANNER)
+    + ", ".join(
+        f"set_config('lastgate.scan_{i}', current_setting('{name}'), true)"
+        for i, name in enumerate(_PLANNER)
+    )
     + ", "
     + ", ".join(f"set_config('{name}', '{value}', true)" for name, value in _PLANNER.items())
 )
 _PLANNER_BACK = text(
-    "SELECT " + ", ".join(f"set_config('{name}', :s{i}, true)" for i, name in enumerate(_PLANNER))
+    "SELECT "
+    + ", ".join(
+        f"set_config('{name}', current_setting('lastgate.scan_{i}'), true)"
+        for i, name in enumerate(_PLANNER)
+    )
 )
 
 

@@ -28,7 +28,11 @@ from sqlalchemy import (
 )
 
 from lastgate.closure.adapters import tables as wt
-from lastgate.erasure.adapters.tables import customer_keys, retained_records
+from lastgate.erasure.adapters.tables import (
+    customer_keys,
+    identifier_quarantine,
+    retained_records,
+)
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.notices.adapters.outbox import WEBHOOK
 from lastgate.remediation.adapters.tables import dust_quotes, ledger_entries
@@ -113,6 +117,9 @@ INSERT_RECORD = insert(retained_records).values(
     source=bindparam("source"),
     rows=bindparam("rows"),
     ciphertext=bindparam("ciphertext"),
+)
+INSERT_QUARANTINE = insert(identifier_quarantine).values(
+    kind=bindparam("kind"), digest=bindparam("digest"), until=bindparam("until")
 )
 CUSTOMER = select(ledger.customers).where(_c.id == bindparam("cid"))
 IDENTIFIERS = select(_c.email, _c.phone, _c.id_number).where(_c.id == bindparam("cid"))

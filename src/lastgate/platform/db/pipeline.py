@@ -126,18 +126,19 @@ def run(
 
 def commit_and_begin(
     conn: Connection,
-    last: tuple[Executable, Params],
+    last: Sequence[tuple[Executable, Params]],
     batch: Sequence[tuple[Executable, Params]],
 ) -> list[Sent]:
-    """PostgreSQL only (inside ``own_transactions``): run ``last`` and COMMIT, then open
-    the next transaction and run ``batch`` in it (as ``begin_and_run``), all in one round
-    trip. If ``last`` or the COMMIT fails, nothing after it runs (the server skips the
-    rest of the pipeline) and the error is raised."""
+    """PostgreSQL only (inside ``own_transactions``): run ``last`` (writes) and COMMIT,
+    then open the next transaction and run ``batch`` in it (as ``begin_and_run``), all in
+    one round trip. If a statement of ``last`` or the COMMIT fails, nothing after it runs
+    (the server skips the rest of the pipeline) and the error is raised."""
     driver = _driver(conn)
     head, cursors = driver.cursor(), [driver.cursor() for _ in batch]
     try:
         with driver.pipeline():
-            head.execute(*pg_text(conn, *last), prepare=True)
+            for statement, params in last:
+                head.execute(*pg_text(conn, statement, params), prepare=True)
             head.execute("COMMIT", prepare=False)
             head.execute("BEGIN", prepare=False)
             for cursor, (statement, params) in zip(cursors, batch, strict=True):
@@ -165,16 +166,18 @@ def _sent(cursor: Any) -> Sent:
     return Sent(int(cursor.rowcount), cursor.fetchall(), columns)
 
 
-def execute_and_commit(conn: Connection, statement: Executable, params: Params) -> None:
-    """Run ``statement`` and commit the transaction; on PostgreSQL one round trip."""
+def execute_and_commit(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> None:
+    """Run ``batch`` (writes) and commit the transaction; on PostgreSQL one round trip."""
     if not is_postgresql(conn):
-        conn.execute(statement, params)
+        for statement, params in batch:
+            conn.execute(statement, params)
         return  # the caller's transaction block commits
     driver = _driver(conn)
     cursor = driver.cursor()
     try:
         with driver.pipeline():
-            cursor.execute(*pg_text(conn, statement, params), prepare=True)
+            for statement, params in batch:
+                cursor.execute(*pg_text(conn, statement, params), prepare=True)
             cursor.execute("COMMIT", prepare=False)
     finally:
         cursor.close()

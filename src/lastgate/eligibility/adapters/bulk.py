@@ -3,7 +3,7 @@
 ``sweep`` gives, for every account (or a subset), the check codes that do not pass and
 their status, exactly as ``check_account`` would, without loading any account's state:
 customers are read in keyset-paginated chunks of ``chunk_size`` ids, and for each chunk
-one ``UNION ALL`` statement flags the failing (customer, code) pairs, one more sums the
+one statement gives a bit mask of the failing checks per customer, one more sums the
 balances per asset. Memory is bounded by the chunk, whatever the ledger's size.
 
 Exactness. Amounts are NUMERIC on PostgreSQL and text on SQLite; the per-account checks
@@ -21,9 +21,6 @@ integer parts summed as 64-bit integers and joined in Python (docs/bulk.md).
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,29 +31,27 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Engine
 
 from lastgate.eligibility.adapters import bulk_sql as q
+from lastgate.eligibility.adapters import bulk_totals
+from lastgate.eligibility.adapters.bulk_readers import read_ahead
 from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks import CHECKS
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.money import ZERO
 from lastgate.kernel.policy import Policy
-from lastgate.ledger.model import KycStatus
 from lastgate.ledger.ports import PolicyBook
 from lastgate.platform.db.types import read_amount, read_time
 from lastgate.platform.policy_files import DEFAULT_JURISDICTION
 
 CHUNK_SIZE = 50_000
+#: Connections reading chunks at once on PostgreSQL (one snapshot); SQLite reads on one.
+READERS = 2
 #: Relative distance from a line inside which SQL defers the comparison to Python.
 MARGIN = {"postgresql": Decimal("1e-20"), "sqlite": Decimal("1e-9")}
 
-_END = object()  # the reader's last message
-_ORDER = {code: position for position, (code, _) in enumerate(CHECKS)}
 #: Codes whose failure asks for a review instead of blocking.
 REVIEW_CODES = frozenset({CheckCode.WITHDRAWAL_REVIEW})
 _BLOCK, _REVIEW, _PASS = CheckStatus.BLOCK, CheckStatus.REVIEW, CheckStatus.PASS
-_KYC_INCOMPLETE = frozenset(
-    s.value
-    for s in (KycStatus.NOT_STARTED, KycStatus.PENDING, KycStatus.REJECTED, KycStatus.EXPIRED)
-)
+_BORDERS = q.BALANCE_BORDER | q.WITHDRAWAL_BORDER
 
 
 class BulkRow(NamedTuple):
@@ -79,6 +74,25 @@ class SweepSummary:
     eligible: int = 0  # nothing blocks (some may still be reviewed)
     by_code: Counter[CheckCode] = field(default_factory=Counter)
     assets: dict[str, Decimal] = field(default_factory=dict)  # total held per asset
+
+
+class _Verdict(NamedTuple):
+    """What one mask of failing checks means; the same for every account showing it."""
+
+    failures: tuple[tuple[CheckCode, CheckStatus], ...]  # in the checks' order
+    outcome: CheckStatus
+    codes: tuple[CheckCode, ...]
+
+
+def _verdict(mask: int) -> _Verdict:
+    failures = tuple(
+        (code, _REVIEW if code in REVIEW_CODES else _BLOCK)
+        for code, _ in CHECKS
+        if mask & q.BIT[code]
+    )
+    statuses = {status for _, status in failures}
+    outcome = _BLOCK if _BLOCK in statuses else _REVIEW if statuses else _PASS
+    return _Verdict(failures, outcome, tuple(code for code, _ in failures))
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,7 @@ class Sweep:
         uids: Sequence[str] | None = None,
         jurisdiction: str | None = None,
         chunk_size: int = CHUNK_SIZE,
+        readers: int = READERS,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -117,48 +132,24 @@ class Sweep:
         self._uids = uids
         self._jurisdiction = jurisdiction.upper() if jurisdiction else None
         self._chunk_size = chunk_size
+        self._readers = readers
         self._dialect = q.dialect(engine.dialect.name)
         self._lines: dict[str, _Lines] = {}
+        self._verdicts: dict[int, _Verdict] = {}
         self.summary = SweepSummary()
         self.total = self._count()
 
     def __iter__(self) -> Iterator[BulkRow]:
-        # A reader thread runs the statements of the next chunk while this one turns the
+        # Reader threads run the statements of the next chunks while this one turns the
         # current chunk into rows: the database works while Python does (both drivers
-        # release the GIL while a statement runs). At most two chunks wait in between.
+        # release the GIL while a statement runs); on PostgreSQL, ``readers`` chunks at
+        # once, on as many connections sharing one snapshot (bulk_readers).
         self.summary = SweepSummary()  # iterating again starts the counts afresh
-        chunks: queue.Queue[Any] = queue.Queue(maxsize=2)
-        stop = threading.Event()
-        reader = threading.Thread(target=self._read, args=(chunks, stop), daemon=True)
-        reader.start()
-        try:
-            while (item := chunks.get()) is not _END:
-                if isinstance(item, BaseException):
-                    raise item
-                yield from self._rows_of(*item)
-        finally:
-            stop.set()
-            while reader.is_alive():  # unblock a reader waiting to put
-                with contextlib.suppress(queue.Empty):
-                    chunks.get(timeout=0.05)
-
-    def _read(self, chunks: queue.Queue[Any], stop: threading.Event) -> None:
-        try:
-            with self._engine.connect() as conn:
-                # One snapshot for the whole sweep: REPEATABLE READ on PostgreSQL, and on
-                # SQLite an explicit read transaction (the driver opens none for reads).
-                if not self._dialect.sqlite:
-                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
-                with conn.begin():
-                    if self._dialect.sqlite:
-                        conn.exec_driver_sql("BEGIN")
-                    for customers in self._chunks(conn):
-                        if stop.is_set():
-                            return
-                        chunks.put((customers, self._failures(conn, customers)))
-            chunks.put(_END)
-        except BaseException as exc:  # handed to the consuming thread
-            chunks.put(exc)
+        for customers, (masks, totals) in read_ahead(
+            self._engine, self._chunks, self._failures, readers=self._readers
+        ):
+            self._add_totals(totals)
+            yield from self._rows_of(customers, masks)
 
     def _rows(self, conn: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
         # The driver's own cursor, in the connection's transaction: these statements
@@ -187,7 +178,7 @@ class Sweep:
         return sorted(ids)
 
     def _chunks(self, conn: Connection) -> Iterator[list[Any]]:
-        columns = "SELECT id, uid, jurisdiction, kyc_status, kyc_applicant_mismatch FROM customers"
+        columns = q.CUSTOMERS
         if self._uids is not None:
             ids = self._resolved_ids(conn)
             sql = f"{columns} WHERE id {self._dialect.in_list('ids')} ORDER BY id"
@@ -209,8 +200,9 @@ class Sweep:
 
     def _failures(
         self, conn: Connection, customers: list[Any]
-    ) -> dict[int, dict[CheckCode, CheckStatus]]:
-        """What fails for the chunk's customers, KYC aside; adds their assets to the totals."""
+    ) -> tuple[dict[int, int], list[tuple[str, Decimal]]]:
+        """The mask of what fails per customer of the chunk (KYC aside, it comes with the
+        customers; none: nothing fails), and the chunk's total held per asset."""
         jurisdiction_of = {c[0]: c[2] for c in customers}
         lines = {j: self._lines_of(j) for j in set(jurisdiction_of.values())}
         filtered = self._uids is not None or self._jurisdiction is not None
@@ -241,60 +233,39 @@ class Sweep:
                 (default if "review" in joined else one).window_since,
             ),
         )
-        failures: dict[int, dict[CheckCode, CheckStatus]] = {}
-        balance_border: list[int] = []
-        withdrawal_border: list[int] = []
         flags = q.flags_sql(self._dialect, list(lines), filtered=filtered, joined=frozenset(joined))
-        for cid, tag in self._rows(conn, flags, params):
-            found = failures.setdefault(cid, {})
-            if tag >= q.BALANCES:
-                bits = tag - q.BALANCES
-                if bits & q.BORDER:
-                    balance_border.append(cid)
-                if bits & q.ASSETS:
-                    found[CheckCode.ASSETS_REMAINING] = _BLOCK
-                if bits & q.DUST:
-                    found[CheckCode.DUST_REMAINING] = _BLOCK
-            elif tag == q.WITHDRAWAL_BORDER:
-                withdrawal_border.append(cid)
-            elif tag == q.REVIEW_TAG:
-                found[CheckCode.WITHDRAWAL_REVIEW] = _REVIEW
-            else:
-                found[q.TAG_CODES[tag]] = _BLOCK
-        for cid, codes in self._exact_balances(conn, balance_border, jurisdiction_of):
-            failures[cid].update(dict.fromkeys(codes, _BLOCK))
-        for cid in self._exact_reviews(conn, withdrawal_border, jurisdiction_of):
-            failures.setdefault(cid, {})[CheckCode.WITHDRAWAL_REVIEW] = _REVIEW
-        self._add_totals(conn, params, filtered=filtered)
-        return failures
+        masks: dict[int, int] = dict(self._rows(conn, flags, params))
+        border = [cid for cid, mask in masks.items() if mask & _BORDERS]
+        if border:
+            balances = [cid for cid in border if masks[cid] & q.BALANCE_BORDER]
+            withdrawals = [cid for cid in border if masks[cid] & q.WITHDRAWAL_BORDER]
+            for cid in border:
+                masks[cid] &= ~_BORDERS
+            for cid, codes in self._exact_balances(conn, balances, jurisdiction_of):
+                for code in codes:
+                    masks[cid] |= q.BIT[code]
+            for cid in self._exact_reviews(conn, withdrawals, jurisdiction_of):
+                masks[cid] |= q.BIT[CheckCode.WITHDRAWAL_REVIEW]
+        totals = bulk_totals.asset_totals(conn, self._dialect, params, filtered=filtered)
+        return masks, list(totals)
 
-    def _rows_of(
-        self, customers: list[Any], failures: dict[int, dict[CheckCode, CheckStatus]]
-    ) -> Iterator[BulkRow]:
+    def _rows_of(self, customers: list[Any], masks: dict[int, int]) -> Iterator[BulkRow]:
         summary = self.summary
         by_code = summary.by_code
-        for cid, uid, jurisdiction, kyc_status, mismatch in customers:
-            found = failures.get(cid) or {}
-            if kyc_status in _KYC_INCOMPLETE:
-                found[CheckCode.KYC_INCOMPLETE] = _BLOCK
-            if kyc_status == KycStatus.DISPUTED.value or mismatch:
-                found[CheckCode.KYC_DISPUTED] = _BLOCK
-            if not found:
-                outcome = _PASS
-                summary.passing += 1
-                summary.eligible += 1
-            else:
-                if len(found) > 1:
-                    found = dict(sorted(found.items(), key=_position))
-                if _BLOCK in found.values():
-                    outcome = _BLOCK
-                else:
-                    outcome = _REVIEW
-                    summary.eligible += 1
-                for code in found:
-                    by_code[code] += 1
+        verdicts = self._verdicts
+        for cid, uid, jurisdiction, kyc in customers:
+            mask = masks.get(cid, 0) | kyc
+            if (verdict := verdicts.get(mask)) is None:
+                verdict = verdicts[mask] = _verdict(mask)
+            outcome = verdict.outcome
             summary.accounts += 1
-            yield BulkRow(uid, jurisdiction, found, outcome)
+            if outcome is not _BLOCK:
+                summary.eligible += 1
+                if outcome is _PASS:
+                    summary.passing += 1
+            for code in verdict.codes:
+                by_code[code] += 1
+            yield BulkRow(uid, jurisdiction, dict(verdict.failures), outcome)
 
     def _lines_of(self, jurisdiction: str) -> _Lines:
         if jurisdiction not in self._lines:
@@ -348,10 +319,10 @@ class Sweep:
             ):
                 yield cid
 
-    def _add_totals(self, conn: Connection, params: dict[str, Any], *, filtered: bool) -> None:
+    def _add_totals(self, totals: list[tuple[str, Decimal]]) -> None:
         assets = self.summary.assets
-        for asset, amount in q.asset_totals(conn, self._dialect, params, filtered=filtered):
-            total = q.exact_add(assets.get(asset, ZERO), amount)
+        for asset, amount in totals:
+            total = bulk_totals.exact_add(assets.get(asset, ZERO), amount)
             if total == ZERO:
                 assets.pop(asset, None)
             else:
@@ -366,17 +337,22 @@ def sweep(
     uids: Sequence[str] | None = None,
     jurisdiction: str | None = None,
     chunk_size: int = CHUNK_SIZE,
+    readers: int = READERS,
 ) -> Sweep:
     """Every account's (or the given UIDs', or one jurisdiction's) verdict as of ``now``.
 
     Iterate the result for ``BulkRow``s in customer order; ``result.total`` is known at
     once (for a progress bar), ``result.summary`` is complete after the last row.
     """
-    return Sweep(engine, policies, now, uids=uids, jurisdiction=jurisdiction, chunk_size=chunk_size)
-
-
-def _position(item: tuple[CheckCode, CheckStatus]) -> int:
-    return _ORDER[item[0]]
+    return Sweep(
+        engine,
+        policies,
+        now,
+        uids=uids,
+        jurisdiction=jurisdiction,
+        chunk_size=chunk_size,
+        readers=readers,
+    )
 
 
 _SIDE_CODES = {

@@ -1,21 +1,22 @@
 """The statements of the bulk eligibility sweep, written once for SQLite and PostgreSQL.
 
 Each chunk of customers (an id range, optionally narrowed to a list of ids) is swept by
-one ``UNION ALL`` statement whose rows are ``(customer_id, tag, available, frozen,
-price)``: a tag names a failing check, or asks Python to finish a comparison that SQL
-could not decide exactly (the three amounts are set only for a balance near the line).
-Policies differ per jurisdiction: a ``VALUES`` list maps each jurisdiction of the chunk
-to its lines, and ``COALESCE`` falls back to the DEFAULT policy's.
+one statement returning ``(customer_id, mask)`` for every customer with something to say:
+the ``UNION ALL`` of one branch per kind of row, summed per customer. A mask's bits are
+the failing checks (``BIT``) and the comparisons SQL could not decide exactly
+(``BALANCE_BORDER``, ``WITHDRAWAL_BORDER``), which Python finishes. Policies differ per
+jurisdiction: a ``VALUES`` list maps each jurisdiction of the chunk to its lines, and
+``COALESCE`` falls back to the DEFAULT policy's.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Context, Decimal, localcontext
+from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
@@ -24,18 +25,22 @@ from sqlalchemy import Connection
 from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.ledger import model as a
-from lastgate.platform.db.types import amount_text, time_param
+from lastgate.platform.db.types import time_param
 
-# Tags of the flag statement's rows: a failing check's position in ``CheckCode``, or
-# ``BALANCES`` plus bits (1: a balance above the dust line, 2: dust, 4: near the line),
-# or ``WITHDRAWAL_BORDER`` (withdrawals near the review line).
-TAG_CODES: dict[int, CheckCode] = dict(enumerate(CheckCode))
-BALANCES = 200
-ASSETS, DUST, BORDER = 1, 2, 4
-_SIDE_BITS = {dust_line.Side.ASSET: ASSETS, dust_line.Side.DUST: DUST}
-WITHDRAWAL_BORDER = 101
-_TAG = {code: tag for tag, code in TAG_CODES.items()}
-REVIEW_TAG = _TAG[CheckCode.WITHDRAWAL_REVIEW]
+# Bits of a customer's mask: a failing check's (its position in ``CheckCode``), and two
+# for comparisons left to Python: a balance near the dust line, withdrawals near the
+# review line. Every branch's bits are its own and it gives at most one row per (customer,
+# bit) value, so the sum of a customer's rows is the bitwise or. All fit in an INTEGER.
+BIT: dict[CheckCode, int] = {code: 1 << position for position, code in enumerate(CheckCode)}
+BALANCE_BORDER = 1 << 24
+WITHDRAWAL_BORDER = 1 << 25
+_SIDE_BITS = {
+    dust_line.Side.ASSET: BIT[CheckCode.ASSETS_REMAINING],
+    dust_line.Side.DUST: BIT[CheckCode.DUST_REMAINING],
+}
+_KYC_INCOMPLETE = frozenset(
+    {a.KycStatus.NOT_STARTED, a.KycStatus.PENDING, a.KycStatus.REJECTED, a.KycStatus.EXPIRED}
+)
 
 
 def fetch(conn: Connection, d: Dialect, sql: str, params: dict[str, Any]) -> list[Any]:
@@ -65,6 +70,16 @@ class Dialect:
 
     def negative(self, column: str) -> str:
         return f"{column} LIKE '-%'" if self.sqlite else f"{column} < 0"
+
+    def bit_or(self, column: str, repeated: Sequence[int] = ()) -> str:
+        """The bitwise or of ``column`` over a group. SQLite has no such aggregate: the sum
+        of the rows, which carry disjoint bits, or, when rows may repeat the single bits
+        ``repeated``, the sum of each bit's maximum."""
+        if not self.sqlite:
+            return f"bit_or({column})"
+        if not repeated:
+            return f"SUM({column})"
+        return " + ".join(f"MAX(CASE WHEN {column} = {b} THEN {b} ELSE 0 END)" for b in repeated)
 
     def cast(self, param: str, pg_type: str) -> str:
         return f":{param}" if self.sqlite else f"CAST(:{param} AS {pg_type})"
@@ -102,6 +117,15 @@ def dialect(name: str) -> Dialect:
 def _in(values: frozenset[Any]) -> str:
     # Domain enum values, not user input: safe to inline.
     return ", ".join(sorted(f"'{v.value}'" for v in values))
+
+
+#: The chunk's customers: (id, uid, jurisdiction, the bits of their KYC checks).
+CUSTOMERS = (
+    "SELECT id, uid, jurisdiction, "
+    f"CASE WHEN kyc_status IN ({_in(_KYC_INCOMPLETE)}) THEN {BIT[CheckCode.KYC_INCOMPLETE]} "
+    f"ELSE 0 END + CASE WHEN kyc_status = '{a.KycStatus.DISPUTED.value}' "
+    f"OR kyc_applicant_mismatch THEN {BIT[CheckCode.KYC_DISPUTED]} ELSE 0 END FROM customers"
+)
 
 
 Lines = tuple[tuple[Any, Any], tuple[Any, Any], datetime, datetime]
@@ -193,27 +217,27 @@ def _flags_sql(d: Dialect, count: int, filtered: bool, joined: frozenset[str]) -
 
     def simple(code: CheckCode, table: str, condition: str) -> str:
         return (
-            f"SELECT DISTINCT x.customer_id, {_TAG[code]} FROM {table} x "
+            f"SELECT DISTINCT x.customer_id, {BIT[code]} FROM {table} x "
             f"WHERE {rng('x')} AND {condition}"
         )
 
     branches = [
         _balances(d, rng("b"), of_policy("b", "dust"), "dust" in joined),
-        f"SELECT DISTINCT x.customer_id, {_TRANSFER_TAG} FROM transfers x "
-        f"WHERE {rng('x')} AND x.status IN ({_in(a.IN_FLIGHT_TRANSFER_STATUSES)}) "
-        f"AND x.direction IN ({_in(frozenset(a.TransferDirection))})",
+        _transfers(d, rng("t"), of_policy("t", "review"), "review" in joined),
         *(simple(code, table, condition) for code, table, condition in _still_open(d)),
-        f"SELECT DISTINCT x.customer_id, {_HOLD_TAG} FROM holds x "
+        f"SELECT DISTINCT x.customer_id, {_HOLD_BIT} FROM holds x "
         f"WHERE {rng('x')} AND x.lifted_at IS NULL "
         f"AND x.kind IN ({_in(frozenset(a.HoldKind))})",
-        f"SELECT DISTINCT e.customer_id, {_TAG[CheckCode.SECURITY_COOLDOWN]} "
+        f"SELECT DISTINCT e.customer_id, {BIT[CheckCode.SECURITY_COOLDOWN]} "
         f"FROM security_events e {of_policy('e', 'cooldown')} "
         f"WHERE {rng('e')} AND e.occurred_at > {d.cast('min_cs', 'TIMESTAMPTZ')} "
         "AND e.occurred_at > "
         f"{_rule(d, 'cooldown_since', 'cs', 'cooldown' in joined, 'TIMESTAMPTZ')}",
-        _withdrawals(d, rng("t"), of_policy("t", "review"), "review" in joined),
     ]
-    return _policy_cte(d, count) + " " + " UNION ALL ".join(branches)
+    return (
+        f"{_policy_cte(d, count)} SELECT customer_id, {d.bit_or('bits')} FROM "
+        f"({' UNION ALL '.join(branches)}) AS f GROUP BY customer_id"
+    )
 
 
 def _still_open(d: Dialect) -> list[tuple[CheckCode, str, str]]:
@@ -248,59 +272,83 @@ def _still_open(d: Dialect) -> list[tuple[CheckCode, str, str]]:
     ]
 
 
-_HOLD_TAG = (
-    f"CASE x.kind WHEN '{a.HoldKind.RISK_LOCK.value}' THEN {_TAG[CheckCode.RISK_LOCK]} "
-    f"WHEN '{a.HoldKind.AML_INVESTIGATION.value}' THEN {_TAG[CheckCode.COMPLIANCE_REVIEW]} "
-    f"ELSE {_TAG[CheckCode.LEGAL_HOLD]} END"
-)
-_TRANSFER_TAG = (
-    f"CASE x.direction WHEN '{a.TransferDirection.DEPOSIT.value}' "
-    f"THEN {_TAG[CheckCode.DEPOSIT_PENDING]} ELSE {_TAG[CheckCode.WITHDRAWAL_PENDING]} END"
+_HOLD_BIT = (
+    f"CASE x.kind WHEN '{a.HoldKind.RISK_LOCK.value}' THEN {BIT[CheckCode.RISK_LOCK]} "
+    f"WHEN '{a.HoldKind.AML_INVESTIGATION.value}' THEN {BIT[CheckCode.COMPLIANCE_REVIEW]} "
+    f"ELSE {BIT[CheckCode.LEGAL_HOLD]} END"
 )
 
 
 def _balances(d: Dialect, in_range: str, of_policy: str, joined: bool) -> str:
-    """One row per customer with non-zero balances: ``BALANCES`` plus the bits found.
+    """One row per customer with non-zero balances: the bits of what they show.
 
     ``dust_line`` draws the line; SQL only applies it where no rounding can matter (an
     unpriced asset, a value clearly beyond the band ``dust_lo``..``dust_hi`` around the
-    tolerance) and flags everything else ``BORDER``, for ``dust_line.judge`` in Python.
+    tolerance) and flags everything else ``BALANCE_BORDER``, for ``dust_line.judge``.
     """
     value = f"({d.num('b.available')} + {d.num('b.frozen')}) * {d.num('ap.price_usd')}"
     negative = f"{d.negative('b.available')} OR {d.negative('b.frozen')}"
+    assets, dust = BIT[CheckCode.ASSETS_REMAINING], BIT[CheckCode.DUST_REMAINING]
     kind = (
-        f"CASE WHEN {negative} THEN {BORDER} "
+        f"CASE WHEN {negative} THEN {BALANCE_BORDER} "
         f"WHEN ap.price_usd IS NULL THEN {_SIDE_BITS[dust_line.UNPRICED]} "
-        f"WHEN {value} > {_rule(d, 'dust_hi', 'dhi', joined)} THEN {ASSETS} "
-        f"WHEN {value} < {_rule(d, 'dust_lo', 'dlo', joined)} THEN {DUST} ELSE {BORDER} END"
+        f"WHEN {value} > {_rule(d, 'dust_hi', 'dhi', joined)} THEN {assets} "
+        f"WHEN {value} < {_rule(d, 'dust_lo', 'dlo', joined)} THEN {dust} "
+        f"ELSE {BALANCE_BORDER} END"
     )
-    bits = " + ".join(f"MAX(CASE WHEN kind = {bit} THEN {bit} ELSE 0 END)" for bit in (1, 2, 4))
+    # "a + f <> 0 or either is negative" is "either is non-zero" in NUMERIC (no -0), the
+    # cheaper test; SQLite's text can say "-0", so it keeps the long one.
+    nonzero = (
+        f"({d.num('b.available')} + {d.num('b.frozen')} <> 0 OR {negative})"
+        if d.sqlite
+        else "(b.available <> 0 OR b.frozen <> 0)"
+    )
     return (
-        f"SELECT customer_id, {BALANCES} + {bits} FROM (SELECT b.customer_id, {kind} AS kind "
-        f"FROM balances b {of_policy} LEFT JOIN asset_prices ap ON ap.asset = b.asset "
-        f"WHERE {in_range} AND ({d.num('b.available')} + {d.num('b.frozen')} <> 0 "
-        f"OR {negative})) AS bx GROUP BY customer_id"
+        f"SELECT customer_id, {d.bit_or('kind', (assets, dust, BALANCE_BORDER))} AS bits "
+        f"FROM (SELECT b.customer_id, {kind} AS kind FROM balances b {of_policy} "
+        f"LEFT JOIN asset_prices ap ON ap.asset = b.asset WHERE {in_range} AND {nonzero}) "
+        "AS bx GROUP BY customer_id"
     )
 
 
-def _withdrawals(d: Dialect, in_range: str, of_policy: str, joined: bool) -> str:
-    """Customers whose withdrawals in their window are clearly above, or near, the line."""
-    negative = f"{d.negative('t.amount')} OR {d.negative('ap.price_usd')}"
-    return (
-        f"SELECT customer_id, CASE WHEN has_negative = 1 THEN {WITHDRAWAL_BORDER} "
-        f"WHEN total > high THEN {_TAG[CheckCode.WITHDRAWAL_REVIEW]} "
-        f"ELSE {WITHDRAWAL_BORDER} END "
-        f"FROM (SELECT t.customer_id, SUM({d.num('t.amount')} * {d.num('ap.price_usd')}) "
-        f"AS total, MAX({_rule(d, 'review_hi', 'rhi', joined)}) AS high, "
-        f"MAX({_rule(d, 'review_lo', 'rlo', joined)}) AS low, "
-        f"MAX(CASE WHEN {negative} THEN 1 ELSE 0 END) AS has_negative "
-        f"FROM transfers t {of_policy} JOIN asset_prices ap ON ap.asset = t.asset "
-        f"WHERE {in_range} AND t.direction = '{a.TransferDirection.WITHDRAWAL.value}' "
-        f"AND t.status NOT IN ('{a.TransferStatus.FAILED.value}', "
+def _transfers(d: Dialect, in_range: str, of_policy: str, joined: bool) -> str:
+    """One pass over the chunk's transfers: the in-flight ones by direction, and the
+    withdrawals of the review window, summed at current prices, clearly above the line
+    (``WITHDRAWAL_REVIEW``) or near it (or with a negative amount): ``WITHDRAWAL_BORDER``.
+    """
+    in_flight = f"t.status IN ({_in(a.IN_FLIGHT_TRANSFER_STATUSES)})"
+    deposit, withdrawal = a.TransferDirection.DEPOSIT.value, a.TransferDirection.WITHDRAWAL.value
+    counted = (
+        f"t.direction = '{withdrawal}' AND t.status NOT IN ('{a.TransferStatus.FAILED.value}', "
         f"'{a.TransferStatus.CANCELLED.value}') "
-        f"AND t.created_at >= {d.cast('min_ws', 'TIMESTAMPTZ')} "
-        f"AND t.created_at >= {_rule(d, 'window_since', 'ws', joined, 'TIMESTAMPTZ')} "
-        "GROUP BY t.customer_id) AS w WHERE has_negative = 1 OR total >= low"
+        f"AND t.created_at >= {d.cast('min_ws', 'TIMESTAMPTZ')}"
+    )
+    window = (  # a withdrawal the review sums (an unpriced one is not summed)
+        f"{counted} AND t.created_at >= "
+        f"{_rule(d, 'window_since', 'ws', joined, 'TIMESTAMPTZ')} AND ap.price_usd IS NOT NULL"
+    )
+    negative = f"{d.negative('t.amount')} OR {d.negative('ap.price_usd')}"
+    total = f"SUM(CASE WHEN {window} THEN {d.num('t.amount')} * {d.num('ap.price_usd')} END)"
+    review = (
+        f"CASE WHEN MAX(CASE WHEN {window} AND ({negative}) THEN 1 ELSE 0 END) = 1 "
+        f"THEN {WITHDRAWAL_BORDER} "
+        f"WHEN {total} > MAX({_rule(d, 'review_hi', 'rhi', joined)}) "
+        f"THEN {BIT[CheckCode.WITHDRAWAL_REVIEW]} "
+        f"WHEN {total} >= MAX({_rule(d, 'review_lo', 'rlo', joined)}) "
+        f"THEN {WITHDRAWAL_BORDER} ELSE 0 END"
+    )
+    pending = (
+        f"MAX(CASE WHEN {in_flight} AND t.direction = '{deposit}' "
+        f"THEN {BIT[CheckCode.DEPOSIT_PENDING]} ELSE 0 END) + "
+        f"MAX(CASE WHEN {in_flight} AND t.direction <> '{deposit}' "
+        f"THEN {BIT[CheckCode.WITHDRAWAL_PENDING]} ELSE 0 END)"
+    )
+    directions = _in(frozenset(a.TransferDirection))
+    return (
+        f"SELECT t.customer_id, {pending} + {review} FROM transfers t {of_policy} "
+        f"LEFT JOIN asset_prices ap ON ap.asset = t.asset WHERE {in_range} "
+        f"AND (({in_flight} AND t.direction IN ({directions})) OR ({counted})) "
+        "GROUP BY t.customer_id"
     )
 
 
@@ -334,57 +382,3 @@ def balances_sql(d: Dialect) -> str:
         "SELECT b.customer_id, b.available, b.frozen, ap.price_usd FROM balances b "
         f"LEFT JOIN asset_prices ap ON ap.asset = b.asset WHERE b.customer_id {d.in_list('ids')}"
     )
-
-
-# -- total held per asset ---------------------------------------------------------------
-
-#: Digits kept by the exact sums: far beyond 38-digit amounts times any count of rows.
-_EXACT = Context(prec=100)
-
-
-class _DecimalSum:
-    """SQLite aggregate ``decimal_sum(a, b)``: the exact sum of ``a + b`` over decimal text.
-
-    SQLite has no exact decimal arithmetic (its ``decimal`` extension is not built into
-    Python's sqlite3), so this one is registered on the connection; SQL still does the
-    scanning, filtering and grouping, Python only adds.
-    """
-
-    def __init__(self) -> None:
-        self.total = Decimal(0)
-
-    def step(self, available: str, frozen: str) -> None:
-        total = _EXACT.add(self.total, Decimal(available))
-        self.total = total if frozen == "0" else _EXACT.add(total, Decimal(frozen))
-
-    def finalize(self) -> str:
-        return amount_text(self.total)
-
-
-def _range(d: Dialect, filtered: bool) -> str:
-    ids = f" AND b.customer_id {d.in_list('ids')}" if filtered else ""
-    return f"b.customer_id BETWEEN :lo AND :hi{ids}"
-
-
-def asset_totals(
-    conn: Connection, d: Dialect, params: dict[str, Any], *, filtered: bool
-) -> Iterator[tuple[str, Decimal]]:
-    """(asset, available + frozen summed exactly) over the chunk's non-zero balances."""
-    if d.sqlite:
-        raw = conn.connection.driver_connection
-        raw.create_aggregate("decimal_sum", 2, _DecimalSum)  # type: ignore[union-attr]
-        total = "decimal_sum(b.available, b.frozen)"
-    else:
-        total = "SUM(b.available + b.frozen)"
-    # A zero test is exact in REAL (see _balances), and skips half the rows here.
-    nonzero = f"({d.num('b.available')} <> 0 OR {d.num('b.frozen')} <> 0)"
-    sql = (
-        f"SELECT b.asset, {total} FROM balances b "
-        f"WHERE {_range(d, filtered)} AND {nonzero} GROUP BY b.asset"
-    )
-    for asset, amount in fetch(conn, d, sql, params):
-        yield asset, Decimal(amount)
-
-
-def exact_add(left: Decimal, right: Decimal) -> Decimal:
-    return _EXACT.add(left, right)

@@ -30,6 +30,7 @@ from lastgate.kernel.access import Role
 from lastgate.kernel.errors import NotFound
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
+from lastgate.notices.adapters.preferences import customer_language
 from lastgate.platform.web.pages import Page, PageRoute, StaffPage, see_other
 
 router = APIRouter(prefix="/web/desk", route_class=PageRoute, include_in_schema=False)
@@ -185,6 +186,9 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         page,
         "desk/staff_ticket.html",
         seen=seen,
+        customer_language=customer_language(
+            page.context.engine, page.context.settings, page.me, ticket.uid
+        ),
         **_eligibility(page, ticket.uid),
         has_handoff=bool(handoff),
         transcript=shown.get("transcript"),

@@ -107,6 +107,17 @@ def remember_customer_language(
         SqlNotifier(conn, clock, settings).remember_language(principal.subject, language)
 
 
+def customer_language(engine: Engine, settings: Settings, principal: Principal, uid: str) -> str:
+    """The language the customer's notices are written in (the one they last used on the
+    pages, else the default): the one staff answer them in. Staff may read it."""
+    ensure_may_read_account(principal, uid)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(customer_settings.c.language).where(customer_settings.c.uid == uid)
+        ).scalar_one_or_none()
+    return stored if stored in SUPPORTED_LANGUAGES else settings.default_language
+
+
 def _ensure_open(conn: Connection, uid: str) -> None:
     """``AccountNotFound`` for an unknown UID; ``AccountClosed`` for a closed account:
     nothing new is kept for it."""

@@ -30,6 +30,7 @@ PARAMS = {
     "selfcheck_url": "https://close.example/web/me",
     "export_url": "https://close.example/web/me/export",
     "support_url": "https://close.example/web/tickets#new",
+    "certificate_url": "https://close.example/web/me/closed",
 }
 REQUIRED_TOPICS = {
     "verification_code",

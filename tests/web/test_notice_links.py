@@ -23,8 +23,9 @@ from lastgate.desk.service import desk as d
 from lastgate.desk.wiring import build_desk
 from lastgate.kernel.access import Role
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES, translate
-from lastgate.notices.model import TOPICS, compose, render, support_url
+from lastgate.notices.model import CERTIFICATE_PATH, TOPICS, compose, delivery_links, render
 from lastgate.platform.auth_tokens import issue_token
+from lastgate.platform.web.pages import CLOSED_PATH
 from tests.builders import account, load
 from tests.workflow_support import AGENT_A, customer, request_in, settings
 
@@ -63,7 +64,7 @@ def setup(engine, clock):
         "ticket_url": desk.ticket_url(ticket.id),
         "selfcheck_url": campaigns.selfcheck_url,
         "export_url": campaigns.export_url,
-        "support_url": support_url(config.public_base_url),  # added at delivery
+        **delivery_links(config.public_base_url),  # added at delivery
     }
     app = create_app(config, engine=engine, clock=clock)
 
@@ -136,3 +137,7 @@ def test_another_customer_following_the_appeal_link_sees_no_one_elses_request(se
     answer = browser("U2").get(links["appeal_url"])
     assert_page(answer, links["appeal_url"])
     assert "related_closure_id" not in answer.text
+
+
+def test_the_certificate_link_is_the_closed_accounts_page() -> None:
+    assert CERTIFICATE_PATH == CLOSED_PATH  # where the closed page is served

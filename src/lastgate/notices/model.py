@@ -55,14 +55,32 @@ class NoticeTemplate:
     secret: tuple[str, ...] = ()
 
 
-#: The one link delivery adds to every notice (``support_url``): where a customer who did
-#: not ask for what a notice says writes to support. The use cases build the others.
+#: The links delivery adds to every notice: ``support_url``, where a customer who did not
+#: ask for what a notice says writes to support, and ``certificate_url``, the closed
+#: account's page, where its closure certificate is downloaded once erasure has issued it
+#: (the platform's ``CLOSED_PATH``). The use cases build the others.
 SUPPORT_PATH = "/web/tickets#new"
+CERTIFICATE_PATH = "/web/me/closed"
 
 
 def support_url(public_base_url: str) -> str:
     """Where "contact support at once" leads: the desk's new-ticket form."""
     return public_base_url.rstrip("/") + SUPPORT_PATH
+
+
+def certificate_url(public_base_url: str) -> str:
+    """Where a closed customer downloads their closure certificate: the closed account's
+    page (sign-in first when signed out)."""
+    return public_base_url.rstrip("/") + CERTIFICATE_PATH
+
+
+def delivery_links(public_base_url: str) -> dict[str, str]:
+    """The links delivery adds to every notice's parameters; a topic prints those its
+    text names."""
+    return {
+        "support_url": support_url(public_base_url),
+        "certificate_url": certificate_url(public_base_url),
+    }
 
 
 TOPICS: Mapping[str, NoticeTemplate] = {
@@ -113,8 +131,11 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account is closed"),
         N_(
             "Your account is closed. We keep only the records the law requires, for as long "
-            "as it requires them; your closure certificate lists them."
+            "as it requires them; your closure certificate lists them. Download the "
+            "certificate from your closed account's page, where it appears within minutes: "
+            "{certificate_url}"
         ),
+        ("certificate_url",),
     ),
     "closure_blocked": NoticeTemplate(
         N_("We could not close your account"),

@@ -32,7 +32,7 @@ from lastgate.kernel.clock import Clock
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES, normalize, translate
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.sealed import expired, open_params, scrubbed_payload
-from lastgate.notices.model import InvalidNotice, compose, render, support_url
+from lastgate.notices.model import InvalidNotice, compose, delivery_links, render
 from lastgate.platform.secret_box import SecretBox, SecretUnavailable
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def _customer_message(
     try:
         notice = compose(
             row.topic,
-            {**params, "support_url": support_url(settings.public_base_url)},
+            {**params, **delivery_links(settings.public_base_url)},
             anti_phishing_code=payload.get("anti_phishing_code"),
             language=language,
         )

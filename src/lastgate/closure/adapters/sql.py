@@ -166,6 +166,17 @@ class SqlAudit:
         )
 
 
+_lc = ledger.customers.c
+#: A customer's status set (built once: the worker closes an account per closure), and
+#: the same unless the account is in one of ``unless``.
+_SET_STATUS = (
+    update(ledger.customers)
+    .where(_lc.uid == bindparam("customer_uid"))
+    .values(status=bindparam("new_status"))
+)
+_SET_STATUS_UNLESS = _SET_STATUS.where(_lc.status.not_in(bindparam("unless", expanding=True)))
+
+
 class LedgerAccountActions:
     """The account-actions port on the reference ledger: the customer's status."""
 
@@ -173,14 +184,13 @@ class LedgerAccountActions:
         self._conn = conn
 
     def _set(self, uid: str, status: str, *, unless: tuple[str, ...] = ()) -> None:
-        c = ledger.customers.c
-        statement = update(ledger.customers).where(c.uid == uid).values(status=status)
+        params: dict[str, object] = {"customer_uid": uid, "new_status": status}
         if unless:
-            statement = statement.where(c.status.not_in(unless))
-        result = self._conn.execute(statement)
+            params["unless"] = list(unless)
+        result = self._conn.execute(_SET_STATUS_UNLESS if unless else _SET_STATUS, params)
         if (
             result.rowcount == 0
-            and not self._conn.execute(select(c.id).where(c.uid == uid)).first()
+            and not self._conn.execute(select(_lc.id).where(_lc.uid == uid)).first()
         ):
             raise AccountNotFound(f"no account with UID {uid}")
 
@@ -236,6 +246,19 @@ class SqlApprovals:
         )
 
 
+_fc = account_freezes.c
+#: An active freeze of one cause lifted (built once: every closure lifts one).
+_LIFT = (
+    update(account_freezes)
+    .where(
+        _fc.uid == bindparam("frozen_uid"),
+        _fc.cause == bindparam("frozen_cause"),
+        _fc.unfrozen_at.is_(None),
+    )
+    .values(unfrozen_at=bindparam("lifted_at"), version=_fc.version + 1)
+)
+
+
 class SqlFreezes:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -255,11 +278,8 @@ class SqlFreezes:
         return freeze_id
 
     def lift(self, uid: str, cause: str, *, at: datetime) -> bool:
-        c = account_freezes.c
         result = self._conn.execute(
-            update(account_freezes)
-            .where(c.uid == uid, c.cause == cause, c.unfrozen_at.is_(None))
-            .values(unfrozen_at=at, version=c.version + 1)
+            _LIFT, {"frozen_uid": uid, "frozen_cause": cause, "lifted_at": at}
         )
         return result.rowcount > 0
 

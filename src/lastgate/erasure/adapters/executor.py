@@ -381,8 +381,15 @@ def begin(conn: Connection, *, uid: str, closure_id: str, closed_at: datetime) -
     """Queue the erasure of a customer whose account was just closed (same transaction)."""
     run_id = str(uuid.uuid4())
     conn.execute(
-        insert(erasure_runs).values(
-            id=run_id, uid=uid, closure_id=closure_id, closed_at=closed_at, started_at=closed_at
-        )
+        _BEGIN_RUN, {"id": run_id, "uid": uid, "closure_id": closure_id, "closed_at": closed_at}
     )
     return run_id
+
+
+_BEGIN_RUN = insert(erasure_runs).values(
+    id=bindparam("id"),
+    uid=bindparam("uid"),
+    closure_id=bindparam("closure_id"),
+    closed_at=bindparam("closed_at"),
+    started_at=bindparam("closed_at"),
+)

@@ -127,18 +127,15 @@ class SqlErasureRuns:
     def __init__(self, engine: Engine, clock: Clock, settings: Settings, policies: PolicyBook):
         self._engine, self._clock = engine, clock
         self._settings, self._policies = settings, policies
-        self._uids: dict[str, str] = {}  # the runs ``unfinished`` listed: their customers
+        self._waiting: set[str] = set()  # runs ``unfinished`` listed that await notices
 
     def unfinished(self, limit: int) -> list[str]:
         with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(erasure_runs.c.id, erasure_runs.c.uid)
-                .where(erasure_runs.c.finished_at.is_(None))
-                .order_by(erasure_runs.c.started_at)
-                .limit(limit)
-            ).all()
-        self._uids = {row.id: row.uid for row in rows}
-        return [row.id for row in rows]
+            runs = [
+                (run_id, uid) for run_id, uid in pipeline.fetch(conn, _UNFINISHED, {"limit": limit})
+            ]
+            self._waiting = _awaiting_notices(conn, runs, self._clock())
+        return [run_id for run_id, _uid in runs]
 
     def advance(self, run_id: str, fault: FaultHook | None) -> tuple[Outcome, int]:
         return _advance(
@@ -148,14 +145,22 @@ class SqlErasureRuns:
             self._policies,
             run_id,
             fault,
-            uid=self._uids.get(run_id),
+            waiting=run_id in self._waiting,
         )
+
+
+_UNFINISHED = (
+    select(erasure_runs.c.id, erasure_runs.c.uid)
+    .where(erasure_runs.c.finished_at.is_(None))
+    .order_by(erasure_runs.c.started_at)
+    .limit(bindparam("limit"))
+)
 
 
 #: A run that has not awaited its notices yet, whose customer has a notice or event on
 #: its way (what ``await_notices`` would wait for), waits without taking its lock: asked
-#: in one statement outside a transaction. Only ever a shortcut to "waiting": a run it
-#: lets through is checked again under the lock.
+#: outside a transaction, one statement per run listed, all sent together. Only ever a
+#: shortcut to "waiting": a run it lets through is checked again under the lock.
 _CONTACT = (
     select(ledger.customers.c.email.label("recipient"))
     .where(ledger.customers.c.uid == bindparam("uid"), ledger.customers.c.email != "")
@@ -172,10 +177,14 @@ _AWAITS_NOTICES = one_awaited_by_uid(_CONTACT).where(
 )
 
 
-def _awaits_notices(conn: Connection, run_id: str, uid: str, now: datetime) -> bool:
-    uid_json = outbox_params(uid, ())["uid_json"]
-    params = {"run_id": run_id, "uid": uid, "uid_json": uid_json, "now": now}
-    return bool(pipeline.fetch(conn, _AWAITS_NOTICES, params))
+def _awaiting_notices(conn: Connection, runs: list[tuple[str, str]], now: datetime) -> set[str]:
+    """Of ``runs`` (id, customer), those that would only wait for their notices."""
+    asked = [
+        (run_id, {"run_id": run_id, "uid": uid, "now": now, **outbox_params(uid, ())})
+        for run_id, uid in runs
+    ]
+    found = pipeline.fetch_each(conn, [(_AWAITS_NOTICES, params) for _run, params in asked])
+    return {run_id for (run_id, _params), rows in zip(asked, found, strict=True) if rows}
 
 
 @contextmanager
@@ -196,17 +205,17 @@ def _advance(
     run_id: str,
     fault: FaultHook | None,
     *,
-    uid: str | None = None,
+    waiting: bool = False,
 ) -> tuple[Outcome, int]:
     """Each step in its own transaction, on one connection: the run is locked anew in
     each, and the steps done (by this worker or another) are read under that lock, so a
     step runs once whoever runs the plan and wherever a crash stopped it (on PostgreSQL
-    with one round trip of bookkeeping per step: ``_advance_postgresql``). Given the
-    run's customer (``uid``), a run that would only wait for its notices is told so by
-    one read, without a transaction."""
+    with one round trip of bookkeeping per step: ``_advance_postgresql``). A run the
+    listing found ``waiting`` for its notices (``_awaiting_notices``) waits without a
+    transaction."""
+    if waiting:
+        return "waiting", 0
     with engine.connect() as conn, pipeline.own_transactions(conn):
-        if uid is not None and _awaits_notices(conn, run_id, uid, clock()):
-            return "waiting", 0
         if pipeline.is_postgresql(conn):
             return _advance_postgresql(conn, clock, settings, policies, run_id, fault)
         steps = 0

@@ -80,6 +80,17 @@ def fetch(conn: Connection, statement: Executable, params: Params) -> list[Any]:
         cursor.close()
 
 
+def fetch_each(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> list[list[Any]]:
+    """The rows of each read of ``batch``, outside any transaction (each statement its
+    own snapshot, as ``fetch``); on PostgreSQL all in one round trip."""
+    if not is_postgresql(conn):
+        return [fetch(conn, statement, params) for statement, params in batch]
+    if not batch:
+        return []
+    conn.execution_options(isolation_level="AUTOCOMMIT")
+    return [sent.rows for sent in run(conn, batch)]
+
+
 def begin_and_run(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> list[Sent]:
     """Open a transaction and run ``batch`` in it (as ``run``). On PostgreSQL (inside
     ``own_transactions``) the BEGIN and the statements are one round trip; each statement

@@ -10,6 +10,7 @@ different policies, including ones with no policy file (DEFAULT applies).
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
@@ -360,3 +361,38 @@ def test_naive_now_is_refused(engine: Any) -> None:
 def test_an_empty_ledger_sweeps_to_nothing(engine: Any) -> None:
     result = sweep(engine, POLICIES, T0)
     assert list(result) == [] and result.total == 0 and result.summary.accounts == 0
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(accounts=ledgers(), readers=st.sampled_from([1, 3]))
+def test_any_number_of_readers_gives_the_same_rows_in_the_same_order(
+    engine: Any, accounts: list[dict[str, Any]], readers: int
+) -> None:
+    # On PostgreSQL, several connections read chunks at once in one exported snapshot.
+    _clean(engine)
+    load(engine, *accounts, prices=PRICES)
+    two = sweep(engine, POLICIES, T0, chunk_size=1, readers=2)
+    other = sweep(engine, POLICIES, T0, chunk_size=1, readers=readers)
+    assert list(two) == list(other)
+    assert two.summary == other.summary
+
+
+def test_a_sweep_left_early_stops_its_readers_and_counts_what_it_handed_out(
+    engine: Any,
+) -> None:
+    _clean(engine)
+    load(engine, *(account(f"U{i}") for i in range(6)), prices=PRICES)
+    result = sweep(engine, POLICIES, T0, chunk_size=1)
+    threads = threading.active_count()
+    rows = iter(result)
+    taken = [next(rows), next(rows)]
+    assert threading.active_count() > threads  # reading ahead
+    assert result.summary.accounts == 2
+    rows.close()  # stops the lister and the workers
+    assert threading.active_count() == threads
+    assert [row.uid for row in taken] == ["U0", "U1"]
+    assert result.summary.accounts == 2

@@ -30,7 +30,7 @@ from lastgate.platform.db.types import time_param
 # Bits of a customer's mask: a failing check's (its position in ``CheckCode``), and two
 # for comparisons left to Python: a balance near the dust line, withdrawals near the
 # review line. Every branch's bits are its own and it gives at most one row per (customer,
-# bit) value, so the sum of a customer's rows is the bitwise or. All fit in an INTEGER.
+# bits) value, so that SQLite can sum what it cannot bit_or. All fit in an INTEGER.
 BIT: dict[CheckCode, int] = {code: 1 << position for position, code in enumerate(CheckCode)}
 BALANCE_BORDER = 1 << 24
 WITHDRAWAL_BORDER = 1 << 25

@@ -23,6 +23,7 @@ from lastgate.kernel.errors import AccountNotFound, ClosureAlreadyOpen, Concurre
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import HoldKind
 from lastgate.platform import audit_log
+from lastgate.platform.db import pipeline
 
 _COLUMNS = (
     "id",
@@ -152,17 +153,17 @@ class SqlClosures:
 
 
 class SqlAudit:
-    def __init__(self, conn: Connection, clock: Clock) -> None:
+    """Entries written with the unit of work's COMMIT (``later``), or at once."""
+
+    def __init__(self, conn: Connection, clock: Clock, later: pipeline.Later | None = None):
         self._conn, self._clock = conn, clock
+        self._later = later or pipeline.Later(conn, keep=False)
 
     def record(self, *, actor: str, action: str, subject: str, payload: Mapping[str, Any]) -> None:
-        audit_log.append(
-            self._conn,
-            now=self._clock(),
-            actor=actor,
-            action=action,
-            subject=subject,
-            payload=payload,
+        self._later.add(
+            *audit_log.entry(
+                now=self._clock(), actor=actor, action=action, subject=subject, payload=payload
+            )
         )
 
 
@@ -357,10 +358,10 @@ class LedgerHolds:
 
 
 class SqlErasureQueue:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Connection, later: pipeline.Later | None = None) -> None:
+        self._later = later or pipeline.Later(conn, keep=False)
 
     def begin(self, uid: str, *, closure_id: str, closed_at: datetime) -> str:
         from lastgate.erasure.adapters.executor import begin
 
-        return begin(self._conn, uid=uid, closure_id=closure_id, closed_at=closed_at)
+        return begin(self._later, uid=uid, closure_id=closure_id, closed_at=closed_at)

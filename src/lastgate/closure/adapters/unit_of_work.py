@@ -25,6 +25,7 @@ from lastgate.closure.adapters.step_up import SqlStepUp
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.outbox import SqlNotifier
+from lastgate.platform.db import pipeline
 from lastgate.remediation.adapters.ledger import LedgerRemediationActions
 
 
@@ -42,16 +43,18 @@ class SqlUnitOfWork:
             # a row and then loses the lock to another writer could not safely go on.
             self.connection.exec_driver_sql("BEGIN IMMEDIATE")
         conn = self.connection
+        #: The audit entries and queued notices: sent with the COMMIT (PostgreSQL).
+        self.later = pipeline.Later(conn)
         self.closures = SqlClosures(conn)
         self.campaigns = SqlCampaigns(conn)
-        self.audit = SqlAudit(conn, self._clock)
+        self.audit = SqlAudit(conn, self._clock, self.later)
         self.actions = LedgerAccountActions(conn)
         self.approvals = SqlApprovals(conn)
         self.freezes = SqlFreezes(conn)
         self.holds = LedgerHolds(conn)
-        self.erasure = SqlErasureQueue(conn)
+        self.erasure = SqlErasureQueue(conn, self.later)
         self.remediation = LedgerRemediationActions(conn)
-        self.notifier = SqlNotifier(conn, self._clock, self._settings)
+        self.notifier = SqlNotifier(conn, self._clock, self._settings, later=self.later)
         return self
 
     @property
@@ -68,8 +71,10 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             if exc_type is None:
+                self.later.commit()  # what was kept, and the COMMIT, in one round trip
                 self._transaction.commit()
             else:
+                self.later.forget()
                 self._transaction.rollback()
         finally:
             self.connection.close()

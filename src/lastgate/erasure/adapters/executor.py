@@ -377,10 +377,11 @@ READ_AHEAD: dict[str, Callable[[Context], step_io.Batch]] = {
 }
 
 
-def begin(conn: Connection, *, uid: str, closure_id: str, closed_at: datetime) -> str:
-    """Queue the erasure of a customer whose account was just closed (same transaction)."""
+def begin(later: pipeline.Later, *, uid: str, closure_id: str, closed_at: datetime) -> str:
+    """Queue the erasure of a customer whose account was just closed (written in the same
+    transaction, with its COMMIT: ``later``)."""
     run_id = str(uuid.uuid4())
-    conn.execute(
+    later.add(
         _BEGIN_RUN, {"id": run_id, "uid": uid, "closure_id": closure_id, "closed_at": closed_at}
     )
     return run_id

@@ -25,6 +25,7 @@ from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import CustomerStatus
 from lastgate.notices.adapters.sealed import SECRET_TOPICS, scrubbed_payload, seal_params
+from lastgate.platform.db import pipeline
 from lastgate.platform.secret_box import SecretBox
 
 EMAIL, SMS, WEBHOOK = "email", "sms", "webhook"
@@ -37,12 +38,33 @@ _RECIPIENT = (
     .select_from(ledger.customers.outerjoin(customer_settings, customer_settings.c.uid == _c.uid))
     .where(_c.uid == bindparam("recipient_uid"))
 )
-_ENQUEUE = insert(outbox)
+_ROW_COLUMNS = (
+    "id",
+    "created_at",
+    "channel",
+    "topic",
+    "recipient",
+    "subject_ref",
+    "payload",
+    "deliver_after",
+    "attempts",
+)
+#: One queued row (``SqlNotifier._row``'s values), built once.
+_ENQUEUE = insert(outbox).values({name: bindparam(name) for name in _ROW_COLUMNS})
 
 
 class SqlNotifier:
-    def __init__(self, conn: Connection, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        clock: Clock,
+        settings: Settings,
+        *,
+        later: pipeline.Later | None = None,
+    ) -> None:
         self._conn, self._clock, self._settings = conn, clock, settings
+        #: Rows queued are written with the unit of work's COMMIT when it keeps them.
+        self._later = later or pipeline.Later(conn, keep=False)
 
     def _row(
         self,
@@ -70,8 +92,8 @@ class SqlNotifier:
         }
 
     def _enqueue(self, rows: list[dict[str, Any]]) -> None:
-        if rows:  # one statement for every channel's row
-            self._conn.execute(_ENQUEUE, rows)
+        for row in rows:
+            self._later.add(_ENQUEUE, row)
 
     def notify_customer(
         self,
@@ -141,6 +163,7 @@ class SqlNotifier:
         )
 
     def void(self, subject_ref: str, topics: Sequence[str]) -> int:
+        self._later.flush()  # the rows queued before it are voided too
         c = outbox.c
         result = self._conn.execute(
             update(outbox)

@@ -183,6 +183,10 @@ def execute_and_commit(conn: Connection, batch: Sequence[tuple[Executable, Param
         for statement, params in batch:
             conn.execute(statement, params)
         return  # the caller's transaction block commits
+    _commit_with(conn, batch)
+
+
+def _commit_with(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> None:
     driver = _driver(conn)
     cursor = driver.cursor()
     try:
@@ -192,3 +196,37 @@ def execute_and_commit(conn: Connection, batch: Sequence[tuple[Executable, Param
             cursor.execute("COMMIT", prepare=False)
     finally:
         cursor.close()
+
+
+class Later:
+    """Writes a unit of work needs no answer from (an audit entry, a queued notice), kept
+    to travel with its COMMIT on PostgreSQL (``commit``: one round trip for them all);
+    on SQLite each runs at once. Only for rows nothing reads back before the commit:
+    they are written in order, at the end of the same transaction."""
+
+    def __init__(self, conn: Connection, *, keep: bool = True) -> None:
+        self._conn = conn
+        self._kept: list[tuple[Executable, Params]] = []
+        self._keeps = keep and is_postgresql(conn)  # keep=False: every write at once
+
+    def add(self, statement: Executable, params: Params) -> None:
+        if self._keeps:
+            self._kept.append((statement, params))
+        else:
+            self._conn.execute(statement, params)
+
+    def commit(self) -> None:
+        """PostgreSQL: send what was kept and COMMIT the connection's transaction (the
+        caller's transaction object then has nothing left to send)."""
+        kept, self._kept = self._kept, []
+        if kept:
+            _commit_with(self._conn, kept)
+
+    def flush(self) -> None:
+        """Send what was kept now (for a statement that must see those rows)."""
+        kept, self._kept = self._kept, []
+        if kept:
+            run(self._conn, kept)
+
+    def forget(self) -> None:
+        self._kept = []

@@ -126,3 +126,27 @@ def test_a_chunk_read_through_the_pipeline_is_sealed_as_sqlalchemy_reads_it(engi
     assert [_json(row, plain.columns) for row in plain.rows] == sealed
     assert sealed[0]["created_at"] == "2026-01-15T07:30:00.250000+00:00"
     assert sealed[0]["quantity"] == "0.123456789012345678"
+
+
+def test_writes_kept_for_the_commit_are_committed_with_it_or_not_at_all(engine) -> None:
+    """``pipeline.Later``: on PostgreSQL the writes travel with the COMMIT (nothing is sent
+    before it unless flushed); on SQLite each runs at once. Either way they commit or roll
+    back with the transaction."""
+    with engine.connect() as conn, conn.begin():
+        later = pipeline.Later(conn)
+        later.add(_RECORD, {"run_id": "r1", "step": "a", "now": NOW})
+        seen = conn.execute(_ONE_RUN, {"run_id": "r1"}).scalars().all()
+        assert seen == ([] if conn.dialect.name == "postgresql" else ["a"])
+        later.flush()  # now in the transaction, for a statement that must see it
+        later.add(_RECORD, {"run_id": "r1", "step": "b", "now": NOW})
+        assert conn.execute(_ONE_RUN, {"run_id": "r1"}).scalars().all()[:1] == ["a"]
+        later.commit()
+    assert _steps(engine, "r1") == ["a", "b"]
+
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        later = pipeline.Later(conn)
+        later.add(_RECORD, {"run_id": "r2", "step": "a", "now": NOW})
+        later.forget()
+        transaction.rollback()
+    assert _steps(engine, "r2") == []

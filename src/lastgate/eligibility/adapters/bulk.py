@@ -33,8 +33,8 @@ from sqlalchemy import Connection, Engine
 from lastgate.eligibility.adapters import bulk_sql as q
 from lastgate.eligibility.adapters import bulk_totals
 from lastgate.eligibility.adapters.bulk_readers import read_ahead
-from lastgate.eligibility.model import dust_line
-from lastgate.eligibility.model.checks import CHECKS
+from lastgate.eligibility.adapters.bulk_verdicts import REVIEW_CODES, Verdict, exact_balance
+from lastgate.eligibility.adapters.bulk_verdicts import verdict as verdict_of
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.money import ZERO
 from lastgate.kernel.policy import Policy
@@ -48,8 +48,6 @@ READERS = 2
 #: Relative distance from a line inside which SQL defers the comparison to Python.
 MARGIN = {"postgresql": Decimal("1e-20"), "sqlite": Decimal("1e-9")}
 
-#: Codes whose failure asks for a review instead of blocking.
-REVIEW_CODES = frozenset({CheckCode.WITHDRAWAL_REVIEW})
 _BLOCK, _REVIEW, _PASS = CheckStatus.BLOCK, CheckStatus.REVIEW, CheckStatus.PASS
 _BORDERS = q.BALANCE_BORDER | q.WITHDRAWAL_BORDER
 
@@ -76,21 +74,12 @@ class SweepSummary:
     assets: dict[str, Decimal] = field(default_factory=dict)  # total held per asset
 
 
-class _Verdict(NamedTuple):
-    """What one mask of failing checks means; the same for every account showing it."""
+class _Chunk(NamedTuple):
+    """A chunk of customers: these ids, or those after ``after`` up to ``upto``."""
 
-    failures: dict[CheckCode, CheckStatus]  # in the checks' order; each row gets a copy
-    outcome: CheckStatus
-
-
-def _verdict(mask: int) -> _Verdict:
-    failures = {
-        code: _REVIEW if code in REVIEW_CODES else _BLOCK
-        for code, _ in CHECKS
-        if mask & q.BIT[code]
-    }
-    statuses = set(failures.values())
-    return _Verdict(failures, _BLOCK if _BLOCK in statuses else _REVIEW if statuses else _PASS)
+    ids: list[int] | None
+    after: int
+    upto: int | None
 
 
 @dataclass(frozen=True)
@@ -133,7 +122,7 @@ class Sweep:
         self._readers = readers
         self._dialect = q.dialect(engine.dialect.name)
         self._lines: dict[str, _Lines] = {}
-        self._verdicts: dict[int, _Verdict] = {}
+        self._verdicts: dict[int, Verdict] = {}
         self._summary = SweepSummary()
         self._shown: dict[int, int] = {}  # accounts per mask handed out, not yet summed
         self.total = self._count()
@@ -160,8 +149,8 @@ class Sweep:
         # release the GIL while a statement runs); on PostgreSQL, ``readers`` chunks at
         # once, on as many connections sharing one snapshot (bulk_readers).
         self._summary, self._shown = SweepSummary(), {}  # iterating again starts afresh
-        for customers, (masks, totals) in read_ahead(
-            self._engine, self._chunks, self._failures, readers=self._readers
+        for _, (customers, masks, totals) in read_ahead(
+            self._engine, self._chunks, self._read_chunk, readers=self._readers
         ):
             self._add_totals(totals)
             yield from self._rows_of(customers, masks)
@@ -192,24 +181,41 @@ class Sweep:
             ids += [row[0] for row in self._rows(conn, sql, {"uids": batch})]
         return sorted(ids)
 
-    def _chunks(self, conn: Connection) -> Iterator[list[Any]]:
-        columns = q.CUSTOMERS
+    def _chunks(self, conn: Connection) -> Iterator[_Chunk]:
+        """Where each chunk starts and ends, from the primary key alone: the reader that
+        works on a chunk reads its customers (so that several readers start at once)."""
         if self._uids is not None:
             ids = self._resolved_ids(conn)
-            sql = f"{columns} WHERE id {self._dialect.in_list('ids')} ORDER BY id"
             for start in range(0, len(ids), self._chunk_size):
-                batch = self._dialect.list_param(ids[start : start + self._chunk_size])
-                yield self._rows(conn, sql, {"ids": batch})
+                yield _Chunk(ids[start : start + self._chunk_size], 0, None)
             return
-        sql = f"{columns} WHERE id > :after{self._where_jurisdiction(' AND ')} ORDER BY id LIMIT :n"
+        where = self._where_jurisdiction(" AND ")
+        sql = f"SELECT id FROM customers WHERE id > :after{where} ORDER BY id LIMIT 1 OFFSET :skip"
         after = 0
         while True:
-            params = {"after": after, "n": self._chunk_size, "j": self._jurisdiction}
-            customers = self._rows(conn, sql, params)
-            if not customers:
+            params = {"after": after, "skip": self._chunk_size - 1, "j": self._jurisdiction}
+            if not (last := self._rows(conn, sql, params)):
+                yield _Chunk(None, after, None)  # the rest, fewer than a chunk (maybe none)
                 return
-            yield customers
-            after = customers[-1][0]
+            yield _Chunk(None, after, last[0][0])
+            after = last[0][0]
+
+    def _read_chunk(
+        self, conn: Connection, chunk: _Chunk
+    ) -> tuple[list[Any], dict[int, int], list[tuple[str, Decimal]]]:
+        """The chunk's customers, the mask of what fails for each, its totals per asset."""
+        if chunk.ids is not None:
+            sql = f"{q.CUSTOMERS} WHERE id {self._dialect.in_list('ids')} ORDER BY id"
+            params: dict[str, Any] = {"ids": self._dialect.list_param(chunk.ids)}
+        else:
+            upto = "" if chunk.upto is None else " AND id <= :upto"
+            where = self._where_jurisdiction(" AND ")
+            sql = f"{q.CUSTOMERS} WHERE id > :after{upto}{where} ORDER BY id"
+            params = {"after": chunk.after, "upto": chunk.upto, "j": self._jurisdiction}
+        customers = self._rows(conn, sql, params)
+        if not customers:
+            return customers, {}, []
+        return customers, *self._failures(conn, customers)
 
     # -- one chunk ----------------------------------------------------------------------
 
@@ -271,7 +277,7 @@ class Sweep:
         for cid, uid, jurisdiction, kyc in customers:
             mask = failing(cid, 0) | kyc
             if (verdict := verdicts.get(mask)) is None:
-                verdict = verdicts[mask] = _verdict(mask)
+                verdict = verdicts[mask] = verdict_of(mask)
             shown[mask] = shown.get(mask, 0) + 1
             # BulkRow(...) without its Python-level __new__: a sixth of the loop
             yield row(BulkRow, (uid, jurisdiction, dict(verdict.failures), verdict.outcome))
@@ -302,7 +308,7 @@ class Sweep:
             conn, q.balances_sql(self._dialect), params
         ):
             tolerance = self._lines[jurisdiction_of[cid]].policy.eligibility.dust_tolerance_usd
-            code = _exact_balance(available, frozen, price, tolerance)
+            code = exact_balance(available, frozen, price, tolerance)
             if code is not None:
                 found[cid].add(code)
         yield from found.items()
@@ -362,19 +368,6 @@ def sweep(
         chunk_size=chunk_size,
         readers=readers,
     )
-
-
-_SIDE_CODES = {
-    dust_line.Side.ASSET: CheckCode.ASSETS_REMAINING,
-    dust_line.Side.DUST: CheckCode.DUST_REMAINING,
-}
-
-
-def _exact_balance(available: Any, frozen: Any, price: Any, tolerance: Decimal) -> CheckCode | None:
-    """A balance near the dust line, judged by the line itself, as the check judges it."""
-    amount = dust_line.total(read_amount(available), read_amount(frozen))
-    judged = dust_line.judge(amount, None if price is None else read_amount(price), tolerance)
-    return None if judged is None else _SIDE_CODES[judged.side]
 
 
 __all__ = ["CHUNK_SIZE", "REVIEW_CODES", "BulkRow", "Sweep", "SweepSummary", "sweep"]

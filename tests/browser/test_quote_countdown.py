@@ -14,7 +14,7 @@ from tests.browser.conftest import follow
 LEFT = {"en": "{time} left", "zh-Hans": "还剩 {time}"}
 EXPIRED = {
     "en": "This quote has expired and nothing was converted. Get a new quote to continue.",
-    "zh-Hans": "此报价已过期，未进行任何兑换。请获取新报价后继续。",
+    "zh-Hans": "此报价已过期，未进行任何兑换。请获取新报价后继续。",  # noqa: RUF001
 }
 UP = {"en": "Time is up", "zh-Hans": "时间已到"}
 

@@ -112,7 +112,8 @@ def load(engine: Engine, statements: list[Statement]) -> tuple[Any, float, int]:
 
 def replay_postgresql(engine: Engine, statements: list[Statement]) -> tuple[float, int]:
     """The same statements on PostgreSQL through the sweep's own fetch: (seconds, rows) —
-    the sweep's SQL alone, without its Python."""
+    the sweep's SQL alone, without its Python, one statement after the other on one
+    connection (the sweep itself runs two chunks at once on two)."""
     d = bulk_sql.dialect("postgresql")
     with engine.connect() as conn:
         started, rows = time.perf_counter(), 0

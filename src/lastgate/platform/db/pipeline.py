@@ -2,23 +2,30 @@
 that runs a handful of statements per transaction many times over (the erasure runner's
 steps). On SQLite each statement simply runs in turn.
 
-A statement is still written once, as SQLAlchemy; it is compiled for PostgreSQL once and
-then sent as prepared text on the driver's own connection, as the eligibility reader
-and the token lookup do. Values are bound as psycopg binds them, so a statement here
-takes plain values (strings, integers, aware datetimes), none needing a column type's
-own conversion.
+A statement is still written once, as SQLAlchemy; it is compiled for PostgreSQL once,
+its placeholders numbered (``$1``…, what the server takes: the driver has nothing left
+to rewrite, which for a long statement it would do again on every execution), and then
+sent as prepared text on the driver's own connection, as the eligibility reader and the
+token lookup do. Values are bound as psycopg binds them, so a statement here takes
+plain values (strings, integers, aware datetimes), none needing a column type's own
+conversion.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+import psycopg
 from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
 
-_COMPILED: dict[int, tuple[Executable, str, dict[str, Any]]] = {}
+#: id(statement) -> (statement, text with ``$n``, the name bound at each n, own values).
+_COMPILED: dict[int, tuple[Executable, str, tuple[str, ...], dict[str, Any]]] = {}
+#: A placeholder of SQLAlchemy's PostgreSQL text (``%(name)s``), or an escaped ``%``.
+_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")
 
 Params = Mapping[str, object]
 
@@ -32,17 +39,40 @@ class Sent(NamedTuple):
     columns: tuple[str, ...] = ()
 
 
-def pg_text(conn: Connection, statement: Executable, params: Params) -> tuple[str, Params]:
-    """``statement`` as PostgreSQL text with ``%(name)s`` placeholders (compiled once) and
-    its values: ``params`` and the values the statement itself holds (a literal, a
-    LIMIT)."""
+def pg_text(
+    conn: Connection, statement: Executable, params: Params
+) -> tuple[str, tuple[object, ...]]:
+    """``statement`` as PostgreSQL text with numbered placeholders (compiled once) and
+    its values in their order: ``params`` and the values the statement itself holds (a
+    literal, a LIMIT)."""
     found = _COMPILED.get(id(statement))
     if found is None or found[0] is not statement:
         compiled = statement.compile(dialect=conn.dialect)  # type: ignore[attr-defined]
-        found = (statement, str(compiled), dict(compiled.params))
+        found = (statement, *_numbered(str(compiled)), dict(compiled.params))
         _COMPILED[id(statement)] = found
-    _statement, text, own = found
-    return text, {**own, **params} if own else params
+    _statement, text, names, own = found
+    values = {**own, **params} if own else params
+    return text, tuple(values[name] for name in names)
+
+
+def _numbered(text: str) -> tuple[str, tuple[str, ...]]:
+    """``%(name)s`` placeholders as ``$1``… (one number per name) and ``%%`` as ``%``."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _PLACEHOLDER.sub(number, text), tuple(names)
+
+
+def _cursor(driver: Any) -> Any:
+    """A cursor that sends ``pg_text``'s text as it is (``$n`` placeholders)."""
+    return psycopg.RawCursor(driver)
 
 
 def is_postgresql(conn: Connection) -> bool:
@@ -71,7 +101,7 @@ def fetch(conn: Connection, statement: Executable, params: Params) -> list[Any]:
         with conn.begin():
             return list(conn.execute(statement, params))
     conn.execution_options(isolation_level="AUTOCOMMIT")
-    cursor = _driver(conn).cursor()
+    cursor = _cursor(_driver(conn))
     try:
         cursor.execute(*pg_text(conn, statement, params), prepare=True)
         rows: list[Any] = cursor.fetchall()
@@ -122,7 +152,7 @@ def run(
                 sent.append(Sent(result.rowcount, []))
         return sent
     driver = _driver(conn)
-    cursors = [driver.cursor() for _ in batch]
+    cursors = [_cursor(driver) for _ in batch]
     try:
         with driver.pipeline():
             if begin:
@@ -145,7 +175,7 @@ def commit_and_begin(
     one round trip. If a statement of ``last`` or the COMMIT fails, nothing after it runs
     (the server skips the rest of the pipeline) and the error is raised."""
     driver = _driver(conn)
-    head, cursors = driver.cursor(), [driver.cursor() for _ in batch]
+    head, cursors = _cursor(driver), [_cursor(driver) for _ in batch]
     try:
         with driver.pipeline():
             for statement, params in last:
@@ -188,7 +218,7 @@ def execute_and_commit(conn: Connection, batch: Sequence[tuple[Executable, Param
 
 def _commit_with(conn: Connection, batch: Sequence[tuple[Executable, Params]]) -> None:
     driver = _driver(conn)
-    cursor = driver.cursor()
+    cursor = _cursor(driver)
     try:
         with driver.pipeline():
             for statement, params in batch:

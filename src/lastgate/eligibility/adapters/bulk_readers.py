@@ -8,7 +8,7 @@ own connection. On PostgreSQL with ``readers > 1``, that many worker threads eac
 chunk's statements on their own connection, every one in the lister's snapshot
 (``pg_export_snapshot`` / ``SET TRANSACTION SNAPSHOT``), so a sweep reads one state of
 the ledger however many connections read it: the server runs several chunks at once, on
-as many cores.
+as many cores (and those readers' statements without parallel workers of their own).
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ def _snapshot(engine: Engine, imported: str | None = None) -> Iterator[Connectio
                 conn.exec_driver_sql("BEGIN")
             if imported is not None:
                 conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{imported}'")
+                # The readers already keep the cores busy: parallel workers of their own
+                # only add processes to share them (a sweep took ~20 % longer with them).
+                conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
             yield conn
 
 

@@ -70,7 +70,7 @@ def _snapshot(engine: Engine, imported: str | None = None) -> Iterator[Connectio
             if imported is not None:
                 conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{imported}'")
                 # The readers already keep the cores busy: parallel workers of their own
-                # only add processes to share them (a sweep took ~20 % longer with them).
+                # only add processes to share them (bench/README.md, bulk sweep).
                 conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
             yield conn
 

@@ -123,6 +123,25 @@ def test_each_link_of_every_notice_opens_a_page(setup, language: str) -> None:
             assert answer.url.path != "/web/sign-in"
 
 
+def test_a_link_opened_signed_out_leads_back_to_its_page_once_signed_in(setup, clock) -> None:
+    # A notice read on another device: no session at all, not one that ended.
+    links, browser = setup
+    config = settings().model_copy(update={"public_base_url": BASE})
+    for name, link in sorted(links.items()):
+        expected = browser("U1").get(link)
+        fresh = browser(None)
+        sign_in = fresh.get(link)
+        assert sign_in.url.path == "/web/sign-in", name
+        if expected.url.path != "/web/me":  # the start page is where signing in leads anyway
+            assert sign_in.url.params["next"].startswith("/web/"), name
+            assert 'id="sign-in-to-continue"' in sign_in.text  # not "your session has ended"
+        token = issue_token(config, "U1", Role.CUSTOMER, timedelta(hours=1), clock())
+        landed = fresh.get(f"/web/session?token={token}")
+        assert landed.status_code == 200, name
+        assert landed.url.path == expected.url.path != "/web/sign-in", name
+        assert landed.headers["content-type"] == expected.headers["content-type"], name
+
+
 def test_the_appeal_link_opens_the_appeal_form_naming_the_rejected_request(setup) -> None:
     links, browser = setup
     answer = browser("U1").get(links["appeal_url"])

@@ -50,6 +50,9 @@ ANON_COOKIE = "lastgate_anon"
 LANG_COOKIE = "lastgate_lang"
 CSRF_FIELD = "csrf"
 SIGN_IN_PATH = "/web/sign-in"
+#: The ways in and out (the sign-in page, the token hand-over, signing out, the demo's
+#: sign-in): never the page signing in leads back to.
+SIGN_IN_PAGES = frozenset({SIGN_IN_PATH, "/web/session", "/web/sign-out", "/web/demo-login"})
 #: Each role's start page (where ``/web`` and a sign-in lead).
 HOME = {
     Role.CUSTOMER: "/web/me",
@@ -321,13 +324,13 @@ def error_page(request: Request, error: LastgateError, status: int) -> Response:
 
 def signed_out(request: Request, *, ended: bool = False) -> Response:
     """The sign-in page, saying the session ended when there was one (its cookie came
-    along, or ``ended``) and naming the page to come back to (``next``; not a start
-    page); the cookie dropped."""
-    query = ""
-    if ended or SESSION_COOKIE in request.cookies:
-        back = local_path(page_path(request, None))
-        stay = {"next": back} if back and back not in ("/web", *HOME.values()) else {}
-        query = "?" + urlencode({"ended": "1", **stay}, safe="/")
+    along, or ``ended``), and naming the page to come back to (``next``; not a start
+    page) whether or not there was: a link opened signed out (a notice's, on another
+    device) leads back to its page once signed in; the cookie dropped."""
+    back = local_path(page_path(request, None))
+    stay = {"next": back} if back and back not in {"/web", *HOME.values(), *SIGN_IN_PAGES} else {}
+    said = {"ended": "1"} if ended or SESSION_COOKIE in request.cookies else {}
+    query = "?" + urlencode({**said, **stay}, safe="/") if said or stay else ""
     response = see_other(SIGN_IN_PATH + query)
     response.delete_cookie(SESSION_COOKIE, path="/web")
     return response

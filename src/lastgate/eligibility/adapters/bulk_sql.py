@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks.restrictions import KYC_INCOMPLETE_STATUSES
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.ledger import model as a
 from lastgate.platform.db.types import time_param
@@ -38,9 +39,6 @@ _SIDE_BITS = {
     dust_line.Side.ASSET: BIT[CheckCode.ASSETS_REMAINING],
     dust_line.Side.DUST: BIT[CheckCode.DUST_REMAINING],
 }
-_KYC_INCOMPLETE = frozenset(
-    {a.KycStatus.NOT_STARTED, a.KycStatus.PENDING, a.KycStatus.REJECTED, a.KycStatus.EXPIRED}
-)
 
 
 def fetch(conn: Connection, d: Dialect, sql: str, params: dict[str, Any]) -> list[Any]:
@@ -122,7 +120,8 @@ def _in(values: frozenset[Any]) -> str:
 #: The chunk's customers: (id, uid, jurisdiction, the bits of their KYC checks).
 CUSTOMERS = (
     "SELECT id, uid, jurisdiction, "
-    f"CASE WHEN kyc_status IN ({_in(_KYC_INCOMPLETE)}) THEN {BIT[CheckCode.KYC_INCOMPLETE]} "
+    f"CASE WHEN kyc_status IN ({_in(KYC_INCOMPLETE_STATUSES)}) "
+    f"THEN {BIT[CheckCode.KYC_INCOMPLETE]} "
     f"ELSE 0 END + CASE WHEN kyc_status = '{a.KycStatus.DISPUTED.value}' "
     f"OR kyc_applicant_mismatch THEN {BIT[CheckCode.KYC_DISPUTED]} ELSE 0 END FROM customers"
 )

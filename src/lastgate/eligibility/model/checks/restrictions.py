@@ -49,13 +49,15 @@ def check_risk_lock(state: AccountState, policy: Policy, now: datetime) -> Check
     )
 
 
+#: The KYC states in which identity is not (or no longer) verified: closing waits for it.
+#: The bulk sweep's SQL reads the same set (``eligibility.adapters.bulk_sql``).
+KYC_INCOMPLETE_STATUSES = frozenset(
+    {KycStatus.NOT_STARTED, KycStatus.PENDING, KycStatus.REJECTED, KycStatus.EXPIRED}
+)
+
+
 def check_kyc_incomplete(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
-    incomplete = state.kyc.status in (
-        KycStatus.NOT_STARTED,
-        KycStatus.PENDING,
-        KycStatus.REJECTED,
-        KycStatus.EXPIRED,
-    )
+    incomplete = state.kyc.status in KYC_INCOMPLETE_STATUSES
     return result(
         CheckCode.KYC_INCOMPLETE,
         incomplete,

@@ -99,6 +99,11 @@ def postgresql_ledger(accounts: int, *, drop: bool) -> Iterator[str]:
         ).first()
         if comment is not None and comment[0] == _COMPLETE:
             print(f"using cached PostgreSQL ledger {name}")
+            # Its schema as this tree declares it (a newer migration's index, say); a
+            # tree older than the database needs it downgraded first (alembic refuses).
+            cached = make_engine(url)
+            migrate(cached)
+            cached.dispose()
         else:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -16,8 +16,10 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    text,
 )
 
+from lastgate.ledger.model import OPEN_ORDER_STATUSES
 from lastgate.platform.db.metadata import Id, metadata
 from lastgate.platform.db.types import Amount, UTCDateTime
 
@@ -87,6 +89,11 @@ balances = Table(
     Column("frozen", Amount(), nullable=False),
 )
 
+#: The open orders' condition, as the partial index ``ix_orders_open`` holds it.
+OPEN_ORDERS = "status IN ({})".format(
+    ", ".join(sorted(f"'{status.value}'" for status in OPEN_ORDER_STATUSES))
+)
+
 orders = Table(
     "orders",
     metadata,
@@ -102,6 +109,13 @@ orders = Table(
     Column("price", Amount()),
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_orders_customer_status", "customer_id", "status"),
+    # Only the open ones (migration 0012): the open-orders check skips the rest.
+    Index(
+        "ix_orders_open",
+        "customer_id",
+        postgresql_where=text(OPEN_ORDERS),
+        sqlite_where=text(OPEN_ORDERS),
+    ),
 )
 
 positions = Table(

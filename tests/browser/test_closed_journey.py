@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from lastgate.app.worker import run_once
 from lastgate.demo.customers import demo_snapshot
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
+from lastgate.kernel.present import formats
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from tests.browser.conftest import follow, screenshot
@@ -96,6 +97,12 @@ def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
         page.click("#certificate-json")
     document = json.loads(Path(signed.value.path()).read_text(encoding="utf-8"))
     assert verify(document, public_key_pem(config)).scan.passed
+    # The page says since when, the certificate's own closing date.
+    day = formats.date(certificate.closed_at, "en" if lang == "en" else "zh_Hans")
+    closed_on = page.locator("#closed-on").inner_text()
+    assert closed_on == (
+        f"It was closed on {day}." if lang == "en" else f"您的账户已于 {day} 注销。"
+    )
     offers_only_the_certificate_and_support(page)
     screenshot(page, "customer-closed" if lang == "en" else "customer-closed-zh")
 

@@ -17,8 +17,8 @@ router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False
 
 @router.get(CLOSED_PATH.removeprefix("/web"))
 def closed(page: CustomerPage, refused: bool = False) -> Response:
-    """That the account is closed, its certificate (or that it is on its way while the
-    erasure runs) and a way to write to support: nothing else is offered. An account
+    """That the account is closed and since when, its certificate (or that it is on its
+    way while the erasure runs) and a way to write to support: nothing else is offered. An account
     still open is sent to its self-check."""
     answer = page.service(Eligibility).customer_answer(page.me, page.me.subject)
     if not isinstance(answer, ClosedAccount):
@@ -26,6 +26,7 @@ def closed(page: CustomerPage, refused: bool = False) -> Response:
     return page.render(
         "customer/closed.html",
         issued=answer.certificate is CertificateState.ISSUED,
+        closed_at=console_reads.closed_at(page.context.engine, page.me.subject),
         refused=refused,
     )
 

@@ -39,6 +39,16 @@ def retention_schedule(engine: Engine) -> list[RetentionRow]:
     return [RetentionRow(r.uid, r.closed_at, r.retain_until, r.destroyed_at) for r in rows]
 
 
+def closed_at(engine: Engine, uid: str) -> datetime | None:
+    """When ``uid``'s account was closed (its erasure run's clock, the certificate's
+    ``closed_at``), or None if it was not closed through lastgate."""
+    with engine.connect() as conn:
+        found: datetime | None = conn.execute(
+            select(erasure_runs.c.closed_at).where(erasure_runs.c.uid == uid)
+        ).scalar_one_or_none()
+    return found
+
+
 def certificate(engine: Engine, uid: str) -> dict[str, Any] | None:
     """The signed certificate of a closed customer, once erasure has issued it."""
     with engine.connect() as conn:

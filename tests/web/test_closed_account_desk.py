@@ -92,8 +92,12 @@ def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> No
     assert seen.status_code == 200
     assert "The account is closed, since " in seen.text
     assert "Every check passes." not in seen.text
+    # The reply form does not promise a notice the closed account will never get.
+    assert "a closed account gets no e-mail or text about it" in seen.text
+    assert "gets a notice" not in seen.text
     seen_zh = staff.get(f"{seen.url.path}?lang=zh-Hans").text
     assert "该账户已于 " in seen_zh and "不再对其做任何检查" in seen_zh
+    assert "已注销的账户不会收到关于此工单的邮件或短信" in seen_zh
 
 
 def test_a_closed_account_cannot_post_a_topic_the_form_does_not_offer(app, clock, config) -> None:

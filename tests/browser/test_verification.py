@@ -153,3 +153,35 @@ def test_the_freeze_states_its_conditions_and_asks_before_freezing(
     page.goto(page.url.replace("/web/me/close", "/web/me/freeze"))
     assert page.locator("#freeze-unavailable").is_visible()
     assert page.locator("#freeze-confirm").count() == 0
+
+
+USED = {
+    "en": "That code was already used. Wait for the next code",
+    "zh-Hans": "这个验证码已经用过了。请等待身份验证器应用显示下一个验证码",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_code_still_showing_after_setting_up_the_app_says_wait_for_the_next(
+    engine, clock, person, lang
+) -> None:
+    # What a customer does: sets the app up, goes to close, types the code still showing.
+    load(engine, account("U1"))
+    page = person("U1", lang=lang)
+    follow(page, "a[href='/web/me/settings']")
+    follow(page, "form[action='/web/me/authenticator'] button")
+    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
+    page.fill("#totp-code", totp.at(clock()))
+    follow(page, "form[action='/web/me/authenticator/confirm'] button")
+    follow(page, "a[href='/web/me']")
+    close_from_self_check(page)
+    assert page.locator("#m-totp").is_checked()
+    follow(page, "form[action$='/verification'] button")
+    page.fill("#code", totp.at(clock()))
+    follow(page, "form[action$='/verification/check'] button")
+    alert = page.locator("p.error[role=alert]").inner_text()
+    assert USED[lang] in alert and NOT_VALID[lang] not in alert  # and no try counted
+    clock.advance(seconds=30)
+    page.fill("#code", totp.at(clock()))
+    follow(page, "form[action$='/verification/check'] button")
+    assert page.locator(".badge.state-cooling_off").is_visible()

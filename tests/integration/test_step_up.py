@@ -191,11 +191,29 @@ def test_a_wrong_authenticator_code_is_refused_and_counts(ctx: Ctx, totp: pyotp.
     assert failure.value.details[0]["tries_left"] == "4"
 
 
-def test_a_replayed_authenticator_code_is_refused(ctx: Ctx, totp: pyotp.TOTP) -> None:
+def test_a_replayed_authenticator_code_is_refused_as_used_without_a_try_counted(
+    ctx: Ctx, totp: pyotp.TOTP
+) -> None:
     code = totp.at(ctx.clock())
     ctx.check("totp", code)
-    with pytest.raises(VerificationFailed):
-        ctx.check("totp", code)
+    with pytest.raises(VerificationFailed) as replayed:
+        ctx.check("totp", code)  # still on the screen: not a guess
+    assert replayed.value.details == [{"path": "code", "reason": "already_used"}]
+    with pytest.raises(VerificationFailed) as wrong:
+        ctx.check("totp", other(totp.at(ctx.clock())))
+    assert wrong.value.details[0]["tries_left"] == "4"  # the replay took none
+
+
+def test_the_code_that_confirmed_the_app_is_refused_as_used_right_after(ctx: Ctx) -> None:
+    # What a customer does: sets the app up, then types the code still showing.
+    enrolment = step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
+    app = pyotp.TOTP(enrolment.secret)
+    step_up.confirm_totp(ctx.uow(), HOLDER, "U1000", app.at(ctx.clock()))
+    with pytest.raises(VerificationFailed) as replayed:
+        ctx.check("totp", app.at(ctx.clock()))
+    assert replayed.value.details[0]["reason"] == "already_used"
+    ctx.clock.advance(seconds=30)
+    ctx.check("totp", app.at(ctx.clock()))  # the next code works
 
 
 def test_an_older_code_after_a_newer_one_is_refused(ctx: Ctx, totp: pyotp.TOTP) -> None:
@@ -279,8 +297,8 @@ def test_an_authenticator_code_is_accepted_outside_a_closure(ctx: Ctx, totp: pyo
     code = totp.at(ctx.clock())
     check_account(ctx, code)
     with pytest.raises(VerificationFailed):
-        check_account(ctx, code)  # spent
-    assert audit_rows(ctx.engine)[-2]["subject"] == "account:U1000"
+        check_account(ctx, code)  # spent: refused as used, which counts no try
+    assert audit_rows(ctx.engine)[-1]["subject"] == "account:U1000"  # the success
 
 
 def test_wrong_codes_outside_a_closure_lock_the_factor_for_a_while(

@@ -36,7 +36,7 @@ def app(engine, clock, config):
 
 
 def alert(html: str) -> str:
-    found = re.search(r'<p class="error" role="alert">(.*?)</p>', html, flags=re.S)
+    found = re.search(r'<p class="error" role="alert"[^>]*>(.*?)</p>', html, flags=re.S)
     assert found, "no error said"
     return found.group(1).strip()
 

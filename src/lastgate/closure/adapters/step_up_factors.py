@@ -98,7 +98,8 @@ class TotpFactors(AttemptLimits):
         return row
 
     def _accept_totp(self, row: Row[Any], code: str, policy: VerificationPolicy) -> bool:
-        """Whether ``code`` is a fresh code of the factor in ``row``; spends its step."""
+        """Whether ``code`` is a fresh code of the factor in ``row``; spends its step.
+        A code already accepted is refused as such (``REUSED_CODE``), without a try counted."""
         if not rules.is_well_formed(code):
             return False
         context = _totp_context(row.uid)
@@ -108,8 +109,16 @@ class TotpFactors(AttemptLimits):
             # Every candidate is compared, in constant time, whatever matched before.
             if rules.constant_time_equal(totp.generate_otp(step), code) and matched is None:
                 matched = step
-        if matched is None or rules.is_replay(matched, row.last_used_step):
+        if matched is None:
             return False
+        if rules.is_replay(matched, row.last_used_step):
+            # The code the customer just used (setting the app up, say) is still on the
+            # screen: not a guess, so no try is counted; they need to wait for the next.
+            raise VerificationFailed(
+                "this code was already used: wait for the next code of your authenticator "
+                "app (a new one every 30 seconds)",
+                details=[{"path": "code", "reason": rules.REUSED_CODE}],
+            )
         values: dict[str, Any] = {"last_used_step": matched}
         if self._box.needs_reseal(row.secret):
             values["secret"] = self._box.reseal(row.secret, context=context)

@@ -190,6 +190,11 @@ def candidate_steps(at: datetime, policy: VerificationPolicy) -> list[int]:
     return [now, *(s for offset in range(1, window + 1) for s in (now - offset, now + offset))]
 
 
+#: Why a replayed code is refused (``VerificationFailed``'s reason): not a guess, so no
+#: try is counted, and the customer is told to wait for the next code.
+REUSED_CODE = "already_used"
+
+
 def is_replay(step: int, last_used_step: int | None) -> bool:
     """A code of a step at or before the last one accepted is refused: each code counts
     once (RFC 6238 §5.2), and an older code must not come back after a newer one."""

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import Response
 
-from lastgate.closure.model.verification import TotpEnrolment
+from lastgate.closure.model.verification import REUSED_CODE, TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
@@ -28,6 +28,8 @@ def refused_try(exc: VerificationFailed | VerificationLocked) -> dict[str, str]:
     state = {"failed": "1"}
     for detail in exc.details:
         state.update({k: detail[k] for k in ("tries_left",) if k in detail})
+        if detail.get("reason") == REUSED_CODE:
+            state["reused"] = "1"  # no try was counted: the page says to wait for the next
     return state
 
 
@@ -36,6 +38,7 @@ def _settings(
     enrolment: TotpEnrolment | None = None,
     *,
     failed: bool = False,
+    reused: bool = False,
     tries_left: int | None = None,
 ) -> Response:
     uid = page.me.subject
@@ -53,6 +56,7 @@ def _settings(
         unfreeze_after=None if own_freeze is None else own_freeze[1],
         protected=protected,
         failed=failed,
+        reused=reused,
         tries_left=tries_left,
         locked_until=options.locked_until,
         locked_for_good=options.locked_for_good,
@@ -63,11 +67,12 @@ def _settings(
 def settings_page(
     page: CustomerPage,
     failed: bool = False,
+    reused: bool = False,
     tries_left: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """The settings; after a refused unfreeze, the tries left (a lock is read from the
-    account: the closure's wrong codes count too)."""
-    return _settings(page, failed=failed, tries_left=tries_left)
+    account: the closure's wrong codes count too), or that the code was already used."""
+    return _settings(page, failed=failed, reused=reused, tries_left=tries_left)
 
 
 @router.post("/me/unfreeze")

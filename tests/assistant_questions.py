@@ -235,6 +235,9 @@ QUESTIONS: tuple[tuple[str, str, Intent], ...] = (
     ("账户里还有多少钱", ZH, Intent.BALANCES),
     ("我的资产还剩多少", ZH, Intent.BALANCES),
     ("看看我有哪些币", ZH, Intent.BALANCES),
+    # -- from a walk, the pattern written for it ----------------------------------------
+    ("when will my account actually be closed", EN, Intent.CLOSURE_STATUS),
+    ("我的账户什么时候注销？", ZH, Intent.CLOSURE_STATUS),
 )
 
 

@@ -324,6 +324,7 @@ def test_a_held_closure_request_reads_word_for_word_like_one_under_review(
                 "On Nov 23, 2026, 12:00 UTC, these balances are in your account:",
                 "0.25 BTC remains in your funding account.",
                 "90,000 SHIB remains in your trading account.",
+                "A deposit of 0.75 ETH is on its way to your account.",
                 "You can fix it here: https://close.example/web/me#check-ASSETS_REMAINING",
             ],
         ),
@@ -333,6 +334,7 @@ def test_a_held_closure_request_reads_word_for_word_like_one_under_review(
                 "截至 2026年11月23日 12:00 UTC，您的账户中有以下余额：",
                 "您的资金账户中还有 0.25 BTC。",
                 "您的交易账户中还有 90,000 SHIB。",
+                "有一笔 0.75 ETH 的充值正在到账途中。",
             ],
         ),
     ],
@@ -342,7 +344,16 @@ def test_a_balance_question_is_answered_with_the_balances_in_each_account(
 ) -> None:
     btc = {"account_type": "funding", "asset": "BTC", "available": "0.25", "frozen": "0"}
     shib = {"account_type": "trading", "asset": "SHIB", "available": "90000", "frozen": "0"}
-    load(engine, account("U1", balances=[btc, shib]), account("U2"))
+    deposit = {
+        "id": "T1",
+        "direction": "deposit",
+        "asset": "ETH",
+        "amount": "0.75",
+        "status": "confirming",
+        "network": "ERC20",
+        "created_at": iso(clock() - timedelta(minutes=12)),
+    }
+    load(engine, account("U1", balances=[btc, shib], transfers=[deposit]), account("U2"))
     desk = make_desk(engine, clock, tmp_path)
     reply = ask(desk, customer("U1"), "U1", question, "en")
     assert reply.intent == "balances"

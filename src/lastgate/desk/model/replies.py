@@ -29,6 +29,7 @@ OPEN_SETTINGS = N_("Open my settings")
 OPEN_REQUEST = N_("Open my closure request")
 BALANCES_HEAD = N_("On {time}, these balances are in your account:")
 NO_BALANCES = N_("On {time}, no balance is left in your account.")
+DEPOSIT_ARRIVING = N_("A deposit of {amount} {asset} is on its way to your account.")
 #: The transfer lines: (direction, timing) → sentence. Timing: expected, late, unknown.
 TRANSFER_LINES = {
     ("deposit", "expected"): N_(
@@ -126,13 +127,19 @@ def balances(s: Situation) -> list[AnswerItem]:
     held = [
         c for c in (s.failing(CheckCode.ASSETS_REMAINING), s.failing(CheckCode.DUST_REMAINING)) if c
     ]
+    deposits = s.failing(CheckCode.DEPOSIT_PENDING)
+    arriving = [
+        Message(DEPOSIT_ARRIVING, {"amount": e.get("amount", "?"), "asset": e.get("asset", "?")})
+        for e in (deposits.evidence if deposits else ())
+    ]
     if not held:
-        return [AnswerItem("BALANCES", (Message(NO_BALANCES, moment),), "none", "")]
+        return [AnswerItem("BALANCES", (Message(NO_BALANCES, moment), *arriving), "none", "")]
     first = held[0]
     link = s.links.fix(first.code)
     lines = (
         Message(BALANCES_HEAD, moment),
         *(line for check in held for line in balance_lines(check)),
+        *arriving,
         first.remediation.message,
         Message(FIX_HERE, {"url": link}),
     )

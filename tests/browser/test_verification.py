@@ -50,6 +50,14 @@ def emailed_code(engine, clock, config: Settings) -> str:
     return match.group(1)
 
 
+def confirm_authenticator(page, clock) -> pyotp.TOTP:
+    """Read the new authenticator's key off the set-up page and confirm it with its code."""
+    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
+    page.fill("#totp-code", totp.at(clock()))
+    follow(page, "form[action='/web/me/authenticator/confirm'] button")
+    return totp
+
+
 def close_from_self_check(page) -> None:
     follow(page, "a[href='/web/me/close']")
     page.check("#reason-privacy")
@@ -106,9 +114,7 @@ def test_a_customer_sets_up_an_authenticator_from_its_qr_code(engine, clock, per
     assert qr.is_visible() and qr.bounding_box()["width"] >= 200
     if lang == "en":
         screenshot(page, "customer-authenticator-qr")
-    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
-    page.fill("#totp-code", totp.at(clock()))
-    follow(page, "form[action='/web/me/authenticator/confirm'] button")
+    confirm_authenticator(page, clock)
     assert SET_UP[lang] in page.locator("#totp-status").inner_text()
     assert {"en": "Nov 23, 2026, 12:00 UTC", "zh-Hans": "2026年11月23日 12:00 UTC"}[
         lang
@@ -128,9 +134,7 @@ def test_the_freeze_states_its_conditions_and_asks_before_freezing(
 
     follow(page, "#freeze-setup")
     follow(page, "form[action='/web/me/authenticator'] button")
-    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
-    page.fill("#totp-code", totp.at(clock()))
-    follow(page, "form[action='/web/me/authenticator/confirm'] button")
+    confirm_authenticator(page, clock)
 
     follow(page, "a[href='/web/me']")
     follow(page, "a[href='/web/me/close']")
@@ -170,9 +174,7 @@ def test_the_code_still_showing_after_setting_up_the_app_says_wait_for_the_next(
     page = person("U1", lang=lang)
     follow(page, "a[href='/web/me/settings']")
     follow(page, "form[action='/web/me/authenticator'] button")
-    totp = pyotp.TOTP(page.locator("#totp-secret").inner_text())
-    page.fill("#totp-code", totp.at(clock()))
-    follow(page, "form[action='/web/me/authenticator/confirm'] button")
+    totp = confirm_authenticator(page, clock)
     follow(page, "a[href='/web/me']")
     close_from_self_check(page)
     assert page.locator("#m-totp").is_checked()

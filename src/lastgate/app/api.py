@@ -16,7 +16,7 @@ from lastgate.app import pages as web
 from lastgate.app.edge import install_guards
 from lastgate.campaign import api as campaigns
 from lastgate.campaign.service.campaigns import Campaigns
-from lastgate.campaign.wiring import build_campaigns
+from lastgate.campaign.wiring import campaigns_over
 from lastgate.closure.api import closures, step_up
 from lastgate.closure.service.workflow import Workflow
 from lastgate.closure.wiring import build_workflow
@@ -66,7 +66,7 @@ def create_app(
             Eligibility: Eligibility(
                 workflow.accounts, workflow.policies, clock, IssuedCertificates(engine)
             ),
-            Campaigns: build_campaigns(settings, engine, clock),
+            Campaigns: campaigns_over(workflow, settings, engine, clock),
             Desk: build_desk(settings, engine, clock),
             LanguageMemory: _language_memory(settings, engine, clock),
         },

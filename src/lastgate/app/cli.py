@@ -322,10 +322,11 @@ def worker(
     with _errors():
         ensure_safe_to_start(settings)
     engine = _engine(settings)
-    if once:
-        typer.echo(json.dumps(run_once(settings, engine)))
-    else:
-        run_forever(settings, engine)
+    with _errors():  # a bad policy file stops the worker at start, saying which and why
+        if once:
+            typer.echo(json.dumps(run_once(settings, engine)))
+        else:
+            run_forever(settings, engine)
 
 
 @audit_app.command("verify")

@@ -12,22 +12,25 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from lastgate.app.metrics import serve_worker_metrics
+from lastgate.campaign.service.campaigns import Campaigns
 from lastgate.campaign.service.due_work import tick
-from lastgate.campaign.wiring import build_campaigns
+from lastgate.campaign.wiring import campaigns_over
 from lastgate.closure.adapters.sql import SqlClosures
 from lastgate.closure.service.execution import execute_due
+from lastgate.closure.service.workflow import Workflow
 from lastgate.closure.wiring import build_workflow
 from lastgate.erasure.wiring import run_pending
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.channels import channels_from_settings
-from lastgate.notices.adapters.delivery import deliver_due
+from lastgate.notices.adapters.delivery import Channels, deliver_due
 from lastgate.platform import audit_log, token_revocation
 from lastgate.platform.db.engine import make_engine
 from lastgate.platform.db.readiness import NotReady, readiness
@@ -36,15 +39,36 @@ from lastgate.platform.faults import crash_hook as _crash_hook
 log = logging.getLogger("lastgate.worker")
 
 
-def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) -> dict[str, int]:
+@dataclass(frozen=True)
+class Passes:
+    """What every pass of a worker runs with, built once when it starts: the closure
+    workflow with the policies read then (as the API reads them: an edited policy file
+    takes effect on restart, docs/policy.md), the campaigns over it, the channels."""
+
+    workflow: Workflow
+    campaigns: Campaigns
+    channels: Channels
+
+    @classmethod
+    def build(cls, settings: Settings, engine: Engine, clock: Clock = system_clock) -> Passes:
+        workflow = build_workflow(settings, engine, clock)
+        campaigns = campaigns_over(workflow, settings, engine, clock)
+        return cls(workflow, campaigns, channels_from_settings(settings))
+
+
+def run_once(
+    settings: Settings,
+    engine: Engine,
+    clock: Clock = system_clock,
+    passes: Passes | None = None,
+) -> dict[str, int]:
     """One pass: campaigns' due work, closures due now, erasure, the outbox, the
-    revocation list's expired rows, then sealing the audit entries written meanwhile."""
-    workflow = build_workflow(settings, engine, clock)
-    campaigns = tick(
-        build_campaigns(settings, engine, clock),
-        batch_size=settings.worker_batch_size,
-        fault=_crash_hook(),
-    )
+    revocation list's expired rows, then sealing the audit entries written meanwhile.
+    ``passes``: what a running worker built when it started (``Passes.build``, which a
+    single pass without it builds for itself)."""
+    passes = passes if passes is not None else Passes.build(settings, engine, clock)
+    workflow = passes.workflow
+    campaigns = tick(passes.campaigns, batch_size=settings.worker_batch_size, fault=_crash_hook())
     report = execute_due(workflow, limit=settings.worker_batch_size, fault=_crash_hook())
     figures = {f"campaign_{name}": n for name, n in campaigns.as_dict().items()}
     figures |= {
@@ -63,7 +87,7 @@ def run_once(settings: Settings, engine: Engine, clock: Clock = system_clock) ->
     )
     figures["erased"] = len(erasure.finished)
     delivery = deliver_due(
-        engine, clock, settings, channels_from_settings(settings), limit=settings.worker_batch_size
+        engine, clock, settings, passes.channels, limit=settings.worker_batch_size
     )
     figures["delivered"] = delivery.delivered
     figures["revocations_purged"] = token_revocation.purge_expired(
@@ -117,9 +141,10 @@ def run_forever(settings: Settings, engine: Engine) -> None:
         serve_worker_metrics(
             engine, system_clock, settings.worker_metrics_port, settings.worker_metrics_address
         )
+    passes = Passes.build(settings, engine)  # a bad policy file stops it here, at start
     while not stop.is_set():
         try:
-            figures = run_once(settings, engine)
+            figures = run_once(settings, engine, passes=passes)
             if any(figures.values()):
                 log.info("worker.pass", extra={"event": "worker.pass", **figures})
         except Exception:  # a bad pass must not kill the worker; the next one retries

@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import Engine
 
 from lastgate.kernel.access import Role
-from lastgate.kernel.clock import system_clock
+from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
@@ -84,7 +84,8 @@ Try it:
   Web pages:     {base}/web/demo-login (pick a customer or staff member)
 
 Notices (e-mail and SMS) land in {mailbox}/; a worker runs beside the API, executing
-closures whose cooling-off ends and delivering notices.
+closures whose cooling-off ends and delivering notices. To walk a closure to its end
+without waiting days, end its cooling-off on the demo page ("Demo clock").
 """
     )
     if not serve_api:
@@ -94,7 +95,7 @@ closures whose cooling-off ends and delivering notices.
     from lastgate.app.api import create_app
 
     stop = threading.Event()
-    worker = threading.Thread(target=_work, args=(settings, engine, stop), daemon=True)
+    worker = threading.Thread(target=demo_worker, args=(settings, engine, stop), daemon=True)
     worker.start()
     try:
         uvicorn.run(create_app(settings, engine=engine), host="127.0.0.1", port=port)
@@ -102,12 +103,16 @@ closures whose cooling-off ends and delivering notices.
         stop.set()
 
 
-def _work(settings: Settings, engine: Engine, stop: threading.Event) -> None:
-    """The demo's worker: the same passes as ``lastgate worker``, in a thread."""
+def demo_worker(
+    settings: Settings, engine: Engine, stop: threading.Event, clock: Clock = system_clock
+) -> None:
+    """The demo's worker: the same passes as ``lastgate worker``, in a thread, every
+    ``worker_poll_seconds`` until ``stop`` is set (a cooling-off ended on the demo page
+    is closed, then erased, within a few passes)."""
     from lastgate.app.worker import run_once
 
     while not stop.wait(settings.worker_poll_seconds):
         try:
-            run_once(settings, engine)
+            run_once(settings, engine, clock)
         except Exception:  # keep the demo alive; the error is in the log
             logging.getLogger("lastgate.demo").exception("worker pass failed")

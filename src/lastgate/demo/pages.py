@@ -1,21 +1,41 @@
-"""The demo's sign-in page: pick a demo customer or staff member (``demo_login`` setting)."""
+"""The demo's sign-in page: pick a demo customer or staff member (``demo_login`` setting),
+and its demo clock: end a cooling-off now, so the journey can be walked to its end.
+
+Every route here answers 404 unless ``demo_login`` is on (``_demo_only``, the router's
+first dependency, before sign-in or the form's CSRF token are looked at); a production
+start refuses that setting (``kernel.settings.unsafe_for_production``).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import Response
 
+from lastgate.closure.service.demo_clock import cooling_off_requests, end_cooling_off_now
+from lastgate.closure.service.workflow import Workflow
 from lastgate.demo.customers import demo_descriptions
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.auth_tokens import issue_token
-from lastgate.platform.web.pages import AnyPage, PageRoute, gettext_for, local_path
+from lastgate.platform.http.deps import Context
+from lastgate.platform.web.pages import AnyPage, PageRoute, gettext_for, local_path, see_other
 from lastgate.platform.web.session import keep_next, signed_in
 
-router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+
+def _demo_only(context: Context) -> None:
+    if not context.settings.demo_login:
+        raise NotFound("demo sign-in is off")
+
+
+router = APIRouter(
+    prefix="/web",
+    route_class=PageRoute,
+    include_in_schema=False,
+    dependencies=[Depends(_demo_only)],
+)
 
 #: A demo session lasts this long, or its role's cap if shorter.
 DEMO_TOKEN_TTL = timedelta(hours=12)
@@ -25,23 +45,26 @@ DEMO_STAFF = (
     ("compliance-cy", Role.COMPLIANCE),
     ("compliance-di", Role.COMPLIANCE),
 )
-
-
-def _demo_enabled(page: AnyPage) -> None:
-    if not page.context.settings.demo_login:
-        raise NotFound("demo sign-in is off")
+#: Where the demo clock's section is on the demo sign-in page.
+DEMO_CLOCK = "/web/demo-login#demo-clock"
 
 
 @router.get("/demo-login")
 def demo_login(page: AnyPage) -> Response:
     """Pick a demo customer or staff member (only with the ``demo_login`` setting);
     ``?next=`` (a page of this site only) is where signing in leads, as on the sign-in
-    page."""
-    _demo_enabled(page)
+    page. The demo clock lists the cooling-off periods the signed-in person may end."""
     _ = gettext_for(page.language)
     customers = {uid: _(text) for uid, text in demo_descriptions().items()}
+    cooling = (
+        [] if page.principal is None else cooling_off_requests(page.service(Workflow), page.me)
+    )
     response = page.render(
-        "demo_login.html", customers=customers, staff=DEMO_STAFF, roles=list(Role)
+        "demo_login.html",
+        customers=customers,
+        staff=DEMO_STAFF,
+        roles=list(Role),
+        cooling=cooling,
     )
     return keep_next(page.request, response, local_path(page.request.query_params.get("next")))
 
@@ -53,8 +76,20 @@ def demo_login_as(
     subject: Annotated[str, Form(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")],
     role: Annotated[Role, Form()],
 ) -> Response:
-    _demo_enabled(page)
     settings, now = page.context.settings, page.context.clock()
     ttl = min(DEMO_TOKEN_TTL, settings.token_lifetime_cap(role))
     token = issue_token(settings, subject, role, ttl, now)
     return signed_in(request, token, Principal(subject, role))
+
+
+@router.post("/demo-login/cooling-off/{request_id}/end")
+def end_cooling_off(
+    page: AnyPage, request_id: Annotated[str, Path(min_length=36, max_length=36)]
+) -> Response:
+    """End a cooling-off now (the account holder, or staff): the demo's worker then
+    closes the account on its next pass. The customer lands on their request's page,
+    which says it is being closed; staff come back to the demo clock."""
+    after = end_cooling_off_now(page.service(Workflow), page.me, request_id)
+    if page.me.is_staff:
+        return see_other("/web/demo-login?done=cooling_off_ended#demo-clock")
+    return see_other(f"/web/closure/{after.id}")

@@ -32,6 +32,7 @@ DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
     "closure.review_approval": (("approval", N_("Approval {approval} of {needed}.")),),
     "closure.hold": (("hold", N_("Hold {hold}.")),),
     "closure.lift": (("hold", N_("Hold {hold}.")),),
+    "closure.demo_cooling_off_ended": (("was_ending_at", N_("It was to end at {was_ending_at}.")),),
     "hold.placed": (("uid", N_("Account {uid}.")),),
     "hold.lifted": (("first_approver", N_("Asked by {first_approver}.")),),
     "verification.code_sent": (

@@ -143,6 +143,17 @@ class ClosureRequest:
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def cooling_off_over(self, now: datetime) -> bool:
+        """In cooling-off with its end come: the worker's next pass closes the account
+        (or blocks the closure at the final check)."""
+        ends = self.cooling_off_ends_at
+        return self.state is ClosureState.COOLING_OFF and ends is not None and now >= ends
+
+    def closing(self, now: datetime) -> bool:
+        """Being closed: executing, or about to be (its cooling-off is over); too late to
+        cancel from the customer's page."""
+        return self.state is ClosureState.EXECUTING or self.cooling_off_over(now)
+
 
 def customer_state(state: ClosureState) -> ClosureState:
     """The state a customer is shown: ``on_hold`` reads exactly as ``in_review``, so that
@@ -177,10 +188,8 @@ def apply(
     based on a stale read.
     """
     target = next_state(request, event)
-    if event is ClosureEvent.TIMER:
-        ends = request.cooling_off_ends_at
-        if ends is None or now < ends:
-            raise IllegalTransition("the cooling-off period has not ended")
+    if event is ClosureEvent.TIMER and not request.cooling_off_over(now):
+        raise IllegalTransition("the cooling-off period has not ended")
     return replace(
         request,
         state=target,

@@ -19,6 +19,10 @@ DONE = {
     "reviewed": N_("Your decision on the file is recorded."),
     "first_approval": N_("First approval recorded. A second staff member must approve too."),
     "approved": N_("Approved: the cooling-off period has started."),
+    "cooling_off_ended": N_(
+        "The cooling-off period has ended. Within seconds the demo's worker makes the final "
+        "check and closes the account."
+    ),
     "rejected": N_("Rejected. The customer is told the reason and how to appeal."),
     "hold_placed": N_("The hold is placed."),
     "lift_requested": N_("Lift requested. A second compliance officer must confirm it."),

@@ -157,8 +157,6 @@ PARTS = (
     (worker, "deliver_due", "outbox delivery"),
     (worker, "run_pending", "erasure"),
     (worker, "tick", "campaigns"),
-    (worker, "build_campaigns", "campaigns"),
-    (worker, "build_workflow", "other"),
     (worker.token_revocation, "purge_expired", "other"),
     (worker.audit_log, "seal", "audit seal"),
 )
@@ -205,13 +203,14 @@ def _server_commits(url: str) -> int:
 def _drain(url: str, mailbox: str, profile: bool) -> float:
     settings = Settings(database_url=url, mailbox_dir=Path(mailbox))
     engine = make_engine(url)
+    passes = worker.Passes.build(settings, engine)  # once, as a running worker does
     profiler = cProfile.Profile() if profile else None
     cpu = time.process_time()
     start = time.perf_counter()
     with _counting(), _parts():
         if profiler is not None:
             profiler.enable()
-        while any(worker.run_once(settings, engine).values()):
+        while any(worker.run_once(settings, engine, passes=passes).values()):
             pass
         if profiler is not None:
             profiler.disable()

@@ -122,11 +122,12 @@ def _prepare(url: str, n: int) -> None:
 def _drain(url: str, mailbox: str) -> None:
     os.environ["LASTGATE_DATABASE_URL"] = url
     os.environ["LASTGATE_MAILBOX_DIR"] = mailbox
-    from lastgate.app.worker import run_once
+    from lastgate.app.worker import Passes, run_once
 
     settings = Settings()
     engine = make_engine(url)
-    while any(run_once(settings, engine).values()):  # until nothing is left to do
+    passes = Passes.build(settings, engine)  # once, as ``lastgate worker`` does
+    while any(run_once(settings, engine, passes=passes).values()):  # until nothing is left
         pass
 
 

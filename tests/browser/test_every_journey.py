@@ -52,7 +52,7 @@ def _walk(page, uid: str) -> str | dict[str, set[str]]:
             return MAY_CLOSE
         fix = page.locator("li.check.block form[data-way='fix'] button")
         confirm = page.locator("li.check.block a[data-way='confirm']")
-        forfeit = page.locator("li.check.block a[href='/web/me/dust-forfeit']")
+        forfeit = page.locator("#check-DUST_REMAINING.block a[href='/web/me/dust-forfeit']")
         if confirm.count():  # a fix that cannot be undone: its page asks first
             follow(page, "li.check.block a[data-way='confirm'] >> nth=0")
             follow(page, "#fix-confirm button")
@@ -63,7 +63,7 @@ def _walk(page, uid: str) -> str | dict[str, set[str]]:
                     page.check("#forfeit")
                 follow(page, "form[action='/web/me/dust-sweep/execute'] button")
         elif forfeit.count():
-            follow(page, "li.check.block a[href='/web/me/dust-forfeit']")
+            follow(page, "#check-DUST_REMAINING.block a[href='/web/me/dust-forfeit']")
             page.check("#consent")
             follow(page, "form[action='/web/me/dust-forfeit'] button")
         else:

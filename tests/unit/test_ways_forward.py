@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from lastgate.closure.pages.ways_forward import Way, WayKind, ways_forward
+from lastgate.closure.pages.ways_forward import (
+    COOLDOWN_ENDS,
+    FORFEIT_INSTEAD,
+    SETTLE_ON_ARRIVAL,
+    Way,
+    WayKind,
+    ways_forward,
+)
 from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import (
@@ -98,12 +105,21 @@ def test_the_confidential_stand_in_leads_where_ordinary_support_cases_lead() -> 
             topic_for(folded)
 
 
-def test_time_resolves_a_cooldown_on_its_date_and_nothing_else_is_offered() -> None:
+def test_time_alone_ends_a_cooldown_on_its_date_and_no_person_is_offered_to_lift_it() -> None:
+    """No one can lift a cooldown early: the card gives its end, and, should the change not
+    be the customer's, how to secure the account (freeze it, credential recovery)."""
     ends = NOW + timedelta(days=5)
-    [way] = ways_forward(
+    ways = ways_forward(
         blocking(CheckCode.SECURITY_COOLDOWN, Action.WAIT, ends), now=NOW, dust=None
     )
-    assert (way.kind, way.at) == (WayKind.WAIT, ends)
+    assert [(w.kind, w.href, w.at) for w in ways] == [
+        (WayKind.WAIT, "", ends),
+        (WayKind.PAGE, "/web/me/freeze", None),
+        (WayKind.TICKET, "/web/tickets?category=credential_recovery#new", None),
+    ]
+    assert ways[0].label == COOLDOWN_ENDS
+    # the only ticket is the account-takeover path, never the closure_blocked one
+    assert not any("closure_blocked" in w.href for w in ways)
 
 
 def test_an_overdue_or_undated_transfer_leads_to_support() -> None:
@@ -129,8 +145,17 @@ def test_a_one_step_fix_asks_for_confirmation_first(action: Action) -> None:
 DUST = blocking(CheckCode.DUST_REMAINING, Action.SWEEP_DUST)
 
 
-def test_dust_is_swept_first_while_the_sweep_converts_something() -> None:
-    [way] = ways_forward(DUST, now=NOW, dust=plan(sweep=True))
+def test_dust_is_swept_first_and_giving_it_up_instead_is_offered_from_the_start() -> None:
+    ways = ways_forward(DUST, now=NOW, dust=plan(sweep=True))
+    assert [(w.kind, w.href) for w in ways] == [
+        (WayKind.FIX, "/web/me/dust-sweep"),
+        (WayKind.PAGE, "/web/me/dust-forfeit"),
+    ]
+    assert ways[1].label == FORFEIT_INSTEAD
+
+
+def test_dust_worth_more_than_may_be_given_up_is_only_swept() -> None:
+    [way] = ways_forward(DUST, now=NOW, dust=plan(sweep=True, total="10.01"))
     assert (way.kind, way.href) == (WayKind.FIX, "/web/me/dust-sweep")
 
 
@@ -164,3 +189,27 @@ def test_a_review_asks_nothing_of_the_customer() -> None:
         remediation=Remediation(Action.NONE, Message("")),
     )
     assert ways_forward(review, now=NOW, dust=None) == ()
+
+
+def deposit(**evidence: str) -> CustomerCheck:
+    return CustomerCheck(
+        code=CheckCode.DEPOSIT_PENDING,
+        status=CheckStatus.BLOCK,
+        resolver=Resolver.USER,
+        message=Message("blocked"),
+        remediation=Remediation(Action.WAIT, Message("wait"), NOW + timedelta(hours=1)),
+        evidence=({"id": "T1", "asset": "ETH", "amount": "0.001", **evidence},),
+    )
+
+
+def test_a_deposit_that_lands_as_dust_leads_to_where_dust_is_settled() -> None:
+    ways = ways_forward(deposit(lands_as="dust"), now=NOW, dust=None)
+    assert [(w.kind, w.href) for w in ways] == [
+        (WayKind.WAIT, ""),
+        (WayKind.PAGE, "/web/me/dust-forfeit"),
+    ]
+    assert ways[1].label == SETTLE_ON_ARRIVAL
+
+
+def test_a_deposit_that_lands_as_an_asset_is_only_waited_for() -> None:
+    assert kinds(ways_forward(deposit(lands_as="asset"), now=NOW, dust=None)) == [WayKind.WAIT]

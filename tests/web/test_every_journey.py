@@ -134,7 +134,12 @@ def walk(w: Walk, lang: str = "en") -> str | dict[str, set[str]]:
             assert 'class="summary ok"' in html and 'href="/web/me/close"' in html, w.uid
             return MAY_CLOSE
         forfeit = ("/web/me/dust-forfeit", "page")
-        step = next((c for c in found if c.fixes or forfeit in c.links), None)
+        # The forfeit is the small balances' card's (a deposit that lands as dust leads to
+        # the same page, to settle it once it has arrived).
+        step = next(
+            (c for c in found if c.fixes or (c.code == "DUST_REMAINING" and forfeit in c.links)),
+            None,
+        )
         if step is None:
             return {c.code: end_of(w, c) for c in found}
         html = w.apply(step.fixes[0], html) if step.fixes else w.forfeit(forfeit[0])

@@ -11,9 +11,13 @@ from fastapi.responses import Response
 
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
+from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks.transfers import LANDS_AS
+from lastgate.eligibility.model.report import CheckCode, Evidence
+from lastgate.eligibility.service import Eligibility
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.money import to_wire
-from lastgate.platform.web.pages import CustomerPage, PageRoute, see_other
+from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
 from lastgate.remediation.model import ForfeitLine
 
@@ -56,6 +60,14 @@ def _named(fields: list[str]) -> list[tuple[str, str, Decimal]]:
     return named
 
 
+def arriving_small(page: Page, uid: str) -> list[Evidence]:
+    """The deposits on their way that are small balances once they land: the deposit
+    check's own verdict (its evidence), settled here once they arrive."""
+    report = page.service(Eligibility).customer_report(page.me, uid)
+    pending = report.result(CheckCode.DEPOSIT_PENDING).evidence
+    return [e for e in pending if e.get(LANDS_AS) == dust_line.Side.DUST.value]
+
+
 @router.get("/me/dust-forfeit")
 def forfeit_page(page: CustomerPage) -> Response:
     """Every small balance, valued now, the policy's limit, and the consent form (when
@@ -71,6 +83,7 @@ def forfeit_page(page: CustomerPage) -> Response:
         rows=[_row(line) for line in offer.lines],
         total_usd=to_wire(offer.total_usd),
         limit_usd=to_wire(offer.limit_usd),
+        arriving=arriving_small(page, uid),
     )
 
 

@@ -97,8 +97,12 @@ def one_step_fix(page: CustomerPage, action: Action) -> Response:
 @router.post("/me/dust-sweep")
 def dust_sweep_quote(page: CustomerPage) -> Response:
     """Quote the sweep and show it; nothing moves until the customer confirms."""
-    quote = remediation.quote_dust_sweep(page.service(Workflow), page.me, page.me.subject)
-    return page.render("customer/sweep.html", quote=quote)
+    wf, uid = page.service(Workflow), page.me.subject
+    quote = remediation.quote_dust_sweep(wf, page.me, uid)
+    # Giving them up instead is offered here too, when the policy allows it now.
+    return page.render(
+        "customer/sweep.html", quote=quote, plan=remediation.dust_plan(wf, page.me, uid)
+    )
 
 
 @router.post("/me/dust-sweep/execute")

@@ -14,7 +14,9 @@ from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlencode
 
-from lastgate.desk.model.tickets import topic_for
+from lastgate.desk.model.tickets import TicketCategory, topic_for
+from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks.transfers import LANDS_AS
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
@@ -56,7 +58,15 @@ RESOLVES_BY = N_("Time resolves this: expected by {when}. Check again then.")
 SWEEP = N_("Convert small balances")
 SWEEP_AGAIN_FROM = N_("Converting is possible again from {when}.")
 FORFEIT = N_("Give up the remaining small balances")
+FORFEIT_INSTEAD = N_("Give them up instead of converting")
 UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
+#: Where small balances are settled: the page that lists them, with the sweep and the
+#: forfeit each offered when allowed (``remediation.pages``).
+SMALL_BALANCES = "/web/me/dust-forfeit"
+SETTLE_ON_ARRIVAL = N_("Once it arrives: convert it or give it up")
+COOLDOWN_ENDS = N_("The block ends on its own on {when}. Check again then.")
+NOT_YOU_FREEZE = N_("Not your change? Freeze your account now")
+NOT_YOU_WRITE = N_("Not your change? Tell our support team")
 
 
 def ticket_link(code: CheckCode) -> str:
@@ -69,17 +79,37 @@ def _ticket(check: CustomerCheck) -> Way:
 
 
 def _dust(check: CustomerCheck, dust: DustPlan) -> list[Way]:
+    """Every way the policy allows now, from the start: the sweep (it keeps their value)
+    and, as the customer prefers, giving them up without converting."""
+    if dust.frozen:  # neither a sweep nor a forfeit moves a frozen account's balances
+        return [Way(WayKind.PAGE, UNFREEZE_FIRST, "/web/me/settings")]
     ways: list[Way] = []
     if dust.sweep:
         ways.append(Way(WayKind.FIX, SWEEP, "/web/me/dust-sweep"))
-    elif dust.frozen:
-        ways.append(Way(WayKind.PAGE, UNFREEZE_FIRST, "/web/me/settings"))
-    elif dust.forfeit.allowed:
-        ways.append(Way(WayKind.PAGE, FORFEIT, "/web/me/dust-forfeit"))
-        if dust.convertible and dust.next_sweep_at is not None:
+    if dust.forfeit.allowed:
+        ways.append(Way(WayKind.PAGE, FORFEIT_INSTEAD if dust.sweep else FORFEIT, SMALL_BALANCES))
+        if not dust.sweep and dust.convertible and dust.next_sweep_at is not None:
             ways.append(Way(WayKind.WAIT, SWEEP_AGAIN_FROM, at=dust.next_sweep_at))
-    else:  # worth more than may be given up: withdrawn on the exchange, or help from support
+    if not ways:  # worth more than may be given up: withdrawn on the exchange, or support
         ways.append(_ticket(check))
+    return ways
+
+
+def lands_as_dust(check: CustomerCheck) -> bool:
+    """A deposit in flight that is a small balance once it lands (the check's verdict)."""
+    return any(e.get(LANDS_AS) == dust_line.Side.DUST.value for e in check.evidence)
+
+
+def _cooldown(check: CustomerCheck, now: datetime) -> list[Way]:
+    """Only time ends it (no one can lift it early): the date; and, should the change not
+    be the customer's, how to secure the account."""
+    ways: list[Way] = []
+    ends_at = check.remediation.resolves_at
+    if ends_at is not None and ends_at > now:
+        ways.append(Way(WayKind.WAIT, COOLDOWN_ENDS, at=ends_at))
+    recovery = urlencode({"category": TicketCategory.CREDENTIAL_RECOVERY.value})
+    ways.append(Way(WayKind.PAGE, NOT_YOU_FREEZE, "/web/me/freeze"))
+    ways.append(Way(WayKind.TICKET, NOT_YOU_WRITE, f"/web/tickets?{recovery}#new"))
     return ways
 
 
@@ -93,6 +123,8 @@ def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) 
         return (Way(WayKind.CONFIRM, ONE_STEP_LABELS[action], f"/web/me/fix/{action.value}"),)
     if action is Action.SWEEP_DUST and dust is not None:
         return tuple(_dust(check, dust))
+    if check.code is CheckCode.SECURITY_COOLDOWN:
+        return tuple(_cooldown(check, now))
     ways: list[Way] = []
     resolves_at = check.remediation.resolves_at
     if resolves_at is not None and resolves_at > now:
@@ -100,6 +132,8 @@ def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) 
     if not ways or check.remediation.action is not Action.WAIT:
         # Not for time alone (or overdue, or nobody knows when): a person can help.
         ways.append(_ticket(check))
+    if check.code is CheckCode.DEPOSIT_PENDING and lands_as_dust(check):
+        ways.append(Way(WayKind.PAGE, SETTLE_ON_ARRIVAL, SMALL_BALANCES))
     return tuple(ways)
 
 

@@ -24,7 +24,9 @@ DATE_FIELDS = frozenset(
     {"created_at", "placed_at", "changed_at", "ends_at", "matures_at", "expected_completion_at"}
 )
 #: Evidence columns whose value is a code with a label (``VALUES``).
-CODED_FIELDS = frozenset({"account_type", "kind", "status", "product", "kyc_status", "change"})
+CODED_FIELDS = frozenset(
+    {"account_type", "kind", "status", "product", "kyc_status", "change", "lands_as"}
+)
 #: Evidence columns shown as a reference (monospace, as it is).
 REFERENCE_FIELDS = frozenset({"id", "uid"})
 

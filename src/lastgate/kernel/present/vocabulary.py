@@ -88,6 +88,7 @@ FIELDS = {
     "fee": N_("Fee"),
     "net": N_("You receive"),
     "target_asset": N_("Converted into"),
+    "lands_as": N_("Arrives as"),
 }
 
 VALUES = {
@@ -164,6 +165,9 @@ VALUES = {
     "law_enforcement": N_("Law enforcement request"),
     "aml_investigation": N_("Anti-money-laundering investigation"),
     "risk_lock": N_("Risk control lock"),
+    # a deposit once it lands: which side of the dust line (dust_line.Side)
+    "asset": N_("An asset"),
+    "dust": N_("A small balance"),
     # what evidence says instead of a number
     "unpriced": N_("no market price"),
     "unknown": N_("not known yet"),
@@ -214,6 +218,7 @@ EVENTS = {
     "closure.reject": N_("Rejected"),
     "closure.cancel": N_("Cancelled"),
     "closure.timer": N_("Cooling-off ended"),
+    "closure.demo_cooling_off_ended": N_("Cooling-off ended early on the demo page"),
     "closure.complete": N_("Account closed"),
     "closure.recheck_failed": N_("Blocked at the final check"),
     "closure.hold": N_("Put on hold"),

@@ -87,6 +87,16 @@ def check_security_cooldown(state: AccountState, policy: Policy, now: datetime) 
             N_("Your security settings changed recently; closure is possible from {ends_at}."),
             {"ends_at": iso(ends_at)},
         ),
-        fix=Remediation(Action.WAIT, Message(N_("Wait until the date shown.")), ends_at),
+        fix=Remediation(
+            Action.WAIT,
+            Message(
+                N_(
+                    "Nothing to do but wait: no one can lift this block early, not even our "
+                    "support team. It protects your account in case someone else made the "
+                    "change."
+                )
+            ),
+            ends_at,
+        ),
         evidence=evidence,
     )

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks.result import iso, result
 from lastgate.eligibility.model.report import (
     Action,
@@ -22,9 +24,13 @@ from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import (
     IN_FLIGHT_TRANSFER_STATUSES,
     AccountState,
+    AccountType,
     TransferDirection,
     TransferStatus,
 )
+
+#: The field of a deposit's evidence that says which side of the dust line it lands on.
+LANDS_AS = "lands_as"
 
 
 def _in_flight(state: AccountState, direction: TransferDirection) -> list[Evidence]:
@@ -44,6 +50,50 @@ def _in_flight(state: AccountState, direction: TransferDirection) -> list[Eviden
     ]
 
 
+def _landing_sides(state: AccountState, policy: Policy) -> dict[str, dust_line.Side]:
+    """Each asset being deposited → the side of the dust line its funding balance is on once
+    every deposit of it in flight has landed (``dust_line``, the check's own line)."""
+    landing: dict[str, Decimal] = {}
+    for t in state.transfers:
+        if t.direction is TransferDirection.DEPOSIT and t.status in IN_FLIGHT_TRANSFER_STATUSES:
+            landing[t.asset] = dust_line.total(landing.get(t.asset, ZERO), t.amount)
+    for b in state.balances:
+        if b.account_type is AccountType.FUNDING and b.asset in landing:
+            held = dust_line.total(b.available, b.frozen)
+            landing[b.asset] = dust_line.total(landing[b.asset], held)
+    tolerance = policy.eligibility.dust_tolerance_usd
+    sides: dict[str, dust_line.Side] = {}
+    for asset, amount in landing.items():
+        judged = dust_line.judge(amount, state.prices.get(asset), tolerance)
+        sides[asset] = dust_line.Side.ASSET if judged is None else judged.side
+    return sides
+
+
+_THEN_WITHDRAW = N_("Wait for the deposit to complete, then withdraw the funds.")
+_THEN_SETTLE = N_plural(
+    "Wait for the deposit to arrive. It is then a small balance, worth at most {tolerance} "
+    "USD: convert it or give it up, as the self-check offers for small balances.",
+    "Wait for the deposits to arrive. They are then small balances, each worth at most "
+    "{tolerance} USD: convert them or give them up, as the self-check offers for small "
+    "balances.",
+)
+_THEN_BOTH = N_(
+    "Wait for the deposits to arrive. Then withdraw those worth more than {tolerance} USD; "
+    "convert the small balances or give them up, as the self-check offers for small balances."
+)
+
+
+def _deposit_fix(pending: Sequence[Evidence], policy: Policy) -> Message:
+    """What the customer does once the deposits land: withdraw an asset, settle dust."""
+    small = [e for e in pending if e[LANDS_AS] == dust_line.Side.DUST.value]
+    tolerance = to_wire(policy.eligibility.dust_tolerance_usd)
+    if not small:
+        return Message(_THEN_WITHDRAW)
+    if len(small) == len(pending):
+        return Message.counted(_THEN_SETTLE, len(small), tolerance=tolerance)
+    return Message(_THEN_BOTH, {"tolerance": tolerance})
+
+
 def _expected_by(state: AccountState, direction: TransferDirection) -> datetime | None:
     """When the last transfer in flight is expected to complete; None if any has no date."""
     dates = [
@@ -55,7 +105,11 @@ def _expected_by(state: AccountState, direction: TransferDirection) -> datetime 
 
 
 def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
-    pending = _in_flight(state, TransferDirection.DEPOSIT)
+    sides = _landing_sides(state, policy)
+    pending: list[Evidence] = [
+        {**e, LANDS_AS: sides[e["asset"]].value}
+        for e in _in_flight(state, TransferDirection.DEPOSIT)
+    ]
     return result(
         CheckCode.DEPOSIT_PENDING,
         bool(pending),
@@ -69,7 +123,7 @@ def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) ->
         ),
         fix=Remediation(
             Action.WAIT,
-            Message(N_("Wait for the deposit to complete, then withdraw the funds.")),
+            _deposit_fix(pending, policy),
             _expected_by(state, TransferDirection.DEPOSIT),
         ),
         evidence=pending,

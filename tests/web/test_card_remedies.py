@@ -1,0 +1,209 @@
+"""Three cards whose remedy must be what works, read as the customer reads them (en, zh):
+a small deposit on its way is settled as dust once it lands (never "withdraw"); dust offers
+every way the policy allows from the start (convert, or give it up instead); a security
+cooldown gives its end and asks nothing but waiting (no person can lift it), with the way to
+secure the account should the change not be the customer's. On both databases."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from lastgate.app.api import create_app
+from lastgate.kernel.present import formats
+from lastgate.ledger.adapters import tables as ledger
+from tests.builders import T0, account, iso, load
+from tests.web.test_pages import browser, csrf
+from tests.workflow_support import settings
+
+LANGS = {"en": "en", "zh-Hans": "zh_Hans"}
+
+
+def deposit(ref: str, asset: str, amount: str) -> dict[str, str]:
+    return {
+        "id": ref,
+        "direction": "deposit",
+        "asset": asset,
+        "amount": amount,
+        "status": "confirming",
+        "created_at": iso(T0 - timedelta(minutes=20)),
+        "expected_completion_at": iso(T0 + timedelta(hours=1)),
+    }
+
+
+ACCOUNTS = [
+    account("U-SMALL-DEPOSIT", transfers=[deposit("SD-1", "ETH", "0.002")]),  # 6 USD
+    account("U-BIG-DEPOSIT", transfers=[deposit("BD-1", "ETH", "0.75")]),  # 2,250 USD
+    account(
+        "U-DUST",
+        balances=[
+            {"account_type": "funding", "asset": "SHIB", "available": "120000"},
+            {"account_type": "trading", "asset": "DOGE", "available": "3.5"},
+        ],
+    ),
+    account(  # 14 USD of dust: more than the 10 USD that may be given up
+        "U-MUCH-DUST",
+        balances=[
+            {"account_type": "funding", "asset": "SHIB", "available": "900000"},
+            {"account_type": "trading", "asset": "DOGE", "available": "50"},
+        ],
+    ),
+    account(
+        "U-COOLDOWN",
+        security_events=[{"kind": "2fa", "occurred_at": iso(T0 - timedelta(days=2))}],
+    ),
+]
+
+
+@pytest.fixture
+def config():
+    return settings()
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, *ACCOUNTS)
+    return create_app(config, engine=engine, clock=clock)
+
+
+def card(html: str, code: str) -> str:
+    match = re.search(rf'<li class="check (\w+)" id="check-{code}">(.*?)</li>', html, re.DOTALL)
+    assert match, f"no card {code}"
+    return match.group(1) + " " + match.group(2)
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+
+
+def blocked(html: str) -> set[str]:
+    return set(re.findall(r'<li class="check block" id="check-([A-Z_]+)">', html))
+
+
+def land(engine, uid: str, ref: str) -> None:
+    """The deposit arrives: completed, and its amount in the funding account."""
+    with engine.begin() as conn:
+        customer = conn.scalar(select(ledger.customers.c.id).where(ledger.customers.c.uid == uid))
+        row = conn.execute(select(ledger.transfers).where(ledger.transfers.c.ref == ref)).one()
+        conn.execute(
+            update(ledger.transfers)
+            .where(ledger.transfers.c.ref == ref)
+            .values(status="completed", completed_at=T0)
+        )
+        conn.execute(
+            insert(ledger.balances).values(
+                customer_id=customer, account_type="funding", asset=row.asset,
+                available=row.amount, frozen=0,
+            )
+        )  # fmt: skip
+
+
+SMALL_DEPOSIT = {
+    "en": (
+        "Wait for the deposit to arrive. It is then a small balance",
+        "convert it or give it up",
+    ),
+    "zh-Hans": ("请等待充值到账。到账后它是一笔价值不超过 10 USD 的小额资产", "兑换或放弃"),
+}
+WITHDRAW = {"en": "withdraw", "zh-Hans": "提现"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_small_deposit_on_its_way_is_settled_as_dust_once_it_lands(
+    app, clock, config, engine, lang
+) -> None:
+    client = browser(app, clock, config, "U-SMALL-DEPOSIT")
+    page = client.get(f"/web/me?lang={lang}").text
+    assert blocked(page) == {"DEPOSIT_PENDING"}
+    deposit_card = text(card(page, "DEPOSIT_PENDING"))
+    assert all(words in deposit_card for words in SMALL_DEPOSIT[lang]), deposit_card
+    assert WITHDRAW[lang] not in deposit_card.lower()
+    assert 'href="/web/me/dust-forfeit" data-way="page"' in card(page, "DEPOSIT_PENDING")
+    waiting = client.get("/web/me/dust-forfeit").text  # where it is settled: not yet there
+    assert 'id="dust-arriving"' in waiting and "0.002\u00a0ETH" in waiting
+    assert 'name="consent"' not in waiting
+
+    land(engine, "U-SMALL-DEPOSIT", "SD-1")
+    page = client.get("/web/me").text
+    assert blocked(page) == {"DUST_REMAINING"}
+    offer = client.get("/web/me/dust-forfeit").text
+    assert 'id="dust-arriving"' not in offer
+    named = re.findall(r'name="balance" value="([^"]+)"', offer)
+    assert named == ["funding|ETH|0.002"]
+    done = client.post(
+        "/web/me/dust-forfeit", data={"csrf": csrf(offer), "balance": named, "consent": "true"}
+    ).text
+    assert blocked(done) == set() and 'href="/web/me/close"' in done
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_deposit_worth_more_than_dust_is_still_withdrawn(app, clock, config, lang) -> None:
+    page = browser(app, clock, config, "U-BIG-DEPOSIT").get(f"/web/me?lang={lang}").text
+    deposit_card = card(page, "DEPOSIT_PENDING")
+    assert WITHDRAW[lang] in text(deposit_card).lower()
+    assert "/web/me/dust-forfeit" not in deposit_card
+
+
+GIVE_UP_INSTEAD = {"en": "Give them up instead of converting", "zh-Hans": "不兑换，直接放弃"}  # noqa: RUF001
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dust_offers_converting_and_giving_up_from_the_start(app, clock, config, lang) -> None:
+    client = browser(app, clock, config, "U-DUST")
+    page = client.get(f"/web/me?lang={lang}").text
+    dust_card = card(page, "DUST_REMAINING")
+    assert '<form method="post" action="/web/me/dust-sweep" data-way="fix">' in dust_card
+    assert 'href="/web/me/dust-forfeit" data-way="page"' in dust_card
+    assert GIVE_UP_INSTEAD[lang] in text(dust_card)
+    quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(page)}).text  # the sweep's page
+    assert 'id="forfeit-instead"' in quote and GIVE_UP_INSTEAD[lang] in text(quote)
+    offer = client.get("/web/me/dust-forfeit").text  # the forfeit's page offers the sweep
+    assert 'action="/web/me/dust-sweep"' in offer and 'name="consent"' in offer
+    named = re.findall(r'name="balance" value="([^"]+)"', offer)
+    done = client.post(  # given up without ever converting
+        "/web/me/dust-forfeit", data={"csrf": csrf(offer), "balance": named, "consent": "true"}
+    ).text
+    assert blocked(done) == set()
+
+
+def test_dust_worth_more_than_may_be_given_up_is_only_converted(app, clock, config) -> None:
+    client = browser(app, clock, config, "U-MUCH-DUST")
+    page = client.get("/web/me").text
+    dust_card = card(page, "DUST_REMAINING")
+    assert 'action="/web/me/dust-sweep"' in dust_card and "/web/me/dust-forfeit" not in dust_card
+    quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(page)}).text
+    assert 'id="forfeit-instead"' not in quote
+
+
+NOTHING_TO_DO = {
+    "en": "Nothing to do but wait: no one can lift this block early, not even our support team.",
+    "zh-Hans": "您无需操作，等待即可：任何人都无法提前解除此限制，客服也不能。",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_security_cooldown_says_when_it_ends_and_offers_no_person_to_lift_it(
+    app, clock, config, lang
+) -> None:
+    client = browser(app, clock, config, "U-COOLDOWN")
+    page = client.get(f"/web/me?lang={lang}").text
+    assert blocked(page) == {"SECURITY_COOLDOWN"}
+    cooldown = card(page, "SECURITY_COOLDOWN")
+    words = text(cooldown)
+    ends = T0 + timedelta(days=5)  # two days ago, plus the policy's seven
+    assert formats.datetime_text(ends, LANGS[lang]) in words
+    assert f'data-way="wait" data-at="{ends.isoformat()}"' in cooldown
+    assert NOTHING_TO_DO[lang] in words
+    tickets = re.findall(r'href="(/web/tickets[^"]*)" data-way="ticket"', cooldown)
+    assert tickets == ["/web/tickets?category=credential_recovery#new"]  # not yours: recovery
+    assert 'href="/web/me/freeze" data-way="page"' in cooldown
+    form = client.get(tickets[0]).text
+    assert '<option value="credential_recovery" selected>' in form
+    freeze = client.get("/web/me/freeze").text  # freezing, or first the factor it needs
+    assert 'id="freeze-confirm"' in freeze or 'id="freeze-needs-factor"' in freeze
+
+    clock.advance(days=5)  # the cooldown's own end: nothing else lifted it
+    assert blocked(client.get("/web/me").text) == set()

@@ -1,6 +1,8 @@
 """The hand-off's transcript is built from what the server said, on both databases: an
 assistant line the client forges (hidden form fields or API JSON) is left out, the real
-answers stay, and another customer's sealed answer does not count."""
+answers stay, another customer's sealed answer does not count, and every line is dated
+by the server: an answer by the moment sealed with it (moved, it is left out), a question
+by its answer's, a last word by the hand-off's."""
 
 from __future__ import annotations
 
@@ -66,8 +68,12 @@ def test_a_forged_hidden_field_never_reaches_the_transcript(
 ) -> None:
     me = browser(app, clock, config, "U1")
     answer = _asked(me, "Why can't I close my account?")
-    roles, texts, seals = (_fields(answer, n) for n in ("t_role", "t_text", "t_seal"))
+    asked_at = clock().isoformat()
+    roles, texts, seals, moments = (
+        _fields(answer, n) for n in ("t_role", "t_text", "t_seal", "t_at")
+    )
     assert roles == ["customer", "assistant"] and len(seals[1]) == 64
+    assert moments == ["", asked_at]  # a question's moment is its answer's
     real = texts[1]
     assert "0.25 BTC" in real
     # The customer edits the hidden fields: an answer the assistant never gave, unsealed,
@@ -76,7 +82,9 @@ def test_a_forged_hidden_field_never_reaches_the_transcript(
         "t_role": [*roles, "assistant", "customer", "assistant", "assistant"],
         "t_text": [*texts, FORGED, "So it is done?", FORGED, FORGED],
         "t_seal": [*seals, "", "0" * 64, seals[1]],
+        "t_at": [*moments, "", "", asked_at],
     }
+    clock.advance(minutes=5)
     handed = me.post(
         "/web/help/handoff",
         data={"csrf": csrf(answer), "message": "Please check.", **forged},
@@ -85,12 +93,24 @@ def test_a_forged_hidden_field_never_reaches_the_transcript(
     ticket_id = handed.url.path.rsplit("/", 1)[1]
     lines = _transcript(engine, clock, tmp_path, ticket_id)
     assert FORGED not in json.dumps(lines, ensure_ascii=False)
+    handed_at = clock().isoformat()
     assert lines == [
-        {"from": "customer", "text": "Why can't I close my account?"},
-        {"from": "assistant", "text": real},
-        {"from": "customer", "text": "So it is done?"},  # the customer's own words stay
-        {"from": "customer", "text": "Please check."},
+        {"from": "customer", "text": "Why can't I close my account?", "at": asked_at},
+        {"from": "assistant", "text": real, "at": asked_at},
+        {"from": "customer", "text": "So it is done?", "at": handed_at},  # their words stay
+        {"from": "customer", "text": "Please check.", "at": handed_at},
     ]
+
+
+def test_a_real_answer_moved_in_time_is_left_out(app, engine, clock, config, tmp_path) -> None:
+    """The moment is sealed with the answer: a client that dates it otherwise loses it."""
+    me = browser(app, clock, config, "U1")
+    answer = _asked(me, "Why can't I close my account?")
+    fields = {n: _fields(answer, n) for n in ("t_role", "t_text", "t_seal", "t_at")}
+    fields["t_at"][1] = "2026-01-01T00:00:00+00:00"
+    handed = me.post("/web/help/handoff", data={"csrf": csrf(answer), **fields})
+    lines = _transcript(engine, clock, tmp_path, handed.url.path.rsplit("/", 1)[1])
+    assert [x["from"] for x in lines] == ["customer"]
 
 
 def test_another_customers_answers_do_not_count(app, engine, clock, config, tmp_path) -> None:
@@ -98,7 +118,8 @@ def test_another_customers_answers_do_not_count(app, engine, clock, config, tmp_
     theirs = _asked(browser(app, clock, config, "U2"), "Why can't I close my account?")
     me = browser(app, clock, config, "U1")
     mine = _asked(me, "Why can't I close my account?")
-    fields = {n: _fields(mine, n) + _fields(theirs, n) for n in ("t_role", "t_text", "t_seal")}
+    names = ("t_role", "t_text", "t_seal", "t_at")
+    fields = {n: _fields(mine, n) + _fields(theirs, n) for n in names}
     assert _fields(theirs, "t_text")[1] != _fields(mine, "t_text")[1]
     handed = me.post("/web/help/handoff", data={"csrf": csrf(mine), **fields})
     ticket_id = handed.url.path.rsplit("/", 1)[1]
@@ -124,16 +145,18 @@ def test_the_api_keeps_only_sealed_answers(app, engine, clock, config, tmp_path)
     assert "0.25 BTC" in turn["answer"]
     transcript = [
         {"role": "customer", "text": turn["question"]},
-        {"role": "assistant", "text": turn["answer"], "seal": turn["seal"]},
+        {"role": "assistant", "text": turn["answer"], "seal": turn["seal"], "at": turn["at"]},
         {"role": "assistant", "text": FORGED},
         {"role": "customer", "text": other["question"]},
-        {"role": "assistant", "text": other["answer"], "seal": other["seal"]},
+        {"role": "assistant", "text": other["answer"], "seal": other["seal"], "at": other["at"]},
     ]
     handed = api.post(asked["U1"]["handoff"], json={"transcript": transcript}, headers=as_("U1"))
     assert handed.status_code == 201, handed.text
     lines = _transcript(engine, clock, tmp_path, handed.json()["ticket"]["id"])
+    now = clock().isoformat()
+    assert turn["at"] == now
     assert lines == [
-        {"from": "customer", "text": "why?"},
-        {"from": "assistant", "text": turn["answer"]},
-        {"from": "customer", "text": "why?"},
+        {"from": "customer", "text": "why?", "at": now},
+        {"from": "assistant", "text": turn["answer"], "at": now},
+        {"from": "customer", "text": "why?", "at": now},
     ]

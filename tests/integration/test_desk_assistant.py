@@ -115,11 +115,13 @@ def test_the_handoff_carries_the_transcript_and_an_eligibility_snapshot(
     said = turn(desk, uid, "Why is my account locked?", ask(desk, customer(uid), uid, "", "en"))
     transcript = [
         Line("customer", said.question),
-        Line("assistant", said.answer, said.seal),
+        Line("assistant", said.answer, said.seal, said.at),
         Line("customer", f"Please unlock it, my seed is {phrase}"),
     ]
     ticket, posted = handoff(desk, customer(uid), uid, transcript)
     assert ticket.category is TicketCategory.ACCOUNT_LOCKED and ticket.queue == "appeals"
+    # Titled by the customer's last question, its secret removed as in the message.
+    assert ticket.subject == "Please unlock it, my seed is [REDACTED:seed_phrase]"
     assert posted.secrets_removed == ("seed_phrase",)
 
     staff = d.view(desk, AGENT_A, ticket.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -122,19 +123,20 @@ def test_talking_to_a_person_opens_a_ticket_with_the_conversation_and_snapshot(
         "/web/help/ask", data={"csrf": csrf(page.text), "question": "My account is locked"}
     )
     assert 'href="#handoff"' in answer.text.split('id="answer-RISK_LOCK"')[1].split("</li>")[0]
-    fields = dict.fromkeys(["t_role", "t_text"])
-    fields["t_role"] = re.findall(r'name="t_role" value="([^"]*)"', answer.text)
-    fields["t_text"] = [
-        t.replace("&#39;", "'") for t in re.findall(r'name="t_text" value="([^"]*)"', answer.text)
-    ]
+    fields = {
+        name: [unescape(v) for v in re.findall(rf'name="{name}" value="([^"]*)"', answer.text)]
+        for name in ("t_role", "t_text", "t_seal", "t_at")
+    }
     handed = client.post(
         "/web/help/handoff",
         data={"csrf": csrf(answer.text), "message": "Please unlock it.", **fields},
     )
     assert handed.status_code == 200 and "done=handoff" in str(handed.url)
     ticket_path = handed.url.path
-    assert "Please unlock it." in handed.text
-    assert "Conversation with the assistant" in handed.text
+    assert "<h1>Please unlock it.</h1>" in handed.text  # titled by the last question
+    conversation = handed.text.split('id="conversation"')[1].split("</section>")[0]
+    assert "My account is locked" in conversation and "risk control" in conversation
+    assert "/v1/" not in handed.text and "/attachments/" not in handed.text  # no JSON file
     assert "Eligibility snapshot" not in handed.text  # staff only
 
     agent = browser(app, clock, config, "agent-ada", Role.AGENT)
@@ -143,12 +145,14 @@ def test_talking_to_a_person_opens_a_ticket_with_the_conversation_and_snapshot(
     assert staff.status_code == 200
     assert "<dd>Account locked: appeal</dd>" in staff.text
     assert "abnormal login from a new country" in staff.text.split('id="elig"')[1]  # live
-    assert "My account is locked" not in staff.text  # the files are read when asked for,
-    assert "desk.attachment_read" not in staff.text  # and each read is audited
+    context = staff.text.split('id="handoff-context"')[1].split("</section>")[0]
+    assert "My account is locked" in context  # the conversation, as the customer had it
+    assert "abnormal login" not in context  # the snapshot is read when asked for,
+    assert "desk.attachment_read" not in staff.text  # and its read is audited
     staff = agent.get(f"{staff_path}?context=show")
     context = staff.text.split('id="handoff-context"')[1]
-    assert context.count("desk.attachment_read") == 2
-    assert "My account is locked" in context and "RISK_LOCK" in context
+    assert context.count("desk.attachment_read") == 1
+    assert "RISK_LOCK" in context
     assert "abnormal login from a new country" in context  # internal detail, staff only
     assert "abnormal login" not in handed.text
 

@@ -44,6 +44,11 @@ class TranscriptLine(StrictIn):
         description="An assistant line's seal, from the answer's `turn`; an assistant line "
         "without a valid seal is left out of the transcript.",
     )
+    at: str = Field(
+        default="",
+        max_length=40,
+        description="An assistant line's moment, from the answer's `turn`: sealed with it.",
+    )
 
 
 class HandoffIn(StrictIn):
@@ -70,6 +75,7 @@ class TurnOut(BaseModel):
     question: str = Field(description="The question as the transcript records it (redacted).")
     answer: str = Field(description="The answer as the transcript records it.")
     seal: str = Field(description="Send back with the answer's transcript line at hand-off.")
+    at: str = Field(description="When the answer was given (ISO 8601); send it back too.")
 
 
 class AnswerOut(BaseModel):
@@ -112,7 +118,7 @@ def ask_assistant(
             ArticleOut(slug=a.slug, title=a.title, excerpt=a.excerpt) for a in reply.articles
         ],
         handoff=f"/v1/accounts/{uid}/assistant/handoff",
-        turn=TurnOut(question=said.question, answer=said.answer, seal=said.seal),
+        turn=TurnOut(question=said.question, answer=said.answer, seal=said.seal, at=said.at),
     )
 
 
@@ -127,7 +133,7 @@ def talk_to_a_person(
     from lastgate.desk.model.turns import Line
     from lastgate.desk.service.assistant import handoff
 
-    lines = [Line(x.role, x.text, x.seal) for x in body.transcript]
+    lines = [Line(x.role, x.text, x.seal, x.at) for x in body.transcript]
     ticket, posted = handoff(desk, principal, uid, lines)
     out = posted_out(posted, principal, lang)
     return OpenedOut(

@@ -60,6 +60,15 @@ class AnswerItem:
     label: Message | None = None
 
 
+def shown_lines(item: AnswerItem) -> tuple[Message, ...]:
+    """The lines of ``item`` as the customer reads them: its last line, when it only says
+    where to go (``LINK_LINES``), is a button on the Help page, not words, so it is neither
+    shown nor recorded in the conversation (its link may be the API's)."""
+    if item.lines and item.lines[-1].msgid in LINK_LINES:
+        return item.lines[:-1]
+    return item.lines
+
+
 @dataclass(frozen=True, slots=True)
 class AccountFacts:
     """The account's status and the freezes the customer caused: their own (which they

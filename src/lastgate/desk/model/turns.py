@@ -23,16 +23,31 @@ class Line:
     role: str
     text: str
     seal: str = ""
+    at: str = ""  # an assistant line's moment (ISO 8601), sealed with it
 
 
-def from_form(roles: Sequence[str], texts: Sequence[str], seals: Sequence[str]) -> list[Line]:
-    """The lines a form carries as parallel fields (a missing seal is empty); a line of
-    neither speaker is dropped. Browsers send every line break as CRLF, so they are read
-    back as the LF the server sealed."""
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One line of the conversation as the hand-off keeps it: who spoke, the words, and
+    when, as the server attests it (a sealed answer's moment; a customer's line, that of the
+    answer it was asked for, else the hand-off's)."""
+
+    role: str
+    text: str
+    at: str
+
+
+def from_form(
+    roles: Sequence[str], texts: Sequence[str], seals: Sequence[str], moments: Sequence[str] = ()
+) -> list[Line]:
+    """The lines a form carries as parallel fields (a missing seal or moment is empty); a
+    line of neither speaker is dropped. Browsers send every line break as CRLF, so they are
+    read back as the LF the server sealed."""
     padded = [*seals, *[""] * (len(roles) - len(seals))]
+    times = [*moments, *[""] * (len(roles) - len(moments))]
     return [
-        Line(role, text.replace("\r\n", "\n"), mark)
-        for role, text, mark in zip(roles, texts, padded, strict=False)
+        Line(role, text.replace("\r\n", "\n"), mark, at)
+        for role, text, mark, at in zip(roles, texts, padded, times, strict=False)
         if role in ("customer", "assistant")
     ]
 
@@ -42,27 +57,31 @@ def derive_key(master_key: bytes) -> bytes:
     return hmac.new(master_key, SEAL_PURPOSE, hashlib.sha256).digest()
 
 
-def seal(key: bytes, uid: str, question: str, answer: str) -> str:
-    """The seal of ``answer`` given to ``uid`` for ``question`` (framed as JSON, so no two
-    different triples share a message)."""
-    message = json.dumps([uid, question, answer], ensure_ascii=False, separators=(",", ":"))
+def seal(key: bytes, uid: str, question: str, answer: str, at: str) -> str:
+    """The seal of ``answer`` given to ``uid`` for ``question`` at ``at`` (framed as JSON,
+    so no two different quadruples share a message)."""
+    message = json.dumps([uid, question, answer, at], ensure_ascii=False, separators=(",", ":"))
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def genuine(key: bytes, uid: str, lines: Sequence[Line]) -> tuple[list[tuple[str, str]], int]:
+def genuine(key: bytes, uid: str, lines: Sequence[Line], now: str) -> tuple[list[Said], int]:
     """The conversation as the server gave it, and how many lines were left out: every
     customer line is kept; an assistant line only when its seal proves the server gave this
-    answer to this customer for the customer line just before it."""
-    kept: list[tuple[str, str]] = []
-    question, dropped = "", 0
+    answer to this customer for the customer line just before it, at the moment it names.
+    A customer line is dated by the sealed answer to it, else ``now`` (the hand-off): no
+    moment the client claims is believed unsealed."""
+    kept: list[Said] = []
+    question, asked_at, dropped = "", -1, 0
     for line in lines:
         if line.role == "customer":
-            kept.append(("customer", line.text))
-            question = line.text
+            kept.append(Said("customer", line.text, now))
+            question, asked_at = line.text, len(kept) - 1
         elif line.role == "assistant" and hmac.compare_digest(
-            seal(key, uid, question, line.text).encode(), line.seal.encode()
+            seal(key, uid, question, line.text, line.at).encode(), line.seal.encode()
         ):
-            kept.append(("assistant", line.text))
+            if asked_at >= 0 and kept[asked_at].at == now:
+                kept[asked_at] = Said("customer", question, line.at)
+            kept.append(Said("assistant", line.text, line.at))
         else:
             dropped += 1
     return kept, dropped

@@ -1,6 +1,6 @@
-"""The customer's side of the appeals desk: the Help page with the assistant and the hand-off
-to a person, "my tickets" and a ticket's page (reply, attach, close, reopen, credential
-recovery), and the "is this official?" checker, which needs no sign-in.
+"""The customer's side of the appeals desk: "my tickets" and a ticket's page (the hand-off's
+conversation, reply, attach, close, reopen, credential recovery), the "is this official?"
+checker, which needs no sign-in, and (from ``help``) the Help page with the assistant.
 
 Each action calls the same desk use case as the API, for the signed-in customer only; a
 ticket of another customer answers 404 exactly like one that does not exist.
@@ -9,9 +9,8 @@ ticket of another customer answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
@@ -19,22 +18,20 @@ from fastapi.responses import Response, StreamingResponse
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service import workflow as closure
-from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.adapters.files import FILE_EXTENSIONS
-from lastgate.desk.model import assistant as a
 from lastgate.desk.model import tickets as t
-from lastgate.desk.model.labels import QUEUE_LABELS
 from lastgate.desk.model.official import check
-from lastgate.desk.model.turns import Line, from_form
+from lastgate.desk.pages import help as help_pages
+from lastgate.desk.pages.common import FIXED_TEXTS as FIXED_TEXTS
+from lastgate.desk.pages.common import desk_of as desk_of
+from lastgate.desk.pages.common import render as render
 from lastgate.desk.service import appeals as desk_appeals
-from lastgate.desk.service import assistant as desk_assistant
 from lastgate.desk.service import desk as d
-from lastgate.eligibility.model.report import CheckCode
+from lastgate.desk.service.conversation import conversation
 from lastgate.kernel.errors import Forbidden, NotFound
-from lastgate.kernel.i18n import bcp47, translate
 from lastgate.kernel.messages import N_
-from lastgate.kernel.redaction import redact, warning
+from lastgate.kernel.redaction import warning
 from lastgate.notices.adapters import preferences
 from lastgate.platform.web.pages import (
     AnyPage,
@@ -48,14 +45,13 @@ from lastgate.platform.web.pages import (
 )
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
+router.include_router(help_pages.router)  # the Help page: /web/help
 #: The ``desk_reply`` notices link to ``/support/tickets/{id}`` (``Desk.ticket_url``).
 notice_links = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 TicketId = Annotated[str, Path(min_length=36, max_length=36)]
 AttachmentId = Annotated[str, Path(min_length=36, max_length=36)]
 Body = Annotated[str, Form(min_length=1, max_length=d.MAX_BODY)]
-#: How many transcript lines the Help page carries from one question to the next.
-TRANSCRIPT_KEPT = 40
 UPLOAD_PURPOSES = (
     t.AttachmentPurpose.DOCUMENT,
     t.AttachmentPurpose.VIDEO_STATEMENT,
@@ -83,124 +79,6 @@ UPLOAD_REFUSALS = {
     ),
     "encrypted": N_("This PDF is protected by a password. Send it without the password."),
 }
-
-
-def desk_of(page: Page) -> d.Desk:
-    return page.service(d.Desk)
-
-
-#: Texts lastgate itself writes into tickets (in English); shown translated.
-FIXED_TEXTS = frozenset({desk_assistant.HANDOFF_SUBJECT, desk_assistant.HANDOFF_BODY})
-
-
-def render(page: Page, template: str, status: int = 200, **values: object) -> Response:
-    return page.render(
-        template, status=status, fixed_texts=FIXED_TEXTS, queue_labels=QUEUE_LABELS, **values
-    )
-
-
-def local(link: str, page: Page) -> str:
-    """The assistant writes absolute links under ``public_base_url``; the pages link
-    within this site."""
-    base = page.context.settings.public_base_url.rstrip("/")
-    return link.removeprefix(base) or "/"
-
-
-# -- the assistant ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ShownItem:
-    """One item of the assistant's answer as the Help page shows it."""
-
-    code: str
-    lines: list[str]
-    link: str
-    person: bool
-    label: str = ""  # the button's words, when it is neither a fix nor the hand-off
-    check: bool = True  # about one check of the self-check (its code is shown)
-
-
-def _help(page: Page, **values: Any) -> Response:
-    uid = page.me.subject
-    open_account(page.service(Workflow), page.me, uid)  # closed: the closed account's page
-    return render(
-        page,
-        "desk/help.html",
-        tickets=d.list_for_customer(desk_of(page), page.me, uid)[:5],
-        request=closure.current(page.service(Workflow), page.me, uid),
-        **values,
-    )
-
-
-@router.get("/help")
-def help_page(page: CustomerPage) -> Response:
-    """The assistant, the hand-off, the customer's tickets and the ways to appeal."""
-    return _help(page, transcript=[])
-
-
-@router.post("/help/ask")
-def ask(
-    page: CustomerActionPage,
-    question: Annotated[str, Form(min_length=1, max_length=2000)],
-    t_role: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults
-    t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
-    t_seal: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
-) -> Response:
-    """Answer from the account as it is now; the conversation so far rides along in the
-    form, each answer with its seal, so that the hand-off can attach it."""
-    desk, language = desk_of(page), page.language
-    said = redact(question)
-    reply = desk_assistant.ask(desk, page.me, page.me.subject, said.text, language)
-    language = reply.language  # the question's own, else the page's
-    items = []
-    for item in reply.items:
-        last = item.lines[-1].msgid if item.lines else ""
-        shown = [translate(line, language) for line in item.lines]
-        if last in a.LINK_LINES:
-            shown = shown[:-1]  # the page shows the link as a button instead
-        state_only = item.code == "CLOSURE_STATE" and item.action != "talk_to_person"
-        items.append(
-            ShownItem(
-                code=item.code,
-                lines=shown,
-                link=local(item.link, page) if item.link else "",
-                person=item.link == reply.handoff_link and not state_only,
-                label=translate(item.label, language) if item.label else "",
-                check=item.code in CheckCode.__members__,
-            )
-        )
-    said_turn = desk_assistant.turn(desk, page.me.subject, said.text, reply)
-    transcript = [
-        *from_form(t_role, t_text, t_seal)[-TRANSCRIPT_KEPT:],
-        Line("customer", said_turn.question),
-        Line("assistant", said_turn.answer, said_turn.seal),
-    ]
-    return _help(
-        page,
-        question=said.text,
-        items=items,
-        articles=reply.articles,
-        transcript=transcript[-TRANSCRIPT_KEPT:],
-        secrets_warning=warning(tuple(k.value for k in said.kinds), language) or "",
-        answer_language=bcp47(language),
-    )
-
-
-@router.post("/help/handoff")
-def handoff(
-    page: CustomerActionPage,
-    message: Annotated[str, Form(max_length=d.MAX_BODY)] = "",
-    t_role: Annotated[list[str], Form()] = [],  # noqa: B006
-    t_text: Annotated[list[str], Form(max_length=d.MAX_BODY)] = [],  # noqa: B006
-    t_seal: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
-) -> Response:
-    """Talk to a person: a ticket with the transcript and an eligibility snapshot."""
-    transcript = from_form(t_role, t_text, t_seal)[-TRANSCRIPT_KEPT:]
-    if message.strip():
-        transcript.append(Line("customer", message))
-    ticket, _ = desk_assistant.handoff(desk_of(page), page.me, page.me.subject, transcript)
-    return see_other(f"/web/tickets/{ticket.id}?done=handoff")
 
 
 # -- tickets ---------------------------------------------------------------------------------
@@ -284,6 +162,7 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
         "desk/ticket.html",
         status=status,
         seen=seen,
+        conversation=conversation(desk, page.me, ticket_id),
         warnings={
             m.id: said
             for m in seen.messages

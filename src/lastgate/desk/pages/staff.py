@@ -23,6 +23,7 @@ from lastgate.desk.model.staff_actions import DecisionActions, decision_actions
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
+from lastgate.desk.service.conversation import conversation
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.kernel import present
@@ -43,7 +44,7 @@ Decision = Annotated[Literal["approve", "reject"], Form()]
 QUEUE_NAMES = tuple(sorted(set(t.QUEUES.values())))
 #: What staff may do to a ticket by hand, by the lifecycle table.
 STAFF_MOVES = (t.TicketEvent.RESOLVE, t.TicketEvent.CLOSE, t.TicketEvent.REOPEN)
-CONTEXT_FILES = (t.AttachmentPurpose.TRANSCRIPT, t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT)
+SNAPSHOT = t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT
 
 
 def _enum_or_none(kind: Any, value: str) -> Any:
@@ -94,7 +95,7 @@ def queue(
 
 
 def _context_file(page: Page, ticket_id: str, attachment: t.Attachment) -> Any:
-    """The hand-off's JSON file, read through the audited service like any staff read."""
+    """The hand-off's snapshot, read through the audited service like any staff read."""
     _, chunks = d.read_attachment(desk_of(page), page.me, ticket_id, attachment.id)
     return json.loads(b"".join(chunks))
 
@@ -158,17 +159,14 @@ def _eligibility(page: Page, uid: str) -> dict[str, Any]:
 
 @router.get("/tickets/{ticket_id}")
 def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Response:
-    """The whole ticket for staff. The hand-off's transcript and eligibility snapshot are
-    read (and each read audited) when the reader asks for them: ``?context=show``."""
+    """The whole ticket for staff, with the hand-off's conversation as the customer had
+    it; its internal eligibility snapshot is read (and the read audited) when the reader
+    asks for it: ``?context=show``."""
     desk = desk_of(page)
     seen = d.view(desk, page.me, ticket_id)
     ticket = seen.ticket
-    handoff = [a for a in seen.attachments if a.purpose in CONTEXT_FILES]
-    shown: dict[str, Any] = {}
-    if context == "show":
-        for attachment in handoff:
-            shown[attachment.purpose.value] = _context_file(page, ticket_id, attachment)
-    snapshot = shown.get("eligibility_snapshot")
+    handoff = [a for a in seen.attachments if a.purpose is SNAPSHOT]
+    snapshot = _context_file(page, ticket_id, handoff[0]) if handoff and context == "show" else None
     checked_at = _moment(snapshot.get("checked_at")) if snapshot else None
     related = None
     if ticket.related_closure_id is not None:
@@ -190,8 +188,8 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
             page.context.engine, page.context.settings, page.me, ticket.uid
         ),
         **_eligibility(page, ticket.uid),
-        has_handoff=bool(handoff),
-        transcript=shown.get("transcript"),
+        has_snapshot=bool(handoff),
+        conversation=conversation(desk, page.me, ticket_id),
         snapshot=snapshot,
         snapshot_checks=_snapshot_checks(snapshot, page.language) if snapshot else [],
         snapshot_checked_at=checked_at,

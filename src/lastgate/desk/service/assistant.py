@@ -18,14 +18,27 @@ from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service.freeze import CUSTOMER_FREEZE
 from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.desk.model import tickets as t
-from lastgate.desk.model.answer_parts import AccountFacts, DeskLinks, Situation, Terms
+from lastgate.desk.model.answer_parts import (
+    AccountFacts,
+    DeskLinks,
+    Situation,
+    Terms,
+    shown_lines,
+)
 from lastgate.desk.model.assistant import AssistantAnswer, answer
+from lastgate.desk.model.titles import HANDOFF_SUBJECT as HANDOFF_SUBJECT
+from lastgate.desk.model.titles import handoff_title
 from lastgate.desk.model.turns import Line, genuine, seal
 from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.agent_view import agent_view
-from lastgate.eligibility.model.report import CheckCode, CheckStatus, EligibilityReport
+from lastgate.eligibility.model.report import (
+    CheckCode,
+    CheckStatus,
+    EligibilityReport,
+    customer_view,
+)
 from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import InvalidInput
@@ -37,8 +50,7 @@ from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import CustomerStatus
 
 MAX_TRANSCRIPT_LINES = 200
-#: Stored in English like any ticket text; the pages show them in the reader's language.
-HANDOFF_SUBJECT = N_("Conversation with the assistant")
+#: Stored in English like any ticket text; the pages show it in the reader's language.
 HANDOFF_BODY = N_("I would like to talk to a person.")
 
 
@@ -97,22 +109,28 @@ def ask(
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One question and answer as the transcript records them, the answer sealed."""
+    """One question and answer as the transcript records them, the answer sealed with
+    the moment it was given."""
 
     question: str  # redacted, as the customer typed it
-    answer: str  # in the answer's language, one line per item
+    answer: str  # in the answer's language, one line per item, as the Help page shows it
     seal: str
+    at: str  # ISO 8601, when the answer was given
 
 
 def turn(desk: Desk, uid: str, question: str, reply: AssistantAnswer) -> Turn:
     """The turn ``reply`` makes in the conversation, sealed for ``uid``: a hand-off keeps
-    the answer only with this seal, next to this question."""
+    the answer only with this seal, next to this question. The answer is the words the
+    customer read (``shown_lines``: a line that only points to a button is left out)."""
     said = redact(question).text
+    spoken = reply.language
     text = "\n".join(
-        sentences((translate(line, reply.language) for line in item.lines), reply.language)
+        joined
         for item in reply.items
+        if (joined := sentences((translate(x, spoken) for x in shown_lines(item)), spoken))
     )
-    return Turn(said, text, seal(desk.turn_key, uid, said, text))
+    at = desk.clock().isoformat()
+    return Turn(said, text, seal(desk.turn_key, uid, said, text, at), at)
 
 
 def _category(report: EligibilityReport, closure: ClosureRequest | None) -> t.TicketCategory:
@@ -173,16 +191,17 @@ def handoff(
     # report here on their behalf; the customer asking is never shown it.
     report = check_account(uid, accounts=desk.accounts, policies=desk.policies, clock=desk.clock)
     closure = _closure(desk, uid)
-    said, left_out = genuine(desk.turn_key, uid, transcript)
-    lines = [{"from": who, "text": redact(text).text} for who, text in said]
-    files = _handoff_files(lines, agent_view(report), closure)
     now = desk.clock()
+    said, left_out = genuine(desk.turn_key, uid, transcript, now.isoformat())
+    lines = [{"from": x.role, "text": redact(x.text).text, "at": x.at} for x in said]
+    files = _handoff_files(lines, agent_view(report), closure)
     category = _category(report, closure)
+    asked = [x["text"] for x in lines if x["from"] == "customer"]
     ticket = t.new_ticket(
         str(uuid.uuid4()),
         uid,
         category,
-        HANDOFF_SUBJECT,
+        redact(handoff_title(asked, customer_view(report))).text,
         now=now,
         policy=desk.policy_for(uid),
         related_closure_id=closure.id if closure else None,
@@ -195,7 +214,7 @@ def handoff(
         with desk.unit_of_work() as uow:
             uow.tickets.add(ticket)
             _audit(uow, principal.subject, "handoff", ticket.id, category=category.value)
-            last_customer = next((x for w, x in reversed(said) if w == "customer"), "")
+            last_customer = next((x.text for x in reversed(said) if x.role == "customer"), "")
             posted = _message(
                 uow, ticket, principal, last_customer or HANDOFF_BODY, t.Visibility.PUBLIC, now
             )

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.knowledge import KnowledgeBase
@@ -170,7 +169,8 @@ def reply(
     await_customer: bool = False,
 ) -> Posted:
     """Add a message. A customer's reply to a ticket waiting on them reopens it; a
-    staff member's first public reply stops the first-response clock, and the customer
+    staff member's public reply to a ticket nobody is assigned gives it to them (recorded
+    as any assignment is), their first stops the first-response clock, and the customer
     is told (notice with their anti-phishing code). Internal notes change nothing else."""
     if internal or await_customer:
         ensure_staff(principal)
@@ -196,6 +196,8 @@ def reply(
                     policy=policy,
                 )
             return posted
+        if ticket.assignee is None:  # nobody's: it is now the replier's
+            ticket = _assign(uow, ticket, principal.subject, principal.subject, ticket.queue, now)
         first = {"first_response_at": now} if ticket.first_response_at is None else {}
         event = t.TicketEvent.ASK_CUSTOMER if await_customer else t.TicketEvent.OPEN
         if t.TICKET_LIFECYCLE.allows(ticket.state, event):
@@ -249,12 +251,22 @@ def assign(
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = uow.tickets.get(ticket_id, lock=True)
-        changes: dict[str, Any] = {"assignee": assignee}
-        if queue is not None:
-            changes["queue"] = _text(queue, "queue", 32)
-        after = t.replace_fields(ticket, now=now, **changes)
-        uow.tickets.save(after)
-        _audit(uow, principal.subject, "assigned", ticket.id, assignee=assignee, queue=after.queue)
+        to = ticket.queue if queue is None else _text(queue, "queue", 32)
+        return _assign(uow, ticket, principal.subject, assignee, to, now)
+
+
+def _assign(
+    uow: DeskUnitOfWork,
+    ticket: t.Ticket,
+    actor: str,
+    assignee: str | None,
+    queue: str,
+    now: datetime,
+) -> t.Ticket:
+    """The ticket given to ``assignee`` in ``queue``, saved and audited (``desk.assigned``)."""
+    after = t.replace_fields(ticket, now=now, assignee=assignee, queue=queue)
+    uow.tickets.save(after)
+    _audit(uow, actor, "assigned", ticket.id, assignee=assignee, queue=queue)
     return after
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from lastgate.closure.model import events as closure_events
 from lastgate.closure.model.lifecycle import ClosureEvent
+from lastgate.closure.service.demo_clock import DEMO_COOLING_OFF_ENDED
 from lastgate.desk.model import events as desk_events
 from lastgate.desk.model.tickets import TicketEvent
 from lastgate.kernel.i18n import translate
@@ -20,6 +21,7 @@ CLOSURE_ACTIONS = [
     "closure.submitted",
     "closure.factor_verified",
     "closure.review_approval",
+    DEMO_COOLING_OFF_ENDED,
     *(f"closure.{e.value}" for e in ClosureEvent),
 ]
 DESK_ACTIONS = [
@@ -93,6 +95,7 @@ WRITTEN = {
         "decision": "approved",
     },
     "erasure.finished": {"uid": "U1", "scan_passed": False, "findings": ["email in notes"]},
+    DEMO_COOLING_OFF_ENDED: {"demo": True, "was_ending_at": "2026-12-07T12:00:00+00:00"},
 }
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 SNAKE_KEY = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -148,3 +151,10 @@ def test_an_asset_amount_in_a_message_reads_as_the_tables_show_it() -> None:
     # A percentage named like an amount (a sweep's fee) stays as it is.
     fee = Message("For a fee of {fee}%.", {"fee": "2.5"})
     assert translate(fee, "en") == "For a fee of 2.5%."
+
+
+def test_a_cooling_off_ended_on_the_demo_page_says_when_it_was_to_end() -> None:
+    payload = WRITTEN[DEMO_COOLING_OFF_ENDED]
+    said = closure_events.details(DEMO_COOLING_OFF_ENDED, payload)
+    assert [translate(m, "en") for m in said] == ["It was to end at Dec 7, 2026, 12:00 UTC."]
+    assert [translate(m, "zh_Hans") for m in said] == ["原定于 2026年12月7日 12:00 UTC 结束。"]

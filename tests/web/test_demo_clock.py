@@ -161,3 +161,6 @@ def test_staff_see_every_cooling_off_and_end_any(engine, clock, config, cooling)
     assert stored(workflow(engine, clock, config), cooling).cooling_off_ends_at == clock()
     assert 'id="demo-clock-none"' in agent.get("/web/demo-login?done=cooling_off_ended").text
     assert end(agent, cooling.id, csrf(page)).status_code == 409  # it has ended already
+    timeline = agent.get(f"/web/agent/requests/{cooling.id}").text
+    assert "Cooling-off ended early on the demo page" in timeline
+    assert "It was to end at Dec 7, 2026, 12:00 UTC." in timeline and "agent-ada" in timeline

@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 
 from lastgate.closure.pages.ways_forward import (
+    ARRIVES_BY,
     COOLDOWN_ENDS,
     FORFEIT_INSTEAD,
+    RESOLVES_BY,
     SETTLE_ON_ARRIVAL,
     Way,
     WayKind,
@@ -208,8 +210,9 @@ def test_a_deposit_that_lands_as_dust_leads_to_where_dust_is_settled() -> None:
         (WayKind.WAIT, ""),
         (WayKind.PAGE, "/web/me/dust-forfeit"),
     ]
-    assert ways[1].label == SETTLE_ON_ARRIVAL
+    assert (ways[0].label, ways[1].label) == (ARRIVES_BY, SETTLE_ON_ARRIVAL)
 
 
 def test_a_deposit_that_lands_as_an_asset_is_only_waited_for() -> None:
-    assert kinds(ways_forward(deposit(lands_as="asset"), now=NOW, dust=None)) == [WayKind.WAIT]
+    [way] = ways_forward(deposit(lands_as="asset"), now=NOW, dust=None)
+    assert (way.kind, way.label) == (WayKind.WAIT, RESOLVES_BY)

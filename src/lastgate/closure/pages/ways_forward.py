@@ -64,6 +64,7 @@ UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
 #: forfeit each offered when allowed (``remediation.pages``).
 SMALL_BALANCES = "/web/me/dust-forfeit"
 SETTLE_ON_ARRIVAL = N_("Once it arrives: convert it or give it up")
+ARRIVES_BY = N_("Expected to arrive by {when}. Check again then.")
 COOLDOWN_ENDS = N_("The block ends on its own on {when}. Check again then.")
 NOT_YOU_FREEZE = N_("Not your change? Freeze your account now")
 NOT_YOU_WRITE = N_("Not your change? Tell our support team")
@@ -127,12 +128,13 @@ def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) 
         return tuple(_cooldown(check, now))
     ways: list[Way] = []
     resolves_at = check.remediation.resolves_at
-    if resolves_at is not None and resolves_at > now:
-        ways.append(Way(WayKind.WAIT, RESOLVES_BY, at=resolves_at))
+    settle = check.code is CheckCode.DEPOSIT_PENDING and lands_as_dust(check)
+    if resolves_at is not None and resolves_at > now:  # a small deposit: then it is settled
+        ways.append(Way(WayKind.WAIT, ARRIVES_BY if settle else RESOLVES_BY, at=resolves_at))
     if not ways or check.remediation.action is not Action.WAIT:
         # Not for time alone (or overdue, or nobody knows when): a person can help.
         ways.append(_ticket(check))
-    if check.code is CheckCode.DEPOSIT_PENDING and lands_as_dust(check):
+    if settle:
         ways.append(Way(WayKind.PAGE, SETTLE_ON_ARRIVAL, SMALL_BALANCES))
     return tuple(ways)
 

@@ -102,6 +102,7 @@ def _visits(ids: dict[str, str]) -> list[tuple[str | None, Role, str | object]]:
         (None, c, "/web/sign-in"),
         (None, c, "/web/demo-login"),
         (None, c, "/web/official"),
+        (None, c, "/web/certificates/verify"),
         (BLOCKED, c, "/web/me"),
         (BLOCKED, c, "/web/me/fix/cancel_orders"),
         (DUST, c, "/web/me"),

@@ -27,8 +27,16 @@ TEXT = {
         "closed": "Your account is closed",
         "pending": "on its way",
         "pdf": "Certificate of account closure and data erasure",
+        "genuine": "Genuine: we issued this certificate and nothing in it has been changed.",
+        "altered": "Not genuine: this is not a certificate we issued, unchanged.",
     },
-    "zh-Hans": {"closed": "您的账户已注销", "pending": "正在生成", "pdf": "账户注销及数据删除证明"},
+    "zh-Hans": {
+        "closed": "您的账户已注销",
+        "pending": "正在生成",
+        "pdf": "账户注销及数据删除证明",
+        "genuine": "真实有效：此证明由我们签发，内容未被改动。",  # noqa: RUF001
+        "altered": "无效：这不是一份由我们签发且未经改动的证明。",  # noqa: RUF001
+    },
 }
 
 
@@ -61,6 +69,7 @@ def offers_only_the_certificate_and_support(page) -> None:
     assert links <= {
         "/web/me/certificate?format=pdf",
         "/web/me/certificate?format=json",
+        "/web/certificates/verify",  # where whoever is given the certificate checks it
         "/web/tickets?category=other#new",
     }
     assert "/web/tickets?category=other#new" in links
@@ -105,6 +114,30 @@ def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
     )
     offers_only_the_certificate_and_support(page)
     screenshot(page, "customer-closed" if lang == "en" else "customer-closed-zh")
+
+    # Whoever the customer gives the PDF to checks it on the page the closed page names.
+    follow(page, "#check-certificate")
+    page.set_input_files("#certificate-file", pdf.value.path())
+    follow(page, "form[action='/web/certificates/verify'] button")
+    assert page.locator("#verdict").inner_text() == TEXT[lang]["genuine"]
+    assert page.locator("#verified-uid").inner_text() == UID
+    assert page.locator("#verified-closed-on").inner_text() == day
+    screenshot(page, "certificate-check" if lang == "en" else "certificate-check-zh")
+    forged = json.loads(json.dumps(document))
+    forged["certificate"]["closed_at"] = "2020-01-01T00:00:00Z"  # closed long ago, it says
+    page.set_input_files(
+        "#certificate-file",
+        files=[
+            {
+                "name": "c.json",
+                "mimeType": "application/json",
+                "buffer": json.dumps(forged).encode(),
+            }
+        ],
+    )
+    follow(page, "form[action='/web/certificates/verify'] button")
+    assert page.locator("#verdict").inner_text() == TEXT[lang]["altered"]
+    page.goto(f"{base_url}/web/me/closed")
 
     for path in ("/web/me", "/web/me/close", "/web/me/settings", "/web/help"):
         page.goto(f"{base_url}{path}")

@@ -229,7 +229,13 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str | tuple[str, s
         (
             "DEMO-ASSETS",
             Role.CUSTOMER,
-            ["/web/tickets", f"/web/tickets/{ticket}", "/web/official", "/web/no-such-page"],
+            [
+                "/web/tickets",
+                f"/web/tickets/{ticket}",
+                "/web/official",
+                "/web/certificates/verify",
+                "/web/no-such-page",
+            ],
         ),
         (
             "agent-bo",

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from limits import parse
 from starlette.types import Scope
 
+from lastgate.erasure.pages import VERIFY_PATH
 from lastgate.kernel.settings import Settings
 from lastgate.platform.http.body_limits import BodyLimits, UploadRoute, bearer_gate
 from lastgate.platform.http.deps import ApiContext, ReadCredentials, authenticate, credentials_of
@@ -55,7 +56,8 @@ def _sign_in(method: str, path: str) -> bool:
 
 
 def _official_check(method: str, path: str) -> bool:
-    return path in ("/v1/official-channels/check", "/web/official")
+    # Is this ours? A link or number, or a closure certificate someone was given.
+    return path in ("/v1/official-channels/check", "/web/official", VERIFY_PATH)
 
 
 def _eligibility(method: str, path: str) -> bool:

@@ -20,8 +20,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from lastgate.erasure.model.certificate import (
+    AlteredCertificate,
     ClosureCertificate,
     InvalidCertificate,
+    SignedByAnotherKey,
     canonical_bytes,
     canonical_json,
     from_document,
@@ -102,11 +104,11 @@ def verify(document: bytes | dict[str, Any], public_key_pem: str) -> ClosureCert
     try:
         public.verify(value, signed)
     except InvalidSignature:
-        raise InvalidCertificate(
+        raise AlteredCertificate(
             "the signature does not match: the certificate was altered after signing"
         ) from None
     if canonical_bytes(cert) != signed:  # same meaning, another spelling: refuse it
-        raise InvalidCertificate("the certificate is not in its canonical form")
+        raise AlteredCertificate("the certificate is not in its canonical form")
     return cert
 
 
@@ -136,7 +138,7 @@ def _signature_value(signature: object, *, expected_key_id: str) -> bytes:
     if signature["algorithm"] != ALGORITHM:
         raise InvalidCertificate(f"signature.algorithm: expected {ALGORITHM!r}")
     if signature["key_id"] != expected_key_id:
-        raise InvalidCertificate(
+        raise SignedByAnotherKey(
             f"signed with key {signature['key_id']!r}, but the public key given is "
             f"{expected_key_id!r}: use the public key that key id names"
         )

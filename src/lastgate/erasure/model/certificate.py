@@ -42,9 +42,23 @@ _SCAN_KEYS = frozenset({"passed", "tables_checked", "findings"})
 
 
 class InvalidCertificate(InvalidInput):
-    """A certificate that is malformed, altered, or not signed by the key given."""
+    """A certificate that is malformed, altered, or not signed by the key given; which of
+    the three is ``kind`` (the code stays ``INVALID_CERTIFICATE`` for all)."""
 
     code = "INVALID_CERTIFICATE"
+    kind = "malformed"  # not a signed certificate at all, or one that breaks its format
+
+
+class SignedByAnotherKey(InvalidCertificate):
+    """A well-formed certificate whose signature names another key than the one given."""
+
+    kind = "another_key"
+
+
+class AlteredCertificate(InvalidCertificate):
+    """A certificate signed by the key given, whose signed content was changed since."""
+
+    kind = "altered"
 
 
 @dataclass(frozen=True, slots=True)

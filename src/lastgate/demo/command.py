@@ -109,10 +109,11 @@ def demo_worker(
     """The demo's worker: the same passes as ``lastgate worker``, in a thread, every
     ``worker_poll_seconds`` until ``stop`` is set (a cooling-off ended on the demo page
     is closed, then erased, within a few passes)."""
-    from lastgate.app.worker import run_once
+    from lastgate.app.worker import Passes, run_once
 
+    passes = Passes.build(settings, engine, clock)  # once, as ``lastgate worker`` does
     while not stop.wait(settings.worker_poll_seconds):
         try:
-            run_once(settings, engine, clock)
+            run_once(settings, engine, clock, passes)
         except Exception:  # keep the demo alive; the error is in the log
             logging.getLogger("lastgate.demo").exception("worker pass failed")

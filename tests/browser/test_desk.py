@@ -59,7 +59,9 @@ def test_a_customer_asks_hands_off_and_reads_the_reply_but_never_the_note(
     if lang == "en":
         screenshot(ada, "desk-queue")
     follow(ada, f"a[href='/web/desk/tickets/{ticket_id}']")
-    follow(ada, "a[href$='?context=show#handoff-context']")
+    handoff = ada.locator("section[aria-labelledby='handoff-context']").inner_text()
+    assert "Please help me withdraw it." in handoff  # the conversation, on the ticket
+    follow(ada, "a[href$='?context=show#handoff-snapshot']")  # the snapshot, when asked
     handoff = ada.locator("section[aria-labelledby='handoff-context']").inner_text()
     assert "ASSETS_REMAINING" in handoff and "Please help me withdraw it." in handoff
     ada.select_option("#canned-key", "withdraw_first")

@@ -37,7 +37,8 @@ DONE = {
         "Your message is sent. We will answer here: come back to this page."
     ),
     "handoff": N_(
-        "A person will take over. Your conversation and your account's situation are attached."
+        "A person will take over. They read your conversation below and your account's "
+        "situation, and answer on this page."
     ),
     "replied": N_("Your message is sent."),
     "attached": N_("File received."),

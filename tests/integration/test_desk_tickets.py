@@ -3,6 +3,8 @@ SLA breach flags on an injected clock, assignment and queues, canned replies, hi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -217,3 +219,31 @@ def test_every_change_is_in_the_audit_log_without_message_text(desk, engine) -> 
         "desk.resolve",
     ]
     assert all("secret internal" not in str(r.payload) for r in rows)
+
+
+def _assignments(engine, ticket_id: str) -> list[tuple[str, dict]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_log.c.actor, audit_log.c.payload)
+            .where(audit_log.c.subject == f"ticket:{ticket_id}")
+            .where(audit_log.c.action == "desk.assigned")
+            .order_by(audit_log.c.seq)
+        ).all()
+    return [(r.actor, json.loads(r.payload)) for r in rows]
+
+
+def test_a_reply_to_a_nobodys_ticket_assigns_it_to_the_replier(desk, engine) -> None:
+    ticket = _open(desk)
+    d.reply(desk, AGENT_A, ticket.id, "Looking into it.", internal=True)  # a note: no
+    d.reply(desk, ADA, ticket.id, "More detail.")  # the customer: no
+    assert d.view(desk, AGENT_A, ticket.id).ticket.assignee is None
+    d.reply_canned(desk, AGENT_A, ticket.id, "withdraw_first", "en")
+    after = d.view(desk, AGENT_A, ticket.id).ticket
+    assert after.assignee == AGENT_A.subject and after.state is TicketState.OPEN
+    assert after.first_response_at is not None
+    assert _assignments(engine, ticket.id) == [
+        (AGENT_A.subject, {"assignee": AGENT_A.subject, "queue": after.queue})
+    ]
+    d.reply(desk, AGENT_B, ticket.id, "I am covering today.")  # someone else's: theirs
+    assert d.view(desk, AGENT_A, ticket.id).ticket.assignee == AGENT_A.subject
+    assert len(_assignments(engine, ticket.id)) == 1

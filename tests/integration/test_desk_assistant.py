@@ -155,3 +155,23 @@ def test_the_handoff_snapshot_of_an_investigated_customer_is_staff_only(
     (snap,) = [a for a in staff.attachments if a.purpose is AttachmentPurpose.ELIGIBILITY_SNAPSHOT]
     body = b"".join(d.read_attachment(desk, AGENT_A, ticket.id, snap.id)[1])
     assert b"COMPLIANCE_REVIEW" in body
+
+
+def test_no_answer_the_conversation_records_links_to_the_api(engine, clock, tmp_path) -> None:
+    """Every kind of question, asked by a customer with each check failing, in both
+    languages: the turn the transcript keeps is the words the Help page showed, without
+    the line that only points to a button (the hand-off's address is the API's)."""
+    from tests.assistant_questions import QUESTIONS
+
+    import_snapshot(engine, demo_snapshot(clock()))
+    desk = make_desk(engine, clock, tmp_path)
+    asked: dict[tuple[str, object], str] = {}
+    for question, language, intent in QUESTIONS:
+        asked.setdefault((language, intent), question)
+    for uid in sorted(set(ALONE.values())):
+        for (language, _), question in sorted(asked.items(), key=str):
+            reply = ask(desk, customer(uid), uid, question, language)
+            said = turn(desk, uid, question, reply)
+            assert "/v1/" not in said.answer, (uid, question)
+            if any(i.link == reply.handoff_link for i in reply.items):
+                assert "A person can help with this" not in said.answer

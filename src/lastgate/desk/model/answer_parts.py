@@ -61,12 +61,10 @@ class AnswerItem:
 
 
 def shown_lines(item: AnswerItem) -> tuple[Message, ...]:
-    """The lines of ``item`` as the customer reads them: its last line, when it only says
-    where to go (``LINK_LINES``), is a button on the Help page, not words, so it is neither
-    shown nor recorded in the conversation (its link may be the API's)."""
-    if item.lines and item.lines[-1].msgid in LINK_LINES:
-        return item.lines[:-1]
-    return item.lines
+    """The lines of ``item`` as the customer reads them: a line that only says where to go
+    (``LINK_LINES``, always an item's last) is a button on the Help page, not words, so it
+    is neither shown nor recorded in the conversation (its link may be the API's)."""
+    return tuple(line for line in item.lines if line.msgid not in LINK_LINES)
 
 
 @dataclass(frozen=True, slots=True)

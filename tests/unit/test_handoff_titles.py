@@ -1,6 +1,7 @@
 """A hand-off's title: one line, no invisible characters, at most ``TITLE_LENGTH``, cut
 after a whole word (Chinese anywhere); a plain request for a person is no title; then the
-customer's own first blocker; then the fixed title."""
+customer's own first blocker; then the fixed title. And a transcript kept before answers
+were recorded as shown loses its link to the API when read back."""
 
 from __future__ import annotations
 
@@ -42,3 +43,15 @@ def test_without_a_question_the_first_blocker_then_the_fixed_title() -> None:
     assert handoff_title(["talk to a person"], blocked) == "Our support team must help"
     assert handoff_title([], NOTHING) == HANDOFF_SUBJECT
     assert handoff_title(["  \n\u200b "], NOTHING) == HANDOFF_SUBJECT
+
+
+def test_a_transcript_kept_before_shows_no_link_to_the_api() -> None:
+    from lastgate.desk.service.conversation import without_api_links
+
+    api = "https://close.example/v1/"
+    old = "0.25 BTC remains.\nA person can help with this: https://close.example/v1/accounts/U1/assistant/handoff"
+    assert without_api_links(old, api) == "0.25 BTC remains.\nA person can help with this:"
+    assert (
+        without_api_links("See https://close.example/web/me", api)
+        == "See https://close.example/web/me"
+    )

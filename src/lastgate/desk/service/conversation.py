@@ -9,6 +9,7 @@ read it like the ticket's messages; the internal eligibility snapshot is not rea
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,8 +52,15 @@ def conversation(desk: Desk, principal: Principal, ticket_id: str) -> list[Spoke
     if not found:
         return None
     lines = json.loads(b"".join(desk.files.read(found[0].storage_key)))
+    api = f"{desk.public_base_url}/v1/"
     return [
-        Spoken(str(line["from"]), str(line["text"]), _moment(line.get("at", "")))
+        Spoken(role, without_api_links(str(line["text"]), api), _moment(line.get("at", "")))
         for line in lines
-        if isinstance(line, dict) and line.get("from") in SPEAKERS
+        if isinstance(line, dict) and (role := str(line.get("from"))) in SPEAKERS
     ]
+
+
+def without_api_links(text: str, api: str) -> str:
+    """A transcript kept before answers were recorded as shown may still hold the link to
+    the API's hand-off (under ``api``): it is not shown."""
+    return re.sub(re.escape(api) + r"\S*", "", text).strip()

@@ -12,7 +12,7 @@ import pytest
 from lastgate.kernel.present import formats
 from tests.browser.conftest import follow
 from tests.builders import T0, load
-from tests.web.test_card_remedies import ACCOUNTS, LANGS, land
+from tests.web.test_card_remedies import ACCOUNTS, LANGS, SEE_IT, TALK, WHY, land
 
 COOLDOWN_ENDS = T0.replace(day=T0.day + 5)  # changed two days ago; the policy's seven days
 TEXT = {
@@ -120,6 +120,17 @@ def test_a_security_cooldown_is_waited_out_and_no_person_is_offered_to_lift_it(
     assert page.locator("#ticket-category option[selected]").get_attribute("value") == (
         "credential_recovery"
     )
+
+    # The Help page's assistant says the same: it ends with time, no person to lift it.
+    follow(page, "header nav a[href='/web/help']")
+    page.fill("#question", WHY[lang])
+    follow(page, "form[action='/web/help/ask'] button")
+    answer = page.locator("#answer-SECURITY_COOLDOWN")
+    assert TEXT[lang]["nothing_to_do"] in answer.inner_text()
+    assert TALK[lang] not in answer.inner_text()
+    assert answer.locator("a.answer-link").inner_text() == SEE_IT[lang]
+    follow(page, "#answer-SECURITY_COOLDOWN a.answer-link")
+    assert page.url.endswith("/web/me#check-SECURITY_COOLDOWN")
 
     clock.advance(days=5)  # the cooldown's end; nothing and no one lifted it before
     page = person("U-COOLDOWN", lang=lang)  # a fresh token: the old one expired meanwhile

@@ -207,3 +207,27 @@ def test_a_security_cooldown_says_when_it_ends_and_offers_no_person_to_lift_it(
 
     clock.advance(days=5)  # the cooldown's own end: nothing else lifted it
     assert blocked(client.get("/web/me").text) == set()
+
+
+SEE_IT = {"en": "See it on the self-check", "zh-Hans": "在自查页面查看"}
+TALK = {"en": "Talk to a person", "zh-Hans": "联系人工客服"}
+WHY = {"en": "Why can I not close?", "zh-Hans": "为什么我不能注销账户？"}  # noqa: RUF001
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_assistant_says_a_cooldown_only_ends_with_time_and_offers_no_person(
+    app, clock, config, lang
+) -> None:
+    client = browser(app, clock, config, "U-COOLDOWN")
+    page = client.get(f"/web/help?lang={lang}").text
+    asked = client.post("/web/help/ask", data={"csrf": csrf(page), "question": WHY[lang]}).text
+    item = re.search(
+        r'<li class="answer-item" id="answer-SECURITY_COOLDOWN">(.*?)</li>', asked, re.S
+    )
+    assert item, "the answer does not name the cooldown"
+    words = text(item.group(1))
+    assert NOTHING_TO_DO[lang] in words
+    assert SEE_IT[lang] in words and TALK[lang] not in words
+    assert re.findall(r'<a class="button answer-link" href="([^"]+)"', item.group(1)) == [
+        "/web/me#check-SECURITY_COOLDOWN"
+    ]

@@ -22,6 +22,7 @@ from lastgate.eligibility.model.report import (
     CustomerCheck,
     CustomerReport,
     Evidence,
+    Resolver,
 )
 from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.money import to_wire
@@ -40,8 +41,11 @@ BALANCE_LINES: dict[AccountType, str] = {
 FIX_HERE = N_("You can fix it here: {url}")
 TALK_TO_PERSON = N_("A person can help with this: {url}")
 GO_HERE = N_("You can do it here: {url}")
+#: A block only time ends (``Resolver.TIME``): neither a fix nor a person, its line.
+SEE_IT_HERE = N_("Your self-check shows it with the date it ends: {url}")
+SEE_IT_LABEL = N_("See it on the self-check")
 #: The last line of an item that the Help page shows as a button instead.
-LINK_LINES = frozenset({FIX_HERE, TALK_TO_PERSON, GO_HERE})
+LINK_LINES = frozenset({FIX_HERE, TALK_TO_PERSON, GO_HERE, SEE_IT_HERE})
 REVIEW_NOTE = N_("This does not block closing, but a person will review your request.")
 _ACCOUNT_TYPES = frozenset(t.value for t in AccountType)
 _BALANCE_CODES = frozenset({CheckCode.ASSETS_REMAINING, CheckCode.DUST_REMAINING})
@@ -195,7 +199,12 @@ def check_item(check: CustomerCheck, links: DeskLinks) -> AnswerItem:
         lines.append(Message(REVIEW_NOTE))
     if check.remediation.message.msgid:
         lines.append(check.remediation.message)
-    person = check.remediation.action in _PERSON_ACTIONS and check.resolver.value != "user"
+    action = check.remediation.action.value
+    if check.resolver is Resolver.TIME:  # no one can lift it: no person is offered
+        link = links.fix(check.code)
+        lines.append(Message(SEE_IT_HERE, {"url": link}))
+        return AnswerItem(check.code.value, tuple(lines), action, link, Message(SEE_IT_LABEL))
+    person = check.remediation.action in _PERSON_ACTIONS and check.resolver is not Resolver.USER
     link = links.handoff if person else links.fix(check.code)
     lines.append(Message(TALK_TO_PERSON if person else FIX_HERE, {"url": link}))
-    return AnswerItem(check.code.value, tuple(lines), check.remediation.action.value, link)
+    return AnswerItem(check.code.value, tuple(lines), action, link)

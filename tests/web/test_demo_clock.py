@@ -7,8 +7,6 @@ demo action by the one who pressed; the worker's next pass then closes the accou
 from __future__ import annotations
 
 import json
-import re
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,9 +17,10 @@ from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.demo_clock import DEMO_COOLING_OFF_ENDED
 from lastgate.closure.service.execution import execute_due
 from lastgate.kernel.access import Role
-from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import account, load
+from tests.web.test_pages import browser as signed_in
+from tests.web.test_pages import csrf
 from tests.workflow_support import (
     close_as_customer,
     customer_status,
@@ -45,17 +44,8 @@ def cooling(engine, clock, config):
 
 
 def browser(engine, clock, config, subject: str | None = None, role: Role = Role.CUSTOMER):
-    client = TestClient(create_app(config, engine=engine, clock=clock), base_url="http://127.0.0.1")
-    if subject is not None:
-        token = issue_token(config, subject, role, timedelta(hours=1), clock())
-        assert client.get(f"/web/session?token={token}").status_code == 200
-    return client
-
-
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)
+    app = create_app(config, engine=engine, clock=clock)
+    return signed_in(app, clock, config, subject, role)
 
 
 def end(client: TestClient, request_id: str, token: str):

@@ -231,3 +231,25 @@ def test_the_assistant_says_a_cooldown_only_ends_with_time_and_offers_no_person(
     assert re.findall(r'<a class="button answer-link" href="([^"]+)"', item.group(1)) == [
         "/web/me#check-SECURITY_COOLDOWN"
     ]
+
+
+RESTRICTED = {"en": "Is my account restricted?", "zh-Hans": "我的账户受限了吗？"}  # noqa: RUF001
+BLOCKED_FOR_NOW = {
+    "en": "Your account is not frozen and you can use it, but closing it is blocked for now:",
+    "zh-Hans": "您的账户没有被冻结，可以正常使用，但目前还不能注销：",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_asked_about_restrictions_the_assistant_names_what_blocks_closing(
+    app, clock, config, lang
+) -> None:
+    client = browser(app, clock, config, "U-COOLDOWN")
+    page = client.get(f"/web/help?lang={lang}").text
+    asked = client.post(
+        "/web/help/ask", data={"csrf": csrf(page), "question": RESTRICTED[lang]}
+    ).text
+    answered = set(re.findall(r'<li class="answer-item" id="answer-([A-Z_]+)">', asked))
+    assert {"NOT_FROZEN", "SECURITY_COOLDOWN"} <= answered
+    assert BLOCKED_FOR_NOW[lang] in text(asked)
+    assert "nothing restricts" not in text(asked)

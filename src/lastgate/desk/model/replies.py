@@ -283,15 +283,23 @@ def frozen(s: Situation) -> list[AnswerItem]:
             link_line(s.links.handoff, person=True),
         )
         items.append(AnswerItem("ACCOUNT_FROZEN", lines, "talk_to_person", s.links.handoff))
-    if not s.facts.frozen:
-        said = (
-            N_("Your account is not frozen, but it is restricted:")
-            if restrictions
-            else N_("Your account is not frozen, and nothing restricts it.")
-        )
-        items.append(AnswerItem("NOT_FROZEN", (Message(said),), "none", ""))
     support = s.failing(CheckCode.SUPPORT_REQUIRED)
-    items.extend(check_item(c, s.links) for c in [*restrictions, *([support] if support else [])])
+    listed = [*restrictions, *([support] if support else [])]
+    # What else blocks closing (a security cooldown, a deposit on its way…): not a
+    # restriction of the account's use, but an answer of "nothing restricts it" would
+    # contradict the self-check the customer has just read.
+    others = [c for c in s.report.blockers if c not in listed]
+    if not s.facts.frozen:
+        if restrictions:
+            said = N_("Your account is not frozen, but it is restricted:")
+        elif others or support:
+            said = N_(
+                "Your account is not frozen and you can use it, but closing it is blocked for now:"
+            )
+        else:
+            said = N_("Your account is not frozen, and nothing restricts it.")
+        items.append(AnswerItem("NOT_FROZEN", (Message(said),), "none", ""))
+    items.extend(check_item(c, s.links) for c in [*listed, *others])
     return items
 
 

@@ -28,14 +28,14 @@ TEXT = {
         "pending": "on its way",
         "pdf": "Certificate of account closure and data erasure",
         "genuine": "Genuine: we issued this certificate and nothing in it has been changed.",
-        "altered": "Not genuine: this is not a certificate we issued, unchanged.",
+        "altered": "Not genuine: this certificate was changed after we signed it.",
     },
     "zh-Hans": {
         "closed": "您的账户已注销",
         "pending": "正在生成",
         "pdf": "账户注销及数据删除证明",
         "genuine": "真实有效：此证明由我们签发，内容未被改动。",  # noqa: RUF001
-        "altered": "无效：这不是一份由我们签发且未经改动的证明。",  # noqa: RUF001
+        "altered": "无效：此证明在我们签名之后被改动过。",  # noqa: RUF001
     },
 }
 
@@ -122,6 +122,8 @@ def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
     assert page.locator("#verdict").inner_text() == TEXT[lang]["genuine"]
     assert page.locator("#verified-uid").inner_text() == UID
     assert page.locator("#verified-closed-on").inner_text() == day
+    nav = {a.get_attribute("href") for a in page.locator("header nav a").all()}
+    assert nav == {"/web/me/closed", "/web/tickets"}  # still a closed account's header
     screenshot(page, "certificate-check" if lang == "en" else "certificate-check-zh")
     forged = json.loads(json.dumps(document))
     forged["certificate"]["closed_at"] = "2020-01-01T00:00:00Z"  # closed long ago, it says

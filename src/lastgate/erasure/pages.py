@@ -16,6 +16,7 @@ from lastgate.erasure.adapters.certificate_signing import key_id, load_public_ke
 from lastgate.erasure.adapters.certificate_signing import verify as verify_signed
 from lastgate.erasure.model.certificate import ClosureCertificate, InvalidCertificate
 from lastgate.erasure.wire import CertificateFormat, certificate_response
+from lastgate.kernel.access import Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.web.pages import (
     CLOSED_PATH,
@@ -69,7 +70,14 @@ class Verdict:
 
 
 def _render_verify(page: Page, verdict: Verdict | None) -> Response:
-    return page.render("certificate_verify.html", verdict=verdict)
+    """The check page; a closed account's customer keeps the closed account's header."""
+    me = page.principal
+    closed = (
+        me is not None
+        and me.role is Role.CUSTOMER
+        and console_reads.closed_at(page.context.engine, me.subject) is not None
+    )
+    return page.render("certificate_verify.html", verdict=verdict, account_closed=closed)
 
 
 @router.get(VERIFY_PATH.removeprefix("/web"))

@@ -172,6 +172,11 @@ def test_an_expired_quote_offers_a_new_one(engine, clock, config):
     assert "/web/tickets?category=closure_blocked" in expired.text
     again = client.post("/web/me/dust-sweep", data={"csrf": csrf(expired.text)})
     assert again.status_code == 200 and 'name="quote_id"' in again.text
+    # The quote's address opened again (a reload after it, a bookmark): the card's form.
+    reopened = client.get("/web/me/dust-sweep", follow_redirects=False)
+    assert reopened.status_code == 303
+    assert reopened.headers["location"] == "/web/me#check-DUST_REMAINING"
+    assert 'id="check-DUST_REMAINING"' in client.get(reopened.headers["location"]).text
 
 
 def test_an_unexpected_failure_is_a_page_too(engine, clock, config):

@@ -94,6 +94,13 @@ def one_step_fix(page: CustomerPage, action: Action) -> Response:
     return see_other("/web/me?done=fixed")
 
 
+@router.get("/me/dust-sweep")
+def dust_sweep_again(page: CustomerPage) -> Response:
+    """The quote's address opened again (reloaded, bookmarked, or "Get a new quote" on an
+    expired quote's error page): a quote is asked for with the card's form, so lead there."""
+    return see_other("/web/me#check-DUST_REMAINING")
+
+
 @router.post("/me/dust-sweep")
 def dust_sweep_quote(page: CustomerPage) -> Response:
     """Quote the sweep and show it; nothing moves until the customer confirms."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lastgate.closure.model.attempts import AttemptCount, lock_in_force, locked_for_good
+from lastgate.closure.model.attempts import AttemptCount, lock_in_force, locked_for_good, tries_left
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.policy import VerificationPolicy
 
@@ -130,13 +130,15 @@ class VerificationOptions:
     """What a customer can verify with: their confirmed authenticator (set up at
     ``authenticator_since``) and the channels they have, in the order offered; a code
     sent lives ``code_ttl_minutes``. ``locked_until``: the end of the account's lock in
-    force, if any; ``locked_for_good``: locked until the account is recovered."""
+    force, if any; ``locked_for_good``: locked until the account is recovered;
+    ``tries_left``: wrong tries before the next lock (what a page says after one)."""
 
     authenticator_since: datetime | None
     methods: tuple[Method, ...]
     code_ttl_minutes: int
     locked_until: datetime | None = None
     locked_for_good: bool = False
+    tries_left: int | None = None  # wrong tries before the next lock, read from the account
 
     def choose(self, wanted: str | None) -> Method | None:
         """The method ``wanted`` if it is offered, else the first one offered (None
@@ -172,6 +174,7 @@ def verification_options(
         policy.otp_ttl_minutes,
         locked_until=None if now is None else lock_in_force(count, now),
         locked_for_good=locked_for_good(count, policy),
+        tries_left=tries_left(count, policy),
     )
 
 

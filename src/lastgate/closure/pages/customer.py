@@ -204,7 +204,6 @@ def closure_status(
     sent: bool = False,
     failed: bool = False,
     reused: bool = False,
-    tries_left: Annotated[int | None, Query(ge=0)] = None,
     limited: bool = False,
     secrets_removed: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
@@ -233,7 +232,7 @@ def closure_status(
         sent=sent,
         failed=failed,
         reused=reused,
-        tries_left=tries_left,
+        tries_left=None if options is None else options.tries_left,
         locked_until=None if options is None else options.locked_until,
         locked_for_good=options is not None and options.locked_for_good,
         limited=limited,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from lastgate.closure.model.verification import REUSED_CODE, TotpEnrolment
@@ -23,11 +23,11 @@ router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False
 
 
 def refused_try(exc: VerificationFailed | VerificationLocked) -> dict[str, str]:
-    """What the page says after a refused try: tries left (a lock is read from the
-    account)."""
+    """What the page says after a refused try: that it failed, or that the code was used
+    already (the tries left and a lock are read from the account, never from the
+    address)."""
     state = {"failed": "1"}
     for detail in exc.details:
-        state.update({k: detail[k] for k in ("tries_left",) if k in detail})
         if detail.get("reason") == REUSED_CODE:
             state["reused"] = "1"  # no try was counted: the page says to wait for the next
     return state
@@ -39,7 +39,6 @@ def _settings(
     *,
     failed: bool = False,
     reused: bool = False,
-    tries_left: int | None = None,
 ) -> Response:
     uid = page.me.subject
     open_account(page.service(Workflow), page.me, uid)
@@ -57,7 +56,7 @@ def _settings(
         protected=protected,
         failed=failed,
         reused=reused,
-        tries_left=tries_left,
+        tries_left=options.tries_left,
         locked_until=options.locked_until,
         locked_for_good=options.locked_for_good,
     )
@@ -68,11 +67,10 @@ def settings_page(
     page: CustomerPage,
     failed: bool = False,
     reused: bool = False,
-    tries_left: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
-    """The settings; after a refused unfreeze, the tries left (a lock is read from the
-    account: the closure's wrong codes count too), or that the code was already used."""
-    return _settings(page, failed=failed, reused=reused, tries_left=tries_left)
+    """The settings; after a refused unfreeze, the tries left and a lock, read from the
+    account (the closure's wrong codes count too), or that the code was already used."""
+    return _settings(page, failed=failed, reused=reused)
 
 
 @router.post("/me/unfreeze")

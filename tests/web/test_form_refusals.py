@@ -170,3 +170,20 @@ def test_signing_out_still_needs_the_sessions_form_token(app, clock, config):
     refused = client.post("/web/sign-out", data={"csrf": "0" * 64})
     assert refused.status_code == 403 and heading(refused.text) == "The form has expired"
     assert client.get("/web/me", follow_redirects=False).status_code == 200  # still signed in
+
+
+def test_every_named_field_is_named_on_its_own_forms_refusal(app, clock, config):
+    """Each form of ``FIELD_LABELS`` refused for an invisible character names the field:
+    the route the app matched is the one the table is keyed by (a router nested under
+    another's prefix matches by its own path, and the label was lost)."""
+    client = browser(app, clock, config, "U1")
+    ticket = re.search(r'action="(/web/tickets/[^/"]+)/reply"', _ticket(client).text)
+    assert ticket
+    for (route, name), label in FIELD_LABELS.items():
+        path = route.replace("/web/tickets/{ticket_id}", ticket[1])
+        page = client.get(path.rsplit("/", 1)[0] if "reply" in path else "/web/help").text
+        fields = {"category": "other", "subject": "s", "body": "b", "reason": "no_longer_needed"}
+        data = {"csrf": csrf(page), **fields, name: "why\x1b not"}
+        refused = client.post(path, data=data, headers={"referer": f"{FORM}{path}"})
+        assert refused.status_code == 422, (route, refused.status_code)
+        assert f"“{label}” held an invisible character" in refused.text, route

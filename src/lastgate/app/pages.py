@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from lastgate.closure.pages import agent, compliance, customer, settings
 from lastgate.demo import pages as demo
 from lastgate.desk.pages import customer as desk_customer
+from lastgate.desk.pages import help as desk_help
 from lastgate.desk.pages import staff as desk_staff
 from lastgate.erasure import pages as erasure
 from lastgate.platform.web import session
@@ -49,6 +50,7 @@ for _area in (
     agent,
     compliance,
     desk_customer,
+    desk_help,
     desk_staff,
 ):
     router.include_router(_area.router)

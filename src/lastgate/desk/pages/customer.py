@@ -1,6 +1,6 @@
 """The customer's side of the appeals desk: "my tickets" and a ticket's page (the hand-off's
 conversation, reply, attach, close, reopen, credential recovery), the "is this official?"
-checker, which needs no sign-in, and (from ``help``) the Help page with the assistant.
+checker, which needs no sign-in (the Help page with the assistant is ``help``).
 
 Each action calls the same desk use case as the API, for the signed-in customer only; a
 ticket of another customer answers 404 exactly like one that does not exist.
@@ -22,7 +22,6 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.adapters.files import FILE_EXTENSIONS
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.official import check
-from lastgate.desk.pages import help as help_pages
 from lastgate.desk.pages.common import FIXED_TEXTS as FIXED_TEXTS
 from lastgate.desk.pages.common import desk_of as desk_of
 from lastgate.desk.pages.common import render as render
@@ -45,7 +44,6 @@ from lastgate.platform.web.pages import (
 )
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
-router.include_router(help_pages.router)  # the Help page: /web/help
 #: The ``desk_reply`` notices link to ``/support/tickets/{id}`` (``Desk.ticket_url``).
 notice_links = APIRouter(route_class=PageRoute, include_in_schema=False)
 

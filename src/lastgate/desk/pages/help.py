@@ -24,7 +24,7 @@ from lastgate.kernel.redaction import redact, warning
 from lastgate.platform.web.pages import CustomerActionPage, CustomerPage, Page, PageRoute, see_other
 
 #: Included in ``customer.router``, under ``/web``.
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 #: How many transcript lines the Help page carries from one question to the next.
 TRANSCRIPT_KEPT = 40
 

@@ -138,6 +138,8 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
     assert said["closing"] in page.locator("h2#closing").inner_text()
     assert said["closing_now"] in page.locator("#closing-now").inner_text()
     assert page.locator("#closure-cancel, #demo-clock-hint").count() == 0
+    assert page.locator(".badge.state-executing").is_visible()  # its state says so too
+    assert page.locator(".badge.state-cooling_off").count() == 0
     if lang == "en":
         screenshot(page, "customer-closing")
 

@@ -12,7 +12,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from lastgate.closure.model.lifecycle import CANCELLABLE_STATES, ClosureReason, as_customer_sees
+from lastgate.closure.model.lifecycle import (
+    CANCELLABLE_STATES,
+    ClosureReason,
+    ClosureState,
+    as_customer_sees,
+)
 from lastgate.closure.model.verification import OTP_METHODS
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
@@ -220,9 +225,12 @@ def closure_status(
         else None
     )
     seen = as_customer_sees(request)  # a hold reads as a review
+    # Over, and not yet claimed by a worker: already closing, as the page then says.
+    closing = seen.closing(page.context.clock())
     return page.render(
         "customer/closure.html",
         request=seen,
+        state=ClosureState.EXECUTING if closing else seen.state,
         step=step_of(seen.state),
         cooling_off_days=_cooling_off_days(page, request.uid) if request.is_open else None,
         cancellable=request.state in CANCELLABLE_STATES,

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from lastgate.app.worker import run_once
 from lastgate.demo.customers import demo_snapshot
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
+from lastgate.erasure.wire import check_page
 from lastgate.kernel.present import formats
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
@@ -101,6 +102,8 @@ def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
     assert certificate.uid == UID
     printed = "\n".join(p.extract_text() for p in PdfReader(pdf.value.path()).pages)
     assert TEXT[lang]["pdf"] in printed and UID in printed  # in the customer's language
+    # Its "How to verify" names the check page, for whoever the customer gives it to.
+    assert check_page(config.public_base_url) in printed.replace("\n", "")
     assert certificate.scan.passed, certificate.scan.findings
     with page.expect_download() as signed:
         page.click("#certificate-json")

@@ -89,4 +89,5 @@ def get_closure_certificate(
     document = console_reads.certificate(context.engine, uid)
     if document is None:
         raise NotFound("no closure certificate for this account yet")
-    return certificate_response(document, format, language)
+    base = context.settings.public_base_url
+    return certificate_response(document, format, language, public_base_url=base)

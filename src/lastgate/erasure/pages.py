@@ -15,7 +15,7 @@ from lastgate.erasure.adapters import console as console_reads
 from lastgate.erasure.adapters.certificate_signing import key_id, load_public_key, public_key_pem
 from lastgate.erasure.adapters.certificate_signing import verify as verify_signed
 from lastgate.erasure.model.certificate import ClosureCertificate, InvalidCertificate
-from lastgate.erasure.wire import CertificateFormat, certificate_response
+from lastgate.erasure.wire import VERIFY_PATH, CertificateFormat, certificate_response
 from lastgate.kernel.access import Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.web.pages import (
@@ -53,10 +53,8 @@ def certificate(page: CustomerPage, format: CertificateFormat = CertificateForma
     document = console_reads.certificate(page.context.engine, page.me.subject)
     if document is None:
         raise NotFound("no closure certificate for this account yet")
-    return certificate_response(document, format, page.language)
-
-
-VERIFY_PATH = "/web/certificates/verify"
+    base = page.context.settings.public_base_url
+    return certificate_response(document, format, page.language, public_base_url=base)
 
 
 @dataclass(frozen=True)

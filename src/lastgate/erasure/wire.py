@@ -21,19 +21,32 @@ class CertificateFormat(StrEnum):
     PDF = "pdf"
 
 
+#: The page where anyone checks a certificate (``erasure.pages``); the PDF names it.
+VERIFY_PATH = "/web/certificates/verify"
+
+
 def certificate_response(
-    signed_document: dict[str, Any], fmt: CertificateFormat, language: str = ENGLISH
+    signed_document: dict[str, Any],
+    fmt: CertificateFormat,
+    language: str = ENGLISH,
+    *,
+    public_base_url: str,
 ) -> Response:
     """A signed certificate as its JSON document or as the PDF that carries it, the PDF's
-    pages in ``language``."""
+    pages in ``language``, naming this issuer's check page (under ``public_base_url``)."""
     safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", str(signed_document["certificate"]["certificate_id"]))
     name = f"closure-certificate-{safe_id}"
     if fmt is CertificateFormat.PDF:
         return Response(
-            render_pdf(signed_document, language),
+            render_pdf(signed_document, language, check_url=check_page(public_base_url)),
             media_type="application/pdf",
             headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
         )
     return JSONResponse(
         signed_document, headers={"Content-Disposition": f'attachment; filename="{name}.json"'}
     )
+
+
+def check_page(public_base_url: str) -> str:
+    """The full address of the certificate check page of the issuer at ``public_base_url``."""
+    return public_base_url.rstrip("/") + VERIFY_PATH

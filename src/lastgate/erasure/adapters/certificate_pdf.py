@@ -92,6 +92,7 @@ SCAN_FAILED = N_plural(
 SIGNATURE_TITLE = N_("Signature")
 SIGNATURE_LABELS = (N_("Algorithm"), N_("Key id"), N_("Signature value"))
 VERIFY_TITLE = N_("How to verify")
+VERIFY_ONLINE = N_("In a browser: open {url} and choose this PDF.")
 VERIFY_INTRO = N_(
     "The signed JSON document ({attachment}, also attached to this PDF) is the "
     "authoritative certificate; this page is its reading copy. Get the issuer's public key "
@@ -113,7 +114,8 @@ def pdf_msgids() -> tuple[str, ...]:
 
     ids = [TITLE, HEADING, ISSUED_BY, SUBJECT, FOOTER, PAGE, SUMMARY, CATEGORIES_TITLE]
     ids += [FORFEITED_TITLE, SCAN_TITLE, SCAN_PASSED, SCAN_FAILED[0], SIGNATURE_TITLE]
-    ids += [VERIFY_TITLE, VERIFY_INTRO, VERIFY_OUTRO, *ROW_LABELS, *CATEGORY_HEADINGS]
+    ids += [VERIFY_TITLE, VERIFY_ONLINE, VERIFY_INTRO, VERIFY_OUTRO, *ROW_LABELS]
+    ids += [*CATEGORY_HEADINGS]
     ids += [*FORFEITED_HEADINGS, *SIGNATURE_LABELS, *_ACTION_LABELS.values()]
     ids += [*_CONSENT_LABELS.values(), *VALUES.values()]  # account types among the values
     for c in CATEGORIES:
@@ -141,8 +143,11 @@ class _Text:
         return self._t.ngettext(forms[0], forms[1], count).format(count=count, **params)
 
 
-def render_pdf(signed_document: dict[str, Any], language: str = ENGLISH) -> bytes:
-    """A one-to-two page certificate for the customer and the auditor, in ``language``."""
+def render_pdf(
+    signed_document: dict[str, Any], language: str = ENGLISH, *, check_url: str = ""
+) -> bytes:
+    """A one-to-two page certificate for the customer and the auditor, in ``language``;
+    its "How to verify" names ``check_url``, the issuer's check page, when given."""
     cert = from_document(signed_document["certificate"])
     signature = signed_document["signature"]
     _ = _Text(language)
@@ -161,7 +166,7 @@ def render_pdf(signed_document: dict[str, Any], language: str = ENGLISH) -> byte
     _forfeited(pdf, cert, _)
     _scan(pdf, cert, _)
     _signature(pdf, signature, _)
-    _how_to_verify(pdf, _)
+    _how_to_verify(pdf, _, check_url)
     pdf.embed_file(
         bytes=_attachment(signed_document),
         basename=ATTACHMENT_NAME,
@@ -309,9 +314,13 @@ def _signature(pdf: FPDF, signature: dict[str, Any], _: _Text) -> None:
     pdf.ln(3)
 
 
-def _how_to_verify(pdf: FPDF, _: _Text) -> None:
+def _how_to_verify(pdf: FPDF, _: _Text, check_url: str) -> None:
     _section(pdf, _(VERIFY_TITLE))
     pdf.set_font(FONT, size=9.5)
+    if check_url:  # anyone handed the PDF, with nothing to install
+        online = _(VERIFY_ONLINE, url=check_url)
+        pdf.multi_cell(0, 5, online, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
+        pdf.ln(1)
     intro = _(VERIFY_INTRO, attachment=ATTACHMENT_NAME)
     pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
     pdf.set_font("Courier", "B", 9.5)

@@ -79,7 +79,10 @@ def render_command(
         typer.echo(f"INVALID: {exc.message}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
     assert isinstance(document, dict)  # verify accepted it
-    output.write_bytes(render_pdf(document, language))
+    from lastgate.erasure.wire import check_page  # the web layer: only for this command
+
+    check_url = check_page(Settings().public_base_url)
+    output.write_bytes(render_pdf(document, language, check_url=check_url))
     typer.echo(f"wrote {output}")
 
 

@@ -209,6 +209,14 @@ def test_a_security_cooldown_says_when_it_ends_and_offers_no_person_to_lift_it(
     assert blocked(client.get("/web/me").text) == set()
 
 
+def asked_on_help(client, question: str, lang: str) -> str:
+    """The Help page's answer to ``question``, asked from the page in ``lang``."""
+    page = client.get(f"/web/help?lang={lang}").text
+    answer = client.post("/web/help/ask", data={"csrf": csrf(page), "question": question})
+    assert answer.status_code == 200
+    return answer.text
+
+
 SEE_IT = {"en": "See it on the self-check", "zh-Hans": "在自查页面查看"}
 TALK = {"en": "Talk to a person", "zh-Hans": "联系人工客服"}
 WHY = {"en": "Why can I not close?", "zh-Hans": "为什么我不能注销账户？"}  # noqa: RUF001
@@ -218,9 +226,7 @@ WHY = {"en": "Why can I not close?", "zh-Hans": "为什么我不能注销账户�
 def test_the_assistant_says_a_cooldown_only_ends_with_time_and_offers_no_person(
     app, clock, config, lang
 ) -> None:
-    client = browser(app, clock, config, "U-COOLDOWN")
-    page = client.get(f"/web/help?lang={lang}").text
-    asked = client.post("/web/help/ask", data={"csrf": csrf(page), "question": WHY[lang]}).text
+    asked = asked_on_help(browser(app, clock, config, "U-COOLDOWN"), WHY[lang], lang)
     item = re.search(
         r'<li class="answer-item" id="answer-SECURITY_COOLDOWN">(.*?)</li>', asked, re.S
     )
@@ -244,11 +250,7 @@ BLOCKED_FOR_NOW = {
 def test_asked_about_restrictions_the_assistant_names_what_blocks_closing(
     app, clock, config, lang
 ) -> None:
-    client = browser(app, clock, config, "U-COOLDOWN")
-    page = client.get(f"/web/help?lang={lang}").text
-    asked = client.post(
-        "/web/help/ask", data={"csrf": csrf(page), "question": RESTRICTED[lang]}
-    ).text
+    asked = asked_on_help(browser(app, clock, config, "U-COOLDOWN"), RESTRICTED[lang], lang)
     answered = set(re.findall(r'<li class="answer-item" id="answer-([A-Z_]+)">', asked))
     assert {"NOT_FROZEN", "SECURITY_COOLDOWN"} <= answered
     assert BLOCKED_FOR_NOW[lang] in text(asked)

@@ -231,6 +231,7 @@ def closure_status(
         "customer/closure.html",
         request=seen,
         state=ClosureState.EXECUTING if closing else seen.state,
+        closing=closing,  # one reading of the clock for the state and the page's words
         step=step_of(seen.state),
         cooling_off_days=_cooling_off_days(page, request.uid) if request.is_open else None,
         cancellable=request.state in CANCELLABLE_STATES,

@@ -15,13 +15,15 @@ from lastgate.eligibility.model.report import CheckCode
 
 Build = Callable[[str, datetime], Record]
 
-#: Where a demo customer lives: (jurisdiction, country, phone prefix).
-_PLACES: dict[str, tuple[str, str, str]] = {
-    "DE": ("EU", "DE", "+49151"),
-    "FR": ("EU", "FR", "+33612"),
-    "ES": ("EU", "ES", "+34612"),
-    "US": ("US", "US", "+1202555"),
-    "SG": ("SG", "SG", "+6591"),  # no policy file: the DEFAULT policy applies
+#: Where a demo customer lives: (jurisdiction, country, phone prefix, digits after it).
+#: A US number is one of the NANP's fictional ones, 555-0100 to 555-0199 (here in the 202
+#: area): +1 202 555 01xx, ten digits after the country code.
+_PLACES: dict[str, tuple[str, str, str, int]] = {
+    "DE": ("EU", "DE", "+49151", 7),
+    "FR": ("EU", "FR", "+33612", 7),
+    "ES": ("EU", "ES", "+34612", 7),
+    "US": ("US", "US", "+120255501", 2),
+    "SG": ("SG", "SG", "+6591", 7),  # no policy file: the DEFAULT policy applies
 }
 
 
@@ -61,8 +63,8 @@ def person(
     **collections: Record | list[Record],
 ) -> Record:
     """A demo customer record living in ``place``, a customer for ``years`` years."""
-    jurisdiction, country, prefix = _PLACES[place]
-    number = str(sum(map(ord, uid)) * 7919 % 10**7).zfill(7)
+    jurisdiction, country, prefix, digits = _PLACES[place]
+    number = str(sum(map(ord, uid)) * 7919 % 10**digits).zfill(digits)
     return customer(
         uid,
         name,

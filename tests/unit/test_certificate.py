@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import SecretStr
 
-from lastgate.erasure.adapters.certificate_pdf import ATTACHMENT_NAME, embedded_document, render_pdf
+from lastgate.erasure.adapters.certificate_pdf import embedded_document, render_pdf
 from lastgate.erasure.adapters.certificate_signing import (
     key_id,
     load_public_key,
@@ -33,6 +33,7 @@ from lastgate.erasure.model.certificate import (
     from_document,
     to_document,
 )
+from lastgate.erasure.wire import CertificateFormat, certificate_response
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.settings import Settings
 
@@ -308,7 +309,24 @@ def test_the_pdf_renders_and_is_deterministic(signed) -> None:
     pdf = render_pdf(signed)
     assert pdf.startswith(b"%PDF")
     assert render_pdf(signed) == pdf
-    assert ATTACHMENT_NAME.encode() in pdf
+
+
+@pytest.mark.parametrize("language", ["en", "zh_Hans"])
+def test_the_pdf_attaches_the_json_under_the_name_it_is_downloaded_under(signed, language) -> None:
+    """One name for the signed JSON: the download's and the PDF's attachment (its file
+    specification and the 'How to verify' text that names it)."""
+    downloaded = certificate_response(
+        signed, CertificateFormat.JSON, public_base_url="https://close.example"
+    ).headers["content-disposition"]
+    name = "closure-certificate-erun_01JD8Z3K4M5N6P7Q8R9S0T1V2W.json"
+    assert downloaded == f'attachment; filename="{name}"'
+    pdf = render_pdf(signed, language)
+    assert f"/F ({name})".encode() in pdf
+    assert b"closure-certificate.json" not in pdf
+    pages = certificate_response(
+        signed, CertificateFormat.PDF, language, public_base_url="https://close.example"
+    ).headers["content-disposition"]
+    assert pages == f'attachment; filename="{name.removesuffix(".json")}.pdf"'
 
 
 def test_the_pdf_alone_verifies(signed, pem) -> None:

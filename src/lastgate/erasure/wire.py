@@ -3,7 +3,6 @@ for the API and the customer's page alike."""
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +10,7 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from lastgate.erasure.adapters.certificate_pdf import render_pdf
+from lastgate.erasure.model.certificate import file_name
 from lastgate.kernel.i18n import ENGLISH
 
 
@@ -34,17 +34,20 @@ def certificate_response(
 ) -> Response:
     """A signed certificate as its JSON document or as the PDF that carries it, the PDF's
     pages in ``language``, naming this issuer's check page (under ``public_base_url``)."""
-    safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", str(signed_document["certificate"]["certificate_id"]))
-    name = f"closure-certificate-{safe_id}"
+    certificate_id = str(signed_document["certificate"]["certificate_id"])
+
+    def saved_as(extension: str) -> dict[str, str]:
+        return {
+            "Content-Disposition": f'attachment; filename="{file_name(certificate_id, extension)}"'
+        }
+
     if fmt is CertificateFormat.PDF:
         return Response(
             render_pdf(signed_document, language, check_url=check_page(public_base_url)),
             media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+            headers=saved_as("pdf"),
         )
-    return JSONResponse(
-        signed_document, headers={"Content-Disposition": f'attachment; filename="{name}.json"'}
-    )
+    return JSONResponse(signed_document, headers=saved_as("json"))
 
 
 def check_page(public_base_url: str) -> str:

@@ -1,7 +1,8 @@
 """The closure certificate as a PDF for people, with the signed JSON attached inside.
 
-The attached ``closure-certificate.json`` is the authoritative document; the printed
-pages are its reading copy, in the reader's language (English or Simplified Chinese).
+The attached ``closure-certificate-<id>.json`` (``file_name``: the name the JSON is also
+downloaded under) is the authoritative document; the printed pages are its reading copy,
+in the reader's language (English or Simplified Chinese).
 ``embedded_document`` takes the JSON back out so that the PDF alone can be verified. The
 same signed document in the same language always renders to the same bytes.
 
@@ -27,6 +28,7 @@ from lastgate.erasure.model.certificate import (
     ClosureCertificate,
     InvalidCertificate,
     canonical_json,
+    file_name,
     from_document,
 )
 from lastgate.erasure.model.data_map import category_label
@@ -36,7 +38,6 @@ from lastgate.kernel.present import formats
 from lastgate.kernel.present.labels import label as code_label
 from lastgate.kernel.present.vocabulary import VALUES, Kind
 
-ATTACHMENT_NAME = "closure-certificate.json"
 VERIFY_COMMAND = "lastgate certificate verify FILE --public-key KEY.pem"
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT = "NotoSansSC"
@@ -166,10 +167,11 @@ def render_pdf(
     _forfeited(pdf, cert, _)
     _scan(pdf, cert, _)
     _signature(pdf, signature, _)
-    _how_to_verify(pdf, _, check_url)
+    attached = file_name(cert.certificate_id, "json")  # as the JSON is downloaded
+    _how_to_verify(pdf, _, check_url, attached)
     pdf.embed_file(
         bytes=_attachment(signed_document),
-        basename=ATTACHMENT_NAME,
+        basename=attached,
         desc=ATTACHMENT_DESCRIPTION,
         mime_type="application/json",
         creation_date=cert.issued_at,
@@ -314,14 +316,14 @@ def _signature(pdf: FPDF, signature: dict[str, Any], _: _Text) -> None:
     pdf.ln(3)
 
 
-def _how_to_verify(pdf: FPDF, _: _Text, check_url: str) -> None:
+def _how_to_verify(pdf: FPDF, _: _Text, check_url: str, attached: str) -> None:
     _section(pdf, _(VERIFY_TITLE))
     pdf.set_font(FONT, size=9.5)
     if check_url:  # anyone handed the PDF, with nothing to install
         online = _(VERIFY_ONLINE, url=check_url)
         pdf.multi_cell(0, 5, online, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
         pdf.ln(1)
-    intro = _(VERIFY_INTRO, attachment=ATTACHMENT_NAME)
+    intro = _(VERIFY_INTRO, attachment=attached)
     pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode=_.wrap)
     pdf.set_font("Courier", "B", 9.5)
     pdf.cell(0, 7, f"    {VERIFY_COMMAND}", new_x="LMARGIN", new_y="NEXT")

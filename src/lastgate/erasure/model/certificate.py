@@ -9,6 +9,7 @@ nothing in it was changed. Signing lives in ``lastgate.erasure.adapters.certific
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +20,14 @@ from lastgate.kernel.money import to_wire
 
 FORMAT = "lastgate.closure-certificate.v1"
 ACTIONS = ("delete", "anonymise", "retain")
+
+
+def file_name(certificate_id: str, extension: str) -> str:
+    """The name of a certificate's file, ``closure-certificate-<id>.<extension>``: the
+    signed JSON downloaded and the one attached inside the PDF carry the same name. The id
+    is kept to letters, digits, ``_``, ``.`` and ``-``, so the name is safe in a header."""
+    safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", certificate_id)
+    return f"closure-certificate-{safe_id}.{extension}"
 
 _CERTIFICATE_KEYS = frozenset(
     {

@@ -104,11 +104,14 @@ class FakeNotifier:
         subject_ref: str,
         deliver_after: datetime | None = None,
         channels: Sequence[str] | None = None,
+        language: str | None = None,
     ) -> None:
         if topic == self._tx.store.failing_topic:
             raise RuntimeError(f"injected failure sending {topic}")
         chosen = None if channels is None else tuple(channels)
-        notice = Notice(uid, topic, dict(params), subject_ref, deliver_after, chosen)
+        notice = Notice(
+            uid, topic, dict(params), subject_ref, deliver_after, chosen, language=language
+        )
         self._tx.tables.notices.append(notice)
 
     def publish_event(self, topic: str, payload: Mapping[str, Any], *, subject_ref: str) -> None:

@@ -44,6 +44,7 @@ class Notice:
     deliver_after: datetime | None
     channels: tuple[str, ...] | None
     voided: bool = False
+    language: str | None = None  # the notice's own; None: the customer's setting
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,12 @@ class Notifier(Protocol):
         subject_ref: str,
         deliver_after: datetime | None = None,
         channels: Sequence[str] | None = None,
+        language: str | None = None,
     ) -> None:
         """``channels`` narrows the notice to some verified channels (a code asked for by
-        e-mail goes by e-mail only); every verified channel when None."""
+        e-mail goes by e-mail only); every verified channel when None. ``language`` is the
+        notice's when it answers something the customer wrote in one (a ticket); when
+        None, the customer's language setting."""
         ...
 
     def publish_event(

@@ -23,7 +23,7 @@ from lastgate.desk.model.staff_actions import DecisionActions, decision_actions
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
-from lastgate.desk.service.conversation import conversation
+from lastgate.desk.service.conversation import conversation, written_in
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.kernel import present
@@ -160,7 +160,8 @@ def _eligibility(page: Page, uid: str) -> dict[str, Any]:
 @router.get("/tickets/{ticket_id}")
 def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Response:
     """The whole ticket for staff, with the hand-off's conversation as the customer had
-    it; its internal eligibility snapshot is read (and the read audited) when the reader
+    it and the language the customer wrote it in (else their language setting), to answer
+    in; its internal eligibility snapshot is read (and the read audited) when the reader
     asks for it: ``?context=show``."""
     desk = desk_of(page)
     seen = d.view(desk, page.me, ticket_id)
@@ -184,9 +185,8 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         page,
         "desk/staff_ticket.html",
         seen=seen,
-        customer_language=customer_language(
-            page.context.engine, page.context.settings, page.me, ticket.uid
-        ),
+        customer_language=written_in(desk, page.me, ticket_id)
+        or customer_language(page.context.engine, page.context.settings, page.me, ticket.uid),
         **_eligibility(page, ticket.uid),
         has_snapshot=bool(handoff),
         conversation=conversation(desk, page.me, ticket_id),

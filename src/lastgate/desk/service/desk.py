@@ -19,6 +19,7 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.model.knowledge import KnowledgeBase
 from lastgate.desk.model.official import OfficialChannels
 from lastgate.desk.ports import AttachmentFiles, DeskUnitOfWork
+from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import MAX_BODY as MAX_BODY
 from lastgate.desk.service.steps import MAX_SUBJECT as MAX_SUBJECT
 from lastgate.desk.service.steps import Posted as Posted
@@ -171,7 +172,8 @@ def reply(
     """Add a message. A customer's reply to a ticket waiting on them reopens it; a
     staff member's public reply to a ticket nobody is assigned gives it to them (recorded
     as any assignment is), their first stops the first-response clock, and the customer
-    is told (notice with their anti-phishing code). Internal notes change nothing else."""
+    is told (notice with their anti-phishing code, in the language they wrote the ticket
+    in). Internal notes change nothing else."""
     if internal or await_customer:
         ensure_staff(principal)
     now = desk.clock()
@@ -209,6 +211,7 @@ def reply(
             "desk_reply",
             {"ticket_ref": ticket.id[:8], "ticket_url": desk.ticket_url(ticket.id)},
             subject_ref=subject_of(ticket.id),
+            language=ticket_language(uow, desk.files, ticket.id),  # as the customer wrote
         )
     return posted
 

@@ -104,6 +104,7 @@ class SqlNotifier:
         subject_ref: str,
         deliver_after: datetime | None = None,
         channels: Sequence[str] | None = None,
+        language: str | None = None,
     ) -> None:
         contact = self._conn.execute(_RECIPIENT, {"recipient_uid": uid}).first()
         if contact is None:
@@ -112,7 +113,7 @@ class SqlNotifier:
             "uid": uid,
             "topic": topic,
             "params": dict(params),
-            "language": contact.language or self._settings.default_language,
+            "language": language or contact.language or self._settings.default_language,
             "anti_phishing_code": contact.anti_phishing_code,
         }
         if topic in SECRET_TOPICS:

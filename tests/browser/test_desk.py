@@ -60,10 +60,14 @@ def test_a_customer_asks_hands_off_and_reads_the_reply_but_never_the_note(
         screenshot(ada, "desk-queue")
     follow(ada, f"a[href='/web/desk/tickets/{ticket_id}']")
     handoff = ada.locator("section[aria-labelledby='handoff-context']").inner_text()
-    assert "Please help me withdraw it." in handoff  # the conversation, on the ticket
+    assert REMAINS[lang] in handoff  # the conversation, on the ticket
+    # The customer's note for the person is the ticket's message, once, not a line of it.
+    assert "Please help me withdraw it." not in handoff
+    said = ada.locator("ol.messages li .message-body").all_inner_texts()
+    assert said == ["Please help me withdraw it."]
     follow(ada, "a[href$='?context=show#handoff-snapshot']")  # the snapshot, when asked
     handoff = ada.locator("section[aria-labelledby='handoff-context']").inner_text()
-    assert "ASSETS_REMAINING" in handoff and "Please help me withdraw it." in handoff
+    assert "ASSETS_REMAINING" in handoff and REMAINS[lang] in handoff
     ada.select_option("#canned-key", "withdraw_first")
     ada.select_option("#canned-language", "en" if lang == "en" else "zh_Hans")
     follow(ada, "form[action$='/canned'] button")

@@ -29,13 +29,16 @@ ENDS: dict[str, str | dict[str, str]] = {
     "DEMO-CLEAN-DORMANT": MAY_CLOSE,
     "DEMO-CLEAN-KEYS": MAY_CLOSE,
     "DEMO-CLEAN-COOLDOWN-OVER": MAY_CLOSE,
-    "DEMO-DUST": MAY_CLOSE,  # sweep, then give up what the sweep leaves
+    "DEMO-DUST": MAY_CLOSE,  # converting would leave dust: not offered; give them all up
+    # Converted (it clears the line), the delisted token given up on its own: withdraw the USDT.
+    "DEMO-DUST-CONVERT": {"ASSETS_REMAINING": ticket("ASSETS_REMAINING")},
     "DEMO-OPEN-ORDERS": MAY_CLOSE,
     "DEMO-API-KEYS": MAY_CLOSE,
     "DEMO-AUTOMATION": MAY_CLOSE,
     "DEMO-WITHDRAWAL-REVIEW": MAY_CLOSE,  # a review does not block
     "DEMO-ASSETS": {"ASSETS_REMAINING": ticket("ASSETS_REMAINING")},
     "DEMO-DEPOSIT-PENDING": {"DEPOSIT_PENDING": WAIT},
+    "DEMO-DUST-DEPOSIT": {"DEPOSIT_PENDING": WAIT},  # settled as dust once it lands, not before
     "DEMO-WITHDRAWAL-PENDING": {"WITHDRAWAL_PENDING": WAIT},
     "DEMO-POSITIONS": {"OPEN_POSITIONS": ticket("OPEN_POSITIONS")},
     "DEMO-LOANS": {"OUTSTANDING_LOANS": ticket("OUTSTANDING_LOANS")},

@@ -168,11 +168,15 @@ def _checked(engine: Engine, uid: str) -> dict[CheckCode, tuple[Keys, CheckStatu
 
 
 def _quoted(wf: Any, uid: str) -> set[tuple[str, str]]:
+    """What a quote converts or leaves for the customer to decide (``kept``); when there
+    is no quote (nothing sells, or what it leaves is dust) the forfeit's list: that is the
+    dust the customer then gives up."""
     try:
         quote = remediation.quote_dust_sweep(wf, customer(uid), uid)
-    except remediation.NothingToSweep:
-        return set()
-    return {(line.account_type, line.asset) for line in quote.lines}
+    except (remediation.NothingToSweep, remediation.SweepResultIsDust):
+        offer = remediation.dust_forfeit_offer(wf, customer(uid), uid)
+        return {(x.account_type, x.asset) for x in offer.lines} - {("funding", TARGET)}
+    return {(x.account_type, x.asset) for x in (*quote.lines, *quote.kept)}
 
 
 @settings(
@@ -202,5 +206,5 @@ def test_the_check_the_quote_and_the_bulk_sweep_draw_one_dust_line(
             assert keys == expected, (uid, code)
             assert (status is CheckStatus.BLOCK) == bool(expected), (uid, code)
             assert (code in bulk[uid]) == bool(expected), (uid, code)
-        # The sweep takes every dust balance but the target's, where its proceeds land.
+        # The sweep settles every dust balance but the target's, where its proceeds land.
         assert _quoted(wf, uid) == dust - {("funding", TARGET)}, uid

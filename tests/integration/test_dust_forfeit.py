@@ -38,7 +38,7 @@ from tests.workflow_support import AGENT_A, OFFICER_A, customer, outbox_rows, se
 
 LEFTOVERS = [
     bal("trading", "DOGE", "50"),  # 5 USD: converted by the sweep
-    bal("funding", "LUNC", "15000"),  # no price: given up in the sweep, with consent
+    bal("funding", "LUNC", "15000"),  # no price: only given up, with consent
 ]
 
 
@@ -53,7 +53,7 @@ def named(offer) -> list[tuple[str, str, Decimal]]:
 
 def sweep(wf) -> None:
     quote = r.quote_dust_sweep(wf, ME, UID)
-    r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=True)
+    r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=False)
 
 
 def forfeit_audit(engine) -> list[dict]:
@@ -66,35 +66,55 @@ def forfeit_audit(engine) -> list[dict]:
     return [{"actor": row.actor, **json.loads(row.payload)} for row in rows]
 
 
-def test_the_sweeps_own_proceeds_are_dust_and_can_then_be_given_up(engine, wf) -> None:
+def test_a_sweep_that_would_leave_dust_is_not_offered_and_all_of_it_can_be_given_up(
+    engine, wf
+) -> None:
+    """5 USD of DOGE would leave 4.9 USDT after the fee: still dust, so no sweep (the fee
+    paid for nothing); giving the small balances up is offered instead, every one named."""
     load(engine, account(UID, balances=LEFTOVERS))
-    sweep(wf)
-    assert balances(engine)[("funding", "USDT")] == Decimal("4.9")
-    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.BLOCK
     plan = r.dust_plan(wf, ME, UID)
-    assert (plan.convertible, plan.sweep, plan.forfeit.allowed) == (False, False, True)
+    assert (plan.convertible, plan.sweep, plan.leaves_dust, plan.forfeit.allowed) == (
+        True,
+        False,
+        True,
+        True,
+    )
+    assert plan.result is not None and plan.result.amount == Decimal("4.9")
+    refused("SWEEP_RESULT_DUST", r.quote_dust_sweep, wf, ME, UID)
     offer = plan.forfeit
-    assert named(offer) == [("funding", "USDT", Decimal("4.9"))]
-    assert offer.total_usd == Decimal("4.9") and offer.limit_usd == Decimal("10")
+    assert named(offer) == [("funding", "LUNC", Decimal("15000")), ("trading", "DOGE", Decimal(50))]
+    assert offer.total_usd == Decimal("5") and offer.limit_usd == Decimal("10")
 
     done = r.forfeit_dust(wf, ME, UID, named(offer), consent=True)
 
-    assert balances(engine)[("funding", "USDT")] == Decimal(0)
     assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.PASS
-    assert entries(engine)[-1] == (
-        "dust_forfeit",
-        "funding",
-        "USDT",
-        Decimal("4.9"),
-        "account_holder",
-    )
+    assert [e[0] for e in entries(engine)] == ["dust_forfeit", "dust_forfeit"]
     [audit] = forfeit_audit(engine)
     assert audit["actor"] == UID and audit["consent"] is True
     assert audit["consent_by"] == "account_holder" and audit["forfeit_id"] == done.id
     assert audit["balances"] == [
-        {"account_type": "funding", "asset": "USDT", "amount": "4.9", "value_usd": "4.9"}
+        {"account_type": "funding", "asset": "LUNC", "amount": "15000", "value_usd": None},
+        {"account_type": "trading", "asset": "DOGE", "amount": "50", "value_usd": "5"},
     ]
-    assert (audit["total_usd"], audit["limit_usd"]) == ("4.9", "10")
+    assert (audit["total_usd"], audit["limit_usd"]) == ("5", "10")
+
+
+def test_the_sweep_converts_what_sells_and_the_unpriced_token_is_decided_on_its_own(
+    engine, wf
+) -> None:
+    """With 6 USDT held, converting the DOGE clears the line (10.9 USDT). LUNC, unpriced,
+    is not given up by the sweep: it stays, and is given up afterwards, on its own."""
+    load(engine, account(UID, balances=[*LEFTOVERS, bal("funding", "USDT", "6")]))
+    assert r.dust_plan(wf, ME, UID).sweep
+    sweep(wf)
+    assert balances(engine)[("funding", "LUNC")] == Decimal("15000")
+    assert balances(engine)[("funding", "USDT")] == Decimal("10.9")
+    plan = r.dust_plan(wf, ME, UID)
+    assert (plan.convertible, plan.sweep) == (False, False)
+    assert named(plan.forfeit) == [("funding", "LUNC", Decimal("15000"))]
+    r.forfeit_dust(wf, ME, UID, named(plan.forfeit), consent=True)
+    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.PASS
+    assert status_of(wf, CheckCode.ASSETS_REMAINING) is CheckStatus.BLOCK  # withdraw it
 
 
 def test_nothing_is_given_up_without_consent(engine, wf) -> None:
@@ -171,10 +191,11 @@ def test_staff_see_the_offer_but_the_consent_is_the_customers(engine, wf, staff)
 
 
 def test_the_plan_offers_the_sweep_first_while_it_converts_something(engine, wf, clock) -> None:
-    load(engine, account(UID, balances=[bal("trading", "DOGE", "50"), bal("funding", "USDT", "1")]))
+    load(engine, account(UID, balances=[bal("trading", "DOGE", "50"), bal("funding", "USDT", "6")]))
     plan = r.dust_plan(wf, ME, UID)
     assert (plan.convertible, plan.sweep, plan.next_sweep_at) == (True, True, None)
-    assert plan.forfeit.allowed  # reachable too, but the card offers the sweep first
+    # 11 USD together: more than may be given up; converting them clears the line instead.
+    assert not plan.forfeit.allowed
     sweep(wf)
     b, c = ledger.balances.c, ledger.customers.c
     with engine.begin() as conn:  # new dust lands after the sweep
@@ -188,14 +209,13 @@ def test_the_plan_offers_the_sweep_first_while_it_converts_something(engine, wf,
     assert (plan.convertible, plan.sweep) == (True, False)
     assert plan.next_sweep_at == clock() + timedelta(hours=24)
     assert plan.forfeit.allowed  # no waiting needed: it can be given up now, with consent
+    assert [x.asset for x in plan.forfeit.lines] == ["DOGE"]  # the 10.9 USDT is no dust
 
 
 def test_after_the_forfeit_the_account_is_submitted_closed_and_certified(engine, clock) -> None:
     config = settings()
     wf = workflow(engine, clock, config)
     load(engine, account(UID, balances=LEFTOVERS))
-    refused("NOT_ELIGIBLE", closure.submit, wf, ME, UID, ClosureReason.FEES, "")
-    sweep(wf)
     refused("NOT_ELIGIBLE", closure.submit, wf, ME, UID, ClosureReason.FEES, "")
     r.forfeit_dust(wf, ME, UID, named(r.dust_forfeit_offer(wf, ME, UID)), consent=True)
 
@@ -217,5 +237,5 @@ def test_after_the_forfeit_the_account_is_submitted_closed_and_certified(engine,
     certificate = verify(document, public_key_pem(config))
     assert [(f.account_type, f.asset, f.amount, f.consent_by) for f in certificate.forfeited] == [
         ("funding", "LUNC", "15000", "account_holder"),
-        ("funding", "USDT", "4.9", "account_holder"),
+        ("trading", "DOGE", "50", "account_holder"),
     ]

@@ -121,10 +121,10 @@ def test_a_quote_is_honoured_exactly(engine, wf) -> None:
 
 
 def test_the_target_is_created_in_the_funding_account_when_absent(engine, wf) -> None:
-    load(engine, account(UID, balances=[bal("trading", "DOGE", "50")]))
+    load(engine, account(UID, balances=[bal("trading", "DOGE", "60"), bal("earn", "DOGE", "60")]))
     quote = r.quote_dust_sweep(wf, ME, UID)
     r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=False)
-    assert balances(engine)[("funding", "USDT")] == Decimal("4.9")
+    assert balances(engine)[("funding", "USDT")] == Decimal("11.76")
 
 
 def test_a_price_moved_beyond_the_limit_is_refused_and_nothing_changes(engine, wf) -> None:
@@ -171,7 +171,9 @@ def test_one_sweep_per_interval(engine, wf, clock) -> None:
     second = r.quote_dust_sweep(wf, ME, UID)
     r.execute_dust_sweep(wf, ME, UID, first.id, forfeit_consent=False)
     # New dust lands; the second quote is refused by frequency before anything else.
-    load(engine, account(UID, balances=[bal("trading", "SOL", "0.01")]))
+    load(
+        engine, account(UID, balances=[bal("trading", "SOL", "0.06"), bal("funding", "USDT", "5")])
+    )
     refused(
         "SWEEP_TOO_FREQUENT", r.execute_dust_sweep, wf, ME, UID, second.id, forfeit_consent=False
     )
@@ -218,7 +220,12 @@ def test_two_concurrent_executions_of_one_quote_one_wins(engine, wf) -> None:
     assert len(entries(engine)) == 3
 
 
-def test_delisted_assets_need_consent_and_are_recorded_as_forfeited(engine, wf) -> None:
+def test_delisted_assets_are_left_for_the_customer_to_decide_not_given_up_by_a_sweep(
+    engine, wf
+) -> None:
+    """Converting what can be sold gives up nothing: a token with no price (or no market)
+    stays in the account, named on the quote, and still blocks until the customer gives
+    it up on its own."""
     load(
         engine,
         account(UID, balances=[*DUST, bal("trading", "SOL", "0.01"), bal("earn", "GONE", "9")]),
@@ -227,31 +234,42 @@ def test_delisted_assets_need_consent_and_are_recorded_as_forfeited(engine, wf) 
     set_price(engine, "GONE", None)  # no market price at all
     set_price(engine, "SOL", "150", tradeable=False)  # priced, but delisted
     quote = r.quote_dust_sweep(wf, ME, UID)
-    assert [(x.asset, x.forfeit) for x in quote.forfeits] == [("GONE", True), ("SOL", True)]
-    error = refused(
-        "FORFEIT_CONSENT_REQUIRED",
-        r.execute_dust_sweep,
-        wf,
-        ME,
-        UID,
-        quote.id,
-        forfeit_consent=False,
-    )
-    assert {d["reason"] for d in error.details} == {"GONE", "SOL"}
-    assert entries(engine) == []
+    assert quote.forfeits == ()
+    assert [(h.account_type, h.asset) for h in quote.kept] == [("earn", "GONE"), ("trading", "SOL")]
 
-    r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=True)
+    done = r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=False)
 
+    assert done.consent_by is None
     assert entries(engine) == [
-        ("dust_forfeit", "earn", "GONE", Decimal("9"), "account_holder"),
         ("dust_sweep_debit", "funding", "SHIB", Decimal("300000"), None),
         ("dust_sweep_debit", "trading", "DOGE", Decimal("50"), None),
-        ("dust_forfeit", "trading", "SOL", Decimal("0.01"), "account_holder"),
         ("dust_sweep_credit", "funding", "USDT", Decimal("7.84"), None),
     ]
+    after = balances(engine)
+    assert (after[("earn", "GONE")], after[("trading", "SOL")]) == (Decimal(9), Decimal("0.01"))
+    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.BLOCK
+
+
+def test_a_sweep_that_would_leave_dust_is_refused_and_changes_nothing(engine, wf) -> None:
+    """5 + 3 USD of dust, no USDT held: 7.84 USDT after the fee, still under 10 USD. The
+    customer would pay the fee and stay blocked: no quote."""
+    load(engine, account(UID, balances=DUST[:2]))
+    error = refused("SWEEP_RESULT_DUST", r.quote_dust_sweep, wf, ME, UID)
+    assert error.details == [{"path": "result", "reason": "7.84"}]
+    assert audit_actions(engine) == []
     with engine.connect() as conn:
-        assert conn.execute(select(dust_quotes.c.forfeit_consent)).scalar_one() is True
-    assert status_of(wf, CheckCode.DUST_REMAINING) is CheckStatus.PASS
+        assert conn.execute(select(dust_quotes)).all() == []
+
+
+def test_a_quoted_sweep_whose_result_has_become_dust_is_refused_at_execution(engine, wf) -> None:
+    """The USDT that lifted the result over the line was withdrawn after the quote: the
+    sweep would now leave 7.94 USDT, dust; it is refused before any trade."""
+    load(engine, account(UID, balances=[*DUST[:2], bal("funding", "USDT", "2.2")]))
+    quote = r.quote_dust_sweep(wf, ME, UID)
+    assert quote.result is not None and quote.result.amount == Decimal("10.04")
+    load(engine, account(UID, balances=[*DUST[:2], bal("funding", "USDT", "0.1")]))
+    refused("SWEEP_RESULT_DUST", r.execute_dust_sweep, wf, ME, UID, quote.id, forfeit_consent=False)
+    assert entries(engine) == []
 
 
 def test_a_balance_changed_since_the_quote_is_refused(engine, wf) -> None:
@@ -275,16 +293,13 @@ def test_a_quote_of_another_account_is_not_found(engine, wf) -> None:
 
 
 @pytest.mark.parametrize("staff", [AGENT_A, OFFICER_A], ids=["agent", "compliance"])
-def test_staff_may_quote_but_not_sweep_the_consent_is_the_customers(engine, wf, staff) -> None:
-    load(
-        engine, account(UID, balances=[bal("trading", "GONE", "9")]), prices={**PRICES, "GONE": "1"}
-    )
-    set_price(engine, "GONE", None)
+def test_staff_may_quote_but_not_sweep_the_trade_is_the_customers(engine, wf, staff) -> None:
+    load(engine, account(UID, balances=DUST))
     quote = r.quote_dust_sweep(wf, staff, UID)
     refused("FORBIDDEN", r.execute_dust_sweep, wf, staff, UID, quote.id, forfeit_consent=True)
     assert entries(engine) == []
-    done = r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=True)
-    assert done.consent_by == "account_holder"
+    done = r.execute_dust_sweep(wf, ME, UID, quote.id, forfeit_consent=False)
+    assert done.quote.net == Decimal("7.84")
 
 
 def test_a_customer_cannot_act_on_another_account(engine, wf) -> None:

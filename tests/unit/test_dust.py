@@ -86,14 +86,16 @@ def test_rounding_is_to_18_places_gross_down_and_fee_up() -> None:
     assert net == gross - fee
 
 
-def test_untradeable_and_unpriced_assets_are_forfeits_worth_nothing() -> None:
+def test_untradeable_and_unpriced_assets_are_kept_not_given_up_by_the_sweep() -> None:
+    """Converting what can be sold never gives up what cannot: the customer decides about
+    those on their own (the small-balances page), after or instead of converting."""
     q = quote(
         holding("DOGE", "50", "0.1"),
         holding("LUNA", "1000", "0.001", tradeable=False),
         holding("GONE", "7", None),
     )
-    assert [x.asset for x in q.forfeits] == ["GONE", "LUNA"]
-    assert all(x.value_usd == 0 and x.price_usd is None for x in q.forfeits)
+    assert [x.asset for x in q.lines] == ["DOGE"] and q.forfeits == ()
+    assert [h.asset for h in q.kept] == ["GONE", "LUNA"]
     assert q.gross == Decimal("5")
 
 

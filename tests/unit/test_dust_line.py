@@ -124,8 +124,9 @@ def _sweep_says(amount: Decimal, price: Decimal | None, tolerance: Decimal) -> s
         terms=terms,
         now=NOW,
     )
-    assert bool(quote.lines) == is_dust(holding, tolerance)
-    if quote.lines:
+    # Dust is converted (priced) or left for the customer to decide (kept): never missed.
+    assert bool(quote.lines or quote.kept) == is_dust(holding, tolerance)
+    if quote.lines or quote.kept:
         return "dust"
     return None if amount == 0 else "asset"
 

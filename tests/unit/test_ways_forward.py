@@ -13,12 +13,14 @@ from lastgate.closure.pages.ways_forward import (
     COOLDOWN_ENDS,
     FORFEIT_INSTEAD,
     RESOLVES_BY,
-    SETTLE_ON_ARRIVAL,
+    SWEEP_AGAIN_FROM,
+    SWEEP_LEAVES_DUST,
     Way,
     WayKind,
     ways_forward,
 )
 from lastgate.desk.model.tickets import TicketCategory, topic_for
+from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import (
     SUPPORT_ONLY_CODES,
@@ -31,7 +33,7 @@ from lastgate.eligibility.model.report import (
     customer_view,
 )
 from lastgate.kernel.messages import Message
-from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer
+from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer, SweepResult
 from tests.unit.test_checks import CLEAN, POLICY
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -48,7 +50,15 @@ def blocking(code: CheckCode, action: Action, resolves_at: datetime | None = Non
     )
 
 
-def plan(*, sweep=False, convertible=False, frozen=False, total="1", next_at=None) -> DustPlan:
+def result(usd: str) -> SweepResult:
+    """What a sweep leaves: ``usd`` USDT at 1 USD, judged by the dust line of 10 USD."""
+    side = dust_line.side(Decimal(usd), Decimal("10"))
+    return SweepResult("USDT", Decimal(usd), Decimal(usd), Decimal("10"), side)
+
+
+def plan(
+    *, sweep=False, convertible=False, frozen=False, total="1", next_at=None, leaves="20"
+) -> DustPlan:
     line = ForfeitLine("funding", "USDT", Decimal(total), Decimal(total))
     offer = ForfeitOffer("U1", (line,), Decimal(total), Decimal("10"))
     return DustPlan(
@@ -57,6 +67,7 @@ def plan(*, sweep=False, convertible=False, frozen=False, total="1", next_at=Non
         next_sweep_at=next_at,
         frozen=frozen,
         forfeit=offer,
+        result=result(leaves),
     )
 
 
@@ -70,7 +81,9 @@ def test_no_blocking_card_leads_nowhere(code: CheckCode, action: Action) -> None
     for resolves_at in (None, NOW - timedelta(hours=1), NOW + timedelta(days=2)):
         ways = ways_forward(blocking(code, action, resolves_at), now=NOW, dust=plan())
         assert ways, f"{code} with {action} leads nowhere"
-        assert all(w.href.startswith("/web/") for w in ways if w.kind is not WayKind.WAIT)
+        assert any(w.kind is not WayKind.NOTE for w in ways), f"{code}: only a note"
+        leads = [w for w in ways if w.kind not in (WayKind.WAIT, WayKind.NOTE)]
+        assert all(w.href.startswith("/web/") for w in leads)
         assert all(w.at is not None and w.at > NOW for w in ways if w.kind is WayKind.WAIT)
 
 
@@ -109,15 +122,16 @@ def test_the_confidential_stand_in_leads_where_ordinary_support_cases_lead() -> 
 
 def test_time_alone_ends_a_cooldown_on_its_date_and_no_person_is_offered_to_lift_it() -> None:
     """No one can lift a cooldown early: the card gives its end, and, should the change not
-    be the customer's, how to secure the account (freeze it, credential recovery)."""
+    be the customer's, how to secure the account: the freeze that needs no authenticator,
+    and the security team (not a credential recovery, which asks for an ID)."""
     ends = NOW + timedelta(days=5)
     ways = ways_forward(
         blocking(CheckCode.SECURITY_COOLDOWN, Action.WAIT, ends), now=NOW, dust=None
     )
     assert [(w.kind, w.href, w.at) for w in ways] == [
         (WayKind.WAIT, "", ends),
-        (WayKind.PAGE, "/web/me/freeze", None),
-        (WayKind.TICKET, "/web/tickets?category=credential_recovery#new", None),
+        (WayKind.PAGE, "/web/me/secure", None),
+        (WayKind.TICKET, "/web/tickets?category=account_takeover#new", None),
     ]
     assert ways[0].label == COOLDOWN_ENDS
     # the only ticket is the account-takeover path, never the closure_blocked one
@@ -172,6 +186,34 @@ def test_dust_a_sweep_could_convert_tomorrow_can_be_given_up_now_or_waited_for()
     assert kinds(ways) == [WayKind.PAGE, WayKind.WAIT] and ways[1].at == tomorrow
 
 
+def test_a_sweep_whose_result_is_still_dust_is_not_offered_and_the_card_says_why() -> None:
+    """Converting 1.55 USD of dust leaves 1.519 USDT: the fee paid and still blocked. The
+    card offers no sweep; it says what would be left, and leads to giving them up."""
+    ways = ways_forward(DUST, now=NOW, dust=plan(convertible=True, leaves="1.519"))
+    assert [(w.kind, w.href) for w in ways] == [
+        (WayKind.NOTE, ""),
+        (WayKind.PAGE, "/web/me/dust-forfeit"),
+    ]
+    assert ways[0].label == SWEEP_LEAVES_DUST and ways[0].result == result("1.519")
+
+
+def test_a_sweep_leaving_exactly_the_line_is_not_offered_either() -> None:
+    ways = ways_forward(DUST, now=NOW, dust=plan(convertible=True, leaves="10"))
+    assert WayKind.FIX not in kinds(ways) and kinds(ways)[0] is WayKind.NOTE
+
+
+def test_no_date_is_given_for_a_sweep_that_would_leave_dust() -> None:
+    tomorrow = NOW + timedelta(hours=24)
+    ways = ways_forward(DUST, now=NOW, dust=plan(convertible=True, next_at=tomorrow, leaves="3"))
+    assert kinds(ways) == [WayKind.NOTE, WayKind.PAGE]
+    assert SWEEP_AGAIN_FROM not in [w.label for w in ways]
+
+
+def test_a_sweep_leaving_dust_over_the_forfeit_limit_leads_to_support_after_the_note() -> None:
+    ways = ways_forward(DUST, now=NOW, dust=plan(convertible=True, total="10.1", leaves="9.9"))
+    assert kinds(ways) == [WayKind.NOTE, WayKind.TICKET]
+
+
 def test_dust_worth_more_than_may_be_given_up_leads_to_support() -> None:
     [way] = ways_forward(DUST, now=NOW, dust=plan(total="10.01"))
     assert way.kind is WayKind.TICKET and "closure_blocked" in way.href
@@ -204,13 +246,12 @@ def deposit(**evidence: str) -> CustomerCheck:
     )
 
 
-def test_a_deposit_that_lands_as_dust_leads_to_where_dust_is_settled() -> None:
-    ways = ways_forward(deposit(lands_as="dust"), now=NOW, dust=None)
-    assert [(w.kind, w.href) for w in ways] == [
-        (WayKind.WAIT, ""),
-        (WayKind.PAGE, "/web/me/dust-forfeit"),
-    ]
-    assert (ways[0].label, ways[1].label) == (ARRIVES_BY, SETTLE_ON_ARRIVAL)
+def test_a_deposit_that_lands_as_dust_offers_no_button_only_when_settling_is_possible() -> None:
+    """Nothing can be settled before it lands: the card gives the date it is expected by,
+    and that settling it as a small balance is possible then; no link to a fix."""
+    [way] = ways_forward(deposit(lands_as="dust"), now=NOW, dust=None)
+    assert (way.kind, way.href, way.label) == (WayKind.WAIT, "", ARRIVES_BY)
+    assert way.at == NOW + timedelta(hours=1)
 
 
 def test_a_deposit_that_lands_as_an_asset_is_only_waited_for() -> None:

@@ -1,6 +1,7 @@
 """Three cards whose remedy must be what works, read as the customer reads them (en, zh):
-a small deposit on its way is settled as dust once it lands (never "withdraw"); dust offers
-every way the policy allows from the start (convert, or give it up instead); a security
+a small deposit on its way is settled as dust once it lands (never "withdraw"), and no
+button is offered before it has; dust offers every way the policy allows from the start
+(convert, when what it leaves clears the line; or give it up); a security
 cooldown gives its end and asks nothing but waiting (no person can lift it), with the way to
 secure the account should the change not be the customer's. On both databases."""
 
@@ -109,6 +110,10 @@ SMALL_DEPOSIT = {
     "zh-Hans": ("请等待充值到账。到账后它是一笔价值不超过 10 USD 的小额资产", "兑换或放弃"),
 }
 WITHDRAW = {"en": "withdraw", "zh-Hans": "提现"}
+SETTLE_THEN = {
+    "en": "Once it has arrived, settling it as a small balance is possible here",
+    "zh-Hans": "到账后即可在此处理这笔小额资产",
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -121,7 +126,11 @@ def test_a_small_deposit_on_its_way_is_settled_as_dust_once_it_lands(
     deposit_card = text(card(page, "DEPOSIT_PENDING"))
     assert all(words in deposit_card for words in SMALL_DEPOSIT[lang]), deposit_card
     assert WITHDRAW[lang] not in deposit_card.lower()
-    assert 'href="/web/me/dust-forfeit" data-way="page"' in card(page, "DEPOSIT_PENDING")
+    # Nothing can be settled before it lands: no button, the date when it can be instead.
+    html = card(page, "DEPOSIT_PENDING")
+    assert "/web/me/dust-forfeit" not in html and 'data-way="page"' not in html
+    assert f'data-way="wait" data-at="{(T0 + timedelta(hours=1)).isoformat()}"' in html
+    assert SETTLE_THEN[lang] in deposit_card, deposit_card
     waiting = client.get("/web/me/dust-forfeit").text  # where it is settled: not yet there
     assert 'id="dust-arriving"' in waiting and "0.002\u00a0ETH" in waiting
     assert 'name="consent"' not in waiting
@@ -147,21 +156,31 @@ def test_a_deposit_worth_more_than_dust_is_still_withdrawn(app, clock, config, l
     assert "/web/me/dust-forfeit" not in deposit_card
 
 
-GIVE_UP_INSTEAD = {"en": "Give them up instead of converting", "zh-Hans": "不兑换，直接放弃"}  # noqa: RUF001
+NOT_OFFERED = {
+    "en": (
+        "Converting is not offered: after the fee you would hold 1.519 USDT, worth "
+        "1.52 USD, still no more than the small-balance line of 10.00 USD."
+    ),
+    "zh-Hans": "不提供兑换：扣除手续费后您将持有 1.519 USDT，价值 1.52 USD，",  # noqa: RUF001
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_dust_offers_converting_and_giving_up_from_the_start(app, clock, config, lang) -> None:
+def test_dust_a_sweep_would_leave_as_dust_is_not_offered_a_sweep_but_giving_up(
+    app, clock, config, lang
+) -> None:
+    """1.55 USD of SHIB and DOGE would leave 1.519 USDT after the fee: the fee paid and
+    still blocked. The card says so and offers no sweep; giving them up ends the block."""
     client = browser(app, clock, config, "U-DUST")
     page = client.get(f"/web/me?lang={lang}").text
     dust_card = card(page, "DUST_REMAINING")
-    assert '<form method="post" action="/web/me/dust-sweep" data-way="fix">' in dust_card
+    assert 'action="/web/me/dust-sweep"' not in dust_card
     assert 'href="/web/me/dust-forfeit" data-way="page"' in dust_card
-    assert GIVE_UP_INSTEAD[lang] in text(dust_card)
-    quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(page)}).text  # the sweep's page
-    assert 'id="forfeit-instead"' in quote and GIVE_UP_INSTEAD[lang] in text(quote)
-    offer = client.get("/web/me/dust-forfeit").text  # the forfeit's page offers the sweep
-    assert 'action="/web/me/dust-sweep"' in offer and 'name="consent"' in offer
+    assert NOT_OFFERED[lang] in text(dust_card), text(dust_card)
+    refused = client.post(f"/web/me/dust-sweep?lang={lang}", data={"csrf": csrf(page)})
+    assert refused.status_code == 409 and 'name="quote_id"' not in refused.text
+    offer = client.get(f"/web/me/dust-forfeit?lang={lang}").text  # no "convert them first"
+    assert 'action="/web/me/dust-sweep"' not in offer and 'id="sweep-not-offered"' in offer
     named = re.findall(r'name="balance" value="([^"]+)"', offer)
     done = client.post(  # given up without ever converting
         "/web/me/dust-forfeit", data={"csrf": csrf(offer), "balance": named, "consent": "true"}
@@ -169,13 +188,23 @@ def test_dust_offers_converting_and_giving_up_from_the_start(app, clock, config,
     assert blocked(done) == set()
 
 
-def test_dust_worth_more_than_may_be_given_up_is_only_converted(app, clock, config) -> None:
+RESULT = {
+    "en": "Your funding account then holds 13.72 USDT, worth 13.72 USD",
+    "zh-Hans": "您的资金账户届时将持有 13.72 USDT，价值 13.72 USD",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dust_worth_more_than_may_be_given_up_is_only_converted(app, clock, config, lang) -> None:
+    """14 USD of dust leaves 13.72 USDT: above the line, so the sweep unblocks the small
+    balances, and its quote says what the account then holds and that it is withdrawn."""
     client = browser(app, clock, config, "U-MUCH-DUST")
-    page = client.get("/web/me").text
+    page = client.get(f"/web/me?lang={lang}").text
     dust_card = card(page, "DUST_REMAINING")
     assert 'action="/web/me/dust-sweep"' in dust_card and "/web/me/dust-forfeit" not in dust_card
-    quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(page)}).text
+    quote = client.post(f"/web/me/dust-sweep?lang={lang}", data={"csrf": csrf(page)}).text
     assert 'id="forfeit-instead"' not in quote
+    assert RESULT[lang] in text(quote), text(quote)
 
 
 NOTHING_TO_DO = {
@@ -198,12 +227,12 @@ def test_a_security_cooldown_says_when_it_ends_and_offers_no_person_to_lift_it(
     assert f'data-way="wait" data-at="{ends.isoformat()}"' in cooldown
     assert NOTHING_TO_DO[lang] in words
     tickets = re.findall(r'href="(/web/tickets[^"]*)" data-way="ticket"', cooldown)
-    assert tickets == ["/web/tickets?category=credential_recovery#new"]  # not yours: recovery
-    assert 'href="/web/me/freeze" data-way="page"' in cooldown
+    assert tickets == ["/web/tickets?category=account_takeover#new"]  # not yours: security
+    assert 'href="/web/me/secure" data-way="page"' in cooldown
     form = client.get(tickets[0]).text
-    assert '<option value="credential_recovery" selected>' in form
-    freeze = client.get("/web/me/freeze").text  # freezing, or first the factor it needs
-    assert 'id="freeze-confirm"' in freeze or 'id="freeze-needs-factor"' in freeze
+    assert '<option value="account_takeover" selected>' in form
+    secure = client.get("/web/me/secure").text  # freezing needs no authenticator
+    assert 'id="secure-confirm"' in secure
 
     clock.advance(days=5)  # the cooldown's own end: nothing else lifted it
     assert blocked(client.get("/web/me").text) == set()

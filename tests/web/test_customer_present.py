@@ -15,7 +15,9 @@ from tests.workflow_support import settings
 
 KEY = {"id": "k1", "kind": "api_key", "label": "grid bot", "created_at": iso(T0)}
 DUST = [
-    {"account_type": "funding", "asset": "SOL", "available": "0.006000000000000000", "frozen": "0"}
+    {"account_type": "funding", "asset": "SOL", "available": "0.006000000000000000", "frozen": "0"},
+    # With the USDT held, converting the SOL leaves 10.382 USDT: above the line, so offered.
+    {"account_type": "funding", "asset": "USDT", "available": "9.5", "frozen": "0"},
 ]
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

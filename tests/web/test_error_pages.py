@@ -155,13 +155,13 @@ def test_an_expired_session_says_so_on_the_sign_in_page(app, clock, config):
 def test_an_expired_quote_offers_a_new_one(engine, clock, config):
     import_snapshot(engine, demo_snapshot(clock()))
     app = create_app(config, engine=engine, clock=clock)
-    client = browser(app, clock, config, "DEMO-DUST")
+    client = browser(app, clock, config, "DEMO-DUST-CONVERT")
     token = csrf(client.get("/web/me").text)
     quote = client.post("/web/me/dust-sweep", data={"csrf": token}).text
     quote_id = re.search(r'name="quote_id" value="([^"]+)"', quote)
     assert quote_id
     clock.advance(hours=1)
-    client = browser(app, clock, config, "DEMO-DUST")  # a fresh session: the old one expired
+    client = browser(app, clock, config, "DEMO-DUST-CONVERT")  # a fresh session
     token = csrf(client.get("/web/me").text)
     expired = client.post(
         "/web/me/dust-sweep/execute",

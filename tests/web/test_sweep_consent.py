@@ -1,7 +1,7 @@
-"""The dust sweep's consent to give up what has no price names each balance given up (its
-amount and asset, as the amount filter writes them) and says it is for good and listed on
-the certificate, in the forfeit page's words; the given-up balances are a table of their
-own, apart from what is converted. On both databases."""
+"""Converting small balances gives up nothing: a token with no price is not part of the
+sweep. The quote names it apart, says in plain words that it stays in the account and
+still blocks, asks no consent for it; the customer then decides about it on its own, on
+the small-balances page. On both databases."""
 
 from __future__ import annotations
 
@@ -15,12 +15,16 @@ from tests.web.test_pages import browser, csrf
 from tests.workflow_support import settings
 
 LEFTOVERS = [
-    {"account_type": "trading", "asset": "DOGE", "available": "50", "frozen": "0"},
+    {"account_type": "trading", "asset": "DOGE", "available": "90", "frozen": "0"},  # 9 USD
+    {"account_type": "funding", "asset": "SHIB", "available": "300000", "frozen": "0"},  # 3 USD
     {"account_type": "funding", "asset": "LUNC", "available": "15000", "frozen": "0"},
 ]
-WORDS = {
-    "en": ("I give up 15,000\u00a0LUNC, which has no price, for good.", "certificate will list it"),
-    "zh-Hans": ("我永久放弃 15,000\u00a0LUNC", "注销证明"),
+KEPT = {
+    "en": (
+        "Not converted: 15,000\u00a0LUNC.",
+        "Converting does not give it up: it stays in your account and still blocks closing.",
+    ),
+    "zh-Hans": ("不参与兑换：15,000\u00a0LUNC", "兑换不会放弃它"),  # noqa: RUF001
 }
 
 
@@ -41,37 +45,39 @@ def _table(html: str, table_id: str) -> str:
     return match.group(0)
 
 
-def _consent(html: str) -> str:
-    match = re.search(r'<label for="forfeit">(.*?)</label>', html, flags=re.DOTALL)
-    assert match, "no consent to give up"
+def _kept(html: str) -> str:
+    match = re.search(r'<p id="sweep-kept">(.*?)</p>', html, flags=re.DOTALL)
+    assert match, "the quote does not say what it leaves"
     return match.group(1)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
-def test_the_sweeps_consent_names_what_is_given_up_and_that_it_is_for_good(
+def test_converting_gives_up_nothing_and_says_the_unpriced_token_stays(
     app, clock, config, lang
 ) -> None:
     client = browser(app, clock, config, "U3")
     token = csrf(client.get(f"/web/me?lang={lang}").text)
     quote = client.post(f"/web/me/dust-sweep?lang={lang}", data={"csrf": token}).text
-    consent = _consent(quote)
-    for words in WORDS[lang]:
-        assert words in consent
-    assert "15000" not in consent  # the amount as the amount filter writes it
-
-    converted, given_up = _table(quote, "sweep-lines"), _table(quote, "sweep-given-up")
+    converted = _table(quote, "sweep-lines")
     assert "DOGE" in converted and "LUNC" not in converted
-    assert "LUNC" in given_up and "DOGE" not in given_up
-    assert "<caption>" in given_up and _caption(converted) != _caption(given_up)
+    assert 'id="sweep-given-up"' not in quote and 'name="forfeit_consent"' not in quote
+    kept = _kept(quote)
+    for words in KEPT[lang]:
+        assert words in kept, kept
+    assert "15000" not in kept  # the amount as the amount filter writes it
+
+    quote_id = re.search(r'name="quote_id" value="([^"]+)"', quote).group(1)
+    done = client.post(
+        "/web/me/dust-sweep/execute", data={"csrf": csrf(quote), "quote_id": quote_id}
+    ).text
+    assert 'class="check block" id="check-DUST_REMAINING"' in done  # LUNC: still there
+    offer = client.get("/web/me/dust-forfeit").text  # decided about on its own
+    assert re.findall(r'name="balance" value="([^"]+)"', offer) == ["funding|LUNC|15000"]
 
 
-def _caption(table: str) -> str:
-    return re.search(r"<caption>(.*?)</caption>", table).group(1)
-
-
-def test_a_sweep_with_nothing_to_give_up_asks_no_consent(engine, clock, config) -> None:
-    load(engine, account("U4", balances=LEFTOVERS[:1]))
+def test_a_sweep_with_nothing_left_over_says_nothing_about_it(engine, clock, config) -> None:
+    load(engine, account("U4", balances=LEFTOVERS[:2]))
     client = browser(create_app(config, engine=engine, clock=clock), clock, config, "U4")
     quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(client.get("/web/me").text)})
     assert quote.status_code == 200
-    assert 'name="forfeit_consent"' not in quote.text and "sweep-given-up" not in quote.text
+    assert 'name="forfeit_consent"' not in quote.text and 'id="sweep-kept"' not in quote.text

@@ -45,6 +45,27 @@ def dust(uid: str, now: datetime) -> r.Record:
     )
 
 
+@demo(
+    "DEMO-DUST-CONVERT",
+    N_(
+        "Small balances worth 12 USD together (SHIB and DOGE): converted into USDT, then "
+        "withdrawn; a delisted token with no price is decided about on its own."
+    ),
+    C.DUST_REMAINING,
+)
+def dust_convert(uid: str, now: datetime) -> r.Record:
+    return person(
+        uid,
+        "Lina Vogel",
+        now,
+        balances=[
+            r.balance("SHIB", "800000"),
+            r.balance("DOGE", "40", account_type="trading"),
+            r.balance("LUNC", "15000"),
+        ],
+    )
+
+
 @demo("DEMO-DEPOSIT-PENDING", N_("An ETH deposit is still confirming on chain."), C.DEPOSIT_PENDING)
 def deposit_pending(uid: str, now: datetime) -> r.Record:
     return person(
@@ -60,6 +81,31 @@ def deposit_pending(uid: str, now: datetime) -> r.Record:
                 "confirming",
                 now - 0.2 * H,
                 expected_completion_at=now + 0.3 * H,
+            )
+        ],
+    )
+
+
+@demo(
+    "DEMO-DUST-DEPOSIT",
+    N_("Only a small DOGE deposit, worth 3 USD, is still on its way: dust once it lands."),
+    C.DEPOSIT_PENDING,
+)
+def dust_deposit(uid: str, now: datetime) -> r.Record:
+    return person(
+        uid,
+        "Julia Meyer",
+        now,
+        transfers=[
+            r.transfer(
+                "DD-T1",
+                "deposit",
+                "DOGE",
+                "30",
+                "confirming",
+                now - 0.1 * H,
+                network="DOGE",
+                expected_completion_at=now + 0.4 * H,
             )
         ],
     )

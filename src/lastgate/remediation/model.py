@@ -1,5 +1,11 @@
-"""The dust sweep's arithmetic: which balances a quote takes, what they are worth, the fee;
-and the forfeit of what is still dust after it: which balances, worth how much, allowed or not.
+"""The dust sweep's arithmetic: which balances a quote takes, what they are worth, the fee,
+and which side of the dust line its result lands on; and the forfeit of small balances:
+which balances, worth how much, allowed or not.
+
+A sweep converts only what can be sold: a balance without a market price stays where it
+is, for the customer to decide about on its own. And a sweep is worth offering only when
+what the funding account then holds of the target asset is above the line: a result that
+is itself dust would cost the fee and leave closing blocked (``SweepResult.clears_line``).
 
 Pure and exact: ``Decimal`` throughout, computed with enough precision for 38-digit ledger
 amounts, and rounded once, to the ledger's 18 decimal places, in the exchange's favour
@@ -16,6 +22,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, localcontext
 
 from lastgate.eligibility.model import dust_line
+from lastgate.kernel.messages import N_
 
 #: The ledger keeps 18 decimal places (NUMERIC(38, 18)).
 LEDGER_PLACES = Decimal("1e-18")
@@ -86,6 +93,10 @@ class DustQuote:
     gross: Decimal
     fee: Decimal
     net: Decimal
+    #: Known when quoting (not stored): what the funding account then holds of the target
+    #: asset, and the small balances the sweep cannot sell and leaves in the account.
+    result: SweepResult | None = None
+    kept: tuple[Holding, ...] = ()
 
     @property
     def forfeits(self) -> tuple[QuoteLine, ...]:
@@ -108,14 +119,67 @@ def is_dust(holding: Holding, tolerance_usd: Decimal) -> bool:
 
 
 def sweepable(holdings: Iterable[Holding], terms: SweepTerms) -> list[Holding]:
-    """The dust a sweep takes: all of it, except the target asset in the funding account,
-    which is where the proceeds land."""
+    """The dust a sweep could take: all of it, except the target asset in the funding
+    account, which is where the proceeds land."""
     return [
         h
         for h in holdings
         if is_dust(h, terms.dust_tolerance_usd)
         and not (h.asset == terms.target_asset and h.account_type == FUNDING)
     ]
+
+
+def converted(holdings: Iterable[Holding], terms: SweepTerms) -> list[Holding]:
+    """The dust a sweep sells: the sweepable balances that have a tradeable price."""
+    return [h for h in sweepable(holdings, terms) if h.convertible]
+
+
+def kept(holdings: Iterable[Holding], terms: SweepTerms) -> tuple[Holding, ...]:
+    """The dust a sweep cannot sell (no price, or not tradeable): it stays in the account,
+    still a small balance, and is given up only if the customer decides so, separately."""
+    left = [h for h in sweepable(holdings, terms) if not h.convertible]
+    return tuple(sorted(left, key=lambda h: (h.account_type, h.asset)))
+
+
+#: Why a sweep is not offered when its result is dust; ``amount``, ``value``, ``line``
+#: are the result's (the self-check's card and the small-balances page say it alike).
+SWEEP_LEAVES_DUST = N_(
+    "Converting is not offered: after the fee you would hold {amount}, worth {value}, still "
+    "no more than the small-balance line of {line}. It would remain a small balance and "
+    "closing would stay blocked."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    """What the funding account holds of the target asset once a sweep is done (what it
+    held, plus the net proceeds), its USD value, and its side of the dust line."""
+
+    asset: str
+    amount: Decimal
+    value_usd: Decimal
+    line_usd: Decimal
+    side: dust_line.Side
+
+    @property
+    def clears_line(self) -> bool:
+        """Above the line: no longer a small balance, so the sweep unblocks closing."""
+        return self.side is dust_line.Side.ASSET
+
+
+def sweep_result(
+    holdings: Iterable[Holding], net: Decimal, target_price_usd: Decimal, terms: SweepTerms
+) -> SweepResult:
+    """The target asset's funding balance after crediting ``net``, judged by ``dust_line``
+    (the eligibility check's own line): exactly at the line is still dust."""
+    held = [
+        h.amount for h in holdings if h.account_type == FUNDING and h.asset == terms.target_asset
+    ]
+    amount = dust_line.total(sum(held, _ZERO), net)
+    value = dust_line.value_usd(amount, target_price_usd)
+    assert value is not None  # a price was given
+    side = dust_line.side(value, terms.dust_tolerance_usd)
+    return SweepResult(terms.target_asset, amount, value, terms.dust_tolerance_usd, side)
 
 
 def proceeds(
@@ -140,23 +204,25 @@ def build_quote(
     terms: SweepTerms,
     now: datetime,
 ) -> DustQuote:
-    """The quote for ``holdings`` at current prices; its lines may be empty."""
+    """The quote for ``holdings`` at current prices: it converts what can be sold and
+    gives up nothing (``kept`` names what it leaves); its lines may be empty."""
+    holdings = list(holdings)
     lines: list[QuoteLine] = []
-    for h in sorted(sweepable(holdings, terms), key=lambda h: (h.account_type, h.asset)):
-        forfeit = not h.convertible
+    for h in sorted(converted(holdings, terms), key=lambda h: (h.account_type, h.asset)):
         value = h.value_usd
+        assert value is not None  # convertible: it has a price
         lines.append(
             QuoteLine(
                 account_type=h.account_type,
                 asset=h.asset,
                 amount=h.amount,
-                price_usd=None if forfeit else h.price_usd,
-                value_usd=_ZERO if forfeit or value is None else value,
-                forfeit=forfeit,
+                price_usd=h.price_usd,
+                value_usd=value,
+                forfeit=False,
             )
         )
     gross, fee, net = proceeds(
-        (line.value_usd for line in lines if not line.forfeit), target_price_usd, terms.fee_percent
+        (line.value_usd for line in lines), target_price_usd, terms.fee_percent
     )
     return DustQuote(
         id=quote_id,
@@ -170,6 +236,8 @@ def build_quote(
         gross=gross,
         fee=fee,
         net=net,
+        result=sweep_result(holdings, net, target_price_usd, terms),
+        kept=kept(holdings, terms),
     )
 
 
@@ -280,10 +348,11 @@ def forfeit_keys(lines: Iterable[ForfeitLine]) -> list[tuple[str, str, Decimal]]
 class DustPlan:
     """What the self-check can offer for an account's small balances right now.
 
-    ``convertible``: a sweep would sell at least one of them; ``sweep``: and one may run
-    now (so it comes first: the customer keeps their value); ``next_sweep_at``: when one
-    may run again if the interval refuses it now; ``forfeit``: everything that is dust, to
-    give up with consent.
+    ``convertible``: a sweep would sell at least one of them; ``result``: what it would
+    leave in the funding account (None: the target asset has no price now); ``sweep``: it
+    clears the line and one may run now (so it comes first: the customer keeps their
+    value); ``next_sweep_at``: when one may run again if the interval refuses it now;
+    ``forfeit``: everything that is dust, to give up with consent.
     """
 
     convertible: bool
@@ -291,8 +360,32 @@ class DustPlan:
     next_sweep_at: datetime | None
     frozen: bool
     forfeit: ForfeitOffer
+    result: SweepResult | None = None
+
+    @property
+    def worth_converting(self) -> bool:
+        """A sweep would sell something and leave a balance above the line."""
+        return self.convertible and self.result is not None and self.result.clears_line
+
+    @property
+    def leaves_dust(self) -> bool:
+        """A sweep would sell something, but what it leaves would still be a small
+        balance: the fee paid and closing still blocked, so it is not offered."""
+        return self.convertible and self.result is not None and not self.result.clears_line
 
 
 def converts_something(holdings: Iterable[Holding], terms: SweepTerms) -> bool:
-    """A sweep would sell at least one balance (not only give up unpriced ones)."""
-    return any(h.convertible for h in sweepable(holdings, terms))
+    """A sweep would sell at least one balance."""
+    return bool(converted(holdings, terms))
+
+
+def would_leave(
+    holdings: Iterable[Holding], target_price_usd: Decimal | None, terms: SweepTerms
+) -> SweepResult | None:
+    """What a sweep of ``holdings`` now would leave (None: the target has no price)."""
+    if target_price_usd is None:
+        return None
+    holdings = list(holdings)
+    values = (h.value_usd for h in converted(holdings, terms) if h.value_usd is not None)
+    _, _, net = proceeds(values, target_price_usd, terms.fee_percent)
+    return sweep_result(holdings, net, target_price_usd, terms)

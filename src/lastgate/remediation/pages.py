@@ -19,7 +19,7 @@ from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.money import to_wire
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
-from lastgate.remediation.model import ForfeitLine
+from lastgate.remediation.model import SWEEP_LEAVES_DUST, ForfeitLine
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 #: A balance as the form carries it: what the customer read, and consents to give up.
@@ -84,6 +84,7 @@ def forfeit_page(page: CustomerPage) -> Response:
         total_usd=to_wire(offer.total_usd),
         limit_usd=to_wire(offer.limit_usd),
         arriving=arriving_small(page, uid),
+        sweep_leaves_dust=SWEEP_LEAVES_DUST,  # the card's own words, when it is not offered
     )
 
 

@@ -25,7 +25,7 @@ from lastgate.eligibility.model.report import (
     CustomerReport,
 )
 from lastgate.kernel.messages import N_
-from lastgate.remediation.model import DustPlan
+from lastgate.remediation.model import SWEEP_LEAVES_DUST, DustPlan, SweepResult
 
 
 class WayKind(StrEnum):
@@ -34,16 +34,19 @@ class WayKind(StrEnum):
     PAGE = "page"  # a page of lastgate that leads on
     TICKET = "ticket"  # the form to write to support, its topic chosen
     WAIT = "wait"  # time resolves it, on the date given
+    NOTE = "note"  # no action: why a fix one might expect is not offered
 
 
 @dataclass(frozen=True, slots=True)
 class Way:
-    """One way forward from a card: what it is, its label (a msgid), and where it leads."""
+    """One way forward from a card: what it is, its label (a msgid), and where it leads;
+    a note on a sweep not offered carries the result it would leave (``result``)."""
 
     kind: WayKind
     label: str
     href: str = ""
     at: datetime | None = None
+    result: SweepResult | None = None
 
 
 #: The fixes lastgate does itself, one button each (``/web/me/fix/{action}``); none can be
@@ -63,11 +66,15 @@ UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
 #: Where small balances are settled: the page that lists them, with the sweep and the
 #: forfeit each offered when allowed (``remediation.pages``).
 SMALL_BALANCES = "/web/me/dust-forfeit"
-SETTLE_ON_ARRIVAL = N_("Once it arrives: convert it or give it up")
-ARRIVES_BY = N_("Expected to arrive by {when}. Check again then.")
+ARRIVES_BY = N_(
+    "Expected to arrive by {when}. Once it has arrived, settling it as a small balance is "
+    "possible here: check again then."
+)
+#: The freeze for a suspected takeover, with the session alone (``pages.takeover``).
+SECURE_PAGE = "/web/me/secure"
 COOLDOWN_ENDS = N_("The block ends on its own on {when}. Check again then.")
 NOT_YOU_FREEZE = N_("Not your change? Freeze your account now")
-NOT_YOU_WRITE = N_("Not your change? Tell our support team")
+NOT_YOU_WRITE = N_("Not your change? Tell our security team")
 
 
 def ticket_link(code: CheckCode) -> str:
@@ -87,11 +94,14 @@ def _dust(check: CustomerCheck, dust: DustPlan) -> list[Way]:
     ways: list[Way] = []
     if dust.sweep:
         ways.append(Way(WayKind.FIX, SWEEP, "/web/me/dust-sweep"))
+    elif dust.leaves_dust:  # the fee paid and still blocked: said, never offered
+        ways.append(Way(WayKind.NOTE, SWEEP_LEAVES_DUST, result=dust.result))
     if dust.forfeit.allowed:
         ways.append(Way(WayKind.PAGE, FORFEIT_INSTEAD if dust.sweep else FORFEIT, SMALL_BALANCES))
-        if not dust.sweep and dust.convertible and dust.next_sweep_at is not None:
+        if not dust.sweep and dust.worth_converting and dust.next_sweep_at is not None:
             ways.append(Way(WayKind.WAIT, SWEEP_AGAIN_FROM, at=dust.next_sweep_at))
-    if not ways:  # worth more than may be given up: withdrawn on the exchange, or support
+    if not any(w.kind is not WayKind.NOTE for w in ways):
+        # Worth more than may be given up: withdrawn on the exchange, or support.
         ways.append(_ticket(check))
     return ways
 
@@ -108,9 +118,12 @@ def _cooldown(check: CustomerCheck, now: datetime) -> list[Way]:
     ends_at = check.remediation.resolves_at
     if ends_at is not None and ends_at > now:
         ways.append(Way(WayKind.WAIT, COOLDOWN_ENDS, at=ends_at))
-    recovery = urlencode({"category": TicketCategory.CREDENTIAL_RECOVERY.value})
-    ways.append(Way(WayKind.PAGE, NOT_YOU_FREEZE, "/web/me/freeze"))
-    ways.append(Way(WayKind.TICKET, NOT_YOU_WRITE, f"/web/tickets?{recovery}#new"))
+    # Not theirs: a suspected takeover. The freeze that needs no authenticator (whoever
+    # changed it may hold it), and the security team, who ask what the case needs (a
+    # recovery ticket would ask for an ID and a video: that is for a lost factor).
+    takeover = urlencode({"category": TicketCategory.ACCOUNT_TAKEOVER.value})
+    ways.append(Way(WayKind.PAGE, NOT_YOU_FREEZE, SECURE_PAGE))
+    ways.append(Way(WayKind.TICKET, NOT_YOU_WRITE, f"/web/tickets?{takeover}#new"))
     return ways
 
 
@@ -129,13 +142,12 @@ def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) 
     ways: list[Way] = []
     resolves_at = check.remediation.resolves_at
     settle = check.code is CheckCode.DEPOSIT_PENDING and lands_as_dust(check)
-    if resolves_at is not None and resolves_at > now:  # a small deposit: then it is settled
+    # A small deposit is settled once it has landed, not before: the date, never a button.
+    if resolves_at is not None and resolves_at > now:
         ways.append(Way(WayKind.WAIT, ARRIVES_BY if settle else RESOLVES_BY, at=resolves_at))
     if not ways or check.remediation.action is not Action.WAIT:
         # Not for time alone (or overdue, or nobody knows when): a person can help.
         ways.append(_ticket(check))
-    if settle:
-        ways.append(Way(WayKind.PAGE, SETTLE_ON_ARRIVAL, SMALL_BALANCES))
     return tuple(ways)
 
 

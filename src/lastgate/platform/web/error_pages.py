@@ -199,6 +199,14 @@ ADVICE: dict[str, Advice] = {
         N_("Wait a little before converting again. The self-check shows what is left."),
         Step.SELF_CHECK,
     ),
+    "SWEEP_RESULT_DUST": Advice(
+        N_("Converting would not unblock closing"),
+        N_(
+            "Nothing was converted. After the fee, what you would receive would still be a "
+            "small balance. The self-check shows the amount and offers to give them up instead."
+        ),
+        Step.SELF_CHECK,
+    ),
     "NOTHING_TO_SWEEP": _NOTHING_LEFT,
     "NOTHING_TO_FORFEIT": _NOTHING_LEFT,
     "TARGET_UNPRICED": Advice(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -31,6 +31,7 @@ from lastgate.remediation.model import (
     converts_something,
     forfeit_keys,
     forfeit_offer,
+    would_leave,
 )
 from lastgate.remediation.service.sweep import (
     ACCOUNT_HOLDER,
@@ -80,19 +81,20 @@ def dust_plan(wf: Workflow, principal: Principal, uid: str) -> DustPlan:
         status = actions.account_status(uid)
         holdings = list(actions.dust_holdings(uid))
         last = actions.last_sweep_at(uid)
-        target_priced = (
-            actions.tradeable_prices([terms.target_asset]).get(terms.target_asset) is not None
-        )
+        target_price = actions.tradeable_prices([terms.target_asset]).get(terms.target_asset)
     interval = timedelta(hours=policy.remediation.sweep_min_interval_hours)
     next_at = None if last is None or now >= last + interval else last + interval
-    convertible = converts_something(holdings, terms)
-    return DustPlan(
-        convertible=convertible,
-        sweep=convertible and status is CustomerStatus.ACTIVE and next_at is None and target_priced,
+    plan = DustPlan(
+        convertible=converts_something(holdings, terms),
+        sweep=False,
         next_sweep_at=next_at,
         frozen=status is CustomerStatus.FROZEN,
         forfeit=_offer(policy, uid, holdings),
+        result=would_leave(holdings, target_price, terms),
     )
+    # Offered only when it unblocks: what it leaves is above the line (``worth_converting``).
+    may_run = status is CustomerStatus.ACTIVE and next_at is None
+    return replace(plan, sweep=plan.worth_converting and may_run)
 
 
 def dust_forfeit_offer(wf: Workflow, principal: Principal, uid: str) -> ForfeitOffer:

@@ -19,7 +19,14 @@ from lastgate.kernel.errors import Conflict, InvalidInput, NotFound
 from lastgate.kernel.money import to_wire
 from lastgate.kernel.policy import Policy
 from lastgate.ledger.model import CustomerStatus, refuse_if_closed
-from lastgate.remediation.model import DustQuote, SweepTerms, build_quote, price_moves
+from lastgate.remediation.model import (
+    DustQuote,
+    SweepResult,
+    SweepTerms,
+    build_quote,
+    price_moves,
+    sweep_result,
+)
 
 ACCOUNT_HOLDER = "account_holder"
 
@@ -58,6 +65,25 @@ class BalancesChanged(Conflict):
 
 class NothingToSweep(Conflict):
     code = "NOTHING_TO_SWEEP"
+
+
+class SweepResultIsDust(Conflict):
+    """What the sweep would leave in the funding account is still a small balance: the fee
+    paid and closing still blocked. Not offered; give the small balances up instead."""
+
+    code = "SWEEP_RESULT_DUST"
+
+
+def refuse_if_dust(result: SweepResult | None) -> None:
+    """``SweepResultIsDust`` unless what the sweep leaves is above the dust line."""
+    if result is not None and not result.clears_line:
+        raise SweepResultIsDust(
+            f"converting would leave {to_wire(result.amount)} {result.asset}, worth "
+            f"{to_wire(result.value_usd)} USD: not above the dust line of "
+            f"{to_wire(result.line_usd)} USD, so closing would stay blocked; "
+            "give the small balances up instead",
+            details=[{"path": "result", "reason": to_wire(result.value_usd)}],
+        )
 
 
 class TargetUnpriced(Conflict):
@@ -130,9 +156,9 @@ def _subject(uid: str) -> str:
 
 
 def quote_dust_sweep(wf: Workflow, principal: Principal, uid: str) -> DustQuote:
-    """Quote converting every dust balance into the policy's target asset, net of the fee.
-
-    Assets without a tradeable price are listed as forfeits: they can only be given up.
+    """Quote converting every dust balance that can be sold into the policy's target
+    asset, net of the fee; refused (``SWEEP_RESULT_DUST``) when what it leaves would still
+    be dust. Assets without a tradeable price are not touched: ``quote.kept`` names them.
     """
     ensure_may_read_account(principal, uid)
     policy = _policy(wf, uid)
@@ -153,7 +179,8 @@ def quote_dust_sweep(wf: Workflow, principal: Principal, uid: str) -> DustQuote:
             now=now,
         )
         if not quote.lines:
-            raise NothingToSweep("no small balances to sweep")
+            raise NothingToSweep("no small balances that can be converted")
+        refuse_if_dust(quote.result)
         actions.save_quote(quote)
         uow.audit.record(
             actor=principal.subject,
@@ -163,7 +190,7 @@ def quote_dust_sweep(wf: Workflow, principal: Principal, uid: str) -> DustQuote:
                 "quote_id": quote.id,
                 "role": principal.role.value,
                 "lines": len(quote.lines),
-                "forfeits": [line.asset for line in quote.forfeits],
+                "kept": [h.asset for h in quote.kept],
                 "net": to_wire(quote.net),
                 "target_asset": quote.target_asset,
                 "expires_at": quote.expires_at.isoformat(),
@@ -211,6 +238,7 @@ def execute_dust_sweep(
         _ensure_prices_hold(actions, quote, policy)
         if not actions.holds_quoted_balances(quote):
             raise BalancesChanged("balances changed since the quote; ask for a new one")
+        _ensure_result_clears(actions, quote, policy)
         if not actions.claim_quote(quote.id, at=now, forfeit_consent=forfeit_consent):
             raise QuoteAlreadyUsed(f"quote {quote_id} was already executed")
         # Only the account holder gets here (ensure_account_holder): the consent is theirs.
@@ -233,6 +261,16 @@ def execute_dust_sweep(
             },
         )
     return SweepDone(quote, now, consent_by)
+
+
+def _ensure_result_clears(actions: RemediationActions, quote: DustQuote, policy: Policy) -> None:
+    """What the sweep leaves, judged now (the funding balance may have moved since the
+    quote, the target's price too): still dust, and it is refused before any trade."""
+    price = actions.tradeable_prices([quote.target_asset]).get(quote.target_asset)
+    if price is None:
+        raise TargetUnpriced(f"{quote.target_asset} has no tradeable price now")
+    holdings = actions.dust_holdings(quote.uid, lock=True)
+    refuse_if_dust(sweep_result(holdings, quote.net, price, _terms(policy)))
 
 
 def _ensure_prices_hold(actions: RemediationActions, quote: DustQuote, policy: Policy) -> None:

@@ -246,6 +246,8 @@ class AccountSnapshot(_Model):
     email: (
         Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None
     ) = None
+    # E.164's general form only (a + and at most 15 digits): no country's own numbering plan
+    # is checked, so a number with too many digits for its country still passes.
     phone: Annotated[str, StringConstraints(pattern=r"^\+[0-9]{6,15}$")] | None = None
     full_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     id_number: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(

@@ -160,7 +160,9 @@ QUESTIONS: tuple[tuple[str, str, Intent], ...] = (
     ("早上好", ZH, Intent.UNKNOWN),
     # -- a second fresh round, measured before the patterns were changed for it (26 of 36
     # right then; the 10 misses all fell back to the overview, none took a wrong intent) --
-    ("Help!! someone changed my password and I can't get in", EN, Intent.LOST_CREDENTIALS),
+    # Someone else changed it: a suspected takeover (labelled a lost password until the
+    # takeover had an intent of its own; the freeze, not a recovery, comes first).
+    ("Help!! someone changed my password and I can't get in", EN, Intent.SUSPECTED_TAKEOVER),
     ("i switched phones and now the 6 digit codes dont work", EN, Intent.LOST_CREDENTIALS),
     ("what does 'small balances' mean on the closing page", EN, Intent.DUST),
     ("can I just give up the tiny coins I have left?", EN, Intent.DUST),
@@ -238,6 +240,24 @@ QUESTIONS: tuple[tuple[str, str, Intent], ...] = (
     # -- from a walk, the pattern written for it ----------------------------------------
     ("when will my account actually be closed", EN, Intent.CLOSURE_STATUS),
     ("我的账户什么时候注销？", ZH, Intent.CLOSURE_STATUS),
+    # -- a walk of the security cooldown card: someone else changed a factor (a takeover,
+    # never a lost phone), and a factor the customer changed that now blocks closing ---
+    ("someone else changed my 2FA", EN, Intent.SUSPECTED_TAKEOVER),
+    ("I didn't change my password", EN, Intent.SUSPECTED_TAKEOVER),
+    ("someone changed my authenticator", EN, Intent.SUSPECTED_TAKEOVER),
+    ("my account was hacked, what do I do", EN, Intent.SUSPECTED_TAKEOVER),
+    ("I got a new phone, why am I blocked", EN, Intent.SECURITY_COOLDOWN),
+    ("I changed my 2FA, why can't I close my account?", EN, Intent.SECURITY_COOLDOWN),
+    ("what is the security cooldown", EN, Intent.SECURITY_COOLDOWN),
+    ("I reset my password, how many days do I have to wait", EN, Intent.SECURITY_COOLDOWN),
+    ("有人改了我的二次验证", ZH, Intent.SUSPECTED_TAKEOVER),
+    ("我没有修改过密码", ZH, Intent.SUSPECTED_TAKEOVER),
+    ("有人换了我的验证器", ZH, Intent.SUSPECTED_TAKEOVER),
+    ("我的账号被盗了怎么办", ZH, Intent.SUSPECTED_TAKEOVER),
+    ("换了新手机，为什么不能注销", ZH, Intent.SECURITY_COOLDOWN),
+    ("安全冷静期是什么", ZH, Intent.SECURITY_COOLDOWN),
+    ("我刚改了密码，为什么要等7天才能注销", ZH, Intent.SECURITY_COOLDOWN),
+    ("重新绑定谷歌验证后被限制了", ZH, Intent.SECURITY_COOLDOWN),
 )
 
 

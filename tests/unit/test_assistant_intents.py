@@ -96,3 +96,29 @@ def test_a_tie_goes_to_the_intent_listed_first() -> None:
 )
 def test_the_question_decides_the_language_else_the_reader(question, default, language) -> None:
     assert detect_language(question, default) == language
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # Someone else changed a factor: a suspected takeover, never a lost phone.
+        ("someone else changed my 2FA", Intent.SUSPECTED_TAKEOVER),
+        ("I didn't change my password", Intent.SUSPECTED_TAKEOVER),
+        ("someone changed my authenticator and now I'm locked out", Intent.SUSPECTED_TAKEOVER),
+        ("有人改了我的二次验证", Intent.SUSPECTED_TAKEOVER),
+        ("我没有修改过密码", Intent.SUSPECTED_TAKEOVER),
+        # A change of their own that now blocks closing: the security cooldown.
+        ("I got a new phone, why am I blocked", Intent.SECURITY_COOLDOWN),
+        ("安全冷静期是什么", Intent.SECURITY_COOLDOWN),  # not the closure's cooling-off
+        ("换了新手机，为什么不能注销", Intent.SECURITY_COOLDOWN),
+        # Still a lost factor or password, though the words are near.
+        ("I forgot my password, never got the reset email", Intent.LOST_CREDENTIALS),
+        ("I changed my phone, can someone help me log in", Intent.LOST_CREDENTIALS),
+        ("i got a new phone and my authenticator is gone", Intent.LOST_CREDENTIALS),
+        ("冷静期是什么意思", Intent.CLOSURE_HOW),
+    ],
+)
+def test_someone_else_s_change_and_the_cooldown_are_told_from_a_lost_factor(
+    question, intent
+) -> None:
+    assert recognise(question).intent is intent

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from lastgate.closure.pages import agent, compliance, customer, settings
+from lastgate.closure.pages import agent, compliance, customer, settings, takeover
 from lastgate.demo import pages as demo
 from lastgate.desk.pages import customer as desk_customer
 from lastgate.desk.pages import help as desk_help
@@ -45,6 +45,7 @@ for _area in (
     demo,
     customer,
     settings,
+    takeover,
     remediation,
     erasure,
     agent,

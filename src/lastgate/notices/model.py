@@ -184,6 +184,16 @@ TOPICS: Mapping[str, NoticeTemplate] = {
             "password or codes."
         ),
     ),
+    "account_frozen_reported": NoticeTemplate(
+        N_("Your account is frozen to protect it"),
+        N_(
+            "You froze your account because someone else may have changed your security "
+            "settings: trading, deposits, withdrawals and closing are paused. Our security "
+            "team lifts this freeze once they have checked with you that the account is "
+            "yours again. If you did not freeze it, contact support at once: {support_url}"
+        ),
+        ("support_url",),
+    ),
     "desk_reply": NoticeTemplate(
         N_("Support replied to your ticket"),
         N_(

@@ -6,6 +6,12 @@ only compliance lifts it.
 The customer is told their account was frozen for their protection and to contact
 support; so this is not the tool for an AML investigation, which the customer must not
 learn of (a hold is, see ``review.place_hold``).
+
+The account holder places the same freeze themselves when someone else may be in their
+account (``report_takeover``): signed in as themselves and nothing more, for whoever
+changed their password or authenticator may hold that factor (so it cannot be asked for,
+and cannot lift this freeze either). It only takes abilities away, so the session alone
+is enough; nobody can place it on an account they are not signed in to.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.freeze import NotFrozen
 from lastgate.closure.service.steps import Workflow
-from lastgate.kernel.access import Principal, Role, ensure_staff
+from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
 from lastgate.kernel.errors import AlreadyFrozen, InvalidInput
 from lastgate.kernel.redaction import redact
 
@@ -59,6 +65,44 @@ def protective_freeze(wf: Workflow, principal: Principal, uid: str, reason: str)
         uow.notifier.publish_event(
             "account.freeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
         )
+
+
+#: What the audit entry and the compliance console say of a freeze the customer placed.
+REPORTED_BY_CUSTOMER = (
+    "Reported by the customer: someone else may have changed their security settings"
+)
+
+
+def report_takeover(wf: Workflow, principal: Principal, uid: str) -> bool:
+    """The account holder freezes their own account to protect it: a protective freeze,
+    lifted only by compliance once the security team has checked with them. Idempotent:
+    ``False`` (and nothing changed, nothing recorded) if one is in force already; on top
+    of any other freeze otherwise, since the customer's own freeze and a closure's
+    cooling-off can each be undone by whoever holds the account."""
+    ensure_account_holder(principal, uid)
+    open_account(wf, principal, uid)
+    now = wf.clock()
+    subject = f"account:{uid}"
+    with wf.unit_of_work() as uow:
+        if uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None:
+            return False
+        freeze_id = uow.freezes.add(uid, PROTECTIVE_FREEZE, at=now, unfreeze_after=None)
+        uow.actions.freeze(uid)
+        uow.audit.record(
+            actor=principal.subject,
+            action="account.protective_freeze",
+            subject=subject,
+            payload={
+                "freeze_id": freeze_id,
+                "role": principal.role.value,
+                "reason": REPORTED_BY_CUSTOMER,
+            },
+        )
+        uow.notifier.notify_customer(uid, "account_frozen_reported", {}, subject_ref=subject)
+        uow.notifier.publish_event(
+            "account.freeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
+        )
+    return True
 
 
 def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: str) -> None:

@@ -81,6 +81,9 @@ class AccountFacts:
     own_freeze: bool
     unfreeze_after: datetime | None
     closure_freeze: bool
+    #: Frozen to protect it (a suspected takeover, by the customer or by our team): only
+    #: the security team lifts it. Customer-safe: the settings page says so too.
+    protective_freeze: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class Terms:
     unfreeze_delay_hours: int
     recovery_waiting_hours: int
     retention_years: int
+    security_cooldown_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)

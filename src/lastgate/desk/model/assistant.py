@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lastgate.closure.model.lifecycle import ClosureState, customer_state
-from lastgate.desk.model import replies, replies_closure
+from lastgate.desk.model import replies, replies_closure, replies_security
 from lastgate.desk.model.answer_parts import FIX_HERE as FIX_HERE
 from lastgate.desk.model.answer_parts import LINK_LINES as LINK_LINES
 from lastgate.desk.model.answer_parts import TALK_TO_PERSON as TALK_TO_PERSON
@@ -86,6 +86,8 @@ def _not_understood(s: Situation) -> list[AnswerItem]:
 
 
 REPLIES: dict[Intent, Callable[[Situation], list[AnswerItem]]] = {
+    Intent.SUSPECTED_TAKEOVER: replies_security.suspected_takeover,
+    Intent.SECURITY_COOLDOWN: replies_security.security_cooldown,
     Intent.LOST_CREDENTIALS: replies.lost_credentials,
     Intent.DUST: replies.dust,
     Intent.TRANSFER_PENDING: replies.transfer_pending,
@@ -105,6 +107,8 @@ REPLIES: dict[Intent, Callable[[Situation], list[AnswerItem]]] = {
 #: gets the knowledge base's ranking instead (BM25 on the question's words would also
 #: match "我的" or "account" in every article, so it is not used for these).
 ARTICLES: dict[Intent, tuple[str, ...]] = {
+    Intent.SUSPECTED_TAKEOVER: ("official-channels",),
+    Intent.SECURITY_COOLDOWN: ("closing-your-account",),
     Intent.LOST_CREDENTIALS: ("lost-authenticator", "official-channels"),
     Intent.DUST: ("small-balances",),
     Intent.TRANSFER_PENDING: (),
@@ -138,11 +142,18 @@ def _articles(
 
 
 def answer(
-    situation: Situation, question: str, language: str, knowledge: KnowledgeBase
+    situation: Situation,
+    question: str,
+    language: str,
+    knowledge: KnowledgeBase,
+    *,
+    answer_in: str | None = None,
 ) -> AssistantAnswer:
-    """The assistant's answer to ``question``: in the question's language (``language``,
-    the reader's, when the question does not tell), about what it asks."""
-    spoken = detect_language(question, language)
+    """The assistant's answer to ``question``, about what it asks, in one language:
+    ``answer_in`` when the caller fixes it (the Help page: its own language, so that
+    every part of the answer reads as the rest of the page), else the question's
+    (``language``, the reader's, when the question does not tell)."""
+    spoken = answer_in or detect_language(question, language)
     intent = recognise(question).intent
     closure = situation.closure
     return AssistantAnswer(

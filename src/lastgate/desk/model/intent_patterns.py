@@ -1,6 +1,9 @@
 """The assistant's phrase patterns, per intent, in English and Chinese (the syntax and the
 scoring rule are in ``intents``): ``"a|b + c"`` matches when ``a`` or ``b`` occurs, and
-``c`` does. Weights: 3 a question that can only be this, 2 a strong sign, 1 a hint.
+``c`` does. Weights: 3 a question that can only be this, 2 a strong sign, 1 a hint. Two
+kinds weigh more, for they come with the words of a lost factor and must win over them:
+someone else changing a factor (8: a suspected takeover, never a lost phone) and a changed
+factor that now blocks something (6: the security cooldown).
 
 Before matching, ``ZH_VARIANTS`` rewrites the traditional forms customers from Hong Kong
 and Taiwan write (凍結, 註銷, 帳戶) and the usual pinyin-input slips (注消 for 注销, 体现
@@ -39,6 +42,38 @@ _CREDENTIAL = (
     "phone|authenticator|2fa|two factor|second factor|mfa|otp|password|google auth|authy|"
     "security key|sim"
 )
+_ZH_CREDENTIAL = (
+    "密码|验证器|二次验证|双重验证|两步验证|谷歌验证|2fa|手机号|绑定的手机|安全设置|邮箱"
+)
+_CHANGED = "changed|reset|removed|replaced|added|switched|disabled|turned off|set up"
+#: Another person changing a factor, each as a phrase ("someone has changed", "I did not
+#: change"), so that "can someone help, I changed my phone" is no takeover.
+_SOMEONE_CHANGED = "|".join(
+    f"{who} {verb}"
+    for who in ("someone", "somebody", "hacker", "stranger", "attacker", "they")
+    for verb in _CHANGED.split("|")
+)
+_I_DID_NOT = (
+    "|".join(
+        f"{not_i} {verb}"
+        for not_i in ("didnt", "did not", "wasnt me who", "not me who")
+        # not "reset": "I did not get the reset e-mail" is a lost password, no takeover
+        for verb in ("change", "changed", "set up", "add", "added", "turn off", "remove")
+    )
+    + "|never changed|never set up"
+)
+_ZH_SOMEONE_CHANGED = (
+    "有人改|有人修改|有人更改|有人换|有人重置|有人绑|有人解绑|别人改|别人修改|别人换|"
+    "他人修改|被人改|被人修改|被人换|被人重置|被改|被修改|被更改|被换绑|被重置|被篡改|被解绑"
+)
+_ZH_NOT_ME = (
+    "我没有改|我没改|我没有修改|我没修改|我没有更改|我没有换|我没换|我没有重置|我没重置|"
+    "不是我改|不是我修改|不是我换|不是我本人|不是本人操作|并非本人|我没有操作|我从没改"
+)
+_BLOCKED = (
+    "blocked|block|blocking|cant close|cannot close|cant delete|not allowed|not let me|"
+    "wait|waiting|cooldown|cool down|days"
+)
 _CLOSE = "close|closing|closure|delete|deletion|deactivate|terminate|cancel my account|注销|销户"
 _ZH_CLOSE = "注销|销户|註銷|关闭账户|关闭账号|删除账户|删除账号|删除帐户"
 _ZH_TRANSFER = "充值|提现|提币|转账|入金|出金|汇款|打款|存款|充币|转进来|转入|转出|打进来|充进来"
@@ -48,6 +83,23 @@ _ZH_NOT_YET = (
 )
 
 PATTERNS: dict[str, tuple[tuple[str, int], ...]] = {
+    "suspected_takeover": (
+        (f"{_SOMEONE_CHANGED}|{_I_DID_NOT} + {_CREDENTIAL}|security settings|email", 8),
+        ("hacked|hacker|taken over|takeover|compromised|unauthorized|unauthorised", 4),
+        (f"{_ZH_SOMEONE_CHANGED}|{_ZH_NOT_ME} + {_ZH_CREDENTIAL}", 8),
+        ("被盗|盗号|被黑|盗用|被入侵|被人登录|异地登录", 4),
+    ),
+    "security_cooldown": (
+        ("security cooldown|security cool down|security hold|security lock|security period", 4),
+        (f"new|{_CHANGED}|updated|upgraded|swapped + {_CREDENTIAL} + {_BLOCKED}", 6),
+        ("安全冷静期|安全冷却期|安全限制期|安全锁定期|安全保护期", 5),
+        (
+            "换了手机|换手机|新手机|换了验证器|换了二次验证|改了二次验证|改了密码|修改了密码|"
+            "改密码|重置了密码|换绑|重新绑定 + 不能注销|无法注销|注销不了|不让注销|被限制|受限|"
+            "限制|拦|阻止|几天|冷静期|要等",
+            6,
+        ),
+    ),
     "lost_credentials": (
         ("code|codes + dont work|not working|invalid|wrong|rejected|expired", 2),
         (

@@ -29,6 +29,8 @@ from lastgate.kernel.i18n import ENGLISH, SIMPLIFIED_CHINESE
 class Intent(StrEnum):
     """What a question is about; the values are on the API, never renamed."""
 
+    SUSPECTED_TAKEOVER = "suspected_takeover"
+    SECURITY_COOLDOWN = "security_cooldown"
     LOST_CREDENTIALS = "lost_credentials"
     DUST = "dust"
     TRANSFER_PENDING = "transfer_pending"

@@ -10,6 +10,7 @@ QUEUE_LABELS: dict[str, str] = {
     "closure": N_("Closures"),
     "appeals": N_("Appeals"),
     "recovery": N_("Account recovery"),
+    "security": N_("Security team"),
     "disputes": N_("Disputes"),
     "identity": N_("Identity checks"),
     "general": N_("General questions"),

@@ -42,6 +42,9 @@ class TicketCategory(StrEnum):
     CLOSURE_REJECTED = "closure_rejected"
     ACCOUNT_LOCKED = "account_locked"
     CREDENTIAL_RECOVERY = "credential_recovery"
+    #: Someone else may be in the account (a password or factor the customer did not
+    #: change): the security team, who ask what the case needs, not an ID up front.
+    ACCOUNT_TAKEOVER = "account_takeover"
     DISPUTE = "dispute"
     IDENTITY = "identity"
     OTHER = "other"
@@ -149,6 +152,7 @@ QUEUES: dict[TicketCategory, str] = {
     TicketCategory.CLOSURE_REJECTED: "appeals",
     TicketCategory.ACCOUNT_LOCKED: "appeals",
     TicketCategory.CREDENTIAL_RECOVERY: "recovery",
+    TicketCategory.ACCOUNT_TAKEOVER: "security",
     TicketCategory.DISPUTE: "disputes",
     TicketCategory.IDENTITY: "identity",
     TicketCategory.OTHER: "general",

@@ -72,8 +72,11 @@ def ask(
     form, each answer with its seal, so that the hand-off can attach it."""
     desk, language = desk_of(page), page.language
     said = redact(question)
-    reply = desk_assistant.ask(desk, page.me, page.me.subject, said.text, language)
-    language = reply.language  # the question's own, else the page's
+    # One language for the whole answer, the page's: its headings, lines, buttons and
+    # articles read as the rest of the page, whatever words the question was typed in.
+    reply = desk_assistant.ask(
+        desk, page.me, page.me.subject, said.text, language, answer_in=language
+    )
     items = []
     for item in reply.items:
         shown = [translate(line, language) for line in shown_lines(item)]  # links: buttons

@@ -16,6 +16,7 @@ from typing import Any
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service.freeze import CUSTOMER_FREEZE
+from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.answer_parts import (
@@ -72,6 +73,7 @@ def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
         own_freeze=own is not None,
         unfreeze_after=own[1] if own is not None else None,
         closure_freeze=CLOSURE_FREEZE in causes,
+        protective_freeze=PROTECTIVE_FREEZE in causes,
     )
 
 
@@ -84,14 +86,22 @@ def _terms(policy: Policy) -> Terms:
         unfreeze_delay_hours=policy.workflow.unfreeze_delay_hours,
         recovery_waiting_hours=policy.desk.recovery_waiting_hours,
         retention_years=policy.retention.aml_records_years,
+        security_cooldown_days=policy.eligibility.security_cooldown_days,
     )
 
 
 def ask(
-    desk: Desk, principal: Principal, uid: str, question: str, language: str
+    desk: Desk,
+    principal: Principal,
+    uid: str,
+    question: str,
+    language: str,
+    *,
+    answer_in: str | None = None,
 ) -> AssistantAnswer:
     """The assistant's answer to what ``question`` asks, from the account as it is now, in
-    the question's language (``language``, the reader's, when the question does not tell)."""
+    ``answer_in`` when given (a page's own language), else in the question's language
+    (``language``, the reader's, when the question does not tell)."""
     ensure_may_read_account(principal, uid)
     if len(question) > 2000:
         raise InvalidInput("the question is longer than 2000 characters")
@@ -104,7 +114,7 @@ def ask(
         terms=_terms(desk.policies.for_jurisdiction(report.jurisdiction)),
         links=DeskLinks(desk.public_base_url, uid),
     )
-    return answer(situation, redact(question).text, language, desk.knowledge)
+    return answer(situation, redact(question).text, language, desk.knowledge, answer_in=answer_in)
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,6 +287,7 @@ TOPICS = {
     "closure_rejected": N_("Closure rejected: appeal"),
     "account_locked": N_("Account locked: appeal"),
     "credential_recovery": N_("Credential recovery"),
+    "account_takeover": N_("Suspected account takeover"),
     "dispute": N_("Dispute"),
     "identity": N_("Identity verification"),
     "other": N_("Other"),

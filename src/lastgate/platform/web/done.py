@@ -11,6 +11,7 @@ DONE = {
     "swept": N_("Your small balances were converted."),
     "forfeited": N_("The small balances are given up. The self-check below is run again."),
     "frozen": N_("Your account is frozen. You can unfreeze it later with your authenticator."),
+    "protected": N_("Your account is frozen to protect it. What happens next is below."),
     "unfrozen": N_("Your account is no longer frozen at your request."),
     "uploaded": N_("File received. An agent will review it."),
     "cancelled": N_("Your closure request is cancelled and your account is active again."),

@@ -24,6 +24,8 @@ TEXT = {
         "received": "File received.",
         "script": "This PDF contains scripts or embedded files",
         "evidence": "File received. An agent will review it.",
+        "document_received": "ID document: received; an agent will check it",
+        "selfie_missing": "Selfie: not sent yet",
         "too_large": "What you sent is too large. Choose a smaller file.",
         "wait": "Too many requests in a short time. Wait a little, then try again.",
     },
@@ -31,6 +33,8 @@ TEXT = {
         "received": "文件已收到",
         "script": "此 PDF 含有脚本或嵌入文件",
         "evidence": "文件已收到",
+        "document_received": "身份证件：已收到，工作人员将进行审核",  # noqa: RUF001
+        "selfie_missing": "自拍：尚未提交",  # noqa: RUF001
         "too_large": "您提交的内容过大，请选择较小的文件。",  # noqa: RUF001
         "wait": "操作过于频繁，请稍后再试。",  # noqa: RUF001
     },
@@ -100,6 +104,11 @@ def test_identity_evidence_is_received_and_one_too_large_says_so(
     me.set_input_files("#file", str(files / "selfie.jpg"))
     follow(me, "form[action*='/evidence'] button")
     assert "done=uploaded" in me.url and TEXT[lang]["evidence"] in me.inner_text("main")
+    # What was received is listed, and only what is still missing is asked for.
+    standing = me.inner_text("#evidence-standing")
+    assert TEXT[lang]["document_received"] in standing and TEXT[lang]["selfie_missing"] in standing
+    assert me.eval_on_selector_all("#kind option", "os => os.map(o => o.value)") == ["selfie"]
+    screenshot(me, "evidence-received" if lang == "en" else "evidence-received-zh")
 
     me.goto(page_url)
     me.set_input_files("#file", str(files / "huge.png"))

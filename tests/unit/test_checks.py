@@ -495,3 +495,23 @@ def test_a_disputed_identity_is_never_called_verified_to_its_customer(status) ->
     for lang in ("en", "zh_Hans"):
         said = translate(verdict.message, lang)
         assert said and "verified" not in said and "已通过" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("kyc", "en", "zh"),
+    [
+        (a.Kyc(a.KycStatus.DISPUTED), "KYC status: disputed", "KYC 状态：disputed"),  # noqa: RUF001
+        (
+            a.Kyc(a.KycStatus.VERIFIED, applicant_mismatch=True),
+            "KYC status: verified; the applicant's details do not match their documents.",
+            "KYC 状态：verified；申请人信息与其证件不符。",  # noqa: RUF001
+        ),
+    ],
+)
+def test_a_disputed_identity_tells_staff_why_in_words(kyc, en, zh) -> None:
+    """Staff read why the identity is in dispute as a sentence, not a raw flag."""
+    from lastgate.kernel.i18n import translate
+
+    detail = evaluate(replace(CLEAN, kyc=kyc), POLICY, NOW).result(CheckCode.KYC_DISPUTED).detail
+    assert detail is not None
+    assert (translate(detail, "en"), translate(detail, "zh_Hans")) == (en, zh)

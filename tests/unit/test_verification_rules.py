@@ -184,8 +184,10 @@ def test_refused_evidence(kind: str, content_type: str | None, size: int, reason
     assert refused.value.details[0]["reason"] == reason
 
 
-def _file(kind: str, decision: str | None) -> rules.EvidenceFile:
-    return rules.EvidenceFile("e", kind, rules.JPEG, 1, "0" * 64, T0, decision)
+def _file(kind: str, decision: str | None, minutes: int = 0) -> rules.EvidenceFile:
+    return rules.EvidenceFile(
+        "e", kind, rules.JPEG, 1, "0" * 64, T0 + timedelta(minutes=minutes), decision
+    )
 
 
 def test_evidence_is_complete_with_an_approved_document_and_selfie() -> None:
@@ -206,3 +208,30 @@ def test_evidence_is_complete_with_an_approved_document_and_selfie() -> None:
 )
 def test_evidence_is_incomplete_otherwise(files: list[tuple[str, str | None]]) -> None:
     assert not rules.evidence_complete([_file(k, d) for k, d in files])
+
+
+S = rules.EvidenceStanding
+
+
+@pytest.mark.parametrize(
+    ("files", "document", "selfie"),
+    [
+        ([], S.MISSING, S.MISSING),
+        ([("document", None, 0)], S.RECEIVED, S.MISSING),
+        ([("document", None, 0), ("selfie", None, 1)], S.RECEIVED, S.RECEIVED),
+        ([("document", rules.APPROVED, 0), ("selfie", rules.REJECTED, 1)], S.ACCEPTED, S.REFUSED),
+        # A new file after a refused one is waiting again; the order of the list is not
+        # the order of the uploads.
+        ([("selfie", None, 5), ("selfie", rules.REJECTED, 1)], S.MISSING, S.RECEIVED),
+        ([("selfie", None, 1), ("selfie", rules.REJECTED, 5)], S.MISSING, S.REFUSED),
+        # One accepted file settles its kind, whatever came after it.
+        ([("document", rules.APPROVED, 0), ("document", rules.REJECTED, 5)], S.ACCEPTED, S.MISSING),
+    ],
+)
+def test_where_each_kind_of_evidence_stands(files, document, selfie) -> None:
+    standing = rules.evidence_standing([_file(k, d, m) for k, d, m in files])
+    assert standing == {"document": document, "selfie": selfie}
+    assert list(standing) == ["document", "selfie"]  # the order the customer is asked in
+    assert rules.evidence_complete([_file(k, d, m) for k, d, m in files]) == (
+        document is selfie is S.ACCEPTED
+    )

@@ -97,3 +97,57 @@ def test_the_queue_says_staff_words_for_a_request_being_verified(app, clock, con
     page = agent.get("/web/agent").text
     assert ">Verifying the customer</option>" in page and "Verifying your identity" not in page
     assert "正在核验用户身份" in agent.get("/web/agent?lang=zh-Hans").text
+
+
+def _standing(page: str) -> dict[str, str]:
+    """Each kind of evidence on the customer's closure page and where it stands."""
+    listed = page.split('id="evidence-standing"')[1].split("</ul>")[0]
+    items = listed.split('<li data-kind="')[1:]
+    return {item.split('"')[0]: item.split('data-standing="')[1].split('"')[0] for item in items}
+
+
+def test_the_customer_sees_what_was_received_and_is_asked_only_for_the_rest(
+    app, engine, clock, config
+) -> None:
+    wf = workflow(engine, clock, config)
+    request = request_in(wf, ClosureState.VERIFYING, uid="U2", needs_evidence=True)
+    customer = browser(app, clock, config, "U2")
+    url = f"/web/closure/{request.id}"
+
+    def upload(kind: str) -> str:
+        page = customer.get(url).text
+        done = customer.post(
+            f"{url}/evidence?csrf={csrf(page)}",
+            data={"csrf": csrf(page), "kind": kind},
+            files={"file": (f"{kind}.png", png(), "image/png")},
+        )
+        assert "done=uploaded" in str(done.url)
+        return customer.get(url).text
+
+    page = customer.get(url).text
+    assert _standing(page) == {"document": "missing", "selfie": "missing"}
+    page = upload("document")
+    assert _standing(page) == {"document": "received", "selfie": "missing"}
+    form = page.split('id="kind"')[1].split("</select>")[0]
+    assert 'value="selfie"' in form and 'value="document"' not in form
+    assert "application/pdf" not in page.split('id="file"')[1].split(">")[0]  # a selfie is a photo
+    page = upload("selfie")
+    assert _standing(page) == {"document": "received", "selfie": "received"}
+    assert 'id="evidence-all-sent"' in page and 'id="kind"' not in page
+
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    staff_page = agent.get(f"/web/agent/requests/{request.id}")
+    links = staff_page.text.split(f'href="/web/agent/requests/{request.id}/evidence/')[1:]
+    decisions = {"Identity document": "approve", "Selfie": "reject"}
+    for part in links:
+        link, label = part.split('"')[0], part.split(">")[1].split("<")[0]
+        decision = decisions.pop(label)
+        agent.post(
+            f"/web/agent/requests/{request.id}/evidence/{link}/review",
+            data={"csrf": csrf(staff_page.text), "decision": decision},
+        )
+    assert not decisions  # both files were listed for the agent
+    page = customer.get(url).text
+    assert _standing(page) == {"document": "accepted", "selfie": "refused"}
+    form = page.split('id="kind"')[1].split("</select>")[0]
+    assert 'value="selfie"' in form and 'value="document"' not in form

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from lastgate.closure.model.attempts import AttemptCount, lock_in_force, locked_for_good, tries_left
 from lastgate.kernel.errors import InvalidInput
@@ -29,13 +30,12 @@ TOTP_STEP_SECONDS = 30
 JPEG, PNG, PDF, HEIC = "image/jpeg", "image/png", "application/pdf", "image/heic"
 IMAGE_TYPES = frozenset({JPEG, PNG, HEIC})
 #: What each kind of identity evidence may be: a document may be a scan (PDF) or a
-#: photo; a selfie must be a photo.
+#: photo; a selfie must be a photo. A file of every kind must be approved before the
+#: evidence is complete, and the customer is asked for them in this order.
 EVIDENCE_TYPES: dict[str, frozenset[str]] = {
     "document": IMAGE_TYPES | {PDF},
     "selfie": IMAGE_TYPES,
 }
-#: Every one of these kinds must be approved before evidence is complete.
-REQUIRED_EVIDENCE = frozenset(EVIDENCE_TYPES)
 APPROVED, REJECTED = "approved", "rejected"
 
 
@@ -248,7 +248,36 @@ class EvidenceFile:
     reviewed_by: str | None = None
 
 
+class EvidenceStanding(StrEnum):
+    """Where one required kind of evidence stands, as its customer is told."""
+
+    MISSING = "missing"  # nothing uploaded yet
+    RECEIVED = "received"  # uploaded, an agent has not decided
+    ACCEPTED = "accepted"  # an agent approved a file of this kind
+    REFUSED = "refused"  # the latest file was refused: a new one is needed
+
+
+def evidence_standing(files: Sequence[EvidenceFile]) -> dict[str, EvidenceStanding]:
+    """Each required kind, in the upload form's order, and where it stands: an approved
+    file settles its kind; otherwise the latest upload of the kind decides."""
+    standing = {}
+    for kind in EVIDENCE_TYPES:
+        of_kind = sorted((f for f in files if f.kind == kind), key=lambda f: f.uploaded_at)
+        if any(f.decision == APPROVED for f in of_kind):
+            standing[kind] = EvidenceStanding.ACCEPTED
+        elif not of_kind:
+            standing[kind] = EvidenceStanding.MISSING
+        elif of_kind[-1].decision == REJECTED:
+            standing[kind] = EvidenceStanding.REFUSED
+        else:
+            standing[kind] = EvidenceStanding.RECEIVED
+    return standing
+
+
 def evidence_complete(files: Sequence[EvidenceFile]) -> bool:
     """At least one approved file of every required kind."""
-    approved = {f.kind for f in files if f.decision == APPROVED}
-    return REQUIRED_EVIDENCE.issubset(approved)
+    return all(s is EvidenceStanding.ACCEPTED for s in evidence_standing(files).values())
+
+
+#: The standings after which the customer still has to send a file of that kind.
+STILL_NEEDED = frozenset({EvidenceStanding.MISSING, EvidenceStanding.REFUSED})

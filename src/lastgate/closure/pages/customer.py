@@ -18,7 +18,7 @@ from lastgate.closure.model.lifecycle import (
     ClosureState,
     as_customer_sees,
 )
-from lastgate.closure.model.verification import OTP_METHODS
+from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
@@ -224,6 +224,11 @@ def closure_status(
         if awaiting_proof
         else None
     )
+    evidence = (
+        step_up.evidence_standing_of(page.service(Workflow).unit_of_work(), page.me, request_id)
+        if awaiting_proof
+        else {}
+    )
     seen = as_customer_sees(request)  # a hold reads as a review
     # Over, and not yet claimed by a worker: already closing, as the page then says.
     closing = seen.closing(page.context.clock())
@@ -244,6 +249,8 @@ def closure_status(
         tries_left=None if options is None else options.tries_left,
         locked_until=None if options is None else options.locked_until,
         locked_for_good=options is not None and options.locked_for_good,
+        evidence=evidence,
+        evidence_needed=[kind for kind, stands in evidence.items() if stands in STILL_NEEDED],
         limited=limited,
         secrets_warning=_secrets_warning(page, secrets_removed),
     )

@@ -8,12 +8,14 @@ cases (``lastgate.closure.service.workflow``) through the ``StepUp`` port.
 
 from __future__ import annotations
 
-from lastgate.closure.model.lifecycle import ClosureState, IllegalTransition
+from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState, IllegalTransition
 from lastgate.closure.model.verification import (
     EVIDENCE_TYPES,
     EvidenceRefused,
+    EvidenceStanding,
     TotpEnrolment,
     VerificationOptions,
+    evidence_standing,
 )
 from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service.closed import ensure_open
@@ -70,10 +72,7 @@ def upload_evidence(
             details=[{"path": "kind", "reason": "unknown_kind"}],
         )
     with uow:
-        request = uow.closures.get(request_id)
-        if request.uid != principal.subject and not principal.is_staff:
-            # Someone else's request: not found, so ids cannot be probed.
-            raise NotFound(f"no closure request {request_id}")
+        request = _request_of(uow, principal, request_id)
         ensure_account_holder(principal, request.uid)
         if request.state not in EVIDENCE_STATES:
             raise IllegalTransition(
@@ -82,3 +81,23 @@ def upload_evidence(
         if not request.needs_evidence:
             raise Conflict("this closure request needs no identity evidence")
         return uow.step_up.add_evidence(request, kind, content)
+
+
+def evidence_standing_of(
+    uow: UnitOfWork, principal: Principal, request_id: str
+) -> dict[str, EvidenceStanding]:
+    """Where each kind of evidence the customer's own request needs stands (nothing of the
+    files themselves); empty when the request needs none."""
+    with uow:
+        if not _request_of(uow, principal, request_id).needs_evidence:
+            return {}
+        return evidence_standing(uow.step_up.list_evidence(request_id))
+
+
+def _request_of(uow: UnitOfWork, principal: Principal, request_id: str) -> ClosureRequest:
+    """The request, if it is the principal's own or they are staff; someone else's is
+    not found, so ids cannot be probed."""
+    request = uow.closures.get(request_id)
+    if request.uid != principal.subject and not principal.is_staff:
+        raise NotFound(f"no closure request {request_id}")
+    return request

@@ -88,8 +88,10 @@ def check_kyc_disputed(state: AccountState, policy: Policy, now: datetime) -> Ch
             Message(N_("Open a ticket and attach your identity documents.")),
         ),
         detail=Message(
-            N_("KYC status {status}; applicant mismatch: {mismatch}"),
-            {"status": state.kyc.status.value, "mismatch": str(state.kyc.applicant_mismatch)},
+            N_("KYC status: {status}; the applicant's details do not match their documents.")
+            if state.kyc.applicant_mismatch
+            else N_("KYC status: {status}"),
+            {"status": state.kyc.status.value},
         ),
     )
 

@@ -36,7 +36,7 @@ def amount_cells(page, selector: str) -> dict[str, int]:
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
 def test_an_amount_and_its_asset_share_a_line_on_a_phone(engine, clock, person, lang) -> None:
     import_snapshot(engine, demo_snapshot(clock()))
-    page = person("DEMO-DUST", lang=lang)
+    page = person("DEMO-DUST-CONVERT", lang=lang)
     page.set_viewport_size(PHONE)
     page.reload()
     evidence = amount_cells(page, "#check-DUST_REMAINING td")
@@ -44,8 +44,8 @@ def test_an_amount_and_its_asset_share_a_line_on_a_phone(engine, clock, person, 
     assert set(evidence.values()) == {1}, evidence  # each on one line
 
     follow(page, "#check-DUST_REMAINING form[data-way='fix'] button")
-    sweep = amount_cells(page, "#sweep-lines td, #sweep-given-up td")
-    assert {"15,000\u00a0LUNC", "120,000\u00a0SHIB", "1.20\u00a0USD"} <= set(sweep), sweep
+    sweep = amount_cells(page, "#sweep-lines td")
+    assert {"800,000\u00a0SHIB", "8.00\u00a0USD"} <= set(sweep), sweep
     assert set(sweep.values()) == {1}, sweep
-    consent = page.locator("label[for='forfeit']").inner_text()
-    assert "15,000\u00a0LUNC" in consent  # the consent keeps them together as well
+    kept = page.locator("#sweep-kept").inner_text()
+    assert "15,000\u00a0LUNC" in kept  # what is not converted keeps them together as well

@@ -41,6 +41,7 @@ LANGUAGES = ("en", "zh-Hans")
 SERIOUS = ("serious", "critical")
 CLOSED = "U-CLOSED"
 DUST = "DEMO-DUST"
+CONVERT = "DEMO-DUST-CONVERT"  # small balances a sweep turns into more than dust: a quote
 CLEAN = "DEMO-CLEAN-EU"
 IN_REVIEW = "DEMO-CLEAN-US"
 COOLING = "DEMO-CLEAN-DORMANT"
@@ -106,7 +107,7 @@ def _visits(ids: dict[str, str]) -> list[tuple[str | None, Role, str | object]]:
         (BLOCKED, c, "/web/me"),
         (BLOCKED, c, "/web/me/fix/cancel_orders"),
         (DUST, c, "/web/me"),
-        (DUST, c, _sweep_quote),
+        (CONVERT, c, _sweep_quote),
         (DUST, c, "/web/me/dust-forfeit"),
         (DUST, c, "/web/help"),
         (DUST, c, "/web/tickets"),

@@ -1,7 +1,10 @@
-"""DEMO-DUST in the browser, in English and in Chinese: from the blocked self-check through
-the sweep and the consent to give up what it leaves, to "may close"; then the request,
-the e-mailed code, the cooling-off, the closure, and a certificate that lists every
-balance given up. And each blocker a customer can fix, fixed through its card."""
+"""Small balances in the browser, in English and in Chinese. DEMO-DUST: a sweep would only
+turn them into 1.519 USDT, still dust, so none is offered (the card says so, with the
+amount); they are given up with consent, to "may close"; then the request, the e-mailed
+code, the cooling-off, the closure, and a certificate that lists every balance given up.
+DEMO-DUST-CONVERT: converted (it clears the line), its unpriced token not given up by the
+sweep but decided about on its own. DEMO-DUST-DEPOSIT: no button before the deposit lands.
+And each blocker a customer can fix, fixed through its card."""
 
 from __future__ import annotations
 
@@ -24,11 +27,21 @@ CARD = "#check-DUST_REMAINING"
 TEXT = {
     "en": {
         "forfeit": "Give up small balances",
+        "not_offered": "Converting is not offered: after the fee you would hold 1.519\u00a0USDT,"
+        " worth 1.52\u00a0USD, still no more than the small-balance line of 10.00\u00a0USD.",
+        "kept": "Not converted: 15,000\u00a0LUNC.",
+        "result": "Your funding account then holds 11.76\u00a0USDT",
+        "settle_then": "Once it has arrived, settling it as a small balance is possible here",
         "given_up": "The small balances are given up.",
         "may_close": "Yes: nothing blocks the closure of your account.",
     },
     "zh-Hans": {
         "forfeit": "放弃小额资产",
+        "not_offered": "不提供兑换：扣除手续费后您将持有 1.519\u00a0USDT，价值 1.52\u00a0USD，"  # noqa: RUF001
+        "仍未超过 10.00\u00a0USD 的小额资产标准。",
+        "kept": "不参与兑换：15,000\u00a0LUNC。",  # noqa: RUF001
+        "result": "您的资金账户届时将持有 11.76\u00a0USDT",
+        "settle_then": "到账后即可在此处理这笔小额资产",
         "given_up": "小额资产已放弃。",
         "may_close": "没有任何事项阻止注销您的账户",
     },
@@ -48,23 +61,27 @@ def rows(page, table: str) -> list[list[str]]:
     ]
 
 
-def sweep_then_give_up(page, lang: str) -> None:
-    """The card's sweep, its consent for the unpriced token, then the card's forfeit."""
-    follow(page, f"{CARD} form[data-way='fix'] button")
-    assert {r[1] for r in rows(page, "table")} == {"SHIB", "DOGE", "LUNC"}
-    if lang == "en":
-        screenshot(page, "customer-dust-sweep")
-    page.check("#forfeit")
-    follow(page, "form[action='/web/me/dust-sweep/execute'] button")
-    assert blocked(page) == {"DUST_REMAINING"}  # the sweep's own proceeds are dust
-    assert page.locator(f"{CARD} form[data-way='fix']").count() == 0  # no second sweep offered
-
+def give_up_what_a_sweep_would_leave_as_dust(page, lang: str) -> None:
+    """No sweep on the card (it would leave 1.519 USDT, dust, after the fee): the card says
+    so; the small balances are given up with consent, every one named, nothing converted."""
+    card = page.locator(CARD)
+    assert card.locator("form[data-way='fix']").count() == 0  # no sweep offered
+    assert card.locator("[data-way='note']").inner_text().startswith(TEXT[lang]["not_offered"])
     follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
     assert TEXT[lang]["forfeit"] in page.locator("h1").inner_text()
+    assert TEXT[lang]["not_offered"] in page.locator("#sweep-not-offered").inner_text()
+    assert page.locator("form[action='/web/me/dust-sweep']").count() == 0
     # Labelled and formatted: the account in words, the amount with its asset, the value
-    # to the cent.
-    account = "Funding" if lang == "en" else "资金账户"
-    assert rows(page, "#forfeit-lines") == [[account, "USDT", "1.519\u00a0USDT", "1.52\u00a0USD"]]
+    # to the cent; the unpriced token said to have no price.
+    funding, trading = ("Funding", "Trading") if lang == "en" else ("资金账户", "交易账户")
+    unpriced = "no market price" if lang == "en" else "无市场价格"
+    assert sorted(rows(page, "#forfeit-lines")) == sorted(
+        [
+            [funding, "LUNC", "15,000\u00a0LUNC", unpriced],
+            [funding, "SHIB", "120,000\u00a0SHIB", "1.20\u00a0USD"],
+            [trading, "DOGE", "3.5\u00a0DOGE", "0.35\u00a0USD"],
+        ]
+    )
     if lang == "en":
         screenshot(page, "customer-dust-forfeit")
     else:
@@ -101,7 +118,7 @@ def test_dust_ends_in_a_closed_account_whose_certificate_lists_what_was_given_up
     assert blocked(page) == {"DUST_REMAINING"}
     if lang == "en":
         screenshot(page, "customer-dust-blocked")
-    sweep_then_give_up(page, lang)
+    give_up_what_a_sweep_would_leave_as_dust(page, lang)
     submit_and_verify_by_email(page, engine)
 
     wf = workflow(engine, clock, config)
@@ -116,10 +133,49 @@ def test_dust_ends_in_a_closed_account_whose_certificate_lists_what_was_given_up
     assert answer.status == 200
     certificate = verify(json.loads(answer.body()), public_key_pem(config))
     assert certificate.scan.passed, certificate.scan.findings
-    assert [(f.asset, f.amount, f.consent_by) for f in certificate.forfeited] == [
+    assert sorted((f.asset, f.amount, f.consent_by) for f in certificate.forfeited) == [
+        ("DOGE", "3.5", "account_holder"),
         ("LUNC", "15000", "account_holder"),
-        ("USDT", "1.519", "account_holder"),
-    ]
+        ("SHIB", "120000", "account_holder"),
+    ]  # nothing converted: no fee paid for a result that would still have blocked
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_converting_gives_up_nothing_and_the_unpriced_token_is_decided_on_its_own(
+    engine, clock, person, lang
+) -> None:
+    import_snapshot(engine, demo_snapshot(clock()))
+    page = person("DEMO-DUST-CONVERT", lang=lang)
+    assert blocked(page) == {"DUST_REMAINING"}
+    follow(page, f"{CARD} form[data-way='fix'] button")
+    assert {r[1] for r in rows(page, "#sweep-lines")} == {"SHIB", "DOGE"}
+    assert page.locator("#sweep-given-up, #forfeit").count() == 0  # nothing given up here
+    assert page.locator("#sweep-kept").inner_text().startswith(TEXT[lang]["kept"])
+    assert TEXT[lang]["result"] in page.locator("#sweep-result").inner_text()
+    if lang == "en":
+        screenshot(page, "customer-dust-sweep")
+    follow(page, "form[action='/web/me/dust-sweep/execute'] button")
+    # Converted: 11.76 USDT, an asset now (withdrawn on the exchange); LUNC still there.
+    assert blocked(page) == {"DUST_REMAINING", "ASSETS_REMAINING"}
+    follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
+    assert [r[1] for r in rows(page, "#forfeit-lines")] == ["LUNC"]
+    page.check("#consent")
+    follow(page, "form[action='/web/me/dust-forfeit'] button")
+    assert blocked(page) == {"ASSETS_REMAINING"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_small_deposit_on_its_way_offers_no_button_only_when_it_can_be_settled(
+    engine, clock, person, lang
+) -> None:
+    import_snapshot(engine, demo_snapshot(clock()))
+    page = person("DEMO-DUST-DEPOSIT", lang=lang)
+    assert blocked(page) == {"DEPOSIT_PENDING"}
+    card = page.locator("#check-DEPOSIT_PENDING")
+    assert card.locator("a[href='/web/me/dust-forfeit'], form[data-way='fix']").count() == 0
+    wait = card.locator("[data-way='wait']")
+    assert TEXT[lang]["settle_then"] in wait.inner_text()
+    assert wait.get_attribute("data-at")
 
 
 FIXABLE = [
@@ -144,4 +200,4 @@ def test_each_blocker_a_customer_can_fix_is_fixed_through_its_card(
         assert blocked(page) == set()
         assert page.locator("a[href='/web/me/close']").is_visible()
     page = person(UID, lang=lang)
-    sweep_then_give_up(page, lang)
+    give_up_what_a_sweep_would_leave_as_dust(page, lang)

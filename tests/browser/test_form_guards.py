@@ -149,9 +149,6 @@ def test_a_double_click_on_the_forfeit_sends_it_once_and_shows_success(
 ) -> None:
     import_snapshot(engine, demo_snapshot(clock()))
     page = person(UID, lang=lang)
-    follow(page, f"{CARD} form[data-way='fix'] button")
-    page.check("#forfeit")
-    follow(page, "form[action='/web/me/dust-sweep/execute'] button")
     follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
     page.check("#consent")
     button = "form[action='/web/me/dust-forfeit'] button"

@@ -24,7 +24,7 @@ def test_the_quote_ticks_and_says_to_get_a_new_one_when_it_expires(
     engine, clock, person, lang
 ) -> None:
     import_snapshot(engine, demo_snapshot(clock()))
-    page = person("DEMO-DUST", lang=lang)
+    page = person("DEMO-DUST-CONVERT", lang=lang)
     page.clock.install()  # the page's timers and Date, moved below rather than waited for
     follow(page, "#check-DUST_REMAINING form[data-way='fix'] button")
     left = page.locator("#quote-countdown")

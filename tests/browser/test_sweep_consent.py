@@ -1,6 +1,6 @@
-"""The dust sweep in the browser, in English and in Chinese: what is converted and what is
-given up are two tables, each under its own caption, and the consent a customer ticks
-names the balance given up and says it is for good."""
+"""The dust sweep in the browser, in English and in Chinese: what is converted is a table
+under its caption; the token with no price is not in it, not given up and asks no consent:
+the quote names it apart and says it stays in the account, to be decided about on its own."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from lastgate.demo.customers import demo_snapshot
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from tests.browser.conftest import follow
 
-CONSENT = {
-    "en": ("I give up 15,000\u00a0LUNC, which has no price, for good.", "closure certificate"),
-    "zh-Hans": ("我永久放弃 15,000\u00a0LUNC", "注销证明"),
+KEPT = {
+    "en": ("Not converted: 15,000\u00a0LUNC.", "it stays in your account and still blocks"),
+    "zh-Hans": ("不参与兑换：15,000\u00a0LUNC。", "它会留在您的账户中"),  # noqa: RUF001
 }
 
 
@@ -22,18 +22,17 @@ def assets(page, table: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
-def test_the_sweep_lists_what_is_given_up_apart_and_names_it_in_the_consent(
+def test_the_sweep_converts_what_sells_and_names_the_unpriced_token_it_leaves(
     engine, clock, person, lang, tmp_path
 ) -> None:
     import_snapshot(engine, demo_snapshot(clock()))
-    page = person("DEMO-DUST", lang=lang)
+    page = person("DEMO-DUST-CONVERT", lang=lang)
     follow(page, "#check-DUST_REMAINING form[data-way='fix'] button")
     assert sorted(assets(page, "#sweep-lines")) == ["DOGE", "SHIB"]
-    assert assets(page, "#sweep-given-up") == ["LUNC"]
-    captions = page.locator("caption").all_inner_texts()
-    assert len(captions) == 2 and captions[0] != captions[1]
-    consent = page.locator("label[for='forfeit']")
-    assert consent.is_visible()
-    for words in CONSENT[lang]:
-        assert words in consent.inner_text()
+    assert page.locator("#sweep-given-up").count() == 0
+    assert page.locator("label[for='forfeit']").count() == 0  # no consent: nothing given up
+    kept = page.locator("#sweep-kept")
+    assert kept.is_visible()
+    for words in KEPT[lang]:
+        assert words in kept.inner_text()
     page.screenshot(path=str(tmp_path / f"sweep-{lang}.png"), full_page=True)

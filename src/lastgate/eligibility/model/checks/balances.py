@@ -98,8 +98,8 @@ def check_dust_remaining(state: AccountState, policy: Policy, now: datetime) -> 
             Action.SWEEP_DUST,
             Message(
                 N_(
-                    "Sweep them in one step into a single asset, or give them up with "
-                    "your explicit consent."
+                    "Convert them in one step into a single asset, where that leaves more "
+                    "than a small balance; or give them up with your explicit consent."
                 )
             ),
         ),

@@ -55,7 +55,8 @@ def test_evidence_is_uploaded_viewed_and_accepted(app, engine, clock, config) ->
     agent = browser(app, clock, config, "agent-ada", Role.AGENT)
     page = agent.get(f"/web/agent/requests/{request.id}")
     timeline = page.text.split('id="tl"')[1].split("</section>")[0]
-    assert "Identity document uploaded" in timeline and "A selfie." not in timeline
+    assert "Identity evidence uploaded" in timeline and "An identity document." in timeline
+    assert "A selfie." not in timeline
     assert "content_type" not in timeline and "sha256" not in timeline  # no payload dump
     link = page.text.split(f'href="/web/agent/requests/{request.id}/evidence/')[1].split('"')[0]
     file = agent.get(f"/web/agent/requests/{request.id}/evidence/{link}")

@@ -515,3 +515,14 @@ def test_a_disputed_identity_tells_staff_why_in_words(kyc, en, zh) -> None:
     detail = evaluate(replace(CLEAN, kyc=kyc), POLICY, NOW).result(CheckCode.KYC_DISPUTED).detail
     assert detail is not None
     assert (translate(detail, "en"), translate(detail, "zh_Hans")) == (en, zh)
+
+
+def test_a_legal_hold_says_who_lifts_it_without_contradicting_itself() -> None:
+    """The card used to say 'There is nothing you can do; contact support for help.'"""
+    from lastgate.kernel.i18n import translate
+
+    state = replace(CLEAN, holds=(hold(a.HoldKind.JUDICIAL_FREEZE),))
+    fix = evaluate(state, POLICY, NOW).result(CheckCode.LEGAL_HOLD).remediation
+    en, zh = translate(fix.message, "en"), translate(fix.message, "zh_Hans")
+    assert "cannot lift this yourself" in en and "nothing you can do" not in en
+    assert "无法自行解除" in zh and "法律限制解除" in zh

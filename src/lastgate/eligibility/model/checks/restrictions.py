@@ -105,7 +105,13 @@ def check_legal_hold(state: AccountState, policy: Policy, now: datetime) -> Chec
         ok=Message(N_("No legal restriction applies to your account.")),
         fail=Message(N_("A legal restriction applies to your account.")),
         fix=Remediation(
-            Action.NONE, Message(N_("There is nothing you can do; contact support for help."))
+            Action.NONE,
+            Message(
+                N_(
+                    "You cannot lift this yourself; it ends when the legal restriction is "
+                    "lifted. Support can answer your questions."
+                )
+            ),
         ),
         detail=Message(
             N_("Legal hold active: {reasons}"), {"reasons": "; ".join(h["reason"] for h in holds)}

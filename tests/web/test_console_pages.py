@@ -152,3 +152,29 @@ def test_the_customer_sees_what_was_received_and_is_asked_only_for_the_rest(
     assert _standing(page) == {"document": "accepted", "selfie": "refused"}
     form = page.split('id="kind"')[1].split("</select>")[0]
     assert 'value="selfie"' in form and 'value="document"' not in form
+
+
+def test_a_held_request_reads_as_paused_and_an_automatic_decision_as_automatic(
+    app, engine, clock, config
+) -> None:
+    from datetime import timedelta
+
+    from lastgate.closure.service import review
+    from lastgate.kernel.access import Principal
+    from lastgate.ledger.model import HoldKind
+
+    wf = workflow(engine, clock, config)
+    ends = clock() + timedelta(days=14)
+    request = request_in(
+        wf, ClosureState.COOLING_OFF, uid="U2", cooling_off_ends_at=ends, decided_by="system"
+    )
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    facts = agent.get(f"/web/agent/requests/{request.id}").text.split("</dl>")[0]
+    assert "Cooling-off ends" in facts and "Automatically: no review was needed" in facts
+    assert ">system<" not in facts
+
+    officer = Principal("officer-cy", Role.COMPLIANCE)
+    review.place_hold(wf, officer, "U2", HoldKind.JUDICIAL_FREEZE, "court order 12")
+    assert stored(wf, request).state is ClosureState.ON_HOLD
+    facts = agent.get(f"/web/agent/requests/{request.id}").text.split("</dl>")[0]
+    assert "Cooling-off paused; it was to end" in facts and "Cooling-off ends" not in facts

@@ -14,6 +14,7 @@ from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.model.staff_actions import review_actions
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.review import review_status
+from lastgate.closure.service.steps import SYSTEM
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
@@ -56,6 +57,7 @@ def request_page(page: StaffPage, request_id: RequestId) -> Response:
     return page.render(
         "agent/request.html",
         request=request,
+        decided_automatically=request.decided_by == SYSTEM,
         review=review_status(ctx.service(Workflow), page.me, request_id),
         approvals=staff_reads.review_approvals(ctx.engine, [request_id]).get(request_id, []),
         report=report_to_wire(report, page.language),

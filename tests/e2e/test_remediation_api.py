@@ -16,7 +16,7 @@ from tests.workflow_support import settings
 DUST = [
     {"account_type": "trading", "asset": "DOGE", "available": "50", "frozen": "0"},
     {"account_type": "funding", "asset": "SHIB", "available": "300000", "frozen": "0"},
-    # The proceeds land here; were this balance itself dust, it would stay dust afterwards.
+    # The proceeds land here: 27.84 USDT afterwards, above the line, so the sweep is offered.
     {"account_type": "funding", "asset": "USDT", "available": "20", "frozen": "0"},
 ]
 
@@ -68,8 +68,9 @@ def test_a_quote_then_an_execute_sweeps_the_dust(api) -> None:
     assert quote.status_code == 201, quote.text
     body = quote.json()
     assert (body["gross"], body["fee"], body["net"]) == ("8", "0.16", "7.84")
-    assert body["needs_forfeit_consent"] is False
+    assert body["needs_forfeit_consent"] is False and body["kept"] == []
     assert [line["asset"] for line in body["lines"]] == ["SHIB", "DOGE"]
+    assert body["leaves"] == {"asset": "USDT", "amount": "27.84", "value_usd": "27.84"}
 
     done = api.post(
         "/v1/accounts/U1/dust-sweep",
@@ -149,3 +150,14 @@ def test_an_agent_may_act_for_the_customer(api) -> None:
 
 def test_without_a_token_nothing_happens(api) -> None:
     assert api.post("/v1/accounts/U1/orders/cancel-all").status_code == 401
+
+
+def test_a_sweep_that_would_leave_dust_is_refused_with_its_own_code(engine, clock) -> None:
+    load(engine, account("U5", balances=DUST[:2]))  # 7.84 USDT after the fee: still dust
+    client = TestClient(create_app(settings(), engine=engine, clock=clock))
+    token = issue_token(settings(), "U5", Role.CUSTOMER, timedelta(minutes=5), clock())
+    answer = client.post(
+        "/v1/accounts/U5/dust-sweep/quote", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 409
+    assert answer.json()["error"]["code"] == "SWEEP_RESULT_DUST"

@@ -45,6 +45,22 @@ class QuoteLineOut(BaseModel):
     forfeit: bool
 
 
+class KeptOut(BaseModel):
+    """A small balance the sweep cannot sell: left in the account, to give up on its own."""
+
+    account_type: str
+    asset: str
+    amount: str
+
+
+class LeavesOut(BaseModel):
+    """The target asset's funding balance once the sweep is done: above the dust line."""
+
+    asset: str
+    amount: str
+    value_usd: str
+
+
 class QuoteOut(BaseModel):
     """A dust-sweep quote: what it takes, at which prices, and the net credit."""
 
@@ -60,6 +76,14 @@ class QuoteOut(BaseModel):
     fee: str
     net: str = Field(description="Credited to the funding account.")
     needs_forfeit_consent: bool
+    kept: list[KeptOut] = Field(
+        default=[], description="Dust it cannot sell, not given up: see dust-forfeit. At quoting."
+    )
+    leaves: LeavesOut | None = Field(
+        default=None,
+        description="What the funding account then holds of the target, at quoting; a sweep "
+        "that would leave dust is refused (SWEEP_RESULT_DUST).",
+    )
 
 
 class SweepOut(BaseModel):
@@ -145,6 +169,17 @@ def _quote_out(quote: DustQuote) -> QuoteOut:
         fee=to_wire(quote.fee),
         net=to_wire(quote.net),
         needs_forfeit_consent=bool(quote.forfeits),
+        kept=[
+            KeptOut(account_type=h.account_type, asset=h.asset, amount=to_wire(h.amount))
+            for h in quote.kept
+        ],
+        leaves=None
+        if quote.result is None
+        else LeavesOut(
+            asset=quote.result.asset,
+            amount=to_wire(quote.result.amount),
+            value_usd=to_wire(quote.result.value_usd),
+        ),
     )
 
 

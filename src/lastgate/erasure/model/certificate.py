@@ -29,6 +29,7 @@ def file_name(certificate_id: str, extension: str) -> str:
     safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", certificate_id)
     return f"closure-certificate-{safe_id}.{extension}"
 
+
 _CERTIFICATE_KEYS = frozenset(
     {
         "format",

@@ -10,6 +10,7 @@ from lastgate.notices.model import (
     InvalidAntiPhishingCode,
     InvalidNotice,
     compose,
+    delivery_links,
     render,
     validate_anti_phishing_code,
 )
@@ -50,6 +51,11 @@ REQUIRED_TOPICS = {
     "campaign_action_needed",
     "campaign_closure_started",
     "campaign_cancelled",
+    "risk_lock_lifted",
+    "risk_lock_appeal_rejected",
+    "closure_appeal_upheld",
+    "closure_appeal_overturned",
+    "legal_hold_lifted",
 }
 
 
@@ -99,6 +105,13 @@ def test_without_a_code_the_notice_opens_with_the_never_ask_line() -> None:
     body = _rendered("closure_cancelled", ENGLISH, code=None).body
     assert "anti-phishing" not in body
     assert body.startswith("Our staff will never ask")
+
+
+@pytest.mark.parametrize("language", [ENGLISH, SIMPLIFIED_CHINESE])
+def test_the_risk_lock_approval_leads_on_to_the_self_check(language: str) -> None:
+    body = _rendered("risk_lock_lifted", language).body
+    assert PARAMS["selfcheck_url"] in body
+    assert delivery_links("https://close.example")["selfcheck_url"] == PARAMS["selfcheck_url"]
 
 
 def test_cooling_off_notice_carries_the_end_date_and_the_cancel_link() -> None:

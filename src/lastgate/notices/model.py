@@ -20,6 +20,8 @@ from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.present import formats
 from lastgate.kernel.present.labels import label
 from lastgate.kernel.present.vocabulary import Kind
+from lastgate.notices.decision_topics import DECISION_TOPICS
+from lastgate.notices.template import NoticeTemplate
 
 #: A customer's anti-phishing code: 4 to 20 ASCII letters or digits.
 ANTI_PHISHING_CODE_PATTERN = r"^[A-Za-z0-9]{4,20}$"
@@ -43,24 +45,14 @@ class InvalidAntiPhishingCode(InvalidInput):
     code = "INVALID_ANTI_PHISHING_CODE"
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeTemplate:
-    """The subject and body message ids of one topic and the parameters they use."""
-
-    subject: str
-    body: str
-    params: tuple[str, ...] = ()
-    #: Parameters that are secrets (a one-time code): sealed in the outbox, opened only to
-    #: deliver, and scrubbed once the row is delivered, given up or voided.
-    secret: tuple[str, ...] = ()
-
-
 #: The links delivery adds to every notice: ``support_url``, where a customer who did not
-#: ask for what a notice says writes to support, and ``certificate_url``, the closed
+#: ask for what a notice says writes to support, ``certificate_url``, the closed
 #: account's page, where its closure certificate is downloaded once erasure has issued it
-#: (the platform's ``CLOSED_PATH``). The use cases build the others.
+#: (the platform's ``CLOSED_PATH``), and ``selfcheck_url``, the self-check, which shows
+#: what stops a closure and any request in progress. The use cases build the others.
 SUPPORT_PATH = "/web/tickets#new"
 CERTIFICATE_PATH = "/web/me/closed"
+SELFCHECK_PATH = "/web/me"
 
 
 def support_url(public_base_url: str) -> str:
@@ -80,6 +72,7 @@ def delivery_links(public_base_url: str) -> dict[str, str]:
     return {
         "support_url": support_url(public_base_url),
         "certificate_url": certificate_url(public_base_url),
+        "selfcheck_url": public_base_url.rstrip("/") + SELFCHECK_PATH,
     }
 
 
@@ -202,10 +195,6 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         ),
         ("ticket_ref", "ticket_url"),
     ),
-    "risk_lock_lifted": NoticeTemplate(
-        N_("Your account restriction is lifted"),
-        N_("Your appeal was approved and the restriction on your account is lifted."),
-    ),
     "recovery_approved": NoticeTemplate(
         N_("Your account recovery was approved"),
         N_(
@@ -265,6 +254,7 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account is unfrozen"),
         N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),
     ),
+    **DECISION_TOPICS,
 }
 
 

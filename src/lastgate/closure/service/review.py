@@ -1,19 +1,28 @@
 """Staff use cases of the closure workflow: review (two approvals to override a
 ``review`` result), rejection, the review queue, identity evidence decisions, and holds
-(placing one stops an open closure; lifting takes two compliance officers).
+(placing one stops an open closure; lifting takes two compliance officers, and resumes
+it, or tells a customer without one that a legal restriction is gone).
 
 Each function is one unit of work: it commits whole or changes nothing.
 """
 
 from __future__ import annotations
 
-from lastgate.closure.model.lifecycle import ClosureEvent, ClosureRequest, ClosureState
+from datetime import datetime, timedelta
+
+from lastgate.closure.model.lifecycle import (
+    ClosureEvent,
+    ClosureOrigin,
+    ClosureRequest,
+    ClosureState,
+)
 from lastgate.closure.model.staff_actions import (
     ReviewActions,
     completes_review,
     hold_actions,
     review_actions,
 )
+from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service.steps import (
     REVIEW_APPROVAL,
     REVIEW_QUEUE_STATES,
@@ -22,10 +31,12 @@ from lastgate.closure.service.steps import (
     Workflow,
     _advance,
     _start_cooling_off,
+    _tell_cooling_off,
     closure_subject,
     tell_under_review,
     transition,
 )
+from lastgate.eligibility.model.checks.restrictions import LEGAL_HOLD_KINDS
 from lastgate.kernel.access import Principal, Role, ensure_staff
 from lastgate.kernel.errors import IllegalTransition, InvalidInput
 from lastgate.kernel.redaction import redact
@@ -155,6 +166,8 @@ def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, rea
             )
             if request.state is not ClosureState.IN_REVIEW:  # else told already, at review
                 tell_under_review(uow, held)
+            # Read as a review now: no "closed in 24 hours" while it is paused.
+            uow.notifier.void(closure_subject(held), ["cooling_off_reminder"])
     return hold_id
 
 
@@ -164,7 +177,7 @@ def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bo
     note = redact(note).text
     now = wf.clock()
     with wf.unit_of_work() as uow:
-        uid, _kind, lifted_at = uow.holds.get(hold_id)
+        uid, kind, lifted_at = uow.holds.get(hold_id)
         if lifted_at is not None:
             raise IllegalTransition(f"hold {hold_id} is already lifted")
         subject = f"hold:{hold_id}"
@@ -190,15 +203,39 @@ def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bo
             payload={"note": note, "first_approver": approvers[0]},
         )
         request = uow.closures.open_for(uid)
-        remaining = set(uow.holds.active(uid)) & STOPPING_HOLDS
-        if request is not None and request.state is ClosureState.ON_HOLD and not remaining:
-            request = uow.closures.get(request.id, lock=True)
-            transition(
-                uow,
-                request,
-                ClosureEvent.LIFT,
-                actor=principal.subject,
-                now=now,
-                note={"hold": hold_id},
-            )
+        remaining = set(uow.holds.active(uid))
+        if request is not None:
+            if request.state is ClosureState.ON_HOLD and not remaining & STOPPING_HOLDS:
+                request = uow.closures.get(request.id, lock=True)
+                _resume(wf, uow, request, actor=principal.subject, now=now, hold_id=hold_id)
+        elif kind in LEGAL_HOLD_KINDS and not remaining & LEGAL_HOLD_KINDS:
+            # The self-check's "A legal restriction applies" is gone: say so, as for any
+            # legal hold. An AML investigation's end is told nowhere (no tipping off).
+            uow.notifier.notify_customer(uid, "legal_hold_lifted", {}, subject_ref=subject)
     return True
+
+
+def _resume(
+    wf: Workflow,
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    *,
+    actor: str,
+    now: datetime,
+    hold_id: str,
+) -> ClosureRequest:
+    """``request`` back where the last stopping hold found it. Back in cooling-off, it
+    has the time it had left when the hold paused it, and the customer, who was told a
+    person reviews the request, is told it goes on (the new end, how to cancel) with the
+    very notices of a review approved: the same whatever the hold's kind."""
+    changes = {}
+    ends = request.cooling_off_ends_at
+    if request.held_from is ClosureState.COOLING_OFF and ends is not None:
+        left = max(ends - request.updated_at, timedelta(0))  # updated_at: the hold's moment
+        changes["cooling_off_ends_at"] = now + left
+    note = {"hold": hold_id, **{k: v.isoformat() for k, v in changes.items()}}
+    after = transition(uow, request, ClosureEvent.LIFT, actor=actor, now=now, note=note, **changes)
+    if after.state is ClosureState.COOLING_OFF and after.cooling_off_ends_at is not None:
+        by_platform = after.origin is ClosureOrigin.CAMPAIGN
+        _tell_cooling_off(wf, uow, after, now, after.cooling_off_ends_at, by_platform=by_platform)
+    return after

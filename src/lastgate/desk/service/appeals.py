@@ -18,6 +18,7 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.model.staff_actions import may_review_closure_appeal, recovery_evidence_complete
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
 from lastgate.desk.service.desk import Desk
+from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
 from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
 from lastgate.kernel.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
@@ -69,11 +70,26 @@ def _resolve(
     )
 
 
+def _tell_decision(desk: Desk, uow: DeskUnitOfWork, ticket: t.Ticket, topic: str) -> None:
+    """The customer's notice of an appeal decided on ``ticket``, in the language they
+    wrote it in, in the decision's unit of work: the decision and the next step, with a
+    link to the answer posted on the ticket (the reasons, in the words staff wrote)."""
+    uow.notifier.notify_customer(
+        ticket.uid,
+        topic,
+        {"ticket_ref": ticket.id[:8], "ticket_url": desk.ticket_url(ticket.id)},
+        subject_ref=subject_of(ticket.id),
+        language=ticket_language(uow, desk.files, ticket.id),
+    )
+
+
 def decide_risk_lock_appeal(
     desk: Desk, principal: Principal, ticket_id: str, *, approve: bool, note: str
 ) -> list[str]:
     """A compliance officer decides an ``account_locked`` appeal; approving lifts every
-    active risk lock. Returns the ids of the holds lifted."""
+    active risk lock. The customer is told either way (``risk_lock_lifted``: approved,
+    even when no lock was left to lift; ``risk_lock_appeal_rejected``). Returns the ids
+    of the holds lifted."""
     ensure_staff(principal, Role.COMPLIANCE)
     now = desk.clock()
     with desk.unit_of_work() as uow:
@@ -97,10 +113,10 @@ def decide_risk_lock_appeal(
             holds_lifted=lifted,
         )
         _resolve(desk, uow, ticket, principal, note)
+        _tell_decision(
+            desk, uow, ticket, "risk_lock_lifted" if approve else "risk_lock_appeal_rejected"
+        )
         if lifted:
-            uow.notifier.notify_customer(
-                ticket.uid, "risk_lock_lifted", {}, subject_ref=subject_of(ticket.id)
-            )
             uow.notifier.publish_event(
                 "account.risk_lock_lifted",
                 {"uid": ticket.uid, "holds": lifted},
@@ -147,6 +163,9 @@ def decide_closure_appeal(
             closure_id=request.id,
         )
         _resolve(desk, uow, ticket, principal, note)
+        _tell_decision(
+            desk, uow, ticket, "closure_appeal_overturned" if overturn else "closure_appeal_upheld"
+        )
     return state
 
 

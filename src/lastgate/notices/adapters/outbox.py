@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lastgate.closure.adapters.tables import customer_settings, outbox
@@ -29,6 +29,9 @@ from lastgate.platform.db import pipeline
 from lastgate.platform.secret_box import SecretBox
 
 EMAIL, SMS, WEBHOOK = "email", "sms", "webhook"
+#: The least time between two customer notices about one subject (``_stamp``): a
+#: second, the Date header's and the mailbox's file names' resolution.
+ORDER_GAP = timedelta(seconds=1)
 
 
 _c = ledger.customers.c
@@ -65,6 +68,8 @@ class SqlNotifier:
         self._conn, self._clock, self._settings = conn, clock, settings
         #: Rows queued are written with the unit of work's COMMIT when it keeps them.
         self._later = later or pipeline.Later(conn, keep=False)
+        #: The date of the last customer notice queued about each subject (``_stamp``).
+        self._stamps: dict[str, datetime] = {}
 
     def _row(
         self,
@@ -74,6 +79,7 @@ class SqlNotifier:
         subject_ref: str,
         payload: Mapping[str, Any],
         deliver_after: datetime | None,
+        created_at: datetime | None = None,
     ) -> dict[str, Any]:
         now, outbox_id = self._clock(), str(uuid.uuid4())
         if topic in SECRET_TOPICS and "params" in payload:
@@ -81,7 +87,7 @@ class SqlNotifier:
             payload = {**payload, "params": seal_params(box, outbox_id, topic, payload["params"])}
         return {
             "id": outbox_id,
-            "created_at": now,
+            "created_at": created_at or now,
             "channel": channel,
             "topic": topic,
             "recipient": recipient,
@@ -118,13 +124,32 @@ class SqlNotifier:
         }
         if topic in SECRET_TOPICS:
             self.void(subject_ref, [topic])  # an older code is dead: never deliver it
+        stamp = self._stamp(subject_ref)
         self._enqueue(
             [
-                self._row(channel, topic, recipient, subject_ref, payload, deliver_after)
+                self._row(channel, topic, recipient, subject_ref, payload, deliver_after, stamp)
                 for channel, recipient in ((EMAIL, contact.email), (SMS, contact.phone))
                 if recipient and (channels is None or channel in channels)
             ]
         )
+
+    def _stamp(self, subject_ref: str) -> datetime:
+        """When a customer notice about ``subject_ref`` is dated: now, but never less than
+        ``ORDER_GAP`` after the last one about it, so that notices decided in the same
+        second (the cooling-off ended, then the account closed) are delivered, filed and
+        shown by a mail client, which sorts by the Date header's seconds, in the order
+        they were decided."""
+        now, last = self._clock(), self._stamps.get(subject_ref)
+        if last is None:
+            c = outbox.c
+            last = self._conn.execute(
+                select(func.max(c.created_at)).where(
+                    c.subject_ref == subject_ref, c.channel.in_((EMAIL, SMS))
+                )
+            ).scalar()
+        stamp = now if last is None else max(now, last + ORDER_GAP)
+        self._stamps[subject_ref] = stamp
+        return stamp
 
     def publish_event(self, topic: str, payload: Mapping[str, Any], *, subject_ref: str) -> None:
         if self._settings.webhook_url is None:

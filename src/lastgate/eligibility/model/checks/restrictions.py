@@ -96,8 +96,14 @@ def check_kyc_disputed(state: AccountState, policy: Policy, now: datetime) -> Ch
     )
 
 
+#: The holds the customer is shown as ``LEGAL_HOLD`` ("A legal restriction applies"), one
+#: as the other; an AML investigation is not among them (``COMPLIANCE_REVIEW``, which the
+#: customer's view folds into ``SUPPORT_REQUIRED``).
+LEGAL_HOLD_KINDS = frozenset({HoldKind.JUDICIAL_FREEZE, HoldKind.LAW_ENFORCEMENT})
+
+
 def check_legal_hold(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
-    holds = _active_holds(state, frozenset({HoldKind.JUDICIAL_FREEZE, HoldKind.LAW_ENFORCEMENT}))
+    holds = _active_holds(state, LEGAL_HOLD_KINDS)
     return result(
         CheckCode.LEGAL_HOLD,
         bool(holds),

@@ -82,6 +82,19 @@ def the_email(mailbox: Path, topic: str) -> EmailMessage:
 def test_a_rejected_customer_appeals_from_the_link_in_the_email(
     engine, clock, config, base_url, person, lang
 ) -> None:
+    ticket_id = appeal_from_the_email(engine, clock, config, base_url, person, lang)
+    agent = person("agent-bo", Role.AGENT, lang=lang)  # not the agent who rejected it
+    agent.goto(f"{base_url}/web/desk?category=closure_rejected")
+    row = agent.locator(f"#ticket-{ticket_id}")
+    assert APPEAL[lang] in row.inner_text()
+    follow(agent, f"#ticket-{ticket_id} a[href='/web/desk/tickets/{ticket_id}']")
+    decide = f"form[action='/web/desk/tickets/{ticket_id}/closure-appeal-decision']"
+    assert agent.locator(decide).is_visible()
+
+
+def appeal_from_the_email(engine, clock, config, base_url, person, lang: str) -> str:
+    """U1 asks to close on the page in ``lang``, an agent rejects it, U1 appeals from the
+    rejection e-mail's link; the appeal ticket's id."""
     load(engine, account("U1"))
     me = person("U1", lang=lang)
     follow(me, "a[href='/web/me/close']")
@@ -112,12 +125,4 @@ def test_a_rejected_customer_appeals_from_the_link_in_the_email(
     me.fill("#ticket-body", APPEAL[lang] + ": " + "I have proof of the source of funds.")
     follow(me, "form[action='/web/tickets'] button[type=submit]")
     assert "done=ticket_opened" in me.url
-    ticket_id = me.url.split("/web/tickets/", 1)[1].split("?", 1)[0]
-
-    agent = person("agent-bo", Role.AGENT, lang=lang)  # not the agent who rejected it
-    agent.goto(f"{base_url}/web/desk?category=closure_rejected")
-    row = agent.locator(f"#ticket-{ticket_id}")
-    assert APPEAL[lang] in row.inner_text()
-    follow(agent, f"#ticket-{ticket_id} a[href='/web/desk/tickets/{ticket_id}']")
-    decide = f"form[action='/web/desk/tickets/{ticket_id}/closure-appeal-decision']"
-    assert agent.locator(decide).is_visible()
+    return me.url.split("/web/tickets/", 1)[1].split("?", 1)[0]

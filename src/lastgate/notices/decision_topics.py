@@ -19,9 +19,9 @@ DECISION_TOPICS: Mapping[str, NoticeTemplate] = {
     "risk_lock_lifted": NoticeTemplate(
         N_("Your account restriction is lifted"),
         N_(
-            "Your appeal was approved and the restriction on your account is lifted: you "
-            "can use your account again. If you want to close it, your self-check shows "
-            "whether anything else is left to do and where to start: {selfcheck_url}"
+            "Your appeal was approved and the restriction on your account is lifted. If you "
+            "want to close your account, your self-check shows whether anything else is "
+            "left to do and where to start: {selfcheck_url}"
         ),
         ("selfcheck_url",),
     ),

@@ -235,6 +235,36 @@ def test_a_hold_lifted_in_cooling_off_is_told_the_same_whatever_its_kind(
     )
 
 
+@pytest.mark.parametrize("language", [ENGLISH, SIMPLIFIED_CHINESE])
+@pytest.mark.parametrize("other", OTHER_HOLDS)
+def test_a_hold_lifted_before_verification_says_the_review_is_over_the_same_whatever_its_kind(
+    engine, clock, config, other, language
+) -> None:
+    load(engine, account("U1"), account("U2"))
+    wf = workflow(engine, clock, config)
+    kinds = {"U1": HoldKind.AML_INVESTIGATION, "U2": other}
+    requests = {}
+    for uid in kinds:
+        with wf.unit_of_work() as uow:
+            uow.notifier.remember_language(uid, language)
+        requests[uid] = request_in(wf, ClosureState.VERIFYING, uid=uid)
+    holds = {
+        uid: closure.place_hold(wf, OFFICER_A, uid, kind, "case 9") for uid, kind in kinds.items()
+    }
+    clock.advance(days=2)
+    for hold_id in holds.values():
+        closure.lift_hold(wf, OFFICER_A, hold_id, "done")
+        closure.lift_hold(wf, OFFICER_B, hold_id, "done")
+    told = {uid: delivered(engine, clock, config, uid) for uid in kinds}
+    for uid, request in requests.items():
+        assert stored(wf, request).state is ClosureState.VERIFYING
+        assert [topic(m) for m in told[uid]] == ["closure_on_hold", "closure_review_done_verify"]
+        assert f"{BASE}/web/me" in told[uid][-1].get_content()  # where to verify from
+    assert normalized(told["U1"], "U1", "u1", requests["U1"].id) == normalized(
+        told["U2"], "U2", "u2", requests["U2"].id
+    )
+
+
 def test_a_legal_restriction_lifted_is_told_and_an_investigations_end_is_not(
     engine, clock, config
 ) -> None:

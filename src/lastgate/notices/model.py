@@ -160,6 +160,17 @@ TOPICS: Mapping[str, NoticeTemplate] = {
             "time, and you do not need to do anything. We will tell you the outcome."
         ),
     ),
+    # Sent when a hold that paused a request before its verification is lifted: the
+    # "being reviewed" above is over, whatever the hold was, and the customer goes on.
+    "closure_review_done_verify": NoticeTemplate(
+        N_("Your account closure request goes on"),
+        N_(
+            "Our review of your closure request is finished and the request goes on. "
+            "Next, confirm that it is you with a second factor, from your self-check: "
+            "{selfcheck_url}"
+        ),
+        ("selfcheck_url",),
+    ),
     "account_frozen": NoticeTemplate(
         N_("Your account is frozen"),
         N_(

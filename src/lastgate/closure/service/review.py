@@ -238,4 +238,9 @@ def _resume(
     if after.state is ClosureState.COOLING_OFF and after.cooling_off_ends_at is not None:
         by_platform = after.origin is ClosureOrigin.CAMPAIGN
         _tell_cooling_off(wf, uow, after, now, after.cooling_off_ends_at, by_platform=by_platform)
+    elif after.state in (ClosureState.DRAFT, ClosureState.VERIFYING):
+        # Told "being reviewed" when the hold came; now that it is over, what comes next.
+        uow.notifier.notify_customer(
+            after.uid, "closure_review_done_verify", {}, subject_ref=closure_subject(after)
+        )
     return after

@@ -52,3 +52,10 @@ def test_another_officer_confirms_the_lift() -> None:
 def test_a_lifted_hold_offers_nothing() -> None:
     may = hold_actions(lifted=True, requested_by=["compliance-cy", "compliance-di"], me="x")
     assert not may.may_ask and not may.may_confirm
+
+
+def test_whoever_rejected_takes_no_part_once_an_appeal_overturns_them() -> None:
+    mine = review_actions(ClosureState.IN_REVIEW, ["agent-bo"], "agent-ada", ["agent-ada"])
+    assert mine.rejected_by_me and not mine.may_approve and not mine.may_reject
+    other = review_actions(ClosureState.IN_REVIEW, ["agent-bo"], "agent-cy", ["agent-ada"])
+    assert other.may_approve and other.may_reject and not other.rejected_by_me

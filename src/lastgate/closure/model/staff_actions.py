@@ -5,7 +5,7 @@ would refuse. Pure: the caller reads who has approved already."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from lastgate.closure.model.lifecycle import ClosureState
@@ -21,8 +21,10 @@ class ReviewActions:
     """A request's review as one staff member sees it now.
 
     ``approvers``: who approved so far, in order; ``approved_by_me``: the reader is one
-    of them (then a different person must give the next approval); ``may_approve`` and
-    ``may_reject``: the decisions the reader may take now."""
+    of them (then a different person must give the next approval); ``rejected_by_me``:
+    the reader rejected this request and an appeal overturned that rejection (then the
+    reader takes no part in its review again); ``may_approve`` and ``may_reject``: the
+    decisions the reader may take now."""
 
     state: ClosureState
     approvers: tuple[str, ...]
@@ -30,6 +32,7 @@ class ReviewActions:
     approved_by_me: bool
     may_approve: bool
     may_reject: bool
+    rejected_by_me: bool = False
 
     @property
     def given(self) -> int:
@@ -45,17 +48,31 @@ class ReviewActions:
         return self.in_review and self.approved_by_me and self.given < self.needed
 
 
-def review_actions(state: ClosureState, approvers: Sequence[str], me: str) -> ReviewActions:
-    """What ``me`` may do now on a request in ``state`` that ``approvers`` approved."""
+def review_actions(
+    state: ClosureState,
+    approvers: Sequence[str],
+    me: str,
+    overturned_rejecters: Collection[str] = (),
+) -> ReviewActions:
+    """What ``me`` may do now on a request in ``state`` that ``approvers`` approved.
+
+    ``overturned_rejecters``: who rejected the request before an appeal overturned the
+    rejection. They neither approve nor reject it again: the appeal found against their
+    decision, so a fresh review is someone else's (four-eyes, like the appeal itself)."""
     in_review = state is ClosureState.IN_REVIEW
     mine = me in approvers
+    rejected = me in overturned_rejecters
     return ReviewActions(
         state=state,
         approvers=tuple(approvers),
         needed=REVIEW_APPROVALS_NEEDED,
         approved_by_me=mine,
-        may_approve=in_review and not mine and len(approvers) < REVIEW_APPROVALS_NEEDED,
-        may_reject=in_review,
+        may_approve=in_review
+        and not mine
+        and not rejected
+        and len(approvers) < REVIEW_APPROVALS_NEEDED,
+        may_reject=in_review and not rejected,
+        rejected_by_me=rejected,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from lastgate.closure.model.lifecycle import ClosureEvent, ClosureRequest
 from lastgate.closure.ports import UnitOfWork
+from lastgate.closure.service.steps import OVERTURNED_REJECTION, closure_subject
 from lastgate.closure.service.workflow import transition
 from lastgate.kernel.errors import ClosureAlreadyOpen
 
@@ -19,9 +20,19 @@ def reopen_on_appeal(
     """``request`` back in review, its rejection overturned on the appeal ``ticket_id``,
     inside the caller's unit of work. ``ClosureAlreadyOpen`` if the customer has opened
     another request since (one open request at most); ``IllegalTransition`` if
-    ``request`` is not rejected."""
+    ``request`` is not rejected. Who rejected it is recorded (``OVERTURNED_REJECTION``),
+    so that they take no part in the review that follows."""
     if uow.closures.open_for(request.uid) is not None:
         raise ClosureAlreadyOpen("the customer has another open closure request")
+    if request.decided_by is not None:  # kept: the request forgets who decided it
+        uow.approvals.record(
+            closure_subject(request),
+            kind=OVERTURNED_REJECTION,
+            actor=request.decided_by,
+            decision="overturned",
+            note=f"ticket:{ticket_id}",
+            at=now,
+        )
     return transition(
         uow,
         request,

@@ -8,6 +8,7 @@ Each function is one unit of work: it commits whole or changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from lastgate.closure.model.lifecycle import (
@@ -24,9 +25,11 @@ from lastgate.closure.model.staff_actions import (
 )
 from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service.steps import (
+    OVERTURNED_REJECTION,
     REVIEW_APPROVAL,
     REVIEW_QUEUE_STATES,
     STOPPING_HOLDS,
+    DifferentReviewerRequired,
     FourEyesRequired,
     Workflow,
     _advance,
@@ -56,7 +59,10 @@ def approve(wf: Workflow, principal: Principal, request_id: str, note: str) -> C
         if request.state is not ClosureState.IN_REVIEW:
             raise IllegalTransition(f"the request is {request.state.value}, not in review")
         approvers = uow.approvals.actors(closure_subject(request), REVIEW_APPROVAL)
-        if not review_actions(request.state, approvers, principal.subject).may_approve:
+        actions = _actions(uow, request, approvers, principal.subject)
+        if actions.rejected_by_me:
+            raise DifferentReviewerRequired(_REJECTED_BEFORE)
+        if not actions.may_approve:
             raise FourEyesRequired("you already approved this request; a second person must")
         uow.approvals.record(
             closure_subject(request),
@@ -83,7 +89,19 @@ def review_status(wf: Workflow, principal: Principal, request_id: str) -> Review
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id)
         approvers = uow.approvals.actors(closure_subject(request), REVIEW_APPROVAL)
-    return review_actions(request.state, approvers, principal.subject)
+        return _actions(uow, request, approvers, principal.subject)
+
+
+_REJECTED_BEFORE = (
+    "you rejected this request and an appeal overturned it; another person reviews it"
+)
+
+
+def _actions(
+    uow: UnitOfWork, request: ClosureRequest, approvers: Sequence[str], me: str
+) -> ReviewActions:
+    rejecters = uow.approvals.actors(closure_subject(request), OVERTURNED_REJECTION)
+    return review_actions(request.state, approvers, me, rejecters)
 
 
 def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> ClosureRequest:
@@ -94,6 +112,8 @@ def reject(wf: Workflow, principal: Principal, request_id: str, reason: str) -> 
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
+        if _actions(uow, request, (), principal.subject).rejected_by_me:
+            raise DifferentReviewerRequired(_REJECTED_BEFORE)
         request = transition(
             uow,
             request,

@@ -35,6 +35,9 @@ log = logging.getLogger("lastgate.closure")
 SYSTEM = "system"
 CLOSURE_FREEZE = "closure"
 REVIEW_APPROVAL = "review"
+#: Recorded when an appeal overturns a rejection, its actor the staff member who had
+#: rejected: they take no part in the request's review again (``review_actions``).
+OVERTURNED_REJECTION = "overturned_rejection"
 OTP_METHODS = frozenset({"email", "sms"})
 VERIFY_METHODS = OTP_METHODS | {"totp"}
 #: Holds that stop a closure in its tracks (``on_hold``) until lifted.
@@ -51,6 +54,13 @@ class FourEyesRequired(Forbidden):
     """The same person may not give both approvals."""
 
     code = "SECOND_APPROVER_REQUIRED"
+
+
+class DifferentReviewerRequired(Forbidden):
+    """A rejection is re-examined (the appeal, the review after it is overturned) by
+    someone other than the person who rejected."""
+
+    code = "DIFFERENT_REVIEWER_REQUIRED"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.appeal import reopen_on_appeal
+from lastgate.closure.service.steps import DifferentReviewerRequired
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.staff_actions import may_review_closure_appeal, recovery_evidence_complete
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
@@ -21,15 +22,9 @@ from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
 from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
-from lastgate.kernel.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
+from lastgate.kernel.errors import Conflict, IllegalTransition, InvalidInput
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
-
-
-class DifferentReviewerRequired(Forbidden):
-    """An appeal is re-reviewed by someone other than the person who decided first."""
-
-    code = "DIFFERENT_REVIEWER_REQUIRED"
 
 
 class RecoveryWaiting(Conflict):

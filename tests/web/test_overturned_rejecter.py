@@ -1,0 +1,83 @@
+"""Four-eyes after an appeal: whoever rejected a closure request takes no part in the
+review that follows once an appeal overturns the rejection. Their request page says so
+and offers no decision; a forced approval is refused with the four-eyes page. Both
+databases (the ``engine`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lastgate.app.api import create_app
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import appeals
+from lastgate.desk.service import desk as d
+from lastgate.kernel.access import Principal, Role
+from tests.builders import account, load
+from tests.desk_support import desk_settings, make_desk
+from tests.web.test_pages import browser, csrf
+from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, stored, workflow
+
+AGENT_C = Principal("agent-cy", Role.AGENT)
+
+
+@pytest.fixture
+def config(tmp_path):
+    return desk_settings(tmp_path)
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U2"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def _overturned(engine, clock, tmp_path):
+    """U2's request, rejected by ada, overturned on appeal by bo: back in review."""
+    wf = workflow(engine, clock)
+    request = request_in(wf, ClosureState.IN_REVIEW, uid="U2", needs_review=True)
+    closure.reject(wf, AGENT_A, request.id, "Documents unclear.")
+    desk = make_desk(engine, clock, tmp_path)
+    ticket, _ = d.open_ticket(
+        desk,
+        customer("U2"),
+        "U2",
+        TicketCategory.CLOSURE_REJECTED,
+        "Appeal",
+        "My documents are fine.",
+        related_closure_id=request.id,
+    )
+    appeals.decide_closure_appeal(desk, AGENT_B, ticket.id, overturn=True, note="Fine.")
+    return wf, request
+
+
+def test_the_rejecting_agent_may_not_approve_after_the_appeal_overturns_them(
+    app, clock, config, engine, tmp_path
+) -> None:
+    wf, request = _overturned(engine, clock, tmp_path)
+    url = f"/web/agent/requests/{request.id}"
+    ada = browser(app, clock, config, "agent-ada", Role.AGENT)
+    page = ada.get(url)
+    assert 'id="rejected-before"' in page.text and "an appeal overturned" in page.text
+    assert f'action="{url}/approve"' not in page.text
+    assert f'action="{url}/reject"' not in page.text
+    refused = ada.post(f"{url}/approve", data={"csrf": csrf(page.text), "note": "ok"})
+    assert refused.status_code == 403 and "DIFFERENT_REVIEWER_REQUIRED" in refused.text
+    assert "Another person must take this step" in refused.text
+    again = ada.post(f"{url}/reject", data={"csrf": csrf(page.text), "reason": "Still no."})
+    assert again.status_code == 403 and "DIFFERENT_REVIEWER_REQUIRED" in again.text
+    assert stored(wf, request).state is ClosureState.IN_REVIEW
+
+
+def test_two_others_complete_the_review_after_the_appeal(
+    app, clock, config, engine, tmp_path
+) -> None:
+    wf, request = _overturned(engine, clock, tmp_path)
+    closure.approve(wf, AGENT_B, request.id, "Documents fine.")
+    url = f"/web/agent/requests/{request.id}"
+    cy = browser(app, clock, config, "agent-cy", Role.AGENT)
+    page = cy.get(url)
+    assert 'id="rejected-before"' not in page.text and f'action="{url}/approve"' in page.text
+    cy.post(f"{url}/approve", data={"csrf": csrf(page.text), "note": "Agreed."})
+    assert stored(wf, request).state is ClosureState.COOLING_OFF

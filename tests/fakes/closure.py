@@ -54,6 +54,14 @@ class FakeClosures:
         mine = [r for r in self._tx.tables.closures.values() if r.uid == uid]
         return max(mine, key=lambda r: r.created_at, default=None)
 
+    def last_rejected_for(self, uid: str) -> ClosureRequest | None:
+        mine = [
+            r
+            for r in self._tx.tables.closures.values()
+            if r.uid == uid and r.state is ClosureState.REJECTED
+        ]
+        return max(mine, key=lambda r: r.created_at, default=None)
+
     def save(self, request: ClosureRequest) -> None:
         stored = self._tx.tables.closures.get(request.id)
         if stored is None or stored.version != request.version - 1:

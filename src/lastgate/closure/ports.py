@@ -36,6 +36,10 @@ class ClosureRepository(Protocol):
 
     def latest_for(self, uid: str) -> ClosureRequest | None: ...
 
+    def last_rejected_for(self, uid: str) -> ClosureRequest | None:
+        """The customer's latest request a person rejected (and no appeal overturned)."""
+        ...
+
     def save(self, request: ClosureRequest) -> None:
         """Write ``request`` if the stored version is ``request.version - 1``;
         ``ConcurrentUpdate`` otherwise (someone else changed it first)."""

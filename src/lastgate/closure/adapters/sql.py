@@ -118,6 +118,18 @@ class SqlClosures:
         ).first()
         return None if row is None else _from_row(row)
 
+    def last_rejected_for(self, uid: str) -> ClosureRequest | None:
+        row = self._conn.execute(
+            select(closure_requests)
+            .where(
+                closure_requests.c.uid == uid,
+                closure_requests.c.state == ClosureState.REJECTED.value,
+            )
+            .order_by(closure_requests.c.created_at.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _from_row(row)
+
     def save(self, request: ClosureRequest) -> None:
         row = _to_row(request)
         del row["id"]

@@ -240,6 +240,7 @@ def closure_status(
         step=step_of(seen.state),
         cooling_off_days=_cooling_off_days(page, request.uid) if request.is_open else None,
         cancellable=request.state in CANCELLABLE_STATES,
+        appealable=closure.appealable(page.service(Workflow), page.me, request),
         awaiting_proof=awaiting_proof,
         options=options,
         chosen=None if options is None else options.choose(method),

@@ -38,6 +38,9 @@ REVIEW_APPROVAL = "review"
 #: Recorded when an appeal overturns a rejection, its actor the staff member who had
 #: rejected: they take no part in the request's review again (``review_actions``).
 OVERTURNED_REJECTION = "overturned_rejection"
+#: Recorded on a rejected request when an appeal upholds its rejection: the decision is
+#: final for that request, and its page no longer offers an appeal.
+UPHELD_ON_APPEAL = "upheld_on_appeal"
 OTP_METHODS = frozenset({"email", "sms"})
 VERIFY_METHODS = OTP_METHODS | {"totp"}
 #: Holds that stop a closure in its tracks (``on_hold``) until lifted.

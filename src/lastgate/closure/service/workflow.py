@@ -10,6 +10,7 @@ announced to the exchange by a webhook event through the outbox.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from lastgate.closure.model.lifecycle import (
     ClosureEvent,
@@ -37,6 +38,7 @@ from lastgate.closure.service.steps import (
     REVIEW_QUEUE_STATES,
     STOPPING_HOLDS,
     SYSTEM,
+    UPHELD_ON_APPEAL,
     VERIFY_METHODS,
     FourEyesRequired,
     Workflow,
@@ -125,6 +127,10 @@ def submit(
         needs_evidence=risky,
     )
     with wf.unit_of_work() as uow:
+        if uow.closures.last_rejected_for(uid) is not None:
+            # A person rejected an earlier request (perhaps upheld on appeal): a new one
+            # is reviewed by a person too, and cannot go around that decision.
+            request = replace(request, needs_review=True)
         uow.closures.add(request)
         if language is not None:  # before the first notice, which is written in it
             uow.notifier.remember_language(uid, language)
@@ -155,6 +161,16 @@ def get(wf: Workflow, principal: Principal, request_id: str) -> ClosureRequest:
         request = uow.closures.get(request_id)
     _owned(request, principal)
     return request
+
+
+def appealable(wf: Workflow, principal: Principal, request: ClosureRequest) -> bool:
+    """A rejected request its customer may still appeal: no appeal has upheld the
+    rejection (that decision is final for the request; a new request goes to review)."""
+    if request.state is not ClosureState.REJECTED:
+        return False
+    _owned(request, principal)
+    with wf.unit_of_work() as uow:
+        return not uow.approvals.actors(closure_subject(request), UPHELD_ON_APPEAL)
 
 
 def current(wf: Workflow, principal: Principal, uid: str) -> ClosureRequest | None:

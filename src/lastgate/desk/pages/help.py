@@ -43,12 +43,15 @@ class ShownItem:
 
 def _help(page: Page, **values: Any) -> Response:
     uid = page.me.subject
-    open_account(page.service(Workflow), page.me, uid)  # closed: the closed account's page
+    wf = page.service(Workflow)
+    open_account(wf, page.me, uid)  # closed: the closed account's page
+    request = closure.current(wf, page.me, uid)
     return render(
         page,
         "desk/help.html",
         tickets=d.list_for_customer(desk_of(page), page.me, uid)[:5],
-        request=closure.current(page.service(Workflow), page.me, uid),
+        request=request,
+        appealable=request is not None and closure.appealable(wf, page.me, request),
         **values,
     )
 

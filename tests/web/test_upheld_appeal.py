@@ -1,0 +1,87 @@
+"""A rejection upheld on appeal is final for its request: the closure page and the Help
+page no longer offer the same appeal, and say what the customer can still do; a new
+request after any rejection goes to a person's review, so it cannot go around the
+decision. Both databases (the ``engine`` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lastgate.app.api import create_app
+from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
+from lastgate.closure.service import workflow as closure
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import appeals
+from lastgate.desk.service import desk as d
+from tests.builders import account, load
+from tests.desk_support import desk_settings, make_desk
+from tests.web.test_pages import browser
+from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, workflow
+
+APPEAL_LINK = "/web/tickets?category=closure_rejected#new"
+
+
+@pytest.fixture
+def config(tmp_path):
+    return desk_settings(tmp_path)
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, account("U2"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def _rejected(engine, clock):
+    wf = workflow(engine, clock)
+    request = request_in(wf, ClosureState.IN_REVIEW, uid="U2", needs_review=True)
+    closure.reject(wf, AGENT_A, request.id, "Documents unclear.")
+    return wf, request
+
+
+def _appeal(engine, clock, tmp_path, request, *, overturn: bool) -> None:
+    desk = make_desk(engine, clock, tmp_path)
+    ticket, _ = d.open_ticket(
+        desk,
+        customer("U2"),
+        "U2",
+        TicketCategory.CLOSURE_REJECTED,
+        "Appeal",
+        "My documents are fine.",
+        related_closure_id=request.id,
+    )
+    appeals.decide_closure_appeal(desk, AGENT_B, ticket.id, overturn=overturn, note="Checked.")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_an_upheld_rejection_offers_no_appeal_again_and_says_what_is_left(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    _, request = _rejected(engine, clock)
+    me = browser(app, clock, config, "U2")
+    me.cookies.set("lang", lang)
+    page = me.get(f"/web/closure/{request.id}", params={"lang": lang}).text
+    assert APPEAL_LINK in page and 'id="upheld-on-appeal"' not in page  # may still appeal
+    assert APPEAL_LINK in me.get("/web/help", params={"lang": lang}).text
+
+    _appeal(engine, clock, tmp_path, request, overturn=False)
+    page = me.get(f"/web/closure/{request.id}", params={"lang": lang}).text
+    final = {
+        "en": "the rejection stands: this decision is final for this request",
+        "zh-Hans": "驳回决定维持不变",
+    }[lang]
+    assert APPEAL_LINK not in page and 'id="upheld-on-appeal"' in page and final in page
+    assert APPEAL_LINK not in me.get("/web/help", params={"lang": lang}).text
+
+
+def test_a_new_request_after_a_rejection_is_reviewed_by_a_person(engine, clock) -> None:
+    load(engine, account("U2"))
+    wf, _ = _rejected(engine, clock)
+    again = closure.submit(wf, customer("U2"), "U2", ClosureReason.FEES, "")
+    assert again.needs_review  # the account itself needs no review: the rejection does
+
+
+def test_a_first_request_of_a_clean_account_needs_no_review(engine, clock) -> None:
+    load(engine, account("U2"))
+    first = closure.submit(workflow(engine, clock), customer("U2"), "U2", ClosureReason.FEES, "")
+    assert not first.needs_review

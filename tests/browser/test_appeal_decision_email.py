@@ -65,3 +65,15 @@ def test_an_upheld_appeal_is_told_by_email_in_the_appeals_language(
     me.goto(self_check)
     assert urlparse(me.url).path == "/web/me"
     assert me.locator("html").get_attribute("lang") == lang
+
+    # The decision is final for that request: its page and Help say so, with no appeal.
+    final = {"en": "the rejection stands", "zh-Hans": "驳回决定维持不变"}[lang]
+    follow(me, "a[href^='/web/closure/']")
+    assert final in me.locator("main").inner_text()
+    assert me.locator("a[href*='category=closure_rejected']").count() == 0
+    me.goto(f"{base_url}/web/help")
+    appeals = me.locator("section[aria-labelledby=appeals]")
+    assert (
+        appeals.count() == 1
+        and appeals.locator("a[href*='category=closure_rejected']").count() == 0
+    )

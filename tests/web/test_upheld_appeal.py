@@ -85,3 +85,20 @@ def test_a_first_request_of_a_clean_account_needs_no_review(engine, clock) -> No
     load(engine, account("U2"))
     first = closure.submit(workflow(engine, clock), customer("U2"), "U2", ClosureReason.FEES, "")
     assert not first.needs_review
+
+
+@pytest.mark.parametrize("question", ["I want to appeal", "what is the status of my closure?"])
+def test_the_assistant_offers_no_appeal_again_once_the_rejection_stands(
+    engine, clock, config, tmp_path, question
+) -> None:
+    from lastgate.desk.service.assistant import ask
+
+    load(engine, account("U2"))
+    _, request = _rejected(engine, clock)
+    desk = make_desk(engine, clock, tmp_path)
+    before = ask(desk, customer("U2"), "U2", question, "en")
+    assert "appeal" in {item.action for item in before.items}
+    _appeal(engine, clock, tmp_path, request, overturn=False)
+    after = ask(desk, customer("U2"), "U2", question, "en")
+    assert "appeal" not in {item.action for item in after.items}
+    assert "REJECTION_STANDS" in {item.code for item in after.items}

@@ -301,3 +301,11 @@ def release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: dateti
             subject_ref=closure_subject(request),
         )
     uow.notifier.void(closure_subject(request), ["cooling_off_reminder"])
+
+
+def rejection_final(uow: UnitOfWork, request: ClosureRequest) -> bool:
+    """A rejected request whose rejection an appeal upheld: final for it, so no appeal is
+    offered again (a new request goes to a person's review instead)."""
+    if request.state is not ClosureState.REJECTED:
+        return False
+    return bool(uow.approvals.actors(closure_subject(request), UPHELD_ON_APPEAL))

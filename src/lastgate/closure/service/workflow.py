@@ -38,7 +38,6 @@ from lastgate.closure.service.steps import (
     REVIEW_QUEUE_STATES,
     STOPPING_HOLDS,
     SYSTEM,
-    UPHELD_ON_APPEAL,
     VERIFY_METHODS,
     FourEyesRequired,
     Workflow,
@@ -50,6 +49,7 @@ from lastgate.closure.service.steps import (
     closure_subject,
     eligibility_for_closure,
     log_transition,
+    rejection_final,
     release_closure_freeze,
     tell_under_review,
     transition,
@@ -170,7 +170,7 @@ def appealable(wf: Workflow, principal: Principal, request: ClosureRequest) -> b
         return False
     _owned(request, principal)
     with wf.unit_of_work() as uow:
-        return not uow.approvals.actors(closure_subject(request), UPHELD_ON_APPEAL)
+        return not rejection_final(uow, request)
 
 
 def current(wf: Workflow, principal: Principal, uid: str) -> ClosureRequest | None:

@@ -84,6 +84,8 @@ class AccountFacts:
     #: Frozen to protect it (a suspected takeover, by the customer or by our team): only
     #: the security team lifts it. Customer-safe: the settings page says so too.
     protective_freeze: bool = False
+    #: The closure request's rejection was upheld on appeal: no appeal is offered again.
+    rejection_final: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -306,7 +306,9 @@ def frozen(s: Situation) -> list[AnswerItem]:
 def appeal(s: Situation) -> list[AnswerItem]:
     items: list[AnswerItem] = []
     rejected = s.closure_in(_S.REJECTED)
-    if rejected is not None:
+    if rejected is not None and s.facts.rejection_final:
+        items.append(rejection_stands(s))
+    elif rejected is not None:
         link = s.links.topic("closure_rejected", rejected.id)
         lines = (
             Message(
@@ -346,3 +348,21 @@ def appeal(s: Situation) -> list[AnswerItem]:
         link_line(s.links.handoff, person=True),
     )
     return [AnswerItem("APPEAL", lines, "talk_to_person", s.links.handoff)]
+
+
+#: What a customer whose rejection an appeal upheld reads (the closure page says it too).
+REJECTION_STANDS = N_(
+    "A different person reviewed your appeal, and the rejection stands: this decision is "
+    "final for this request."
+)
+AFTER_REJECTION = N_(
+    "Once you have settled what the rejection names, you can submit a new closure request "
+    "from your self-check; a person reviews it."
+)
+
+
+def rejection_stands(s: Situation) -> AnswerItem:
+    """The rejection upheld on appeal: final, and what is left; no appeal offered again."""
+    link = s.links.page("/web/me")
+    lines = (Message(REJECTION_STANDS), Message(AFTER_REJECTION), link_line(link))
+    return AnswerItem("REJECTION_STANDS", lines, "none", link, Message(N_("See the self-check")))

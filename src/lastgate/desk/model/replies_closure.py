@@ -16,7 +16,7 @@ from lastgate.desk.model.answer_parts import (
     link_line,
     when,
 )
-from lastgate.desk.model.replies import OPEN_REQUEST
+from lastgate.desk.model.replies import OPEN_REQUEST, rejection_stands
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.money import to_wire
@@ -103,6 +103,8 @@ def closure_status(s: Situation) -> list[AnswerItem]:
         )
     if request.state in _CANCEL_ON_PAGE:
         lines.append(Message(N_("You can finish it, or cancel it, on the request's page.")))
+    if request.state is _S.REJECTED and s.facts.rejection_final:
+        return [rejection_stands(s)]
     if request.state is _S.REJECTED:
         link = s.links.topic("closure_rejected", request.id)
         label = Message(N_("Appeal the rejection"))

@@ -17,7 +17,7 @@ from typing import Any
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
 from lastgate.closure.service.freeze import CUSTOMER_FREEZE
 from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
-from lastgate.closure.service.steps import CLOSURE_FREEZE
+from lastgate.closure.service.steps import CLOSURE_FREEZE, rejection_final
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.answer_parts import (
     AccountFacts,
@@ -67,6 +67,7 @@ def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
         status = uow.remediation.account_status(uid)
         causes = set(uow.freezes.active_causes(uid))
         own = uow.freezes.active(uid, CUSTOMER_FREEZE)
+        final = closure is not None and rejection_final(uow, closure)
     return closure, AccountFacts(
         frozen=status is CustomerStatus.FROZEN or bool(causes),
         closed=status is CustomerStatus.CLOSED,
@@ -74,6 +75,7 @@ def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
         unfreeze_after=own[1] if own is not None else None,
         closure_freeze=CLOSURE_FREEZE in causes,
         protective_freeze=PROTECTIVE_FREEZE in causes,
+        rejection_final=final,
     )
 
 

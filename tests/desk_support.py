@@ -28,3 +28,30 @@ def desk_settings(root: Path) -> Settings:
 
 def make_desk(engine: Engine, clock: Any, root: Path) -> Desk:
     return build_desk(desk_settings(root), engine, clock)
+
+
+def appeal_decided(engine: Engine, clock: Any, root: Path, uid: str, *, overturn: bool) -> Any:
+    """``uid``'s closure request, rejected by ada, its appeal decided by bo (overturned:
+    back in review; upheld: rejected for good). Returns the workflow and the request."""
+    from lastgate.closure.model.lifecycle import ClosureState
+    from lastgate.closure.service import workflow as closure
+    from lastgate.desk.model.tickets import TicketCategory
+    from lastgate.desk.service import appeals
+    from lastgate.desk.service import desk as d
+    from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, workflow
+
+    wf = workflow(engine, clock)
+    request = request_in(wf, ClosureState.IN_REVIEW, uid=uid, needs_review=True)
+    closure.reject(wf, AGENT_A, request.id, "Documents unclear.")
+    desk = make_desk(engine, clock, root)
+    ticket, _ = d.open_ticket(
+        desk,
+        customer(uid),
+        uid,
+        TicketCategory.CLOSURE_REJECTED,
+        "Appeal",
+        "My documents are fine.",
+        related_closure_id=request.id,
+    )
+    appeals.decide_closure_appeal(desk, AGENT_B, ticket.id, overturn=overturn, note="Checked.")
+    return wf, request

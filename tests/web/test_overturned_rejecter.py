@@ -10,14 +10,11 @@ import pytest
 from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
-from lastgate.desk.model.tickets import TicketCategory
-from lastgate.desk.service import appeals
-from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Principal, Role
 from tests.builders import account, load
-from tests.desk_support import desk_settings, make_desk
+from tests.desk_support import appeal_decided, desk_settings
 from tests.web.test_pages import browser, csrf
-from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, stored, workflow
+from tests.workflow_support import AGENT_B, stored
 
 AGENT_C = Principal("agent-cy", Role.AGENT)
 
@@ -35,21 +32,7 @@ def app(engine, clock, config):
 
 def _overturned(engine, clock, tmp_path):
     """U2's request, rejected by ada, overturned on appeal by bo: back in review."""
-    wf = workflow(engine, clock)
-    request = request_in(wf, ClosureState.IN_REVIEW, uid="U2", needs_review=True)
-    closure.reject(wf, AGENT_A, request.id, "Documents unclear.")
-    desk = make_desk(engine, clock, tmp_path)
-    ticket, _ = d.open_ticket(
-        desk,
-        customer("U2"),
-        "U2",
-        TicketCategory.CLOSURE_REJECTED,
-        "Appeal",
-        "My documents are fine.",
-        related_closure_id=request.id,
-    )
-    appeals.decide_closure_appeal(desk, AGENT_B, ticket.id, overturn=True, note="Fine.")
-    return wf, request
+    return appeal_decided(engine, clock, tmp_path, "U2", overturn=True)
 
 
 def test_the_rejecting_agent_may_not_approve_after_the_appeal_overturns_them(

@@ -10,13 +10,10 @@ import pytest
 from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import workflow as closure
-from lastgate.desk.model.tickets import TicketCategory
-from lastgate.desk.service import appeals
-from lastgate.desk.service import desk as d
 from tests.builders import account, load
-from tests.desk_support import desk_settings, make_desk
+from tests.desk_support import appeal_decided, desk_settings, make_desk
 from tests.web.test_pages import browser
-from tests.workflow_support import AGENT_A, AGENT_B, customer, request_in, workflow
+from tests.workflow_support import AGENT_A, customer, request_in, workflow
 
 APPEAL_LINK = "/web/tickets?category=closure_rejected#new"
 
@@ -28,43 +25,30 @@ def config(tmp_path):
 
 @pytest.fixture
 def app(engine, clock, config):
-    load(engine, account("U2"))
+    load(engine, account("U2"), account("U3"))
     return create_app(config, engine=engine, clock=clock)
 
 
-def _rejected(engine, clock):
+def _rejected(engine, clock, uid: str = "U3"):
+    """``uid``'s request, rejected, no appeal decided yet."""
     wf = workflow(engine, clock)
-    request = request_in(wf, ClosureState.IN_REVIEW, uid="U2", needs_review=True)
+    request = request_in(wf, ClosureState.IN_REVIEW, uid=uid, needs_review=True)
     closure.reject(wf, AGENT_A, request.id, "Documents unclear.")
     return wf, request
-
-
-def _appeal(engine, clock, tmp_path, request, *, overturn: bool) -> None:
-    desk = make_desk(engine, clock, tmp_path)
-    ticket, _ = d.open_ticket(
-        desk,
-        customer("U2"),
-        "U2",
-        TicketCategory.CLOSURE_REJECTED,
-        "Appeal",
-        "My documents are fine.",
-        related_closure_id=request.id,
-    )
-    appeals.decide_closure_appeal(desk, AGENT_B, ticket.id, overturn=overturn, note="Checked.")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
 def test_an_upheld_rejection_offers_no_appeal_again_and_says_what_is_left(
     app, engine, clock, config, tmp_path, lang
 ) -> None:
-    _, request = _rejected(engine, clock)
-    me = browser(app, clock, config, "U2")
-    me.cookies.set("lang", lang)
-    page = me.get(f"/web/closure/{request.id}", params={"lang": lang}).text
-    assert APPEAL_LINK in page and 'id="upheld-on-appeal"' not in page  # may still appeal
-    assert APPEAL_LINK in me.get("/web/help", params={"lang": lang}).text
+    _, pending = _rejected(engine, clock)  # U3: may still appeal
+    other = browser(app, clock, config, "U3")
+    page = other.get(f"/web/closure/{pending.id}", params={"lang": lang}).text
+    assert APPEAL_LINK in page and 'id="upheld-on-appeal"' not in page
+    assert APPEAL_LINK in other.get("/web/help", params={"lang": lang}).text
 
-    _appeal(engine, clock, tmp_path, request, overturn=False)
+    _, request = appeal_decided(engine, clock, tmp_path, "U2", overturn=False)
+    me = browser(app, clock, config, "U2")
     page = me.get(f"/web/closure/{request.id}", params={"lang": lang}).text
     final = {
         "en": "the rejection stands: this decision is final for this request",
@@ -75,9 +59,9 @@ def test_an_upheld_rejection_offers_no_appeal_again_and_says_what_is_left(
 
 
 def test_a_new_request_after_a_rejection_is_reviewed_by_a_person(engine, clock) -> None:
-    load(engine, account("U2"))
+    load(engine, account("U3"))
     wf, _ = _rejected(engine, clock)
-    again = closure.submit(wf, customer("U2"), "U2", ClosureReason.FEES, "")
+    again = closure.submit(wf, customer("U3"), "U3", ClosureReason.FEES, "")
     assert again.needs_review  # the account itself needs no review: the rejection does
 
 
@@ -93,12 +77,12 @@ def test_the_assistant_offers_no_appeal_again_once_the_rejection_stands(
 ) -> None:
     from lastgate.desk.service.assistant import ask
 
-    load(engine, account("U2"))
-    _, request = _rejected(engine, clock)
+    load(engine, account("U2"), account("U3"))
+    _rejected(engine, clock)
     desk = make_desk(engine, clock, tmp_path)
-    before = ask(desk, customer("U2"), "U2", question, "en")
+    before = ask(desk, customer("U3"), "U3", question, "en")  # may still appeal
     assert "appeal" in {item.action for item in before.items}
-    _appeal(engine, clock, tmp_path, request, overturn=False)
+    appeal_decided(engine, clock, tmp_path, "U2", overturn=False)
     after = ask(desk, customer("U2"), "U2", question, "en")
     assert "appeal" not in {item.action for item in after.items}
     assert "REJECTION_STANDS" in {item.code for item in after.items}

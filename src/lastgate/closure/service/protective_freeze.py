@@ -47,24 +47,8 @@ def protective_freeze(wf: Workflow, principal: Principal, uid: str, reason: str)
     ``AlreadyFrozen`` if a protective freeze is in force already."""
     ensure_staff(principal, Role.COMPLIANCE, message="only compliance may freeze an account")
     reason = _text(reason, "reason")
-    open_account(wf, principal, uid)
-    now = wf.clock()
-    subject = f"account:{uid}"
-    with wf.unit_of_work() as uow:
-        if uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None:
-            raise AlreadyFrozen("the account is under a protective freeze already")
-        freeze_id = uow.freezes.add(uid, PROTECTIVE_FREEZE, at=now, unfreeze_after=None)
-        uow.actions.freeze(uid)
-        uow.audit.record(
-            actor=principal.subject,
-            action="account.protective_freeze",
-            subject=subject,
-            payload={"freeze_id": freeze_id, "role": principal.role.value, "reason": reason},
-        )
-        uow.notifier.notify_customer(uid, "account_frozen_protective", {}, subject_ref=subject)
-        uow.notifier.publish_event(
-            "account.freeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
-        )
+    if not _place(wf, principal, uid, reason, "account_frozen_protective"):
+        raise AlreadyFrozen("the account is under a protective freeze already")
 
 
 #: What the audit entry and the compliance console say of a freeze the customer placed.
@@ -80,6 +64,12 @@ def report_takeover(wf: Workflow, principal: Principal, uid: str) -> bool:
     of any other freeze otherwise, since the customer's own freeze and a closure's
     cooling-off can each be undone by whoever holds the account."""
     ensure_account_holder(principal, uid)
+    return _place(wf, principal, uid, REPORTED_BY_CUSTOMER, "account_frozen_reported")
+
+
+def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: str) -> bool:
+    """Place the protective freeze, audited, the customer told with ``notice``; ``False``
+    (nothing changed) if one is in force already."""
     open_account(wf, principal, uid)
     now = wf.clock()
     subject = f"account:{uid}"
@@ -92,13 +82,9 @@ def report_takeover(wf: Workflow, principal: Principal, uid: str) -> bool:
             actor=principal.subject,
             action="account.protective_freeze",
             subject=subject,
-            payload={
-                "freeze_id": freeze_id,
-                "role": principal.role.value,
-                "reason": REPORTED_BY_CUSTOMER,
-            },
+            payload={"freeze_id": freeze_id, "role": principal.role.value, "reason": reason},
         )
-        uow.notifier.notify_customer(uid, "account_frozen_reported", {}, subject_ref=subject)
+        uow.notifier.notify_customer(uid, notice, {}, subject_ref=subject)
         uow.notifier.publish_event(
             "account.freeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
         )

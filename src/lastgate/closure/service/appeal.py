@@ -1,6 +1,7 @@
-"""A rejected closure reopened on appeal (the desk decides it): back to review, through
-the lifecycle like every other transition, so the version check, the audit entry and the
-exchange's webhook event hold for it too.
+"""What an appeal the desk decides does to the rejected closure: overturned, the request
+goes back to review through the lifecycle like every other transition (so the version
+check, the audit entry and the exchange's webhook event hold for it too); upheld, the
+rejection is recorded as final for it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from lastgate.closure.model.lifecycle import ClosureEvent, ClosureRequest
 from lastgate.closure.ports import UnitOfWork
-from lastgate.closure.service.steps import OVERTURNED_REJECTION, closure_subject
+from lastgate.closure.service.steps import OVERTURNED_REJECTION, UPHELD_ON_APPEAL, closure_subject
 from lastgate.closure.service.workflow import transition
 from lastgate.kernel.errors import ClosureAlreadyOpen
 
@@ -42,4 +43,20 @@ def reopen_on_appeal(
         note={"ticket": ticket_id},
         decided_by=None,
         decision_note=None,
+    )
+
+
+def uphold_on_appeal(
+    uow: UnitOfWork, request: ClosureRequest, *, actor: str, now: datetime, ticket_id: str
+) -> None:
+    """The rejection of ``request`` upheld on the appeal ``ticket_id``, inside the caller's
+    unit of work: recorded on the request (``UPHELD_ON_APPEAL``), the decision is final
+    for it, so no appeal is offered again (``steps.rejection_final``)."""
+    uow.approvals.record(
+        closure_subject(request),
+        kind=UPHELD_ON_APPEAL,
+        actor=actor,
+        decision="upheld",
+        note=f"ticket:{ticket_id}",
+        at=now,
     )

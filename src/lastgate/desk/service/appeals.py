@@ -13,12 +13,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 from lastgate.closure.model.lifecycle import ClosureState
-from lastgate.closure.service.appeal import reopen_on_appeal
-from lastgate.closure.service.steps import (
-    UPHELD_ON_APPEAL,
-    DifferentReviewerRequired,
-    closure_subject,
-)
+from lastgate.closure.service.appeal import reopen_on_appeal, uphold_on_appeal
+from lastgate.closure.service.steps import DifferentReviewerRequired
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.staff_actions import may_review_closure_appeal, recovery_evidence_complete
 from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
@@ -146,15 +142,8 @@ def decide_closure_appeal(
                 uow, request, actor=principal.subject, now=now, ticket_id=ticket.id
             )
             state = after.state
-        else:  # final for this request: its page offers no appeal again
-            uow.approvals.record(
-                closure_subject(request),
-                kind=UPHELD_ON_APPEAL,
-                actor=principal.subject,
-                decision="upheld",
-                note=f"ticket:{ticket.id}",
-                at=now,
-            )
+        else:
+            uphold_on_appeal(uow, request, actor=principal.subject, now=now, ticket_id=ticket.id)
         uow.approvals.record(
             subject_of(ticket.id),
             kind="closure_appeal",

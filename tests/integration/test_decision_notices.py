@@ -181,10 +181,19 @@ def normalized(mails: list[EmailMessage], *names: str) -> list[str]:
     return texts
 
 
-def _in_review(wf, uid: str, language: str):
+def _requested(wf, uid: str, language: str, state: ClosureState = ClosureState.IN_REVIEW):
     with wf.unit_of_work() as uow:
         uow.notifier.remember_language(uid, language)
-    return request_in(wf, ClosureState.IN_REVIEW, uid=uid)
+    return request_in(wf, state, uid=uid)
+
+
+def _held_and_lifted(wf, clock, kinds: dict[str, HoldKind], *, days: int) -> None:
+    """A hold of each kind placed on its customer, lifted ``days`` later by two officers."""
+    holds = [closure.place_hold(wf, OFFICER_A, uid, kind, "case 9") for uid, kind in kinds.items()]
+    clock.advance(days=days)
+    for hold_id in holds:
+        closure.lift_hold(wf, OFFICER_A, hold_id, "done")
+        closure.lift_hold(wf, OFFICER_B, hold_id, "done")
 
 
 OTHER_HOLDS = [HoldKind.JUDICIAL_FREEZE, HoldKind.LAW_ENFORCEMENT]
@@ -198,18 +207,13 @@ def test_a_hold_lifted_in_cooling_off_is_told_the_same_whatever_its_kind(
     load(engine, account("U1"), account("U2"))
     wf = workflow(engine, clock, config)
     kinds = {"U1": HoldKind.AML_INVESTIGATION, "U2": other}
-    requests = {uid: _in_review(wf, uid, language) for uid in kinds}
+    requests = {uid: _requested(wf, uid, language) for uid in kinds}
     for request in requests.values():  # two agents approve: cooling-off, with a reminder
         closure.approve(wf, AGENT_A, request.id, "fine")
         closure.approve(wf, AGENT_B, request.id, "fine")
     left = stored(wf, requests["U1"]).cooling_off_ends_at - clock()
-    holds = {
-        uid: closure.place_hold(wf, OFFICER_A, uid, kind, "case 9") for uid, kind in kinds.items()
-    }
-    clock.advance(days=3)  # the account stays frozen; the old end passes unnoticed below
-    for hold_id in holds.values():
-        closure.lift_hold(wf, OFFICER_A, hold_id, "done")
-        closure.lift_hold(wf, OFFICER_B, hold_id, "done")
+    # The account stays frozen for three days; the old end passes unnoticed below.
+    _held_and_lifted(wf, clock, kinds, days=3)
     for request in requests.values():
         after = stored(wf, request)
         assert after.state is ClosureState.COOLING_OFF
@@ -243,18 +247,8 @@ def test_a_hold_lifted_before_verification_says_the_review_is_over_the_same_what
     load(engine, account("U1"), account("U2"))
     wf = workflow(engine, clock, config)
     kinds = {"U1": HoldKind.AML_INVESTIGATION, "U2": other}
-    requests = {}
-    for uid in kinds:
-        with wf.unit_of_work() as uow:
-            uow.notifier.remember_language(uid, language)
-        requests[uid] = request_in(wf, ClosureState.VERIFYING, uid=uid)
-    holds = {
-        uid: closure.place_hold(wf, OFFICER_A, uid, kind, "case 9") for uid, kind in kinds.items()
-    }
-    clock.advance(days=2)
-    for hold_id in holds.values():
-        closure.lift_hold(wf, OFFICER_A, hold_id, "done")
-        closure.lift_hold(wf, OFFICER_B, hold_id, "done")
+    requests = {uid: _requested(wf, uid, language, ClosureState.VERIFYING) for uid in kinds}
+    _held_and_lifted(wf, clock, kinds, days=2)
     told = {uid: delivered(engine, clock, config, uid) for uid in kinds}
     for uid, request in requests.items():
         assert stored(wf, request).state is ClosureState.VERIFYING

@@ -16,15 +16,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lastgate.app.api import create_app
 from lastgate.closure.adapters.tables import account_freezes
 from lastgate.kernel.access import Role
 from lastgate.kernel.present import formats
 from lastgate.platform.db.audit_tables import audit_log
-from tests.builders import T0, load
-from tests.web.test_card_remedies import ACCOUNTS, LANGS, asked_on_help, text
+from tests.builders import T0
+from tests.web import test_card_remedies as card_remedies
+from tests.web.test_card_remedies import LANGS, asked_on_help, text
 from tests.web.test_pages import browser, csrf
-from tests.workflow_support import customer_status, outbox_rows, settings
+from tests.workflow_support import customer_status, outbox_rows
 
 UID = "U-COOLDOWN"
 NEXT = {"en": "What happens next", "zh-Hans": "接下来会怎样"}
@@ -34,15 +34,9 @@ ONLY_SECURITY = {
 }
 
 
-@pytest.fixture
-def config():
-    return settings()
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, *ACCOUNTS)
-    return create_app(config, engine=engine, clock=clock)
+#: The self-check cards' accounts, served the same way.
+config = card_remedies.config
+app = card_remedies.app
 
 
 def freezes(engine) -> int:

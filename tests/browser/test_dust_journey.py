@@ -34,6 +34,11 @@ TEXT = {
         "settle_then": "Once it has arrived, settling it as a small balance is possible here",
         "given_up": "The small balances are given up.",
         "may_close": "Yes: nothing blocks the closure of your account.",
+        "counted": "3 balances remain: 2 worth at most 10 USD, and 1 with no market price,"
+        " whose value is unknown.",
+        "lunc_left": "1 balance in an asset with no market price remains: its value is unknown.",
+        "lunc_button": "Give up this balance",
+        "lunc_value": "It has no market price, so its value is unknown.",
     },
     "zh-Hans": {
         "forfeit": "放弃小额资产",
@@ -44,6 +49,10 @@ TEXT = {
         "settle_then": "到账后即可在此处理这笔小额资产",
         "given_up": "小额资产已放弃。",
         "may_close": "没有任何事项阻止注销您的账户",
+        "counted": "仍有 3 笔余额：2 笔每笔价值不超过 10 USD，1 笔没有市场价格，价值未知。",  # noqa: RUF001
+        "lunc_left": "仍有 1 笔没有市场价格的资产余额，价值未知。",  # noqa: RUF001
+        "lunc_button": "放弃余额",
+        "lunc_value": "没有市场价格，因此价值未知。",  # noqa: RUF001
     },
 }
 
@@ -65,6 +74,8 @@ def give_up_what_a_sweep_would_leave_as_dust(page, lang: str) -> None:
     """No sweep on the card (it would leave 1.519 USDT, dust, after the fee): the card says
     so; the small balances are given up with consent, every one named, nothing converted."""
     card = page.locator(CARD)
+    # LUNC has no price: counted apart, never "worth at most 10 USD".
+    assert card.locator("p").first.inner_text() == TEXT[lang]["counted"]
     assert card.locator("form[data-way='fix']").count() == 0  # no sweep offered
     assert card.locator("[data-way='note']").inner_text().startswith(TEXT[lang]["not_offered"])
     follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
@@ -157,8 +168,14 @@ def test_converting_gives_up_nothing_and_the_unpriced_token_is_decided_on_its_ow
     follow(page, "form[action='/web/me/dust-sweep/execute'] button")
     # Converted: 11.76 USDT, an asset now (withdrawn on the exchange); LUNC still there.
     assert blocked(page) == {"DUST_REMAINING", "ASSETS_REMAINING"}
+    # What is left is one token with no price: said so, in the singular, its value unknown.
+    card = page.locator(CARD)
+    assert card.locator("p").first.inner_text() == TEXT[lang]["lunc_left"]
+    give_up = card.locator("a[data-way='page'][href='/web/me/dust-forfeit']")
+    assert give_up.inner_text() == TEXT[lang]["lunc_button"]
     follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
     assert [r[1] for r in rows(page, "#forfeit-lines")] == ["LUNC"]
+    assert page.locator("#forfeit-total").inner_text() == TEXT[lang]["lunc_value"]
     page.check("#consent")
     follow(page, "form[action='/web/me/dust-forfeit'] button")
     assert blocked(page) == {"ASSETS_REMAINING"}

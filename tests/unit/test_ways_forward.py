@@ -167,7 +167,7 @@ def test_dust_is_swept_first_and_giving_it_up_instead_is_offered_from_the_start(
         (WayKind.FIX, "/web/me/dust-sweep"),
         (WayKind.PAGE, "/web/me/dust-forfeit"),
     ]
-    assert ways[1].label == FORFEIT_INSTEAD
+    assert (ways[1].label, ways[1].plural) == FORFEIT_INSTEAD
 
 
 def test_dust_worth_more_than_may_be_given_up_is_only_swept() -> None:

@@ -24,7 +24,7 @@ from lastgate.eligibility.model.report import (
     CustomerCheck,
     CustomerReport,
 )
-from lastgate.kernel.messages import N_
+from lastgate.kernel.messages import N_, N_plural
 from lastgate.remediation.model import SWEEP_LEAVES_DUST, DustPlan, SweepResult
 
 
@@ -39,14 +39,17 @@ class WayKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Way:
-    """One way forward from a card: what it is, its label (a msgid), and where it leads;
-    a note on a sweep not offered carries the result it would leave (``result``)."""
+    """One way forward from a card: what it is, its label (a msgid; with ``plural``, the
+    pair whose form ``count`` picks), and where it leads; a note on a sweep not offered
+    carries the result it would leave (``result``)."""
 
     kind: WayKind
     label: str
     href: str = ""
     at: datetime | None = None
     result: SweepResult | None = None
+    plural: str = ""
+    count: int = 1
 
 
 #: The fixes lastgate does itself, one button each (``/web/me/fix/{action}``); none can be
@@ -60,8 +63,9 @@ WRITE_TO_SUPPORT = N_("Write to our support team")
 RESOLVES_BY = N_("Time resolves this: expected by {when}. Check again then.")
 SWEEP = N_("Convert small balances")
 SWEEP_AGAIN_FROM = N_("Converting is possible again from {when}.")
-FORFEIT = N_("Give up the remaining small balances")
-FORFEIT_INSTEAD = N_("Give them up instead of converting")
+#: Giving up every balance the card lists (small ones and those with no market price).
+FORFEIT = N_plural("Give up this balance", "Give up these balances")
+FORFEIT_INSTEAD = N_plural("Give it up instead of converting", "Give them up instead of converting")
 UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
 #: Where small balances are settled: the page that lists them, with the sweep and the
 #: forfeit each offered when allowed (``remediation.pages``).
@@ -97,7 +101,9 @@ def _dust(check: CustomerCheck, dust: DustPlan) -> list[Way]:
     elif dust.leaves_dust:  # the fee paid and still blocked: said, never offered
         ways.append(Way(WayKind.NOTE, SWEEP_LEAVES_DUST, result=dust.result))
     if dust.forfeit.allowed:
-        ways.append(Way(WayKind.PAGE, FORFEIT_INSTEAD if dust.sweep else FORFEIT, SMALL_BALANCES))
+        singular, plural = FORFEIT_INSTEAD if dust.sweep else FORFEIT
+        count = len(dust.forfeit.lines)
+        ways.append(Way(WayKind.PAGE, singular, SMALL_BALANCES, plural=plural, count=count))
         if not dust.sweep and dust.worth_converting and dust.next_sweep_at is not None:
             ways.append(Way(WayKind.WAIT, SWEEP_AGAIN_FROM, at=dust.next_sweep_at))
     if not any(w.kind is not WayKind.NOTE for w in ways):

@@ -346,8 +346,10 @@ def audit_verify() -> None:
     typer.echo(f"audit chain intact: {seq} entries, head {digest}")
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
+def main() -> None:  # pragma: no cover - console entry (tests/e2e/test_cli_exit.py)
+    from lastgate.platform.cli_support import run_and_leave
+
+    run_and_leave(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,9 +1,14 @@
-"""What every command shares: errors as ``error CODE: message`` and exit 2, the database."""
+"""What every command shares: errors as ``error CODE: message`` and exit 2, the database,
+and leaving the process without tearing the interpreter down."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import atexit
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,6 +23,42 @@ if TYPE_CHECKING:  # the database is imported by the commands that open it
 
 EXIT_BLOCKED = 1
 EXIT_ERROR = 2
+
+#: The engines the commands opened, closed before the process leaves (``run_and_leave``).
+_OPENED: list[Engine] = []
+#: The status the process leaves with: the command's, once it has exited; 1 if it raised.
+_STATUS = [1]
+
+
+def run_and_leave(app: Callable[[], object]) -> None:
+    """Run the command line, then leave without the interpreter's teardown.
+
+    Tearing down every module a command loaded (SQLAlchemy, pydantic, Typer…) takes
+    60 to 150 ms after the command is done, a quarter of a short command's time
+    (bench/cli_start.py). The exit handler registered here is the first, so it runs last
+    (handlers run in reverse): after Python has joined the command's threads and run every
+    handler registered since (the libraries' and the command's). It flushes the logs and
+    the standard streams, closes the engines the command opened, and ends the process with
+    the command's exit status. Only the console entry calls this, never a test's process.
+    """
+    atexit.register(_leave)
+    try:
+        app()
+    except SystemExit as exit_:
+        code = exit_.code
+        _STATUS[0] = code if isinstance(code, int) else (0 if code is None else 1)
+        raise
+    _STATUS[0] = 0
+
+
+def _leave() -> None:
+    logging.shutdown()
+    for engine in _OPENED:
+        engine.dispose()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe: nothing more can reach it
+            stream.flush()
+    os._exit(_STATUS[0])
 
 
 @contextmanager
@@ -41,6 +82,7 @@ def open_engine(settings: Settings) -> Engine:
     from lastgate.platform.db.readiness import readiness
 
     engine = make_engine(settings.database_url)
+    _OPENED.append(engine)
     try:
         if readiness(engine) is not None:  # behind, never migrated, or not answering
             migrate(engine)

@@ -21,11 +21,14 @@ from lastgate.closure.model.lifecycle import (
 from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
-from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
+from lastgate.closure.pages.ways_forward import needs_dust_plan, needs_lock_appeal, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
+from lastgate.desk.service.appeals import risk_lock_appeal_refused
+from lastgate.desk.service.desk import Desk
+from lastgate.eligibility.model.checks.restrictions import kept_on_appeal
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
@@ -63,13 +66,18 @@ def self_check(page: CustomerPage) -> Response:
     report: CustomerReport = eligibility.customer_report(page.me, uid)
     wf = ctx.service(Workflow)
     dust = remediation.dust_plan(wf, page.me, uid) if needs_dust_plan(report) else None
+    appeal = None
+    if needs_lock_appeal(report):
+        appeal = risk_lock_appeal_refused(ctx.service(Desk), page.me, uid)
+    if appeal is not None:
+        report = kept_on_appeal(report)
     current = closure.current(wf, page.me, uid)
     return page.render(
         "customer/self_check.html",
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
         step=step_of(current.state if current is not None and current.is_open else None),
-        ways=ways_for(report, now=ctx.clock(), dust=dust),
+        ways=ways_for(report, now=ctx.clock(), dust=dust, lock_appeal=appeal),
     )
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks.restrictions import READ_APPEAL_ANSWER
 from lastgate.eligibility.model.checks.transfers import LANDS_AS
 from lastgate.eligibility.model.report import (
     Action,
@@ -133,11 +134,16 @@ def _cooldown(check: CustomerCheck, now: datetime) -> list[Way]:
     return ways
 
 
-def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) -> tuple[Way, ...]:
+def ways_forward(
+    check: CustomerCheck, *, now: datetime, dust: DustPlan | None, lock_appeal: str | None = None
+) -> tuple[Way, ...]:
     """Every way forward from ``check``'s card; empty only for a check that does not block
-    (a review needs nothing from the customer)."""
+    (a review needs nothing from the customer). ``lock_appeal``: the ticket of a refused
+    appeal that keeps the risk lock, which the card leads back to, not to a new appeal."""
     if check.status is not CheckStatus.BLOCK:
         return ()
+    if check.code is CheckCode.RISK_LOCK and lock_appeal is not None:
+        return (Way(WayKind.PAGE, READ_APPEAL_ANSWER, f"/web/tickets/{lock_appeal}"),)
     action = check.remediation.action
     if action in ONE_STEP_LABELS:
         return (Way(WayKind.CONFIRM, ONE_STEP_LABELS[action], f"/web/me/fix/{action.value}"),)
@@ -158,10 +164,18 @@ def ways_forward(check: CustomerCheck, *, now: datetime, dust: DustPlan | None) 
 
 
 def ways_for(
-    report: CustomerReport, *, now: datetime, dust: DustPlan | None
+    report: CustomerReport, *, now: datetime, dust: DustPlan | None, lock_appeal: str | None = None
 ) -> dict[str, tuple[Way, ...]]:
     """Each check code of ``report`` → its ways forward."""
-    return {c.code.value: ways_forward(c, now=now, dust=dust) for c in report.checks}
+    return {
+        c.code.value: ways_forward(c, now=now, dust=dust, lock_appeal=lock_appeal)
+        for c in report.checks
+    }
+
+
+def needs_lock_appeal(report: CustomerReport) -> bool:
+    """The risk-lock card's words depend on whether an appeal of the lock was refused."""
+    return report.result(CheckCode.RISK_LOCK).status is CheckStatus.BLOCK
 
 
 def needs_dust_plan(report: CustomerReport) -> bool:

@@ -86,6 +86,9 @@ class AccountFacts:
     protective_freeze: bool = False
     #: The closure request's rejection was upheld on appeal: no appeal is offered again.
     rejection_final: bool = False
+    #: The ticket of a refused appeal that keeps the risk lock: no appeal of it is offered
+    #: again (``desk.service.appeals.lock_kept_on_appeal``).
+    lock_appeal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

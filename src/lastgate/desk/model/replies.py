@@ -19,6 +19,7 @@ from lastgate.desk.model.answer_parts import (
     parse_time,
     when,
 )
+from lastgate.eligibility.model.checks.restrictions import KEPT_ON_APPEAL, READ_APPEAL_ANSWER
 from lastgate.eligibility.model.report import CheckCode, CustomerCheck
 from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import to_wire
@@ -321,7 +322,9 @@ def appeal(s: Situation) -> list[AnswerItem]:
         )
         label = Message(N_("Appeal the rejection"))
         items.append(AnswerItem("APPEAL_CLOSURE", lines, "appeal", link, label))
-    if s.failing(CheckCode.RISK_LOCK):
+    if s.failing(CheckCode.RISK_LOCK) and s.facts.lock_appeal is not None:
+        items.append(lock_kept(s, s.facts.lock_appeal))
+    elif s.failing(CheckCode.RISK_LOCK):
         link = s.links.topic("account_locked")
         lines = (
             Message(
@@ -366,3 +369,11 @@ def rejection_stands(s: Situation) -> AnswerItem:
     link = s.links.page("/web/me")
     lines = (Message(REJECTION_STANDS), Message(AFTER_REJECTION), link_line(link))
     return AnswerItem("REJECTION_STANDS", lines, "none", link, Message(N_("See the self-check")))
+
+
+def lock_kept(s: Situation, ticket_id: str) -> AnswerItem:
+    """The risk lock kept on appeal: it stays, and the appeal's ticket to reply on; no new
+    appeal offered. The self-check's words (``KEPT_ON_APPEAL``), whatever lies behind it."""
+    link = s.links.page(f"/web/tickets/{ticket_id}")
+    lines = (KEPT_ON_APPEAL.message, link_line(link))
+    return AnswerItem("RISK_LOCK_KEPT", lines, "none", link, Message(READ_APPEAL_ANSWER))

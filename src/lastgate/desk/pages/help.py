@@ -18,6 +18,7 @@ from lastgate.desk.model.turns import Line, from_form
 from lastgate.desk.pages.common import desk_of, local, render
 from lastgate.desk.service import assistant as desk_assistant
 from lastgate.desk.service import desk as d
+from lastgate.desk.service.appeals import risk_lock_appeal_refused
 from lastgate.eligibility.model.report import CheckCode
 from lastgate.kernel.i18n import bcp47, translate
 from lastgate.kernel.redaction import redact, warning
@@ -52,6 +53,7 @@ def _help(page: Page, **values: Any) -> Response:
         tickets=d.list_for_customer(desk_of(page), page.me, uid)[:5],
         request=request,
         appealable=request is not None and closure.appealable(wf, page.me, request),
+        lock_appeal=risk_lock_appeal_refused(desk_of(page), page.me, uid),
         **values,
     )
 

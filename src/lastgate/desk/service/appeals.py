@@ -21,7 +21,13 @@ from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
-from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
+from lastgate.kernel.access import (
+    Principal,
+    Role,
+    ensure_account_holder,
+    ensure_may_read_account,
+    ensure_staff,
+)
 from lastgate.kernel.errors import Conflict, IllegalTransition, InvalidInput
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
@@ -37,6 +43,34 @@ class EvidenceMissing(Conflict):
     """A recovery needs an identity document and a video statement on the ticket."""
 
     code = "EVIDENCE_MISSING"
+
+
+#: Recorded on each risk lock a refused appeal keeps (its subject ``lock_subject``): that
+#: lock's appeal is decided, so the self-check and the assistant offer it no more.
+KEPT_ON_APPEAL = "risk_lock_kept_on_appeal"
+LOCK_APPEALS = t.TicketCategory.ACCOUNT_LOCKED
+
+
+def lock_subject(hold_id: str) -> str:
+    return f"hold:{hold_id}"
+
+
+def lock_kept_on_appeal(uow: DeskUnitOfWork, uid: str) -> str | None:
+    """The appeal ticket whose refusal keeps the account's risk lock, when every active
+    risk lock was kept on appeal (a lock placed since is appealable like any); else None.
+    The one rule: whatever lies behind the lock, the answer is the same."""
+    locks = uow.hold_refs.active(uid, HoldKind.RISK_LOCK)
+    if not locks or not all(uow.approvals.actors(lock_subject(h), KEPT_ON_APPEAL) for h in locks):
+        return None
+    appeals = [x for x in uow.tickets.for_customer(uid) if x.category is LOCK_APPEALS]
+    return appeals[0].id if appeals else None
+
+
+def risk_lock_appeal_refused(desk: Desk, principal: Principal, uid: str) -> str | None:
+    """``lock_kept_on_appeal`` for ``uid``'s own pages: the ticket to read and reply on."""
+    ensure_may_read_account(principal, uid)
+    with desk.unit_of_work() as uow:
+        return lock_kept_on_appeal(uow, uid)
 
 
 def _ticket_of(uow: DeskUnitOfWork, ticket_id: str, category: t.TicketCategory) -> t.Ticket:
@@ -88,10 +122,20 @@ def decide_risk_lock_appeal(
     ensure_staff(principal, Role.COMPLIANCE)
     now = desk.clock()
     with desk.unit_of_work() as uow:
-        ticket = _ticket_of(uow, ticket_id, t.TicketCategory.ACCOUNT_LOCKED)
-        lifted = list(uow.hold_refs.active(ticket.uid, HoldKind.RISK_LOCK)) if approve else []
+        ticket = _ticket_of(uow, ticket_id, LOCK_APPEALS)
+        locks = list(uow.hold_refs.active(ticket.uid, HoldKind.RISK_LOCK))
+        lifted = locks if approve else []
         for hold_id in lifted:
             uow.holds.lift(hold_id, at=now)
+        for hold_id in [] if approve else locks:  # kept: its appeal is decided
+            uow.approvals.record(
+                lock_subject(hold_id),
+                kind=KEPT_ON_APPEAL,
+                actor=principal.subject,
+                decision="kept",
+                note=ticket.id,
+                at=now,
+            )
         uow.approvals.record(
             subject_of(ticket.id),
             kind="risk_lock_appeal",

@@ -31,9 +31,11 @@ from lastgate.desk.model.titles import HANDOFF_SUBJECT as HANDOFF_SUBJECT
 from lastgate.desk.model.titles import handoff_title
 from lastgate.desk.model.turns import Line, genuine, seal
 from lastgate.desk.ports import StoredAttachment
+from lastgate.desk.service.appeals import lock_kept_on_appeal
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.agent_view import agent_view
+from lastgate.eligibility.model.checks.restrictions import kept_on_appeal
 from lastgate.eligibility.model.report import (
     CheckCode,
     CheckStatus,
@@ -68,6 +70,7 @@ def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
         causes = set(uow.freezes.active_causes(uid))
         own = uow.freezes.active(uid, CUSTOMER_FREEZE)
         final = closure is not None and rejection_final(uow, closure)
+        lock_appeal = lock_kept_on_appeal(uow, uid)
     return closure, AccountFacts(
         frozen=status is CustomerStatus.FROZEN or bool(causes),
         closed=status is CustomerStatus.CLOSED,
@@ -76,6 +79,7 @@ def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
         closure_freeze=CLOSURE_FREEZE in causes,
         protective_freeze=PROTECTIVE_FREEZE in causes,
         rejection_final=final,
+        lock_appeal=lock_appeal,
     )
 
 
@@ -109,6 +113,8 @@ def ask(
         raise InvalidInput("the question is longer than 2000 characters")
     report = Eligibility(desk.accounts, desk.policies, desk.clock).customer_report(principal, uid)
     closure, facts = _facts(desk, uid)
+    if facts.lock_appeal is not None:  # the card's words, as the self-check shows them
+        report = kept_on_appeal(report)
     situation = Situation(
         report=report,
         closure=closure,

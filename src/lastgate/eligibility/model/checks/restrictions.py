@@ -3,6 +3,7 @@ investigation (their reasons are internal evidence, never the customer's)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from lastgate.eligibility.model.checks.result import iso, result
@@ -10,6 +11,8 @@ from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
     CheckResult,
+    CheckStatus,
+    CustomerReport,
     Evidence,
     Remediation,
     Resolver,
@@ -47,6 +50,36 @@ def check_risk_lock(state: AccountState, policy: Policy, now: datetime) -> Check
         ),
         internal_evidence=holds,
     )
+
+
+#: The risk-lock card once an appeal of the lock was refused: the lock stays, and what is
+#: left to do. The same words whatever lies behind the lock (no tipping off).
+KEPT_ON_APPEAL = Remediation(
+    Action.CONTACT_SUPPORT,
+    Message(
+        N_(
+            "Your appeal was reviewed and the restriction stays: closing your account waits "
+            "until it is lifted. Our answer is on your appeal ticket; if you have something "
+            "new to tell us, reply there and we will look at it again."
+        )
+    ),
+)
+
+
+#: Where a lock kept on appeal leads: the appeal's ticket, with the answer, to reply on.
+READ_APPEAL_ANSWER = N_("Read our answer and reply on your appeal")
+
+
+def kept_on_appeal(report: CustomerReport) -> CustomerReport:
+    """``report`` with its risk-lock card saying the lock stays after a refused appeal
+    (``desk.service.appeals.lock_kept_on_appeal`` says when), not inviting an appeal."""
+    checks = tuple(
+        replace(c, remediation=KEPT_ON_APPEAL)
+        if c.code is CheckCode.RISK_LOCK and c.status is CheckStatus.BLOCK
+        else c
+        for c in report.checks
+    )
+    return replace(report, checks=checks)
 
 
 #: The KYC states in which identity is not (or no longer) verified: closing waits for it.

@@ -1,0 +1,120 @@
+"""A risk lock whose appeal was refused: the self-check's card says the lock stays and
+leads back to the appeal's ticket, not to a new appeal; Help and the assistant agree. The
+words are the same whatever lies behind the lock (an AML investigation too); a lock placed
+after the refusal may be appealed again. Both databases (the ``engine`` fixture)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from lastgate.app.api import create_app
+from lastgate.closure.service import workflow as closure
+from lastgate.desk.model.tickets import TicketCategory
+from lastgate.desk.service import desk as d
+from lastgate.desk.service.appeals import decide_risk_lock_appeal
+from lastgate.ledger.model import HoldKind
+from tests.builders import account, iso, load
+from tests.desk_support import desk_settings, make_desk
+from tests.web.test_pages import browser
+from tests.workflow_support import OFFICER_A, customer, workflow
+
+APPEAL_LINK = "/web/tickets?category=account_locked#new"
+KEPT = {
+    "en": "Your appeal was reviewed and the restriction stays",
+    "zh-Hans": "您的申诉已审核，限制将继续保留",  # noqa: RUF001
+}
+
+
+def _locked(uid: str, clock, *kinds: str) -> dict:
+    placed = iso(clock() - timedelta(days=2))
+    holds = [
+        {"id": f"{uid}-{k}", "kind": k, "reason": f"internal {k}", "placed_by": "risk-engine"}
+        | {"placed_at": placed}
+        for k in ("risk_lock", *kinds)
+    ]
+    return account(uid, holds=holds)
+
+
+@pytest.fixture
+def config(tmp_path):
+    return desk_settings(tmp_path)
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    load(engine, _locked("U2", clock), _locked("U3", clock, "aml_investigation"))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def _refused(engine, clock, tmp_path, uid: str) -> str:
+    desk = make_desk(engine, clock, tmp_path)
+    ticket, _ = d.open_ticket(
+        desk, customer(uid), uid, TicketCategory.ACCOUNT_LOCKED, "Locked", "It was me."
+    )
+    assert decide_risk_lock_appeal(desk, OFFICER_A, ticket.id, approve=False, note="No.") == []
+    return ticket.id
+
+
+def _card(html: str) -> str:
+    return html.split('id="check-RISK_LOCK"')[1].split("</li>")[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_lock_kept_on_appeal_says_it_stays_and_leads_to_the_appeal_not_a_new_one(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    me = browser(app, clock, config, "U2")
+    before = _card(me.get("/web/me", params={"lang": lang}).text)
+    assert APPEAL_LINK in before and KEPT[lang] not in before
+    assert APPEAL_LINK in me.get("/web/help", params={"lang": lang}).text
+
+    ticket = _refused(engine, clock, tmp_path, "U2")
+    after = _card(me.get("/web/me", params={"lang": lang}).text)
+    assert KEPT[lang] in after
+    assert APPEAL_LINK not in after and f'href="/web/tickets/{ticket}"' in after
+    assert me.get(f"/web/tickets/{ticket}", params={"lang": lang}).status_code == 200
+    help_page = me.get("/web/help", params={"lang": lang}).text
+    assert APPEAL_LINK not in help_page and 'id="lock-kept-on-appeal"' in help_page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_kept_lock_reads_the_same_whatever_lies_behind_it(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    """U3 is also under an AML investigation: its risk-lock card after a refused appeal is
+    U2's, byte for byte but for the ticket's id."""
+    cards = []
+    for uid in ("U2", "U3"):
+        ticket = _refused(engine, clock, tmp_path, uid)
+        html = _card(browser(app, clock, config, uid).get("/web/me", params={"lang": lang}).text)
+        cards.append(html.replace(ticket, "TICKET"))
+    assert cards[0] == cards[1] and KEPT[lang] in cards[0]
+    assert not re.search("aml|investigation|compliance", cards[0], re.IGNORECASE)
+
+
+def test_a_lock_placed_after_the_refusal_may_be_appealed_again(
+    app, engine, clock, config, tmp_path
+) -> None:
+    _refused(engine, clock, tmp_path, "U2")
+    closure.place_hold(workflow(engine, clock), OFFICER_A, "U2", HoldKind.RISK_LOCK, "new login")
+    card = _card(browser(app, clock, config, "U2").get("/web/me").text)
+    assert APPEAL_LINK in card and KEPT["en"] not in card
+
+
+@pytest.mark.parametrize(("lang", "question"), [("en", "I want to appeal"), ("zh_Hans", "申诉")])
+def test_the_assistant_offers_no_new_appeal_of_a_kept_lock(
+    app, engine, clock, tmp_path, lang, question
+) -> None:
+    from lastgate.desk.service.assistant import ask
+    from lastgate.kernel.i18n import translate
+
+    ticket = _refused(engine, clock, tmp_path, "U2")
+    reply = ask(make_desk(engine, clock, tmp_path), customer("U2"), "U2", question, lang)
+    codes = [item.code for item in reply.items]
+    assert "RISK_LOCK_KEPT" in codes and "APPEAL_RISK_LOCK" not in codes
+    [kept] = [item for item in reply.items if item.code == "RISK_LOCK_KEPT"]
+    assert kept.link.endswith(f"/web/tickets/{ticket}")
+    assert translate(kept.lines[0], lang).startswith(KEPT[lang.replace("_", "-")])

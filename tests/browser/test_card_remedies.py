@@ -26,7 +26,7 @@ TEXT = {
         "arriving": "Your deposit of 0.002\u00a0ETH is still on its way.",
         "settle_then": "Once it has arrived, settling it as a small balance is possible here",
         "not_offered": "Converting is not offered: after the fee you would hold 1.519\u00a0USDT",
-        "given_up": "The small balances are given up.",
+        "given_up": "given up. The self-check below is run again.",
         "may_close": "Yes: nothing blocks the closure of your account.",
         "nothing_to_do": "Nothing to do but wait: no one can lift this block early, not even "
         "our support team.",
@@ -46,7 +46,7 @@ TEXT = {
         "arriving": "您的 0.002\u00a0ETH 充值仍在途中。",
         "settle_then": "到账后即可在此处理这笔小额资产",
         "not_offered": "不提供兑换：扣除手续费后您将持有 1.519\u00a0USDT",  # noqa: RUF001
-        "given_up": "小额资产已放弃。",
+        "given_up": "余额已放弃。下方的自查已重新运行。",
         "may_close": "没有任何事项阻止注销您的账户",
         "nothing_to_do": "您无需操作，等待即可：任何人都无法提前解除此限制，客服也不能。",  # noqa: RUF001
         "ends": "该限制将于 {when}",

@@ -26,13 +26,14 @@ UID = "DEMO-DUST"
 CARD = "#check-DUST_REMAINING"
 TEXT = {
     "en": {
-        "forfeit": "Give up small balances",
+        "forfeit": "Give up these balances",
         "not_offered": "Converting is not offered: after the fee you would hold 1.519\u00a0USDT,"
         " worth 1.52\u00a0USD, still no more than the small-balance line of 10.00\u00a0USD.",
         "kept": "Not converted: 15,000\u00a0LUNC.",
         "result": "Your funding account then holds 11.76\u00a0USDT",
         "settle_then": "Once it has arrived, settling it as a small balance is possible here",
-        "given_up": "The small balances are given up.",
+        "given_up": "The balances are given up.",
+        "one_given_up": "The balance is given up.",
         "may_close": "Yes: nothing blocks the closure of your account.",
         "counted": "3 balances remain: 2 worth at most 10 USD, and 1 with no market price,"
         " whose value is unknown.",
@@ -41,13 +42,14 @@ TEXT = {
         "lunc_value": "It has no market price, so its value is unknown.",
     },
     "zh-Hans": {
-        "forfeit": "放弃小额资产",
+        "forfeit": "放弃余额",
         "not_offered": "不提供兑换：扣除手续费后您将持有 1.519\u00a0USDT，价值 1.52\u00a0USD，"  # noqa: RUF001
         "仍未超过 10.00\u00a0USD 的小额资产标准。",
         "kept": "不参与兑换：15,000\u00a0LUNC。",  # noqa: RUF001
         "result": "您的资金账户届时将持有 11.76\u00a0USDT",
         "settle_then": "到账后即可在此处理这笔小额资产",
-        "given_up": "小额资产已放弃。",
+        "given_up": "余额已放弃。",
+        "one_given_up": "余额已放弃。",
         "may_close": "没有任何事项阻止注销您的账户",
         "counted": "仍有 3 笔余额：2 笔每笔价值不超过 10 USD，1 笔没有市场价格，价值未知。",  # noqa: RUF001
         "lunc_left": "仍有 1 笔没有市场价格的资产余额，价值未知。",  # noqa: RUF001
@@ -175,9 +177,13 @@ def test_converting_gives_up_nothing_and_the_unpriced_token_is_decided_on_its_ow
     assert give_up.inner_text() == TEXT[lang]["lunc_button"]
     follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
     assert [r[1] for r in rows(page, "#forfeit-lines")] == ["LUNC"]
+    # The page is headed by what it lists: one balance, not "small balances".
+    assert page.locator("h1").inner_text() == TEXT[lang]["lunc_button"]
+    assert page.title().startswith(TEXT[lang]["lunc_button"])
     assert page.locator("#forfeit-total").inner_text() == TEXT[lang]["lunc_value"]
     page.check("#consent")
     follow(page, "form[action='/web/me/dust-forfeit'] button")
+    assert page.locator("p.notice").inner_text().startswith(TEXT[lang]["one_given_up"])
     assert blocked(page) == {"ASSETS_REMAINING"}
 
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Context, Decimal, localcontext
 
 from lastgate.eligibility.model import dust_line
-from lastgate.kernel.messages import N_
+from lastgate.kernel.messages import N_, N_plural
 
 #: The ledger keeps 18 decimal places (NUMERIC(38, 18)).
 LEDGER_PLACES = Decimal("1e-18")
@@ -148,6 +148,11 @@ SWEEP_LEAVES_DUST = N_(
     "no more than the small-balance line of {line}. It would remain a small balance and "
     "closing would stay blocked."
 )
+
+
+#: Giving up every balance listed (small ones and those with no market price): the
+#: self-check card's button and the heading of the page it opens.
+GIVE_UP = N_plural("Give up this balance", "Give up these balances")
 
 
 @dataclass(frozen=True, slots=True)

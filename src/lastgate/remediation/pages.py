@@ -12,14 +12,16 @@ from fastapi.responses import Response
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks.small_balances import UNPRICED
 from lastgate.eligibility.model.checks.transfers import LANDS_AS
 from lastgate.eligibility.model.report import CheckCode, Evidence
 from lastgate.eligibility.service import Eligibility
 from lastgate.kernel.errors import InvalidInput
+from lastgate.kernel.messages import N_
 from lastgate.kernel.money import to_wire
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
-from lastgate.remediation.model import SWEEP_LEAVES_DUST, ForfeitLine
+from lastgate.remediation.model import GIVE_UP, SWEEP_LEAVES_DUST, ForfeitLine, ForfeitOffer
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 #: A balance as the form carries it: what the customer read, and consents to give up.
@@ -68,6 +70,17 @@ def arriving_small(page: Page, uid: str) -> list[Evidence]:
     return [e for e in pending if e.get(LANDS_AS) == dust_line.Side.DUST.value]
 
 
+#: The page's heading when nothing can be given up on it (none left, or over the limit).
+SMALL_BALANCES = N_("Small balances")
+
+
+def heading(offer: ForfeitOffer) -> tuple[str, str] | str:
+    """What the page is for, true of what it lists: the card's own button, a plural pair
+    counted by the balances ("Give up this balance" / "these balances", whatever they are),
+    while they can be given up here; otherwise only what it is about."""
+    return GIVE_UP if offer.lines and offer.within_limit else SMALL_BALANCES
+
+
 @router.get("/me/dust-forfeit")
 def forfeit_page(page: CustomerPage) -> Response:
     """Every small balance, valued now, the policy's limit, and the consent form (when
@@ -76,14 +89,17 @@ def forfeit_page(page: CustomerPage) -> Response:
     open_account(wf, page.me, uid)  # closed: the closed account's page, as on every page
     plan = remediation.dust_plan(wf, page.me, uid)
     offer = plan.forfeit
+    arriving = arriving_small(page, uid)
     return page.render(
         "customer/forfeit.html",
+        heading=heading(offer),
         offer=offer,
         plan=plan,
         rows=[_row(line) for line in offer.lines],
         total_usd=to_wire(offer.total_usd),
         limit_usd=to_wire(offer.limit_usd),
-        arriving=arriving_small(page, uid),
+        arriving=[e for e in arriving if e.get("value_usd") != UNPRICED],
+        arriving_unpriced=[e for e in arriving if e.get("value_usd") == UNPRICED],
         sweep_leaves_dust=SWEEP_LEAVES_DUST,  # the card's own words, when it is not offered
     )
 
@@ -95,7 +111,12 @@ def forfeit(
     consent: Annotated[bool, Form()] = False,
 ) -> Response:
     """Give up exactly the balances the page listed, with the consent ticked, or refuse."""
-    remediation.forfeit_dust(
+    done = remediation.forfeit_dust(
         page.service(Workflow), page.me, page.me.subject, _named(balance), consent=consent
     )
-    return see_other("/web/me?done=forfeited")
+    return see_other(f"/web/me?done={forfeited(len(done.offer.lines))}")
+
+
+def forfeited(count: int) -> str:
+    """The self-check's note after a forfeit (``platform.web.done``), in the number given up."""
+    return "forfeited_one" if count == 1 else "forfeited"

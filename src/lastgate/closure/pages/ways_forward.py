@@ -26,7 +26,7 @@ from lastgate.eligibility.model.report import (
     CustomerReport,
 )
 from lastgate.kernel.messages import N_, N_plural
-from lastgate.remediation.model import SWEEP_LEAVES_DUST, DustPlan, SweepResult
+from lastgate.remediation.model import GIVE_UP, SWEEP_LEAVES_DUST, DustPlan, SweepResult
 
 
 class WayKind(StrEnum):
@@ -64,8 +64,8 @@ WRITE_TO_SUPPORT = N_("Write to our support team")
 RESOLVES_BY = N_("Time resolves this: expected by {when}. Check again then.")
 SWEEP = N_("Convert small balances")
 SWEEP_AGAIN_FROM = N_("Converting is possible again from {when}.")
-#: Giving up every balance the card lists (small ones and those with no market price).
-FORFEIT = N_plural("Give up this balance", "Give up these balances")
+#: Giving up every balance the card lists (the small-balances page is headed the same).
+FORFEIT = GIVE_UP
 FORFEIT_INSTEAD = N_plural("Give it up instead of converting", "Give them up instead of converting")
 UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
 #: Where small balances are settled: the page that lists them, with the sweep and the

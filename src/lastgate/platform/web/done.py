@@ -9,7 +9,8 @@ from lastgate.kernel.messages import N_
 DONE = {
     "fixed": N_("Done. The self-check below is run again."),
     "swept": N_("Your small balances were converted."),
-    "forfeited": N_("The small balances are given up. The self-check below is run again."),
+    "forfeited": N_("The balances are given up. The self-check below is run again."),
+    "forfeited_one": N_("The balance is given up. The self-check below is run again."),
     "frozen": N_("Your account is frozen. You can unfreeze it later with your authenticator."),
     "protected": N_("Your account is frozen to protect it. What happens next is below."),
     "unfrozen": N_("Your account is no longer frozen at your request."),

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from lastgate.eligibility.model import dust_line
+from lastgate.eligibility.model.checks import small_balances
 from lastgate.eligibility.model.checks.result import iso, result
+from lastgate.eligibility.model.checks.small_balances import say, shown_value, unpriced_count
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
@@ -69,29 +71,30 @@ def _landing_sides(state: AccountState, policy: Policy) -> dict[str, dust_line.S
     return sides
 
 
+def _value(state: AccountState, deposit: Evidence) -> str:
+    """The deposit's value at current prices, as evidence shows it (``unpriced``: none)."""
+    amount = Decimal(deposit["amount"])
+    return shown_value(dust_line.value_usd(amount, state.prices.get(deposit["asset"])))
+
+
 _THEN_WITHDRAW = N_("Wait for the deposit to complete, then withdraw the funds.")
-_THEN_SETTLE = N_plural(
-    "Wait for the deposit to arrive. It is then a small balance, worth at most {tolerance} "
-    "USD: convert it or give it up, as the self-check offers for small balances.",
-    "Wait for the deposits to arrive. They are then small balances, each worth at most "
-    "{tolerance} USD: convert them or give them up, as the self-check offers for small "
-    "balances.",
-)
-_THEN_BOTH = N_(
-    "Wait for the deposits to arrive. Then withdraw those worth more than {tolerance} USD; "
-    "convert the small balances or give them up, as the self-check offers for small balances."
-)
 
 
 def _deposit_fix(pending: Sequence[Evidence], policy: Policy) -> Message:
-    """What the customer does once the deposits land: withdraw an asset, settle dust."""
+    """What the customer does once the deposits land: withdraw an asset, settle a small
+    balance, say that one without a market price has an unknown value (``small_balances``,
+    the card's own wording home)."""
     small = [e for e in pending if e[LANDS_AS] == dust_line.Side.DUST.value]
-    tolerance = to_wire(policy.eligibility.dust_tolerance_usd)
     if not small:
         return Message(_THEN_WITHDRAW)
-    if len(small) == len(pending):
-        return Message.counted(_THEN_SETTLE, len(small), tolerance=tolerance)
-    return Message(_THEN_BOTH, {"tolerance": tolerance})
+    unpriced = unpriced_count(small)
+    saying = (
+        small_balances.ARRIVES_THEN_SETTLE
+        if len(small) == len(pending)
+        else small_balances.ARRIVES_THEN_WITHDRAW_AND_SETTLE
+    )
+    tolerance = to_wire(policy.eligibility.dust_tolerance_usd)
+    return say(saying, len(small) - unpriced, unpriced, tolerance)
 
 
 def _expected_by(state: AccountState, direction: TransferDirection) -> datetime | None:
@@ -107,7 +110,7 @@ def _expected_by(state: AccountState, direction: TransferDirection) -> datetime 
 def check_deposit_pending(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
     sides = _landing_sides(state, policy)
     pending: list[Evidence] = [
-        {**e, LANDS_AS: sides[e["asset"]].value}
+        {**e, LANDS_AS: sides[e["asset"]].value, "value_usd": _value(state, e)}
         for e in _in_flight(state, TransferDirection.DEPOSIT)
     ]
     return result(

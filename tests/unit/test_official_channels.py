@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from lastgate.desk.model.official import ChannelKind, OfficialChannels, check
+from lastgate.desk.model.official import ChannelKind, OfficialChannels, check, origin_of
 from lastgate.desk.wiring import official_channels
 from lastgate.kernel.settings import Settings
 
+DEMO_BASE = "http://127.0.0.1:8000"
 CHANNELS = OfficialChannels(
     domains=frozenset({"example.com"}),
     email_domains=frozenset({"example.com"}),
@@ -140,3 +141,30 @@ def test_e_mail_domains_are_compared_the_same_way() -> None:
 @pytest.mark.parametrize("value", ["https://exa_mple.com", "https://-example.com", "https://a..b"])
 def test_hosts_a_resolver_refuses_are_never_official(value: str) -> None:
     assert not check(value, STRASSE).official
+
+
+OWN = OfficialChannels(frozenset({"example.com"}), frozenset(), frozenset(), origin_of(DEMO_BASE))
+
+
+@pytest.mark.parametrize(
+    ("value", "official"),
+    [
+        (DEMO_BASE + "/closure/abc/cancel", True),
+        ("HTTP://127.0.0.1:8000", True),
+        ("http://127.0.0.1:8001/closure/abc/cancel", False),
+        ("https://127.0.0.1:8000/", False),
+        ("http://127.0.0.2:8000/", False),
+        ("http://x@127.0.0.1:8000/", False),
+        ("127.0.0.1:8000/closure/abc/cancel", False),  # read as https: another origin
+        ("https://www.example.com/login", True),  # the listed domains still count
+    ],
+)
+def test_this_services_own_origin_is_official_and_nothing_beside_it(value, official) -> None:
+    assert check(value, OWN).official is official, value
+
+
+def test_the_settings_public_base_url_is_the_origin() -> None:
+    channels = official_channels(Settings(public_base_url="https://close.example/"))
+    assert channels.origin == origin_of("https://close.example:443")
+    assert origin_of("ftp://close.example") is None
+    assert origin_of("https://a@close.example") is None

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from lastgate.desk.adapters.files import DeskFiles
 from lastgate.desk.adapters.sql import SqlDeskUnitOfWork
 from lastgate.desk.model.knowledge import Article, KnowledgeBase
-from lastgate.desk.model.official import OfficialChannels, host_key, normalise_phone
+from lastgate.desk.model.official import OfficialChannels, host_key, normalise_phone, origin_of
 from lastgate.desk.model.turns import derive_key
 from lastgate.desk.service.desk import Desk
 from lastgate.kernel.clock import Clock, system_clock
@@ -39,8 +39,9 @@ def knowledge_base() -> KnowledgeBase:
 
 
 def official_channels(settings: Settings) -> OfficialChannels:
-    """The configured official channels (``LASTGATE_OFFICIAL_CHANNELS_FILE``), else the
-    shipped demo list."""
+    """The configured official channels (``LASTGATE_OFFICIAL_CHANNELS_FILE``, else the
+    shipped demo list) and this service's own origin, the one its notices' links are
+    built with (``LASTGATE_PUBLIC_BASE_URL``)."""
     if settings.official_channels_file is not None:
         raw = settings.official_channels_file.read_text("utf-8")
     else:
@@ -55,6 +56,7 @@ def official_channels(settings: Settings) -> OfficialChannels:
         domains=hosts("domains"),
         email_domains=hosts("email_domains"),
         phones=frozenset(normalise_phone(str(p)) for p in data.get("phones", [])),
+        origin=origin_of(settings.public_base_url),
     )
 
 

@@ -4,8 +4,11 @@ platform's official channels.
 Hosts are compared exactly, label by label, after IDNA encoding, so look-alikes
 (``examp1e.com``, ``ex\u0430mple.com`` with a Cyrillic a, ``example.com.evil.io``) are not
 official; a listed domain covers its own subdomains only. Links carrying user
-information (``https://example.com@evil.io``), a backslash, an IP address, an unusual
-port or a scheme other than http(s) are never official, whatever host they end at.
+information (``https://example.com@evil.io``), a backslash or a scheme other than
+http(s) are never official, whatever host they end at. An IP address or an unusual port
+is never official either, except on this service's own public origin (the scheme, host
+and port its notices' links are built with, ``public_base_url``): a link at exactly
+that origin is ours, whatever its host looks like.
 """
 
 from __future__ import annotations
@@ -29,12 +32,24 @@ class ChannelKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """A web origin as a browser compares it: scheme, host (as ``host_key`` or an IP
+    address in its canonical form) and port, the scheme's default when none is given."""
+
+    scheme: str
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
 class OfficialChannels:
-    """The configured list: registrable domains, e-mail domains, E.164 phone numbers."""
+    """The configured list: registrable domains, e-mail domains, E.164 phone numbers,
+    and this service's own public origin (its notices' links start there)."""
 
     domains: frozenset[str]
     email_domains: frozenset[str]
     phones: frozenset[str]
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +79,31 @@ def host_key(host: str) -> str | None:
         return None
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _host(hostname: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(hostname))
+    except ValueError:
+        return host_key(hostname)
+
+
+def origin_of(url: str) -> Origin | None:
+    """The origin of an absolute http(s) ``url`` (``http://127.0.0.1:8000/x`` is
+    ``Origin("http", "127.0.0.1", 8000)``); None if it has none or hides user information."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    host = _host(parts.hostname or "")
+    if scheme not in _DEFAULT_PORTS or host is None or "@" in parts.netloc:
+        return None
+    return Origin(scheme, host, port if port is not None else _DEFAULT_PORTS[scheme])
+
+
 def _under(host: str, domains: frozenset[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
@@ -89,9 +129,12 @@ def _url(value: str, channels: OfficialChannels) -> Verdict:
         return no(N_("only http and https links can be official"))
     if "@" in parts.netloc:
         return no(N_("the link hides its real destination behind user information"))
-    host = host_key(parts.hostname or "")
+    host = _host(parts.hostname or "")
     if host is None:
         return no(N_("no host"))
+    if channels.origin is not None and origin_of(text) == channels.origin:
+        shown = host if port is None else f"{host}:{port}"
+        return Verdict(ChannelKind.URL, True, shown, N_("the address of this service"))
     try:
         ipaddress.ip_address(host)
         return no(N_("an IP address is never official"), host)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lastgate.closure.model.lifecycle import IllegalTransition
 from lastgate.desk.model.tickets import (
+    AttachmentPurpose,
     ReopenWindowOver,
     TicketCategory,
     TicketEvent,
@@ -20,7 +21,7 @@ from lastgate.desk.service import desk as d
 from lastgate.kernel.errors import Forbidden, NotFound
 from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import account, load
-from tests.desk_support import make_desk
+from tests.desk_support import PNG, make_desk
 from tests.workflow_support import AGENT_A, AGENT_B, customer, outbox_rows
 
 ADA = customer("U1000")
@@ -92,6 +93,38 @@ def test_reopening_after_the_window_is_refused(desk, clock) -> None:
     with pytest.raises(ReopenWindowOver):
         d.change_state(desk, ADA, ticket.id, TicketEvent.REOPEN)
     assert _state(desk, ticket) is TicketState.RESOLVED
+
+
+def test_a_customer_reply_to_a_resolved_ticket_reopens_it_for_staff(desk, clock) -> None:
+    ticket = _open(desk, TicketCategory.ACCOUNT_LOCKED)
+    d.reply(desk, AGENT_A, ticket.id, "We keep the lock.")
+    d.change_state(desk, AGENT_A, ticket.id, TicketEvent.RESOLVE)
+    assert [q.id for q, _ in d.staff_queue(desk, AGENT_A, queue="appeals")] == []
+    clock.advance(days=3)
+    d.reply(desk, ADA, ticket.id, "Here is my payslip for the deposit.")
+    seen = d.view(desk, AGENT_A, ticket.id)
+    assert seen.ticket.state is TicketState.OPEN
+    assert seen.ticket.resolved_at is None
+    assert seen.messages[-1].body == "Here is my payslip for the deposit."
+    assert [q.id for q, _ in d.staff_queue(desk, AGENT_A, queue="appeals")] == [ticket.id]
+
+
+def test_a_customer_file_on_a_resolved_ticket_reopens_it(desk) -> None:
+    ticket = _open(desk)
+    d.change_state(desk, AGENT_A, ticket.id, TicketEvent.RESOLVE)
+    d.attach(desk, ADA, ticket.id, AttachmentPurpose.SCREENSHOT, PNG)
+    assert _state(desk, ticket) is TicketState.OPEN
+
+
+def test_a_reply_after_the_reopen_window_is_refused_and_leaves_no_message(desk, clock) -> None:
+    ticket = _open(desk)
+    d.change_state(desk, AGENT_A, ticket.id, TicketEvent.RESOLVE)
+    clock.advance(days=14, seconds=1)
+    with pytest.raises(ReopenWindowOver):
+        d.reply(desk, ADA, ticket.id, "Still not solved")
+    seen = d.view(desk, AGENT_A, ticket.id)
+    assert seen.ticket.state is TicketState.RESOLVED
+    assert [m.body for m in seen.messages] == ["I need help"]
 
 
 def test_a_closed_ticket_takes_no_reply_and_no_transition(desk) -> None:

@@ -122,14 +122,33 @@ class Ticket:
         return self.state in UNRESOLVED_STATES
 
 
+def reopen_until(ticket: Ticket, policy: DeskPolicy) -> datetime | None:
+    """Until when a resolved ticket may be reopened (``None`` if it is not resolved)."""
+    if ticket.state is not TicketState.RESOLVED or ticket.resolved_at is None:
+        return None
+    return ticket.resolved_at + timedelta(days=policy.reopen_window_days)
+
+
+def customer_wrote(ticket: Ticket) -> TicketEvent | None:
+    """The move a customer's reply or file makes: a ticket waiting on them is open again,
+    and a resolved one is reopened (within the policy's window: a reply is never left
+    on a ticket nobody looks at any more)."""
+    if ticket.state is TicketState.WAITING_ON_CUSTOMER:
+        return TicketEvent.CUSTOMER_REPLIED
+    if ticket.state is TicketState.RESOLVED:
+        return TicketEvent.REOPEN
+    return None
+
+
 def apply(
     ticket: Ticket, event: TicketEvent, *, now: datetime, policy: DeskPolicy, **changes: Any
 ) -> Ticket:
     """``ticket`` after ``event`` at ``now``; ``IllegalTransition`` if not allowed."""
     target = TICKET_LIFECYCLE.next(ticket.state, event)
     if event is TicketEvent.REOPEN:
-        assert ticket.resolved_at is not None
-        if now > ticket.resolved_at + timedelta(days=policy.reopen_window_days):
+        until = reopen_until(ticket, policy)
+        assert until is not None
+        if now > until:
             raise ReopenWindowOver(
                 f"resolved more than {policy.reopen_window_days} days ago: open a new ticket"
             )

@@ -9,7 +9,6 @@ ticket of another customer answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -145,11 +144,7 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
     seen = d.view(desk, page.me, ticket_id)
     ticket = seen.ticket
     policy = desk.policy_for(ticket.uid)
-    reopen_until = (
-        ticket.resolved_at + timedelta(days=policy.reopen_window_days)
-        if ticket.resolved_at is not None
-        else None
-    )
+    reopen_until = t.reopen_until(ticket, policy)
     recovery = (
         desk_appeals.recovery_of(desk, page.me, ticket_id)
         if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY

@@ -169,34 +169,25 @@ def reply(
     internal: bool = False,
     await_customer: bool = False,
 ) -> Posted:
-    """Add a message. A customer's reply to a ticket waiting on them reopens it; a
-    staff member's public reply to a ticket nobody is assigned gives it to them (recorded
-    as any assignment is), their first stops the first-response clock, and the customer
-    is told (notice with their anti-phishing code, in the language they wrote the ticket
-    in). Internal notes change nothing else."""
+    """Add a message. A customer's reply to a ticket waiting on them, or to one
+    resolved within the reopen window, opens it again (past the window it is refused:
+    write a new ticket); a staff member's public reply to a ticket nobody is assigned
+    gives it to them (recorded as any assignment is), their first stops the
+    first-response clock, and the customer is told (notice with their anti-phishing
+    code, in the language they wrote the ticket in). Internal notes change nothing else."""
     if internal or await_customer:
         ensure_staff(principal)
     now = desk.clock()
     with desk.unit_of_work() as uow:
         ticket = uow.tickets.get(ticket_id, lock=True)
         _readable(principal, ticket)
-        if ticket.state is t.TicketState.CLOSED:
-            raise IllegalTransition("the ticket is closed: open a new one")
+        _writable(ticket)
         visibility = t.Visibility.INTERNAL if internal else t.Visibility.PUBLIC
-        posted = _message(uow, ticket, principal, body, visibility, now)
-        if internal:
-            return posted
         policy = desk.policy_for(ticket.uid)
-        if not principal.is_staff:
-            if ticket.state is t.TicketState.WAITING_ON_CUSTOMER:
-                _move(
-                    uow,
-                    ticket,
-                    t.TicketEvent.CUSTOMER_REPLIED,
-                    actor=principal.subject,
-                    now=now,
-                    policy=policy,
-                )
+        if not internal and not principal.is_staff:
+            _customer_wrote(uow, ticket, principal, now, policy)  # first: may refuse
+        posted = _message(uow, ticket, principal, body, visibility, now)
+        if internal or not principal.is_staff:
             return posted
         if ticket.assignee is None:  # nobody's: it is now the replier's
             ticket = _assign(uow, ticket, principal.subject, principal.subject, ticket.queue, now)
@@ -311,6 +302,7 @@ def attach(
     with desk.unit_of_work() as uow:
         ticket = uow.tickets.get(ticket_id)
         _readable(principal, ticket)
+        _writable(ticket)
     policy = desk.policy_for(ticket.uid)
     content_type = t.check_upload(
         purpose, desk.files.sniff(content), len(content), policy.attachment_max_bytes
@@ -343,6 +335,9 @@ def _store(
     )
     try:
         with desk.unit_of_work() as uow:
+            if not principal.is_staff:
+                locked = uow.tickets.get(ticket.id, lock=True)
+                _customer_wrote(uow, locked, principal, now, desk.policy_for(ticket.uid))
             uow.tickets.add_attachment(attachment)
             _audit(
                 uow,
@@ -359,6 +354,20 @@ def _store(
         desk.files.delete(stored.storage_key)  # no row, no file
         raise
     return attachment
+
+
+def _writable(ticket: t.Ticket) -> None:
+    if ticket.state is t.TicketState.CLOSED:
+        raise IllegalTransition("the ticket is closed: open a new one")
+
+
+def _customer_wrote(
+    uow: DeskUnitOfWork, ticket: t.Ticket, principal: Principal, now: datetime, policy: DeskPolicy
+) -> None:
+    """A customer's reply or file puts the ticket back before staff (``t.customer_wrote``)."""
+    event = t.customer_wrote(ticket)
+    if event is not None:
+        _move(uow, ticket, event, actor=principal.subject, now=now, policy=policy)
 
 
 def read_attachment(

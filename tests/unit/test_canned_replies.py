@@ -12,3 +12,20 @@ def test_the_secrets_reply_does_not_claim_a_removal_that_may_not_have_happened()
     assert "we removed" not in reply["en"].lower()
     assert "已从您的消息中移除" not in reply["zh_Hans"]
     assert "will never ask" in reply["en"] and "绝不会索要" in reply["zh_Hans"]
+
+
+def test_every_check_has_a_shipped_reply_and_none_tells_of_an_investigation() -> None:
+    """One home for check → reply (``desk.model.canned``): each check that can stop a
+    closure names a reply that ships, and no reply, in either language, names what an
+    agent may never tell (an AML investigation, compliance's review)."""
+    from lastgate.desk.model.canned import REPLY_FOR, REVIEW_REPLY
+    from lastgate.eligibility.model.report import SUPPORT_ONLY_CODES, CheckCode
+
+    shipped = canned_replies()
+    assert set(CheckCode) - set(REPLY_FOR) == {CheckCode.SUPPORT_REQUIRED}
+    assert set(REPLY_FOR.values()) <= set(shipped)
+    assert {REPLY_FOR[code] for code in SUPPORT_ONLY_CODES} == {REVIEW_REPLY}
+    for reply in shipped.values():
+        english = reply["en"].lower()
+        assert not any(word in english for word in ("aml", "investigat", "complian", "launder"))
+        assert not any(word in reply["zh_Hans"] for word in ("洗钱", "调查", "合规"))

@@ -1,6 +1,7 @@
 """The compliance console: place holds, lift them with a second officer (four eyes),
 the history of lifted holds, protective freezes and their lifting, the open AML
-investigations, the audit-chain status and the retention schedule.
+investigations, the desk's tickets handed to compliance, the audit-chain status and the
+retention schedule.
 
 Placing a hold and a protective freeze act at once, so each form has a required "I
 confirm" box the server checks too. A form naming a UID no customer has (or a closed
@@ -21,6 +22,8 @@ from lastgate.closure.model.staff_actions import hold_actions
 from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
+from lastgate.desk.model.tickets import COMPLIANCE_QUEUE
+from lastgate.desk.service import desk as desk_tickets
 from lastgate.erasure.adapters import console as erasure_reads
 from lastgate.kernel.errors import AccountClosed, AccountNotFound, AlreadyFrozen
 from lastgate.kernel.messages import N_
@@ -66,6 +69,9 @@ def _console(page: Page, status: int = 200, refused: Refused | None = None) -> R
         protective_lifted=staff_reads.lifted_protective_freezes(engine, HISTORY_SHOWN),
         investigations=[h for h in holds if h.kind == HoldKind.AML_INVESTIGATION.value],
         overrides=console_reads.awaiting_second_approval(engine),
+        tickets=desk_tickets.staff_queue(
+            page.service(desk_tickets.Desk), page.me, queue=COMPLIANCE_QUEUE
+        ),
         kinds=list(HoldKind),
         chain=console_reads.chain_status(engine),
         retention=erasure_reads.retention_schedule(engine),

@@ -14,6 +14,7 @@ QUEUE_LABELS: dict[str, str] = {
     "disputes": N_("Disputes"),
     "identity": N_("Identity checks"),
     "general": N_("General questions"),
+    "compliance": N_("Compliance"),
 }
 
 

@@ -8,7 +8,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from lastgate.closure.model.lifecycle import ClosureState
-from lastgate.desk.model.tickets import AttachmentPurpose, TicketCategory
+from lastgate.desk.model.tickets import COMPLIANCE_QUEUE, AttachmentPurpose, TicketCategory
+from lastgate.eligibility.model.report import Resolver
 from lastgate.kernel.messages import N_
 
 #: What a recovery needs before it may be approved.
@@ -90,3 +91,17 @@ def decision_actions(
             N_("Approving needs an identity document and a video statement from the customer."),
         )
     return DecisionActions(True, True, True)
+
+
+def may_hand_to_compliance(
+    resolvers: Collection[Resolver], *, queue: str, ticket_open: bool, compliance: bool
+) -> bool:
+    """An agent may hand an open ticket to compliance's queue when a check only
+    compliance resolves blocks its customer (a legal hold, a compliance review: the agent
+    cannot see why), unless it is there already."""
+    return (
+        ticket_open
+        and not compliance
+        and queue != COMPLIANCE_QUEUE
+        and Resolver.COMPLIANCE in resolvers
+    )

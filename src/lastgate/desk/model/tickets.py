@@ -177,6 +177,12 @@ QUEUES: dict[TicketCategory, str] = {
     TicketCategory.OTHER: "general",
 }
 
+#: Where staff hand a ticket whose answer is compliance's (a check only compliance
+#: resolves blocks its customer): compliance officers find it in their console.
+COMPLIANCE_QUEUE = "compliance"
+#: Every queue a ticket can be in: its category's, or compliance's once handed there.
+STAFF_QUEUES = tuple(sorted(set(QUEUES.values()) | {COMPLIANCE_QUEUE}))
+
 #: The topic a ticket about a blocker of the self-check is opened under, where it is not
 #: ``closure_blocked``. ``SUPPORT_REQUIRED`` stands in for the support-only checks and
 #: takes the ordinary ``closure_blocked``, like every other "ask support" blocker, so that

@@ -19,11 +19,17 @@ from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.model import events as desk_events
 from lastgate.desk.model import tickets as t
-from lastgate.desk.model.staff_actions import DecisionActions, decision_actions
+from lastgate.desk.model.canned import fitting_replies
+from lastgate.desk.model.staff_actions import (
+    DecisionActions,
+    decision_actions,
+    may_hand_to_compliance,
+)
 from lastgate.desk.pages.customer import desk_of, render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
 from lastgate.desk.service.conversation import conversation, written_in
+from lastgate.eligibility.model.report import CheckStatus, EligibilityReport
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.kernel import present
@@ -40,8 +46,9 @@ TicketId = Annotated[str, Path(min_length=36, max_length=36)]
 Body = Annotated[str, Form(min_length=1, max_length=d.MAX_BODY)]
 Note = Annotated[str, Form(min_length=1, max_length=2000)]
 Decision = Annotated[Literal["approve", "reject"], Form()]
-#: The queues tickets land in (``tickets.QUEUES``), for the filter and the move.
-QUEUE_NAMES = tuple(sorted(set(t.QUEUES.values())))
+#: The queues tickets land in (``tickets.QUEUES``) or are handed to (compliance), for the
+#: filter and the move.
+QUEUE_NAMES = t.STAFF_QUEUES
 #: What staff may do to a ticket by hand, by the lifecycle table.
 STAFF_MOVES = (t.TicketEvent.RESOLVE, t.TicketEvent.CLOSE, t.TicketEvent.REOPEN)
 SNAPSHOT = t.AttachmentPurpose.ELIGIBILITY_SNAPSHOT
@@ -145,16 +152,35 @@ def _decision(
     )
 
 
-def _eligibility(page: Page, uid: str) -> dict[str, Any]:
+def _eligibility(page: Page, uid: str) -> tuple[EligibilityReport | None, dict[str, Any]]:
     """The internal report now, or, for a closed account, that it is closed and since when
     (its closure request's last change, when it was closed through one): nothing is
     checked on it any more."""
     if not d.account_closed(desk_of(page), uid):
         report = page.service(Eligibility).staff_report(page.me, uid)
-        return {"report": report_to_wire(report, page.language), "account_closed": False}
+        return report, {"report": report_to_wire(report, page.language), "account_closed": False}
     latest = closure.current(page.service(Workflow), page.me, uid)
     closed = latest.updated_at if latest and latest.state is ClosureState.CLOSED else None
-    return {"account_closed": True, "closed_on": closed}
+    return None, {"account_closed": True, "closed_on": closed}
+
+
+def _answers(page: Page, seen: d.TicketView, report: EligibilityReport | None) -> dict[str, Any]:
+    """The canned replies that fit what blocks this customer (``model.canned``), and
+    whether to offer handing the ticket to compliance (``staff_actions``)."""
+    not_passing = [c for c in report.checks if c.status is not CheckStatus.PASS] if report else []
+    fitting = fitting_replies(
+        [c.code for c in not_passing],
+        category=seen.ticket.category,
+        secret_removed=any(m.redacted for m in seen.messages),
+        known=desk_of(page).canned_replies,
+    )
+    to_compliance = may_hand_to_compliance(
+        [c.resolver for c in not_passing],
+        queue=seen.ticket.queue,
+        ticket_open=seen.ticket.is_open,
+        compliance=page.me.role is Role.COMPLIANCE,
+    )
+    return {"fitting": fitting, "offer_compliance": to_compliance}
 
 
 @router.get("/tickets/{ticket_id}")
@@ -181,13 +207,15 @@ def ticket_page(page: StaffPage, ticket_id: TicketId, context: str = "") -> Resp
         else None
     )
     decision = _decision(page, seen, related, recovery is not None)
+    report, eligibility = _eligibility(page, ticket.uid)
     return render(
         page,
         "desk/staff_ticket.html",
         seen=seen,
         customer_language=written_in(desk, page.me, ticket_id)
         or customer_language(page.context.engine, page.context.settings, page.me, ticket.uid),
-        **_eligibility(page, ticket.uid),
+        **eligibility,
+        **_answers(page, seen, report),
         has_snapshot=bool(handoff),
         conversation=conversation(desk, page.me, ticket_id),
         snapshot=snapshot,
@@ -260,6 +288,14 @@ def assign(
         assignee=assignee or None,
         queue=queue if queue in QUEUE_NAMES else None,
     )
+    return _back(ticket_id, "assigned")
+
+
+@router.post("/tickets/{ticket_id}/to-compliance")
+def hand_to_compliance(page: StaffPage, ticket_id: TicketId) -> Response:
+    """Hand the ticket to compliance: into their queue, nobody's yet, so that an officer
+    takes it from the console and answers it."""
+    d.assign(desk_of(page), page.me, ticket_id, assignee=None, queue=t.COMPLIANCE_QUEUE)
     return _back(ticket_id, "assigned")
 
 

@@ -118,3 +118,23 @@ def test_the_assistant_offers_no_new_appeal_of_a_kept_lock(
     [kept] = [item for item in reply.items if item.code == "RISK_LOCK_KEPT"]
     assert kept.link.endswith(f"/web/tickets/{ticket}")
     assert translate(kept.lines[0], lang).startswith(KEPT[lang.replace("_", "-")])
+
+
+def test_the_card_leads_to_the_ticket_the_lock_was_kept_on(
+    app, engine, clock, config, tmp_path
+) -> None:
+    """Two appeals: the card leads to the one whose refusal keeps the lock, not to the
+    newest ticket; once the second is refused too, to the second."""
+    first = _refused(engine, clock, tmp_path, "U2")
+    clock.advance(hours=1)
+    desk = make_desk(engine, clock, tmp_path)
+    second, _ = d.open_ticket(
+        desk, customer("U2"), "U2", TicketCategory.ACCOUNT_LOCKED, "Again", "New facts."
+    )
+    me = browser(app, clock, config, "U2")
+    card = _card(me.get("/web/me").text)
+    assert f'href="/web/tickets/{first}"' in card and second.id not in card
+    clock.advance(hours=1)
+    decide_risk_lock_appeal(desk, OFFICER_A, second.id, approve=False, note="Still no.")
+    card = _card(me.get("/web/me").text)
+    assert f'href="/web/tickets/{second.id}"' in card and first not in card

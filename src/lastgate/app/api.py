@@ -22,7 +22,7 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.closure.wiring import build_workflow
 from lastgate.desk import api as desk
 from lastgate.desk.service.desk import Desk
-from lastgate.desk.wiring import build_desk
+from lastgate.desk.wiring import build_desk, lock_appeals
 from lastgate.eligibility import api as eligibility
 from lastgate.eligibility.service import Eligibility
 from lastgate.erasure import api as certificates
@@ -64,7 +64,11 @@ def create_app(
         services={
             Workflow: workflow,
             Eligibility: Eligibility(
-                workflow.accounts, workflow.policies, clock, IssuedCertificates(engine)
+                workflow.accounts,
+                workflow.policies,
+                clock,
+                IssuedCertificates(engine),
+                lock_appeals(engine),
             ),
             Campaigns: campaigns_over(workflow, settings, engine, clock),
             Desk: build_desk(settings, engine, clock),

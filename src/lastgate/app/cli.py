@@ -140,12 +140,18 @@ def check(
     engine = _engine(settings)
     # --customer-view reads as the account holder would, so the service picks the view.
     reader = Principal(uid, Role.CUSTOMER) if customer else Principal("operator", Role.AGENT)
+    appeals = None
+    if customer:  # a lock kept on appeal reads as in every customer view
+        from lastgate.desk.wiring import lock_appeals
+
+        appeals = lock_appeals(engine)
     with _errors():
         eligibility = Eligibility(
             LedgerStateReader(engine),
             PolicyDirectory.load(settings.policy_dir),
             system_clock,
             IssuedCertificates(engine),
+            appeals,
         )
         report = eligibility.report_for(reader, uid)
     if as_json:

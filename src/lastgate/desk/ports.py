@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from lastgate.closure.ports import UnitOfWork
+from lastgate.closure.ports import Approvals, UnitOfWork
 from lastgate.desk.model.tickets import (
     Attachment,
     Ticket,
@@ -93,7 +93,33 @@ class SecondFactorReset(Protocol):
         ...
 
 
+class DecisionNotes(Protocol):
+    """The notes of the decisions recorded on a subject, oldest first (the ticket a risk
+    lock was kept on)."""
+
+    def notes(self, subject: str, kind: str) -> Sequence[str]: ...
+
+
+class DeskApprovals(Approvals, DecisionNotes, Protocol):
+    """The workflow's approvals, whose notes the desk reads back."""
+
+
+class LockRecords(Protocol):
+    """What ``desk.service.appeals.lock_kept_on_appeal`` reads: a customer's active risk
+    locks and the decisions recorded on them. A desk unit of work is one; so is a
+    read-only view of the same tables (``desk.adapters.sql.SqlLockReads``)."""
+
+    @property
+    def hold_refs(self) -> HoldRefs: ...
+
+    @property
+    def approvals(self) -> DecisionNotes: ...
+
+
 class DeskUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def approvals(self) -> DeskApprovals: ...
+
     @property
     def tickets(self) -> TicketRepository: ...
 

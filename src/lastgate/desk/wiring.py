@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import tomllib
+from functools import partial
 from importlib.resources import files
 
 from sqlalchemy import Engine
 
 from lastgate.desk.adapters.files import DeskFiles
-from lastgate.desk.adapters.sql import SqlDeskUnitOfWork
+from lastgate.desk.adapters.sql import SqlDeskUnitOfWork, SqlLockReads
 from lastgate.desk.model.knowledge import Article, KnowledgeBase
 from lastgate.desk.model.official import OfficialChannels, host_key, normalise_phone, origin_of
 from lastgate.desk.model.turns import derive_key
+from lastgate.desk.service.appeals import LocksKeptOnAppeal
 from lastgate.desk.service.desk import Desk
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
@@ -73,3 +75,9 @@ def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) 
         official_channels=official_channels(settings),
         turn_key=derive_key(base64.b64decode(settings.master_key.get_secret_value())),
     )
+
+
+def lock_appeals(engine: Engine) -> LocksKeptOnAppeal:
+    """Whether a risk lock was kept on appeal, for the eligibility service's customer
+    views (``eligibility.ports.LockAppeals``), on plain reads."""
+    return LocksKeptOnAppeal(partial(SqlLockReads, engine))

@@ -5,7 +5,9 @@
 customer asks for ``customer_report``, typed so that it cannot receive the internal one.
 A closed account has no report for its customer: ``customer_answer`` (and so
 ``report_for``) says ``ClosedAccount``, and ``customer_report`` refuses it with
-``AccountClosed``, the ledger's rule for every action on a closed account.
+``AccountClosed``, the ledger's rule for every action on a closed account. Every
+customer's report is made by ``_customer_view``: a risk lock kept on appeal
+(``lock_appeals``) reads there as staying, in every view that shows it (API, pages, CLI).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from datetime import datetime, timedelta
 
 from lastgate.eligibility.model.agent_view import agent_view
 from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.checks.restrictions import kept_on_appeal, risk_locked
 from lastgate.eligibility.model.closed import CertificateState, ClosedAccount
 from lastgate.eligibility.model.report import CustomerReport, EligibilityReport, customer_view
-from lastgate.eligibility.ports import Certificates
+from lastgate.eligibility.ports import Certificates, LockAppeals
 from lastgate.kernel.access import (
     Principal,
     Role,
@@ -54,12 +57,14 @@ def check_account(
 class Eligibility:
     """The eligibility service: each report goes to a caller in the form its role allows.
     ``certificates`` tells a closed account's customer whether their certificate is
-    issued yet; without it their answer does not say."""
+    issued yet; without it their answer does not say. ``lock_appeals`` tells whether a
+    risk lock was kept on appeal; without it the card always invites an appeal."""
 
     accounts: AccountStateReader
     policies: PolicyBook
     clock: Clock
     certificates: Certificates | None = None
+    lock_appeals: LockAppeals | None = None
 
     def _check(self, uid: str) -> EligibilityReport:
         return check_account(uid, accounts=self.accounts, policies=self.policies, clock=self.clock)
@@ -94,9 +99,13 @@ class Eligibility:
         return _load(uid, accounts=self.accounts, policies=self.policies, now=now), now
 
     def _customer_view(self, state: AccountState, now: datetime) -> CustomerReport:
-        return customer_view(
+        report = customer_view(
             evaluate(state, self.policies.for_jurisdiction(state.jurisdiction), now)
         )
+        appeals = self.lock_appeals
+        if appeals is not None and risk_locked(report) and appeals.kept_on_appeal(state.uid):
+            return kept_on_appeal(report)
+        return report
 
     def _certificate(self, uid: str) -> CertificateState | None:
         if self.certificates is None:

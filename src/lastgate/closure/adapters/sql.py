@@ -250,9 +250,16 @@ class SqlApprovals:
         )
 
     def actors(self, subject: str, kind: str) -> Sequence[str]:
+        return self._column(approvals.c.actor, subject, kind)
+
+    def notes(self, subject: str, kind: str) -> Sequence[str]:
+        """The decisions' notes, oldest first (the desk reads a kept lock's ticket)."""
+        return self._column(approvals.c.note, subject, kind)
+
+    def _column(self, column: Any, subject: str, kind: str) -> list[str]:
         return list(
             self._conn.execute(
-                select(approvals.c.actor)
+                select(column)
                 .where(approvals.c.subject == subject, approvals.c.kind == kind)
                 .order_by(approvals.c.id)
             ).scalars()

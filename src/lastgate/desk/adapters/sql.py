@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
+from lastgate.closure.adapters.sql import SqlApprovals
 from lastgate.closure.adapters.tables import second_factors, verification_attempts
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.desk.adapters.tables import (
@@ -273,3 +275,26 @@ class SqlDeskUnitOfWork(SqlUnitOfWork):
         self.hold_refs = SqlHoldRefs(conn)
         self.factors = SqlSecondFactorReset(conn)
         return self
+
+
+class SqlLockReads:
+    """The records ``lock_kept_on_appeal`` reads (the active risk locks, the decisions on
+    them) on a plain read: a customer's report asks on every look, so it takes no write
+    lock, unlike a unit of work on SQLite."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> SqlLockReads:
+        self._conn = self._engine.connect()
+        self.hold_refs = SqlHoldRefs(self._conn)
+        self.approvals = SqlApprovals(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._conn.close()

@@ -9,7 +9,9 @@ and the customer's notices commit together or not at all.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from lastgate.closure.model.lifecycle import ClosureState
@@ -17,7 +19,7 @@ from lastgate.closure.service.appeal import reopen_on_appeal, uphold_on_appeal
 from lastgate.closure.service.steps import DifferentReviewerRequired
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.staff_actions import may_review_closure_appeal, recovery_evidence_complete
-from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork
+from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork, LockRecords
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
@@ -55,15 +57,29 @@ def lock_subject(hold_id: str) -> str:
     return f"hold:{hold_id}"
 
 
-def lock_kept_on_appeal(uow: DeskUnitOfWork, uid: str) -> str | None:
+def lock_kept_on_appeal(records: LockRecords, uid: str) -> str | None:
     """The appeal ticket whose refusal keeps the account's risk lock, when every active
     risk lock was kept on appeal (a lock placed since is appealable like any); else None.
     The one rule: whatever lies behind the lock, the answer is the same."""
-    locks = uow.hold_refs.active(uid, HoldKind.RISK_LOCK)
-    if not locks or not all(uow.approvals.actors(lock_subject(h), KEPT_ON_APPEAL) for h in locks):
+    locks = records.hold_refs.active(uid, HoldKind.RISK_LOCK)
+    kept = [records.approvals.notes(lock_subject(h), KEPT_ON_APPEAL) for h in locks]
+    if not kept or not all(kept):
         return None
-    appeals = [x for x in uow.tickets.for_customer(uid) if x.category is LOCK_APPEALS]
-    return appeals[0].id if appeals else None
+    # Each refusal is recorded on every lock active then, so the latest refusal, the one
+    # that keeps them all, is the last decision on each of them: its note is its ticket.
+    return kept[0][-1]
+
+
+@dataclass(frozen=True, slots=True)
+class LocksKeptOnAppeal:
+    """``eligibility.ports.LockAppeals`` over the desk's records: every customer view of
+    the report says a lock kept on appeal stays (``lock_kept_on_appeal``)."""
+
+    records: Callable[[], AbstractContextManager[LockRecords]]
+
+    def kept_on_appeal(self, uid: str) -> bool:
+        with self.records() as records:
+            return lock_kept_on_appeal(records, uid) is not None
 
 
 def risk_lock_appeal_refused(desk: Desk, principal: Principal, uid: str) -> str | None:

@@ -70,6 +70,11 @@ KEPT_ON_APPEAL = Remediation(
 READ_APPEAL_ANSWER = N_("Read our answer and reply on your appeal")
 
 
+def risk_locked(report: CustomerReport) -> bool:
+    """The risk-lock card blocks: only then does a refused appeal change its words."""
+    return report.result(CheckCode.RISK_LOCK).status is CheckStatus.BLOCK
+
+
 def kept_on_appeal(report: CustomerReport) -> CustomerReport:
     """``report`` with its risk-lock card saying the lock stays after a refused appeal
     (``desk.service.appeals.lock_kept_on_appeal`` says when), not inviting an appeal."""

@@ -36,9 +36,12 @@ from lastgate.erasure.model.certificate import (
 from lastgate.erasure.wire import CertificateFormat, certificate_response
 from lastgate.kernel.errors import InvalidInput
 from lastgate.kernel.settings import Settings
+from lastgate.platform.policy_files import PolicyDirectory
 
 CLOSED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(database_url="sqlite://")
+#: The shipped EU policy's legal bases, the longest texts a certificate prints.
+EU_BASES = PolicyDirectory.load().for_jurisdiction("EU").retention.legal_basis
 
 
 def certificate(**changes: Any) -> ClosureCertificate:
@@ -54,7 +57,7 @@ def certificate(**changes: Any) -> ClosureCertificate:
                 c.name,
                 c.description,
                 c.action.value,
-                c.legal_basis,
+                c.legal_basis(EU_BASES),
                 c.retained_until(CLOSED_AT, 5),
             )
             for c in dm.CATEGORIES

@@ -6,12 +6,15 @@ validation, so that a bad file is refused with the path and reason of each error
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_UP, Context, Decimal, localcontext
 from itertools import pairwise
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from lastgate.kernel.messages import N_
+
+_HUNDRED, _CENT = Decimal(100), Decimal("0.01")
 NonNegativeMoney = Annotated[Decimal, Field(ge=0, max_digits=38, decimal_places=18)]
 PositiveDays = Annotated[int, Field(ge=1, le=3650, strict=True)]
 Days = Annotated[int, Field(ge=0, le=3650, strict=True)]
@@ -39,11 +42,38 @@ class WorkflowPolicy(_Section):
     risk_lookback_days: Days = 90
 
 
+LegalBasisText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class LegalBases(_Section):
+    """What the closure certificate cites as the legal basis of each action on the data,
+    in English (the signed text; the catalog translates the shipped ones). The defaults
+    name no jurisdiction's law but FATF's; a jurisdiction's file cites its own."""
+
+    aml_records: LegalBasisText = N_(
+        "AML record-keeping: FATF Recommendation 11 (customer due diligence and "
+        "transaction records are kept after the relationship ends)."
+    )
+    erasure: LegalBasisText = N_("Erased on closure: no legal obligation to keep it.")
+    ledger_integrity: LegalBasisText = N_(
+        "Kept without any link to the person, so that the exchange's books and "
+        "counterparties' histories stay consistent."
+    )
+    accountability: LegalBasisText = N_(
+        "Accountability: the append-only, hash-chained record of how the closure was "
+        "decided and carried out, and by whom. Entries name you only by your UID, a "
+        "pseudonym: as the actor of the steps you took, and as their subject. The link from "
+        "the UID to you is your identity record, sealed in the vault and destroyed when "
+        "retention ends; from then on the entries name no one."
+    )
+
+
 class RetentionPolicy(_Section):
-    """How long records are kept after the relationship ends."""
+    """How long records are kept after the relationship ends, and under which law."""
 
     aml_records_years: Annotated[int, Field(ge=0, le=100, strict=True)] = 5
     identifier_quarantine_days: Days = 30
+    legal_basis: LegalBases = LegalBases()
 
 
 LockoutMinutes = Annotated[int, Field(ge=1, le=30 * 24 * 60, strict=True)]
@@ -143,3 +173,20 @@ class Policy(_Section):
     remediation: RemediationPolicy = RemediationPolicy()
     desk: DeskPolicy = DeskPolicy()
     offboarding: OffboardingPolicy = OffboardingPolicy()
+
+    @property
+    def dust_forfeit_limit_usd(self) -> Decimal:
+        """The most small balances may be worth, together, for the customer to give them
+        up with consent: ``remediation.dust_forfeit_max_usd``, raised where it would leave
+        small balances stuck between the two ways out. Dust worth up to the dust tolerance
+        grossed up by the sweep's fee (10 / 0.98 = 10.21 USD, to the cent above, under the
+        shipped files) is still dust once converted, so the sweep is not offered; a limit
+        below that figure would refuse giving it up too, and nothing would be left but a
+        ticket. Rounded up to the cent, so the figure is one a page can show."""
+        r, line = self.remediation, self.eligibility.dust_tolerance_usd
+        if r.dust_sweep_fee_percent >= _HUNDRED:  # nothing ever converts into an asset
+            return r.dust_forfeit_max_usd
+        with localcontext(Context(prec=80)):
+            stuck_below = line * _HUNDRED / (_HUNDRED - r.dust_sweep_fee_percent)
+            stuck_below = stuck_below.quantize(_CENT, rounding=ROUND_UP)
+        return max(r.dust_forfeit_max_usd, stuck_below)

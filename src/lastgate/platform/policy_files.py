@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -63,3 +65,14 @@ class PolicyDirectory:
     @property
     def longest_withdrawal_window_days(self) -> int:
         return max(p.eligibility.withdrawal_review_window_days for p in self.policies.values())
+
+
+def extract_legal_bases(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extractor (``babel.cfg``): a policy file's legal bases
+    (``[retention.legal_basis]``) are catalog messages, so the certificate prints them
+    translated."""
+    raw = tomllib.loads(fileobj.read().decode("utf-8"))
+    for text in raw.get("retention", {}).get("legal_basis", {}).values():
+        yield 0, None, str(text).strip(), []

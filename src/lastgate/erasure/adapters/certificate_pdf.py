@@ -112,6 +112,7 @@ def pdf_msgids() -> tuple[str, ...]:
     """Every catalog id the PDF may print (the font subset must cover their translations);
     the plural pair ``SCAN_FAILED`` by its singular."""
     from lastgate.erasure.model.data_map import CATEGORIES
+    from lastgate.platform.policy_files import PolicyDirectory
 
     ids = [TITLE, HEADING, ISSUED_BY, SUBJECT, FOOTER, PAGE, SUMMARY, CATEGORIES_TITLE]
     ids += [FORFEITED_TITLE, SCAN_TITLE, SCAN_PASSED, SCAN_FAILED[0], SIGNATURE_TITLE]
@@ -120,8 +121,10 @@ def pdf_msgids() -> tuple[str, ...]:
     ids += [*FORFEITED_HEADINGS, *SIGNATURE_LABELS, *_ACTION_LABELS.values()]
     ids += [*_CONSENT_LABELS.values(), *VALUES.values()]  # account types among the values
     for c in CATEGORIES:
-        ids += [c.label, c.description, c.legal_basis]
-    return tuple(ids)
+        ids += [c.label, c.description]
+    for policy in PolicyDirectory.load().policies.values():  # the shipped legal bases
+        ids += [c.legal_basis(policy.retention.legal_basis) for c in CATEGORIES]
+    return tuple(dict.fromkeys(ids))
 
 
 class _Text:

@@ -112,22 +112,6 @@ def finish(conn: Connection, ctx: Context) -> int:
     return len(findings)
 
 
-def certificate_entries(closed_at: datetime, years: int) -> list[dict[str, str | None]]:
-    entries = []
-    for category in dm.CATEGORIES:
-        until = category.retained_until(closed_at, years)
-        entries.append(
-            {
-                "category": category.name,
-                "description": category.description,
-                "action": category.action.value,
-                "legal_basis": category.legal_basis,
-                "retained_until": until.isoformat() if until else None,
-            }
-        )
-    return entries
-
-
 def build_certificate(
     ctx: Context,
     tables_checked: int,
@@ -146,6 +130,7 @@ def build_certificate(
     )
 
     years = ctx.policy.retention.aml_records_years
+    bases = ctx.policy.retention.legal_basis  # the customer's jurisdiction's own law
     certificate = ClosureCertificate(
         certificate_id=ctx.run_id,
         uid=ctx.uid,
@@ -158,7 +143,7 @@ def build_certificate(
                 category=c.name,
                 description=c.description,
                 action=c.action.value,
-                legal_basis=c.legal_basis,
+                legal_basis=c.legal_basis(bases),
                 retained_until=c.retained_until(ctx.closed_at, years),
             )
             for c in dm.CATEGORIES

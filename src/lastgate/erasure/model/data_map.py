@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from lastgate.kernel.messages import N_
+from lastgate.kernel.policy import LegalBases
 
 
 class ErasureAction(StrEnum):
@@ -19,23 +20,14 @@ class ErasureAction(StrEnum):
     RETAIN = "retain"
 
 
-AML_RECORDS = N_(
-    "AML record-keeping: FATF Recommendation 11; EU AMLR (EU) 2024/1624 art. 77; "
-    "US BSA 31 CFR 1010.430. Kept under GDPR art. 17(3)(b) (legal obligation)."
-)
-ERASURE = N_("GDPR art. 17(1): erased on closure; no legal obligation to keep it.")
-LEDGER_INTEGRITY = N_(
-    "GDPR art. 17 with art. 4(5) pseudonymisation removed: kept without any link to the "
-    "person so that the exchange's books and counterparties' histories stay consistent."
-)
-ACCOUNTABILITY = N_(
-    "GDPR art. 5(2) (accountability) and art. 17(3)(b) and (e): the append-only, "
-    "hash-chained record of how the closure was decided and carried out, and by whom. "
-    "Entries name you only by your UID, a pseudonym (GDPR art. 4(5)): as the actor of the "
-    "steps you took, and as their subject. The link from the UID to you is your identity "
-    "record, sealed in the vault and destroyed when retention ends; from then on the "
-    "entries name no one."
-)
+class LegalBasis(StrEnum):
+    """Which of the policy's legal bases (``retention.legal_basis``) a category is kept,
+    anonymised or deleted under: the policy of the customer's jurisdiction words it."""
+
+    AML_RECORDS = "aml_records"
+    ERASURE = "erasure"
+    LEDGER_INTEGRITY = "ledger_integrity"
+    ACCOUNTABILITY = "accountability"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +35,15 @@ class Category:
     name: str
     description: str
     action: ErasureAction
-    legal_basis: str
+    basis: LegalBasis
     retained: bool = False  # kept until the policy's AML retention clock ends
     #: What a person reads for ``name`` (the certificate, the console): a msgid.
     label: str = ""
+
+    def legal_basis(self, bases: LegalBases) -> str:
+        """What the certificate cites for this category under ``bases``, the policy's."""
+        text: str = getattr(bases, self.basis.value)
+        return text
 
     def retained_until(self, closed_at: datetime, years: int) -> date | None:
         if not self.retained:
@@ -62,7 +59,7 @@ IDENTITY = Category(
     "identity",
     N_("Name, e-mail, phone, country, ID number and KYC result"),
     ErasureAction.RETAIN,
-    AML_RECORDS,
+    LegalBasis.AML_RECORDS,
     retained=True,
     label=N_("Identity"),
 )
@@ -70,7 +67,7 @@ TRANSACTION_RECORDS = Category(
     "transaction_records",
     N_("Orders, trades, P2P orders, deposits and withdrawals with addresses"),
     ErasureAction.RETAIN,
-    AML_RECORDS,
+    LegalBasis.AML_RECORDS,
     retained=True,
     label=N_("Transaction records"),
 )
@@ -78,7 +75,7 @@ COMPLIANCE_RECORDS = Category(
     "compliance_records",
     N_("Holds, investigations and the closure decision"),
     ErasureAction.RETAIN,
-    AML_RECORDS,
+    LegalBasis.AML_RECORDS,
     retained=True,
     label=N_("Compliance records"),
 )
@@ -86,7 +83,7 @@ TRADE_HISTORY = Category(
     "trade_history",
     N_("The exchange's ledger rows of your trades and transfers"),
     ErasureAction.ANONYMISE,
-    LEDGER_INTEGRITY,
+    LegalBasis.LEDGER_INTEGRITY,
     label=N_("Trade history"),
 )
 ACCOUNT_DATA = Category(
@@ -96,7 +93,7 @@ ACCOUNT_DATA = Category(
         "disputes, security history"
     ),
     ErasureAction.DELETE,
-    ERASURE,
+    LegalBasis.ERASURE,
     label=N_("Account data"),
 )
 PREFERENCES_AND_FACTORS = Category(
@@ -106,14 +103,14 @@ PREFERENCES_AND_FACTORS = Category(
         "codes and evidence, freezes, notices"
     ),
     ErasureAction.DELETE,
-    ERASURE,
+    LegalBasis.ERASURE,
     label=N_("Preferences and second factors"),
 )
 AUDIT_TRAIL = Category(
     "audit_trail",
     N_("Audit log entries about your account and the steps you took (UID only)"),
     ErasureAction.RETAIN,
-    ACCOUNTABILITY,
+    LegalBasis.ACCOUNTABILITY,
     retained=True,
     label=N_("Audit trail"),
 )

@@ -23,6 +23,7 @@ from lastgate.eligibility.model.report import (
     CustomerReport,
     EligibilityReport,
     Resolver,
+    waits_on_us,
 )
 from lastgate.kernel.i18n import bcp47, translate
 from lastgate.ledger.model import CustomerStatus
@@ -54,6 +55,11 @@ class CheckOut(_Wire):
     evidence: list[dict[str, str]] = Field(
         description="Customer-safe facts: assets, orders, dates. Amounts are decimal strings."
     )
+
+    @property
+    def waits_on_us(self) -> bool:
+        """Ours to act on, not the customer's (``report.waits_on_us``): no fix to show."""
+        return waits_on_us(self.status)
 
 
 class InternalCheckOut(CheckOut):

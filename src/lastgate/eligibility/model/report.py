@@ -67,6 +67,14 @@ CONFIDENTIAL_CODES = frozenset({CheckCode.COMPLIANCE_REVIEW})
 SUPPORT_ONLY_CODES = CONFIDENTIAL_CODES | {CheckCode.KYC_DISPUTED}
 
 
+def waits_on_us(status: CheckStatus) -> bool:
+    """Whether a check that does not pass is ours to act on, not the customer's: a review
+    (the closure may go ahead, a person reviews the request first). The self-check lists
+    it under "Waiting on us", with no fix to make; every other check that does not pass is
+    the customer's to fix or see through, under "What to fix". The one home of the rule."""
+    return status is CheckStatus.REVIEW
+
+
 class Action(StrEnum):
     """What fixes a blocker; the pages turn the ones lastgate can do into buttons."""
 

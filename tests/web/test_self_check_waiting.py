@@ -1,0 +1,65 @@
+"""The self-check puts a check the customer cannot act on (our review of their request)
+under "Waiting on us", with no "How to fix it", and keeps "What to fix" for what is
+theirs; through the real app on both databases (the ``engine`` fixture), en + zh-Hans."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lastgate.app.api import create_app
+from tests.builders import account, iso, load
+from tests.desk_support import desk_settings
+from tests.web.test_pages import browser
+
+HEADING = {
+    "en": ("What to fix", "Waiting on us", "How to fix it"),
+    "zh-Hans": ("需要解决的事项", "等待我们处理", "解决方法"),
+}
+
+
+def _withdrawn(uid: str, clock, **fields) -> dict:
+    transfers = [
+        {
+            "id": f"{uid}-w{i}",
+            "direction": "withdrawal",
+            "asset": "USDT",
+            "amount": "6000",
+            "status": "completed",
+            "created_at": iso(clock() - timedelta(days=i + 1)),
+        }
+        for i in range(2)
+    ]
+    return account(uid, transfers=transfers, **fields)
+
+
+@pytest.fixture
+def config(tmp_path):
+    return desk_settings(tmp_path)
+
+
+@pytest.fixture
+def app(engine, clock, config):
+    pending = {"status": "pending", "level": 1}
+    load(engine, _withdrawn("WR", clock), _withdrawn("WRK", clock, kyc=pending))
+    return create_app(config, engine=engine, clock=clock)
+
+
+def _section(page: str, section: str) -> str:
+    return page.split(f'aria-labelledby="{section}"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_our_review_waits_on_us_and_what_is_theirs_stays_to_fix(app, clock, config, lang):
+    fix, ours, how = HEADING[lang]
+    page = browser(app, clock, config, "WR").get("/web/me", params={"lang": lang}).text
+    waiting = _section(page, "waiting-on-us")
+    assert f">{ours}</h2>" in waiting and 'id="check-WITHDRAWAL_REVIEW"' in waiting
+    assert how not in waiting
+    assert 'aria-labelledby="checks"' not in page and f">{fix}</h2>" not in page
+
+    page = browser(app, clock, config, "WRK").get("/web/me", params={"lang": lang}).text
+    theirs = _section(page, "checks")
+    assert f">{fix}</h2>" in theirs and 'id="check-KYC_INCOMPLETE"' in theirs and how in theirs
+    assert 'id="check-WITHDRAWAL_REVIEW"' in _section(page, "waiting-on-us")

@@ -83,7 +83,7 @@ def test_a_sweep_that_would_leave_dust_is_not_offered_and_all_of_it_can_be_given
     refused("SWEEP_RESULT_DUST", r.quote_dust_sweep, wf, ME, UID)
     offer = plan.forfeit
     assert named(offer) == [("funding", "LUNC", Decimal("15000")), ("trading", "DOGE", Decimal(50))]
-    assert offer.total_usd == Decimal("5") and offer.limit_usd == Decimal("10")
+    assert offer.total_usd == Decimal("5") and offer.limit_usd == Decimal("10.21")  # 10 / 0.98
 
     done = r.forfeit_dust(wf, ME, UID, named(offer), consent=True)
 
@@ -96,7 +96,7 @@ def test_a_sweep_that_would_leave_dust_is_not_offered_and_all_of_it_can_be_given
         {"account_type": "funding", "asset": "LUNC", "amount": "15000", "value_usd": None},
         {"account_type": "trading", "asset": "DOGE", "amount": "50", "value_usd": "5"},
     ]
-    assert (audit["total_usd"], audit["limit_usd"]) == ("5", "10")
+    assert (audit["total_usd"], audit["limit_usd"]) == ("5", "10.21")
 
 
 def test_the_sweep_converts_what_sells_and_the_unpriced_token_is_decided_on_its_own(

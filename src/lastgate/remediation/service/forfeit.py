@@ -56,7 +56,7 @@ class NothingToForfeit(Conflict):
 
 class ForfeitOverLimit(Conflict):
     """The small balances are worth more in total than the policy lets a customer give up:
-    they must be withdrawn."""
+    worth that much, the sweep converts them into an asset instead."""
 
     code = "FORFEIT_OVER_LIMIT"
 
@@ -66,7 +66,7 @@ def _offer(policy: Policy, uid: str, holdings: Iterable[Holding]) -> ForfeitOffe
         uid,
         holdings,
         tolerance_usd=policy.eligibility.dust_tolerance_usd,
-        limit_usd=policy.remediation.dust_forfeit_max_usd,
+        limit_usd=policy.dust_forfeit_limit_usd,
     )
 
 
@@ -129,7 +129,7 @@ def _ensure_named_exactly(offer: ForfeitOffer, named: list[Balance]) -> None:
     if not offer.within_limit:
         raise ForfeitOverLimit(
             f"the small balances are worth {to_wire(offer.total_usd)} USD, more than the "
-            f"{to_wire(offer.limit_usd)} USD that can be given up; withdraw them instead",
+            f"{to_wire(offer.limit_usd)} USD that can be given up; convert them instead",
             details=[{"path": "total_usd", "reason": to_wire(offer.total_usd)}],
         )
 

@@ -51,6 +51,17 @@ def split_balances(state: AccountState, tolerance: Decimal) -> dict[dust_line.Si
     return sides
 
 
+#: What to do with a balance above the line. One the exchange's minimum withdrawal or its
+#: fee makes impossible to withdraw is known only on the exchange, not here (the ledger
+#: carries no withdrawal terms): the card says so and leads to support, who can.
+_WITHDRAW = N_plural(
+    "Withdraw it, or transfer it to another account. If it is below the minimum withdrawal, "
+    "or worth less than the withdrawal fee, write to our support team.",
+    "Withdraw them, or transfer them to another account. If one is below the minimum "
+    "withdrawal, or worth less than its withdrawal fee, write to our support team.",
+)
+
+
 def check_assets_remaining(state: AccountState, policy: Policy, now: datetime) -> CheckResult:
     tolerance = policy.eligibility.dust_tolerance_usd
     assets = split_balances(state, tolerance)[dust_line.Side.ASSET]
@@ -70,10 +81,7 @@ def check_assets_remaining(state: AccountState, policy: Policy, now: datetime) -
             len(assets),
             tolerance=to_wire(tolerance),
         ),
-        fix=Remediation(
-            Action.WITHDRAW,
-            Message(N_("Withdraw these assets, or transfer them to another account.")),
-        ),
+        fix=Remediation(Action.WITHDRAW, Message.counted(_WITHDRAW, len(assets))),
         evidence=assets,
     )
 

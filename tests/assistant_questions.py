@@ -14,6 +14,35 @@ from lastgate.desk.model.intents import Intent, detect_language, recognise
 
 EN, ZH = "en", "zh_Hans"
 
+#: (English, Chinese, the intent both ask about): one question said in each language,
+#: which must get the same intent. From a walk: closing tried and failed, "what do I do"
+#: got the closing process in Chinese and the blockers in English.
+PAIRS: tuple[tuple[str, str, Intent], ...] = (
+    (
+        "I want to close my account but I can't. What do I do?",
+        "我想注销账户但是不行，我该怎么办？",
+        Intent.CLOSURE_BLOCKERS,
+    ),
+    (
+        "I tried to close my account and it failed",
+        "我试着注销账户，但是失败了",
+        Intent.CLOSURE_BLOCKERS,
+    ),
+    (
+        "I want to close my account but it won't let me",
+        "我想注销账户，但是系统不让",
+        Intent.CLOSURE_BLOCKERS,
+    ),
+    (
+        "closing my account didn't work, what now?",
+        "注销账户没成功，怎么办",
+        Intent.CLOSURE_BLOCKERS,
+    ),
+    ("Why can't I close my account?", "为什么我不能注销账户？", Intent.CLOSURE_BLOCKERS),
+    ("How do I close my account?", "怎么注销账户？", Intent.CLOSURE_HOW),
+    ("I want to close my account", "我想注销账户", Intent.CLOSURE_HOW),
+)
+
 #: (question, the language it is written in, the intent it asks about)
 QUESTIONS: tuple[tuple[str, str, Intent], ...] = (
     # -- English ------------------------------------------------------------------------
@@ -258,6 +287,9 @@ QUESTIONS: tuple[tuple[str, str, Intent], ...] = (
     ("安全冷静期是什么", ZH, Intent.SECURITY_COOLDOWN),
     ("我刚改了密码，为什么要等7天才能注销", ZH, Intent.SECURITY_COOLDOWN),
     ("重新绑定谷歌验证后被限制了", ZH, Intent.SECURITY_COOLDOWN),
+    # -- the same question in both languages (PAIRS, below) -------------------------------
+    *((en, EN, intent) for en, _, intent in PAIRS),
+    *((zh, ZH, intent) for _, zh, intent in PAIRS),
 )
 
 

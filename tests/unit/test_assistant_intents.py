@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lastgate.desk.model.intents import THRESHOLD, Intent, detect_language, normalise, recognise
-from tests.assistant_questions import EN, QUESTIONS, ZH, measure
+from tests.assistant_questions import EN, PAIRS, QUESTIONS, ZH, measure
 
 TARGET = 0.90
 
@@ -122,3 +122,10 @@ def test_someone_else_s_change_and_the_cooldown_are_told_from_a_lost_factor(
     question, intent
 ) -> None:
     assert recognise(question).intent is intent
+
+
+@pytest.mark.parametrize(("english", "chinese", "intent"), PAIRS)
+def test_the_same_question_gets_the_same_intent_in_either_language(
+    english, chinese, intent
+) -> None:
+    assert (recognise(english).intent, recognise(chinese).intent) == (intent, intent)

@@ -29,6 +29,7 @@ ENDS: dict[str, str | dict[str, str]] = {
     "DEMO-CLEAN-DORMANT": MAY_CLOSE,
     "DEMO-CLEAN-KEYS": MAY_CLOSE,
     "DEMO-CLEAN-COOLDOWN-OVER": MAY_CLOSE,
+    "DEMO-CLEAN-VERIFY": MAY_CLOSE,  # closing asks for identity evidence (a recent risk lock)
     "DEMO-DUST": MAY_CLOSE,  # converting would leave dust: not offered; give them all up
     # Converted (it clears the line), the delisted token given up on its own: withdraw the USDT.
     "DEMO-DUST-CONVERT": {"ASSETS_REMAINING": ticket("ASSETS_REMAINING")},

@@ -138,13 +138,24 @@ class FakeStepUp:
         return rules.evidence_complete(self.list_evidence(request_id))
 
     def review_evidence(
-        self, request_id: str, evidence_id: str, *, agent: str, approve: bool
+        self,
+        request_id: str,
+        evidence_id: str,
+        *,
+        agent: str,
+        approve: bool,
+        refusal: str | None = None,
     ) -> None:
         stored = self._stored(request_id, evidence_id)
         if stored.file.decision is not None:
             raise Conflict("this evidence was already reviewed; the customer may upload again")
         decision = rules.APPROVED if approve else rules.REJECTED
-        reviewed = replace(stored.file, decision=decision, reviewed_by=agent)
+        reviewed = replace(
+            stored.file,
+            decision=decision,
+            reviewed_by=agent,
+            refusal=None if approve else refusal,
+        )
         self._tx.tables.evidence[evidence_id] = replace(stored, file=reviewed)
         self._record(agent, "verification.evidence_reviewed", request_id, decision=decision)
 

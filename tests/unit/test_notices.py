@@ -32,6 +32,9 @@ PARAMS = {
     "export_url": "https://close.example/web/me/export",
     "support_url": "https://close.example/web/tickets#new",
     "certificate_url": "https://close.example/web/me/closed",
+    "closure_url": "https://close.example/web/closure/abc",
+    "evidence_kind": "selfie",
+    "refusal": "face_not_visible",
 }
 REQUIRED_TOPICS = {
     "verification_code",
@@ -56,6 +59,8 @@ REQUIRED_TOPICS = {
     "closure_appeal_upheld",
     "closure_appeal_overturned",
     "legal_hold_lifted",
+    "evidence_refused",
+    "evidence_accepted",
 }
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lastgate.closure.model.lifecycle import ClosureEvent, ClosureReason, ClosureState
+from lastgate.closure.model.verification import EvidenceRefusal
 from lastgate.desk.model.tickets import TicketCategory, TicketState
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel import present
@@ -38,6 +39,7 @@ LABELLED: list[tuple[Kind, type[StrEnum]]] = [
     (Kind.TICKET_STATE, TicketState),
     (Kind.TOPIC, TicketCategory),
     (Kind.ROLE, Role),
+    (Kind.EVIDENCE_REFUSAL, EvidenceRefusal),
     *(
         (Kind.VALUE, enum)
         for enum in (

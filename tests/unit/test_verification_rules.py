@@ -3,13 +3,19 @@ lockout, evidence types."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from lastgate.closure.model import attempts as limits
 from lastgate.closure.model import verification as rules
-from lastgate.kernel.errors import CodeSendLimited, VerificationFailed, VerificationLocked
+from lastgate.kernel.errors import (
+    CodeSendLimited,
+    InvalidInput,
+    VerificationFailed,
+    VerificationLocked,
+)
 from lastgate.kernel.policy import VerificationPolicy
 
 POLICY = VerificationPolicy()
@@ -235,3 +241,27 @@ def test_where_each_kind_of_evidence_stands(files, document, selfie) -> None:
     assert rules.evidence_complete([_file(k, d, m) for k, d, m in files]) == (
         document is selfie is S.ACCEPTED
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "approve", "refusal", "error"),
+    [
+        ("selfie", False, "", "missing"),  # the customer is told why: a reason is needed
+        ("document", False, "face_mismatch", "unknown_refusal"),  # not a document's reason
+        ("selfie", False, "under investigation", "unknown_refusal"),  # never free text
+        ("document", True, "expired", "not_refused"),
+    ],
+)
+def test_a_decision_records_a_reason_only_from_its_kind_s_list(kind, approve, refusal, error):
+    with pytest.raises(InvalidInput) as refused:
+        rules.decision_reason(kind, approve=approve, refusal=refusal)
+    assert refused.value.details[0]["reason"] == error
+
+
+def test_a_refusal_s_reason_is_kept_until_a_new_file_of_its_kind_comes() -> None:
+    assert rules.decision_reason("document", approve=True, refusal=None) is None
+    why = rules.decision_reason("selfie", approve=False, refusal="face_not_visible")
+    refused = replace(_file("selfie", rules.REJECTED, 1), refusal=why)
+    assert rules.refusals([_file("document", rules.APPROVED), refused]) == {"selfie": why}
+    assert rules.refusals([refused, _file("selfie", None, 5)]) == {}  # sent again
+    assert rules.refusals([_file("selfie", rules.REJECTED)]) == {}  # refused without a reason

@@ -143,9 +143,10 @@ def test_the_customer_sees_what_was_received_and_is_asked_only_for_the_rest(
     for part in links:
         link, label = part.split('"')[0], part.split(">")[1].split("<")[0]
         decision = decisions.pop(label)
+        why = {"refusal": "face_not_visible"} if decision == "reject" else {}
         agent.post(
             f"/web/agent/requests/{request.id}/evidence/{link}/review",
-            data={"csrf": csrf(staff_page.text), "decision": decision},
+            data={"csrf": csrf(staff_page.text), "decision": decision, **why},
         )
     assert not decisions  # both files were listed for the agent
     page = customer.get(url).text

@@ -1,7 +1,8 @@
 """Every link a notice carries opens a page. Each topic is rendered in English and in
 Chinese with its links built by the code the use cases call (``Workflow.cancel_url``,
-``Workflow.appeal_url``, ``Desk.ticket_url``, the campaign's links), and every link is
-followed against the app, signed in and signed out: a page in HTML, never JSON or 404.
+``Workflow.appeal_url``, ``Workflow.request_url``, ``Desk.ticket_url``, the campaign's
+links), and every link is followed against the app, signed in and signed out: a page in
+HTML, never JSON or 404.
 On both databases."""
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ VALUES = {
     "effective_at": "2026-11-26T12:00:00+00:00",
     "deadline_at": "2027-01-25T00:00:00+00:00",
     "days_left": "7",
+    "evidence_kind": "document",
+    "refusal": "expired",
 }
 #: Links answered with a download rather than a page: the customer's data export (ZIP).
 DOWNLOADS = {"export_url"}
@@ -61,6 +64,7 @@ def setup(engine, clock):
     links = {
         "cancel_url": wf.cancel_url(request),
         "appeal_url": wf.appeal_url(request),
+        "closure_url": wf.request_url(request),
         "ticket_url": desk.ticket_url(ticket.id),
         "selfcheck_url": campaigns.selfcheck_url,
         "export_url": campaigns.export_url,

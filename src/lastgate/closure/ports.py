@@ -160,8 +160,17 @@ class StepUp(Protocol):
         ...
 
     def review_evidence(
-        self, request_id: str, evidence_id: str, *, agent: str, approve: bool
-    ) -> None: ...
+        self,
+        request_id: str,
+        evidence_id: str,
+        *,
+        agent: str,
+        approve: bool,
+        refusal: str | None = None,
+    ) -> None:
+        """Record an agent's decision on one file, with why it was refused (an
+        ``EvidenceRefusal`` code); ``Conflict`` if it was decided already."""
+        ...
 
     def check_account_totp(self, uid: str, code: str) -> None:
         """Accept the customer's authenticator code outside a closure (unfreezing)."""

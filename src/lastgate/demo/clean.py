@@ -136,3 +136,32 @@ def clean_cooldown_over(uid: str, now: datetime) -> r.Record:
             r.security_event("email", now - 30 * D),
         ],
     )
+
+
+@demo(
+    "DEMO-CLEAN-VERIFY",
+    N_(
+        "Customer whose risk-control lock was lifted 20 days ago: closing asks for an ID "
+        "document and a selfie, which an agent checks."
+    ),
+)
+def clean_verify(uid: str, now: datetime) -> r.Record:
+    # A risk lock within the policy's risk_lookback_days makes a closure request risky
+    # (closure.model.risk): the journey of identity evidence, refused and sent again.
+    return person(
+        uid,
+        "Marie Dubois",
+        now,
+        place="FR",
+        years=3,
+        holds=[
+            r.hold(
+                "CV-H1",
+                "risk_lock",
+                "Login from a new device; confirmed by the customer",
+                now - 21 * D,
+                placed_by="risk-engine",
+                lifted_at=now - 20 * D,
+            )
+        ],
+    )

@@ -1,11 +1,14 @@
-"""The notices of decisions a customer waits for: an appeal decided on a ticket, and a
-restriction lifted. Part of ``lastgate.notices.model.TOPICS``, kept here by meaning.
+"""The notices of decisions a customer waits for: an appeal decided on a ticket, a
+restriction lifted, and the identity evidence of a closure request checked. Part of
+``lastgate.notices.model.TOPICS``, kept here by meaning.
 
 An appeal's notice says the decision and the next step; its reasons are the answer staff
 posted on the ticket (redacted, in their words), which the notice links to rather than
 repeats, as ``desk_reply`` does. A lifted legal restriction is told only where the
 customer's self-check already names it (``LEGAL_HOLD``), never for an AML
-investigation, which the customer's views fold into ``SUPPORT_REQUIRED``.
+investigation, which the customer's views fold into ``SUPPORT_REQUIRED``. A refused
+evidence file's notice says why in the words of a closed list (``refusal``, an
+``EvidenceRefusal`` code the notice shows as its label), never an agent's typed note.
 """
 
 from __future__ import annotations
@@ -55,6 +58,24 @@ DECISION_TOPICS: Mapping[str, NoticeTemplate] = {
             "{ticket_url}"
         ),
         ("ticket_ref", "ticket_url", "selfcheck_url"),
+    ),
+    "evidence_refused": NoticeTemplate(
+        N_("We could not accept a file you sent"),
+        N_(
+            "We checked a file you sent to prove that it is you for your account closure, "
+            "and could not accept it. {evidence_kind}: {refusal} Send a new one from your "
+            "closure request's page: {closure_url}. Your request waits until we have it; "
+            "nothing else changes on your account."
+        ),
+        ("evidence_kind", "refusal", "closure_url"),
+    ),
+    "evidence_accepted": NoticeTemplate(
+        N_("We accepted your identity documents"),
+        N_(
+            "We checked and accepted your ID document and your selfie. Next, confirm that "
+            "it is you with a second factor, on your closure request's page: {closure_url}"
+        ),
+        ("closure_url",),
     ),
     "legal_hold_lifted": NoticeTemplate(
         N_("A legal restriction on your account is lifted"),

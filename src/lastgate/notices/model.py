@@ -333,6 +333,9 @@ def render(notice: Notice, translate: Callable[[Message], str]) -> RenderedNotic
 #: Parameters that hold check codes, comma-separated (``closure_blocked``'s blockers).
 CODE_LIST_PARAMS = frozenset({"reasons"})
 _LIST_SEPARATOR = {ENGLISH: ", "}
+#: Parameters holding a code shown as its label in the reader's language (a refused
+#: evidence file's kind and why it was refused).
+LABELLED_PARAMS = {"evidence_kind": Kind.EVIDENCE_KIND, "refusal": Kind.EVIDENCE_REFUSAL}
 #: Parameters holding a sentence a person typed, set inside a template's own sentence
 #: (``closure_rejected``'s reason): its closing full stop goes, the template has one.
 TYPED_SENTENCE_PARAMS = frozenset({"reason"})
@@ -340,11 +343,13 @@ TYPED_SENTENCE_PARAMS = frozenset({"reason"})
 
 def _display(name: str, value: str, language: str) -> str:
     """Timestamps (``*_at``) as the reader's date and time (``Dec 7, 2026, 12:00 UTC``,
-    ``2026年12月7日 12:00 UTC``); check codes as their labels; a typed sentence without its
-    full stop; anything else unchanged."""
+    ``2026年12月7日 12:00 UTC``); check codes and other coded values as their labels; a
+    typed sentence without its full stop; anything else unchanged."""
     if name in CODE_LIST_PARAMS:
         labels = [label(Kind.CHECK, code.strip(), language) for code in value.split(",")]
         return _LIST_SEPARATOR.get(language, "、").join(labels)
+    if name in LABELLED_PARAMS:
+        return label(LABELLED_PARAMS[name], value, language)
     if name in TYPED_SENTENCE_PARAMS:
         return value.rstrip().removesuffix(".").removesuffix("。")
     if not name.endswith("_at"):

@@ -73,14 +73,25 @@ class EvidenceFiles(StepUpBase):
         return rules.evidence_complete(self.list_evidence(request_id))
 
     def review_evidence(
-        self, request_id: str, evidence_id: str, *, agent: str, approve: bool
+        self,
+        request_id: str,
+        evidence_id: str,
+        *,
+        agent: str,
+        approve: bool,
+        refusal: str | None = None,
     ) -> None:
         row = self._evidence_row(request_id, evidence_id)
         decision = rules.APPROVED if approve else rules.REJECTED
         decided = self._conn.execute(
             update(evidence_files)
             .where(_ev.id == evidence_id, _ev.review_decision.is_(None))
-            .values(reviewed_by=agent, review_decision=decision, reviewed_at=self._clock())
+            .values(
+                reviewed_by=agent,
+                review_decision=decision,
+                reviewed_at=self._clock(),
+                refusal=None if approve else refusal,
+            )
         ).rowcount
         if decided != 1:
             raise Conflict("this evidence was already reviewed; the customer may upload again")
@@ -88,7 +99,12 @@ class EvidenceFiles(StepUpBase):
             agent,
             "verification.evidence_reviewed",
             closure_subject(request_id),
-            {"evidence_id": evidence_id, "kind": row.kind, "decision": decision},
+            {
+                "evidence_id": evidence_id,
+                "kind": row.kind,
+                "decision": decision,
+                **({"refusal": refusal} if refusal and not approve else {}),
+            },
         )
 
     def _evidence_row(self, request_id: str, evidence_id: str) -> Row[Any]:
@@ -110,4 +126,5 @@ def _evidence(row: Row[Any]) -> rules.EvidenceFile:
         uploaded_at=row.uploaded_at,
         decision=row.review_decision,
         reviewed_by=row.reviewed_by,
+        refusal=row.refusal,
     )

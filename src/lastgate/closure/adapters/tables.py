@@ -123,6 +123,7 @@ evidence_files = Table(
     Column("reviewed_by", String(64)),
     Column("review_decision", String(16)),
     Column("reviewed_at", UTCDateTime()),
+    Column("refusal", String(32)),  # why it was refused: an EvidenceRefusal code
     Index("ix_evidence_files_request", "request_id"),
 )
 

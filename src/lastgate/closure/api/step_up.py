@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from lastgate.closure.api.closures import ClosureOut, RequestId, Uid, _out
+from lastgate.closure.model.verification import EvidenceRefusal
 from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.workflow import Workflow
@@ -46,6 +47,7 @@ class EvidenceOut(BaseModel):
     uploaded_at: datetime
     decision: str | None
     reviewed_by: str | None
+    refusal: str | None = None
 
 
 class UploadedOut(BaseModel):
@@ -55,6 +57,11 @@ class UploadedOut(BaseModel):
 class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approve: bool
+    refusal: EvidenceRefusal | None = Field(
+        default=None,
+        description="Required to refuse: why, from the reasons for the file's kind. The "
+        "customer is told it, in their language, with how to send a new file.",
+    )
 
 
 @router.post("/accounts/{uid}/factors/totp", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
@@ -154,8 +161,14 @@ def review(
     context: Context,
     principal: CurrentPrincipal,
 ) -> ClosureOut:
-    """Staff: approve or reject one file; the request moves on once all is approved."""
+    """Staff: approve or reject one file (with why); the request moves on once all is
+    approved. Only while the request takes evidence (409 otherwise)."""
     request = closure.review_evidence(
-        context.service(Workflow), principal, request_id, evidence_id, approve=body.approve
+        context.service(Workflow),
+        principal,
+        request_id,
+        evidence_id,
+        approve=body.approve,
+        refusal=None if body.refusal is None else body.refusal.value,
     )
     return _out(request, principal)

@@ -39,6 +39,38 @@ EVIDENCE_TYPES: dict[str, frozenset[str]] = {
 APPROVED, REJECTED = "approved", "rejected"
 
 
+class EvidenceRefusal(StrEnum):
+    """Why an agent refused an evidence file, as its customer can act on it: each has a
+    label (``kernel.present.vocabulary``, kind ``evidence_refusal``) that the customer's
+    page and notice say, with what to send instead. A closed list, never an agent's
+    typed words, so nothing of an investigation or a staff note can reach the customer."""
+
+    UNREADABLE = "unreadable"  # blurred, too dark, cut off
+    INCOMPLETE = "incomplete"  # the photo page or a side of the card missing
+    EXPIRED = "expired"
+    NOT_ACCEPTED = "not_accepted"  # not a passport, identity card or driving licence
+    NAME_MISMATCH = "name_mismatch"  # not the account holder's name
+    FACE_NOT_VISIBLE = "face_not_visible"
+    FACE_MISMATCH = "face_mismatch"  # the selfie does not match the document's photo
+
+
+#: The reasons an agent may give for refusing a file of each kind, in the form's order.
+REFUSALS: dict[str, tuple[EvidenceRefusal, ...]] = {
+    "document": (
+        EvidenceRefusal.UNREADABLE,
+        EvidenceRefusal.INCOMPLETE,
+        EvidenceRefusal.EXPIRED,
+        EvidenceRefusal.NOT_ACCEPTED,
+        EvidenceRefusal.NAME_MISMATCH,
+    ),
+    "selfie": (
+        EvidenceRefusal.UNREADABLE,
+        EvidenceRefusal.FACE_NOT_VISIBLE,
+        EvidenceRefusal.FACE_MISMATCH,
+    ),
+}
+
+
 class EvidenceRefused(InvalidInput):
     """An evidence file of a type, size or kind that is not accepted."""
 
@@ -207,6 +239,30 @@ def is_replay(step: int, last_used_step: int | None) -> bool:
 # --- evidence -------------------------------------------------------------------------
 
 
+def decision_reason(kind: str, *, approve: bool, refusal: str | None) -> EvidenceRefusal | None:
+    """The reason a decision on a file of ``kind`` records: none for an approval; for a
+    refusal one of ``REFUSALS[kind]``, required, since it is what the customer is told."""
+    if approve:
+        if refusal:
+            raise InvalidInput(
+                "an accepted file has no reason for refusal",
+                details=[{"path": "refusal", "reason": "not_refused"}],
+            )
+        return None
+    allowed = REFUSALS.get(kind, ())
+    if not refusal:
+        raise InvalidInput(
+            "say why the file is refused: the customer is told",
+            details=[{"path": "refusal", "reason": "missing"}],
+        )
+    if refusal not in allowed:
+        raise InvalidInput(
+            f"a {kind} is refused for one of: {', '.join(allowed)}",
+            details=[{"path": "refusal", "reason": "unknown_refusal"}],
+        )
+    return EvidenceRefusal(refusal)
+
+
 def check_evidence(kind: str, content_type: str | None, size: int, max_bytes: int) -> str:
     """The content type of an acceptable file; ``EvidenceRefused`` naming the reason."""
     allowed = EVIDENCE_TYPES.get(kind)
@@ -246,6 +302,7 @@ class EvidenceFile:
     uploaded_at: datetime
     decision: str | None = None
     reviewed_by: str | None = None
+    refusal: str | None = None  # an ``EvidenceRefusal``, when refused with a reason
 
 
 class EvidenceStanding(StrEnum):
@@ -272,6 +329,22 @@ def evidence_standing(files: Sequence[EvidenceFile]) -> dict[str, EvidenceStandi
         else:
             standing[kind] = EvidenceStanding.RECEIVED
     return standing
+
+
+def refusals(files: Sequence[EvidenceFile]) -> dict[str, EvidenceRefusal]:
+    """Each kind whose latest file was refused (its standing ``REFUSED``) and why, when
+    the agent said (files refused before reasons were recorded have none)."""
+    found = {}
+    for kind, stands in evidence_standing(files).items():
+        if stands is not EvidenceStanding.REFUSED:
+            continue
+        latest = sorted((f for f in files if f.kind == kind), key=lambda f: f.uploaded_at)[-1]
+        if latest.refusal in _REFUSAL_CODES:
+            found[kind] = EvidenceRefusal(latest.refusal)
+    return found
+
+
+_REFUSAL_CODES = frozenset(r.value for r in EvidenceRefusal)
 
 
 def evidence_complete(files: Sequence[EvidenceFile]) -> bool:

@@ -12,6 +12,8 @@ from lastgate.closure.adapters import staff_reads
 from lastgate.closure.model import events as closure_events
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.model.staff_actions import review_actions
+from lastgate.closure.model.verification import REFUSALS
+from lastgate.closure.service import step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.review import review_status
 from lastgate.closure.service.steps import SYSTEM
@@ -62,6 +64,8 @@ def request_page(page: StaffPage, request_id: RequestId) -> Response:
         approvals=staff_reads.review_approvals(ctx.engine, [request_id]).get(request_id, []),
         report=report_to_wire(report, page.language),
         evidence=evidence,
+        evidence_reviewable=request.state in step_up.EVIDENCE_STATES,
+        refusals=REFUSALS,
         timeline=staff_reads.timeline(
             ctx.engine,
             f"closure:{request_id}",
@@ -96,9 +100,15 @@ def review_evidence(
     request_id: RequestId,
     evidence_id: Annotated[str, Path(max_length=36)],
     decision: Annotated[str, Form(pattern="^(approve|reject)$")],
+    refusal: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     closure.review_evidence(
-        page.service(Workflow), page.me, request_id, evidence_id, approve=decision == "approve"
+        page.service(Workflow),
+        page.me,
+        request_id,
+        evidence_id,
+        approve=decision == "approve",
+        refusal=refusal or None,
     )
     return see_other(f"/web/agent/requests/{request_id}?done=reviewed")
 

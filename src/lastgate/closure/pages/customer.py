@@ -232,10 +232,10 @@ def closure_status(
         if awaiting_proof
         else None
     )
-    evidence = (
+    evidence, refused_for = (
         step_up.evidence_standing_of(page.service(Workflow).unit_of_work(), page.me, request_id)
         if awaiting_proof
-        else {}
+        else ({}, {})
     )
     seen = as_customer_sees(request)  # a hold reads as a review
     # Over, and not yet claimed by a worker: already closing, as the page then says.
@@ -259,6 +259,7 @@ def closure_status(
         locked_until=None if options is None else options.locked_until,
         locked_for_good=options is not None and options.locked_for_good,
         evidence=evidence,
+        refused_for=refused_for,
         evidence_needed=[kind for kind, stands in evidence.items() if stands in STILL_NEEDED],
         limited=limited,
         secrets_warning=_secrets_warning(page, secrets_removed),

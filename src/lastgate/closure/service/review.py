@@ -23,7 +23,9 @@ from lastgate.closure.model.staff_actions import (
     hold_actions,
     review_actions,
 )
+from lastgate.closure.model.verification import decision_reason, evidence_complete
 from lastgate.closure.ports import UnitOfWork
+from lastgate.closure.service.step_up import EVIDENCE_STATES
 from lastgate.closure.service.steps import (
     OVERTURNED_REJECTION,
     REVIEW_APPROVAL,
@@ -41,7 +43,7 @@ from lastgate.closure.service.steps import (
 )
 from lastgate.eligibility.model.checks.restrictions import LEGAL_HOLD_KINDS
 from lastgate.kernel.access import Principal, Role, ensure_staff
-from lastgate.kernel.errors import IllegalTransition, InvalidInput
+from lastgate.kernel.errors import IllegalTransition, InvalidInput, NotFound
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
 
@@ -140,18 +142,68 @@ def review_queue(wf: Workflow, principal: Principal, limit: int = 100) -> list[C
 
 
 def review_evidence(
-    wf: Workflow, principal: Principal, request_id: str, evidence_id: str, *, approve: bool
+    wf: Workflow,
+    principal: Principal,
+    request_id: str,
+    evidence_id: str,
+    *,
+    approve: bool,
+    refusal: str | None = None,
 ) -> ClosureRequest:
-    """An agent's decision on identity evidence; the request moves on once all is approved."""
+    """An agent's decision on identity evidence, while the request takes it (draft,
+    verifying: not while a hold pauses it, whose customer was told a person reviews it).
+    A refusal needs its reason (``EvidenceRefusal``), which the customer is told with the
+    way to send a new file; the request moves on once all is approved, and a customer
+    who has still to confirm it is them is told to, the evidence being accepted."""
     ensure_staff(principal)
     now = wf.clock()
     with wf.unit_of_work() as uow:
         request = uow.closures.get(request_id, lock=True)
+        if request.state not in EVIDENCE_STATES:
+            raise IllegalTransition(
+                f"the request is {request.state.value}; its evidence is reviewed while it "
+                "waits for it"
+            )
+        files = uow.step_up.list_evidence(request.id)
+        file = next((f for f in files if f.id == evidence_id), None)
+        if file is None:
+            raise NotFound(f"no evidence {evidence_id} for closure request {request.id}")
+        reason = decision_reason(file.kind, approve=approve, refusal=refusal)
         uow.step_up.review_evidence(
-            request.id, evidence_id, agent=principal.subject, approve=approve
+            request.id,
+            evidence_id,
+            agent=principal.subject,
+            approve=approve,
+            refusal=None if reason is None else reason.value,
         )
-        request = _advance(wf, uow, request, now)
-    return request
+        after = _advance(wf, uow, request, now)
+        completed = approve and not evidence_complete(files)  # this decision completed it?
+        _tell_evidence_decision(wf, uow, after, file.kind, reason, completed=completed)
+    return after
+
+
+def _tell_evidence_decision(
+    wf: Workflow,
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    kind: str,
+    refusal: str | None,
+    *,
+    completed: bool,
+) -> None:
+    """A refused file: why, and where to send a new one. The evidence just completed and
+    the request still waiting for its second factor: that it is next. A request that
+    moved on is told by the notice of where it went (being reviewed, cooling-off)."""
+    subject, url = closure_subject(request), wf.request_url(request)
+    if refusal is not None:
+        params = {"evidence_kind": kind, "refusal": refusal, "closure_url": url}
+        uow.notifier.notify_customer(request.uid, "evidence_refused", params, subject_ref=subject)
+    elif (
+        completed and request.state in EVIDENCE_STATES and uow.step_up.evidence_complete(request.id)
+    ):
+        uow.notifier.notify_customer(
+            request.uid, "evidence_accepted", {"closure_url": url}, subject_ref=subject
+        )
 
 
 def place_hold(wf: Workflow, principal: Principal, uid: str, kind: HoldKind, reason: str) -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState, IllegalTransition
 from lastgate.closure.model.verification import (
     EVIDENCE_TYPES,
+    EvidenceRefusal,
     EvidenceRefused,
     EvidenceStanding,
     TotpEnrolment,
     VerificationOptions,
     evidence_standing,
+    refusals,
 )
 from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service.closed import ensure_open
@@ -85,13 +87,15 @@ def upload_evidence(
 
 def evidence_standing_of(
     uow: UnitOfWork, principal: Principal, request_id: str
-) -> dict[str, EvidenceStanding]:
-    """Where each kind of evidence the customer's own request needs stands (nothing of the
-    files themselves); empty when the request needs none."""
+) -> tuple[dict[str, EvidenceStanding], dict[str, EvidenceRefusal]]:
+    """Where each kind of evidence the customer's own request needs stands, and why each
+    kind whose latest file was refused was (nothing else of the files themselves); both
+    empty when the request needs none."""
     with uow:
         if not _request_of(uow, principal, request_id).needs_evidence:
-            return {}
-        return evidence_standing(uow.step_up.list_evidence(request_id))
+            return {}, {}
+        files = uow.step_up.list_evidence(request_id)
+        return evidence_standing(files), refusals(files)
 
 
 def _request_of(uow: UnitOfWork, principal: Principal, request_id: str) -> ClosureRequest:

@@ -82,6 +82,10 @@ class Workflow:
     def appeal_url(self, request: ClosureRequest) -> str:
         return f"{self.public_base_url}/appeals/new?closure={request.id}"
 
+    def request_url(self, request: ClosureRequest) -> str:
+        """The customer's page of the request: its state, verification and evidence."""
+        return f"{self.public_base_url}/web/closure/{request.id}"
+
 
 def closure_subject(request: ClosureRequest) -> str:
     return f"closure:{request.id}"

@@ -62,6 +62,7 @@ SYSTEM_COLUMNS = frozenset(
         "sub_uid",
         "subject_ref",
         "content_hash",
+        "refusal",
     }
 )
 #: Free-text columns that share a name with a system column above.

@@ -29,6 +29,8 @@ class Kind(StrEnum):
     TOPIC = "topic"  # a ticket's category
     ROLE = "role"
     SECRET_KIND = "secret_kind"  # what the redaction removed from a message (SecretKind)
+    EVIDENCE_KIND = "evidence_kind"  # a kind of identity evidence, as its customer reads it
+    EVIDENCE_REFUSAL = "evidence_refusal"  # why a file was refused, and what to send instead
 
 
 CHECKS = {
@@ -308,6 +310,37 @@ SECRET_KINDS = {
     "password": N_("password"),
 }
 
+EVIDENCE_KINDS = {"document": N_("ID document"), "selfie": N_("Selfie")}
+
+#: What the customer reads of an agent's refusal (``closure.model.verification``'s
+#: ``EvidenceRefusal``): why, then what to send instead. Each a whole sentence or two.
+EVIDENCE_REFUSALS = {
+    "unreadable": N_(
+        "The picture is blurred, too dark or cut off. Take a new one in good light, with "
+        "everything in view."
+    ),
+    "incomplete": N_(
+        "Part of the document is missing. Send the page with your photo, or both sides of a card."
+    ),
+    "expired": N_("The document has expired. Send one that is valid today."),
+    "not_accepted": N_(
+        "We do not accept this kind of document. Send your passport, national identity "
+        "card or driving licence."
+    ),
+    "name_mismatch": N_(
+        "The name on the document is not the name on your account. Send a document in your "
+        "own name; if your name has changed, write to our support team."
+    ),
+    "face_not_visible": N_(
+        "Your face is not fully visible. Take a new selfie facing the camera, without "
+        "sunglasses, a hat or a mask."
+    ),
+    "face_mismatch": N_(
+        "We could not match the selfie with the photo on your document. Take a new selfie "
+        "of yourself, facing the camera in good light."
+    ),
+}
+
 TABLES: Mapping[Kind, Mapping[str, str]] = {
     Kind.CHECK: CHECKS,
     Kind.STATUS: STATUSES,
@@ -321,4 +354,6 @@ TABLES: Mapping[Kind, Mapping[str, str]] = {
     Kind.TOPIC: TOPICS,
     Kind.ROLE: ROLES,
     Kind.SECRET_KIND: SECRET_KINDS,
+    Kind.EVIDENCE_KIND: EVIDENCE_KINDS,
+    Kind.EVIDENCE_REFUSAL: EVIDENCE_REFUSALS,
 }

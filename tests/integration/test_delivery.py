@@ -338,7 +338,8 @@ def test_a_chinese_customers_email_and_sms_are_in_chinese(engine, clock, tmp_pat
     assert reasons in blocked_mail.get_content()
     assert cooling_mail["Subject"] == "您的账户已冻结\uff0c等待注销"
     assert "将在 2026年12月7日 12:00 UTC 之后注销" in cooling_mail.get_content()
-    assert "我们无法注销您的账户" in blocked_sms and "仍有小额资产" in blocked_sms
+    assert "仍有小额资产" in blocked_sms  # an SMS: the message, without the subject
+    assert "我们无法注销您的账户" not in blocked_sms
     assert "2026年12月7日 12:00 UTC" in cooling_sms and "您的防钓鱼码" in cooling_sms
     for text in (blocked_mail.get_content(), cooling_mail.get_content(), blocked_sms, cooling_sms):
         assert "DUST_REMAINING" not in text and "Your " not in text and "2026-12-07" not in text

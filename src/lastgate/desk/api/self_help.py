@@ -18,11 +18,11 @@ from lastgate.desk.api.shared import (
     ticket_out,
 )
 from lastgate.desk.model import tickets as t
+from lastgate.desk.model.answer_parts import spoken_text
 from lastgate.desk.model.official import check
 from lastgate.desk.service import desk as d
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
-from lastgate.kernel.present import sentences
 from lastgate.platform.http.deps import CurrentPrincipal, Language
 
 router = APIRouter()
@@ -107,7 +107,7 @@ def ask_assistant(
         items=[
             AnswerItemOut(
                 code=item.code,
-                text=sentences((translate(line, spoken) for line in item.lines), spoken),
+                text=spoken_text(item.lines, spoken),
                 action=item.action,
                 link=item.link,
                 label=translate(item.label, spoken) if item.label else None,

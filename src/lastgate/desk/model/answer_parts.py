@@ -9,6 +9,8 @@ and the two freezes a customer causes themselves, never a hold or its reason.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -24,8 +26,10 @@ from lastgate.eligibility.model.report import (
     Evidence,
     Resolver,
 )
+from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.money import to_wire
+from lastgate.kernel.present.formats import sentences
 from lastgate.ledger.model import AccountType
 
 #: One whole sentence per account type, so that each language names the account itself.
@@ -69,6 +73,23 @@ def shown_lines(item: AnswerItem) -> tuple[Message, ...]:
     (``LINK_LINES``, always an item's last) is a button on the Help page, not words, so it
     is neither shown nor recorded in the conversation (its link may be the API's)."""
     return tuple(line for line in item.lines if line.msgid not in LINK_LINES)
+
+
+#: A line that is one of numbered steps ("1. The self-check lists…"): its msgid's start.
+_STEP = re.compile(r"\d+\.\s")
+
+
+def spoken_text(lines: Iterable[Message], language: str) -> str:
+    """Lines said as one text in ``language``: their sentences joined as the language
+    writes them, except that each numbered step starts a line of its own, so that a
+    transcript or an API client shows the steps as the Help page does, one under another,
+    never run together after the line that introduces them."""
+    paragraphs: list[list[str]] = []
+    for line in lines:
+        if not paragraphs or _STEP.match(line.msgid):
+            paragraphs.append([])
+        paragraphs[-1].append(translate(line, language))
+    return "\n".join(text for part in paragraphs if (text := sentences(part, language)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from lastgate.desk.model.answer_parts import (
     Situation,
     Terms,
     shown_lines,
+    spoken_text,
 )
 from lastgate.desk.model.assistant import AssistantAnswer, answer
 from lastgate.desk.model.titles import HANDOFF_SUBJECT as HANDOFF_SUBJECT
@@ -45,10 +46,8 @@ from lastgate.eligibility.model.report import (
 from lastgate.eligibility.service import Eligibility, check_account
 from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
 from lastgate.kernel.errors import InvalidInput
-from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import N_, Message
 from lastgate.kernel.policy import Policy
-from lastgate.kernel.present import sentences
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import CustomerStatus
 
@@ -143,9 +142,7 @@ def turn(desk: Desk, uid: str, question: str, reply: AssistantAnswer) -> Turn:
     said = redact(question).text
     spoken = reply.language
     text = "\n".join(
-        joined
-        for item in reply.items
-        if (joined := sentences((translate(x, spoken) for x in shown_lines(item)), spoken))
+        joined for item in reply.items if (joined := spoken_text(shown_lines(item), spoken))
     )
     at = desk.clock().isoformat()
     return Turn(said, text, seal(desk.turn_key, uid, said, text, at), at)

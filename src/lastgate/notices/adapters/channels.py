@@ -86,7 +86,7 @@ class MailboxChannel:
         if message.channel == EMAIL:
             content = build_email(message, self._mail_from).as_bytes()
         else:
-            text = f"To: {message.recipient}\n{message.subject}\n\n{message.body}"
+            text = f"To: {message.recipient}\n\n{message.body}"  # an SMS has no subject
             content = text.encode()
         self.directory.mkdir(parents=True, exist_ok=True)
         target = self.path_for(message)

@@ -30,9 +30,11 @@ from sqlalchemy import Engine, Row, select, update
 from lastgate.closure.adapters.tables import outbox
 from lastgate.kernel.clock import Clock
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES, normalize, translate
+from lastgate.kernel.messages import Message
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.sealed import expired, open_params, scrubbed_payload
 from lastgate.notices.model import InvalidNotice, compose, delivery_links, render
+from lastgate.notices.sms import sms_text
 from lastgate.platform.secret_box import SecretBox, SecretUnavailable
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,8 @@ class DeliveryFailed(Exception):
 
 @dataclass(frozen=True, slots=True)
 class CustomerMessage:
-    """A rendered notice for one recipient on one channel (``email`` or ``sms``)."""
+    """A rendered notice for one recipient on one channel (``email`` or ``sms``). An SMS's
+    ``body`` is its short text (``notices.sms``), to be sent without the subject."""
 
     id: str
     channel: str
@@ -240,13 +243,17 @@ def _customer_message(
         )
     except InvalidNotice as exc:
         raise DeliveryFailed(exc.message, permanent=True) from exc
-    text = render(notice, lambda message: translate(message, language))
+
+    def said(message: Message) -> str:
+        return translate(message, language)
+
+    text = render(notice, said)
     return CustomerMessage(
         id=row.id,
         channel=row.channel,
         recipient=row.recipient,
-        subject=text.subject,
-        body=text.body,
+        subject=text.subject,  # an SMS channel sends the body alone
+        body=sms_text(notice, said) if row.channel == SMS else text.body,
         language=language,
         topic=row.topic,
         created_at=row.created_at,

@@ -51,6 +51,7 @@ def test_an_open_account_keeps_the_open_accounts_desk(app, clock, config) -> Non
     assert nav(page) == ["/web/me", "/web/help", "/web/tickets", "/web/me/settings"]
     assert "Have you asked the assistant?" in page
     assert "account_locked" in topics(page) and "credential_recovery" in topics(page)
+    assert "certificate" not in topics(page)  # a closed account's topic
 
 
 def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> None:
@@ -60,13 +61,17 @@ def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> No
     assert nav(listing.text) == ["/web/me/closed", "/web/tickets"]
     assert "Have you asked the assistant?" not in listing.text
     assert 'href="/web/help"' not in listing.text
-    assert topics(listing.text) == ["dispute", "other"]
+    # the topics its page promises: its closure, its certificate, its data; else anything
+    assert topics(listing.text) == ["account_closure", "certificate", "personal_data", "other"]
+    zh_form = me.get("/web/tickets?lang=zh-Hans").text.split('id="ticket-category"')[1]
+    assert "我的注销证明" in zh_form.split("</select>")[0]
+    listing = me.get("/web/tickets?lang=en")  # back to English for the rest
 
     sent = me.post(
         "/web/tickets",
         data={
             "csrf": csrf(listing.text),
-            "category": "other",
+            "category": "certificate",
             "subject": "My certificate",
             "body": "Where is my closure certificate?",
         },
@@ -78,6 +83,9 @@ def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> No
     assert "Set an anti-phishing code" not in ticket
     assert 'href="/web/me/settings"' not in ticket
     assert nav(ticket) == ["/web/me/closed", "/web/tickets"]
+    # nothing it asks needs identity evidence: a screenshot or other file only
+    kinds = re.findall(r'value="(\w+)"', ticket.split('id="purpose"')[1].split("</select>")[0])
+    assert kinds == ["screenshot"]
 
     zh = me.get(f"{sent.url.path}?done=ticket_opened_closed&lang=zh-Hans").text
     assert "请回到此页面查看" in zh
@@ -90,6 +98,7 @@ def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> No
     staff = browser(app, clock, config, "A1", Role.AGENT)
     seen = staff.get(f"/web/desk/tickets/{sent.url.path.rsplit('/', 1)[1]}")
     assert seen.status_code == 200
+    assert "<dd>Closure certificate</dd>" in seen.text  # the topic, as staff read it
     assert "The account is closed, since " in seen.text
     assert "Every check passes." not in seen.text
     # The reply form does not promise a notice the closed account will never get.

@@ -15,6 +15,7 @@ QUEUE_LABELS: dict[str, str] = {
     "identity": N_("Identity checks"),
     "general": N_("General questions"),
     "compliance": N_("Compliance"),
+    "privacy": N_("Personal data"),
 }
 
 

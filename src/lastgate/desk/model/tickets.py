@@ -48,11 +48,28 @@ class TicketCategory(StrEnum):
     DISPUTE = "dispute"
     IDENTITY = "identity"
     OTHER = "other"
+    #: A closed account's own topics (``AFTER_CLOSURE``): its closure, its closure
+    #: certificate, its personal data (what was erased, what is kept, a copy).
+    ACCOUNT_CLOSURE = "account_closure"
+    CERTIFICATE = "certificate"
+    PERSONAL_DATA = "personal_data"
 
 
-#: The topics a closed account can still write about: a dispute (e.g. over what was
-#: converted or given up), anything else (its certificate, its data).
-AFTER_CLOSURE = (TicketCategory.DISPUTE, TicketCategory.OTHER)
+#: The topics a closed account can still write about, as its page promises ("its
+#: closure, your certificate or your data"), and anything else.
+AFTER_CLOSURE = (
+    TicketCategory.ACCOUNT_CLOSURE,
+    TicketCategory.CERTIFICATE,
+    TicketCategory.PERSONAL_DATA,
+    TicketCategory.OTHER,
+)
+#: The topics an open account writes about: all but those of a closed account.
+BEFORE_CLOSURE = tuple(c for c in TicketCategory if c not in AFTER_CLOSURE[:-1])
+
+
+def topics_for(closed: bool) -> tuple[TicketCategory, ...]:
+    """The topics the new-ticket form offers an account, closed or not."""
+    return AFTER_CLOSURE if closed else BEFORE_CLOSURE
 
 
 class Visibility(StrEnum):
@@ -175,6 +192,9 @@ QUEUES: dict[TicketCategory, str] = {
     TicketCategory.DISPUTE: "disputes",
     TicketCategory.IDENTITY: "identity",
     TicketCategory.OTHER: "general",
+    TicketCategory.ACCOUNT_CLOSURE: "closure",
+    TicketCategory.CERTIFICATE: "closure",
+    TicketCategory.PERSONAL_DATA: "privacy",
 }
 
 #: Where staff hand a ticket whose answer is compliance's (a check only compliance
@@ -280,6 +300,21 @@ UPLOAD_TYPES: dict[AttachmentPurpose, frozenset[str]] = {
     AttachmentPurpose.VIDEO_STATEMENT: VIDEO_TYPES,
     AttachmentPurpose.SCREENSHOT: IMAGE_TYPES | {"application/pdf"} | VIDEO_TYPES,
 }
+
+
+#: What a customer may attach: an open account, its identity too (a recovery needs a
+#: document and a video statement); a closed account, a screenshot or other file (its
+#: certificate, a statement), no identity evidence: nothing it asks needs any.
+UPLOADS = (
+    AttachmentPurpose.DOCUMENT,
+    AttachmentPurpose.VIDEO_STATEMENT,
+    AttachmentPurpose.SCREENSHOT,
+)
+UPLOADS_AFTER_CLOSURE = (AttachmentPurpose.SCREENSHOT,)
+
+
+def uploads_for(closed: bool) -> tuple[AttachmentPurpose, ...]:
+    return UPLOADS_AFTER_CLOSURE if closed else UPLOADS
 
 
 class AttachmentRefused(InvalidInput):

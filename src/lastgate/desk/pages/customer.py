@@ -49,11 +49,6 @@ notice_links = APIRouter(route_class=PageRoute, include_in_schema=False)
 TicketId = Annotated[str, Path(min_length=36, max_length=36)]
 AttachmentId = Annotated[str, Path(min_length=36, max_length=36)]
 Body = Annotated[str, Form(min_length=1, max_length=d.MAX_BODY)]
-UPLOAD_PURPOSES = (
-    t.AttachmentPurpose.DOCUMENT,
-    t.AttachmentPurpose.VIDEO_STATEMENT,
-    t.AttachmentPurpose.SCREENSHOT,
-)
 #: Why an upload was refused, for the reader (the domain's reason codes).
 UPLOAD_REFUSALS = {
     "too_large": N_("The file is too large: at most {megabytes} MB."),
@@ -111,7 +106,7 @@ def my_tickets(
             (ticket, t.sla(ticket, desk.clock()))
             for ticket in d.list_for_customer(desk, page.me, uid)
         ],
-        categories=list(t.AFTER_CLOSURE if closed else t.TicketCategory),
+        categories=t.topics_for(closed),
         category=chosen,
         account_closed=closed,
         rejected=_rejected(page, closure_id),
@@ -145,6 +140,7 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
     ticket = seen.ticket
     policy = desk.policy_for(ticket.uid)
     reopen_until = t.reopen_until(ticket, policy)
+    closed = d.account_closed(desk, ticket.uid)
     recovery = (
         desk_appeals.recovery_of(desk, page.me, ticket_id)
         if ticket.category is t.TicketCategory.CREDENTIAL_RECOVERY
@@ -162,12 +158,12 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
             if (said := warning(m.redacted, page.language)) is not None
         },
         anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, ticket.uid),
-        purposes=UPLOAD_PURPOSES,
+        purposes=t.uploads_for(closed),
         max_megabytes=policy.attachment_max_bytes // (1024 * 1024),
         reopen_until=reopen_until,
         recovery=recovery,
         upload_error=upload_error,
-        account_closed=d.account_closed(desk, ticket.uid),
+        account_closed=closed,
     )
 
 

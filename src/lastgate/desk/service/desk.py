@@ -110,8 +110,8 @@ def open_ticket(
         closed = uow.remediation.account_status(uid) is CustomerStatus.CLOSED
         if closed and category not in t.AFTER_CLOSURE:  # the pages offer only those
             raise AccountClosed(
-                "a closed account writes about a dispute or something else: "
-                + ", ".join(c.value for c in t.AFTER_CLOSURE),
+                "a closed account writes about its closure, its certificate, its data or "
+                "something else: " + ", ".join(c.value for c in t.AFTER_CLOSURE),
                 details=[{"path": "category", "reason": "not_after_closure"}],
             )
         uow.tickets.add(ticket)

@@ -293,6 +293,9 @@ TOPICS = {
     "dispute": N_("Dispute"),
     "identity": N_("Identity verification"),
     "other": N_("Other"),
+    "account_closure": N_("Account closure"),
+    "certificate": N_("Closure certificate"),
+    "personal_data": N_("Personal data"),
 }
 
 ROLES = {

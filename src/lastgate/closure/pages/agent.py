@@ -21,6 +21,7 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.kernel import present
+from lastgate.notices.adapters.preferences import customer_language
 from lastgate.platform.web.pages import PageRoute, StaffPage, see_other
 
 router = APIRouter(prefix="/web/agent", route_class=PageRoute, include_in_schema=False)
@@ -59,6 +60,9 @@ def request_page(page: StaffPage, request_id: RequestId) -> Response:
     return page.render(
         "agent/request.html",
         request=request,
+        # the language the customer's notices (the rejection's too) are written in, the
+        # ticket page's helper: a reason is sent as typed, so staff write it in this one
+        customer_language=customer_language(ctx.engine, ctx.settings, page.me, request.uid),
         decided_automatically=request.decided_by == SYSTEM,
         review=review_status(ctx.service(Workflow), page.me, request_id),
         approvals=staff_reads.review_approvals(ctx.engine, [request_id]).get(request_id, []),

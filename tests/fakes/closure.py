@@ -236,6 +236,12 @@ class FakeFreezes:
     def active_causes(self, uid: str) -> Sequence[str]:
         return [f.cause for f in self._tx.tables.freezes if f.uid == uid and f.unfrozen_at is None]
 
+    def last_lifted(self, uid: str, cause: str) -> datetime | None:
+        lifted = [
+            f.unfrozen_at for f in self._tx.tables.freezes if (f.uid, f.cause) == (uid, cause)
+        ]
+        return max((at for at in lifted if at is not None), default=None)
+
     def active(self, uid: str, cause: str) -> tuple[str, datetime | None] | None:
         for f in self._tx.tables.freezes:
             if (f.uid, f.cause, f.unfrozen_at) == (uid, cause, None):

@@ -137,6 +137,10 @@ class Freezes(Protocol):
 
     def active_causes(self, uid: str) -> Sequence[str]: ...
 
+    def last_lifted(self, uid: str, cause: str) -> datetime | None:
+        """When the latest freeze of ``cause`` on ``uid`` was lifted; None if none was."""
+        ...
+
     def active(self, uid: str, cause: str) -> tuple[str, datetime | None] | None:
         """(id, unfreeze_after) of the active freeze of ``cause``, if any."""
         ...

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
@@ -310,6 +310,11 @@ class SqlFreezes:
                 select(c.cause).where(c.uid == uid, c.unfrozen_at.is_(None))
             ).scalars()
         )
+
+    def last_lifted(self, uid: str, cause: str) -> datetime | None:
+        c = account_freezes.c
+        latest = select(func.max(c.unfrozen_at)).where(c.uid == uid, c.cause == cause)
+        return self._conn.execute(latest).scalar()
 
     def active(self, uid: str, cause: str) -> tuple[str, datetime | None] | None:
         c = account_freezes.c

@@ -1,8 +1,9 @@
 """The page for a customer who fears someone else is in their account (a password or an
 authenticator they did not change, as the security cooldown's card asks): what freezing
 it to protect it does, the button that does it with nothing but the customer's own
-signed-in session (no authenticator code: whoever changed it may hold it), and, once
-frozen, what happens next and how the freeze is lifted.
+signed-in session (no authenticator code: whoever changed it may hold it), once
+frozen, what happens next and how the freeze is lifted, and once the security team has
+lifted it, when, whether another freeze still holds the account, and what to do now.
 
 A form post like every other page's (CSRF checked, counted by the rate limits, refused
 to anyone not signed in as the account holder); freezing twice changes nothing."""
@@ -13,7 +14,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from lastgate.closure.service.closed import open_account
+from lastgate.closure.service.freeze import CUSTOMER_FREEZE
 from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE, report_takeover
+from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.closure.service.workflow import Workflow
 from lastgate.platform.web.pages import CustomerPage, PageRoute, see_other
 
@@ -25,12 +28,24 @@ SECURITY_TICKET = "/web/tickets?category=account_takeover#new"
 @router.get("/me/secure")
 def secure_page(page: CustomerPage) -> Response:
     """Before: what the freeze does and how it is lifted, and the button. After (or if
-    frozen to protect it already): that it is frozen, what happens next, how it ends."""
+    frozen to protect it already): that it is frozen, what happens next, how it ends.
+    Lifted: since when, the freezes left (the customer's own, a closure's cooling-off)
+    and what to do now, above the same offer, should it happen again."""
     wf, uid = page.service(Workflow), page.me.subject
     open_account(wf, page.me, uid)
     with wf.unit_of_work() as uow:
         protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
-    return page.render("customer/secure.html", protected=protected, ticket=SECURITY_TICKET)
+        lifted_at = None if protected else uow.freezes.last_lifted(uid, PROTECTIVE_FREEZE)
+        still_frozen_by = sorted(uow.freezes.active_causes(uid)) if lifted_at else []
+    return page.render(
+        "customer/secure.html",
+        protected=protected,
+        lifted_at=lifted_at,
+        still_frozen_by=still_frozen_by,
+        own_freeze=CUSTOMER_FREEZE,
+        closure_freeze=CLOSURE_FREEZE,
+        ticket=SECURITY_TICKET,
+    )
 
 
 @router.post("/me/secure")

@@ -161,6 +161,17 @@ class OffboardingPolicy(_Section):
         return tuple(sorted(self.reminder_days, reverse=True))
 
 
+class ExchangePages(_Section):
+    """Where the exchange's own pages are, for what lastgate has no page of its own: an
+    address (http or https) or empty, when there is none to link to."""
+
+    #: Where a customer finishes identity verification (the exchange's app or website);
+    #: empty: the self-check and the assistant say it is done there, without a link.
+    identity_verification_url: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$")
+    ] = ""
+
+
 class Policy(_Section):
     """A whole policy file."""
 
@@ -172,6 +183,7 @@ class Policy(_Section):
     verification: VerificationPolicy = VerificationPolicy()
     remediation: RemediationPolicy = RemediationPolicy()
     desk: DeskPolicy = DeskPolicy()
+    exchange: ExchangePages = ExchangePages()
     offboarding: OffboardingPolicy = OffboardingPolicy()
 
     @property

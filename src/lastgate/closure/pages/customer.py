@@ -29,6 +29,7 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.service.appeals import risk_lock_appeal_refused
 from lastgate.desk.service.desk import Desk
 from lastgate.eligibility.model.checks.restrictions import kept_on_appeal
+from lastgate.eligibility.model.identity_verification import verification_address
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
@@ -77,7 +78,15 @@ def self_check(page: CustomerPage) -> Response:
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
         step=step_of(current.state if current is not None and current.is_open else None),
-        ways=ways_for(report, now=ctx.clock(), dust=dust, lock_appeal=appeal),
+        ways=ways_for(
+            report,
+            now=ctx.clock(),
+            dust=dust,
+            lock_appeal=appeal,
+            identity_address=verification_address(
+                wf.policies.for_jurisdiction(report.jurisdiction)
+            ),
+        ),
     )
 
 

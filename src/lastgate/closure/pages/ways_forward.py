@@ -18,6 +18,7 @@ from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks.restrictions import READ_APPEAL_ANSWER
 from lastgate.eligibility.model.checks.transfers import LANDS_AS
+from lastgate.eligibility.model.identity_verification import DONE_ELSEWHERE, FINISH_THERE
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
@@ -36,6 +37,7 @@ class WayKind(StrEnum):
     TICKET = "ticket"  # the form to write to support, its topic chosen
     WAIT = "wait"  # time resolves it, on the date given
     NOTE = "note"  # no action: why a fix one might expect is not offered
+    ELSEWHERE = "elsewhere"  # the exchange's own page (its app or website), not lastgate's
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +136,26 @@ def _cooldown(check: CustomerCheck, now: datetime) -> list[Way]:
     return ways
 
 
+def _identity(check: CustomerCheck, address: str | None) -> list[Way]:
+    """Finished on the exchange's side: its page when the policy names it, else where it
+    is done, in words (lastgate has no such page); and support, in either case."""
+    there = Way(WayKind.ELSEWHERE, FINISH_THERE, address) if address else None
+    return [there or Way(WayKind.NOTE, DONE_ELSEWHERE), _ticket(check)]
+
+
 def ways_forward(
-    check: CustomerCheck, *, now: datetime, dust: DustPlan | None, lock_appeal: str | None = None
+    check: CustomerCheck,
+    *,
+    now: datetime,
+    dust: DustPlan | None,
+    lock_appeal: str | None = None,
+    identity_address: str | None = None,
 ) -> tuple[Way, ...]:
     """Every way forward from ``check``'s card; empty only for a check that does not block
     (a review needs nothing from the customer). ``lock_appeal``: the ticket of a refused
-    appeal that keeps the risk lock, which the card leads back to, not to a new appeal."""
+    appeal that keeps the risk lock, which the card leads back to, not to a new appeal;
+    ``identity_address``: the exchange's identity verification page, if the policy names
+    one."""
     if check.status is not CheckStatus.BLOCK:
         return ()
     if check.code is CheckCode.RISK_LOCK and lock_appeal is not None:
@@ -151,6 +167,8 @@ def ways_forward(
         return tuple(_dust(check, dust))
     if check.code is CheckCode.SECURITY_COOLDOWN:
         return tuple(_cooldown(check, now))
+    if action is Action.COMPLETE_KYC:
+        return tuple(_identity(check, identity_address))
     ways: list[Way] = []
     resolves_at = check.remediation.resolves_at
     settle = check.code is CheckCode.DEPOSIT_PENDING and lands_as_dust(check)
@@ -164,11 +182,18 @@ def ways_forward(
 
 
 def ways_for(
-    report: CustomerReport, *, now: datetime, dust: DustPlan | None, lock_appeal: str | None = None
+    report: CustomerReport,
+    *,
+    now: datetime,
+    dust: DustPlan | None,
+    lock_appeal: str | None = None,
+    identity_address: str | None = None,
 ) -> dict[str, tuple[Way, ...]]:
     """Each check code of ``report`` → its ways forward."""
     return {
-        c.code.value: ways_forward(c, now=now, dust=dust, lock_appeal=lock_appeal)
+        c.code.value: ways_forward(
+            c, now=now, dust=dust, lock_appeal=lock_appeal, identity_address=identity_address
+        )
         for c in report.checks
     }
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
+from lastgate.eligibility.model.identity_verification import DONE_ELSEWHERE, FINISH_THERE
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
@@ -132,6 +133,8 @@ class DeskLinks:
 
     base: str
     uid: str
+    #: The exchange's identity verification page, if the policy names one.
+    identity: str | None = None
 
     def fix(self, code: CheckCode) -> str:
         """A check's line on the self-check page (``check-<code>`` is its id there)."""
@@ -230,6 +233,8 @@ def check_item(check: CustomerCheck, links: DeskLinks) -> AnswerItem:
     if check.remediation.message.msgid:
         lines.append(check.remediation.message)
     action = check.remediation.action.value
+    if check.remediation.action is Action.COMPLETE_KYC:  # never the self-check: a loop
+        return _identity_item(check, lines, links)
     if check.resolver is Resolver.TIME:  # no one can lift it: no person is offered
         link = links.fix(check.code)
         lines.append(Message(SEE_IT_HERE, {"url": link}))
@@ -238,3 +243,16 @@ def check_item(check: CustomerCheck, links: DeskLinks) -> AnswerItem:
     link = links.handoff if person else links.fix(check.code)
     lines.append(Message(TALK_TO_PERSON if person else FIX_HERE, {"url": link}))
     return AnswerItem(check.code.value, tuple(lines), action, link)
+
+
+def _identity_item(check: CustomerCheck, lines: list[Message], links: DeskLinks) -> AnswerItem:
+    """Identity verification is finished on the exchange's side: its page when the policy
+    names one, else where it is done, in words, and a person (the card offers the same)."""
+    action = check.remediation.action.value
+    if links.identity:
+        lines.append(Message(GO_HERE, {"url": links.identity}))
+        return AnswerItem(
+            check.code.value, tuple(lines), action, links.identity, Message(FINISH_THERE)
+        )
+    lines += [Message(DONE_ELSEWHERE), Message(TALK_TO_PERSON, {"url": links.handoff})]
+    return AnswerItem(check.code.value, tuple(lines), action, links.handoff)

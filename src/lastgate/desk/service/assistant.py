@@ -37,6 +37,7 @@ from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.agent_view import agent_view
 from lastgate.eligibility.model.checks.restrictions import kept_on_appeal
+from lastgate.eligibility.model.identity_verification import verification_address
 from lastgate.eligibility.model.report import (
     CheckCode,
     CheckStatus,
@@ -114,12 +115,13 @@ def ask(
     closure, facts = _facts(desk, uid)
     if facts.lock_appeal is not None:  # the card's words, as the self-check shows them
         report = kept_on_appeal(report)
+    policy = desk.policies.for_jurisdiction(report.jurisdiction)
     situation = Situation(
         report=report,
         closure=closure,
         facts=facts,
-        terms=_terms(desk.policies.for_jurisdiction(report.jurisdiction)),
-        links=DeskLinks(desk.public_base_url, uid),
+        terms=_terms(policy),
+        links=DeskLinks(desk.public_base_url, uid, verification_address(policy)),
     )
     return answer(situation, redact(question).text, language, desk.knowledge, answer_in=answer_in)
 

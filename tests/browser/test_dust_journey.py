@@ -3,7 +3,9 @@ turn them into 1.519 USDT, still dust, so none is offered (the card says so, wit
 amount); they are given up with consent, to "may close"; then the request, the e-mailed
 code, the cooling-off, the closure, and a certificate that lists every balance given up.
 DEMO-DUST-CONVERT: converted (it clears the line), its unpriced token not given up by the
-sweep but decided about on its own. DEMO-DUST-DEPOSIT: no button before the deposit lands.
+sweep but decided about on its own, then the USDT withdrawn on the demo's exchange, to
+"may close". DEMO-DUST-DEPOSIT: no button before the deposit lands; landed on the demo's
+exchange, it is given up, to "may close".
 And each blocker a customer can fix, fixed through its card."""
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ TEXT = {
         "settle_then": "Once it has arrived, settling it as a small balance is possible here",
         "given_up": "The balances are given up.",
         "one_given_up": "The balance is given up.",
+        "withdraw_it": "Withdraw it, or transfer it to another account. If it is below the "
+        "minimum withdrawal",
         "may_close": "Yes: nothing blocks the closure of your account.",
         "counted": "3 balances remain: 2 worth at most 10 USD, and 1 with no market price,"
         " whose value is unknown.",
@@ -50,6 +54,7 @@ TEXT = {
         "settle_then": "到账后即可在此处理这笔小额资产",
         "given_up": "余额已放弃。",
         "one_given_up": "余额已放弃。",
+        "withdraw_it": "请将其提现，或转入另一个账户。如果金额低于最低提现额",  # noqa: RUF001
         "may_close": "没有任何事项阻止注销您的账户",
         "counted": "仍有 3 笔余额：2 笔每笔价值不超过 10 USD，1 笔没有市场价格，价值未知。",  # noqa: RUF001
         "lunc_left": "仍有 1 笔没有市场价格的资产余额，价值未知。",  # noqa: RUF001
@@ -185,6 +190,12 @@ def test_converting_gives_up_nothing_and_the_unpriced_token_is_decided_on_its_ow
     follow(page, "form[action='/web/me/dust-forfeit'] button")
     assert page.locator("p.notice").inner_text().startswith(TEXT[lang]["one_given_up"])
     assert blocked(page) == {"ASSETS_REMAINING"}
+    # 11.76 USDT, above the line: withdrawn, which happens on the exchange (the demo's own).
+    fix = page.locator("#check-ASSETS_REMAINING p.fix").inner_text()
+    assert TEXT[lang]["withdraw_it"] in fix
+    on_the_demo_exchange(page, "#demo-withdraw", "11.76\u00a0USDT")
+    assert blocked(page) == set()
+    assert TEXT[lang]["may_close"] in page.locator("p.summary").inner_text()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
@@ -199,6 +210,25 @@ def test_a_small_deposit_on_its_way_offers_no_button_only_when_it_can_be_settled
     wait = card.locator("[data-way='wait']")
     assert TEXT[lang]["settle_then"] in wait.inner_text()
     assert wait.get_attribute("data-at")
+    # The deposit lands (on the demo's exchange): 30 DOGE, a small balance, given up.
+    on_the_demo_exchange(page, "#demo-deposits", "30\u00a0DOGE")
+    assert blocked(page) == {"DUST_REMAINING"}
+    follow(page, f"{CARD} a[data-way='page'][href='/web/me/dust-forfeit']")
+    assert page.locator("h1").inner_text() == TEXT[lang]["lunc_button"]  # one balance
+    assert [r[1] for r in rows(page, "#forfeit-lines")] == ["DOGE"]
+    page.check("#consent")
+    follow(page, "form[action='/web/me/dust-forfeit'] button")
+    assert blocked(page) == set()
+    assert TEXT[lang]["may_close"] in page.locator("p.summary").inner_text()
+
+
+def on_the_demo_exchange(page, form: str, what: str) -> None:
+    """Do on the demo's exchange what the customer does there: the demo sign-in page's
+    section names what it acts on; its button leads back to the self-check."""
+    page.goto(page.url.split("/web/")[0] + "/web/demo-login")
+    assert what in page.locator(form).inner_text()
+    follow(page, f"{form} button")
+    assert page.url.split("?")[0].endswith("/web/me")
 
 
 FIXABLE = [

@@ -1,5 +1,6 @@
 """The demo's sign-in page: pick a demo customer or staff member (``demo_login`` setting),
-and its demo clock: end a cooling-off now, so the journey can be walked to its end.
+its demo clock: end a cooling-off now, and its exchange: a deposit on its way arrives, an
+asset is withdrawn (``demo.exchange``), so that every journey can be walked to its end.
 
 Every route here answers 404 unless ``demo_login`` is on (``_demo_only``, the router's
 first dependency, before sign-in or the form's CSRF token are looked at); a production
@@ -16,12 +17,22 @@ from fastapi.responses import Response
 
 from lastgate.closure.service.demo_clock import cooling_off_requests, end_cooling_off_now
 from lastgate.closure.service.workflow import Workflow
+from lastgate.demo import exchange
 from lastgate.demo.customers import demo_descriptions
+from lastgate.eligibility.model.report import CheckCode, Evidence
+from lastgate.eligibility.service import Eligibility
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.http.deps import Context
-from lastgate.platform.web.pages import AnyPage, PageRoute, gettext_for, local_path, see_other
+from lastgate.platform.web.pages import (
+    AnyPage,
+    CustomerPage,
+    PageRoute,
+    gettext_for,
+    local_path,
+    see_other,
+)
 from lastgate.platform.web.session import keep_next, signed_in
 
 
@@ -65,8 +76,37 @@ def demo_login(page: AnyPage) -> Response:
         staff=DEMO_STAFF,
         roles=list(Role),
         cooling=cooling,
+        exchange=_on_the_exchange(page),
     )
     return keep_next(page.request, response, local_path(page.request.query_params.get("next")))
+
+
+def _on_the_exchange(page: AnyPage) -> dict[str, list[Evidence]]:
+    """What a signed-in customer would do on the exchange itself: the deposits on their way
+    and the balances above the dust line, as the self-check's checks list them."""
+    if page.principal is None or page.me.is_staff:
+        return {"deposits": [], "assets": []}
+    report = page.service(Eligibility).customer_report(page.me, page.me.subject)
+    return {
+        "deposits": list(report.result(CheckCode.DEPOSIT_PENDING).evidence),
+        "assets": list(report.result(CheckCode.ASSETS_REMAINING).evidence),
+    }
+
+
+@router.post("/demo-login/exchange/deposits-arrive")
+def deposits_arrive(page: CustomerPage) -> Response:
+    """The customer's deposits on their way arrive now (the demo's exchange)."""
+    exchange.land_deposits(page.context.engine, page.me.subject, page.context.clock())
+    return see_other("/web/me?done=demo_deposits_arrived")
+
+
+@router.post("/demo-login/exchange/withdraw")
+def withdraw_assets(page: CustomerPage) -> Response:
+    """The customer withdraws every balance above the dust line to their own wallet."""
+    assets = _on_the_exchange(page)["assets"]
+    keys = [(e["account_type"], e["asset"]) for e in assets]
+    exchange.withdraw(page.context.engine, page.me.subject, keys, page.context.clock())
+    return see_other("/web/me?done=demo_withdrawn")
 
 
 @router.post("/demo-login")

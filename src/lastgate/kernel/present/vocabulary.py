@@ -236,6 +236,8 @@ EVENTS = {
     "dust_sweep.quoted": N_("Small balances: conversion quoted"),
     "dust_sweep.executed": N_("Small balances converted"),
     "dust.forfeited": N_("Small balances given up"),
+    "ledger.demo_deposits_arrived": N_("Deposits arrived on the demo page"),
+    "ledger.demo_assets_withdrawn": N_("Withdrawn on the demo page"),
     "hold.placed": N_("Hold placed"),
     "hold.lift_requested": N_("Hold lift requested"),
     "hold.lifted": N_("Hold lifted"),

@@ -21,6 +21,8 @@ DONE = {
     "reviewed": N_("Your decision on the file is recorded."),
     "first_approval": N_("First approval recorded. A second staff member must approve too."),
     "approved": N_("Approved: the cooling-off period has started."),
+    "demo_deposits_arrived": N_("Your deposits have arrived. The self-check below is run again."),
+    "demo_withdrawn": N_("Withdrawn to your own wallet. The self-check below is run again."),
     "cooling_off_ended": N_(
         "The cooling-off period has ended. Within seconds the demo's worker makes the final "
         "check and closes the account."

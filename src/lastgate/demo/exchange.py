@@ -1,0 +1,112 @@
+"""The demo's exchange: what a customer does on the exchange itself, outside lastgate, done
+in one step so that a demo journey can be walked to its end. A deposit on its way arrives
+now (completed, its amount in the funding account), as the chain would confirm it; an
+asset above the dust line is withdrawn to the customer's own wallet (its available amount,
+as a completed withdrawal; a frozen amount stays, as it would).
+
+For ``lastgate demo`` only: its one caller is the demo sign-in page (``demo.pages``),
+behind the ``demo_login`` setting, which a production start refuses. Each is one
+transaction with its audit entry, by the customer, marked as a demo action.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from lastgate.ledger.adapters import tables as ledger
+from lastgate.ledger.model import IN_FLIGHT_TRANSFER_STATUSES
+from lastgate.platform import audit_log
+
+DEPOSITS_ARRIVED = "ledger.demo_deposits_arrived"
+ASSETS_WITHDRAWN = "ledger.demo_assets_withdrawn"
+_IN_FLIGHT = [s.value for s in IN_FLIGHT_TRANSFER_STATUSES]
+_ZERO = Decimal(0)
+
+
+def _customer(conn: Connection, uid: str) -> int:
+    return int(
+        conn.execute(
+            select(ledger.customers.c.id).where(ledger.customers.c.uid == uid)
+        ).scalar_one()
+    )
+
+
+def _credit(conn: Connection, customer: int, asset: str, amount: Decimal) -> None:
+    b = ledger.balances.c
+    key = (b.customer_id == customer) & (b.account_type == "funding") & (b.asset == asset)
+    held = conn.execute(select(b.available).where(key)).scalar()
+    if held is None:
+        conn.execute(
+            insert(ledger.balances).values(
+                customer_id=customer, account_type="funding", asset=asset, available=amount,
+                frozen=_ZERO,
+            )
+        )  # fmt: skip
+    else:
+        conn.execute(update(ledger.balances).where(key).values(available=held + amount))
+
+
+def _audit(
+    conn: Connection, uid: str, action: str, now: datetime, done: list[dict[str, str]]
+) -> None:
+    audit_log.append(
+        conn, now=now, actor=uid, action=action, subject=f"account:{uid}",
+        payload={"demo": True, "transfers": done},
+    )  # fmt: skip
+
+
+def land_deposits(engine: Engine, uid: str, now: datetime) -> int:
+    """Every deposit of ``uid`` on its way arrives now; how many did."""
+    t = ledger.transfers.c
+    with engine.begin() as conn:
+        customer = _customer(conn, uid)
+        rows = conn.execute(
+            select(t.id, t.ref, t.asset, t.amount).where(
+                (t.customer_id == customer) & (t.direction == "deposit") & t.status.in_(_IN_FLIGHT)
+            )
+        ).all()
+        for row in rows:
+            conn.execute(
+                update(ledger.transfers)
+                .where(t.id == row.id)
+                .values(status="completed", completed_at=now)
+            )
+            _credit(conn, customer, row.asset, row.amount)
+        if rows:
+            done = [{"ref": r.ref, "asset": r.asset, "amount": str(r.amount)} for r in rows]
+            _audit(conn, uid, DEPOSITS_ARRIVED, now, done)
+    return len(rows)
+
+
+def withdraw(engine: Engine, uid: str, balances: Iterable[tuple[str, str]], now: datetime) -> int:
+    """Withdraw the available amount of each (account type, asset) of ``uid``: emptied and
+    recorded as a completed withdrawal; how many were."""
+    b = ledger.balances.c
+    done: list[dict[str, str]] = []
+    with engine.begin() as conn:
+        customer = _customer(conn, uid)
+        for account_type, asset in sorted(set(balances)):
+            key = (
+                (b.customer_id == customer) & (b.account_type == account_type) & (b.asset == asset)
+            )
+            available = conn.execute(select(b.available).where(key)).scalar()
+            if available is None or available <= _ZERO:
+                continue
+            conn.execute(update(ledger.balances).where(key).values(available=_ZERO))
+            ref = f"DEMO-W-{uuid.uuid4().hex[:12]}"
+            conn.execute(
+                insert(ledger.transfers).values(
+                    customer_id=customer, ref=ref, direction="withdrawal",
+                    asset=asset, amount=available, status="completed", network="demo",
+                    address="the customer's own wallet", created_at=now, completed_at=now,
+                )
+            )  # fmt: skip
+            done.append({"ref": ref, "asset": asset, "amount": str(available)})
+        if done:
+            _audit(conn, uid, ASSETS_WITHDRAWN, now, done)
+    return len(done)

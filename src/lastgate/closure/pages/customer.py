@@ -21,14 +21,14 @@ from lastgate.closure.model.lifecycle import (
 from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
-from lastgate.closure.pages.ways_forward import needs_dust_plan, needs_lock_appeal, ways_for
+from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.service.appeals import risk_lock_appeal_refused
 from lastgate.desk.service.desk import Desk
-from lastgate.eligibility.model.checks.restrictions import kept_on_appeal
+from lastgate.eligibility.model.checks.restrictions import risk_locked
 from lastgate.eligibility.model.identity_verification import verification_address
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
@@ -67,11 +67,10 @@ def self_check(page: CustomerPage) -> Response:
     report: CustomerReport = eligibility.customer_report(page.me, uid)
     wf = ctx.service(Workflow)
     dust = remediation.dust_plan(wf, page.me, uid) if needs_dust_plan(report) else None
-    appeal = None
-    if needs_lock_appeal(report):
-        appeal = risk_lock_appeal_refused(ctx.service(Desk), page.me, uid)
-    if appeal is not None:
-        report = kept_on_appeal(report)
+    # The report says a lock kept on appeal stays (the service's rule); its card leads to
+    # the appeal's ticket.
+    desk = ctx.service(Desk)
+    appeal = risk_lock_appeal_refused(desk, page.me, uid) if risk_locked(report) else None
     current = closure.current(wf, page.me, uid)
     return page.render(
         "customer/self_check.html",

@@ -198,11 +198,6 @@ def ways_for(
     }
 
 
-def needs_lock_appeal(report: CustomerReport) -> bool:
-    """The risk-lock card's words depend on whether an appeal of the lock was refused."""
-    return report.result(CheckCode.RISK_LOCK).status is CheckStatus.BLOCK
-
-
 def needs_dust_plan(report: CustomerReport) -> bool:
     """The dust card's ways depend on what a sweep and a forfeit can do now."""
     return report.result(CheckCode.DUST_REMAINING).status is CheckStatus.BLOCK

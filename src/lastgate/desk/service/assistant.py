@@ -32,11 +32,10 @@ from lastgate.desk.model.titles import HANDOFF_SUBJECT as HANDOFF_SUBJECT
 from lastgate.desk.model.titles import handoff_title
 from lastgate.desk.model.turns import Line, genuine, seal
 from lastgate.desk.ports import StoredAttachment
-from lastgate.desk.service.appeals import lock_kept_on_appeal
+from lastgate.desk.service.appeals import LocksKeptOnAppeal, lock_kept_on_appeal
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.agent_view import agent_view
-from lastgate.eligibility.model.checks.restrictions import kept_on_appeal
 from lastgate.eligibility.model.identity_verification import verification_address
 from lastgate.eligibility.model.report import (
     CheckCode,
@@ -111,10 +110,11 @@ def ask(
     ensure_may_read_account(principal, uid)
     if len(question) > 2000:
         raise InvalidInput("the question is longer than 2000 characters")
-    report = Eligibility(desk.accounts, desk.policies, desk.clock).customer_report(principal, uid)
+    # The card's words, as every customer view says them (a lock kept on appeal stays).
+    lock_appeals = LocksKeptOnAppeal(desk.unit_of_work)
+    eligibility = Eligibility(desk.accounts, desk.policies, desk.clock, lock_appeals=lock_appeals)
+    report = eligibility.customer_report(principal, uid)
     closure, facts = _facts(desk, uid)
-    if facts.lock_appeal is not None:  # the card's words, as the self-check shows them
-        report = kept_on_appeal(report)
     policy = desk.policies.for_jurisdiction(report.jurisdiction)
     situation = Situation(
         report=report,

@@ -7,7 +7,8 @@ A closed account has no report for its customer: ``customer_answer`` (and so
 ``report_for``) says ``ClosedAccount``, and ``customer_report`` refuses it with
 ``AccountClosed``, the ledger's rule for every action on a closed account. Every
 customer's report is made by ``_customer_view``: a risk lock kept on appeal
-(``lock_appeals``) reads there as staying, in every view that shows it (API, pages, CLI).
+(``lock_appeals``) reads there as staying, in every view that shows it (API, pages,
+assistant, CLI).
 """
 
 from __future__ import annotations

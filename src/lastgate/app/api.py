@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -50,30 +51,32 @@ def _language_memory(settings: Settings, engine: Engine, clock: Clock) -> Langua
     return LanguageMemory(partial(remember_customer_language, engine, clock, settings))
 
 
+def _services(settings: Settings, engine: Engine, clock: Clock) -> dict[type[Any], object]:
+    """The features' services the routes find in the context, each built once."""
+    workflow = build_workflow(settings, engine, clock)
+    return {
+        Workflow: workflow,
+        Eligibility: Eligibility(
+            workflow.accounts,
+            workflow.policies,
+            clock,
+            IssuedCertificates(engine),
+            lock_appeals(engine),
+        ),
+        Campaigns: campaigns_over(workflow, settings, engine, clock),
+        Desk: build_desk(settings, engine, clock),
+        LanguageMemory: _language_memory(settings, engine, clock),
+    }
+
+
 def create_app(
     settings: Settings, *, engine: Engine | None = None, clock: Clock = system_clock
 ) -> FastAPI:
     """The API over ``settings``; an engine given by the caller is left for it to dispose."""
     owns_engine = engine is None
     engine = engine if engine is not None else make_engine(settings.database_url)
-    workflow = build_workflow(settings, engine, clock)
     context = ApiContext(
-        settings=settings,
-        engine=engine,
-        clock=clock,
-        services={
-            Workflow: workflow,
-            Eligibility: Eligibility(
-                workflow.accounts,
-                workflow.policies,
-                clock,
-                IssuedCertificates(engine),
-                lock_appeals(engine),
-            ),
-            Campaigns: campaigns_over(workflow, settings, engine, clock),
-            Desk: build_desk(settings, engine, clock),
-            LanguageMemory: _language_memory(settings, engine, clock),
-        },
+        settings=settings, engine=engine, clock=clock, services=_services(settings, engine, clock)
     )
 
     @asynccontextmanager

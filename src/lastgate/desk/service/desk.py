@@ -114,6 +114,11 @@ def open_ticket(
                 "something else: " + ", ".join(c.value for c in t.AFTER_CLOSURE),
                 details=[{"path": "category", "reason": "not_after_closure"}],
             )
+        if category not in t.topics_for(closed):
+            raise InvalidInput(
+                f"{category.value} is a closed account's topic",
+                details=[{"path": "category", "reason": "only_after_closure"}],
+            )
         uow.tickets.add(ticket)
         _audit(
             uow, principal.subject, "opened", ticket.id, category=category.value, queue=ticket.queue
@@ -303,6 +308,9 @@ def attach(
         ticket = uow.tickets.get(ticket_id)
         _readable(principal, ticket)
         _writable(ticket)
+        if not principal.is_staff:
+            closed = uow.remediation.account_status(ticket.uid) is CustomerStatus.CLOSED
+            t.check_purpose(purpose, closed=closed)
     policy = desk.policy_for(ticket.uid)
     content_type = t.check_upload(
         purpose, desk.files.sniff(content), len(content), policy.attachment_max_bytes

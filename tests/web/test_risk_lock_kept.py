@@ -138,3 +138,52 @@ def test_the_card_leads_to_the_ticket_the_lock_was_kept_on(
     decide_risk_lock_appeal(desk, OFFICER_A, second.id, approve=False, note="Still no.")
     card = _card(me.get("/web/me").text)
     assert f'href="/web/tickets/{second.id}"' in card and first not in card
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("en", "why can't I close"), ("zh_Hans", "为什么不能注销")]
+)
+def test_the_assistant_and_the_card_lead_the_same_way_with_the_same_words(
+    app, engine, clock, config, tmp_path, lang, question
+) -> None:
+    """The assistant's item about the kept lock, asked about what blocks closing, leads to
+    the card's place (the appeal's ticket) with the card's words, never to a person."""
+    from lastgate.desk.service.assistant import ask
+    from lastgate.kernel.i18n import translate
+
+    ticket = _refused(engine, clock, tmp_path, "U2")
+    card = _card(browser(app, clock, config, "U2").get("/web/me", params={"lang": lang}).text)
+    reply = ask(make_desk(engine, clock, tmp_path), customer("U2"), "U2", question, lang)
+    [item] = [i for i in reply.items if i.code == "RISK_LOCK"]
+    assert item.link.endswith(f"/web/tickets/{ticket}") and item.link != reply.handoff_link
+    assert item.label is not None and translate(item.label, lang) in card
+    assert f'href="/web/tickets/{ticket}"' in card
+
+
+WARNING = {
+    "en": "Never mention an AML investigation",
+    "zh-Hans": "切勿提及或暗示反洗钱调查",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_lock_decision_form_always_warns_against_tipping_off(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    """The officer's note to the customer carries the tipping-off warning on every risk-lock
+    appeal, the form the same, byte for byte but for the ticket, with or without an AML
+    investigation behind the lock (U3)."""
+    from lastgate.kernel.access import Role
+
+    desk = make_desk(engine, clock, tmp_path)
+    officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
+    forms = []
+    for uid in ("U2", "U3"):
+        ticket, _ = d.open_ticket(
+            desk, customer(uid), uid, TicketCategory.ACCOUNT_LOCKED, "Locked", "It was me."
+        )
+        html = officer.get(f"/web/desk/tickets/{ticket.id}", params={"lang": lang}).text
+        form = html.split('id="decide"')[1].split("</form>")[0]
+        forms.append(re.sub(r'value="[0-9a-f]{64}"', "", form).replace(ticket.id, "TICKET"))
+    assert WARNING[lang] in forms[0] and 'aria-describedby="decision-note-warning"' in forms[0]
+    assert forms[0] == forms[1]

@@ -4,9 +4,11 @@ restriction lifted, and the identity evidence of a closure request checked. Part
 
 An appeal's notice says the decision and the next step; its reasons are the answer staff
 posted on the ticket (redacted, in their words), which the notice links to rather than
-repeats, as ``desk_reply`` does. A lifted legal restriction is told only where the
-customer's self-check already names it (``LEGAL_HOLD``), never for an AML
-investigation, which the customer's views fold into ``SUPPORT_REQUIRED``. A refused
+repeats, as ``desk_reply`` does. A kept risk lock's notice says only where the answer is,
+not that it says why (compliance cannot, with an AML investigation behind the lock): the
+same words for every lock. A lifted legal restriction is told only where the customer's
+self-check already names it (``LEGAL_HOLD``), never for an AML investigation, which the
+customer's views fold into ``SUPPORT_REQUIRED``. A refused
 evidence file's notice says why in the words of a closed list (``refusal``, an
 ``EvidenceRefusal`` code the notice shows as its label), never an agent's typed note.
 """
@@ -32,8 +34,8 @@ DECISION_TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your appeal was reviewed: the restriction stays"),
         N_(
             "We reviewed your appeal and the restriction on your account stays in place. "
-            "Our answer on your ticket {ticket_ref} says why: {ticket_url}. If you have "
-            "more to tell us, reply there and we will look at it again."
+            "Our answer is on your ticket {ticket_ref}: {ticket_url}. If you have more to "
+            "tell us, reply there and we will look at it again."
         ),
         ("ticket_ref", "ticket_url"),
     ),

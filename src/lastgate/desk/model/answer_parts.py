@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
+from lastgate.eligibility.model.checks.restrictions import READ_APPEAL_ANSWER
 from lastgate.eligibility.model.identity_verification import DONE_ELSEWHERE, FINISH_THERE
 from lastgate.eligibility.model.report import (
     Action,
@@ -222,9 +223,18 @@ def balance_lines(check: CustomerCheck) -> list[Message]:
     ]
 
 
-def check_item(check: CustomerCheck, links: DeskLinks) -> AnswerItem:
+def appeal_answer(links: DeskLinks, ticket_id: str) -> tuple[str, Message]:
+    """Where a risk lock kept on appeal leads, and the button's words: the appeal's ticket
+    (``lock_appeal``), as on the self-check's card (``READ_APPEAL_ANSWER``)."""
+    return links.page(f"/web/tickets/{ticket_id}"), Message(READ_APPEAL_ANSWER)
+
+
+def check_item(
+    check: CustomerCheck, links: DeskLinks, *, lock_appeal: str | None = None
+) -> AnswerItem:
     """What the check found, with its evidence spelled out, the fix, and a link: the
-    self-check line for what the customer can fix, the hand-off for what a person must."""
+    self-check line for what the customer can fix, the hand-off for what a person must;
+    a risk lock kept on appeal (``lock_appeal``, its ticket) leads where its card does."""
     lines: list[Message] = [check.message]
     if check.code in _BALANCE_CODES:
         lines.extend(balance_lines(check))
@@ -239,6 +249,10 @@ def check_item(check: CustomerCheck, links: DeskLinks) -> AnswerItem:
         link = links.fix(check.code)
         lines.append(Message(SEE_IT_HERE, {"url": link}))
         return AnswerItem(check.code.value, tuple(lines), action, link, Message(SEE_IT_LABEL))
+    if check.code is CheckCode.RISK_LOCK and lock_appeal is not None:
+        link, label = appeal_answer(links, lock_appeal)
+        lines.append(link_line(link))
+        return AnswerItem(check.code.value, tuple(lines), action, link, label)
     person = check.remediation.action in _PERSON_ACTIONS and check.resolver is not Resolver.USER
     link = links.handoff if person else links.fix(check.code)
     lines.append(Message(TALK_TO_PERSON if person else FIX_HERE, {"url": link}))

@@ -56,7 +56,7 @@ class AssistantAnswer:
 def overview(s: Situation) -> list[AnswerItem]:
     """What blocks closing now, check by check, after the closure request's state."""
     relevant = [c for c in s.report.checks if c.status is not CheckStatus.PASS]
-    items = [check_item(c, s.links) for c in relevant]
+    items = [check_item(c, s.links, lock_appeal=s.facts.lock_appeal) for c in relevant]
     if not relevant and (s.closure is None or not s.closure.is_open):
         start = s.links.start
         items.append(AnswerItem("ELIGIBLE", (Message(ALL_CLEAR, {"url": start}),), "close", start))

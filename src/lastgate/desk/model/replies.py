@@ -13,13 +13,14 @@ from lastgate.desk.model.answer_parts import (
     FIX_HERE,
     AnswerItem,
     Situation,
+    appeal_answer,
     balance_lines,
     check_item,
     link_line,
     parse_time,
     when,
 )
-from lastgate.eligibility.model.checks.restrictions import KEPT_ON_APPEAL, READ_APPEAL_ANSWER
+from lastgate.eligibility.model.checks.restrictions import KEPT_ON_APPEAL
 from lastgate.eligibility.model.report import CheckCode, CustomerCheck
 from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import to_wire
@@ -300,7 +301,8 @@ def frozen(s: Situation) -> list[AnswerItem]:
         else:
             said = N_("Your account is not frozen, and nothing restricts it.")
         items.append(AnswerItem("NOT_FROZEN", (Message(said),), "none", ""))
-    items.extend(check_item(c, s.links) for c in [*listed, *others])
+    kept = s.facts.lock_appeal
+    items.extend(check_item(c, s.links, lock_appeal=kept) for c in [*listed, *others])
     return items
 
 
@@ -374,6 +376,6 @@ def rejection_stands(s: Situation) -> AnswerItem:
 def lock_kept(s: Situation, ticket_id: str) -> AnswerItem:
     """The risk lock kept on appeal: it stays, and the appeal's ticket to reply on; no new
     appeal offered. The self-check's words (``KEPT_ON_APPEAL``), whatever lies behind it."""
-    link = s.links.page(f"/web/tickets/{ticket_id}")
+    link, label = appeal_answer(s.links, ticket_id)
     lines = (KEPT_ON_APPEAL.message, link_line(link))
-    return AnswerItem("RISK_LOCK_KEPT", lines, "none", link, Message(READ_APPEAL_ANSWER))
+    return AnswerItem("RISK_LOCK_KEPT", lines, "none", link, label)

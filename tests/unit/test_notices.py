@@ -35,6 +35,8 @@ PARAMS = {
     "closure_url": "https://close.example/web/closure/abc",
     "evidence_kind": "selfie",
     "refusal": "face_not_visible",
+    "freeze_left": "closure",
+    "secure_url": "https://close.example/web/me/secure",
 }
 REQUIRED_TOPICS = {
     "verification_code",
@@ -61,6 +63,7 @@ REQUIRED_TOPICS = {
     "legal_hold_lifted",
     "evidence_refused",
     "evidence_accepted",
+    "protective_freeze_lifted",
 }
 
 

@@ -44,6 +44,7 @@ VALUES = {
     "days_left": "7",
     "evidence_kind": "document",
     "refusal": "expired",
+    "freeze_left": "customer",
 }
 #: Links answered with a download rather than a page: the customer's data export (ZIP).
 DOWNLOADS = {"export_url"}

@@ -48,11 +48,14 @@ class InvalidAntiPhishingCode(InvalidInput):
 #: The links delivery adds to every notice: ``support_url``, where a customer who did not
 #: ask for what a notice says writes to support, ``certificate_url``, the closed
 #: account's page, where its closure certificate is downloaded once erasure has issued it
-#: (the platform's ``CLOSED_PATH``), and ``selfcheck_url``, the self-check, which shows
-#: what stops a closure and any request in progress. The use cases build the others.
+#: (the platform's ``CLOSED_PATH``), ``selfcheck_url``, the self-check, which shows
+#: what stops a closure and any request in progress, and ``secure_url``, the page of a
+#: freeze that protects the account (placed, lifted, and what still holds it). The use
+#: cases build the others.
 SUPPORT_PATH = "/web/tickets#new"
 CERTIFICATE_PATH = "/web/me/closed"
 SELFCHECK_PATH = "/web/me"
+SECURE_PATH = "/web/me/secure"
 
 
 def support_url(public_base_url: str) -> str:
@@ -73,6 +76,7 @@ def delivery_links(public_base_url: str) -> dict[str, str]:
         "support_url": support_url(public_base_url),
         "certificate_url": certificate_url(public_base_url),
         "selfcheck_url": public_base_url.rstrip("/") + SELFCHECK_PATH,
+        "secure_url": public_base_url.rstrip("/") + SECURE_PATH,
     }
 
 
@@ -265,6 +269,14 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account is unfrozen"),
         N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),
     ),
+    "protective_freeze_lifted": NoticeTemplate(
+        N_("The freeze that protected your account is lifted"),
+        N_(
+            "Our security team lifted the freeze that protected your account. {freeze_left} "
+            "What this means and what you can do now: {secure_url}"
+        ),
+        ("freeze_left", "secure_url"),
+    ),
     **DECISION_TOPICS,
 }
 
@@ -335,7 +347,11 @@ CODE_LIST_PARAMS = frozenset({"reasons"})
 _LIST_SEPARATOR = {ENGLISH: ", "}
 #: Parameters holding a code shown as its label in the reader's language (a refused
 #: evidence file's kind and why it was refused).
-LABELLED_PARAMS = {"evidence_kind": Kind.EVIDENCE_KIND, "refusal": Kind.EVIDENCE_REFUSAL}
+LABELLED_PARAMS = {
+    "evidence_kind": Kind.EVIDENCE_KIND,
+    "refusal": Kind.EVIDENCE_REFUSAL,
+    "freeze_left": Kind.FREEZE_LEFT,
+}
 #: Parameters holding a sentence a person typed, set inside a template's own sentence
 #: (``closure_rejected``'s reason): its closing full stop goes, the template has one.
 TYPED_SENTENCE_PARAMS = frozenset({"reason"})

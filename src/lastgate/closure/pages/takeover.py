@@ -14,9 +14,11 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from lastgate.closure.service.closed import open_account
-from lastgate.closure.service.freeze import CUSTOMER_FREEZE
-from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE, report_takeover
-from lastgate.closure.service.steps import CLOSURE_FREEZE
+from lastgate.closure.service.protective_freeze import (
+    PROTECTIVE_FREEZE,
+    freeze_left,
+    report_takeover,
+)
 from lastgate.closure.service.workflow import Workflow
 from lastgate.platform.web.pages import CustomerPage, PageRoute, see_other
 
@@ -29,21 +31,20 @@ SECURITY_TICKET = "/web/tickets?category=account_takeover#new"
 def secure_page(page: CustomerPage) -> Response:
     """Before: what the freeze does and how it is lifted, and the button. After (or if
     frozen to protect it already): that it is frozen, what happens next, how it ends.
-    Lifted: since when, the freezes left (the customer's own, a closure's cooling-off)
-    and what to do now, above the same offer, should it happen again."""
+    Lifted: since when, what still freezes the account (``freeze_left``, in the words of
+    the ``protective_freeze_lifted`` notice) and what to do now, above the same offer,
+    should it happen again."""
     wf, uid = page.service(Workflow), page.me.subject
     open_account(wf, page.me, uid)
     with wf.unit_of_work() as uow:
         protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
         lifted_at = None if protected else uow.freezes.last_lifted(uid, PROTECTIVE_FREEZE)
-        still_frozen_by = sorted(uow.freezes.active_causes(uid)) if lifted_at else []
+        left = freeze_left(uow.freezes.active_causes(uid)) if lifted_at else None
     return page.render(
         "customer/secure.html",
         protected=protected,
         lifted_at=lifted_at,
-        still_frozen_by=still_frozen_by,
-        own_freeze=CUSTOMER_FREEZE,
-        closure_freeze=CLOSURE_FREEZE,
+        freeze_left=left,
         ticket=SECURITY_TICKET,
     )
 

@@ -16,14 +16,18 @@ is enough; nobody can place it on an account they are not signed in to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lastgate.closure.service.closed import open_account
-from lastgate.closure.service.freeze import NotFrozen
-from lastgate.closure.service.steps import Workflow
+from lastgate.closure.service.freeze import CUSTOMER_FREEZE, NotFrozen
+from lastgate.closure.service.steps import CLOSURE_FREEZE, Workflow
 from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
 from lastgate.kernel.errors import AlreadyFrozen, InvalidInput
 from lastgate.kernel.redaction import redact
 
 PROTECTIVE_FREEZE = "protective"
+#: A freeze the customer is not told the cause of (``freeze_left``).
+OTHER_FREEZE = "other"
 #: The same bound as a hold's reason.
 MAX_PROTECTIVE_TEXT = 2000
 
@@ -91,9 +95,22 @@ def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: st
     return True
 
 
+def freeze_left(causes: Iterable[str]) -> str | None:
+    """What the customer is told keeps their account frozen once the protective freeze
+    is lifted (a ``Kind.FREEZE_LEFT`` code): their own freeze first (they can lift it),
+    then their closure's cooling-off, else ``OTHER_FREEZE``; ``None`` when nothing does."""
+    left = set(causes) - {PROTECTIVE_FREEZE}
+    for told in (CUSTOMER_FREEZE, CLOSURE_FREEZE):
+        if told in left:
+            return told
+    return OTHER_FREEZE if left else None
+
+
 def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: str) -> None:
     """Lift the protective freeze: a compliance officer, with a note. The account stays
-    frozen while another cause applies (the customer's own freeze, a cooling-off)."""
+    frozen while another cause applies (the customer's own freeze, a cooling-off); the
+    customer is told it is unfrozen, or that the protective freeze is lifted and what
+    still holds the account (``freeze_left``), with a link to the secure page."""
     ensure_staff(principal, Role.COMPLIANCE, message="only compliance may lift this freeze")
     note = _text(note, "note")
     open_account(wf, principal, uid)
@@ -102,8 +119,13 @@ def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: s
     with wf.unit_of_work() as uow:
         if not uow.freezes.lift(uid, PROTECTIVE_FREEZE, at=now):
             raise NotFrozen("the account is not under a protective freeze")
-        unfrozen = not uow.freezes.active_causes(uid)
-        if unfrozen:
+        left = freeze_left(uow.freezes.active_causes(uid))
+        unfrozen = left is None
+        if left is not None:
+            uow.notifier.notify_customer(
+                uid, "protective_freeze_lifted", {"freeze_left": left}, subject_ref=subject
+            )
+        else:
             uow.actions.unfreeze(uid)
             uow.notifier.publish_event(
                 "account.unfreeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     SECRET_KIND = "secret_kind"  # what the redaction removed from a message (SecretKind)
     EVIDENCE_KIND = "evidence_kind"  # a kind of identity evidence, as its customer reads it
     EVIDENCE_REFUSAL = "evidence_refusal"  # why a file was refused, and what to send instead
+    FREEZE_LEFT = "freeze_left"  # what keeps an account frozen once its protective freeze goes
 
 
 CHECKS = {
@@ -346,6 +347,26 @@ EVIDENCE_REFUSALS = {
     ),
 }
 
+#: What keeps the account frozen once the security team lifts its protective freeze, as
+#: the customer may know it (``closure.service.protective_freeze.freeze_left``): their
+#: own freeze, their closure's cooling-off, or something else, never named (a hold is not
+#: a freeze and is never read). The secure page and the ``protective_freeze_lifted``
+#: notice say the same words.
+FREEZES_LEFT = {
+    "customer": N_(
+        "Your account stays frozen at your own request: you unfreeze it with your "
+        "authenticator on your settings page."
+    ),
+    "closure": N_(
+        "Your account stays frozen for the cooling-off period of your closure request, "
+        "which your self-check shows."
+    ),
+    "other": N_(
+        "Your account stays frozen for another reason. Write to our support team to learn "
+        "how it ends."
+    ),
+}
+
 TABLES: Mapping[Kind, Mapping[str, str]] = {
     Kind.CHECK: CHECKS,
     Kind.STATUS: STATUSES,
@@ -361,4 +382,5 @@ TABLES: Mapping[Kind, Mapping[str, str]] = {
     Kind.SECRET_KIND: SECRET_KINDS,
     Kind.EVIDENCE_KIND: EVIDENCE_KINDS,
     Kind.EVIDENCE_REFUSAL: EVIDENCE_REFUSALS,
+    Kind.FREEZE_LEFT: FREEZES_LEFT,
 }

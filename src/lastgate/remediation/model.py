@@ -353,11 +353,11 @@ def forfeit_keys(lines: Iterable[ForfeitLine]) -> list[tuple[str, str, Decimal]]
 class DustPlan:
     """What the self-check can offer for an account's small balances right now.
 
-    ``convertible``: a sweep would sell at least one of them; ``result``: what it would
-    leave in the funding account (None: the target asset has no price now); ``sweep``: it
-    clears the line and one may run now (so it comes first: the customer keeps their
-    value); ``next_sweep_at``: when one may run again if the interval refuses it now;
-    ``forfeit``: everything that is dust, to give up with consent.
+    ``convertible``: a sweep would sell at least one of them (``converts``: how many);
+    ``result``: what it would leave in the funding account (None: the target asset has
+    no price now); ``sweep``: it clears the line and one may run now (so it comes first:
+    the customer keeps their value); ``next_sweep_at``: when one may run again if the
+    interval refuses it now; ``forfeit``: everything that is dust, to give up with consent.
     """
 
     convertible: bool
@@ -366,6 +366,7 @@ class DustPlan:
     frozen: bool
     forfeit: ForfeitOffer
     result: SweepResult | None = None
+    converts: int = 0
 
     @property
     def worth_converting(self) -> bool:

@@ -28,7 +28,7 @@ from lastgate.remediation.model import (
     ForfeitLine,
     ForfeitOffer,
     Holding,
-    converts_something,
+    converted,
     forfeit_keys,
     forfeit_offer,
     would_leave,
@@ -84,13 +84,15 @@ def dust_plan(wf: Workflow, principal: Principal, uid: str) -> DustPlan:
         target_price = actions.tradeable_prices([terms.target_asset]).get(terms.target_asset)
     interval = timedelta(hours=policy.remediation.sweep_min_interval_hours)
     next_at = None if last is None or now >= last + interval else last + interval
+    sold = len(converted(holdings, terms))
     plan = DustPlan(
-        convertible=converts_something(holdings, terms),
+        convertible=sold > 0,
         sweep=False,
         next_sweep_at=next_at,
         frozen=status is CustomerStatus.FROZEN,
         forfeit=_offer(policy, uid, holdings),
         result=would_leave(holdings, target_price, terms),
+        converts=sold,
     )
     # Offered only when it unblocks: what it leaves is above the line (``worth_converting``).
     may_run = status is CustomerStatus.ACTIVE and next_at is None

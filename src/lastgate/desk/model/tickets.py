@@ -321,8 +321,7 @@ def check_purpose(purpose: AttachmentPurpose, *, closed: bool) -> None:
     """A closed account attaches only what it may (``uploads_for``): no identity evidence."""
     if closed and purpose in UPLOADS and purpose not in UPLOADS_AFTER_CLOSURE:
         raise AttachmentRefused(
-            "a closed account attaches only: "
-            + ", ".join(p.value for p in UPLOADS_AFTER_CLOSURE),
+            "a closed account attaches only: " + ", ".join(p.value for p in UPLOADS_AFTER_CLOSURE),
             details=[{"path": "purpose", "reason": "not_after_closure"}],
         )
 

@@ -187,3 +187,42 @@ def test_the_lock_decision_form_always_warns_against_tipping_off(
         forms.append(re.sub(r'value="[0-9a-f]{64}"', "", form).replace(ticket.id, "TICKET"))
     assert WARNING[lang] in forms[0] and 'aria-describedby="decision-note-warning"' in forms[0]
     assert forms[0] == forms[1]
+
+
+NEW_TICKET_WORDS = {
+    "en": "if you have something new to tell us, write to us in a new ticket",
+    "zh-Hans": "如有新的情况要告诉我们，请新建工单联系我们",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_past_the_reopen_window_the_kept_lock_offers_a_new_ticket_everywhere(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    """Once the appeal's ticket takes no more replies (its reopen window is over), the card,
+    Help and the assistant lead to a new account_locked ticket with the same words, the
+    same with an AML investigation behind the lock (U3); a day before, still the ticket."""
+    from lastgate.desk.service.assistant import ask
+    from lastgate.kernel.i18n import translate
+
+    tickets = {uid: _refused(engine, clock, tmp_path, uid) for uid in ("U2", "U3")}
+    days = make_desk(engine, clock, tmp_path).policy_for("U2").reopen_window_days
+    clock.advance(days=days - 1)
+    card = _card(browser(app, clock, config, "U2").get("/web/me", params={"lang": lang}).text)
+    assert f'href="/web/tickets/{tickets["U2"]}"' in card and NEW_TICKET_WORDS[lang] not in card
+    clock.advance(days=2)
+    cards = []
+    for uid, ticket in tickets.items():
+        me = browser(app, clock, config, uid)
+        card = _card(me.get("/web/me", params={"lang": lang}).text)
+        assert NEW_TICKET_WORDS[lang] in card and APPEAL_LINK in card and ticket not in card
+        assert 'id="answer"' not in me.get(f"/web/tickets/{ticket}").text  # no reply form
+        kept = me.get("/web/help", params={"lang": lang}).text.split('id="lock-kept-on-appeal"')
+        assert APPEAL_LINK in kept[1].split("</li>")[0] and ticket not in kept[1]
+        lang_code = lang.replace("-", "_")
+        reply = ask(make_desk(engine, clock, tmp_path), customer(uid), uid, "申诉", lang_code)
+        [item] = [i for i in reply.items if i.code == "RISK_LOCK_KEPT"]
+        assert item.link.endswith(APPEAL_LINK) and item.label is not None
+        assert translate(item.label, lang_code) in card
+        cards.append(card)
+    assert cards[0] == cards[1]

@@ -105,15 +105,19 @@ class DeskApprovals(Approvals, DecisionNotes, Protocol):
 
 
 class LockRecords(Protocol):
-    """What ``desk.service.appeals.lock_kept_on_appeal`` reads: a customer's active risk
-    locks and the decisions recorded on them. A desk unit of work is one; so is a
-    read-only view of the same tables (``desk.adapters.sql.SqlLockReads``)."""
+    """What ``desk.service.appeals.kept_lock`` reads: a customer's active risk locks, the
+    decisions recorded on them and the appeal's ticket (does it still take a reply). A
+    desk unit of work is one; so is a read-only view of the same tables
+    (``desk.adapters.sql.SqlLockReads``)."""
 
     @property
     def hold_refs(self) -> HoldRefs: ...
 
     @property
     def approvals(self) -> DecisionNotes: ...
+
+    @property
+    def tickets(self) -> TicketRepository: ...
 
 
 class DeskUnitOfWork(UnitOfWork, Protocol):

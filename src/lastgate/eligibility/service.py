@@ -100,13 +100,13 @@ class Eligibility:
         return _load(uid, accounts=self.accounts, policies=self.policies, now=now), now
 
     def _customer_view(self, state: AccountState, now: datetime) -> CustomerReport:
-        report = customer_view(
-            evaluate(state, self.policies.for_jurisdiction(state.jurisdiction), now)
-        )
+        policy = self.policies.for_jurisdiction(state.jurisdiction)
+        report = customer_view(evaluate(state, policy, now))
         appeals = self.lock_appeals
-        if appeals is not None and risk_locked(report) and appeals.kept_on_appeal(state.uid):
-            return kept_on_appeal(report)
-        return report
+        if appeals is None or not risk_locked(report):
+            return report
+        kept = appeals.kept_on_appeal(state.uid, policy.desk, now)
+        return report if kept is None else kept_on_appeal(report, kept)
 
     def _certificate(self, uid: str) -> CertificateState | None:
         if self.certificates is None:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model import dust_line
-from lastgate.eligibility.model.checks.restrictions import READ_APPEAL_ANSWER
+from lastgate.eligibility.model.checks.restrictions import KeptLock
 from lastgate.eligibility.model.checks.transfers import LANDS_AS
 from lastgate.eligibility.model.identity_verification import DONE_ELSEWHERE, FINISH_THERE
 from lastgate.eligibility.model.report import (
@@ -148,18 +148,20 @@ def ways_forward(
     *,
     now: datetime,
     dust: DustPlan | None,
-    lock_appeal: str | None = None,
+    lock_appeal: KeptLock | None = None,
     identity_address: str | None = None,
 ) -> tuple[Way, ...]:
     """Every way forward from ``check``'s card; empty only for a check that does not block
-    (a review needs nothing from the customer). ``lock_appeal``: the ticket of a refused
-    appeal that keeps the risk lock, which the card leads back to, not to a new appeal;
+    (a review needs nothing from the customer). ``lock_appeal``: the refused appeal that
+    keeps the risk lock, whose ticket the card leads back to while it takes a reply, then
+    to a new ticket (``KeptLock.way``), never to a new appeal's words;
     ``identity_address``: the exchange's identity verification page, if the policy names
     one."""
     if check.status is not CheckStatus.BLOCK:
         return ()
     if check.code is CheckCode.RISK_LOCK and lock_appeal is not None:
-        return (Way(WayKind.PAGE, READ_APPEAL_ANSWER, f"/web/tickets/{lock_appeal}"),)
+        path, label = lock_appeal.way
+        return (Way(WayKind.PAGE, label, path),)
     action = check.remediation.action
     if action in ONE_STEP_LABELS:
         return (Way(WayKind.CONFIRM, ONE_STEP_LABELS[action], f"/web/me/fix/{action.value}"),)
@@ -186,7 +188,7 @@ def ways_for(
     *,
     now: datetime,
     dust: DustPlan | None,
-    lock_appeal: str | None = None,
+    lock_appeal: KeptLock | None = None,
     identity_address: str | None = None,
 ) -> dict[str, tuple[Way, ...]]:
     """Each check code of ``report`` → its ways forward."""

@@ -289,6 +289,7 @@ class SqlLockReads:
         self._conn = self._engine.connect()
         self.hold_refs = SqlHoldRefs(self._conn)
         self.approvals = SqlApprovals(self._conn)
+        self.tickets = SqlTickets(self._conn)
         return self
 
     def __exit__(

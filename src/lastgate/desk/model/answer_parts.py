@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
-from lastgate.eligibility.model.checks.restrictions import READ_APPEAL_ANSWER
+from lastgate.eligibility.model.checks.restrictions import KeptLock
 from lastgate.eligibility.model.identity_verification import DONE_ELSEWHERE, FINISH_THERE
 from lastgate.eligibility.model.report import (
     Action,
@@ -109,9 +109,9 @@ class AccountFacts:
     protective_freeze: bool = False
     #: The closure request's rejection was upheld on appeal: no appeal is offered again.
     rejection_final: bool = False
-    #: The ticket of a refused appeal that keeps the risk lock: no appeal of it is offered
-    #: again (``desk.service.appeals.lock_kept_on_appeal``).
-    lock_appeal: str | None = None
+    #: The refused appeal that keeps the risk lock: no appeal of it is offered again
+    #: (``desk.service.appeals.kept_lock``).
+    lock_appeal: KeptLock | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,18 +223,19 @@ def balance_lines(check: CustomerCheck) -> list[Message]:
     ]
 
 
-def appeal_answer(links: DeskLinks, ticket_id: str) -> tuple[str, Message]:
-    """Where a risk lock kept on appeal leads, and the button's words: the appeal's ticket
-    (``lock_appeal``), as on the self-check's card (``READ_APPEAL_ANSWER``)."""
-    return links.page(f"/web/tickets/{ticket_id}"), Message(READ_APPEAL_ANSWER)
+def appeal_answer(links: DeskLinks, kept: KeptLock) -> tuple[str, Message]:
+    """Where a risk lock kept on appeal leads, and the button's words, as on the
+    self-check's card (``KeptLock.way``)."""
+    path, label = kept.way
+    return links.page(path), Message(label)
 
 
 def check_item(
-    check: CustomerCheck, links: DeskLinks, *, lock_appeal: str | None = None
+    check: CustomerCheck, links: DeskLinks, *, lock_appeal: KeptLock | None = None
 ) -> AnswerItem:
     """What the check found, with its evidence spelled out, the fix, and a link: the
     self-check line for what the customer can fix, the hand-off for what a person must;
-    a risk lock kept on appeal (``lock_appeal``, its ticket) leads where its card does."""
+    a risk lock kept on appeal (``lock_appeal``) leads where its card does."""
     lines: list[Message] = [check.message]
     if check.code in _BALANCE_CODES:
         lines.extend(balance_lines(check))

@@ -20,7 +20,7 @@ from lastgate.desk.model.answer_parts import (
     parse_time,
     when,
 )
-from lastgate.eligibility.model.checks.restrictions import KEPT_ON_APPEAL
+from lastgate.eligibility.model.checks.restrictions import KeptLock
 from lastgate.eligibility.model.report import CheckCode, CustomerCheck
 from lastgate.kernel.messages import N_, Message, N_plural
 from lastgate.kernel.money import to_wire
@@ -373,9 +373,9 @@ def rejection_stands(s: Situation) -> AnswerItem:
     return AnswerItem("REJECTION_STANDS", lines, "none", link, Message(N_("See the self-check")))
 
 
-def lock_kept(s: Situation, ticket_id: str) -> AnswerItem:
+def lock_kept(s: Situation, kept: KeptLock) -> AnswerItem:
     """The risk lock kept on appeal: it stays, and the appeal's ticket to reply on; no new
-    appeal offered. The self-check's words (``KEPT_ON_APPEAL``), whatever lies behind it."""
-    link, label = appeal_answer(s.links, ticket_id)
-    lines = (KEPT_ON_APPEAL.message, link_line(link))
+    appeal offered. The self-check's words (``KeptLock``), whatever lies behind it."""
+    link, label = appeal_answer(s.links, kept)
+    lines = (kept.remediation.message, link_line(link))
     return AnswerItem("RISK_LOCK_KEPT", lines, "none", link, label)

@@ -146,6 +146,13 @@ def reopen_until(ticket: Ticket, policy: DeskPolicy) -> datetime | None:
     return ticket.resolved_at + timedelta(days=policy.reopen_window_days)
 
 
+def takes_reply(ticket: Ticket, policy: DeskPolicy, now: datetime) -> bool:
+    """The customer may still write on ``ticket``: not closed, and within the reopen
+    window when resolved (``reopen_until``); else they write in a new ticket."""
+    until = reopen_until(ticket, policy)
+    return ticket.state is not TicketState.CLOSED and (until is None or now <= until)
+
+
 def customer_wrote(ticket: Ticket) -> TicketEvent | None:
     """The move a customer's reply or file makes: a ticket waiting on them is open again,
     and a resolved one is reopened (within the policy's window: a reply is never left

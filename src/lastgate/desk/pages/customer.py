@@ -161,6 +161,7 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
         purposes=t.uploads_for(closed),
         max_megabytes=policy.attachment_max_bytes // (1024 * 1024),
         reopen_until=reopen_until,
+        takes_reply=t.takes_reply(ticket, policy, desk.clock()),
         recovery=recovery,
         upload_error=upload_error,
         account_closed=closed,

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.appeal import reopen_on_appeal, uphold_on_appeal
@@ -23,6 +23,7 @@ from lastgate.desk.ports import CredentialRecovery, DeskUnitOfWork, LockRecords
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import _audit, _message, _move, _readable, subject_of
+from lastgate.eligibility.model.checks.restrictions import KeptLock
 from lastgate.kernel.access import (
     Principal,
     Role,
@@ -31,6 +32,7 @@ from lastgate.kernel.access import (
     ensure_staff,
 )
 from lastgate.kernel.errors import Conflict, IllegalTransition, InvalidInput
+from lastgate.kernel.policy import DeskPolicy
 from lastgate.kernel.redaction import redact
 from lastgate.ledger.model import HoldKind
 
@@ -70,23 +72,33 @@ def lock_kept_on_appeal(records: LockRecords, uid: str) -> str | None:
     return kept[0][-1]
 
 
+def kept_lock(records: LockRecords, uid: str, policy: DeskPolicy, now: datetime) -> KeptLock | None:
+    """``lock_kept_on_appeal`` with whether its ticket still takes the customer's reply
+    (``tickets.takes_reply``, the one rule): past it, they write in a new ticket."""
+    ticket_id = lock_kept_on_appeal(records, uid)
+    if ticket_id is None:
+        return None
+    return KeptLock(ticket_id, t.takes_reply(records.tickets.get(ticket_id), policy, now))
+
+
 @dataclass(frozen=True, slots=True)
 class LocksKeptOnAppeal:
     """``eligibility.ports.LockAppeals`` over the desk's records: every customer view of
-    the report says a lock kept on appeal stays (``lock_kept_on_appeal``)."""
+    the report says a lock kept on appeal stays (``kept_lock``)."""
 
     records: Callable[[], AbstractContextManager[LockRecords]]
 
-    def kept_on_appeal(self, uid: str) -> bool:
+    def kept_on_appeal(self, uid: str, policy: DeskPolicy, now: datetime) -> KeptLock | None:
         with self.records() as records:
-            return lock_kept_on_appeal(records, uid) is not None
+            return kept_lock(records, uid, policy, now)
 
 
-def risk_lock_appeal_refused(desk: Desk, principal: Principal, uid: str) -> str | None:
-    """``lock_kept_on_appeal`` for ``uid``'s own pages: the ticket to read and reply on."""
+def risk_lock_appeal_refused(desk: Desk, principal: Principal, uid: str) -> KeptLock | None:
+    """``kept_lock`` for ``uid``'s own pages: where the card and Help lead."""
     ensure_may_read_account(principal, uid)
+    policy, now = desk.policy_for(uid), desk.clock()
     with desk.unit_of_work() as uow:
-        return lock_kept_on_appeal(uow, uid)
+        return kept_lock(uow, uid, policy, now)
 
 
 def _ticket_of(uow: DeskUnitOfWork, ticket_id: str, category: t.TicketCategory) -> t.Ticket:

@@ -32,7 +32,7 @@ from lastgate.desk.model.titles import HANDOFF_SUBJECT as HANDOFF_SUBJECT
 from lastgate.desk.model.titles import handoff_title
 from lastgate.desk.model.turns import Line, genuine, seal
 from lastgate.desk.ports import StoredAttachment
-from lastgate.desk.service.appeals import LocksKeptOnAppeal, lock_kept_on_appeal
+from lastgate.desk.service.appeals import LocksKeptOnAppeal, kept_lock
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.service.steps import Posted, _audit, _message, subject_of
 from lastgate.eligibility.model.agent_view import agent_view
@@ -63,13 +63,14 @@ def _closure(desk: Desk, uid: str) -> ClosureRequest | None:
 
 def _facts(desk: Desk, uid: str) -> tuple[ClosureRequest | None, AccountFacts]:
     """The closure request and the customer-safe facts, read in one unit of work."""
+    policy, now = desk.policy_for(uid), desk.clock()
     with desk.unit_of_work() as uow:
         closure = uow.closures.open_for(uid) or uow.closures.latest_for(uid)
         status = uow.remediation.account_status(uid)
         causes = set(uow.freezes.active_causes(uid))
         own = uow.freezes.active(uid, CUSTOMER_FREEZE)
         final = closure is not None and rejection_final(uow, closure)
-        lock_appeal = lock_kept_on_appeal(uow, uid)
+        lock_appeal = kept_lock(uow, uid, policy, now)
     return closure, AccountFacts(
         frozen=status is CustomerStatus.FROZEN or bool(causes),
         closed=status is CustomerStatus.CLOSED,

@@ -3,7 +3,7 @@ investigation (their reasons are internal evidence, never the customer's)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from lastgate.eligibility.model.checks.result import iso, result
@@ -66,8 +66,45 @@ KEPT_ON_APPEAL = Remediation(
 )
 
 
+#: The same card once the appeal's ticket takes no more replies (its reopen window is
+#: over): something new goes in a new ticket.
+KEPT_ON_APPEAL_NEW_TICKET = Remediation(
+    Action.CONTACT_SUPPORT,
+    Message(
+        N_(
+            "Your appeal was reviewed and the restriction stays: closing your account waits "
+            "until it is lifted. Our answer is on your appeal ticket; if you have something "
+            "new to tell us, write to us in a new ticket."
+        )
+    ),
+)
+
+
 #: Where a lock kept on appeal leads: the appeal's ticket, with the answer, to reply on.
 READ_APPEAL_ANSWER = N_("Read our answer and reply on your appeal")
+#: ...or, once that ticket takes no more replies, the form of a new one on the same topic.
+WRITE_NEW_TICKET = N_("Write to us in a new ticket")
+NEW_LOCK_TICKET = "/web/tickets?category=account_locked#new"
+
+
+@dataclass(frozen=True, slots=True)
+class KeptLock:
+    """A risk lock kept on a refused appeal: the refusal's ticket, and whether it still
+    takes the customer's reply (``desk.model.tickets.takes_reply``)."""
+
+    ticket_id: str
+    takes_reply: bool
+
+    @property
+    def remediation(self) -> Remediation:
+        return KEPT_ON_APPEAL if self.takes_reply else KEPT_ON_APPEAL_NEW_TICKET
+
+    @property
+    def way(self) -> tuple[str, str]:
+        """Where the card, Help and the assistant lead (a path), and the button's words."""
+        if self.takes_reply:
+            return f"/web/tickets/{self.ticket_id}", READ_APPEAL_ANSWER
+        return NEW_LOCK_TICKET, WRITE_NEW_TICKET
 
 
 def risk_locked(report: CustomerReport) -> bool:
@@ -75,11 +112,11 @@ def risk_locked(report: CustomerReport) -> bool:
     return report.result(CheckCode.RISK_LOCK).status is CheckStatus.BLOCK
 
 
-def kept_on_appeal(report: CustomerReport) -> CustomerReport:
+def kept_on_appeal(report: CustomerReport, kept: KeptLock) -> CustomerReport:
     """``report`` with its risk-lock card saying the lock stays after a refused appeal
     (``desk.service.appeals.lock_kept_on_appeal`` says when), not inviting an appeal."""
     checks = tuple(
-        replace(c, remediation=KEPT_ON_APPEAL)
+        replace(c, remediation=kept.remediation)
         if c.code is CheckCode.RISK_LOCK and c.status is CheckStatus.BLOCK
         else c
         for c in report.checks

@@ -1,6 +1,6 @@
 """A closure certificate cites the law of its customer's jurisdiction, from that
 jurisdiction's policy (``[retention.legal_basis]``): a US customer's the BSA and no EU law,
-an EU customer's the AMLR and GDPR and no US law. Closed through the HTTP API and the
+an EU customer's the AML Directive and GDPR and no US law. Closed through the HTTP API and the
 worker, on both databases; the signed JSON verifies, and the PDF prints the same basis in
 English and in Chinese."""
 
@@ -21,7 +21,7 @@ from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.workflow_support import outbox_rows, settings
 
-US_LAW, EU_LAW = ("31 CFR 1010.430", "Bank Secrecy Act"), ("2024/1624", "GDPR")
+US_LAW, EU_LAW = ("31 CFR 1010.430", "Bank Secrecy Act"), ("2015/849", "GDPR")
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ def test_a_refused_selfie_is_told_with_its_reason_sent_again_and_accepted(
     assert f"https://close.example/web/closure/{request.id}" in body  # where to send it
     page = client.get(f"/web/closure/{request.id}").text
     assert WHY[lang] in text(page.split('id="refused-selfie"')[1].split("</p>")[0])
+    standing = text(page.split('data-kind="selfie"')[1].split('id="refused-selfie"')[0])
+    assert "clear" not in standing and "清晰" not in standing  # the reason says what is wrong
     assert 'id="refused-document"' not in page
     form = page.split('id="kind"')[1].split("</select>")[0]
     assert 'value="selfie"' in form and 'value="document"' not in form

@@ -226,3 +226,78 @@ def test_past_the_reopen_window_the_kept_lock_offers_a_new_ticket_everywhere(
         assert translate(item.label, lang_code) in card
         cards.append(card)
     assert cards[0] == cards[1]
+
+
+HERE = {
+    "en": "Our answer is in the messages below; if you have something new to tell us, reply here",
+    "zh-Hans": "我们的答复见下方消息；如有新的情况要告诉我们，请在此回复",  # noqa: RUF001
+}
+LIFTED = {
+    "en": "Your appeal was approved and the restriction on your account was lifted.",
+    "zh-Hans": "您的申诉已通过，账户限制已解除。",  # noqa: RUF001
+}
+
+
+def _outcome(html: str) -> str:
+    """The ticket page's statement of the appeal's outcome ("" when it has none)."""
+    parts = html.split('id="lock-appeal-outcome"')
+    return parts[1].split("</p>")[0] if len(parts) > 1 else ""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_appeal_ticket_says_the_lock_stays_the_same_whatever_lies_behind_it(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    """A refused appeal's ticket page says the restriction stays and to reply here, not only
+    "Resolved"; with an AML investigation behind the lock (U3) the words are U2's; past the
+    reopen window it leads to a new ticket instead."""
+    desk = make_desk(engine, clock, tmp_path)
+    pending, _ = d.open_ticket(
+        desk, customer("U2"), "U2", TicketCategory.ACCOUNT_LOCKED, "Locked", "It was me."
+    )
+    me = browser(app, clock, config, "U2")
+    assert _outcome(me.get(f"/web/tickets/{pending.id}", params={"lang": lang}).text) == ""
+    said = []
+    for uid in ("U2", "U3"):
+        ticket = _refused(engine, clock, tmp_path, uid)
+        page = browser(app, clock, config, uid).get(f"/web/tickets/{ticket}", params={"lang": lang})
+        said.append(_outcome(page.text))
+        assert 'id="answer"' in page.text  # the reply form the statement points to
+    assert said[0] == said[1] and KEPT[lang] in said[0] and HERE[lang] in said[0]
+    assert LIFTED[lang] not in said[0] and APPEAL_LINK not in said[0]
+    assert not re.search("aml|investigation|compliance", said[0], re.IGNORECASE)
+
+    clock.advance(days=desk.policy_for("U2").reopen_window_days + 1)
+    late = []
+    for uid in ("U2", "U3"):
+        [ticket] = [
+            x.id for x in d.list_for_customer(desk, customer(uid), uid) if x.id != pending.id
+        ]
+        html = browser(app, clock, config, uid).get(f"/web/tickets/{ticket}", params={"lang": lang})
+        late.append(_outcome(html.text))
+    assert late[0] == late[1] and KEPT[lang] in late[0] and HERE[lang] not in late[0]
+    assert NEW_TICKET_WORDS[lang] in late[0] and f'href="{APPEAL_LINK}"' in late[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_an_approved_appeal_ticket_says_the_lock_was_lifted(
+    app, engine, clock, config, tmp_path, lang
+) -> None:
+    """An approved appeal's ticket page says the restriction was lifted (U3 the same); a
+    refused one (U2 before) does not."""
+    desk = make_desk(engine, clock, tmp_path)
+    refused = _refused(engine, clock, tmp_path, "U2")
+    me = browser(app, clock, config, "U2")
+    assert LIFTED[lang] not in me.get(f"/web/tickets/{refused}", params={"lang": lang}).text
+    said = []
+    for uid in ("U2", "U3"):
+        ticket, _ = d.open_ticket(
+            desk, customer(uid), uid, TicketCategory.ACCOUNT_LOCKED, "Locked", "New facts."
+        )
+        assert decide_risk_lock_appeal(desk, OFFICER_A, ticket.id, approve=True, note="Ok.")
+        html = browser(app, clock, config, uid).get(
+            f"/web/tickets/{ticket.id}", params={"lang": lang}
+        )
+        said.append(_outcome(html.text).replace(ticket.id, "TICKET"))
+    assert said[0] == said[1] and LIFTED[lang] in said[0] and KEPT[lang] not in said[0]
+    assert 'href="/web/me"' in said[0]

@@ -99,6 +99,8 @@ class DecisionNotes(Protocol):
 
     def notes(self, subject: str, kind: str) -> Sequence[str]: ...
 
+    def decisions(self, subject: str, kind: str) -> Sequence[str]: ...
+
 
 class DeskApprovals(Approvals, DecisionNotes, Protocol):
     """The workflow's approvals, whose notes the desk reads back."""

@@ -256,6 +256,10 @@ class SqlApprovals:
         """The decisions' notes, oldest first (the desk reads a kept lock's ticket)."""
         return self._column(approvals.c.note, subject, kind)
 
+    def decisions(self, subject: str, kind: str) -> Sequence[str]:
+        """The decisions themselves, oldest first (was a risk-lock appeal approved)."""
+        return self._column(approvals.c.decision, subject, kind)
+
     def _column(self, column: Any, subject: str, kind: str) -> list[str]:
         return list(
             self._conn.execute(

@@ -27,6 +27,11 @@ from lastgate.desk.pages.common import render as render
 from lastgate.desk.service import appeals as desk_appeals
 from lastgate.desk.service import desk as d
 from lastgate.desk.service.conversation import conversation
+from lastgate.eligibility.model.checks.restrictions import (
+    LIFTED_ON_THIS_APPEAL,
+    NEW_LOCK_TICKET,
+    WRITE_NEW_TICKET,
+)
 from lastgate.kernel.errors import Forbidden, NotFound
 from lastgate.kernel.messages import N_
 from lastgate.kernel.redaction import warning
@@ -163,6 +168,11 @@ def _ticket(page: Page, ticket_id: str, status: int = 200, upload_error: str = "
         reopen_until=reopen_until,
         takes_reply=t.takes_reply(ticket, policy, desk.clock()),
         recovery=recovery,
+        lock_kept=desk_appeals.lock_kept_on_ticket(desk, page.me, ticket),
+        lock_lifted=LIFTED_ON_THIS_APPEAL
+        if desk_appeals.lock_lifted_on_appeal(desk, page.me, ticket)
+        else None,
+        new_lock_ticket=(NEW_LOCK_TICKET, WRITE_NEW_TICKET),
         upload_error=upload_error,
         account_closed=closed,
     )

@@ -53,6 +53,8 @@ class EvidenceMissing(Conflict):
 #: lock's appeal is decided, so the self-check and the assistant offer it no more.
 KEPT_ON_APPEAL = "risk_lock_kept_on_appeal"
 LOCK_APPEALS = t.TicketCategory.ACCOUNT_LOCKED
+#: The decision recorded on a risk-lock appeal's ticket (``approved`` or ``rejected``).
+LOCK_APPEAL_DECISION = "risk_lock_appeal"
 
 
 def lock_subject(hold_id: str) -> str:
@@ -99,6 +101,26 @@ def risk_lock_appeal_refused(desk: Desk, principal: Principal, uid: str) -> Kept
     policy, now = desk.policy_for(uid), desk.clock()
     with desk.unit_of_work() as uow:
         return kept_lock(uow, uid, policy, now)
+
+
+def lock_kept_on_ticket(desk: Desk, principal: Principal, ticket: t.Ticket) -> KeptLock | None:
+    """``kept_lock`` when ``ticket`` is the appeal whose refusal keeps the lock: what its
+    page says (``KeptLock.on_its_ticket``), the same whatever lies behind the lock."""
+    if ticket.category is not LOCK_APPEALS:
+        return None
+    kept = risk_lock_appeal_refused(desk, principal, ticket.uid)
+    return kept if kept is not None and kept.ticket_id == ticket.id else None
+
+
+def lock_lifted_on_appeal(desk: Desk, principal: Principal, ticket: t.Ticket) -> bool:
+    """``ticket`` is a risk-lock appeal that was approved (``decide_risk_lock_appeal``
+    lifted every risk lock then active)."""
+    if ticket.category is not LOCK_APPEALS:
+        return False
+    ensure_may_read_account(principal, ticket.uid)
+    with desk.unit_of_work() as uow:
+        decided = uow.approvals.decisions(subject_of(ticket.id), LOCK_APPEAL_DECISION)
+    return bool(decided) and decided[-1] == "approved"
 
 
 def _ticket_of(uow: DeskUnitOfWork, ticket_id: str, category: t.TicketCategory) -> t.Ticket:
@@ -166,7 +188,7 @@ def decide_risk_lock_appeal(
             )
         uow.approvals.record(
             subject_of(ticket.id),
-            kind="risk_lock_appeal",
+            kind=LOCK_APPEAL_DECISION,
             actor=principal.subject,
             decision="approved" if approve else "rejected",
             note=redact(note).text,  # the message posted below is redacted too

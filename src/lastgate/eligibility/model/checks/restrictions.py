@@ -86,6 +86,23 @@ READ_APPEAL_ANSWER = N_("Read our answer and reply on your appeal")
 WRITE_NEW_TICKET = N_("Write to us in a new ticket")
 NEW_LOCK_TICKET = "/web/tickets?category=account_locked#new"
 
+#: The appeal's own ticket page once the lock was kept: the card's words, said from there.
+KEPT_ON_THIS_APPEAL = N_(
+    "Your appeal was reviewed and the restriction stays: closing your account waits until "
+    "it is lifted. Our answer is in the messages below; if you have something new to tell "
+    "us, reply here and we will look at it again."
+)
+KEPT_ON_THIS_APPEAL_NEW_TICKET = N_(
+    "Your appeal was reviewed and the restriction stays: closing your account waits until "
+    "it is lifted. Our answer is in the messages below; if you have something new to tell "
+    "us, write to us in a new ticket."
+)
+#: ...and once the appeal was approved (every risk lock then active was lifted).
+LIFTED_ON_THIS_APPEAL = N_(
+    "Your appeal was approved and the restriction on your account was lifted. If you want "
+    "to close your account, your self-check shows whether anything else is left to do."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class KeptLock:
@@ -105,6 +122,11 @@ class KeptLock:
         if self.takes_reply:
             return f"/web/tickets/{self.ticket_id}", READ_APPEAL_ANSWER
         return NEW_LOCK_TICKET, WRITE_NEW_TICKET
+
+    @property
+    def on_its_ticket(self) -> str:
+        """What the appeal's own ticket page says (a msgid): the card's words, from there."""
+        return KEPT_ON_THIS_APPEAL if self.takes_reply else KEPT_ON_THIS_APPEAL_NEW_TICKET
 
 
 def risk_locked(report: CustomerReport) -> bool:

@@ -55,7 +55,7 @@ def test_a_deposit_arrives_and_an_asset_is_withdrawn(engine, clock, config, acco
     assert 'id="demo-deposits"' in page and "30\u00a0DOGE" in page
     assert 'id="demo-withdraw"' in page and "11.76\u00a0USDT" in page
     arrived = post(client, "/web/demo-login/exchange/deposits-arrive")
-    assert arrived.headers["location"] == "/web/me?done=demo_deposits_arrived"
+    assert arrived.headers["location"] == "/web/me?done=demo_deposit_arrived"  # one deposit
     withdrawn = post(client, "/web/demo-login/exchange/withdraw")
     assert withdrawn.status_code == 303
     with engine.connect() as conn:

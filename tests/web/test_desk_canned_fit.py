@@ -117,6 +117,10 @@ def test_an_agent_hands_the_ticket_to_compliance_and_an_officer_answers_it(
     assert 'id="to-compliance"' in page
     handed = agent.post(f"/web/desk/tickets/{ticket}/to-compliance", data={"csrf": csrf(page)})
     assert handed.status_code == 200 and 'id="to-compliance"' not in handed.text
+    assert handed.url.query == b"done=to_compliance"
+    assert "Handed to compliance." in handed.text and "Assignment saved." not in handed.text
+    zh = agent.get(f"{handed.url.path}?{handed.url.query.decode()}&lang=zh-Hans").text
+    assert "已转交合规。" in zh and "分配已保存" not in zh
     desk = make_desk(engine, clock, tmp_path)
     assert d.view(desk, customer("AML"), ticket).ticket.queue == COMPLIANCE_QUEUE
 

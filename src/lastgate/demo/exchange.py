@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from lastgate.eligibility.model.report import CheckCode, CustomerReport, Evidence
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import IN_FLIGHT_TRANSFER_STATUSES
 from lastgate.platform import audit_log
@@ -26,6 +27,17 @@ DEPOSITS_ARRIVED = "ledger.demo_deposits_arrived"
 ASSETS_WITHDRAWN = "ledger.demo_assets_withdrawn"
 _IN_FLIGHT = [s.value for s in IN_FLIGHT_TRANSFER_STATUSES]
 _ZERO = Decimal(0)
+#: Where the demo exchange's section is on the demo sign-in page.
+DEMO_EXCHANGE = "/web/demo-login#demo-exchange"
+#: What the demo exchange acts on: the deposits on their way and the balances above the
+#: dust line, as the self-check's checks list them.
+ACTS_ON = {"deposits": CheckCode.DEPOSIT_PENDING, "assets": CheckCode.ASSETS_REMAINING}
+
+
+def to_do(report: CustomerReport) -> dict[str, list[Evidence]]:
+    """What the demo exchange has to do for the customer of ``report`` (``ACTS_ON``): the
+    demo sign-in page offers it, and in the demo the self-check's cards lead there."""
+    return {what: list(report.result(code).evidence) for what, code in ACTS_ON.items()}
 
 
 def _customer(conn: Connection, uid: str) -> int:

@@ -19,7 +19,7 @@ from lastgate.closure.service.demo_clock import cooling_off_requests, end_coolin
 from lastgate.closure.service.workflow import Workflow
 from lastgate.demo import exchange
 from lastgate.demo.customers import demo_descriptions
-from lastgate.eligibility.model.report import CheckCode, Evidence
+from lastgate.eligibility.model.report import Evidence
 from lastgate.eligibility.service import Eligibility
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import NotFound
@@ -85,19 +85,16 @@ def _on_the_exchange(page: AnyPage) -> dict[str, list[Evidence]]:
     """What a signed-in customer would do on the exchange itself: the deposits on their way
     and the balances above the dust line, as the self-check's checks list them."""
     if page.principal is None or page.me.is_staff:
-        return {"deposits": [], "assets": []}
-    report = page.service(Eligibility).customer_report(page.me, page.me.subject)
-    return {
-        "deposits": list(report.result(CheckCode.DEPOSIT_PENDING).evidence),
-        "assets": list(report.result(CheckCode.ASSETS_REMAINING).evidence),
-    }
+        return {what: [] for what in exchange.ACTS_ON}
+    return exchange.to_do(page.service(Eligibility).customer_report(page.me, page.me.subject))
 
 
 @router.post("/demo-login/exchange/deposits-arrive")
 def deposits_arrive(page: CustomerPage) -> Response:
     """The customer's deposits on their way arrive now (the demo's exchange)."""
-    exchange.land_deposits(page.context.engine, page.me.subject, page.context.clock())
-    return see_other("/web/me?done=demo_deposits_arrived")
+    landed = exchange.land_deposits(page.context.engine, page.me.subject, page.context.clock())
+    done = "demo_deposit_arrived" if landed == 1 else "demo_deposits_arrived"
+    return see_other(f"/web/me?done={done}")
 
 
 @router.post("/demo-login/exchange/withdraw")

@@ -26,6 +26,7 @@ from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
+from lastgate.demo import exchange as demo_exchange
 from lastgate.desk.service.appeals import risk_lock_appeal_refused
 from lastgate.desk.service.desk import Desk
 from lastgate.eligibility.model.checks.restrictions import risk_locked
@@ -72,8 +73,12 @@ def self_check(page: CustomerPage) -> Response:
     desk = ctx.service(Desk)
     appeal = risk_lock_appeal_refused(desk, page.me, uid) if risk_locked(report) else None
     current = closure.current(wf, page.me, uid)
+    # In the demo only, the cards the demo exchange has something to do for lead there.
+    on_demo_exchange = demo_exchange.to_do(report) if ctx.settings.demo_login else {}
     return page.render(
         "customer/self_check.html",
+        demo_exchange={demo_exchange.ACTS_ON[w].value for w, e in on_demo_exchange.items() if e},
+        demo_exchange_url=demo_exchange.DEMO_EXCHANGE,
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
         step=step_of(current.state if current is not None and current.is_open else None),

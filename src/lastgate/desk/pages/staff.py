@@ -296,7 +296,7 @@ def hand_to_compliance(page: StaffPage, ticket_id: TicketId) -> Response:
     """Hand the ticket to compliance: into their queue, nobody's yet, so that an officer
     takes it from the console and answers it."""
     d.assign(desk_of(page), page.me, ticket_id, assignee=None, queue=t.COMPLIANCE_QUEUE)
-    return _back(ticket_id, "assigned")
+    return _back(ticket_id, "to_compliance")
 
 
 @router.post("/tickets/{ticket_id}/state")

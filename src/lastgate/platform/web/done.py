@@ -22,6 +22,7 @@ DONE = {
     "first_approval": N_("First approval recorded. A second staff member must approve too."),
     "approved": N_("Approved: the cooling-off period has started."),
     "demo_deposits_arrived": N_("Your deposits have arrived. The self-check below is run again."),
+    "demo_deposit_arrived": N_("Your deposit has arrived. The self-check below is run again."),
     "demo_withdrawn": N_("Withdrawn to your own wallet. The self-check below is run again."),
     "cooling_off_ended": N_(
         "The cooling-off period has ended. Within seconds the demo's worker makes the final "
@@ -53,5 +54,6 @@ DONE = {
     "recovery_cancelled": N_("The recovery is stopped."),
     "noted": N_("Internal note added. The customer does not see it."),
     "assigned": N_("Assignment saved."),
+    "to_compliance": N_("Handed to compliance."),
     "decided": N_("Decision recorded. The customer is told."),
 }

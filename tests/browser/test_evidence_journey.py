@@ -18,7 +18,7 @@ from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
 from tests import upload_samples as sample
 from tests.browser import test_appeal_from_email as served
-from tests.browser.conftest import follow, screenshot
+from tests.browser.conftest import VIEWPORT, follow, screenshot
 from tests.builders import account, iso, load
 from tests.workflow_support import outbox_rows
 
@@ -90,7 +90,10 @@ def test_a_refused_selfie_is_told_sent_again_and_the_closure_goes_on(
     send(me, selfie, "selfie")
 
     agent = person("agent-ada", Role.AGENT, lang="en")
-    agent.goto(f"{base_url}/web/agent/requests/{request_id}")
+    for agent_lang in ("zh-Hans", "en"):  # two files wait: each with its reasons' <select>
+        agent.goto(f"{base_url}/web/agent/requests/{request_id}?lang={agent_lang}")
+        assert agent.locator("select[name=refusal]").count() == 2
+        assert agent.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
     decide(agent, "Identity document")
     decide(agent, "Selfie", "face_not_visible")
     assert deliver_due(engine, clock, config, channels_from_settings(config)).failed == 0

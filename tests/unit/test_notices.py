@@ -64,6 +64,7 @@ REQUIRED_TOPICS = {
     "evidence_refused",
     "evidence_accepted",
     "protective_freeze_lifted",
+    "own_freeze_lifted",
 }
 
 

@@ -269,6 +269,11 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account is unfrozen"),
         N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),
     ),
+    "own_freeze_lifted": NoticeTemplate(
+        N_("Your freeze is lifted, but your account stays frozen"),
+        N_("You lifted the freeze you placed on your account. {freeze_left}"),
+        ("freeze_left",),
+    ),
     "protective_freeze_lifted": NoticeTemplate(
         N_("The freeze that protected your account is lifted"),
         N_(

@@ -110,7 +110,11 @@ def freeze(wf: Workflow, principal: Principal, uid: str) -> datetime:
 
 def unfreeze(wf: Workflow, principal: Principal, uid: str, totp_code: str) -> None:
     """Lift the customer's freeze after the delay, with their authenticator code. The
-    account stays frozen while a closure's cooling-off (or any other freeze) applies."""
+    account stays frozen while a closure's cooling-off (or any other freeze) applies: the
+    customer is told it is unfrozen only when nothing else holds it, else what still does
+    (``own_freeze_lifted``, ``protective_freeze.freeze_left``)."""
+    from lastgate.closure.service.protective_freeze import freeze_left  # imports this module
+
     ensure_account_holder(principal, uid)  # with their own second factor
     open_account(wf, principal, uid)
     now = wf.clock()
@@ -128,7 +132,8 @@ def unfreeze(wf: Workflow, principal: Principal, uid: str, totp_code: str) -> No
             failure = exc  # the failed try is kept (and counted) by committing
         else:
             uow.freezes.lift(uid, CUSTOMER_FREEZE, at=now)
-            if not uow.freezes.active_causes(uid):
+            left = freeze_left(uow.freezes.active_causes(uid), lifted=CUSTOMER_FREEZE)
+            if left is None:
                 uow.actions.unfreeze(uid)
                 uow.notifier.publish_event(
                     "account.unfreeze",
@@ -141,6 +146,12 @@ def unfreeze(wf: Workflow, principal: Principal, uid: str, totp_code: str) -> No
                 subject=f"account:{uid}",
                 payload={},
             )
-            uow.notifier.notify_customer(uid, "account_unfrozen", {}, subject_ref=f"account:{uid}")
+            # "available again" only when true; else what still holds the account.
+            topic, params = (
+                ("account_unfrozen", {})
+                if left is None
+                else ("own_freeze_lifted", {"freeze_left": left})
+            )
+            uow.notifier.notify_customer(uid, topic, params, subject_ref=f"account:{uid}")
     if failure is not None:
         raise failure

@@ -95,12 +95,13 @@ def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: st
     return True
 
 
-def freeze_left(causes: Iterable[str]) -> str | None:
-    """What the customer is told keeps their account frozen once the protective freeze
-    is lifted (a ``Kind.FREEZE_LEFT`` code): their own freeze first (they can lift it),
-    then their closure's cooling-off, else ``OTHER_FREEZE``; ``None`` when nothing does."""
-    left = set(causes) - {PROTECTIVE_FREEZE}
-    for told in (CUSTOMER_FREEZE, CLOSURE_FREEZE):
+def freeze_left(causes: Iterable[str], lifted: str = PROTECTIVE_FREEZE) -> str | None:
+    """What the customer is told keeps their account frozen once the ``lifted`` freeze
+    goes (a ``Kind.FREEZE_LEFT`` code): their own freeze first (they can lift it), then
+    the protective freeze (the customer's own unfreeze leaves it), then their closure's
+    cooling-off, else ``OTHER_FREEZE``; ``None`` when nothing does."""
+    left = set(causes) - {lifted}
+    for told in (CUSTOMER_FREEZE, PROTECTIVE_FREEZE, CLOSURE_FREEZE):
         if told in left:
             return told
     return OTHER_FREEZE if left else None

@@ -31,7 +31,7 @@ class Kind(StrEnum):
     SECRET_KIND = "secret_kind"  # what the redaction removed from a message (SecretKind)
     EVIDENCE_KIND = "evidence_kind"  # a kind of identity evidence, as its customer reads it
     EVIDENCE_REFUSAL = "evidence_refusal"  # why a file was refused, and what to send instead
-    FREEZE_LEFT = "freeze_left"  # what keeps an account frozen once its protective freeze goes
+    FREEZE_LEFT = "freeze_left"  # what keeps an account frozen once one of its freezes goes
 
 
 CHECKS = {
@@ -347,15 +347,20 @@ EVIDENCE_REFUSALS = {
     ),
 }
 
-#: What keeps the account frozen once the security team lifts its protective freeze, as
-#: the customer may know it (``closure.service.protective_freeze.freeze_left``): their
-#: own freeze, their closure's cooling-off, or something else, never named (a hold is not
+#: What keeps the account frozen once the security team lifts its protective freeze (or
+#: the customer their own), as the customer may know it
+#: (``closure.service.protective_freeze.freeze_left``): their own freeze, the protective
+#: freeze, their closure's cooling-off, or something else, never named (a hold is not
 #: a freeze and is never read). The secure page and the ``protective_freeze_lifted``
 #: notice say the same words.
 FREEZES_LEFT = {
     "customer": N_(
         "Your account stays frozen at your own request: you unfreeze it with your "
         "authenticator on your settings page."
+    ),
+    "protective": N_(
+        "Your account stays frozen for your protection: our security team lifts that "
+        "freeze. Write to our support team if you have questions."
     ),
     "closure": N_(
         "Your account stays frozen for the cooling-off period of your closure request, "

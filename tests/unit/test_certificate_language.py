@@ -40,13 +40,13 @@ def test_a_chinese_certificate_has_chinese_headings_labels_and_the_customers_dat
     text = _text(pdf)
     for words in (
         "账户注销及数据删除证明",  # the title
-        "用户 UID",
+        "您的 UID",
         "账户注销时间",
         "各类数据的处理方式",
         "身份信息",
         "已保留",
         "法律依据",
-        "经用户同意放弃的小额资产",
+        "经您同意放弃的小额资产",
         "账户持有人",
         "核验扫描",
         "如何验证",
@@ -58,6 +58,8 @@ def test_a_chinese_certificate_has_chinese_headings_labels_and_the_customers_dat
         assert value in text, value
     assert "2031年11月23日" in text and "2026年11月23日 12:00 UTC" in text  # Chinese dates
     assert "资金账户" in text and "funding" not in text  # the account type as a word
+    # The customer is addressed as 您 throughout, in the header as in the rows, never 用户.
+    assert "您的每一类数据" in text and "指向您" in text and "用户" not in text
     for english in ("Certificate of account closure", "Legal basis", "Verification scan"):
         assert english not in text
     # still the same signed document inside, and it verifies

@@ -166,6 +166,19 @@ def test_numbers_read_as_babel_writes_them(value: Decimal, lang: str, min_places
     assert formats._decimal(value, lang, min_places) == expected
 
 
+@pytest.mark.parametrize("lang", sorted(formats.PYTHON_SIGNS))
+def test_the_languages_left_in_pythons_signs_have_those_signs_in_cldr(lang: str) -> None:
+    """A language whose numbers skip the translation table writes, in Babel's data, the
+    very group, decimal and minus signs Python's ``format`` writes."""
+    where = formats.locale(lang)
+    signs = (
+        babel_numbers.get_group_symbol(where),
+        babel_numbers.get_decimal_symbol(where),
+        babel_numbers.get_minus_sign_symbol(where),
+    )
+    assert signs == (",", ".", "-")
+
+
 def test_an_amount_names_its_asset_and_groups_thousands_in_chinese() -> None:
     assert present.amount("1234.500", "zh_Hans", "BTC") == "1,234.5\u00a0BTC"
 

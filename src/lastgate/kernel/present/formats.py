@@ -63,6 +63,13 @@ def as_decimal(value: Number) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+#: The languages whose CLDR signs (group, decimal, minus) are the very ones Python's
+#: ``format`` writes, so their numbers need no translation table and no Babel locale data
+#: loaded (about 12 ms, once per process: what a command that prints a few amounts pays);
+#: tests/unit/test_present.py holds each against Babel's data.
+PYTHON_SIGNS = frozenset({"en", "zh_Hans"})
+
+
 @cache
 def _symbols(lang: str) -> dict[int, str]:
     """The locale's group, decimal and minus signs, as a ``str.translate`` table from the
@@ -86,7 +93,8 @@ def _decimal(number: Decimal, lang: str, min_places: int) -> str:
     with localcontext(_WIDE):
         if min_places and exact.as_tuple().exponent > -min_places:  # type: ignore[operator]
             exact = exact.quantize(Decimal(1).scaleb(-min_places))
-        return format(exact, ",f").translate(_symbols(lang))
+        text = format(exact, ",f")
+    return text if lang in PYTHON_SIGNS else text.translate(_symbols(lang))
 
 
 def amount(value: Number, lang: str, asset: str | None = None) -> str:

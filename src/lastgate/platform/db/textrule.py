@@ -23,6 +23,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 #: The SQL functions (both databases): the rule's folding, and its tokens.
@@ -43,10 +44,16 @@ UNSPACED = (
 )
 
 _UNSPACED_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in UNSPACED)
-_UNSPACED_ONE = re.compile(f"[{_UNSPACED_CLASS}]")
-_UNSPACED_RUN = re.compile(f"[{_UNSPACED_CLASS}]{{2,}}")
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # str.isalnum(): letters and all numbers
 _ASCII_RUN = re.compile(r"[a-z0-9]+")
+
+
+@cache
+def _unspaced() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One character of the unspaced scripts, and a run of two or more. Compiled when
+    first needed (about 5 ms: every process opening a database imports this module,
+    and most never meet a character outside ASCII)."""
+    return re.compile(f"[{_UNSPACED_CLASS}]"), re.compile(f"[{_UNSPACED_CLASS}]{{2,}}")
 
 
 def fold(value: str) -> str:
@@ -57,12 +64,12 @@ def fold(value: str) -> str:
 def _is_token_char(char: str) -> bool:
     """A letter or decimal digit outside the unspaced scripts: one that joins its
     neighbours of the same kind into a token."""
-    return (char.isalpha() or char.isdecimal()) and not _UNSPACED_ONE.match(char)
+    return (char.isalpha() or char.isdecimal()) and not _unspaced()[0].match(char)
 
 
 def _runs(folded: str) -> Iterator[str]:
     """The maximal runs of letters and decimal digits outside the unspaced scripts."""
-    for match in _ALNUM_RUN.finditer(_UNSPACED_ONE.sub(" ", folded)):
+    for match in _ALNUM_RUN.finditer(_unspaced()[0].sub(" ", folded)):
         run = match.group()
         if run.isascii():
             yield run
@@ -80,7 +87,7 @@ def _runs(folded: str) -> Iterator[str]:
 
 
 def _pairs(folded: str) -> Iterator[str]:
-    for match in _UNSPACED_RUN.finditer(folded):
+    for match in _unspaced()[1].finditer(folded):
         run = match.group()
         for i in range(len(run) - 1):
             yield run[i : i + 2]

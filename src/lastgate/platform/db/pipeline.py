@@ -201,9 +201,10 @@ def rollback(conn: Connection) -> None:
 
 
 def _sent(cursor: Any) -> Sent:
-    if cursor.description is None:
+    description = cursor.description  # psycopg builds its columns anew at every access
+    if description is None:
         return Sent(int(cursor.rowcount), [])
-    columns = tuple(d.name for d in cursor.description)
+    columns = tuple(d.name for d in description)
     return Sent(int(cursor.rowcount), cursor.fetchall(), columns)
 
 

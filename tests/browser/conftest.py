@@ -6,15 +6,11 @@ these tests are skipped, unless ``LASTGATE_REQUIRE_BROWSER=1`` (as in CI, where
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from lastgate.app.api import create_app
@@ -22,6 +18,7 @@ from lastgate.kernel.access import Role
 from lastgate.kernel.settings import Settings
 from lastgate.platform.auth_tokens import issue_token
 from tests.conftest import _empty
+from tests.live_server import live_server
 from tests.workflow_support import settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,30 +47,12 @@ def config() -> Settings:
     return settings().model_copy(update={"demo_login": True})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def base_url(engine: Engine, clock, config: Settings) -> Iterator[str]:
     """The whole app served by uvicorn in a thread, on the test's database and clock."""
-    port = _free_port()
     app = create_app(config, engine=engine, clock=clock)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app, lifespan="off") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

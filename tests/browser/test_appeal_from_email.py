@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import email
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from email.message import EmailMessage
@@ -17,7 +15,6 @@ from email.policy import default as email_policy
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from lastgate.app.api import create_app
@@ -27,11 +24,12 @@ from lastgate.kernel.access import Role
 from lastgate.kernel.settings import Settings
 from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
-from tests.browser.conftest import _free_port, follow
+from tests.browser.conftest import follow
 from tests.builders import account, load
+from tests.live_server import free_port, live_server
 from tests.workflow_support import AGENT_A, settings, workflow
 
-PORT = _free_port()
+PORT = free_port()
 SUBJECTS = {
     "en": "Your account closure request was rejected",
     "zh-Hans": "您的账户注销申请被拒绝",
@@ -56,19 +54,9 @@ def config(tmp_path: Path) -> Settings:
 def base_url(engine: Engine, clock, config: Settings) -> Iterator[str]:
     """As in conftest, on the port ``config`` names."""
     app = create_app(config, engine=engine, clock=clock)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=PORT, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield config.public_base_url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app, port=PORT, lifespan="off") as url:
+        assert url == config.public_base_url
+        yield url
 
 
 def the_email(mailbox: Path, topic: str) -> EmailMessage:

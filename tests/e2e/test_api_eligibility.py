@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -14,7 +11,6 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -26,6 +22,7 @@ from lastgate.kernel.settings import Settings
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
 from tests.conftest import MovableClock
+from tests.live_server import live_server
 
 PATH = "/v1/accounts/{uid}/eligibility"
 AML_REASON = "Structuring suspected, SAR-2026-0042 filed"
@@ -357,26 +354,10 @@ def test_healthz_reports_ok(client: TestClient) -> None:
 # -- through a real server ---------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_url(app: FastAPI) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app) as url:
+        yield url
 
 
 def test_real_server_answers_customer_and_refuses_a_stranger(live_url: str, as_customer) -> None:

@@ -10,14 +10,12 @@ import json
 import select
 import socket
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
-import uvicorn
 
 from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
@@ -25,6 +23,7 @@ from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.web.pages import csrf_token
 from tests.builders import account, load
+from tests.live_server import HOST, free_port, live_server
 from tests.workflow_support import request_in, settings, workflow
 
 DECLARED = 200 * 1024 * 1024
@@ -52,22 +51,10 @@ def spool(tmp_path, monkeypatch) -> Iterator[object]:
 @pytest.fixture
 def server(engine, clock, config) -> Iterator[tuple[str, int]]:
     load(engine, account("U1"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app(config, engine=engine, clock=clock)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield "127.0.0.1", port
-    server.should_exit = True
-    thread.join(timeout=10)
+    port = free_port()
+    with live_server(app, port=port, lifespan="off"):
+        yield HOST, port
 
 
 @pytest.fixture

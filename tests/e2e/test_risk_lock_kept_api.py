@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -33,6 +29,7 @@ from lastgate.kernel.i18n import translate
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, iso, load
 from tests.desk_support import desk_settings, make_desk
+from tests.live_server import live_server
 from tests.workflow_support import OFFICER_A, customer
 
 PATH = "/v1/accounts/{uid}/eligibility"
@@ -77,20 +74,8 @@ def app(engine: Engine, clock, config) -> FastAPI:
 
 @pytest.fixture
 def live_url(app: FastAPI) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(app) as url:
+        yield url
 
 
 def _refused(engine: Engine, clock: Any, tmp_path: Any, uid: str) -> str:

@@ -14,7 +14,6 @@ import base64
 import email
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -46,6 +45,7 @@ from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.db.engine import make_engine, migrate
 from tests.builders import account, load
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
+from tests.live_server import free_port
 
 LASTGATE = [sys.executable, "-m", "lastgate.app.cli"]
 CUSTOMERS = ["U7001", "U7002", "U7003", "U7004"]
@@ -154,12 +154,6 @@ def email_of(uid: str) -> str:
 
 def phone_of(uid: str) -> str:
     return f"+49151000{uid[1:]}"  # one number each: notices are counted per recipient
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def no_cooling_off(folder: Path) -> Path:

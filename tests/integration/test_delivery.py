@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import json
-import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -40,14 +39,9 @@ from lastgate.notices.adapters.delivery import BACKOFF_CAP, Channels, backoff, d
 from lastgate.notices.adapters.outbox import SqlNotifier
 from lastgate.notices.adapters.webhook_signature import EVENT_ID_HEADER, SIGNATURE_HEADER, verify
 from tests.builders import account, load
+from tests.live_server import free_port
 
 SECRET = "whsec-integration"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ---------------------------------------------------------------- webhook receiver
@@ -120,7 +114,7 @@ class Inbox:
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, inbox
     controller.stop()
@@ -414,7 +408,7 @@ def test_smtp_uses_starttls_and_logs_in(engine, clock, tmp_path) -> None:
     controller = Controller(
         inbox,
         hostname="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         server_hostname="localhost",
         tls_context=server_tls,
         require_starttls=True,
@@ -504,7 +498,7 @@ def test_after_the_last_attempt_a_webhook_is_marked_failed(engine, clock, receiv
 
 
 def test_an_unreachable_endpoint_is_retried(engine, clock) -> None:
-    config = _settings(webhook_url=f"http://127.0.0.1:{_free_port()}/hooks")
+    config = _settings(webhook_url=f"http://127.0.0.1:{free_port()}/hooks")
     _publish(engine, clock, config)
 
     report = deliver_due(engine, clock, config, _webhooks_only(config))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from lastgate.notices.adapters.delivery import Channels, deliver_due
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.logs import JsonFormatter
 from tests.builders import account, load
+from tests.live_server import free_port
 from tests.workflow_support import close_as_customer, outbox_rows, settings, workflow
 
 EMAIL = "marguerite.okonkwo@example.org"
@@ -146,9 +146,7 @@ def test_a_journeys_logs_carry_its_ids_and_nothing_personal(
 def test_delivery_failures_are_logged_per_channel_without_recipient_or_url(
     engine, clock, captured
 ) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens there once closed
+    port = free_port()  # nothing listens there
     hook = f"http://127.0.0.1:{port}/hooks?token=hook-secret-123"
     config = settings().model_copy(update={"webhook_url": hook})
     load(engine, account("U1000", email=EMAIL, phone=PHONE, full_name=NAME))

@@ -1,16 +1,27 @@
-"""Helpers for desk tests: a wired ``Desk`` on a test database and a temporary folder."""
+"""Helpers for desk tests: a wired ``Desk`` on a test database and a temporary folder,
+and the ``config`` and ``app`` fixtures of a module that serves the whole app on the
+desk's settings (``desk_fixtures``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from lastgate.app.api import create_app
 from lastgate.desk.service.desk import Desk
 from lastgate.desk.wiring import build_desk
 from lastgate.kernel.settings import Settings
 from tests import upload_samples
+from tests.builders import load
+
+#: An account of the snapshot, or what makes it of the test's clock (a hold placed a day
+#: before now).
+AccountOf = dict[str, Any] | Callable[[Any], dict[str, Any]]
 
 PNG = upload_samples.png()
 PDF = upload_samples.pdf()
@@ -28,6 +39,23 @@ def desk_settings(root: Path) -> Settings:
 
 def make_desk(engine: Engine, clock: Any, root: Path) -> Desk:
     return build_desk(desk_settings(root), engine, clock)
+
+
+def desk_fixtures(*accounts: AccountOf) -> tuple[Any, Any]:
+    """A module's ``config`` (``desk_settings`` in the test's folder) and ``app`` (the
+    whole app on the test's database and clock, ``accounts`` loaded first) fixtures:
+    ``config, app = desk_fixtures(account("U1"))``."""
+
+    @pytest.fixture
+    def config(tmp_path: Path) -> Settings:
+        return desk_settings(tmp_path)
+
+    @pytest.fixture
+    def app(engine: Engine, clock: Any, config: Settings) -> FastAPI:
+        load(engine, *(a(clock) if callable(a) else a for a in accounts))
+        return create_app(config, engine=engine, clock=clock)
+
+    return config, app
 
 
 def appeal_decided(engine: Engine, clock: Any, root: Path, uid: str, *, overturn: bool) -> Any:

@@ -11,16 +11,14 @@ import json
 import re
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.app.api import create_app
 from lastgate.desk.model.tickets import AttachmentPurpose
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
-from tests.builders import account, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account
+from tests.desk_support import desk_fixtures, make_desk
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import AGENT_A
 
@@ -28,15 +26,7 @@ BALANCE = [{"asset": "BTC", "account_type": "funding", "available": "0.25", "fro
 FORGED = "Your closure is approved and your assets were sent to bc1qforged."
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1", balances=BALANCE), account("U2"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U1", balances=BALANCE), account("U2"))
 
 
 def _fields(page_html: str, name: str) -> list[str]:

@@ -19,7 +19,6 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from lastgate.app.api import create_app
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.desk.service.appeals import decide_risk_lock_appeal
@@ -27,8 +26,8 @@ from lastgate.eligibility.model.checks.restrictions import KEPT_ON_APPEAL
 from lastgate.kernel.access import Role
 from lastgate.kernel.i18n import translate
 from lastgate.platform.auth_tokens import issue_token
-from tests.builders import account, iso, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account, iso
+from tests.desk_support import desk_fixtures, make_desk
 from tests.live_server import live_server
 from tests.workflow_support import OFFICER_A, customer
 
@@ -55,21 +54,12 @@ def _locked(uid: str, clock: Any, *kinds: str, **fields: Any) -> dict[str, Any]:
     return account(uid, holds=holds, **fields)
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine: Engine, clock, config) -> FastAPI:
-    disputed = {"status": "disputed", "level": 2, "verified_at": "2023-01-16T10:00:00+00:00"}
-    load(
-        engine,
-        _locked(PLAIN, clock),
-        _locked(AML, clock, "aml_investigation"),
-        _locked(DISPUTED, clock, kyc=disputed),
-    )
-    return create_app(config, engine=engine, clock=clock)
+DISPUTED_KYC = {"status": "disputed", "level": 2, "verified_at": "2023-01-16T10:00:00+00:00"}
+config, app = desk_fixtures(
+    lambda clock: _locked(PLAIN, clock),
+    lambda clock: _locked(AML, clock, "aml_investigation"),
+    lambda clock: _locked(DISPUTED, clock, kyc=DISPUTED_KYC),
+)
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from html import unescape
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
-from tests.builders import account, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account
+from tests.desk_support import desk_fixtures, make_desk
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import AGENT_A, customer, request_in, workflow
 
@@ -23,15 +22,7 @@ REASON = "We need to confirm where the 0.15 BTC went before closing."
 LABEL = {"en": "Why it was rejected", "zh-Hans": "驳回原因"}
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U2"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U2"))
 
 
 def _appeal(engine, clock, tmp_path) -> str:

@@ -12,28 +12,23 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
-from tests.builders import account, load
-from tests.desk_support import desk_settings
+from tests.builders import account
+from tests.desk_support import desk_fixtures
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import request_in
 
-
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
+config, desk_app = desk_fixtures(account("U1"), account("U3", status="closed"))
 
 
 @pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1"), account("U3", status="closed"))
-    app = create_app(config, engine=engine, clock=clock)
-    request_in(app.state.context.service(Workflow), ClosureState.CLOSED, uid="U3")
-    return app
+def app(desk_app):
+    """With U3's closure done."""
+    request_in(desk_app.state.context.service(Workflow), ClosureState.CLOSED, uid="U3")
+    return desk_app
 
 
 def nav(html: str) -> list[str]:

@@ -10,33 +10,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
-import pytest
 from sqlalchemy import event, select
 
-from lastgate.app.api import create_app
 from lastgate.closure.adapters.tables import customer_settings
 from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.i18n import ENGLISH, SIMPLIFIED_CHINESE, translate
 from lastgate.notices.adapters.preferences import remember_customer_language
 from lastgate.notices.model import compose, render
 from lastgate.platform.web.pages import LANG_COOKIE
-from tests.builders import account, load
-from tests.desk_support import desk_settings
+from tests.builders import account
+from tests.desk_support import desk_fixtures
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import outbox_rows
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1"), account("U2"), account("U9", status="closed"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U1"), account("U2"), account("U9", status="closed"))
 
 
 def stored_language(engine, uid: str) -> str | None:

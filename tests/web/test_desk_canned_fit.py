@@ -14,14 +14,13 @@ from html import unescape
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.model.tickets import COMPLIANCE_QUEUE, TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
-from tests.builders import account, iso, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account, iso
+from tests.desk_support import desk_fixtures, make_desk
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import customer, request_in
 
@@ -32,25 +31,21 @@ def _held(uid: str, clock, kind: str) -> dict:
     return account(uid, holds=[hold | {"placed_at": placed}])
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
+DISPUTED = {"status": "disputed", "level": 2, "verified_at": "2023-01-16T10:00:00+00:00"}
+config, desk_app = desk_fixtures(
+    lambda clock: _held("AML", clock, "aml_investigation"),
+    account("KYC", kyc=DISPUTED),
+    lambda clock: _held("LOCK", clock, "risk_lock"),
+    lambda clock: _held("LEGAL", clock, "judicial_freeze"),
+    account("GONE", status="closed"),
+)
 
 
 @pytest.fixture
-def app(engine, clock, config):
-    disputed = {"status": "disputed", "level": 2, "verified_at": "2023-01-16T10:00:00+00:00"}
-    load(
-        engine,
-        _held("AML", clock, "aml_investigation"),
-        account("KYC", kyc=disputed),
-        _held("LOCK", clock, "risk_lock"),
-        _held("LEGAL", clock, "judicial_freeze"),
-        account("GONE", status="closed"),
-    )
-    app = create_app(config, engine=engine, clock=clock)
-    request_in(app.state.context.service(Workflow), ClosureState.CLOSED, uid="GONE")
-    return app
+def app(desk_app):
+    """With GONE's closure done."""
+    request_in(desk_app.state.context.service(Workflow), ClosureState.CLOSED, uid="GONE")
+    return desk_app
 
 
 def _ticket(engine, clock, tmp_path, uid: str, category=TicketCategory.CLOSURE_BLOCKED) -> str:

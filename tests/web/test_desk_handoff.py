@@ -11,13 +11,12 @@ from html import unescape
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.kernel import present
 from lastgate.kernel.access import Role
-from tests.builders import account, iso, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account, iso
+from tests.desk_support import desk_fixtures, make_desk
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import AGENT_A, customer
 
@@ -45,21 +44,12 @@ def _disputed_kyc() -> dict[str, object]:
     return {"status": "disputed", "level": 2, "verified_at": "2023-01-16T10:00:00+00:00"}
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(
-        engine,
-        account("U1", balances=BTC),
-        account("U2"),
-        account("UAML", holds=[_aml(clock)]),
-        account("UKYC", kyc=_disputed_kyc()),
-    )
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(
+    account("U1", balances=BTC),
+    account("U2"),
+    lambda clock: account("UAML", holds=[_aml(clock)]),
+    account("UKYC", kyc=_disputed_kyc()),
+)
 
 
 def _fields(page_html: str) -> dict[str, list[str]]:

@@ -11,15 +11,14 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.eligibility.service import check_account
 from lastgate.kernel.access import Role
-from tests.builders import account, iso, load
-from tests.desk_support import MP4, PNG, desk_settings, make_desk
+from tests.builders import account, iso
+from tests.desk_support import MP4, PNG, desk_fixtures, make_desk
 from tests.secret_corpus import mnemonic
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import AGENT_A, customer, request_in, stored, workflow
@@ -49,15 +48,7 @@ def _locked(clock) -> dict:
     )
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1", balances=BALANCE), account("U2"), _locked(clock))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U1", balances=BALANCE), account("U2"), _locked)
 
 
 @pytest.fixture

@@ -6,25 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.desk.model.tickets import TicketCategory, TicketEvent
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
-from tests.builders import account, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account
+from tests.desk_support import desk_fixtures, make_desk
 from tests.web.test_pages import browser
 from tests.workflow_support import customer
 
-
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U1"))
 
 
 @pytest.fixture

@@ -5,29 +5,18 @@ databases (the ``engine`` fixture)."""
 
 from __future__ import annotations
 
-import pytest
-
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service import workflow as closure
 from lastgate.kernel.access import Principal, Role
-from tests.builders import account, load
-from tests.desk_support import appeal_decided, desk_settings
+from tests.builders import account
+from tests.desk_support import appeal_decided, desk_fixtures
 from tests.web.test_pages import browser, csrf
 from tests.workflow_support import AGENT_B, stored
 
 AGENT_C = Principal("agent-cy", Role.AGENT)
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U2"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U2"))
 
 
 def _overturned(engine, clock, tmp_path):

@@ -9,12 +9,11 @@ from html import unescape
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Role
-from tests.builders import account, load
-from tests.desk_support import desk_settings
+from tests.builders import account
+from tests.desk_support import desk_fixtures
 from tests.web.test_pages import browser
 from tests.workflow_support import request_in
 
@@ -25,15 +24,7 @@ WRITE_IN = {
 }
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U1"))
 
 
 @pytest.mark.parametrize(("staff", "theirs"), [("en", "zh-Hans"), ("zh-Hans", "en")])

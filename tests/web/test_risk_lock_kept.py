@@ -10,14 +10,13 @@ from datetime import timedelta
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.closure.service import workflow as closure
 from lastgate.desk.model.tickets import TicketCategory
 from lastgate.desk.service import desk as d
 from lastgate.desk.service.appeals import decide_risk_lock_appeal
 from lastgate.ledger.model import HoldKind
-from tests.builders import account, iso, load
-from tests.desk_support import desk_settings, make_desk
+from tests.builders import account, iso
+from tests.desk_support import desk_fixtures, make_desk
 from tests.web.test_pages import browser
 from tests.workflow_support import OFFICER_A, customer, workflow
 
@@ -38,15 +37,9 @@ def _locked(uid: str, clock, *kinds: str) -> dict:
     return account(uid, holds=holds)
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, _locked("U2", clock), _locked("U3", clock, "aml_investigation"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(
+    lambda clock: _locked("U2", clock), lambda clock: _locked("U3", clock, "aml_investigation")
+)
 
 
 def _refused(engine, clock, tmp_path, uid: str) -> str:

@@ -8,9 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from lastgate.app.api import create_app
-from tests.builders import account, iso, load
-from tests.desk_support import desk_settings
+from tests.builders import account, iso
+from tests.desk_support import desk_fixtures
 from tests.web.test_pages import browser
 
 HEADING = {
@@ -34,16 +33,10 @@ def _withdrawn(uid: str, clock, **fields) -> dict:
     return account(uid, transfers=transfers, **fields)
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    pending = {"status": "pending", "level": 1}
-    load(engine, _withdrawn("WR", clock), _withdrawn("WRK", clock, kyc=pending))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(
+    lambda clock: _withdrawn("WR", clock),
+    lambda clock: _withdrawn("WRK", clock, kyc={"status": "pending", "level": 1}),
+)
 
 
 def _section(page: str, section: str) -> str:

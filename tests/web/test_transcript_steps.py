@@ -12,11 +12,10 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
-from tests.builders import account, load
-from tests.desk_support import desk_settings
+from tests.builders import account
+from tests.desk_support import desk_fixtures
 from tests.e2e.test_assistant_transcript import _asked, _fields
 from tests.web.test_pages import browser, csrf
 
@@ -24,15 +23,7 @@ ASKED = {"en": "How do I close my account?", "zh-Hans": "怎么注销账户？"}
 INTRO = {"en": "It goes like this:", "zh-Hans": "流程如下："}  # noqa: RUF001
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U1"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U1"))
 
 
 def _steps_on_their_own_lines(text: str, intro: str) -> None:

@@ -7,26 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import workflow as closure
 from tests.builders import account, load
-from tests.desk_support import appeal_decided, desk_settings, make_desk
+from tests.desk_support import appeal_decided, desk_fixtures, make_desk
 from tests.web.test_pages import browser
 from tests.workflow_support import AGENT_A, customer, request_in, workflow
 
 APPEAL_LINK = "/web/tickets?category=closure_rejected#new"
 
 
-@pytest.fixture
-def config(tmp_path):
-    return desk_settings(tmp_path)
-
-
-@pytest.fixture
-def app(engine, clock, config):
-    load(engine, account("U2"), account("U3"))
-    return create_app(config, engine=engine, clock=clock)
+config, app = desk_fixtures(account("U2"), account("U3"))
 
 
 def _rejected(engine, clock, uid: str = "U3"):

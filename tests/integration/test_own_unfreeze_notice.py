@@ -1,7 +1,7 @@
 """The customer lifts their own freeze while another freeze still holds the account (a
 closure's cooling-off, a protective freeze): they are told what is true, on both
 databases, in English and Chinese: ``own_freeze_lifted``, saying what still holds it in
-the words of ``protective_freeze.freeze_left`` (never "available again"); with nothing
+the words of ``freezes.freeze_left`` (never "available again"); with nothing
 else frozen, ``account_unfrozen`` as before."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from functools import partial
 import pyotp
 import pytest
 
+from lastgate.closure.model import freezes
+from lastgate.closure.model.freezes import CLOSURE_FREEZE
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import protective_freeze as protection
-from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.present.labels import label
 from lastgate.kernel.present.vocabulary import Kind
@@ -50,7 +51,7 @@ def _frozen_then_unfrozen(engine, clock, other: str | None) -> None:
     totp = pyotp.TOTP(step_up.enroll_totp(wf.unit_of_work(), ME, UID).secret)
     step_up.confirm_totp(wf.unit_of_work(), ME, UID, totp.at(clock()))
     freeze.freeze(wf, ME, UID)
-    if other == protection.PROTECTIVE_FREEZE:
+    if other == freezes.PROTECTIVE_FREEZE:
         protection.protective_freeze(wf, OFFICER_A, UID, "suspected takeover")
     elif other is not None:
         with wf.unit_of_work() as uow:  # as an approved closure leaves it
@@ -61,7 +62,7 @@ def _frozen_then_unfrozen(engine, clock, other: str | None) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("other", [CLOSURE_FREEZE, protection.PROTECTIVE_FREEZE])
+@pytest.mark.parametrize("other", [CLOSURE_FREEZE, freezes.PROTECTIVE_FREEZE])
 def test_another_freeze_left_is_told_not_unfrozen(engine, clock, lang, other) -> None:
     _frozen_then_unfrozen(engine, clock, other)
     assert customer_status(engine, UID) == "frozen"
@@ -83,8 +84,8 @@ def test_with_nothing_else_frozen_unfrozen_is_told(engine, clock, lang) -> None:
 
 
 def test_what_stays_after_the_customer_s_own_freeze_goes() -> None:
-    left = partial(protection.freeze_left, lifted=freeze.CUSTOMER_FREEZE)
+    left = partial(freezes.freeze_left, lifted=freeze.CUSTOMER_FREEZE)
     assert left([]) is None and left([freeze.CUSTOMER_FREEZE]) is None
-    assert left([CLOSURE_FREEZE, protection.PROTECTIVE_FREEZE]) == protection.PROTECTIVE_FREEZE
+    assert left([CLOSURE_FREEZE, freezes.PROTECTIVE_FREEZE]) == freezes.PROTECTIVE_FREEZE
     assert left([CLOSURE_FREEZE]) == CLOSURE_FREEZE
-    assert left(["some_new_cause"]) == protection.OTHER_FREEZE
+    assert left(["some_new_cause"]) == freezes.OTHER_FREEZE

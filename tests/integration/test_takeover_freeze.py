@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyotp
 import pytest
 
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service.workflow import Workflow
@@ -30,7 +31,7 @@ def test_the_owner_freezes_with_no_code_once_and_only_compliance_lifts_it(wf, en
     assert customer_status(engine, UID) == "frozen"
     assert protection.report_takeover(wf, ME, UID) is False  # twice: nothing changes
     with wf.unit_of_work() as uow:
-        assert list(uow.freezes.active_causes(UID)) == [protection.PROTECTIVE_FREEZE]
+        assert list(uow.freezes.active_causes(UID)) == [PROTECTIVE_FREEZE]
     protection.lift_protective_freeze(wf, OFFICER_A, UID, "checked with the customer")
     assert customer_status(engine, UID) == "active"
 

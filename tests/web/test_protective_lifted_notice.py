@@ -10,9 +10,8 @@ from functools import partial
 
 import pytest
 
+from lastgate.closure.model.freezes import CLOSURE_FREEZE, OTHER_FREEZE, freeze_left
 from lastgate.closure.service import freeze
-from lastgate.closure.service.protective_freeze import OTHER_FREEZE, freeze_left
-from lastgate.closure.service.steps import CLOSURE_FREEZE
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.present.labels import label
 from lastgate.kernel.present.vocabulary import Kind

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from lastgate.closure.adapters.tables import account_freezes, approvals, closure_requests
-from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE
 from lastgate.kernel.audit import AuditEntry
 from lastgate.platform import audit_log
 

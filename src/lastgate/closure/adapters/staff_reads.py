@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from lastgate.closure.adapters import console as console_reads
 from lastgate.closure.adapters.tables import account_freezes, approvals
-from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE
 from lastgate.closure.service.steps import REVIEW_APPROVAL
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message

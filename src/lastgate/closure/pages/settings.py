@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE
 from lastgate.closure.model.verification import REUSED_CODE, TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service.closed import open_account
-from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.errors import VerificationFailed, VerificationLocked
 from lastgate.notices.adapters import preferences

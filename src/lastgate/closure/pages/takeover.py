@@ -13,12 +13,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE, freeze_left
 from lastgate.closure.service.closed import open_account
-from lastgate.closure.service.protective_freeze import (
-    PROTECTIVE_FREEZE,
-    freeze_left,
-    report_takeover,
-)
+from lastgate.closure.service.protective_freeze import report_takeover
 from lastgate.closure.service.workflow import Workflow
 from lastgate.platform.web.pages import CustomerPage, PageRoute, see_other
 

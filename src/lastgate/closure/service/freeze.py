@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lastgate.closure.model.freezes import CUSTOMER_FREEZE, freeze_left
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
@@ -26,8 +27,6 @@ __all__ = [
     "freeze_terms",
     "unfreeze",
 ]
-
-CUSTOMER_FREEZE = "customer"
 
 
 class NotFrozen(Conflict):
@@ -112,9 +111,7 @@ def unfreeze(wf: Workflow, principal: Principal, uid: str, totp_code: str) -> No
     """Lift the customer's freeze after the delay, with their authenticator code. The
     account stays frozen while a closure's cooling-off (or any other freeze) applies: the
     customer is told it is unfrozen only when nothing else holds it, else what still does
-    (``own_freeze_lifted``, ``protective_freeze.freeze_left``)."""
-    from lastgate.closure.service.protective_freeze import freeze_left  # imports this module
-
+    (``own_freeze_lifted``, ``model.freezes.freeze_left``)."""
     ensure_account_holder(principal, uid)  # with their own second factor
     open_account(wf, principal, uid)
     now = wf.clock()

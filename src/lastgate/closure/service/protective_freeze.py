@@ -16,18 +16,14 @@ is enough; nobody can place it on an account they are not signed in to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE, freeze_left
 from lastgate.closure.service.closed import open_account
-from lastgate.closure.service.freeze import CUSTOMER_FREEZE, NotFrozen
-from lastgate.closure.service.steps import CLOSURE_FREEZE, Workflow
+from lastgate.closure.service.freeze import NotFrozen
+from lastgate.closure.service.steps import Workflow
 from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
 from lastgate.kernel.errors import AlreadyFrozen, InvalidInput
 from lastgate.kernel.redaction import redact
 
-PROTECTIVE_FREEZE = "protective"
-#: A freeze the customer is not told the cause of (``freeze_left``).
-OTHER_FREEZE = "other"
 #: The same bound as a hold's reason.
 MAX_PROTECTIVE_TEXT = 2000
 
@@ -95,23 +91,11 @@ def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: st
     return True
 
 
-def freeze_left(causes: Iterable[str], lifted: str = PROTECTIVE_FREEZE) -> str | None:
-    """What the customer is told keeps their account frozen once the ``lifted`` freeze
-    goes (a ``Kind.FREEZE_LEFT`` code): their own freeze first (they can lift it), then
-    the protective freeze (the customer's own unfreeze leaves it), then their closure's
-    cooling-off, else ``OTHER_FREEZE``; ``None`` when nothing does."""
-    left = set(causes) - {lifted}
-    for told in (CUSTOMER_FREEZE, PROTECTIVE_FREEZE, CLOSURE_FREEZE):
-        if told in left:
-            return told
-    return OTHER_FREEZE if left else None
-
-
 def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: str) -> None:
     """Lift the protective freeze: a compliance officer, with a note. The account stays
     frozen while another cause applies (the customer's own freeze, a cooling-off); the
     customer is told it is unfrozen, or that the protective freeze is lifted and what
-    still holds the account (``freeze_left``), with a link to the secure page."""
+    still holds the account (``model.freezes.freeze_left``), with a link to the secure page."""
     ensure_staff(principal, Role.COMPLIANCE, message="only compliance may lift this freeze")
     note = _text(note, "note")
     open_account(wf, principal, uid)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from lastgate.closure.model.freezes import CLOSURE_FREEZE
 from lastgate.closure.model.lifecycle import (
     ClosureEvent,
     ClosureOrigin,
@@ -33,7 +34,6 @@ from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
 log = logging.getLogger("lastgate.closure")
 SYSTEM = "system"
-CLOSURE_FREEZE = "closure"
 REVIEW_APPROVAL = "review"
 #: Recorded when an appeal overturns a rejection, its actor the staff member who had
 #: rejected: they take no part in the request's review again (``review_actions``).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 
+from lastgate.closure.model.freezes import CLOSURE_FREEZE
 from lastgate.closure.model.lifecycle import (
     ClosureEvent,
     ClosureOrigin,
@@ -30,7 +31,6 @@ from lastgate.closure.service.review import (
     review_queue,
 )
 from lastgate.closure.service.steps import (
-    CLOSURE_FREEZE,
     MAX_REASON_TEXT,
     OTP_METHODS,
     REMINDER_BEFORE,

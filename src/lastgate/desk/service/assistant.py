@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lastgate.closure.model.freezes import CLOSURE_FREEZE, CUSTOMER_FREEZE, PROTECTIVE_FREEZE
 from lastgate.closure.model.lifecycle import ClosureRequest, ClosureState
-from lastgate.closure.service.freeze import CUSTOMER_FREEZE
-from lastgate.closure.service.protective_freeze import PROTECTIVE_FREEZE
-from lastgate.closure.service.steps import CLOSURE_FREEZE, rejection_final
+from lastgate.closure.service.steps import rejection_final
 from lastgate.desk.model import tickets as t
 from lastgate.desk.model.answer_parts import (
     AccountFacts,

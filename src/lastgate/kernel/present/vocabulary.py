@@ -349,7 +349,7 @@ EVIDENCE_REFUSALS = {
 
 #: What keeps the account frozen once the security team lifts its protective freeze (or
 #: the customer their own), as the customer may know it
-#: (``closure.service.protective_freeze.freeze_left``): their own freeze, the protective
+#: (``closure.model.freezes.freeze_left``): their own freeze, the protective
 #: freeze, their closure's cooling-off, or something else, never named (a hold is not
 #: a freeze and is never read). The secure page and the ``protective_freeze_lifted``
 #: notice say the same words.

@@ -6,7 +6,9 @@ as a completed withdrawal; a frozen amount stays, as it would).
 
 For ``lastgate demo`` only: its one caller is the demo sign-in page (``demo.pages``),
 behind the ``demo_login`` setting, which a production start refuses. Each is one
-transaction with its audit entry, by the customer, marked as a demo action.
+transaction with its audit entry, by the customer, marked as a demo action. In the demo
+the self-check's cards it acts on lead there (``cards_leading_here``, which the app's
+wiring hands to the pages).
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ def to_do(report: CustomerReport) -> dict[str, list[Evidence]]:
     """What the demo exchange has to do for the customer of ``report`` (``ACTS_ON``): the
     demo sign-in page offers it, and in the demo the self-check's cards lead there."""
     return {what: list(report.result(code).evidence) for what, code in ACTS_ON.items()}
+
+
+def cards_leading_here(report: CustomerReport) -> frozenset[str]:
+    """The self-check's cards that lead to the demo exchange: the checks of ``ACTS_ON``
+    it has something to do for (``to_do``), by their codes. The app's wiring hands this
+    to the pages, in the demo only (``closure.pages.demo_hook``)."""
+    return frozenset(ACTS_ON[what].value for what, found in to_do(report).items() if found)
 
 
 def _customer(conn: Connection, uid: str) -> int:

@@ -19,6 +19,7 @@ from lastgate.closure.model.lifecycle import (
     as_customer_sees,
 )
 from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED
+from lastgate.closure.pages.demo_hook import DemoExchangeLink
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
@@ -26,7 +27,6 @@ from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
-from lastgate.demo import exchange as demo_exchange
 from lastgate.desk.service.appeals import risk_lock_appeal_refused
 from lastgate.desk.service.desk import Desk
 from lastgate.eligibility.model.checks.restrictions import risk_locked
@@ -74,11 +74,11 @@ def self_check(page: CustomerPage) -> Response:
     appeal = risk_lock_appeal_refused(desk, page.me, uid) if risk_locked(report) else None
     current = closure.current(wf, page.me, uid)
     # In the demo only, the cards the demo exchange has something to do for lead there.
-    on_demo_exchange = demo_exchange.to_do(report) if ctx.settings.demo_login else {}
+    demo = ctx.service(DemoExchangeLink)
     return page.render(
         "customer/self_check.html",
-        demo_exchange={demo_exchange.ACTS_ON[w].value for w, e in on_demo_exchange.items() if e},
-        demo_exchange_url=demo_exchange.DEMO_EXCHANGE,
+        demo_exchange=demo.cards(report),
+        demo_exchange_url=demo.url,
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
         step=step_of(current.state if current is not None and current.is_open else None),

@@ -18,6 +18,7 @@ from tests.workflow_support import AGENT_A
 
 #: U1 open, U3 closed, served as the closed account's desk pages are.
 config = closed_desk.config
+desk_app = closed_desk.desk_app
 app = closed_desk.app
 
 

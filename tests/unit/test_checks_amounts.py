@@ -96,28 +96,20 @@ def test_a_finished_deposit_does_not_block(status: str) -> None:
     assert failing(state) == {}
 
 
+def _withdrawn(status: a.TransferStatus, amount: str, **fields: object) -> a.AccountState:
+    """The clean account with one withdrawal of ``amount`` in ``status``."""
+    withdrawal = transfer(a.TransferDirection.WITHDRAWAL, status, amount, **fields)
+    return replace(CLEAN, transfers=(withdrawal,))
+
+
 def test_withdrawals_exactly_at_the_review_threshold_need_no_review() -> None:
-    state = replace(
-        CLEAN,
-        transfers=(
-            transfer(
-                a.TransferDirection.WITHDRAWAL, a.TransferStatus.COMPLETED, "10000", asset="USDT"
-            ),
-        ),
-    )
+    state = _withdrawn(a.TransferStatus.COMPLETED, "10000", asset="USDT")
     assert failing(state) == {}
 
 
 def test_withdrawals_outside_the_window_are_not_counted() -> None:
     old = NOW - timedelta(days=31)
-    state = replace(
-        CLEAN,
-        transfers=(
-            transfer(
-                a.TransferDirection.WITHDRAWAL, a.TransferStatus.COMPLETED, "5", created_at=old
-            ),
-        ),
-    )
+    state = _withdrawn(a.TransferStatus.COMPLETED, "5", created_at=old)
     assert failing(state) == {}
 
 
@@ -141,12 +133,5 @@ def test_withdrawals_in_the_window_add_up_to_a_review() -> None:
 
 
 def test_failed_withdrawals_do_not_count_towards_review() -> None:
-    state = replace(
-        CLEAN,
-        transfers=(
-            transfer(
-                a.TransferDirection.WITHDRAWAL, a.TransferStatus.FAILED, "50000", asset="USDT"
-            ),
-        ),
-    )
+    state = _withdrawn(a.TransferStatus.FAILED, "50000", asset="USDT")
     assert failing(state) == {}

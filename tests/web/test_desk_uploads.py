@@ -19,6 +19,16 @@ from tests.workflow_support import AGENT_A
 config, app, desk = desk_pages.config, desk_pages.app, desk_pages.desk
 
 
+def _attach(client, ticket_id: str, purpose: str, file: tuple[str, bytes, str], query: str = ""):
+    """The customer attaches ``file`` on the ticket's page (opened with ``query``)."""
+    page = client.get(f"/web/tickets/{ticket_id}{query}")
+    return client.post(
+        f"/web/tickets/{ticket_id}/attachments?csrf={csrf(page.text)}",
+        data={"csrf": csrf(page.text), "purpose": purpose},
+        files={"file": file},
+    )
+
+
 def _files(tmp_path) -> list[str]:
     """What the desk stored of the test's files."""
     folder = tmp_path / "evidence" / "desk"
@@ -33,11 +43,8 @@ def test_a_file_of_the_wrong_type_is_refused_clearly_and_nothing_is_stored(
 ) -> None:
     ticket = _open(desk)
     client = browser(app, clock, config, "U1")
-    page = client.get(f"/web/tickets/{ticket.id}")
-    refused = client.post(
-        f"/web/tickets/{ticket.id}/attachments?csrf={csrf(page.text)}",
-        data={"csrf": csrf(page.text), "purpose": "document"},
-        files={"file": ("passport.png", b"MZ\x90\x00" + b"\x00" * 99, "image/png")},
+    refused = _attach(
+        client, ticket.id, "document", ("passport.png", b"MZ\x90\x00" + b"\x00" * 99, "image/png")
     )
     assert refused.status_code == 422
     assert 'id="upload-error"' in refused.text and "is not accepted here" in refused.text
@@ -49,13 +56,9 @@ def test_an_oversized_file_is_refused_clearly_and_nothing_is_stored(
 ) -> None:
     ticket = _open(desk)
     client = browser(app, clock, config, "U1")
-    page = client.get(f"/web/tickets/{ticket.id}?lang=zh-Hans")
     limit = desk.policy_for("U1").attachment_max_bytes
-    refused = client.post(
-        f"/web/tickets/{ticket.id}/attachments?csrf={csrf(page.text)}",
-        data={"csrf": csrf(page.text), "purpose": "video_statement"},
-        files={"file": ("statement.mp4", MP4 + b"\x00" * (limit + 1 - len(MP4)), "video/mp4")},
-    )
+    too_big = ("statement.mp4", MP4 + b"\x00" * (limit + 1 - len(MP4)), "video/mp4")
+    refused = _attach(client, ticket.id, "video_statement", too_big, "?lang=zh-Hans")
     assert refused.status_code == 422
     assert "25 MB" in refused.text.split('id="upload-error"')[1].split("</p>")[0]
     assert _files(tmp_path) == [] and d.view(desk, AGENT_A, ticket.id).attachments == ()
@@ -66,12 +69,7 @@ def test_a_good_file_is_stored_and_streamed_to_its_owner_and_staff_only(
 ) -> None:
     ticket = _open(desk)
     client = browser(app, clock, config, "U1")
-    page = client.get(f"/web/tickets/{ticket.id}")
-    done = client.post(
-        f"/web/tickets/{ticket.id}/attachments?csrf={csrf(page.text)}",
-        data={"csrf": csrf(page.text), "purpose": "document"},
-        files={"file": ("id.png", PNG, "image/png")},
-    )
+    done = _attach(client, ticket.id, "document", ("id.png", PNG, "image/png"))
     assert "done=attached" in str(done.url)
     (attachment,) = d.view(desk, AGENT_A, ticket.id).attachments
     link = f"/web/tickets/{ticket.id}/attachments/{attachment.id}"

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from lastgate.demo.command import demo_worker
 from lastgate.demo.customers import demo_snapshot
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
+from lastgate.erasure.model.certificate import ClosureCertificate
 from lastgate.kernel.present import formats
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
@@ -107,19 +108,7 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
     follow(page, f"form:has(input[name='subject'][value='{UID}']) button")
     assert urlparse(page.url).path == "/web/me"
 
-    follow(page, "a[href='/web/me/settings']")
-    follow(page, "form[action='/web/me/authenticator'] button")
-    totp = confirm_authenticator(page, clock)
-    follow(page, "a[href='/web/me']")
-    follow(page, "a[href='/web/me/close']")
-    page.check("#reason-no_longer_needed")
-    follow(page, "form[action='/web/me/close'] button")
-    assert page.locator("#m-totp").is_checked()
-    follow(page, "form[action$='/verification'] button")
-    clock.advance(seconds=30)  # the code shown at set-up is spent: the next one
-    page.fill("#code", totp.at(clock()))
-    follow(page, "form[action$='/verification/check'] button")
-    closure_page = page.url
+    closure_page = request_with_authenticator(page, clock)
     cooling = page.locator("section[aria-labelledby=cooling]").inner_text()
     assert said["frozen"] in cooling and said["hint"] in cooling
     assert customer_status(engine, UID) == "frozen"
@@ -144,20 +133,7 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
         screenshot(page, "customer-closing")
 
     worker()  # the demo's worker passes every worker_poll_seconds
-    reload_until(page, "#certificate-pdf")  # closed, erased: the certificate is issued
-    assert urlparse(page.url).path == "/web/me/closed"
-    assert said["closed"] in page.locator("h1").inner_text()
-    assert customer_status(engine, UID) == "closed"
-    with page.expect_download() as pdf:
-        page.click("#certificate-pdf")
-    certificate = verify(Path(pdf.value.path()).read_bytes(), public_key_pem(config))
-    assert certificate.uid == UID and certificate.scan.passed, certificate.scan.findings
-    printed = "\n".join(p.extract_text() for p in PdfReader(pdf.value.path()).pages)
-    assert said["pdf"] in printed and UID in printed
-    with page.expect_download() as signed:
-        page.click("#certificate-json")
-    document = json.loads(Path(signed.value.path()).read_text(encoding="utf-8"))
-    assert verify(document, public_key_pem(config)).uid == UID
+    certificate = closed_and_certified(page, engine, config, UID, lang)
     # Closed today, when the cooling-off was ended, not two weeks on.
     day = formats.date(certificate.closed_at, "en" if lang == "en" else "zh_Hans")
     assert certificate.closed_at.date() == clock().date()
@@ -166,3 +142,41 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
     page.goto(f"{base_url}/web/demo-login")  # nothing left cooling off for this customer
     assert page.locator("#demo-clock-requests").count() == 0
     context.close()
+
+
+def request_with_authenticator(page, clock) -> str:
+    """From the self-check of a customer who may close: an authenticator set up (a real
+    TOTP code), the closure requested and verified with it; the request's page."""
+    follow(page, "a[href='/web/me/settings']")
+    follow(page, "form[action='/web/me/authenticator'] button")
+    totp = confirm_authenticator(page, clock)
+    follow(page, "a[href='/web/me']")
+    follow(page, "a[href='/web/me/close']")
+    page.check("#reason-no_longer_needed")
+    follow(page, "form[action='/web/me/close'] button")
+    assert page.locator("#m-totp").is_checked()
+    follow(page, "form[action$='/verification'] button")
+    clock.advance(seconds=30)  # the code shown at set-up is spent: the next one
+    page.fill("#code", totp.at(clock()))
+    follow(page, "form[action$='/verification/check'] button")
+    return str(page.url)
+
+
+def closed_and_certified(page, engine, config, uid: str, lang: str) -> ClosureCertificate:
+    """Once the worker runs: the customer's page, reloaded, says the account is closed
+    and offers the certificate, whose PDF and JSON both verify, with a passed scan."""
+    reload_until(page, "#certificate-pdf")  # closed, erased: the certificate is issued
+    assert urlparse(page.url).path == "/web/me/closed"
+    assert TEXT[lang]["closed"] in page.locator("h1").inner_text()
+    assert customer_status(engine, uid) == "closed"
+    with page.expect_download() as pdf:
+        page.click("#certificate-pdf")
+    certificate = verify(Path(pdf.value.path()).read_bytes(), public_key_pem(config))
+    assert certificate.uid == uid and certificate.scan.passed, certificate.scan.findings
+    printed = "\n".join(p.extract_text() for p in PdfReader(pdf.value.path()).pages)
+    assert TEXT[lang]["pdf"] in printed and uid in printed
+    with page.expect_download() as signed:
+        page.click("#certificate-json")
+    document = json.loads(Path(signed.value.path()).read_text(encoding="utf-8"))
+    assert verify(document, public_key_pem(config)).uid == uid
+    return certificate

@@ -201,7 +201,7 @@ def _pages(ids: dict[str, str]) -> list[tuple[str, Role, list[str | tuple[str, s
         ("DEMO-DUST-CONVERT", Role.CUSTOMER, ["/web/me", ("/web/me", f"{DUST_FIX} button")]),
         ("DEMO-DUST-DEPOSIT", Role.CUSTOMER, ["/web/me"]),
         ("DEMO-RISK-AML", Role.CUSTOMER, ["/web/me"]),
-        ("DEMO-STUCK", Role.CUSTOMER, ["/web/me", ("/web/help", ASK)]),
+        ("DEMO-STUCK", Role.CUSTOMER, ["/web/me", "/web/demo-login", ("/web/help", ASK)]),
         ("DEMO-OPEN-ORDERS", Role.CUSTOMER, ["/web/me/fix/cancel_orders"]),
         (CLOSED, Role.CUSTOMER, ["/web/me/closed"]),
         ("DEMO-CLEAN-KEYS", Role.CUSTOMER, ["/web/me/close", "/web/me/freeze"]),

@@ -14,7 +14,7 @@ from tests.web.test_demo_clock import browser
 from tests.web.test_demo_exchange import DEPOSIT, USDT, accounts, config, post
 
 __all__ = ["accounts", "config"]
-HINT = re.compile(r'id="demo-exchange-hint-([A-Z_]+)">(.*?)</p>', re.S)
+HINT = re.compile(r'id="demo-hint-([A-Z_]+)">(.*?)</p>', re.S)
 
 
 def hints(html: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from lastgate.campaign import api as campaigns
 from lastgate.campaign.service.campaigns import Campaigns
 from lastgate.campaign.wiring import campaigns_over
 from lastgate.closure.api import closures, step_up
-from lastgate.closure.pages.demo_hook import NO_DEMO_EXCHANGE, DemoExchangeLink
+from lastgate.closure.pages.demo_hook import NO_DEMO_WAYS, DemoWays
 from lastgate.closure.service.workflow import Workflow
 from lastgate.closure.wiring import build_workflow
 from lastgate.demo import exchange as demo_exchange
@@ -53,12 +53,12 @@ def _language_memory(settings: Settings, engine: Engine, clock: Clock) -> Langua
     return LanguageMemory(partial(remember_customer_language, engine, clock, settings))
 
 
-def _demo_exchange(settings: Settings) -> DemoExchangeLink:
-    """In the demo only (``demo_login``), the self-check's cards the demo exchange acts on
-    lead there; never in production."""
+def _demo_ways(settings: Settings) -> DemoWays:
+    """In the demo only (``demo_login``), the self-check's cards the demo page acts on
+    lead there (its exchange, its clock); never in production."""
     if not settings.demo_login:
-        return NO_DEMO_EXCHANGE
-    return DemoExchangeLink(demo_exchange.cards_leading_here, demo_exchange.DEMO_EXCHANGE)
+        return NO_DEMO_WAYS
+    return DemoWays(demo_exchange.ways_leading_here)
 
 
 def _services(settings: Settings, engine: Engine, clock: Clock) -> dict[type[Any], object]:
@@ -76,7 +76,7 @@ def _services(settings: Settings, engine: Engine, clock: Clock) -> dict[type[Any
         Campaigns: campaigns_over(workflow, settings, engine, clock),
         Desk: build_desk(settings, engine, clock),
         LanguageMemory: _language_memory(settings, engine, clock),
-        DemoExchangeLink: _demo_exchange(settings),
+        DemoWays: _demo_ways(settings),
     }
 
 

@@ -84,8 +84,8 @@ Try it:
   Web pages:     {base}/web/demo-login (pick a customer or staff member)
 
 Notices (e-mail and SMS) land in {mailbox}/; a worker runs beside the API, executing
-closures whose cooling-off ends and delivering notices. To walk a closure to its end
-without waiting days, end its cooling-off on the demo page ("Demo clock").
+closures whose cooling-off ends and delivering notices. Not to wait days, end a
+cooling-off or a security change's wait (DEMO-STUCK) on the demo page ("Demo clock").
 """
     )
     if not serve_api:

@@ -1,13 +1,15 @@
-"""The demo's exchange: what a customer does on the exchange itself, outside lastgate, done
-in one step so that a demo journey can be walked to its end. A deposit on its way arrives
-now (completed, its amount in the funding account), as the chain would confirm it; an
-asset above the dust line is withdrawn to the customer's own wallet (its available amount,
-as a completed withdrawal; a frozen amount stays, as it would).
+"""The demo's exchange: what a customer does on the exchange itself, outside lastgate, or
+waits for there, done in one step so that a demo journey can be walked to its end. A
+deposit on its way arrives now (completed, its amount in the funding account), as the
+chain would confirm it; an asset above the dust line is withdrawn to the customer's own
+wallet (its available amount, as a completed withdrawal; a frozen amount stays, as it
+would); the waiting period after a change to the account's security passes now (the
+exchange's record of each recent change moved back in time, the demo clock's).
 
 For ``lastgate demo`` only: its one caller is the demo sign-in page (``demo.pages``),
 behind the ``demo_login`` setting, which a production start refuses. Each is one
 transaction with its audit entry, by the customer, marked as a demo action. In the demo
-the self-check's cards it acts on lead there (``cards_leading_here``, which the app's
+the self-check's cards it acts on lead there (``ways_leading_here``, which the app's
 wiring hands to the pages).
 """
 
@@ -20,20 +22,42 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from lastgate.closure.pages.demo_hook import DemoWay
 from lastgate.eligibility.model.report import CheckCode, CustomerReport, Evidence
+from lastgate.kernel.messages import N_
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.ledger.model import IN_FLIGHT_TRANSFER_STATUSES
 from lastgate.platform import audit_log
 
 DEPOSITS_ARRIVED = "ledger.demo_deposits_arrived"
 ASSETS_WITHDRAWN = "ledger.demo_assets_withdrawn"
+SECURITY_WAIT_PASSED = "ledger.demo_security_wait_passed"
 _IN_FLIGHT = [s.value for s in IN_FLIGHT_TRANSFER_STATUSES]
 _ZERO = Decimal(0)
-#: Where the demo exchange's section is on the demo sign-in page.
+#: Where the demo exchange's section and the demo clock's are on the demo sign-in page.
 DEMO_EXCHANGE = "/web/demo-login#demo-exchange"
-#: What the demo exchange acts on: the deposits on their way and the balances above the
-#: dust line, as the self-check's checks list them.
-ACTS_ON = {"deposits": CheckCode.DEPOSIT_PENDING, "assets": CheckCode.ASSETS_REMAINING}
+DEMO_CLOCK = "/web/demo-login#demo-clock"
+#: What the demo exchange acts on: the deposits on their way, the balances above the
+#: dust line and the recent security changes, as the self-check's checks list them.
+ACTS_ON = {
+    "deposits": CheckCode.DEPOSIT_PENDING,
+    "assets": CheckCode.ASSETS_REMAINING,
+    "security": CheckCode.SECURITY_COOLDOWN,
+}
+_TO_THE_EXCHANGE = DemoWay(
+    N_(
+        "In this demo you need not go to the exchange: the demo page does this for you in one step."
+    ),
+    N_("Go to the demo exchange"),
+    DEMO_EXCHANGE,
+)
+_TO_THE_CLOCK = DemoWay(
+    N_("In this demo you need not wait: the demo clock lets the waiting period pass now."),
+    N_("Go to the demo clock"),
+    DEMO_CLOCK,
+)
+#: Where each of ``ACTS_ON`` is done on the demo page.
+_WAYS = {"deposits": _TO_THE_EXCHANGE, "assets": _TO_THE_EXCHANGE, "security": _TO_THE_CLOCK}
 
 
 def to_do(report: CustomerReport) -> dict[str, list[Evidence]]:
@@ -42,11 +66,11 @@ def to_do(report: CustomerReport) -> dict[str, list[Evidence]]:
     return {what: list(report.result(code).evidence) for what, code in ACTS_ON.items()}
 
 
-def cards_leading_here(report: CustomerReport) -> frozenset[str]:
-    """The self-check's cards that lead to the demo exchange: the checks of ``ACTS_ON``
-    it has something to do for (``to_do``), by their codes. The app's wiring hands this
-    to the pages, in the demo only (``closure.pages.demo_hook``)."""
-    return frozenset(ACTS_ON[what].value for what, found in to_do(report).items() if found)
+def ways_leading_here(report: CustomerReport) -> dict[str, DemoWay]:
+    """The self-check's cards that lead to the demo page, by their codes: the checks of
+    ``ACTS_ON`` it has something to do for (``to_do``), each to where it is done. The
+    app's wiring hands this to the pages, in the demo only (``closure.pages.demo_hook``)."""
+    return {ACTS_ON[what].value: _WAYS[what] for what, found in to_do(report).items() if found}
 
 
 def _customer(conn: Connection, uid: str) -> int:
@@ -73,11 +97,11 @@ def _credit(conn: Connection, customer: int, asset: str, amount: Decimal) -> Non
 
 
 def _audit(
-    conn: Connection, uid: str, action: str, now: datetime, done: list[dict[str, str]]
+    conn: Connection, uid: str, action: str, now: datetime, done: dict[str, list[dict[str, str]]]
 ) -> None:
     audit_log.append(
         conn, now=now, actor=uid, action=action, subject=f"account:{uid}",
-        payload={"demo": True, "transfers": done},
+        payload={"demo": True, **done},
     )  # fmt: skip
 
 
@@ -100,7 +124,7 @@ def land_deposits(engine: Engine, uid: str, now: datetime) -> int:
             _credit(conn, customer, row.asset, row.amount)
         if rows:
             done = [{"ref": r.ref, "asset": r.asset, "amount": str(r.amount)} for r in rows]
-            _audit(conn, uid, DEPOSITS_ARRIVED, now, done)
+            _audit(conn, uid, DEPOSITS_ARRIVED, now, {"transfers": done})
     return len(rows)
 
 
@@ -129,5 +153,48 @@ def withdraw(engine: Engine, uid: str, balances: Iterable[tuple[str, str]], now:
             )  # fmt: skip
             done.append({"ref": ref, "asset": asset, "amount": str(available)})
         if done:
-            _audit(conn, uid, ASSETS_WITHDRAWN, now, done)
+            _audit(conn, uid, ASSETS_WITHDRAWN, now, {"transfers": done})
+    return len(done)
+
+
+def _moment(value: object) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def wait_ends(changes: list[Evidence]) -> datetime | None:
+    """When the waiting period after ``changes`` (the SECURITY_COOLDOWN check's evidence)
+    ends: at the last one's end; None without any."""
+    return max((_moment(c["ends_at"]) for c in changes), default=None)
+
+
+def let_security_wait_pass(engine: Engine, uid: str, changes: list[Evidence], now: datetime) -> int:
+    """The waiting period after ``uid``'s recent security changes (``changes``: the
+    SECURITY_COOLDOWN check's evidence, each with its ``changed_at`` and ``ends_at``)
+    passes now: each change inside the period is moved back by the time left until the
+    last one's end, so that the last ends now; how many were moved."""
+    last = wait_ends(changes)
+    if last is None or last <= now:
+        return 0
+    left = last - now
+    first = changes[0]  # the period is the same for every change of one account
+    period = _moment(first["ends_at"]) - _moment(first["changed_at"])
+    e = ledger.security_events.c
+    done: list[dict[str, str]] = []
+    with engine.begin() as conn:
+        customer = _customer(conn, uid)
+        recent = conn.execute(
+            select(e.id, e.kind, e.occurred_at).where(
+                (e.customer_id == customer) & (e.occurred_at > now - period)
+            )
+        ).all()
+        for row in recent:
+            moved = row.occurred_at - left
+            conn.execute(
+                update(ledger.security_events).where(e.id == row.id).values(occurred_at=moved)
+            )
+            done.append(
+                {"change": row.kind, "was": row.occurred_at.isoformat(), "now": moved.isoformat()}
+            )
+        if done:
+            _audit(conn, uid, SECURITY_WAIT_PASSED, now, {"changes": done})
     return len(done)

@@ -1,6 +1,7 @@
 """The demo's sign-in page: pick a demo customer or staff member (``demo_login`` setting),
-its demo clock: end a cooling-off now, and its exchange: a deposit on its way arrives, an
-asset is withdrawn (``demo.exchange``), so that every journey can be walked to its end.
+its demo clock: end a cooling-off now, or the waiting period after a security change, and
+its exchange: a deposit on its way arrives, an asset is withdrawn (``demo.exchange``), so
+that every journey can be walked to its end.
 
 Every route here answers 404 unless ``demo_login`` is on (``_demo_only``, the router's
 first dependency, before sign-in or the form's CSRF token are looked at); a production
@@ -56,34 +57,36 @@ DEMO_STAFF = (
     ("compliance-cy", Role.COMPLIANCE),
     ("compliance-di", Role.COMPLIANCE),
 )
-#: Where the demo clock's section is on the demo sign-in page.
-DEMO_CLOCK = "/web/demo-login#demo-clock"
 
 
 @router.get("/demo-login")
 def demo_login(page: AnyPage) -> Response:
     """Pick a demo customer or staff member (only with the ``demo_login`` setting);
     ``?next=`` (a page of this site only) is where signing in leads, as on the sign-in
-    page. The demo clock lists the cooling-off periods the signed-in person may end."""
+    page. The demo clock lists the cooling-off periods the signed-in person may end, and a
+    signed-in customer's waiting period after a security change."""
     _ = gettext_for(page.language)
     customers = {uid: _(text) for uid, text in demo_descriptions().items()}
     cooling = (
         [] if page.principal is None else cooling_off_requests(page.service(Workflow), page.me)
     )
+    on_the_exchange = _on_the_exchange(page)
     response = page.render(
         "demo_login.html",
         customers=customers,
         staff=DEMO_STAFF,
         roles=list(Role),
         cooling=cooling,
-        exchange=_on_the_exchange(page),
+        exchange=on_the_exchange,
+        security_wait_ends=exchange.wait_ends(on_the_exchange["security"]),
     )
     return keep_next(page.request, response, local_path(page.request.query_params.get("next")))
 
 
 def _on_the_exchange(page: AnyPage) -> dict[str, list[Evidence]]:
-    """What a signed-in customer would do on the exchange itself: the deposits on their way
-    and the balances above the dust line, as the self-check's checks list them."""
+    """What a signed-in customer would do on the exchange itself, or wait for there: the
+    deposits on their way, the balances above the dust line and the recent security
+    changes, as the self-check's checks list them."""
     if page.principal is None or page.me.is_staff:
         return {what: [] for what in exchange.ACTS_ON}
     return exchange.to_do(page.service(Eligibility).customer_report(page.me, page.me.subject))
@@ -104,6 +107,16 @@ def withdraw_assets(page: CustomerPage) -> Response:
     keys = [(e["account_type"], e["asset"]) for e in assets]
     exchange.withdraw(page.context.engine, page.me.subject, keys, page.context.clock())
     return see_other("/web/me?done=demo_withdrawn")
+
+
+@router.post("/demo-login/clock/security-wait-passes")
+def security_wait_passes(page: CustomerPage) -> Response:
+    """The waiting period after the customer's recent security changes passes now."""
+    changes = _on_the_exchange(page)["security"]
+    exchange.let_security_wait_pass(
+        page.context.engine, page.me.subject, changes, page.context.clock()
+    )
+    return see_other("/web/me?done=demo_security_wait_passed")
 
 
 @router.post("/demo-login")

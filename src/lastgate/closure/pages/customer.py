@@ -19,7 +19,7 @@ from lastgate.closure.model.lifecycle import (
     as_customer_sees,
 )
 from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED
-from lastgate.closure.pages.demo_hook import DemoExchangeLink
+from lastgate.closure.pages.demo_hook import DemoWays
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
@@ -73,12 +73,10 @@ def self_check(page: CustomerPage) -> Response:
     desk = ctx.service(Desk)
     appeal = risk_lock_appeal_refused(desk, page.me, uid) if risk_locked(report) else None
     current = closure.current(wf, page.me, uid)
-    # In the demo only, the cards the demo exchange has something to do for lead there.
-    demo = ctx.service(DemoExchangeLink)
+    # In the demo only, the cards the demo page has something to do for lead there.
     return page.render(
         "customer/self_check.html",
-        demo_exchange=demo.cards(report),
-        demo_exchange_url=demo.url,
+        demo_ways=ctx.service(DemoWays).cards(report),
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
         step=step_of(current.state if current is not None and current.is_open else None),

@@ -24,6 +24,10 @@ DONE = {
     "demo_deposits_arrived": N_("Your deposits have arrived. The self-check below is run again."),
     "demo_deposit_arrived": N_("Your deposit has arrived. The self-check below is run again."),
     "demo_withdrawn": N_("Withdrawn to your own wallet. The self-check below is run again."),
+    "demo_security_wait_passed": N_(
+        "The waiting period after your security change has passed. The self-check below is "
+        "run again."
+    ),
     "cooling_off_ended": N_(
         "The cooling-off period has ended. Within seconds the demo's worker makes the final "
         "check and closes the account."

@@ -1,9 +1,12 @@
 """The notice of a refused risk-lock appeal says only that the answer is on the ticket,
 never that it says why, and reads the same, byte for byte but for the customer's names
-and ids, whether an AML investigation lies behind the lock or not (no tipping off). On
-both databases, in English and Chinese."""
+and ids, whether an AML investigation lies behind the lock or not (no tipping off); it
+says until when a reply on the ticket is read (the desk's reopen window), and where to
+write after that. On both databases, in English and Chinese."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +15,8 @@ from lastgate.desk.service import desk as d
 from lastgate.desk.service.appeals import decide_risk_lock_appeal
 from lastgate.desk.wiring import build_desk
 from lastgate.kernel.i18n import ENGLISH, SIMPLIFIED_CHINESE
+from lastgate.kernel.policy import DeskPolicy
+from lastgate.kernel.present import formats
 from tests.builders import account, iso, load
 from tests.integration.test_decision_notices import (  # the same mailbox and settings
     WORDS,
@@ -57,3 +62,28 @@ def test_a_kept_lock_notice_reads_the_same_with_an_aml_case_behind_it(
         assert word not in plain.lower()
     assert desk.ticket_url(names[0]) in plain  # where the answer is, all the same
     assert normalized(mails[:1], *names[:2], "u2001") == normalized(mails[1:], *names[2:], "u2002")
+
+
+#: After the reply-by date, where to write, in each language.
+AFTER = {
+    ENGLISH: "after that, write to us in a new ticket",
+    SIMPLIFIED_CHINESE: "此后请提交新的工单",
+}
+
+
+@pytest.mark.parametrize("language", [ENGLISH, SIMPLIFIED_CHINESE])
+def test_the_notice_says_until_when_a_reply_is_read(engine, clock, config, language) -> None:
+    desk = build_desk(config, engine, clock)
+    load(engine, account("U2001", holds=_holds(clock, False)))
+    ticket, _ = d.open_ticket(
+        desk, customer("U2001"), "U2001", TicketCategory.ACCOUNT_LOCKED, "Appeal", WORDS[language]
+    )
+    clock.advance(hours=5)  # decided later than it was opened: the window runs from now
+    decide_risk_lock_appeal(desk, OFFICER_A, ticket.id, approve=False, note="Checked.")
+    [mail] = [
+        m for m in delivered(engine, clock, config) if topic(m) == "risk_lock_appeal_rejected"
+    ]
+    body = " ".join(mail.get_content().split())
+    window = timedelta(days=DeskPolicy().reopen_window_days)
+    assert formats.datetime_text(clock() + window, language) in body
+    assert AFTER[language] in body

@@ -27,6 +27,7 @@ PARAMS = {
     "ticket_url": "https://close.example/support/tickets/abc",
     "effective_at": "2026-11-26T12:00:00+00:00",
     "deadline_at": "2027-01-25T00:00:00+00:00",
+    "reply_by_at": "2026-12-07T12:00:00+00:00",
     "days_left": "7",
     "selfcheck_url": "https://close.example/web/me",
     "export_url": "https://close.example/web/me/export",

@@ -35,9 +35,10 @@ DECISION_TOPICS: Mapping[str, NoticeTemplate] = {
         N_(
             "We reviewed your appeal and the restriction on your account stays in place. "
             "Our answer is on your ticket {ticket_ref}: {ticket_url}. If you have more to "
-            "tell us, reply there and we will look at it again."
+            "tell us, reply there until {reply_by_at} and we will look at it again; after "
+            "that, write to us in a new ticket."
         ),
-        ("ticket_ref", "ticket_url"),
+        ("ticket_ref", "ticket_url", "reply_by_at"),
     ),
     "closure_appeal_upheld": NoticeTemplate(
         N_("Your appeal was reviewed: the rejection stands"),

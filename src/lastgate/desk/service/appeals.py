@@ -134,11 +134,11 @@ def _ticket_of(uow: DeskUnitOfWork, ticket_id: str, category: t.TicketCategory) 
 
 def _resolve(
     desk: Desk, uow: DeskUnitOfWork, ticket: t.Ticket, principal: Principal, note: str
-) -> None:
+) -> t.Ticket:
     now = desk.clock()
     _message(uow, ticket, principal, note, t.Visibility.PUBLIC, now)
     first = {"first_response_at": now} if ticket.first_response_at is None else {}
-    _move(
+    return _move(
         uow,
         ticket,
         t.TicketEvent.RESOLVE,
@@ -149,14 +149,17 @@ def _resolve(
     )
 
 
-def _tell_decision(desk: Desk, uow: DeskUnitOfWork, ticket: t.Ticket, topic: str) -> None:
+def _tell_decision(
+    desk: Desk, uow: DeskUnitOfWork, ticket: t.Ticket, topic: str, **more: str
+) -> None:
     """The customer's notice of an appeal decided on ``ticket``, in the language they
     wrote it in, in the decision's unit of work: the decision and the next step, with a
-    link to the answer posted on the ticket (the reasons, in the words staff wrote)."""
+    link to the answer posted on the ticket (the reasons, in the words staff wrote);
+    ``more``: the topic's other parameters."""
     uow.notifier.notify_customer(
         ticket.uid,
         topic,
-        {"ticket_ref": ticket.id[:8], "ticket_url": desk.ticket_url(ticket.id)},
+        {"ticket_ref": ticket.id[:8], "ticket_url": desk.ticket_url(ticket.id), **more},
         subject_ref=subject_of(ticket.id),
         language=ticket_language(uow, desk.files, ticket.id),
     )
@@ -201,10 +204,15 @@ def decide_risk_lock_appeal(
             ticket.id,
             holds_lifted=lifted,
         )
-        _resolve(desk, uow, ticket, principal, note)
-        _tell_decision(
-            desk, uow, ticket, "risk_lock_lifted" if approve else "risk_lock_appeal_rejected"
-        )
+        resolved = _resolve(desk, uow, ticket, principal, note)
+        if approve:
+            _tell_decision(desk, uow, ticket, "risk_lock_lifted")
+        else:  # more to say goes on this ticket while it takes replies, then in a new one
+            reply_by = t.reopen_until(resolved, desk.policy_for(ticket.uid))
+            assert reply_by is not None  # resolved just now
+            _tell_decision(
+                desk, uow, ticket, "risk_lock_appeal_rejected", reply_by_at=reply_by.isoformat()
+            )
         if lifted:
             uow.notifier.publish_event(
                 "account.risk_lock_lifted",

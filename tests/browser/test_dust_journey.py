@@ -11,6 +11,7 @@ And each blocker a customer can fix, fixed through its card."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import update
@@ -172,7 +173,10 @@ def test_converting_gives_up_nothing_and_the_unpriced_token_is_decided_on_its_ow
     assert TEXT[lang]["result"] in page.locator("#sweep-result").inner_text()
     if lang == "en":
         screenshot(page, "customer-dust-sweep")
+    receive = page.locator("#sweep-receive").inner_text()
+    net = re.search(r"[\d.,]+\u00a0USDT", receive).group(0)
     follow(page, "form[action='/web/me/dust-sweep/execute'] button")
+    assert net in page.locator("#swept-received").inner_text()  # what was received, said
     # Converted: 11.76 USDT, an asset now (withdrawn on the exchange); LUNC still there.
     assert blocked(page) == {"DUST_REMAINING", "ASSETS_REMAINING"}
     # What is left is one token with no price: said so, in the singular, its value unknown.

@@ -81,3 +81,42 @@ def test_a_sweep_with_nothing_left_over_says_nothing_about_it(engine, clock, con
     quote = client.post("/web/me/dust-sweep", data={"csrf": csrf(client.get("/web/me").text)})
     assert quote.status_code == 200
     assert 'name="forfeit_consent"' not in quote.text and 'id="sweep-kept"' not in quote.text
+
+
+RECEIVED = {
+    "en": "You received {net} (fee {fee}) in your funding account.",
+    "zh-Hans": "您的资金账户已收到 {net}（手续费 {fee}）。",  # noqa: RUF001
+}
+
+
+def _received(html: str) -> str | None:
+    match = re.search(r'<p class="notice" id="swept-received">(.*?)</p>', html, flags=re.DOTALL)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_after_the_sweep_the_page_says_what_was_received(engine, clock, config, lang) -> None:
+    load(engine, account("U4", balances=LEFTOVERS[:2]), account("U5", balances=LEFTOVERS[:2]))
+    app = create_app(config, engine=engine, clock=clock)
+    client = browser(app, clock, config, "U4")
+    quote = client.post(
+        f"/web/me/dust-sweep?lang={lang}", data={"csrf": csrf(client.get("/web/me").text)}
+    ).text
+    quote_id = re.search(r'name="quote_id" value="([^"]+)"', quote).group(1)
+    receive = re.search(r'<p id="sweep-receive">(.*?)</p>', quote).group(1)
+    net, fee = re.findall(r"[\d.,]+\u00a0USDT", receive)  # as the quote said them
+    # Not executed yet: a link naming the quote says nothing was received.
+    assert _received(client.get(f"/web/me?done=swept&quote={quote_id}").text) is None
+    answer = client.post(
+        "/web/me/dust-sweep/execute",
+        data={"csrf": csrf(quote), "quote_id": quote_id},
+        follow_redirects=False,
+    )
+    assert answer.headers["location"] == f"/web/me?done=swept&quote={quote_id}"
+    page = client.get(answer.headers["location"] + f"&lang={lang}").text
+    assert _received(page) == RECEIVED[lang].format(net=net, fee=fee)
+    # Another customer's link to it, or a crafted one, names nothing.
+    other = browser(app, clock, config, "U5")
+    assert _received(other.get(f"/web/me?done=swept&quote={quote_id}").text) is None
+    assert _received(client.get("/web/me?done=swept&quote=" + "0" * 36).text) is None
+    assert _received(client.get("/web/me?done=swept&quote=x").text) is None

@@ -46,6 +46,7 @@ from lastgate.kernel.errors import (
 from lastgate.kernel.redaction import SecretKind, removed_kinds, warning
 from lastgate.platform.web.pages import CustomerPage, Page, PageRoute, see_other
 from lastgate.remediation import service as remediation
+from lastgate.remediation.model import DustQuote
 
 router = APIRouter(prefix="/web", route_class=PageRoute, include_in_schema=False)
 #: Links printed in notices (``Workflow.cancel_url``), outside ``/web``.
@@ -76,6 +77,7 @@ def self_check(page: CustomerPage) -> Response:
     # In the demo only, the cards the demo page has something to do for lead there.
     return page.render(
         "customer/self_check.html",
+        swept=_swept(page, wf),
         demo_ways=ctx.service(DemoWays).cards(report),
         report=report_to_wire(report, page.language),
         request=None if current is None else as_customer_sees(current),
@@ -118,6 +120,19 @@ def one_step_fix(page: CustomerPage, action: Action) -> Response:
     return see_other("/web/me?done=fixed")
 
 
+#: A quote's id: a UUID's 36 characters (the form's ``quote_id`` is held to it too).
+_QUOTE_ID_LENGTH = 36
+
+
+def _swept(page: CustomerPage, wf: Workflow) -> DustQuote | None:
+    """After a sweep (``?done=swept&quote=``): the customer's own executed quote, read
+    from the database, never from the link (a crafted one names nothing)."""
+    quote_id = page.request.query_params.get("quote", "")
+    if page.request.query_params.get("done") != "swept" or len(quote_id) != _QUOTE_ID_LENGTH:
+        return None
+    return remediation.executed_sweep(wf, page.me, page.me.subject, quote_id)
+
+
 @router.get("/me/dust-sweep")
 def dust_sweep_again(page: CustomerPage) -> Response:
     """The quote's address opened again (reloaded, bookmarked, or "Get a new quote" on an
@@ -139,13 +154,13 @@ def dust_sweep_quote(page: CustomerPage) -> Response:
 @router.post("/me/dust-sweep/execute")
 def dust_sweep_execute(
     page: CustomerPage,
-    quote_id: Annotated[str, Form(min_length=36, max_length=36)],
+    quote_id: Annotated[str, Form(min_length=_QUOTE_ID_LENGTH, max_length=_QUOTE_ID_LENGTH)],
     forfeit_consent: Annotated[bool, Form()] = False,
 ) -> Response:
-    remediation.execute_dust_sweep(
+    done = remediation.execute_dust_sweep(
         page.service(Workflow), page.me, page.me.subject, quote_id, forfeit_consent=forfeit_consent
     )
-    return see_other("/web/me?done=swept")
+    return see_other(f"/web/me?done=swept&quote={done.quote.id}")  # says what was received
 
 
 @router.get("/me/export")

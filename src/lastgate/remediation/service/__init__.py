@@ -39,6 +39,7 @@ from lastgate.remediation.service.sweep import (
     SweepTooFrequent,
     TargetUnpriced,
     execute_dust_sweep,
+    executed_sweep,
     quote_dust_sweep,
 )
 
@@ -66,6 +67,7 @@ __all__ = [
     "dust_forfeit_offer",
     "dust_plan",
     "execute_dust_sweep",
+    "executed_sweep",
     "forfeit_dust",
     "quote_dust_sweep",
     "revoke_all_api_keys",

@@ -292,3 +292,12 @@ def _ensure_prices_hold(actions: RemediationActions, quote: DustQuote, policy: P
                 for m in moves
             ],
         )
+
+
+def executed_sweep(wf: Workflow, principal: Principal, uid: str, quote_id: str) -> DustQuote | None:
+    """The customer's own quote ``quote_id`` once it has been executed (what the page after
+    a sweep says was received); None for any other, or one not executed."""
+    ensure_account_holder(principal, uid)
+    with wf.unit_of_work() as uow:
+        found = _actions(uow).find_quote(uid, quote_id)
+    return found[0] if found is not None and found[1] is not None else None

@@ -100,13 +100,7 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
     import_snapshot(engine, demo_snapshot(clock()))
     said = TEXT[lang]
     context = chromium.new_context(viewport=VIEWPORT, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-
-    page.goto(f"{base_url}/web/demo-login?lang={lang}")
-    assert said["sign_in_first"] in page.locator("#demo-clock-sign-in").inner_text()
-    follow(page, f"form:has(input[name='subject'][value='{UID}']) button")
-    assert urlparse(page.url).path == "/web/me"
+    page = signed_in_on_the_demo_page(context, base_url, UID, lang)
 
     closure_page = request_with_authenticator(page, clock)
     cooling = page.locator("section[aria-labelledby=cooling]").inner_text()
@@ -142,6 +136,18 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
     page.goto(f"{base_url}/web/demo-login")  # nothing left cooling off for this customer
     assert page.locator("#demo-clock-requests").count() == 0
     context.close()
+
+
+def signed_in_on_the_demo_page(context, base_url: str, uid: str, lang: str):
+    """A new page of ``context`` signed in as ``uid`` on the demo sign-in page, which
+    first asks whoever is not signed in to sign in before its clock; on the self-check."""
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base_url}/web/demo-login?lang={lang}")
+    assert TEXT[lang]["sign_in_first"] in page.locator("#demo-clock-sign-in").inner_text()
+    follow(page, f"form:has(input[name='subject'][value='{uid}']) button")
+    assert urlparse(page.url).path == "/web/me"
+    return page
 
 
 def request_with_authenticator(page, clock) -> str:

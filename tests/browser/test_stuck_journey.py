@@ -17,6 +17,7 @@ from tests.browser.test_demo_clock_journey import (
     closed_and_certified,
     config,
     request_with_authenticator,
+    signed_in_on_the_demo_page,
     worker,
 )
 from tests.browser.test_dust_journey import blocked, rows
@@ -48,10 +49,7 @@ def test_a_stuck_customer_walks_to_a_closed_account(
     import_snapshot(engine, demo_snapshot(clock()))
     said = TEXT[lang]
     context = chromium.new_context(viewport=VIEWPORT, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base_url}/web/demo-login?lang={lang}")
-    follow(page, f"form:has(input[name='subject'][value='{UID}']) button")
+    page = signed_in_on_the_demo_page(context, base_url, UID, lang)
     assert blocked(page) == {"DUST_REMAINING", "DEPOSIT_PENDING", "SECURITY_COOLDOWN"}
 
     # The phone changed yesterday: the card leads to the demo clock, which ends the wait.

@@ -1,5 +1,5 @@
 """Decisions on the desk's pages through HTTP, on both databases: a risk lock lifted on
-appeal by compliance (not by an agent), a closure appeal decided by someone other than
+appeal by compliance (not by an agent, who hands the appeal to compliance), a closure appeal decided by someone other than
 the rejecting agent, and a credential recovery that needs both files, then waits before
 the customer completes it. The accounts, fixtures and helpers are ``test_desk_pages``'."""
 
@@ -36,8 +36,15 @@ def test_compliance_lifts_a_risk_lock_on_appeal_but_an_agent_may_not(
         data={"csrf": csrf(page.text), "decision": "approve", "note": "ok"},
     )
     assert refused.status_code == 403
+    # The agent hands it to compliance, whose console then lists it.
+    assert 'id="to-compliance"' in page.text
+    handed = agent.post(f"{url}/to-compliance", data={"csrf": csrf(page.text)})
+    assert handed.url.query == b"done=to_compliance"
+    assert 'id="to-compliance"' not in handed.text
     officer = browser(app, clock, config, "compliance-cy", Role.COMPLIANCE)
+    assert f'href="{url}"' in officer.get("/web/compliance").text
     page = officer.get(url)
+    assert 'id="to-compliance"' not in page.text  # with them already
     lifted = officer.post(
         f"{url}/risk-lock-decision",
         data={"csrf": csrf(page.text), "decision": "approve", "note": "Verified by video."},

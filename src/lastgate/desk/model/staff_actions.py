@@ -39,6 +39,10 @@ class DecisionActions:
 NONE = DecisionActions(called_for=False, may_approve=False, may_reject=False)
 
 
+#: The topics whose decision is a compliance officer's: an agent hands them over.
+COMPLIANCE_DECIDES = frozenset({TicketCategory.ACCOUNT_LOCKED})
+
+
 def may_review_closure_appeal(rejected_by: str | None, me: str) -> bool:
     """A different person than the one who rejected the closure reviews the appeal."""
     return rejected_by != me
@@ -62,7 +66,7 @@ def decision_actions(
     """What ``me`` may decide now on a ticket of ``category``."""
     if category not in DECIDED_TOPICS or not ticket_open:
         return NONE
-    if category is TicketCategory.ACCOUNT_LOCKED:
+    if category in COMPLIANCE_DECIDES:
         if not compliance:
             return DecisionActions(
                 True, False, False, N_("A compliance officer decides a risk-lock appeal.")
@@ -94,14 +98,16 @@ def decision_actions(
 
 
 def may_hand_to_compliance(
-    resolvers: Collection[Resolver], *, queue: str, ticket_open: bool, compliance: bool
+    resolvers: Collection[Resolver],
+    *,
+    category: TicketCategory,
+    queue: str,
+    ticket_open: bool,
+    compliance: bool,
 ) -> bool:
     """An agent may hand an open ticket to compliance's queue when a check only
     compliance resolves blocks its customer (a legal hold, a compliance review: the agent
-    cannot see why), unless it is there already."""
-    return (
-        ticket_open
-        and not compliance
-        and queue != COMPLIANCE_QUEUE
-        and Resolver.COMPLIANCE in resolvers
-    )
+    cannot see why), or when compliance decides its topic (``COMPLIANCE_DECIDES``: a
+    risk-lock appeal), unless it is there already."""
+    theirs = Resolver.COMPLIANCE in resolvers or category in COMPLIANCE_DECIDES
+    return ticket_open and not compliance and queue != COMPLIANCE_QUEUE and theirs

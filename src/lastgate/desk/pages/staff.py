@@ -176,6 +176,7 @@ def _answers(page: Page, seen: d.TicketView, report: EligibilityReport | None) -
     )
     to_compliance = may_hand_to_compliance(
         [c.resolver for c in not_passing],
+        category=seen.ticket.category,
         queue=seen.ticket.queue,
         ticket_open=seen.ticket.is_open,
         compliance=page.me.role is Role.COMPLIANCE,

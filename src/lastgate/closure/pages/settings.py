@@ -96,6 +96,14 @@ def set_anti_phishing_code(
     return see_other("/web/me/settings?done=saved")
 
 
+@router.get("/me/authenticator")
+def authenticator_again(page: CustomerPage) -> Response:
+    """The set-up's address opened again (reloaded, bookmarked, back): its key is shown
+    only once, in the answer to the form that made it, so lead to the settings' section,
+    where the app is set up (or a new key asked for)."""
+    return see_other("/web/me/settings#totp")
+
+
 @router.post("/me/authenticator")
 def enrol_authenticator(page: CustomerPage) -> Response:
     """A new authenticator secret, shown once, with the form that confirms it."""

@@ -20,6 +20,7 @@ from lastgate.closure.service.demo_clock import cooling_off_requests, end_coolin
 from lastgate.closure.service.workflow import Workflow
 from lastgate.demo import exchange
 from lastgate.demo.customers import demo_descriptions
+from lastgate.demo.mailbox import letters_for
 from lastgate.eligibility.model.report import Evidence
 from lastgate.eligibility.service import Eligibility
 from lastgate.kernel.access import Principal, Role
@@ -90,6 +91,14 @@ def _on_the_exchange(page: AnyPage) -> dict[str, list[Evidence]]:
     if page.principal is None or page.me.is_staff:
         return {what: [] for what in exchange.ACTS_ON}
     return exchange.to_do(page.service(Eligibility).customer_report(page.me, page.me.subject))
+
+
+@router.get("/demo-login/mailbox")
+def demo_mailbox(page: CustomerPage) -> Response:
+    """What the demo would have sent the signed-in customer (``demo.mailbox``)."""
+    settings = page.context.settings
+    letters = letters_for(page.context.engine, settings.mailbox_dir, page.me.subject)
+    return page.render("demo_mailbox.html", letters=letters)
 
 
 @router.post("/demo-login/exchange/deposits-arrive")

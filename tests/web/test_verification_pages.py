@@ -12,9 +12,10 @@ import pytest
 
 from lastgate.app.api import create_app
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
+from lastgate.closure.model.lifecycle import ClosureState
 from tests.builders import account, load
 from tests.web.test_pages import browser, csrf
-from tests.workflow_support import customer_status, outbox_rows, settings
+from tests.workflow_support import customer_status, outbox_rows, request_in, settings, workflow
 
 EMAIL_SHOWN, PHONE_SHOWN = "u•••@example.com", "+49 •••• ••78"
 
@@ -302,3 +303,27 @@ def test_unfreezing_shares_the_accounts_count_and_says_the_lock(app, engine, clo
     assert 'id="locked"' in locked.text and 'id="unfreeze-code"' not in locked.text
     assert "locked until Nov 24, 2026, 12:15 UTC" in locked.text
     assert customer_status(engine, "U1") == "frozen"
+
+
+# -- what comes after verifying ------------------------------------------------------------
+
+EXPECTED = re.compile(r'<p id="expected-times">(.*?)</p>', re.S)
+
+
+@pytest.mark.parametrize(
+    ("needs_review", "state", "words"),
+    [
+        (False, ClosureState.VERIFYING, "Once you have confirmed that it is you, a cooling-off"),
+        (True, ClosureState.VERIFYING, "Once your request is approved, a cooling-off"),
+        (True, ClosureState.IN_REVIEW, "Once your request is approved, a cooling-off"),
+    ],
+)
+def test_the_request_says_what_comes_before_the_cooling_off(
+    app, engine, clock, config, needs_review, state, words
+) -> None:
+    """Nobody approves a request that needs no review: it is not promised an approval."""
+    wf = workflow(engine, clock, config)
+    request = request_in(wf, state, uid="U1", needs_review=needs_review)
+    page = browser(app, clock, config, "U1").get(f"/web/closure/{request.id}").text
+    said = EXPECTED.search(page)
+    assert said and said.group(1).startswith(words), page

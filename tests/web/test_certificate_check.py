@@ -102,7 +102,7 @@ def test_a_genuine_pdf_is_confirmed_with_the_account_and_its_closing_date(
     assert "U100234" in said
     assert formats.date(CLOSED_AT, "en" if lang == "en" else "zh_Hans") in said
     # How to check it without this page names the key id in the page's language only.
-    key_id = {"en": "key id names the key that signed it", "zh-Hans": "证明中的密钥编号标明了"}
+    key_id = {"en": "key id names the key that signed it", "zh-Hans": "证明中的密钥 ID 标明了"}
     assert key_id[lang] in answer.text
     assert lang == "en" or "key id" not in answer.text.lower()
 

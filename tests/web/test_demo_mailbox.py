@@ -82,3 +82,15 @@ def test_outside_the_demo_there_is_no_mailbox(engine, clock, config) -> None:
 def test_staff_have_no_demo_mailbox(app, clock, config) -> None:
     staff = browser(app, clock, config, "agent-ada", Role.AGENT)
     assert staff.get(MAILBOX, follow_redirects=False).status_code == 403
+
+
+def test_what_is_not_a_message_is_left_out(app, engine, clock, config) -> None:
+    client = browser(app, clock, config, "U1")
+    code = _code_sent(client, engine, clock, config, "en")
+    folder = config.mailbox_dir
+    (folder / ".incoming-x1y2").write_bytes(b"half a message")  # being written
+    (folder / "notes-u1@example.com.txt").write_text("To: u1@example.com\n\nnot ours")
+    (folder / "README").write_text("To: u1@example.com\n\nnot a message")
+    letters = _letters(client.get(MAILBOX).text)
+    assert any(code in letter for letter in letters)
+    assert not any("not ours" in letter or "not a message" in letter for letter in letters)

@@ -59,15 +59,23 @@ def _read(path: Path) -> tuple[str, Letter] | None:
     return head.removeprefix("To: ").strip(), Letter(sent_at, "sms", "", text)
 
 
+def _mtime(path: Path) -> int:
+    """When ``path`` was written (0: gone meanwhile, or not a message)."""
+    try:
+        return path.stat().st_mtime_ns if path.suffix in (".eml", ".txt") else 0
+    except OSError:
+        return 0
+
+
 def letters_for(engine: Engine, directory: Path | None, uid: str) -> list[Letter]:
     """The messages written to ``uid``'s e-mail address or phone number, newest first."""
     if directory is None or not directory.is_dir():
         return []
     to = _contact(engine, uid)
     found = []
-    written = [(path.stat().st_mtime_ns, path.name, path) for path in directory.glob("*-*")]
+    written = [(when, path.name, path) for path in directory.glob("*-*") if (when := _mtime(path))]
     for _when, _name, path in sorted(written, reverse=True):  # the last written first
-        read = _read(path) if path.suffix in (".eml", ".txt") else None
+        read = _read(path)
         if read is not None and read[0] in to:
             found.append(read[1])
             if len(found) == SHOWN:

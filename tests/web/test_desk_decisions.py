@@ -1,7 +1,8 @@
 """Decisions on the desk's pages through HTTP, on both databases: a risk lock lifted on
-appeal by compliance (not by an agent, who hands the appeal to compliance), a closure appeal decided by someone other than
-the rejecting agent, and a credential recovery that needs both files, then waits before
-the customer completes it. The accounts, fixtures and helpers are ``test_desk_pages``'."""
+appeal by compliance (not by an agent, who hands the appeal to compliance), a closure
+appeal decided by someone other than the rejecting agent, and a credential recovery that
+needs both files, then waits before the customer completes it. The accounts, fixtures
+and helpers are ``test_desk_pages``'."""
 
 from __future__ import annotations
 

@@ -41,6 +41,7 @@ VALUES = {
     "ticket_ref": "1a2b3c4d",
     "effective_at": "2026-11-26T12:00:00+00:00",
     "deadline_at": "2027-01-25T00:00:00+00:00",
+    "reply_by_at": "2026-12-07T12:00:00+00:00",
     "days_left": "7",
     "evidence_kind": "document",
     "refusal": "expired",

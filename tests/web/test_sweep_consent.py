@@ -90,7 +90,7 @@ RECEIVED = {
 
 
 def _received(html: str) -> str | None:
-    match = re.search(r'<p class="notice" id="swept-received">(.*?)</p>', html, flags=re.DOTALL)
+    match = re.search(r'<p class="muted" id="swept-received">(.*?)</p>', html, flags=re.DOTALL)
     return match.group(1) if match else None
 
 

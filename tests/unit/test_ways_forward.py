@@ -12,6 +12,7 @@ from lastgate.closure.pages.ways_forward import (
     ARRIVES_BY,
     COOLDOWN_ENDS,
     FORFEIT_INSTEAD,
+    FORFEIT_OVER_LIMIT,
     RESOLVES_BY,
     SWEEP_AGAIN_FROM,
     SWEEP_LEAVES_DUST,
@@ -170,9 +171,13 @@ def test_dust_is_swept_first_and_giving_it_up_instead_is_offered_from_the_start(
     assert (ways[1].label, ways[1].plural) == FORFEIT_INSTEAD
 
 
-def test_dust_worth_more_than_may_be_given_up_is_only_swept() -> None:
-    [way] = ways_forward(DUST, now=NOW, dust=plan(sweep=True, total="10.01"))
-    assert (way.kind, way.href) == (WayKind.FIX, "/web/me/dust-sweep")
+def test_dust_worth_more_than_may_be_given_up_is_only_swept_and_the_card_says_why() -> None:
+    """The card's text names giving up as a way; over the limit, a note says why it is not
+    offered, with the offer (its total and the limit) for the page to show."""
+    sweep, note = ways_forward(DUST, now=NOW, dust=plan(sweep=True, total="10.01"))
+    assert (sweep.kind, sweep.href) == (WayKind.FIX, "/web/me/dust-sweep")
+    assert (note.kind, note.label) == (WayKind.NOTE, FORFEIT_OVER_LIMIT)
+    assert note.forfeit is not None and note.forfeit.total_usd == Decimal("10.01")
 
 
 def test_what_the_sweep_cannot_convert_is_offered_to_give_up() -> None:
@@ -211,11 +216,13 @@ def test_no_date_is_given_for_a_sweep_that_would_leave_dust() -> None:
 
 def test_a_sweep_leaving_dust_over_the_forfeit_limit_leads_to_support_after_the_note() -> None:
     ways = ways_forward(DUST, now=NOW, dust=plan(convertible=True, total="10.1", leaves="9.9"))
-    assert kinds(ways) == [WayKind.NOTE, WayKind.TICKET]
+    assert kinds(ways) == [WayKind.NOTE, WayKind.NOTE, WayKind.TICKET]
+    assert [w.label for w in ways[:2]] == [SWEEP_LEAVES_DUST, FORFEIT_OVER_LIMIT]
 
 
 def test_dust_worth_more_than_may_be_given_up_leads_to_support() -> None:
-    [way] = ways_forward(DUST, now=NOW, dust=plan(total="10.01"))
+    note, way = ways_forward(DUST, now=NOW, dust=plan(total="10.01"))
+    assert (note.kind, note.label) == (WayKind.NOTE, FORFEIT_OVER_LIMIT)
     assert way.kind is WayKind.TICKET and "closure_blocked" in way.href
 
 

@@ -27,7 +27,13 @@ from lastgate.eligibility.model.report import (
     CustomerReport,
 )
 from lastgate.kernel.messages import N_, N_plural
-from lastgate.remediation.model import GIVE_UP, SWEEP_LEAVES_DUST, DustPlan, SweepResult
+from lastgate.remediation.model import (
+    GIVE_UP,
+    SWEEP_LEAVES_DUST,
+    DustPlan,
+    ForfeitOffer,
+    SweepResult,
+)
 
 
 class WayKind(StrEnum):
@@ -44,13 +50,15 @@ class WayKind(StrEnum):
 class Way:
     """One way forward from a card: what it is, its label (a msgid; with ``plural``, the
     pair whose form ``count`` picks), and where it leads; a note on a sweep not offered
-    carries the result it would leave (``result``)."""
+    carries the result it would leave (``result``), one on a forfeit not offered the offer
+    that is over the limit (``forfeit``)."""
 
     kind: WayKind
     label: str
     href: str = ""
     at: datetime | None = None
     result: SweepResult | None = None
+    forfeit: ForfeitOffer | None = None
     plural: str = ""
     count: int = 1
 
@@ -69,6 +77,11 @@ SWEEP_AGAIN_FROM = N_("Converting is possible again from {when}.")
 #: Giving up every balance the card lists (the small-balances page is headed the same).
 FORFEIT = GIVE_UP
 FORFEIT_INSTEAD = N_plural("Give it up instead of converting", "Give them up instead of converting")
+#: Why the card, which names giving up as a way, offers no forfeit: over the policy's limit.
+FORFEIT_OVER_LIMIT = N_(
+    "Giving them up is not offered here: together these balances are worth {worth}, more "
+    "than the {limit} that may be given up at once."
+)
 UNFREEZE_FIRST = N_("Your account is frozen: unfreeze it first")
 #: Where small balances are settled: the page that lists them, with the sweep and the
 #: forfeit each offered when allowed (``remediation.pages``).
@@ -109,6 +122,8 @@ def _dust(check: CustomerCheck, dust: DustPlan) -> list[Way]:
         ways.append(Way(WayKind.PAGE, singular, SMALL_BALANCES, plural=plural, count=count))
         if not dust.sweep and dust.worth_converting and dust.next_sweep_at is not None:
             ways.append(Way(WayKind.WAIT, SWEEP_AGAIN_FROM, at=dust.next_sweep_at))
+    elif dust.forfeit.lines:  # the card's text names giving up: say why it is not here
+        ways.append(Way(WayKind.NOTE, FORFEIT_OVER_LIMIT, forfeit=dust.forfeit))
     if not any(w.kind is not WayKind.NOTE for w in ways):
         # Worth more than may be given up: withdrawn on the exchange, or support.
         ways.append(_ticket(check))

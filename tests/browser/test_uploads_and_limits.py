@@ -2,9 +2,15 @@
 real photo to a ticket and it is received; a PDF with a script in it is refused with a
 clear reason on the same page; identity evidence is received on the closure page, and
 one too large for the form answers an error page saying so; a flood of "is this
-official?" checks ends on a page that says to wait."""
+official?" checks ends on a page that says to wait; another site's page cannot send a
+signed-in customer's browser's upload."""
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -130,3 +136,51 @@ def test_a_flood_of_official_checks_ends_on_a_page_that_says_to_wait(
     if lang == "en":
         screenshot(page, "rate-limited")
     context.close()
+
+
+@pytest.fixture
+def other_site(tmp_path) -> Iterator[Callable[[str], str]]:
+    """Serves pages from another origin (127.0.0.1 on another port: the same site to
+    SameSite cookies, so the customer's session cookie still goes with its forms)."""
+    folder = tmp_path / "other-site"
+    folder.mkdir()
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def page(html: str) -> str:
+        (folder / "index.html").write_text(html)
+        return f"http://127.0.0.1:{server.server_address[1]}/index.html"
+
+    yield page
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_signed_in_customers_browser_sends_no_upload_from_another_sites_page(
+    engine, clock, config, person, files, other_site
+) -> None:
+    """Another page posts a file too large for the evidence form to the customer's closure
+    while they are signed in: the browser sends their cookie (same site) and says where the
+    form came from; the gate refuses it before the body (403, not the 413 that the size
+    would answer to a form of ours), and nothing is received."""
+    load(engine, account("U1"))
+    flow = workflow(engine, clock, config)
+    request = request_in(flow, ClosureState.VERIFYING, "U1", needs_evidence=True)
+    me = person("U1")
+    ours = me.url.split("/web/")[0]
+    me.goto(
+        other_site(
+            f'<form method="post" enctype="multipart/form-data" '
+            f'action="{ours}/web/closure/{request.id}/evidence">'
+            '<input type="file" id="f" name="file"><input name="kind" value="document">'
+            '<button id="go">Send</button></form>'
+        )
+    )
+    me.set_input_files("#f", str(files / "huge.png"))
+    with me.expect_navigation() as sent:
+        me.click("#go")
+    answer = sent.value
+    assert answer is not None and answer.status == 403 and "CSRF_REFUSED" in me.content()
+    me.goto(f"{ours}/web/closure/{request.id}")
+    assert TEXT["en"]["document_received"] not in me.inner_text("main")

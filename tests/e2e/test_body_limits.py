@@ -21,7 +21,6 @@ from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
-from lastgate.platform.web.pages import csrf_token
 from tests.builders import account, load
 from tests.live_server import HOST, free_port, live_server
 from tests.workflow_support import request_in, settings, workflow
@@ -123,21 +122,33 @@ def test_an_unauthenticated_200_mb_upload_is_refused_on_its_headers(
     assert list(spool.iterdir()) == []
 
 
-def test_a_page_upload_needs_the_session_and_the_forms_csrf_token_first(
+def test_a_page_upload_needs_the_session_and_a_page_of_ours_first(
     server, evidence_id, config, clock, spool
 ) -> None:
+    """Before the body: a form another site's page sent is refused (the browser's fetch
+    metadata, else its Origin), even with the customer's cookie; a form of one of our pages
+    without a session leads to the sign-in page. The address carries no token."""
     path = f"/web/closure/{evidence_id}/evidence"
     status, headers, _, _ = _send_declared(server, path)
     assert status == 303 and headers["location"] == "/web/sign-in"
-    session = _token(config, clock)
-    cookie = f"Cookie: lastgate_session={session}"
-    status, headers, body, seconds = _send_declared(server, path, cookie)
-    assert status == 403 and seconds < PROMPT_SECONDS
-    assert headers["content-type"].startswith("text/html") and b"CSRF_REFUSED" in body
-    good = csrf_token(config.jwt_secret.get_secret_value(), session)
-    status, _, body, seconds = _send_declared(server, f"{path}?csrf={good}", cookie)
-    assert status == 413 and seconds < PROMPT_SECONDS  # signed in: now the size counts
-    assert b"BODY_TOO_LARGE" in body
+    status, headers, _, _ = _send_declared(server, path, "Sec-Fetch-Site: same-origin")
+    assert status == 303 and headers["location"].startswith("/web/sign-in?ended=1")
+    cookie = f"Cookie: lastgate_session={_token(config, clock)}"
+    for foreign in (
+        "Sec-Fetch-Site: cross-site",
+        "Sec-Fetch-Site: same-site",  # a sibling subdomain is another site's page too
+        "Origin: https://evil.example",
+        "Origin: null",
+    ):
+        status, headers, body, seconds = _send_declared(server, path, cookie, foreign)
+        assert status == 403 and seconds < PROMPT_SECONDS, foreign
+        assert headers["content-type"].startswith("text/html") and b"CSRF_REFUSED" in body
+    # Ours: the fetch metadata, the Origin of the Host the request names, or no browser.
+    for ours in ("Sec-Fetch-Site: same-origin", "Origin: http://127.0.0.1", ""):
+        extra = (cookie, ours) if ours else (cookie,)
+        status, _, body, seconds = _send_declared(server, path, *extra)
+        assert status == 413 and seconds < PROMPT_SECONDS, ours  # now the size counts
+        assert b"BODY_TOO_LARGE" in body
     assert list(spool.iterdir()) == []
 
 

@@ -114,7 +114,7 @@ def test_a_recovery_needs_both_files_then_waits_before_the_customer_completes_it
     page = client.get(f"/web/tickets/{ticket.id}")
     for purpose, content in (("document", PNG), ("video_statement", MP4)):
         client.post(
-            f"/web/tickets/{ticket.id}/attachments?csrf={csrf(page.text)}",
+            f"/web/tickets/{ticket.id}/attachments",
             data={"csrf": csrf(page.text), "purpose": purpose},
             files={"file": ("f", content, "application/octet-stream")},
         )

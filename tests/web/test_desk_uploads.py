@@ -23,7 +23,7 @@ def _attach(client, ticket_id: str, purpose: str, file: tuple[str, bytes, str], 
     """The customer attaches ``file`` on the ticket's page (opened with ``query``)."""
     page = client.get(f"/web/tickets/{ticket_id}{query}")
     return client.post(
-        f"/web/tickets/{ticket_id}/attachments?csrf={csrf(page.text)}",
+        f"/web/tickets/{ticket_id}/attachments",
         data={"csrf": csrf(page.text), "purpose": purpose},
         files={"file": file},
     )

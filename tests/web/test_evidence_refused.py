@@ -51,7 +51,7 @@ def upload(client, request_id: str, kind: str) -> str:
     """The customer sends a file of ``kind`` from their closure page; the page after."""
     page = client.get(f"/web/closure/{request_id}").text
     sent = client.post(
-        f"/web/closure/{request_id}/evidence?csrf={csrf(page)}",
+        f"/web/closure/{request_id}/evidence",
         data={"csrf": csrf(page), "kind": kind},
         files={"file": (f"{kind}.png", png(), "image/png")},
     )

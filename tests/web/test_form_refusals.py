@@ -139,14 +139,28 @@ def test_an_upload_sent_after_signing_out_leads_to_the_sign_in_page(app, clock, 
     client = browser(app, clock, config, "U1")
     token = csrf(client.get("/web/help").text)
     client.post("/web/sign-out", data={"csrf": token})
-    sent = client.post(
-        f"/web/tickets/T1/attachments?csrf={token}",
+    sent = client.post(  # a browser says which site's page sent the form
+        "/web/tickets/T1/attachments",
         files={"file": ("a.png", b"\x89PNG", "image/png")},
-        data={"purpose": "other"},
+        data={"csrf": token, "purpose": "other"},
+        headers={"Sec-Fetch-Site": "same-origin"},
         follow_redirects=False,
     )
     assert sent.status_code == 303
     assert sent.headers["location"].startswith("/web/sign-in?ended=1")
+
+
+def test_an_upload_in_a_live_session_without_the_forms_token_is_refused(app, clock, config):
+    """The gate lets a same-origin upload in on its session; the route then checks the
+    token in the body, as for every form."""
+    client = browser(app, clock, config, "U1")
+    sent = client.post(
+        "/web/tickets/T1/attachments",
+        files={"file": ("a.png", b"\x89PNG", "image/png")},
+        data={"csrf": "0" * 64, "purpose": "other"},
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
+    assert sent.status_code == 403 and heading(sent.text) == "The form has expired"
 
 
 def test_a_stale_form_in_a_live_session_still_reads_as_expired(app, clock, config):

@@ -5,8 +5,8 @@ A body whose ``Content-Length`` is over its route's limit is answered 413
 ``BODY_TOO_LARGE`` at once, unread; one sent without a length (chunked) is counted as it
 streams in and cut off, with the same answer, as soon as it passes the limit. The upload
 routes have the upload limit; every other route the small ``max_body_bytes``. On an
-upload route the caller's credentials (the bearer token, or the session cookie and the
-CSRF token in the form's address) are checked from the headers alone, before the first
+upload route the caller's credentials (the bearer token, or the session cookie of a form
+no other site sent) are checked from the headers alone, before the first
 byte of the file is read: FastAPI parses a whole multipart form before any dependency
 of the route runs, so the route's own checks would come too late.
 

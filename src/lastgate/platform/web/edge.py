@@ -3,7 +3,7 @@ the upload gate of a page form, and error pages answered before any route runs."
 
 from __future__ import annotations
 
-import hmac
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,31 +13,49 @@ from lastgate.kernel.settings import Settings
 from lastgate.platform.http.body_limits import Gate, TokenCheck
 from lastgate.platform.http.errors import status_for
 from lastgate.platform.web.pages import (
-    CSRF_FIELD,
     SESSION_COOKIE,
     CsrfRefused,
     SessionEnded,
-    csrf_token,
     error_page,
     signed_out,
 )
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def sent_from_our_page(request: Request, public_base_url: str) -> bool | None:
+    """Whether the browser says a page of lastgate's own origin sent this request: its
+    fetch metadata (``Sec-Fetch-Site``, sent by every current browser), else its
+    ``Origin`` (this server's own, or the public address customers reach). None: no
+    browser said (a script or a test client, which a cross-site form never is)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    if origin is None:
+        return None
+    return origin.lower() in (_origin(str(request.base_url)), _origin(public_base_url))
+
+
 def page_upload_gate(settings: Settings, check_token: TokenCheck) -> Gate:
-    """A page's upload gate: a session cookie that ``check_token`` accepts, and this
-    session's CSRF token in the form's address (``?csrf=``), since the hidden field
-    comes inside the body."""
+    """A page's upload gate, from the headers alone: a form another site's page sent is
+    refused, then a session cookie that ``check_token`` accepts is required. The form's
+    CSRF token travels in its body, as every form's does, and the route checks it once
+    the body is in; the address carries no secret (it would reach access logs)."""
 
     def gate(request: Request) -> None:
+        ours = sent_from_our_page(request, settings.public_base_url)
+        if ours is False:
+            raise CsrfRefused("the form was not sent by lastgate's page; reload it")
         session = request.cookies.get(SESSION_COOKIE)
         if not session:
-            if request.query_params.get(CSRF_FIELD):  # the form of a session that ended
+            if ours:  # a form of one of our signed-in pages, its session gone since
                 raise SessionEnded("the session this form was sent from has ended")
             raise NotAuthenticated("sign in first")
         check_token(session)
-        expected = csrf_token(settings.jwt_secret.get_secret_value(), session)
-        if not hmac.compare_digest(request.query_params.get(CSRF_FIELD, ""), expected):
-            raise CsrfRefused("the form is stale or was not sent by lastgate's page; reload it")
 
     return gate
 

@@ -15,7 +15,8 @@ import pytest
 from lastgate.kernel.present import formats
 from tests.browser.conftest import follow, screenshot
 from tests.builders import T0, load
-from tests.web.test_card_remedies import ACCOUNTS, LANGS, SEE_IT, TALK, WHY, land
+from tests.web.test_card_remedies import ACCOUNTS, SEE_IT, TALK, WHY, land
+from tests.web_support import LANGS
 
 COOLDOWN_ENDS = T0.replace(day=T0.day + 5)  # changed two days ago; the policy's seven days
 TEXT = {

@@ -12,7 +12,8 @@ from lastgate.kernel.access import Role
 from lastgate.kernel.present import formats
 from tests.browser.conftest import follow, screenshot
 from tests.builders import load
-from tests.web.test_card_remedies import ACCOUNTS, LANGS
+from tests.web.test_card_remedies import ACCOUNTS
+from tests.web_support import LANGS
 from tests.workflow_support import customer_status
 
 UID = "U-COOLDOWN"

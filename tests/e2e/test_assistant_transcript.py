@@ -19,7 +19,7 @@ from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account
 from tests.desk_support import desk_fixtures, make_desk
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_A
 
 BALANCE = [{"asset": "BTC", "account_type": "funding", "available": "0.25", "frozen": "0"}]

@@ -11,7 +11,7 @@ from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import CheckCode, customer_view
 from lastgate.eligibility.wire import report_to_wire
 from lastgate.ledger import model as a
-from tests.unit.test_checks import AGO, CLEAN, NOW, POLICY
+from tests.account_states import AGO, CLEAN, NOW, POLICY
 
 
 def resolves_at(state: a.AccountState, code: CheckCode):

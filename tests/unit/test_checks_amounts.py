@@ -13,7 +13,7 @@ from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import CheckCode, CheckStatus
 from lastgate.kernel.policy import Policy
 from lastgate.ledger import model as a
-from tests.unit.test_checks import CLEAN, NOW, POLICY, balance, failing, transfer
+from tests.account_states import CLEAN, NOW, POLICY, balance, failing, transfer
 
 # -- balances -----------------------------------------------------------------------------
 

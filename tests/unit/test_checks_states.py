@@ -14,7 +14,7 @@ import pytest
 from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import CheckCode, CheckStatus, Resolver
 from lastgate.ledger import model as a
-from tests.unit.test_checks import AGO, CLEAN, NOW, POLICY, failing, hold
+from tests.account_states import AGO, CLEAN, NOW, POLICY, failing, hold
 
 # -- time ---------------------------------------------------------------------------------
 

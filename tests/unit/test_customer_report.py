@@ -28,7 +28,7 @@ from lastgate.kernel.access import Principal, Role
 from lastgate.kernel.errors import AccountNotFound, Forbidden
 from lastgate.kernel.policy import Policy
 from lastgate.ledger import model as a
-from tests.unit.test_checks import AGO, CLEAN, NOW, POLICY
+from tests.account_states import AGO, CLEAN, NOW, POLICY
 
 AML = replace(
     CLEAN,

@@ -17,7 +17,7 @@ from lastgate.eligibility.model.report import (
     customer_view,
 )
 from lastgate.ledger import model as a
-from tests.unit.test_checks import AGO, CLEAN, NOW, POLICY
+from tests.account_states import AGO, CLEAN, NOW, POLICY
 
 
 def _aml(state: a.AccountState) -> a.AccountState:

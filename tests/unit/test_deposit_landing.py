@@ -15,7 +15,7 @@ from lastgate.eligibility.model.report import Action, CheckCode, CheckStatus
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.policy import Policy
 from lastgate.ledger import model as a
-from tests.unit.test_checks import CLEAN, NOW, POLICY, balance
+from tests.account_states import CLEAN, NOW, POLICY, balance
 
 DEPOSIT, IN_FLIGHT = a.TransferDirection.DEPOSIT, a.TransferStatus.CONFIRMING
 TRADING = a.AccountType.TRADING

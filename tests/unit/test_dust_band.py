@@ -19,7 +19,7 @@ from lastgate.kernel.i18n import translate
 from lastgate.kernel.policy import Policy
 from lastgate.platform.policy_files import PolicyDirectory
 from lastgate.remediation.model import Holding, SweepTerms, forfeit_offer, would_leave
-from tests.unit.test_checks import CLEAN, NOW, POLICY, balance
+from tests.account_states import CLEAN, NOW, POLICY, balance
 
 
 def policy(**remediation: str) -> Policy:

@@ -14,7 +14,7 @@ from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import CheckCode, customer_view
 from lastgate.kernel.i18n import translate, translations
 from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer
-from tests.unit.test_checks import CLEAN, NOW, POLICY, balance
+from tests.account_states import CLEAN, NOW, POLICY, balance
 
 
 def card(*balances):

@@ -24,7 +24,7 @@ from lastgate.remediation.model import (
     sweep_result,
     would_leave,
 )
-from tests.unit.test_checks import CLEAN, POLICY
+from tests.account_states import CLEAN, POLICY
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TERMS = SweepTerms(

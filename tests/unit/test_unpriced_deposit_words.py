@@ -16,7 +16,7 @@ from lastgate.kernel.i18n import translate, translations
 from lastgate.platform.web.done import DONE
 from lastgate.remediation.model import ForfeitLine, ForfeitOffer
 from lastgate.remediation.pages import forfeited, heading
-from tests.unit.test_checks import CLEAN, NOW, POLICY
+from tests.account_states import CLEAN, NOW, POLICY
 from tests.unit.test_deposit_landing import deposit
 
 

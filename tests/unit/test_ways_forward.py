@@ -35,7 +35,7 @@ from lastgate.eligibility.model.report import (
 )
 from lastgate.kernel.messages import Message
 from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer, SweepResult
-from tests.unit.test_checks import CLEAN, POLICY
+from tests.account_states import CLEAN, POLICY
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 CUSTOMER_CODES = [c for c in CheckCode if c not in SUPPORT_ONLY_CODES]

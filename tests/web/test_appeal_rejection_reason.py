@@ -15,7 +15,7 @@ from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
 from tests.builders import account
 from tests.desk_support import desk_fixtures, make_desk
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_A, customer, request_in, workflow
 
 REASON = "We need to confirm where the 0.15 BTC went before closing."

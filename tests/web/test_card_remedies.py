@@ -17,10 +17,8 @@ from lastgate.app.api import create_app
 from lastgate.kernel.present import formats
 from lastgate.ledger.adapters import tables as ledger
 from tests.builders import T0, account, iso, load
-from tests.web.test_pages import browser, csrf
+from tests.web_support import LANGS, asked_on_help, blocked, browser, card, csrf, text
 from tests.workflow_support import settings
-
-LANGS = {"en": "en", "zh-Hans": "zh_Hans"}
 
 
 def deposit(ref: str, asset: str, amount: str) -> dict[str, str]:
@@ -68,20 +66,6 @@ def config():
 def app(engine, clock, config):
     load(engine, *ACCOUNTS)
     return create_app(config, engine=engine, clock=clock)
-
-
-def card(html: str, code: str) -> str:
-    match = re.search(rf'<li class="check (\w+)" id="check-{code}">(.*?)</li>', html, re.DOTALL)
-    assert match, f"no card {code}"
-    return match.group(1) + " " + match.group(2)
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
-
-
-def blocked(html: str) -> set[str]:
-    return set(re.findall(r'<li class="check block" id="check-([A-Z_]+)">', html))
 
 
 def land(engine, uid: str, ref: str) -> None:
@@ -236,14 +220,6 @@ def test_a_security_cooldown_says_when_it_ends_and_offers_no_person_to_lift_it(
 
     clock.advance(days=5)  # the cooldown's own end: nothing else lifted it
     assert blocked(client.get("/web/me").text) == set()
-
-
-def asked_on_help(client, question: str, lang: str) -> str:
-    """The Help page's answer to ``question``, asked from the page in ``lang``."""
-    page = client.get(f"/web/help?lang={lang}").text
-    answer = client.post("/web/help/ask", data={"csrf": csrf(page), "question": question})
-    assert answer.status_code == 200
-    return answer.text
 
 
 SEE_IT = {"en": "See it on the self-check", "zh-Hans": "在自查页面查看"}

@@ -18,7 +18,7 @@ from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account
 from tests.desk_support import desk_fixtures
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import request_in
 
 config, desk_app = desk_fixtures(account("U1"), account("U3", status="closed"))

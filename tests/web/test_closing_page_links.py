@@ -13,7 +13,7 @@ from lastgate.app.api import create_app
 from lastgate.kernel.i18n import translate
 from lastgate.kernel.messages import Message
 from tests.builders import account, load
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import close_as_customer, settings, workflow
 
 LANGS = {"en": "en", "zh-Hans": "zh_Hans"}

@@ -9,7 +9,7 @@ from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
 from lastgate.platform import audit_log
 from tests.builders import account, load
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import settings
 
 

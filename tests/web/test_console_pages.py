@@ -11,7 +11,7 @@ from lastgate.kernel.access import Role
 from tests.builders import account, load
 from tests.e2e.test_api_verification import png
 from tests.e2e.test_remediation_api import DUST
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import request_in, settings, stored, workflow
 
 

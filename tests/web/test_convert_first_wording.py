@@ -11,8 +11,7 @@ import pytest
 
 from lastgate.app.api import create_app
 from tests.builders import account, load
-from tests.web.test_card_remedies import LANGS, text
-from tests.web.test_pages import browser
+from tests.web_support import LANGS, browser, text
 from tests.workflow_support import settings
 
 ACCOUNTS = [

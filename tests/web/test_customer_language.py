@@ -20,7 +20,7 @@ from lastgate.notices.model import compose, render
 from lastgate.platform.web.pages import LANG_COOKIE
 from tests.builders import account
 from tests.desk_support import desk_fixtures
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import outbox_rows
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -10,7 +10,8 @@ import pytest
 
 from lastgate.app.api import create_app
 from tests.builders import T0, account, iso, load
-from tests.web.test_pages import ORDER, browser, csrf
+from tests.web.test_pages import ORDER
+from tests.web_support import browser, csrf
 from tests.workflow_support import settings
 
 KEY = {"id": "k1", "kind": "api_key", "label": "grid bot", "created_at": iso(T0)}

@@ -19,8 +19,8 @@ from lastgate.closure.service.execution import execute_due
 from lastgate.kernel.access import Role
 from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import account, load
-from tests.web.test_pages import browser as signed_in
-from tests.web.test_pages import csrf
+from tests.web_support import browser as signed_in
+from tests.web_support import csrf
 from tests.workflow_support import (
     close_as_customer,
     customer_status,

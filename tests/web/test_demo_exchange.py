@@ -16,9 +16,8 @@ from lastgate.demo.exchange import ASSETS_WITHDRAWN, DEPOSITS_ARRIVED
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import T0, account, iso, load
-from tests.web.test_card_remedies import blocked
 from tests.web.test_demo_clock import browser
-from tests.web.test_pages import csrf
+from tests.web_support import blocked, csrf
 from tests.workflow_support import settings
 
 DEPOSIT = {

@@ -15,8 +15,8 @@ from lastgate.kernel.access import Role
 from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
 from tests.web.test_verification_pages import open_closure, sent_code
+from tests.web_support import browser, csrf
 from tests.workflow_support import settings
 
 MAILBOX = "/web/demo-login/mailbox"

@@ -19,10 +19,10 @@ from lastgate.kernel.access import Role
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import T0, account, iso, load
-from tests.web.test_card_remedies import blocked
 from tests.web.test_demo_clock import browser
 from tests.web.test_demo_exchange import config, post
 from tests.web.test_demo_exchange_link import hints
+from tests.web_support import blocked
 
 __all__ = ["config"]
 WAIT = "/web/demo-login/clock/security-wait-passes"

@@ -21,7 +21,7 @@ from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
 from tests.builders import account, iso
 from tests.desk_support import desk_fixtures, make_desk
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import customer, request_in
 
 

@@ -17,7 +17,7 @@ from lastgate.kernel import present
 from lastgate.kernel.access import Role
 from tests.builders import account, iso
 from tests.desk_support import desk_fixtures, make_desk
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_A, customer
 
 BTC = [{"asset": "BTC", "account_type": "funding", "available": "0.25", "frozen": "0"}]

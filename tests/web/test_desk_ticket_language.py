@@ -12,7 +12,7 @@ import pytest
 
 from lastgate.kernel.access import Role
 from tests.web.test_desk_handoff import _ask, _hand_off, _said, _section, app, config
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import outbox_rows
 
 __all__ = ["app", "config"]  # the hand-off tests' fixtures: their accounts and settings

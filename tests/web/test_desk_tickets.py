@@ -13,7 +13,7 @@ from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
 from tests.web import test_desk_pages as desk_pages
 from tests.web.test_desk_pages import _open
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_A, customer
 
 #: The desk pages' accounts (U1 with 0.25 BTC, U2, U3 under a risk lock), served the same way.

@@ -12,7 +12,7 @@ from tests.desk_support import MP4, PNG
 from tests.secret_corpus import mnemonic
 from tests.web import test_desk_pages as desk_pages
 from tests.web.test_desk_pages import _open
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_A
 
 #: The desk pages' accounts (U1 with 0.25 BTC, U2, U3 under a risk lock), served the same way.

@@ -11,7 +11,7 @@ from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
 from tests.builders import account
 from tests.desk_support import desk_fixtures, make_desk
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import customer
 
 config, app = desk_fixtures(account("U1"))

@@ -11,8 +11,7 @@ import pytest
 
 from lastgate.app.api import create_app
 from tests.builders import account, load
-from tests.web.test_card_remedies import LANGS, blocked, card
-from tests.web.test_pages import browser, csrf
+from tests.web_support import LANGS, blocked, browser, card, csrf
 from tests.workflow_support import settings
 
 UID = "U-DUST-BAND"

@@ -22,7 +22,7 @@ from lastgate.platform.logs import JsonFormatter
 from lastgate.platform.web.error_pages import ADVICE, AFTER_FORM, Step, advice_for, error_view
 from lastgate.platform.web.pages import PageRoute
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf, heading
 from tests.workflow_support import settings
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
@@ -37,12 +37,6 @@ def config():
 def app(engine, clock, config):
     load(engine, account("U1"))
     return create_app(config, engine=engine, clock=clock)
-
-
-def heading(html: str) -> str:
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
-    assert match, "the page has no heading"
-    return match.group(1).strip()
 
 
 def test_an_unknown_page_is_a_friendly_404_under_the_signed_in_header(app, clock, config):

@@ -22,8 +22,7 @@ from lastgate.ledger.model import HoldKind
 from lastgate.notices.model import compose, render
 from tests.builders import account, load
 from tests.e2e.test_api_verification import png
-from tests.web.test_card_remedies import LANGS, text
-from tests.web.test_pages import browser, csrf
+from tests.web_support import LANGS, browser, csrf, text
 from tests.workflow_support import OFFICER_A, outbox_rows, request_in, settings, stored, workflow
 
 UID = "U-EVIDENCE"

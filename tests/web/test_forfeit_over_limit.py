@@ -12,8 +12,7 @@ import pytest
 
 from lastgate.app.api import create_app
 from tests.builders import account, load
-from tests.web.test_card_remedies import LANGS, card
-from tests.web.test_pages import browser
+from tests.web_support import LANGS, browser, card
 from tests.workflow_support import settings
 
 UID = "U-DUST-OVER-LIMIT"

@@ -13,8 +13,7 @@ from lastgate.kernel.i18n import SIMPLIFIED_CHINESE, translations
 from lastgate.platform.web.error_pages import INVISIBLE_IN_FIELD
 from lastgate.platform.web.refused_fields import FIELD_LABELS
 from tests.builders import account, load
-from tests.web.test_error_pages import heading
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf, heading
 from tests.workflow_support import settings
 
 FORM = "http://127.0.0.1"

@@ -20,7 +20,7 @@ from lastgate.platform.policy_files import SHIPPED_POLICIES
 from tests.builders import account, load
 from tests.desk_support import desk_settings
 from tests.e2e.test_assistant_transcript import _asked
-from tests.web.test_pages import browser
+from tests.web_support import browser
 
 VERIFY_AT = "https://exchange.example/account/verification"
 ASKED = {"en": "Why can't I close my account?", "zh-Hans": "为什么我不能注销账户"}

@@ -11,8 +11,8 @@ import pytest
 from lastgate.app.api import create_app
 from lastgate.platform.web.pages import LANG_COOKIE
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
 from tests.web.test_verification_pages import open_closure
+from tests.web_support import browser, csrf
 from tests.workflow_support import settings
 
 CHINESE = {"accept-language": "zh-CN,zh;q=0.9"}

@@ -15,7 +15,7 @@ from lastgate.kernel.access import Role
 from lastgate.ledger.model import HoldKind
 from tests.builders import account, iso, load
 from tests.desk_support import make_desk
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import OFFICER_A, OFFICER_B, customer, settings, workflow
 
 

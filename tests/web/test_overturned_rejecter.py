@@ -10,7 +10,7 @@ from lastgate.closure.service import workflow as closure
 from lastgate.kernel.access import Principal, Role
 from tests.builders import account
 from tests.desk_support import appeal_decided, desk_fixtures
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_B, stored
 
 AGENT_C = Principal("agent-cy", Role.AGENT)

@@ -15,6 +15,7 @@ from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import T0, account, iso, load
+from tests.web_support import browser, csrf
 from tests.workflow_support import customer_status, settings
 
 ORDER = {
@@ -38,20 +39,6 @@ def config():
 def app(engine, clock, config):
     load(engine, account("U1", orders=[ORDER]), account("U2"))
     return create_app(config, engine=engine, clock=clock)
-
-
-def browser(app, clock, config, subject: str | None = None, role: Role = Role.CUSTOMER):
-    client = TestClient(app, base_url="http://127.0.0.1")
-    if subject is not None:
-        token = issue_token(config, subject, role, timedelta(hours=1), clock())
-        assert client.get(f"/web/session?token={token}").status_code == 200
-    return client
-
-
-def csrf(page_html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]{64})"', page_html)
-    assert match, "the page has no CSRF field"
-    return match.group(1)
 
 
 def test_a_token_hand_over_sets_a_locked_down_session_cookie(app, clock, config) -> None:

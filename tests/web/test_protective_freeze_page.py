@@ -9,7 +9,7 @@ import pytest
 from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import customer_status, settings
 
 

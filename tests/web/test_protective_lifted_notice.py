@@ -17,7 +17,7 @@ from lastgate.kernel.present.labels import label
 from lastgate.kernel.present.vocabulary import Kind
 from lastgate.notices.model import SECURE_PATH, compose, delivery_links, render
 from tests.web import test_takeover_lifted as lifted
-from tests.web.test_card_remedies import LANGS, text
+from tests.web_support import LANGS, text
 from tests.workflow_support import customer, customer_status, outbox_rows, workflow
 
 UID = lifted.UID

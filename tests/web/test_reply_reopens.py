@@ -12,7 +12,7 @@ from lastgate.desk.model.tickets import TicketCategory, TicketEvent, TicketState
 from lastgate.desk.service import desk as d
 from tests.web import test_desk_pages as desk_pages
 from tests.web.test_desk_pages import _open
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import AGENT_A
 
 #: The desk pages' accounts (U3 under a risk lock), served the same way.

@@ -14,7 +14,7 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.access import Role
 from tests.builders import account
 from tests.desk_support import desk_fixtures
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import request_in
 
 NAME = {"en": '<span lang="en">English</span>', "zh-Hans": '<span lang="zh-Hans">中文</span>'}

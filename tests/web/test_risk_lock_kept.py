@@ -17,7 +17,7 @@ from lastgate.desk.service.appeals import decide_risk_lock_appeal
 from lastgate.ledger.model import HoldKind
 from tests.builders import account, iso
 from tests.desk_support import desk_fixtures, make_desk
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import OFFICER_A, customer, workflow
 
 APPEAL_LINK = "/web/tickets?category=account_locked#new"

@@ -10,7 +10,7 @@ import pytest
 
 from tests.builders import account, iso
 from tests.desk_support import desk_fixtures
-from tests.web.test_pages import browser
+from tests.web_support import browser
 
 HEADING = {
     "en": ("What to fix", "Waiting on us", "How to fix it"),

@@ -10,8 +10,8 @@ import pytest
 
 from lastgate.app.api import create_app
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
 from tests.web.test_verification_pages import authenticator, open_closure, sent_code
+from tests.web_support import browser, csrf
 from tests.workflow_support import settings
 
 SAID = {

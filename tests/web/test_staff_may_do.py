@@ -12,7 +12,7 @@ from lastgate.app.api import create_app
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.kernel.access import Role
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import request_in, settings, stored, workflow
 
 APPROVE_FORM = "/approve"

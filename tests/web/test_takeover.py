@@ -22,8 +22,7 @@ from lastgate.kernel.present import formats
 from lastgate.platform.db.audit_tables import audit_log
 from tests.builders import T0
 from tests.web import test_card_remedies as card_remedies
-from tests.web.test_card_remedies import LANGS, asked_on_help, text
-from tests.web.test_pages import browser, csrf
+from tests.web_support import LANGS, asked_on_help, browser, csrf, text
 from tests.workflow_support import customer_status, outbox_rows
 
 UID = "U-COOLDOWN"

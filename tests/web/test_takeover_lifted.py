@@ -12,8 +12,7 @@ from lastgate.closure.service import freeze
 from lastgate.kernel.access import Role
 from lastgate.kernel.present import formats
 from tests.web import test_takeover as takeover
-from tests.web.test_card_remedies import LANGS, text
-from tests.web.test_pages import browser, csrf
+from tests.web_support import LANGS, browser, csrf, text
 from tests.workflow_support import customer, customer_status, workflow
 
 UID = takeover.UID

@@ -17,7 +17,7 @@ from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account
 from tests.desk_support import desk_fixtures
 from tests.e2e.test_assistant_transcript import _asked, _fields
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 
 ASKED = {"en": "How do I close my account?", "zh-Hans": "怎么注销账户？"}  # noqa: RUF001
 INTRO = {"en": "It goes like this:", "zh-Hans": "流程如下："}  # noqa: RUF001

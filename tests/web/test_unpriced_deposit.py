@@ -9,8 +9,8 @@ import pytest
 
 from lastgate.app.api import create_app
 from tests.builders import account, load
-from tests.web.test_card_remedies import LANGS, blocked, card, deposit, land, text
-from tests.web.test_pages import browser
+from tests.web.test_card_remedies import deposit, land
+from tests.web_support import LANGS, blocked, browser, card, text
 from tests.workflow_support import settings
 
 UID = "U-LUNC-DEPOSIT"

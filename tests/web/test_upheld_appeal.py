@@ -11,7 +11,7 @@ from lastgate.closure.model.lifecycle import ClosureReason, ClosureState
 from lastgate.closure.service import workflow as closure
 from tests.builders import account, load
 from tests.desk_support import appeal_decided, desk_fixtures, make_desk
-from tests.web.test_pages import browser
+from tests.web_support import browser
 from tests.workflow_support import AGENT_A, customer, request_in, workflow
 
 APPEAL_LINK = "/web/tickets?category=closure_rejected#new"

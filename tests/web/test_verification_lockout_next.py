@@ -11,8 +11,8 @@ import pytest
 from lastgate.app.api import create_app
 from lastgate.desk.model.tickets import TicketCategory
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
 from tests.web.test_verification_pages import open_closure, sent_code
+from tests.web_support import browser, csrf
 from tests.workflow_support import settings
 
 NEXT = {

@@ -14,7 +14,7 @@ from lastgate.app.api import create_app
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureState
 from tests.builders import account, load
-from tests.web.test_pages import browser, csrf
+from tests.web_support import browser, csrf
 from tests.workflow_support import customer_status, outbox_rows, request_in, settings, workflow
 
 EMAIL_SHOWN, PHONE_SHOWN = "u•••@example.com", "+49 •••• ••78"

@@ -1,6 +1,7 @@
 """A takeover freeze walked to its end in chromium, in English and Chinese: the customer
 in a security cooldown goes from the self-check's card to /web/me/secure and freezes the
-account; a compliance officer lifts the freeze from the console with a note; the
+account, and the self-check then says it cannot be closed and offers no closure; a
+compliance officer lifts the freeze from the console with a note; the
 customer, back on /web/me/secure, reads that it is lifted, when, that the account is no
 longer frozen, and what to do now, with the offer to freeze again below."""
 
@@ -22,11 +23,15 @@ TEXT = {
         "lifted": "The freeze that protected your account is lifted",
         "unfrozen": "Your account is no longer frozen",
         "now": "What you can do now",
+        "protected": "Not now: your account is frozen to protect it.",
+        "see_next": "Your account is frozen to protect it: see what happens next",
     },
     "zh-Hans": {
         "lifted": "保护您账户的冻结已解除",
         "unfrozen": "您的账户已不再冻结",
         "now": "您现在可以做什么",
+        "protected": "暂时不能：您的账户已为保护安全而冻结。",  # noqa: RUF001
+        "see_next": "您的账户已为保护安全而冻结：查看接下来的步骤",  # noqa: RUF001
     },
 }
 
@@ -40,6 +45,13 @@ def test_a_frozen_customer_reads_on_the_secure_page_that_the_freeze_is_lifted(
     follow(me, "#check-SECURITY_COOLDOWN a[href='/web/me/secure']")
     follow(me, "#secure-confirm button")
     assert me.locator("#secure-frozen").is_visible() and customer_status(engine, UID) == "frozen"
+    # Back on the self-check: frozen to protect it, it cannot be closed, and the card that
+    # led here now says what happens next instead of offering the freeze again.
+    me.goto(f"{base_url}/web/me")
+    assert TEXT[lang]["protected"] in me.inner_text("#protected-summary")
+    assert me.locator("a[href='/web/me/close']").count() == 0
+    way = me.locator("#check-SECURITY_COOLDOWN a[href='/web/me/secure']")
+    assert way.inner_text() == TEXT[lang]["see_next"]
 
     clock.advance(hours=3)
     officer = person("compliance-cy", Role.COMPLIANCE)

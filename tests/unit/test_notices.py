@@ -49,6 +49,7 @@ REQUIRED_TOPICS = {
     "closure_blocked",
     "closure_rejected",
     "closure_cancelled",
+    "closure_cancelled_protected",
     "closure_on_hold",
     "account_frozen",
     "account_unfrozen",

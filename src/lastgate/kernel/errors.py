@@ -97,6 +97,13 @@ class AccountClosed(Conflict):
     code = "ACCOUNT_CLOSED"
 
 
+class AccountProtected(Conflict):
+    """The account is under a protective freeze (someone else may be in it): it cannot be
+    closed until compliance, having checked with the customer, lifts the freeze."""
+
+    code = "ACCOUNT_PROTECTED"
+
+
 class AlreadyFrozen(Conflict):
     """The account is frozen already (at the customer's request or for a closure's
     cooling-off): it cannot be frozen again."""

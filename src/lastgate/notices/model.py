@@ -147,6 +147,15 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your closure request was rejected: {reason}. You can appeal here: {appeal_url}"),
         ("reason", "appeal_url"),
     ),
+    "closure_cancelled_protected": NoticeTemplate(
+        N_("Your account closure request is cancelled"),
+        N_(
+            "Your account is frozen to protect it, so your closure request is cancelled: "
+            "someone else may have made it. Once our security team has checked with you and "
+            "lifted the freeze, you can ask again. Questions: {support_url}"
+        ),
+        ("support_url",),
+    ),
     "closure_cancelled": NoticeTemplate(
         N_("Your account closure is cancelled"),
         N_(

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
+from lastgate.closure.model.freezes import CLOSURE_FREEZE, PROTECTIVE_FREEZE, freeze_left
 from lastgate.closure.model.lifecycle import (
     CANCELLABLE_STATES,
     ClosureReason,
@@ -74,9 +75,11 @@ def self_check(page: CustomerPage) -> Response:
     desk = ctx.service(Desk)
     appeal = risk_lock_appeal_refused(desk, page.me, uid) if risk_locked(report) else None
     current = closure.current(wf, page.me, uid)
+    protected = PROTECTIVE_FREEZE in freeze.freezes_in_force(wf, page.me, uid)
     # In the demo only, the cards the demo page has something to do for lead there.
     return page.render(
         "customer/self_check.html",
+        protected=protected,
         swept=_swept(page, wf),
         demo_ways=ctx.service(DemoWays).cards(report),
         report=report_to_wire(report, page.language),
@@ -87,6 +90,7 @@ def self_check(page: CustomerPage) -> Response:
             now=ctx.clock(),
             dust=dust,
             lock_appeal=appeal,
+            protected=protected,
             identity_address=verification_address(
                 wf.policies.for_jurisdiction(report.jurisdiction)
             ),
@@ -188,6 +192,8 @@ def close_form(page: CustomerPage) -> Response:
     current = closure.current(wf, page.me, uid)
     if current is not None and current.is_open:
         return see_other(f"/web/closure/{current.id}")
+    if PROTECTIVE_FREEZE in freeze.freezes_in_force(wf, page.me, uid):
+        return see_other("/web/me#next")  # the self-check says why it cannot be closed
     report = page.context.service(Eligibility).customer_report(page.me, uid)
     terms = freeze.freeze_terms(wf, page.me, uid)
     blockers = len(report.blockers)
@@ -372,8 +378,11 @@ def cancel_confirmation(page: CustomerPage, request_id: RequestId) -> Response:
 
 @router.post("/closure/{request_id}/cancel")
 def cancel(page: CustomerPage, request_id: RequestId) -> Response:
-    closure.cancel(page.service(Workflow), page.me, request_id)
-    return see_other(f"/web/closure/{request_id}?done=cancelled")
+    wf = page.service(Workflow)
+    request = closure.cancel(wf, page.me, request_id)
+    left = freeze_left(freeze.freezes_in_force(wf, page.me, request.uid), lifted=CLOSURE_FREEZE)
+    done = "cancelled" if left is None else "cancelled_still_frozen"
+    return see_other(f"/web/closure/{request_id}?done={done}")
 
 
 @notice_links.get("/closure/{request_id}/cancel")

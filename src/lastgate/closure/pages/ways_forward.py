@@ -94,6 +94,7 @@ ARRIVES_BY = N_(
 SECURE_PAGE = "/web/me/secure"
 COOLDOWN_ENDS = N_("The block ends on its own on {when}. Check again then.")
 NOT_YOU_FREEZE = N_("Not your change? Freeze your account now")
+PROTECTED_SEE_NEXT = N_("Your account is frozen to protect it: see what happens next")
 NOT_YOU_WRITE = N_("Not your change? Tell our security team")
 
 
@@ -135,9 +136,9 @@ def lands_as_dust(check: CustomerCheck) -> bool:
     return any(e.get(LANDS_AS) == dust_line.Side.DUST.value for e in check.evidence)
 
 
-def _cooldown(check: CustomerCheck, now: datetime) -> list[Way]:
+def _cooldown(check: CustomerCheck, now: datetime, protected: bool) -> list[Way]:
     """Only time ends it (no one can lift it early): the date; and, should the change not
-    be the customer's, how to secure the account."""
+    be the customer's, how to secure the account (once secured, what happens next)."""
     ways: list[Way] = []
     ends_at = check.remediation.resolves_at
     if ends_at is not None and ends_at > now:
@@ -146,7 +147,7 @@ def _cooldown(check: CustomerCheck, now: datetime) -> list[Way]:
     # changed it may hold it), and the security team, who ask what the case needs (a
     # recovery ticket would ask for an ID and a video: that is for a lost factor).
     takeover = urlencode({"category": TicketCategory.ACCOUNT_TAKEOVER.value})
-    ways.append(Way(WayKind.PAGE, NOT_YOU_FREEZE, SECURE_PAGE))
+    ways.append(Way(WayKind.PAGE, PROTECTED_SEE_NEXT if protected else NOT_YOU_FREEZE, SECURE_PAGE))
     ways.append(Way(WayKind.TICKET, NOT_YOU_WRITE, f"/web/tickets?{takeover}#new"))
     return ways
 
@@ -165,13 +166,15 @@ def ways_forward(
     dust: DustPlan | None,
     lock_appeal: KeptLock | None = None,
     identity_address: str | None = None,
+    protected: bool = False,
 ) -> tuple[Way, ...]:
     """Every way forward from ``check``'s card; empty only for a check that does not block
     (a review needs nothing from the customer). ``lock_appeal``: the refused appeal that
     keeps the risk lock, whose ticket the card leads back to while it takes a reply, then
     to a new ticket (``KeptLock.way``), never to a new appeal's words;
     ``identity_address``: the exchange's identity verification page, if the policy names
-    one."""
+    one; ``protected``: the account is under a protective freeze (the customer froze it for
+    a suspected takeover, or compliance did)."""
     if check.status is not CheckStatus.BLOCK:
         return ()
     if check.code is CheckCode.RISK_LOCK and lock_appeal is not None:
@@ -183,7 +186,7 @@ def ways_forward(
     if action is Action.SWEEP_DUST and dust is not None:
         return tuple(_dust(check, dust))
     if check.code is CheckCode.SECURITY_COOLDOWN:
-        return tuple(_cooldown(check, now))
+        return tuple(_cooldown(check, now, protected))
     if action is Action.COMPLETE_KYC:
         return tuple(_identity(check, identity_address))
     ways: list[Way] = []
@@ -205,11 +208,17 @@ def ways_for(
     dust: DustPlan | None,
     lock_appeal: KeptLock | None = None,
     identity_address: str | None = None,
+    protected: bool = False,
 ) -> dict[str, tuple[Way, ...]]:
     """Each check code of ``report`` → its ways forward."""
     return {
         c.code.value: ways_forward(
-            c, now=now, dust=dust, lock_appeal=lock_appeal, identity_address=identity_address
+            c,
+            now=now,
+            dust=dust,
+            lock_appeal=lock_appeal,
+            identity_address=identity_address,
+            protected=protected,
         )
         for c in report.checks
     }

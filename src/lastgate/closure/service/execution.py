@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lastgate.closure.model.lifecycle import ClosureEvent, ClosureOrigin, ClosureState
+from lastgate.closure.service.protective_freeze import stop_closure
+from lastgate.closure.service.steps import protected
 from lastgate.closure.service.workflow import (
     SYSTEM,
     Workflow,
@@ -96,6 +98,10 @@ def _execute_one(wf: Workflow, request_id: str, report: ExecutionReport, fault: 
         request = uow.closures.get(request_id, lock=True)
         if request.state is not ClosureState.EXECUTING:
             report.skipped.append(request_id)  # another worker, or a hold, got there first
+            return
+        if protected(uow, request.uid):  # frozen to protect it since its cooling-off began
+            stop_closure(uow, request, SYSTEM, now)  # held: goes on once the freeze is lifted
+            report.skipped.append(request_id)
             return
         eligibility, _ = eligibility_for_closure(wf, request.uid)
         if eligibility.eligible:

@@ -68,6 +68,13 @@ def freeze_terms(wf: Workflow, principal: Principal, uid: str) -> FreezeTerms:
     )
 
 
+def freezes_in_force(wf: Workflow, principal: Principal, uid: str) -> frozenset[str]:
+    """The causes that freeze ``uid`` now (``model.freezes``): the pages say what holds it."""
+    ensure_may_read_account(principal, uid)
+    with wf.unit_of_work() as uow:
+        return frozenset(uow.freezes.active_causes(uid))
+
+
 def _is_frozen(status: CustomerStatus, causes: Sequence[str]) -> bool:
     return status is CustomerStatus.FROZEN or bool(causes)
 

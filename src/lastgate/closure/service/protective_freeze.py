@@ -16,10 +16,28 @@ is enough; nobody can place it on an account they are not signed in to.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from lastgate.closure.model.freezes import PROTECTIVE_FREEZE, freeze_left
+from lastgate.closure.model.lifecycle import (
+    CANCELLABLE_STATES,
+    LIFECYCLE,
+    ClosureEvent,
+    ClosureOrigin,
+    ClosureRequest,
+    ClosureState,
+)
+from lastgate.closure.ports import UnitOfWork
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.freeze import NotFrozen
-from lastgate.closure.service.steps import Workflow
+from lastgate.closure.service.review import resume
+from lastgate.closure.service.steps import (
+    STOPPING_HOLDS,
+    Workflow,
+    cancel_request,
+    closure_subject,
+    transition,
+)
 from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
 from lastgate.kernel.errors import AlreadyFrozen, InvalidInput
 from lastgate.kernel.redaction import redact
@@ -88,7 +106,28 @@ def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: st
         uow.notifier.publish_event(
             "account.freeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
         )
+        request = uow.closures.open_for(uid)
+        if request is not None:
+            stop_closure(uow, uow.closures.get(request.id, lock=True), principal.subject, now)
     return True
+
+
+def stop_closure(uow: UnitOfWork, request: ClosureRequest, actor: str, now: datetime) -> None:
+    """An open closure request of an account now under a protective freeze goes no
+    further: the customer's own is cancelled (whoever is in the account may have asked
+    for it; the customer asks again once the freeze is lifted), the platform's is paused
+    (on hold) and goes on when it is lifted, as after a hold. The final check stops one
+    that got as far as executing the same way (``execution``)."""
+    note = {"cause": PROTECTIVE_FREEZE}
+    if request.origin is ClosureOrigin.CUSTOMER and request.state in CANCELLABLE_STATES:
+        # Its closure freeze is released; the protective freeze stays.
+        cancelled = cancel_request(uow, request, actor=actor, now=now, note=note)
+        uow.notifier.notify_customer(
+            request.uid, "closure_cancelled_protected", {}, subject_ref=closure_subject(cancelled)
+        )
+    elif LIFECYCLE.allows(request.state, ClosureEvent.HOLD):
+        held = transition(uow, request, ClosureEvent.HOLD, actor=actor, now=now, note=note)
+        uow.notifier.void(closure_subject(held), ["cooling_off_reminder"])
 
 
 def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: str) -> None:
@@ -116,6 +155,11 @@ def lift_protective_freeze(wf: Workflow, principal: Principal, uid: str, note: s
                 "account.unfreeze", {"uid": uid, "cause": PROTECTIVE_FREEZE}, subject_ref=subject
             )
             uow.notifier.notify_customer(uid, "account_unfrozen", {}, subject_ref=subject)
+        request = uow.closures.open_for(uid)
+        held_alone = not set(uow.holds.active(uid)) & STOPPING_HOLDS  # by the freeze alone
+        if request is not None and request.state is ClosureState.ON_HOLD and held_alone:
+            held = uow.closures.get(request.id, lock=True)
+            resume(wf, uow, held, actor=principal.subject, now=now, hold_id=None)
         uow.audit.record(
             actor=principal.subject,
             action="account.protective_freeze_lifted",

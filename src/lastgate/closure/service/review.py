@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from lastgate.closure.model.freezes import PROTECTIVE_FREEZE
 from lastgate.closure.model.lifecycle import (
     ClosureEvent,
     ClosureOrigin,
@@ -38,6 +39,7 @@ from lastgate.closure.service.steps import (
     _start_cooling_off,
     _tell_cooling_off,
     closure_subject,
+    protected,
     tell_under_review,
     transition,
 )
@@ -277,9 +279,10 @@ def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bo
         request = uow.closures.open_for(uid)
         remaining = set(uow.holds.active(uid))
         if request is not None:
-            if request.state is ClosureState.ON_HOLD and not remaining & STOPPING_HOLDS:
+            paused = request.state is ClosureState.ON_HOLD and not protected(uow, uid)
+            if paused and not remaining & STOPPING_HOLDS:
                 request = uow.closures.get(request.id, lock=True)
-                _resume(wf, uow, request, actor=principal.subject, now=now, hold_id=hold_id)
+                resume(wf, uow, request, actor=principal.subject, now=now, hold_id=hold_id)
         elif kind in LEGAL_HOLD_KINDS and not remaining & LEGAL_HOLD_KINDS:
             # The self-check's "A legal restriction applies" is gone: say so, as for any
             # legal hold. An AML investigation's end is told nowhere (no tipping off).
@@ -287,25 +290,27 @@ def lift_hold(wf: Workflow, principal: Principal, hold_id: str, note: str) -> bo
     return True
 
 
-def _resume(
+def resume(
     wf: Workflow,
     uow: UnitOfWork,
     request: ClosureRequest,
     *,
     actor: str,
     now: datetime,
-    hold_id: str,
+    hold_id: str | None,
 ) -> ClosureRequest:
-    """``request`` back where the last stopping hold found it. Back in cooling-off, it
-    has the time it had left when the hold paused it, and the customer, who was told a
-    person reviews the request, is told it goes on (the new end, how to cancel) with the
-    very notices of a review approved: the same whatever the hold's kind."""
+    """``request`` back where the last stopping hold (or the protective freeze: no
+    ``hold_id``) found it. Back in cooling-off, it has the time it had left when the hold
+    paused it, and the customer, who was told a person reviews the request, is told it
+    goes on (the new end, how to cancel) with the very notices of a review approved: the
+    same whatever the hold's kind."""
     changes = {}
     ends = request.cooling_off_ends_at
     if request.held_from is ClosureState.COOLING_OFF and ends is not None:
         left = max(ends - request.updated_at, timedelta(0))  # updated_at: the hold's moment
         changes["cooling_off_ends_at"] = now + left
-    note = {"hold": hold_id, **{k: v.isoformat() for k, v in changes.items()}}
+    cause = {"hold": hold_id} if hold_id is not None else {"cause": PROTECTIVE_FREEZE}
+    note = {**cause, **{k: v.isoformat() for k, v in changes.items()}}
     after = transition(uow, request, ClosureEvent.LIFT, actor=actor, now=now, note=note, **changes)
     if after.state is ClosureState.COOLING_OFF and after.cooling_off_ends_at is not None:
         by_platform = after.origin is ClosureOrigin.CAMPAIGN

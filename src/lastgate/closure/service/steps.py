@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from lastgate.closure.model.freezes import CLOSURE_FREEZE
+from lastgate.closure.model.freezes import CLOSURE_FREEZE, PROTECTIVE_FREEZE
 from lastgate.closure.model.lifecycle import (
     ClosureEvent,
     ClosureOrigin,
@@ -28,7 +28,7 @@ from lastgate.eligibility.model.checks import evaluate
 from lastgate.eligibility.model.report import EligibilityReport, customer_view
 from lastgate.kernel.access import Principal, ensure_may_read_account
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.errors import Forbidden, NotEligible
+from lastgate.kernel.errors import AccountProtected, Forbidden, NotEligible
 from lastgate.ledger.model import HoldKind
 from lastgate.ledger.ports import AccountStateReader, PolicyBook
 
@@ -293,6 +293,40 @@ def tell_under_review(uow: UnitOfWork, request: ClosureRequest) -> None:
     uow.notifier.notify_customer(
         request.uid, "closure_on_hold", {}, subject_ref=closure_subject(request)
     )
+
+
+def cancel_request(
+    uow: UnitOfWork,
+    request: ClosureRequest,
+    *,
+    actor: str,
+    now: datetime,
+    note: dict[str, Any] | None = None,
+) -> ClosureRequest:
+    """``request`` cancelled, and its closure freeze released if it had one. A held
+    request is cancelled as the review it reads like (the hold stays on the account); one
+    held in cooling-off or later releases its closure freeze too."""
+    froze = ClosureState.COOLING_OFF in (request.state, request.held_from)
+    froze = froze or request.held_from is ClosureState.EXECUTING
+    cancelled = transition(uow, request, ClosureEvent.CANCEL, actor=actor, now=now, note=note)
+    if froze:
+        release_closure_freeze(uow, cancelled, now)
+    return cancelled
+
+
+def protected(uow: UnitOfWork, uid: str) -> bool:
+    """A protective freeze is in force: someone else may be in the account, so no closure
+    of it goes on until compliance lifts the freeze (``service.protective_freeze``)."""
+    return uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
+
+
+def refuse_if_protected(uow: UnitOfWork, uid: str) -> None:
+    """``AccountProtected`` while a protective freeze is in force: no new closure."""
+    if protected(uow, uid):
+        raise AccountProtected(
+            "the account is frozen to protect it: it cannot be closed until the security "
+            "team has checked with you and lifted the freeze"
+        )
 
 
 def release_closure_freeze(uow: UnitOfWork, request: ClosureRequest, now: datetime) -> None:

@@ -46,16 +46,23 @@ from lastgate.closure.service.steps import (
     _refuse_if_blocked,
     _start_cooling_off,
     _with_factor,
+    cancel_request,
     closure_subject,
     eligibility_for_closure,
     log_transition,
+    refuse_if_protected,
     rejection_final,
     release_closure_freeze,
     tell_under_review,
     transition,
 )
 from lastgate.kernel.access import Principal, ensure_account_holder, ensure_may_read_account
-from lastgate.kernel.errors import Forbidden, IllegalTransition, InvalidInput, VerificationFailed
+from lastgate.kernel.errors import (
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    VerificationFailed,
+)
 from lastgate.kernel.i18n import SUPPORTED_LANGUAGES
 from lastgate.kernel.redaction import redact
 
@@ -127,6 +134,7 @@ def submit(
         needs_evidence=risky,
     )
     with wf.unit_of_work() as uow:
+        refuse_if_protected(uow, uid)
         if uow.closures.last_rejected_for(uid) is not None:
             # A person rejected an earlier request (perhaps upheld on appeal): a new one
             # is reviewed by a person too, and cannot go around that decision.
@@ -302,13 +310,7 @@ def cancel(wf: Workflow, principal: Principal, request_id: str) -> ClosureReques
         _owned(request, principal)
         if request.origin is ClosureOrigin.CAMPAIGN and not principal.is_staff:
             raise Forbidden("the platform is closing this account as announced; contact support")
-        # A held request may be cancelled as the review it reads like (the hold stays on
-        # the account); one held in cooling-off or later releases its closure freeze too.
-        was_cooling_off = ClosureState.COOLING_OFF in (request.state, request.held_from)
-        was_cooling_off = was_cooling_off or request.held_from is ClosureState.EXECUTING
-        request = transition(uow, request, ClosureEvent.CANCEL, actor=principal.subject, now=now)
-        if was_cooling_off:
-            release_closure_freeze(uow, request, now)
+        request = cancel_request(uow, request, actor=principal.subject, now=now)
         uow.notifier.notify_customer(
             request.uid, "closure_cancelled", {}, subject_ref=closure_subject(request)
         )

@@ -16,6 +16,10 @@ DONE = {
     "unfrozen": N_("Your account is no longer frozen at your request."),
     "uploaded": N_("File received. An agent will review it."),
     "cancelled": N_("Your closure request is cancelled and your account is active again."),
+    "cancelled_still_frozen": N_(
+        "Your closure request is cancelled. Your account is still frozen for another reason: "
+        "your settings show it."
+    ),
     "saved": N_("Your anti-phishing code is saved."),
     "authenticator": N_("Your authenticator app is set up."),
     "reviewed": N_("Your decision on the file is recorded."),

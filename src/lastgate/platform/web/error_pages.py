@@ -161,6 +161,11 @@ ADVICE: dict[str, Advice] = {
         Step.SELF_CHECK,
         TOPIC_BLOCKED,
     ),
+    "ACCOUNT_PROTECTED": Advice(
+        N_("Your account is frozen to protect it"),
+        N_("It can be closed once our security team has checked with you and lifted the freeze."),
+        Step.SELF_CHECK,
+    ),
     "ALREADY_FROZEN": Advice(
         N_("Your account is frozen already"),
         N_("Nothing more needs doing. Your settings show the freeze and when it can end."),

@@ -207,6 +207,22 @@ def test_relative_times_and_countdowns_in_both_languages() -> None:
     assert present.relative(LATER, NOW, "en") == "in 6 days"
     assert present.relative(LATER, NOW, "zh_Hans") == "6天后"
     assert present.relative(NOW - timedelta(hours=3), NOW, "en") == "3 hours ago"
+
+
+@pytest.mark.parametrize(
+    ("offset", "en", "zh"),
+    [
+        (timedelta(seconds=-8), "less than a minute ago", "不到1分钟前"),
+        (timedelta(seconds=20), "in less than a minute", "1分钟内"),
+        (timedelta(seconds=-86), "1 minute ago", "1分钟前"),
+        (timedelta(seconds=100), "in 2 minutes", "2分钟后"),
+        (timedelta(hours=30), "in 30 hours", "30小时后"),
+    ],
+)
+def test_a_moment_a_few_seconds_away_is_never_read_as_60_seconds(offset, en, zh) -> None:
+    """The walker's finding: a message 8 seconds old read "60 seconds ago"."""
+    assert present.relative(NOW + offset, NOW, "en") == en
+    assert present.relative(NOW + offset, NOW, "zh_Hans") == zh
     assert present.countdown(LATER, NOW, "en") == "6 days 3 hours left"
     assert present.countdown(LATER, NOW, "zh_Hans") == "还剩 6天3小时"
     assert present.countdown(NOW, LATER, "en") == "Time is up"

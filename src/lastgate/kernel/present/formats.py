@@ -162,13 +162,22 @@ def datetime_text(moment: datetime, lang: str) -> str:
 
 
 def relative(moment: datetime, now: datetime, lang: str) -> str:
-    """``in 6 days`` / ``6天后``, ``3 hours ago`` / ``3小时前`` (at least a minute)."""
+    """``in 6 days`` / ``6天后``, ``3 hours ago`` / ``3小时前``; under a minute ``less than
+    a minute ago`` (never "60 seconds ago" for a moment a few seconds old), and below two
+    minutes ``1 minute``: a unit is used from 1.5 of it up (``30 hours``, not ``1 day``)
+    except the minute, which has no smaller unit worth saying."""
     delta = _utc(moment) - _utc(now)
-    if abs(delta) < timedelta(minutes=1):
-        delta = timedelta(minutes=1) if delta >= timedelta(0) else timedelta(minutes=-1)
+    if abs(delta) < _MINUTE:
+        return gettext(_IN_A_MINUTE if delta >= timedelta(0) else _A_MINUTE_AGO, lang)
+    threshold = 1 if abs(delta) < 2 * _MINUTE else 1.5
     return babel_dates.format_timedelta(
-        delta, threshold=1.5, add_direction=True, locale=locale(lang)
+        delta, threshold=threshold, add_direction=True, locale=locale(lang)
     )
+
+
+_MINUTE = timedelta(minutes=1)
+_IN_A_MINUTE = N_("in less than a minute")
+_A_MINUTE_AGO = N_("less than a minute ago")
 
 
 _UNITS: tuple[tuple[Literal["day", "hour", "minute"], int], ...] = (

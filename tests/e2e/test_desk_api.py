@@ -262,7 +262,7 @@ def test_a_ticket_may_name_only_a_closure_of_its_own_account(api, engine) -> Non
     mine = api.post(
         "/v1/accounts/U1/closure-requests", json={"reason": "fees"}, headers=api.as_("U1")
     )
-    ticket = {"category": "closure_rejected", "subject": "Appeal", "body": "Please look again"}
+    ticket = {"category": "closure_blocked", "subject": "My request", "body": "Please look"}
 
     def open_with(closure_id: str):
         body = ticket | {"related_closure_id": closure_id}

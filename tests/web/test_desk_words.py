@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.desk.model.tickets import TicketCategory, TicketEvent
 from lastgate.desk.service import desk as d
 from lastgate.kernel.access import Role
 from tests.builders import account
 from tests.desk_support import desk_fixtures, make_desk
 from tests.web_support import browser
-from tests.workflow_support import customer
+from tests.workflow_support import customer, request_in, workflow
 
 config, app = desk_fixtures(account("U1"))
 
@@ -36,8 +37,9 @@ def test_a_closed_ticket_reads_as_a_closed_ticket(app, clock, config, desk) -> N
 
 
 def test_staff_read_queues_canned_titles_and_the_timeline_in_chinese(
-    app, clock, config, desk
+    app, clock, config, desk, engine
 ) -> None:
+    request_in(workflow(engine, clock), ClosureState.REJECTED, "U1")  # what is appealed
     ticket, _ = d.open_ticket(
         desk, customer("U1"), "U1", TicketCategory.CLOSURE_REJECTED, "Appeal", "Please look again."
     )

@@ -67,9 +67,11 @@ AFTER_CLOSURE = (
 BEFORE_CLOSURE = tuple(c for c in TicketCategory if c not in AFTER_CLOSURE[:-1])
 
 
-def topics_for(closed: bool) -> tuple[TicketCategory, ...]:
-    """The topics the new-ticket form offers an account, closed or not."""
-    return AFTER_CLOSURE if closed else BEFORE_CLOSURE
+def topics_for(closed: bool, *, rejected: bool = True) -> tuple[TicketCategory, ...]:
+    """The topics the new-ticket form offers an account, closed or not; the appeal of a
+    rejected closure only while the account has one (``rejected``: an appeal names it)."""
+    topics = AFTER_CLOSURE if closed else BEFORE_CLOSURE
+    return tuple(c for c in topics if rejected or c is not TicketCategory.CLOSURE_REJECTED)
 
 
 class Visibility(StrEnum):

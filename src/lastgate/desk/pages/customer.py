@@ -111,7 +111,7 @@ def my_tickets(
             (ticket, t.sla(ticket, desk.clock()))
             for ticket in d.list_for_customer(desk, page.me, uid)
         ],
-        categories=t.topics_for(closed),
+        categories=t.topics_for(closed, rejected=desk_appeals.rejected_closure(desk, page.me, uid)),
         category=chosen,
         account_closed=closed,
         rejected=_rejected(page, closure_id),

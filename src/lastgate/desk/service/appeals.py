@@ -367,3 +367,10 @@ def cancel_recovery(desk: Desk, principal: Principal, ticket_id: str) -> Credent
         uow.recoveries.save(done)
         _audit(uow, principal.subject, "recovery.cancelled", ticket_id)
     return done
+
+
+def rejected_closure(desk: Desk, principal: Principal, uid: str) -> bool:
+    """Whether ``uid`` has a rejected closure request to appeal (the topic is offered)."""
+    ensure_may_read_account(principal, uid)
+    with desk.unit_of_work() as uow:
+        return uow.closures.last_rejected_for(uid) is not None

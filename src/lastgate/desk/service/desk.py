@@ -1,10 +1,9 @@
 """Use cases of the appeals desk's tickets: open, reply, note, assign, move, attach.
 
 Each function is one unit of work that commits whole or changes nothing; every change is
-audited (never with message text), every message is stored with its secrets redacted,
-and the customer hears of a staff reply through a notice that carries their
-anti-phishing code. The steps they share are in ``steps``; its text limits, ``Posted``
-and ``subject_of`` are re-exported here, where the entry points read them.
+audited (never with message text), every message is stored with its secrets redacted, and
+the customer hears of a staff reply through a notice with their anti-phishing code. Shared
+steps are in ``steps``; its limits, ``Posted`` and ``subject_of`` are re-exported here.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from lastgate.desk.model import tickets as t
 from lastgate.desk.model.knowledge import KnowledgeBase
 from lastgate.desk.model.official import OfficialChannels
 from lastgate.desk.ports import AttachmentFiles, DeskUnitOfWork
+from lastgate.desk.service import steps as appeal_steps
 from lastgate.desk.service.spoken import ticket_language
 from lastgate.desk.service.steps import MAX_BODY as MAX_BODY
 from lastgate.desk.service.steps import MAX_SUBJECT as MAX_SUBJECT
@@ -119,6 +119,7 @@ def open_ticket(
                 f"{category.value} is a closed account's topic",
                 details=[{"path": "category", "reason": "only_after_closure"}],
             )
+        ticket = appeal_steps.naming_the_appealed(uow, ticket)
         uow.tickets.add(ticket)
         _audit(
             uow, principal.subject, "opened", ticket.id, category=category.value, queue=ticket.queue

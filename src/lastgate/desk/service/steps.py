@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.desk.model import tickets as t
 from lastgate.desk.ports import DeskUnitOfWork
 from lastgate.kernel.access import Principal
@@ -106,3 +107,20 @@ def _move(
     states = {"from_state": ticket.state.value, "to_state": after.state.value}
     log.info("ticket.transition", extra={"event": "ticket.transition", **moved, **states})
     return after
+
+
+def naming_the_appealed(uow: DeskUnitOfWork, ticket: t.Ticket) -> t.Ticket:
+    """An appeal of a rejected closure names the request it appeals: the one it was opened
+    about (the rejection notice's link), else the account's last rejected one; with none
+    there is nothing to appeal, and staff could decide nothing (``InvalidInput``). Any
+    other ticket as it is."""
+    if ticket.category is not t.TicketCategory.CLOSURE_REJECTED:
+        return ticket
+    named = ticket.related_closure_id
+    request = uow.closures.get(named) if named else uow.closures.last_rejected_for(ticket.uid)
+    if request is None or request.state is not ClosureState.REJECTED:
+        raise InvalidInput(
+            "an appeal names a rejected closure request of this account, and there is none",
+            details=[{"path": "category", "reason": "no_rejected_closure"}],
+        )
+    return replace(ticket, related_closure_id=request.id)

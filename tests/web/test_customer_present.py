@@ -69,6 +69,10 @@ def test_revoking_every_api_key_asks_first_and_says_what_will_happen(app, clock,
     done = client.post("/web/me/fix/revoke_api_keys", data={"csrf": csrf(confirm)})
     assert "?done=fixed" in str(done.url)
     assert '<li class="check pass" id="check-API_KEYS_ACTIVE">' in done.text
+    # Back to the confirmation (the browser's back button): done, so nothing to confirm.
+    again = client.get("/web/me/fix/revoke_api_keys").text
+    assert 'id="fix-nothing-left"' in again and 'id="fix-confirm"' not in again
+    assert 'href="/web/me#check-API_KEYS_ACTIVE">Back to the self-check</a>' in again
 
 
 def test_a_fix_lastgate_cannot_do_has_no_confirmation_page(app, clock, config) -> None:

@@ -60,6 +60,11 @@ def test_the_code_is_read_in_the_demo_mailbox(app, engine, clock, config, lang) 
     assert letters and code in letters[0]  # the code, newest first
     assert len(letters) >= 2  # the request's notices too, by e-mail and text message
     assert ("Text message" if lang == "en" else "短信") in page
+    # A message lands a few seconds after what sends it (the worker delivers it): the page
+    # says so, with a reload, so that a code not there yet is not taken for one never sent.
+    delay = page.split('id="mailbox-delay">')[1].split("</p>")[0]
+    assert ("Reload this page" if lang == "en" else "请刷新本页") in delay
+    assert f'href="{MAILBOX}"' in delay
     demo_page = client.get(f"/web/demo-login?lang={lang}").text
     assert 'id="demo-mailbox-link"' in demo_page and f'href="{MAILBOX}"' in demo_page
     # Another customer's mailbox holds none of it.

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from lastgate.closure.model.freezes import CLOSURE_FREEZE, PROTECTIVE_FREEZE, freeze_left
+from lastgate.closure.model.freezes import CLOSURE_FREEZE, freeze_left
 from lastgate.closure.model.lifecycle import (
     CANCELLABLE_STATES,
     ClosureReason,
@@ -24,7 +24,7 @@ from lastgate.closure.pages.demo_hook import DemoWays
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
 from lastgate.closure.pages.ways_forward import needs_dust_plan, ways_for
-from lastgate.closure.service import freeze, step_up
+from lastgate.closure.service import freeze, protective_freeze, step_up
 from lastgate.closure.service import workflow as closure
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.workflow import Workflow
@@ -75,7 +75,7 @@ def self_check(page: CustomerPage) -> Response:
     desk = ctx.service(Desk)
     appeal = risk_lock_appeal_refused(desk, page.me, uid) if risk_locked(report) else None
     current = closure.current(wf, page.me, uid)
-    protected = PROTECTIVE_FREEZE in freeze.freezes_in_force(wf, page.me, uid)
+    protected = protective_freeze.is_protected(wf, page.me, uid)
     # In the demo only, the cards the demo page has something to do for lead there.
     return page.render(
         "customer/self_check.html",
@@ -192,7 +192,7 @@ def close_form(page: CustomerPage) -> Response:
     current = closure.current(wf, page.me, uid)
     if current is not None and current.is_open:
         return see_other(f"/web/closure/{current.id}")
-    if PROTECTIVE_FREEZE in freeze.freezes_in_force(wf, page.me, uid):
+    if protective_freeze.is_protected(wf, page.me, uid):
         return see_other("/web/me#next")  # the self-check says why it cannot be closed
     report = page.context.service(Eligibility).customer_report(page.me, uid)
     terms = freeze.freeze_terms(wf, page.me, uid)

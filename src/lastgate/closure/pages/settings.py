@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from lastgate.closure.model.freezes import PROTECTIVE_FREEZE
 from lastgate.closure.model.verification import REUSED_CODE, TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service.closed import open_account
+from lastgate.closure.service.steps import protected
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.errors import VerificationFailed, VerificationLocked
 from lastgate.notices.adapters import preferences
@@ -44,7 +44,7 @@ def _settings(
     open_account(page.service(Workflow), page.me, uid)
     with page.service(Workflow).unit_of_work() as uow:
         own_freeze = uow.freezes.active(uid, freeze.CUSTOMER_FREEZE)
-        protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
+        is_protected = protected(uow, uid)
         options = uow.step_up.verification_options(uid)
     return page.render(
         "customer/settings.html",
@@ -53,7 +53,7 @@ def _settings(
         authenticator_since=options.authenticator_since,
         frozen=own_freeze is not None,
         unfreeze_after=None if own_freeze is None else own_freeze[1],
-        protected=protected,
+        protected=is_protected,
         failed=failed,
         reused=reused,
         tries_left=options.tries_left,

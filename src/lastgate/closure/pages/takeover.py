@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from lastgate.closure.model.freezes import PROTECTIVE_FREEZE, freeze_left
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.protective_freeze import report_takeover
+from lastgate.closure.service.steps import protected
 from lastgate.closure.service.workflow import Workflow
 from lastgate.platform.web.pages import CustomerPage, PageRoute, see_other
 
@@ -34,12 +35,12 @@ def secure_page(page: CustomerPage) -> Response:
     wf, uid = page.service(Workflow), page.me.subject
     open_account(wf, page.me, uid)
     with wf.unit_of_work() as uow:
-        protected = uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None
-        lifted_at = None if protected else uow.freezes.last_lifted(uid, PROTECTIVE_FREEZE)
+        is_protected = protected(uow, uid)
+        lifted_at = None if is_protected else uow.freezes.last_lifted(uid, PROTECTIVE_FREEZE)
         left = freeze_left(uow.freezes.active_causes(uid)) if lifted_at else None
     return page.render(
         "customer/secure.html",
-        protected=protected,
+        protected=is_protected,
         lifted_at=lifted_at,
         freeze_left=left,
         ticket=SECURITY_TICKET,

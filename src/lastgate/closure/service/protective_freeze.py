@@ -36,9 +36,16 @@ from lastgate.closure.service.steps import (
     Workflow,
     cancel_request,
     closure_subject,
+    protected,
     transition,
 )
-from lastgate.kernel.access import Principal, Role, ensure_account_holder, ensure_staff
+from lastgate.kernel.access import (
+    Principal,
+    Role,
+    ensure_account_holder,
+    ensure_may_read_account,
+    ensure_staff,
+)
 from lastgate.kernel.errors import AlreadyFrozen, InvalidInput
 from lastgate.kernel.redaction import redact
 
@@ -92,7 +99,7 @@ def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: st
     now = wf.clock()
     subject = f"account:{uid}"
     with wf.unit_of_work() as uow:
-        if uow.freezes.active(uid, PROTECTIVE_FREEZE) is not None:
+        if protected(uow, uid):
             return False
         freeze_id = uow.freezes.add(uid, PROTECTIVE_FREEZE, at=now, unfreeze_after=None)
         uow.actions.freeze(uid)
@@ -110,6 +117,14 @@ def _place(wf: Workflow, principal: Principal, uid: str, reason: str, notice: st
         if request is not None:
             stop_closure(uow, uow.closures.get(request.id, lock=True), principal.subject, now)
     return True
+
+
+def is_protected(wf: Workflow, principal: Principal, uid: str) -> bool:
+    """Whether a protective freeze holds ``uid`` now (``steps.protected``): then its pages
+    say it cannot be closed and offer no closure."""
+    ensure_may_read_account(principal, uid)
+    with wf.unit_of_work() as uow:
+        return protected(uow, uid)
 
 
 def stop_closure(uow: UnitOfWork, request: ClosureRequest, actor: str, now: datetime) -> None:

@@ -48,6 +48,10 @@ def test_a_protected_account_is_not_offered_closure(app, clock, config, lang) ->
     assert 'href="/web/me/close"' not in page and 'class="summary ok"' not in page
     form = client.get("/web/me/close", follow_redirects=False)
     assert form.status_code == 303 and form.headers["location"] == "/web/me#next"
+    # A close form left open in another tab, sent now: a clear page, and no request.
+    sent = client.post("/web/me/close", data={"csrf": csrf(page), "reason": "fees"})
+    assert sent.status_code == 409 and "ACCOUNT_PROTECTED" in sent.text
+    assert "/web/closure/" not in client.get("/web/me").text
 
 
 def test_cancelling_while_another_freeze_holds_the_account_says_so(

@@ -48,3 +48,27 @@ def test_a_signed_out_session_cannot_be_reused(person, chromium, base_url, engin
         assert answer.json()["error"]["code"] == "NOT_AUTHENTICATED"
     finally:
         other.close()
+
+
+NO_ACCOUNT = {
+    "en": ("We cannot find your account", "a UID that has no account here"),
+    "zh-Hans": ("找不到您的账户", "没有对应的账户"),
+}
+
+
+@pytest.mark.parametrize("lang", list(NO_ACCOUNT))
+def test_a_uid_with_no_account_is_named_missing_and_the_way_out_signs_out(
+    person, engine, lang
+) -> None:
+    """The exchange's login hands over a UID lastgate holds no account for (one opened a
+    minute ago, or a wrong hand-over): the page says so and its one button signs out,
+    instead of a start-page link that leads back to the same page."""
+    load(engine, account("U1000"))
+    page = person("NEW-UID-1", lang=lang)
+    main = page.locator("main").inner_text()
+    heading, says = NO_ACCOUNT[lang]
+    assert page.locator("h1").inner_text().strip() == heading and says in main
+    assert page.locator("#error-ticket").count() == 0
+    follow(page, "#error-next")
+    assert urlparse(page.url).path == "/web/sign-in"
+    assert TEXT[lang]["sign_in"] in page.locator("main").inner_text()

@@ -19,7 +19,8 @@ from lastgate.kernel.errors import AccountNotFound, IllegalTransition, LastgateE
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.logs import JsonFormatter
-from lastgate.platform.web.error_pages import ADVICE, AFTER_FORM, Step, advice_for, error_view
+from lastgate.platform.web.error_advice import ADVICE, AFTER_FORM, Step
+from lastgate.platform.web.error_pages import advice_for, error_view
 from lastgate.platform.web.pages import PageRoute
 from tests.builders import account, load
 from tests.web_support import browser, csrf, heading
@@ -387,3 +388,40 @@ def test_a_double_submitted_step_offers_the_page_as_it_is_now(engine, clock, con
     assert "Go back to the form" in answer.text
     elsewhere = client.post("/web/twice", headers={"referer": "https://evil.example/web/x"})
     assert 'id="error-reopen"' not in elsewhere.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_a_customer_whose_uid_has_no_account_is_told_so_and_can_sign_out(app, clock, config, lang):
+    """Signed in (the exchange's token) with a UID lastgate holds no account for: not "we
+    cannot find this page, nothing is wrong with your account" with a start-page link
+    that leads back to it, but the account named missing and a way out that works."""
+    client = TestClient(app, base_url="http://127.0.0.1")
+    token = issue_token(config, "NO-SUCH-UID", Role.CUSTOMER, timedelta(hours=1), clock())
+    landed = client.get(f"/web/session?token={token}&lang={lang}", headers=HTML)
+    assert landed.status_code == 404 and str(landed.url).endswith("/web/me")
+    page = landed.text
+    assert '<code class="code">ACCOUNT_NOT_FOUND</code>' in page
+    if lang == "en":
+        assert heading(page) == "We cannot find your account"
+        assert "a UID that has no account here" in page
+    else:
+        assert heading(page) == "找不到您的账户"
+    assert "Nothing is wrong with your account" not in page
+    assert 'id="error-ticket"' not in page  # a ticket needs an account
+    assert 'href="/web">' not in page.split('class="actions"')[1].split("</div>")[0]
+    out = client.post("/web/sign-out", data={"csrf": csrf(page)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/web/sign-in"
+    assert client.get("/web/me", follow_redirects=False).headers["location"].startswith(
+        "/web/sign-in"
+    )
+
+
+def test_only_a_customer_reads_a_missing_account_as_their_own():
+    """Staff name other people's accounts: for them a missing account is what they typed."""
+    missing = AccountNotFound("no account with UID X")
+    staff = error_view(missing, method="GET", url="/web/console", customer=False)
+    after_form = error_view(missing, method="POST", url="/web/console", customer=False)
+    own = error_view(missing, method="GET", url="/web/me", customer=True)
+    assert staff.advice == ADVICE["NOT_FOUND"] and after_form.advice == AFTER_FORM[missing.code]
+    assert own.advice.heading == "We cannot find your account"
+    assert (own.step, own.posts, own.href, own.topic) == (Step.SIGN_OUT, True, "/web/sign-out", "")

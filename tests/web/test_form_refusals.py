@@ -10,7 +10,7 @@ import pytest
 
 from lastgate.app.api import create_app
 from lastgate.kernel.i18n import SIMPLIFIED_CHINESE, translations
-from lastgate.platform.web.error_pages import INVISIBLE_IN_FIELD
+from lastgate.platform.web.error_advice import INVISIBLE_IN_FIELD
 from lastgate.platform.web.refused_fields import FIELD_LABELS
 from tests.builders import account, load
 from tests.web_support import browser, csrf, heading

@@ -411,8 +411,8 @@ def test_a_customer_whose_uid_has_no_account_is_told_so_and_can_sign_out(app, cl
     assert 'href="/web">' not in page.split('class="actions"')[1].split("</div>")[0]
     out = client.post("/web/sign-out", data={"csrf": csrf(page)}, follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/web/sign-in"
-    assert client.get("/web/me", follow_redirects=False).headers["location"].startswith(
-        "/web/sign-in"
+    assert (
+        client.get("/web/me", follow_redirects=False).headers["location"].startswith("/web/sign-in")
     )
 
 

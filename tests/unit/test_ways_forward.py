@@ -23,6 +23,7 @@ from lastgate.closure.pages.ways_forward import (
 from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks import evaluate
+from lastgate.eligibility.model.on_the_exchange import STEPS as DONE_THERE
 from lastgate.eligibility.model.report import (
     SUPPORT_ONLY_CODES,
     Action,
@@ -34,6 +35,7 @@ from lastgate.eligibility.model.report import (
     customer_view,
 )
 from lastgate.kernel.messages import Message
+from lastgate.kernel.policy import ExchangePages
 from lastgate.remediation.model import DustPlan, ForfeitLine, ForfeitOffer, SweepResult
 from tests.account_states import CLEAN, POLICY
 
@@ -148,7 +150,53 @@ def test_an_overdue_or_undated_transfer_leads_to_support() -> None:
 def test_a_locked_product_can_be_waited_for_or_asked_about() -> None:
     matures = NOW + timedelta(days=45)
     check = blocking(CheckCode.ACTIVE_EARN, Action.REDEEM_EARN, matures)
-    assert kinds(ways_forward(check, now=NOW, dust=None)) == [WayKind.WAIT, WayKind.TICKET]
+    assert kinds(ways_forward(check, now=NOW, dust=None)) == [
+        WayKind.NOTE,  # redeemed on the exchange, not here
+        WayKind.WAIT,
+        WayKind.TICKET,
+    ]
+
+
+#: The steps taken on the exchange itself, each with the check whose card names it.
+ON_THE_EXCHANGE = [
+    (CheckCode.ASSETS_REMAINING, Action.WITHDRAW, "withdrawal_url"),
+    (CheckCode.OPEN_POSITIONS, Action.CLOSE_POSITIONS, "positions_url"),
+    (CheckCode.OUTSTANDING_LOANS, Action.REPAY_LOANS, "loans_url"),
+    (CheckCode.ACTIVE_EARN, Action.REDEEM_EARN, "earn_url"),
+    (CheckCode.P2P_ORDER_OPEN, Action.SETTLE_P2P, "p2p_url"),
+    (CheckCode.SUB_ACCOUNTS_OPEN, Action.CLOSE_SUB_ACCOUNTS, "sub_accounts_url"),
+    (CheckCode.KYC_INCOMPLETE, Action.COMPLETE_KYC, "identity_verification_url"),
+]
+
+
+@pytest.mark.parametrize(("code", "action", "page"), ON_THE_EXCHANGE)
+def test_a_step_done_on_the_exchange_says_so_then_offers_support(code, action, page) -> None:
+    """Not a bare "write to support": the card says where the step is done (lastgate has
+    no page for it), and support besides."""
+    note, ticket = ways_forward(blocking(code, action), now=NOW, dust=None)
+    assert (note.kind, note.label) == (WayKind.NOTE, DONE_THERE[action].note)
+    assert "exchange's own app or website" in note.label
+    assert ticket.kind is WayKind.TICKET and topic_for(code).value in ticket.href
+
+
+@pytest.mark.parametrize(("code", "action", "page"), ON_THE_EXCHANGE)
+def test_a_step_done_on_the_exchange_links_to_the_page_the_policy_names(code, action, page):
+    address = f"https://exchange.example/{page}"
+    pages = ExchangePages.model_validate({page: address})
+    there, ticket = ways_forward(blocking(code, action), now=NOW, dust=None, exchange=pages)
+    assert (there.kind, there.label, there.href) == (
+        WayKind.ELSEWHERE,
+        DONE_THERE[action].button,
+        address,
+    )
+    assert ticket.kind is WayKind.TICKET
+    others = ExchangePages.model_validate(
+        {f: "https://exchange.example/other" for f in ExchangePages.model_fields if f != page}
+    )
+    assert (
+        ways_forward(blocking(code, action), now=NOW, dust=None, exchange=others)[0].kind
+        is WayKind.NOTE
+    )  # another step's page is never this one's
 
 
 @pytest.mark.parametrize(

@@ -161,15 +161,28 @@ class OffboardingPolicy(_Section):
         return tuple(sorted(self.reminder_days, reverse=True))
 
 
+#: An address of the exchange's own pages (http or https), or empty.
+_PageAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$")
+]
+
+
 class ExchangePages(_Section):
     """Where the exchange's own pages are, for what lastgate has no page of its own: an
     address (http or https) or empty, when there is none to link to."""
 
     #: Where a customer finishes identity verification (the exchange's app or website);
     #: empty: the self-check and the assistant say it is done there, without a link.
-    identity_verification_url: Annotated[
-        str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$")
-    ] = ""
+    identity_verification_url: _PageAddress = ""
+    #: Where the customer withdraws or transfers balances, closes futures and options
+    #: positions, repays loans, redeems savings and staking, finishes P2P orders and
+    #: closes sub-accounts; each empty: the card says it is done there, without a link.
+    withdrawal_url: _PageAddress = ""
+    positions_url: _PageAddress = ""
+    loans_url: _PageAddress = ""
+    earn_url: _PageAddress = ""
+    p2p_url: _PageAddress = ""
+    sub_accounts_url: _PageAddress = ""
 
 
 class Policy(_Section):

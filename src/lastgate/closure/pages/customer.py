@@ -31,7 +31,6 @@ from lastgate.closure.service.workflow import Workflow
 from lastgate.desk.service.appeals import risk_lock_appeal_refused
 from lastgate.desk.service.desk import Desk
 from lastgate.eligibility.model.checks.restrictions import risk_locked
-from lastgate.eligibility.model.identity_verification import verification_address
 from lastgate.eligibility.model.report import Action, CustomerReport
 from lastgate.eligibility.service import Eligibility
 from lastgate.eligibility.wire import report_to_wire
@@ -91,9 +90,7 @@ def self_check(page: CustomerPage) -> Response:
             dust=dust,
             lock_appeal=appeal,
             protected=protected,
-            identity_address=verification_address(
-                wf.policies.for_jurisdiction(report.jurisdiction)
-            ),
+            exchange=wf.policies.for_jurisdiction(report.jurisdiction).exchange,
         ),
     )
 

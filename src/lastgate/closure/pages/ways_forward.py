@@ -18,7 +18,8 @@ from lastgate.desk.model.tickets import TicketCategory, topic_for
 from lastgate.eligibility.model import dust_line
 from lastgate.eligibility.model.checks.restrictions import KeptLock
 from lastgate.eligibility.model.checks.transfers import LANDS_AS
-from lastgate.eligibility.model.identity_verification import DONE_ELSEWHERE, FINISH_THERE
+from lastgate.eligibility.model.on_the_exchange import STEPS as DONE_THERE
+from lastgate.eligibility.model.on_the_exchange import page_for
 from lastgate.eligibility.model.report import (
     Action,
     CheckCode,
@@ -27,6 +28,7 @@ from lastgate.eligibility.model.report import (
     CustomerReport,
 )
 from lastgate.kernel.messages import N_, N_plural
+from lastgate.kernel.policy import ExchangePages
 from lastgate.remediation.model import (
     GIVE_UP,
     SWEEP_LEAVES_DUST,
@@ -98,6 +100,10 @@ PROTECTED_SEE_NEXT = N_("Your account is frozen to protect it: see what happens 
 NOT_YOU_WRITE = N_("Not your change? Tell our security team")
 
 
+#: No page of the exchange's named (``exchange`` not given): each step done there is said.
+NO_PAGES = ExchangePages()
+
+
 def ticket_link(code: CheckCode) -> str:
     """The new-ticket form with the topic for ``code`` preselected."""
     return f"/web/tickets?{urlencode({'category': topic_for(code).value})}#new"
@@ -152,11 +158,15 @@ def _cooldown(check: CustomerCheck, now: datetime, protected: bool) -> list[Way]
     return ways
 
 
-def _identity(check: CustomerCheck, address: str | None) -> list[Way]:
-    """Finished on the exchange's side: its page when the policy names it, else where it
-    is done, in words (lastgate has no such page); and support, in either case."""
-    there = Way(WayKind.ELSEWHERE, FINISH_THERE, address) if address else None
-    return [there or Way(WayKind.NOTE, DONE_ELSEWHERE), _ticket(check)]
+def _on_the_exchange(check: CustomerCheck, exchange: ExchangePages) -> list[Way]:
+    """A step done on the exchange's side (``on_the_exchange``): its page when the policy
+    names it, else where it is done, in words (lastgate has no such page)."""
+    action = check.remediation.action
+    address = page_for(exchange, action)
+    step = DONE_THERE[action]
+    return [
+        Way(WayKind.ELSEWHERE, step.button, address) if address else Way(WayKind.NOTE, step.note)
+    ]
 
 
 def ways_forward(
@@ -165,16 +175,16 @@ def ways_forward(
     now: datetime,
     dust: DustPlan | None,
     lock_appeal: KeptLock | None = None,
-    identity_address: str | None = None,
+    exchange: ExchangePages = NO_PAGES,
     protected: bool = False,
 ) -> tuple[Way, ...]:
     """Every way forward from ``check``'s card; empty only for a check that does not block
     (a review needs nothing from the customer). ``lock_appeal``: the refused appeal that
     keeps the risk lock, whose ticket the card leads back to while it takes a reply, then
-    to a new ticket (``KeptLock.way``), never to a new appeal's words;
-    ``identity_address``: the exchange's identity verification page, if the policy names
-    one; ``protected``: the account is under a protective freeze (the customer froze it for
-    a suspected takeover, or compliance did)."""
+    to a new ticket (``KeptLock.way``), never to a new appeal's words; ``exchange``: the
+    exchange's own pages the policy names, for the steps done there; ``protected``: the
+    account is under a protective freeze (the customer froze it for a suspected
+    takeover, or compliance did)."""
     if check.status is not CheckStatus.BLOCK:
         return ()
     if check.code is CheckCode.RISK_LOCK and lock_appeal is not None:
@@ -187,15 +197,13 @@ def ways_forward(
         return tuple(_dust(check, dust))
     if check.code is CheckCode.SECURITY_COOLDOWN:
         return tuple(_cooldown(check, now, protected))
-    if action is Action.COMPLETE_KYC:
-        return tuple(_identity(check, identity_address))
-    ways: list[Way] = []
+    ways = _on_the_exchange(check, exchange) if action in DONE_THERE else []
     resolves_at = check.remediation.resolves_at
     settle = check.code is CheckCode.DEPOSIT_PENDING and lands_as_dust(check)
     # A small deposit is settled once it has landed, not before: the date, never a button.
     if resolves_at is not None and resolves_at > now:
         ways.append(Way(WayKind.WAIT, ARRIVES_BY if settle else RESOLVES_BY, at=resolves_at))
-    if not ways or check.remediation.action is not Action.WAIT:
+    if not ways or action is not Action.WAIT:
         # Not for time alone (or overdue, or nobody knows when): a person can help.
         ways.append(_ticket(check))
     return tuple(ways)
@@ -207,7 +215,7 @@ def ways_for(
     now: datetime,
     dust: DustPlan | None,
     lock_appeal: KeptLock | None = None,
-    identity_address: str | None = None,
+    exchange: ExchangePages = NO_PAGES,
     protected: bool = False,
 ) -> dict[str, tuple[Way, ...]]:
     """Each check code of ``report`` → its ways forward."""
@@ -217,7 +225,7 @@ def ways_for(
             now=now,
             dust=dust,
             lock_appeal=lock_appeal,
-            identity_address=identity_address,
+            exchange=exchange,
             protected=protected,
         )
         for c in report.checks

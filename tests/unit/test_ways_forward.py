@@ -13,6 +13,7 @@ from lastgate.closure.pages.ways_forward import (
     COOLDOWN_ENDS,
     FORFEIT_INSTEAD,
     FORFEIT_OVER_LIMIT,
+    OVERDUE,
     RESOLVES_BY,
     SWEEP_AGAIN_FROM,
     SWEEP_LEAVES_DUST,
@@ -141,10 +142,18 @@ def test_time_alone_ends_a_cooldown_on_its_date_and_no_person_is_offered_to_lift
     assert not any("closure_blocked" in w.href for w in ways)
 
 
-def test_an_overdue_or_undated_transfer_leads_to_support() -> None:
-    for resolves_at in (None, NOW, NOW - timedelta(minutes=1)):
-        check = blocking(CheckCode.WITHDRAWAL_PENDING, Action.WAIT, resolves_at)
+def test_an_undated_transfer_leads_to_support() -> None:
+    for code in (CheckCode.DEPOSIT_PENDING, CheckCode.WITHDRAWAL_PENDING):
+        check = blocking(code, Action.WAIT, None)
         assert kinds(ways_forward(check, now=NOW, dust=None)) == [WayKind.TICKET]
+
+
+@pytest.mark.parametrize("code", [CheckCode.DEPOSIT_PENDING, CheckCode.WITHDRAWAL_PENDING])
+def test_an_overdue_transfer_says_it_is_late_and_leads_to_support(code) -> None:
+    for expected in (NOW, NOW - timedelta(minutes=1), NOW - timedelta(days=3)):
+        late, ticket = ways_forward(blocking(code, Action.WAIT, expected), now=NOW, dust=None)
+        assert (late.kind, late.label, late.at) == (WayKind.NOTE, OVERDUE, expected)
+        assert ticket.kind is WayKind.TICKET
 
 
 def test_a_locked_product_can_be_waited_for_or_asked_about() -> None:

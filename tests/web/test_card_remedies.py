@@ -50,6 +50,15 @@ ACCOUNTS = [
             {"account_type": "trading", "asset": "DOGE", "available": "50"},
         ],
     ),
+    account(  # expected an hour ago, still confirming
+        "U-LATE-DEPOSIT",
+        transfers=[
+            {
+                **deposit("LD-1", "ETH", "0.75"),
+                "expected_completion_at": iso(T0 - timedelta(hours=1)),
+            }
+        ],
+    ),
     account(
         "U-COOLDOWN",
         security_events=[{"kind": "2fa", "occurred_at": iso(T0 - timedelta(days=2))}],
@@ -260,3 +269,25 @@ def test_asked_about_restrictions_the_assistant_names_what_blocks_closing(
     assert {"NOT_FROZEN", "SECURITY_COOLDOWN"} <= answered
     assert BLOCKED_FOR_NOW[lang] in text(asked)
     assert "nothing restricts" not in text(asked)
+
+
+LATE = {
+    "en": "It was expected by {when} and is late. Our support team can find out why.",
+    "zh-Hans": "预计应于 {when} 到账，现已延迟。我们的客服团队可以帮您查明原因。",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_late_deposit_says_it_is_late_since_when_and_offers_support(
+    app, clock, config, lang
+) -> None:
+    """Past its expected time, the card says so with the time it was expected by, not a
+    bare ticket link; and never that time will resolve it."""
+    client = browser(app, clock, config, "U-LATE-DEPOSIT")
+    page = client.get(f"/web/me?lang={lang}").text
+    html = card(page, "DEPOSIT_PENDING")
+    expected = T0 - timedelta(hours=1)
+    when = formats.when(expected, clock(), LANGS[lang])
+    assert f'data-way="note" data-at="{expected.isoformat()}"' in html
+    assert LATE[lang].format(when=when) in text(html), text(html)
+    assert 'data-way="wait"' not in html and 'data-way="ticket"' in html

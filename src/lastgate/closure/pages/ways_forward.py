@@ -92,6 +92,9 @@ ARRIVES_BY = N_(
     "Expected to arrive by {when}. Once it has arrived, settling it as a small balance is "
     "possible here: check again then."
 )
+#: A transfer in flight past the time it was expected by: said, and support offered.
+OVERDUE = N_("It was expected by {when} and is late. Our support team can find out why.")
+_TRANSFERS = (CheckCode.DEPOSIT_PENDING, CheckCode.WITHDRAWAL_PENDING)
 #: The freeze for a suspected takeover, with the session alone (``pages.takeover``).
 SECURE_PAGE = "/web/me/secure"
 COOLDOWN_ENDS = N_("The block ends on its own on {when}. Check again then.")
@@ -203,7 +206,9 @@ def ways_forward(
     # A small deposit is settled once it has landed, not before: the date, never a button.
     if resolves_at is not None and resolves_at > now:
         ways.append(Way(WayKind.WAIT, ARRIVES_BY if settle else RESOLVES_BY, at=resolves_at))
-    if not ways or action is not Action.WAIT:
+    elif resolves_at is not None and check.code in _TRANSFERS:  # late: said so, with when
+        ways.append(Way(WayKind.NOTE, OVERDUE, at=resolves_at))
+    if action is not Action.WAIT or not any(w.kind is WayKind.WAIT for w in ways):
         # Not for time alone (or overdue, or nobody knows when): a person can help.
         ways.append(_ticket(check))
     return tuple(ways)

@@ -115,5 +115,10 @@ def test_a_refused_selfie_is_told_sent_again_and_the_closure_goes_on(
 
     agent.goto(f"{base_url}/web/agent/requests/{request_id}")
     decide(agent, "Selfie")
+    # Moved on by itself once the evidence was accepted: said so, naming who accepted it.
+    decided = agent.locator("#decided-by").inner_text()
+    assert decided == "Automatically, once agent-ada accepted the identity evidence: " + (
+        "no closure review was needed"
+    )
     me.goto(link)
     assert me.locator(".badge.state-cooling_off").is_visible()

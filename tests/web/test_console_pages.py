@@ -179,3 +179,41 @@ def test_a_held_request_reads_as_paused_and_an_automatic_decision_as_automatic(
     assert stored(wf, request).state is ClosureState.ON_HOLD
     facts = agent.get(f"/web/agent/requests/{request.id}").text.split("</dl>")[0]
     assert "Cooling-off paused; it was to end" in facts and "Cooling-off ends" not in facts
+
+
+ACCEPTED_THEN_AUTOMATIC = {
+    "en": "Automatically, once agent-ada accepted the identity evidence: "
+    "no closure review was needed",
+    "zh-Hans": "在 agent-ada 接受身份证明材料后自动决定：无需审核注销申请",  # noqa: RUF001
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_an_automatic_decision_after_accepted_evidence_names_who_accepted_it(
+    app, engine, clock, config, lang
+) -> None:
+    """The request moved on by itself once the agent accepted its evidence: not "no
+    review was needed" as if no person had looked at anything."""
+    wf = workflow(engine, clock, config)
+    request = request_in(
+        wf, ClosureState.VERIFYING, uid="U2", needs_evidence=True, factor_verified_at=clock()
+    )
+    customer = browser(app, clock, config, "U2")
+    url = f"/web/closure/{request.id}"
+    for kind in ("document", "selfie"):
+        customer.post(
+            f"{url}/evidence",
+            data={"csrf": csrf(customer.get(url).text), "kind": kind},
+            files={"file": (f"{kind}.png", png(), "image/png")},
+        )
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    page = f"/web/agent/requests/{request.id}"
+    staff_page = agent.get(page).text
+    for link in {p.split('"')[0] for p in staff_page.split(f'href="{page}/evidence/')[1:]}:
+        agent.post(
+            f"{page}/evidence/{link}/review",
+            data={"csrf": csrf(staff_page), "decision": "approve"},
+        )
+    assert stored(wf, request).state is ClosureState.COOLING_OFF
+    decided = agent.get(f"{page}?lang={lang}").text.split('id="decided-by"')[1].split("</dd>")[0]
+    assert decided.lstrip(">").strip() == ACCEPTED_THEN_AUTOMATIC[lang]

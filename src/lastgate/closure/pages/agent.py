@@ -64,6 +64,10 @@ def request_page(page: StaffPage, request_id: RequestId) -> Response:
         # ticket page's helper: a reason is sent as typed, so staff write it in this one
         customer_language=customer_language(ctx.engine, ctx.settings, page.me, request.uid),
         decided_automatically=request.decided_by == SYSTEM,
+        # who accepted the evidence the automatic decision followed (no closure review)
+        accepted_by=sorted(
+            {f.reviewed_by for f in evidence if f.decision == "approved" and f.reviewed_by}
+        ),
         review=review_status(ctx.service(Workflow), page.me, request_id),
         approvals=staff_reads.review_approvals(ctx.engine, [request_id]).get(request_id, []),
         report=report_to_wire(report, page.language),

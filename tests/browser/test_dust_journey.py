@@ -14,7 +14,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from lastgate.closure.adapters import tables as wt
 from lastgate.closure.service.execution import execute_due
@@ -22,6 +22,7 @@ from lastgate.demo.customers import demo_snapshot
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
 from lastgate.erasure.wiring import run_pending
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
+from lastgate.remediation.adapters.tables import dust_quotes
 from tests.browser.conftest import follow, screenshot
 from tests.workflow_support import outbox_rows, workflow
 
@@ -200,6 +201,45 @@ def test_converting_gives_up_nothing_and_the_unpriced_token_is_decided_on_its_ow
     on_the_demo_exchange(page, "#demo-withdraw", "11.76\u00a0USDT")
     assert blocked(page) == set()
     assert TEXT[lang]["may_close"] in page.locator("p.summary").inner_text()
+
+
+def quotes(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(dust_quotes)).scalar_one()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_quote_is_the_same_after_reload_back_and_forward_then_converts(
+    engine, clock, person, lang
+) -> None:
+    # Post/Redirect/Get: the quote has its own address, so the browser's reload, Back and
+    # Forward show that quote again, never "Confirm form resubmission" or a new quote.
+    import_snapshot(engine, demo_snapshot(clock()))
+    page = person("DEMO-DUST-CONVERT", lang=lang)
+    follow(page, f"{CARD} form[data-way='fix'] button")
+    address = page.url
+    assert re.search(r"/web/me/dust-sweep/[0-9a-f-]{36}$", address)
+    quote_id = page.locator("input[name='quote_id']").get_attribute("value")
+    receive = page.locator("#sweep-receive").inner_text()
+    kept = page.locator("#sweep-kept").inner_text()
+    page.reload()
+    assert page.url == address and page.locator("#sweep-receive").inner_text() == receive
+    assert page.locator("#sweep-kept").inner_text() == kept
+    page.go_back()
+    assert page.url.split("?")[0].endswith("/web/me") and blocked(page) == {"DUST_REMAINING"}
+    page.go_forward()
+    assert page.url == address
+    assert page.locator("input[name='quote_id']").get_attribute("value") == quote_id
+    assert quotes(engine) == 1  # one quote, however often its page was opened
+    net = re.search(r"[\d.,]+\u00a0USDT", receive).group(0)
+    follow(page, "form[action='/web/me/dust-sweep/execute'] button")
+    assert net in page.locator("#swept-received").inner_text()
+    assert blocked(page) == {"DUST_REMAINING", "ASSETS_REMAINING"}  # LUNC left; USDT held
+    # Back to the quote once converted: what it converted, no button to convert again.
+    page.go_back()
+    assert net in page.locator("#swept-received").inner_text()
+    assert page.locator("form[action='/web/me/dust-sweep/execute']").count() == 0
+    assert quotes(engine) == 1
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])

@@ -187,3 +187,36 @@ def test_the_code_still_showing_after_setting_up_the_app_says_wait_for_the_next(
     page.fill("#code", totp.at(clock()))
     follow(page, "form[action$='/verification/check'] button")
     assert page.locator(".badge.state-cooling_off").is_visible()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_reload_of_the_authenticator_set_up_shows_the_same_key_that_then_verifies(
+    engine, clock, person, lang
+) -> None:
+    # The phone scanned the QR code; the page is reloaded, left and come back to: the key
+    # is the one the phone has (Post/Redirect/Get), and its codes set the app up and verify.
+    load(engine, account("U1"))
+    page = person("U1", lang=lang)
+    follow(page, "a[href='/web/me/settings']")
+    follow(page, "form[action='/web/me/authenticator'] button")
+    assert page.url.split("?")[0].endswith("/web/me/authenticator")
+    scanned = page.locator("#totp-secret").inner_text()
+    qr = page.locator("figure.qr").inner_html()
+    page.reload()  # a GET: no "Confirm form resubmission", no new key
+    assert page.locator("#totp-secret").inner_text() == scanned
+    assert page.locator("figure.qr").inner_html() == qr
+    page.go_back()
+    assert page.url.split("?")[0].endswith("/web/me/settings")
+    page.go_forward()
+    assert page.locator("#totp-secret").inner_text() == scanned
+    totp = confirm_authenticator(page, clock)
+    assert totp.secret == scanned
+    assert SET_UP[lang] in page.locator("#totp-status").inner_text()
+    clock.advance(seconds=30)  # the next code: the one just used is spent
+    follow(page, "a[href='/web/me']")
+    close_from_self_check(page)
+    assert page.locator("#m-totp").is_checked()
+    follow(page, "form[action$='/verification'] button")
+    page.fill("#code", pyotp.TOTP(scanned).at(clock()))
+    follow(page, "form[action$='/verification/check'] button")
+    assert page.locator(".badge.state-cooling_off").is_visible()

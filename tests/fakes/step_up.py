@@ -167,6 +167,9 @@ class FakeStepUp:
     def enroll_totp(self, uid: str) -> rules.TotpEnrolment:
         _not_faked("authenticator enrolment")
 
+    def pending_totp(self, uid: str) -> rules.TotpEnrolment | None:
+        _not_faked("authenticator enrolment")
+
     def confirm_totp(self, uid: str, code: str) -> None:
         _not_faked("authenticator enrolment")
 

@@ -213,11 +213,9 @@ def test_setting_up_an_authenticator_shows_a_qr_code_and_then_since_when(app, cl
     assert "http" not in svg.group(0)  # drawn inline: nothing fetched from anywhere
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', enrolment)
     assert secret
-    # The set-up's address opened again (reload, back) leads to the settings, no error page
-    # and no key shown a second time.
-    again = client.get("/web/me/authenticator", follow_redirects=False)
-    assert again.status_code == 303 and again.headers["location"] == "/web/me/settings#totp"
-    assert secret.group(1) not in client.get("/web/me/authenticator").text
+    # The set-up's address opened again (reload, back) shows the same key, never a new one
+    # (tests/web/test_post_redirect_get.py).
+    assert secret.group(1) in client.get("/web/me/authenticator").text
     confirmed = client.post(
         "/web/me/authenticator/confirm",
         data={"csrf": csrf(enrolment), "code": pyotp.TOTP(secret.group(1)).at(clock())},
@@ -227,6 +225,10 @@ def test_setting_up_an_authenticator_shows_a_qr_code_and_then_since_when(app, cl
         confirmed.text
     )
     assert 'action="/web/me/authenticator"' not in confirmed.text  # no second set-up
+    # Once confirmed, the set-up's address leads to the settings: the key is not shown.
+    again = client.get("/web/me/authenticator", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/web/me/settings#totp"
+    assert secret.group(1) not in client.get("/web/me/authenticator").text
 
 
 # -- freezing instead of closing -----------------------------------------------------------

@@ -189,6 +189,11 @@ class StepUp(Protocol):
         """A new authenticator secret for ``uid``, usable once confirmed."""
         ...
 
+    def pending_totp(self, uid: str) -> TotpEnrolment | None:
+        """The authenticator ``uid`` is setting up (enrolled, not yet confirmed), with the
+        same secret each time; None when none is, or once it is confirmed."""
+        ...
+
     def confirm_totp(self, uid: str, code: str) -> None: ...
 
     def add_evidence(self, request: ClosureRequest, kind: str, content: bytes) -> str:

@@ -1,10 +1,13 @@
-"""The customer's page for giving up the small balances left: every one named and valued,
-the consent asked in words, and nothing given up until the customer confirms."""
+"""The customer's pages for the small balances left: a sweep's quote, shown by its id (the
+quote form in ``closure.pages.customer`` answers with its address), and giving them up:
+every one named and valued, the consent asked in words, and nothing converted or given up
+until the customer confirms."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
@@ -79,6 +82,24 @@ def heading(offer: ForfeitOffer) -> tuple[str, str] | str:
     counted by the balances ("Give up this balance" / "these balances", whatever they are),
     while they can be given up here; otherwise only what it is about."""
     return GIVE_UP if offer.lines and offer.within_limit else SMALL_BALANCES
+
+
+@router.get("/me/dust-sweep/{quote_id:uuid}")
+def sweep_quote(page: CustomerPage, quote_id: UUID) -> Response:
+    """The quote the sweep's form asked for (it answers with this address): the same
+    quote on a reload, Back or Forward, never a new one, and the button that executes it;
+    nothing moves until the customer confirms. Only the customer's own: another's is not
+    found. An expired one says so and offers a new quote (``QUOTE_EXPIRED``); once
+    executed, the self-check says what it converted, read from the executed quote."""
+    wf, uid = page.service(Workflow), page.me.subject
+    try:
+        quote = remediation.quote_to_confirm(wf, page.me, uid, str(quote_id))
+    except remediation.QuoteAlreadyUsed:
+        return see_other(f"/web/me?done=swept&quote={quote_id}")
+    # Giving them up instead is offered here too, when the policy allows it now.
+    return page.render(
+        "customer/sweep.html", quote=quote, plan=remediation.dust_plan(wf, page.me, uid)
+    )
 
 
 @router.get("/me/dust-forfeit")

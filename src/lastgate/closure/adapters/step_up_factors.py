@@ -1,5 +1,6 @@
-"""Authenticator apps (TOTP) on lastgate's database: enrolment, the first code that
-confirms a factor, codes outside a closure (lifting a freeze), and the check of a code.
+"""Authenticator apps (TOTP) on lastgate's database: enrolment (and the pending one, read
+back while it is set up), the first code that confirms a factor, codes outside a closure
+(lifting a freeze), and the check of a code.
 
 Storage: ``second_factors``, one authenticator per customer, its secret sealed with the
 master key (``secret_box``); ``last_used_step`` is the last accepted time step, so a code
@@ -49,10 +50,24 @@ class TotpFactors(AttemptLimits):
             self._conn.execute(insert(second_factors).values(uid=uid, **values))
         else:
             self._conn.execute(update(second_factors).where(_sf.uid == uid).values(**values))
+        self._record(uid, "verification.totp_enrolled", f"customer:{uid}", {})
+        return self._enrolment(uid, secret)
+
+    def pending_totp(self, uid: str) -> rules.TotpEnrolment | None:
+        """The authenticator being set up for ``uid``: its stored secret, opened, so the
+        set-up page shows the same key however often it is opened; None when none is
+        pending, or once it is confirmed (a working factor's secret is never shown)."""
+        row = self._factor(uid)
+        if row is None or row.last_used_step is not None:
+            return None
+        return self._enrolment(
+            uid, self._box.open_(row.secret, context=_totp_context(uid)).decode()
+        )
+
+    def _enrolment(self, uid: str, secret: str) -> rules.TotpEnrolment:
         uri = pyotp.TOTP(secret).provisioning_uri(
             name=uid, issuer_name=self._settings.certificate_issuer
         )
-        self._record(uid, "verification.totp_enrolled", f"customer:{uid}", {})
         return rules.TotpEnrolment(secret=secret, provisioning_uri=uri)
 
     def confirm_totp(self, uid: str, code: str) -> None:

@@ -136,20 +136,17 @@ def _swept(page: CustomerPage, wf: Workflow) -> DustQuote | None:
 
 @router.get("/me/dust-sweep")
 def dust_sweep_again(page: CustomerPage) -> Response:
-    """The quote's address opened again (reloaded, bookmarked, or "Get a new quote" on an
-    expired quote's error page): a quote is asked for with the card's form, so lead there."""
+    """The quote form's address opened (bookmarked, or "Get a new quote" on an expired
+    quote's error page): a quote is asked for with the card's form, so lead there."""
     return see_other("/web/me#check-DUST_REMAINING")
 
 
 @router.post("/me/dust-sweep")
 def dust_sweep_quote(page: CustomerPage) -> Response:
-    """Quote the sweep and show it; nothing moves until the customer confirms."""
-    wf, uid = page.service(Workflow), page.me.subject
-    quote = remediation.quote_dust_sweep(wf, page.me, uid)
-    # Giving them up instead is offered here too, when the policy allows it now.
-    return page.render(
-        "customer/sweep.html", quote=quote, plan=remediation.dust_plan(wf, page.me, uid)
-    )
+    """Quote the sweep, then its page by the quote's id (``remediation.pages``), so that a
+    reload or Back shows that quote again and never asks for a new one."""
+    quote = remediation.quote_dust_sweep(page.service(Workflow), page.me, page.me.subject)
+    return see_other(f"/web/me/dust-sweep/{quote.id}")
 
 
 @router.post("/me/dust-sweep/execute")

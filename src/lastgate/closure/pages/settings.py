@@ -97,20 +97,25 @@ def set_anti_phishing_code(
 
 
 @router.get("/me/authenticator")
-def authenticator_again(page: CustomerPage) -> Response:
-    """The set-up's address opened again (reloaded, bookmarked, back): its key is shown
-    only once, in the answer to the form that made it, so lead to the settings' section,
-    where the app is set up (or a new key asked for)."""
-    return see_other("/web/me/settings#totp")
+def authenticator_setup(page: CustomerPage) -> Response:
+    """The authenticator being set up: its QR code and key, read back from the pending
+    enrolment, so a reload or Back shows the same key the phone may have scanned already,
+    and the form that confirms it. With none pending (never asked for, or confirmed),
+    the settings' section, where the app is set up or shown as set up."""
+    enrolment = step_up.pending_totp(
+        page.service(Workflow).unit_of_work(), page.me, page.me.subject
+    )
+    if enrolment is None:
+        return see_other("/web/me/settings#totp")
+    return _settings(page, enrolment)
 
 
 @router.post("/me/authenticator")
 def enrol_authenticator(page: CustomerPage) -> Response:
-    """A new authenticator secret, shown once, with the form that confirms it."""
-    return _settings(
-        page,
-        step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject),
-    )
+    """A new authenticator secret (replacing one not yet confirmed), then its set-up page:
+    only this form makes a new one, never opening that page again."""
+    step_up.enroll_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject)
+    return see_other("/web/me/authenticator")
 
 
 @router.post("/me/authenticator/confirm")

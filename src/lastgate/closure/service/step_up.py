@@ -36,12 +36,24 @@ def verification_options(uow: UnitOfWork, uid: str) -> VerificationOptions:
 
 def enroll_totp(uow: UnitOfWork, principal: Principal, uid: str) -> TotpEnrolment:
     """Start setting up an authenticator app: a new secret and its ``otpauth://`` URI
-    (shown once, as a QR code). It is usable after ``confirm_totp``. ``AccountClosed``
-    on a closed account, as for ``confirm_totp``. The account holder's alone."""
+    (shown as a QR code, again by ``pending_totp``), replacing one not yet confirmed. It
+    is usable after ``confirm_totp``. ``AccountClosed`` on a closed account, as for
+    ``confirm_totp``. The account holder's alone."""
     ensure_account_holder(principal, uid)
     with uow:
         ensure_open(uow, uid)
         return uow.step_up.enroll_totp(uid)
+
+
+def pending_totp(uow: UnitOfWork, principal: Principal, uid: str) -> TotpEnrolment | None:
+    """The authenticator being set up, the same secret and URI however often the set-up
+    page is opened (a reload, Back) until ``confirm_totp`` or a new ``enroll_totp``; None
+    when none is pending. ``AccountClosed`` on a closed account. The account holder's
+    alone."""
+    ensure_account_holder(principal, uid)
+    with uow:
+        ensure_open(uow, uid)
+        return uow.step_up.pending_totp(uid)
 
 
 def confirm_totp(uow: UnitOfWork, principal: Principal, uid: str, code: str) -> None:

@@ -41,6 +41,7 @@ from lastgate.remediation.service.sweep import (
     execute_dust_sweep,
     executed_sweep,
     quote_dust_sweep,
+    quote_to_confirm,
 )
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "executed_sweep",
     "forfeit_dust",
     "quote_dust_sweep",
+    "quote_to_confirm",
     "revoke_all_api_keys",
     "stop_all_automations",
 ]

@@ -8,7 +8,7 @@ quote is honoured once, exactly, or refused.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from lastgate.closure.ports import RemediationActions, UnitOfWork
@@ -24,6 +24,7 @@ from lastgate.remediation.model import (
     SweepResult,
     SweepTerms,
     build_quote,
+    kept,
     price_moves,
     sweep_result,
 )
@@ -199,6 +200,38 @@ def quote_dust_sweep(wf: Workflow, principal: Principal, uid: str) -> DustQuote:
     return quote
 
 
+def _usable_quote(actions: RemediationActions, uid: str, quote_id: str, now: datetime) -> DustQuote:
+    """The customer's own quote ``quote_id``, not executed and not expired, or refused:
+    someone else's is not found, so ids cannot be probed."""
+    found = actions.find_quote(uid, quote_id)
+    if found is None:
+        raise QuoteNotFound(f"no dust-sweep quote {quote_id} for this account")
+    quote, executed_at = found
+    if executed_at is not None:
+        raise QuoteAlreadyUsed(f"quote {quote_id} was executed at {executed_at.isoformat()}")
+    if quote.expired(now):
+        raise QuoteExpired(f"quote {quote_id} expired at {quote.expires_at.isoformat()}")
+    return quote
+
+
+def quote_to_confirm(wf: Workflow, principal: Principal, uid: str, quote_id: str) -> DustQuote:
+    """The customer's own quote ``quote_id`` as its page shows it, the same on every
+    opening (a reload, Back) and never a new one: with what it leaves (``result`` and
+    ``kept``, not stored), judged on the balances now at the quoted price.
+    ``QuoteNotFound``, ``QuoteAlreadyUsed``, ``QuoteExpired`` as its execution would say;
+    changes nothing. The account holder's alone: they consent to it."""
+    ensure_account_holder(principal, uid)
+    terms = _terms(_policy(wf, uid))
+    now = wf.clock()
+    with wf.unit_of_work() as uow:
+        actions = _actions(uow)
+        _refuse_closed(actions.account_status(uid))
+        quote = _usable_quote(actions, uid, quote_id, now)
+        holdings = list(actions.dust_holdings(uid))
+    result = sweep_result(holdings, quote.net, quote.target_price_usd, terms)
+    return replace(quote, result=result, kept=kept(holdings, terms))
+
+
 @dataclass(frozen=True, slots=True)
 class SweepDone:
     """An executed sweep: the quote it honoured, when, and who consented to forfeits."""
@@ -221,14 +254,7 @@ def execute_dust_sweep(
         # Locks the customer first: concurrent executions of one quote queue up here.
         status = actions.account_status(uid, lock=True)
         _refuse_closed(status)
-        found = actions.find_quote(uid, quote_id)
-        if found is None:
-            raise QuoteNotFound(f"no dust-sweep quote {quote_id} for this account")
-        quote, executed_at = found
-        if executed_at is not None:
-            raise QuoteAlreadyUsed(f"quote {quote_id} was executed at {executed_at.isoformat()}")
-        if quote.expired(now):
-            raise QuoteExpired(f"quote {quote_id} expired at {quote.expires_at.isoformat()}")
+        quote = _usable_quote(actions, uid, quote_id, now)
         _ensure_may_sweep(actions, uid, policy, now)
         if quote.forfeits and not forfeit_consent:
             raise ForfeitConsentRequired(

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from lastgate.app.worker import run_once
 from lastgate.demo.customers import demo_snapshot
 from lastgate.erasure.adapters.certificate_signing import public_key_pem, verify
-from lastgate.erasure.wire import check_page
+from lastgate.erasure.model.certificate import check_page
 from lastgate.kernel.present import formats
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
@@ -30,6 +30,7 @@ TEXT = {
         "pdf": "Certificate of account closure and data erasure",
         "genuine": "Genuine: we issued this certificate and nothing in it has been changed.",
         "altered": "Not genuine: this certificate was changed after we signed it.",
+        "file_hint": "File: JPEG, PNG, HEIC, PDF, MP4 or QuickTime; at most 25 MB",
     },
     "zh-Hans": {
         "closed": "您的账户已注销",
@@ -37,6 +38,7 @@ TEXT = {
         "pdf": "账户注销及数据删除证明",
         "genuine": "真实有效：此证明由我们签发，内容未被改动。",  # noqa: RUF001
         "altered": "无效：此证明在我们签名之后被改动过。",  # noqa: RUF001
+        "file_hint": "文件：JPEG、PNG、HEIC、PDF、MP4 或 QuickTime；最大 25 MB",  # noqa: RUF001
     },
 }
 
@@ -154,3 +156,17 @@ def test_a_customer_closes_and_finds_a_true_certificate_and_nothing_else(
     page.fill("#ticket-body", "Is everything erased?")
     follow(page, "form[action='/web/tickets'] button[type='submit']")
     assert urlparse(page.url).path.startswith("/web/tickets/")
+    # It may attach a file, its certificate say (whose PDF carries its signed JSON as an
+    # attached file, which an upload may not): the hint names what it may send, and no
+    # video statement, which a closed account is not asked for.
+    assert page.locator("label[for='attachment-file']").inner_text() == TEXT[lang]["file_hint"]
+    saved = tmp_path / pdf.value.suggested_filename  # as the browser saved it
+    pdf.value.save_as(saved)
+    page.set_input_files("#attachment-file", str(saved))
+    follow(page, "form[action$='/attachments'] button")
+    assert page.locator("#upload-error").count() == 0, page.locator("#upload-error").inner_text()
+    assert "done=attached" in page.url
+    # What the ticket keeps is the certificate as lastgate draws it, and it still verifies.
+    with page.expect_download() as kept:
+        page.click("a[href*='/attachments/'][download]")
+    assert verify(Path(kept.value.path()).read_bytes(), public_key_pem(config)).uid == UID

@@ -17,7 +17,7 @@ from lastgate.app.api import create_app
 from lastgate.app.edge import rate_rules
 from lastgate.erasure.adapters.certificate_pdf import render_pdf
 from lastgate.erasure.adapters.certificate_signing import sign
-from lastgate.erasure.pages import VERIFY_PATH
+from lastgate.erasure.model.certificate import VERIFY_PATH
 from lastgate.kernel.present import formats
 from tests.builders import T0
 from tests.unit.test_certificate import CLOSED_AT, certificate

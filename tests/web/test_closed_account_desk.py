@@ -81,10 +81,15 @@ def test_a_closed_account_sees_only_what_is_left_to_it(app, clock, config) -> No
     # nothing it asks needs identity evidence: a screenshot or other file only
     kinds = re.findall(r'value="(\w+)"', ticket.split('id="purpose"')[1].split("</select>")[0])
     assert kinds == ["screenshot"]
+    hint = ticket.split('<label for="attachment-file">')[1].split("</label>")[0]
+    assert hint == "File: JPEG, PNG, HEIC, PDF, MP4 or QuickTime; at most 25 MB"
+    assert "video statement" not in hint  # not offered after closure
 
     zh = me.get(f"{sent.url.path}?done=ticket_opened_closed&lang=zh-Hans").text
     assert "请回到此页面查看" in zh
     assert "我的已注销账户" in zh and "我们不会就此工单发送电子邮件或短信" in zh
+    zh_hint = zh.split('<label for="attachment-file">')[1].split("</label>")[0]
+    assert "JPEG、PNG、HEIC、PDF、MP4 或 QuickTime" in zh_hint and "视频声明" not in zh_hint
 
     forfeit = me.get("/web/me/dust-forfeit", follow_redirects=False)
     assert forfeit.status_code == 303

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from limits import parse
 from starlette.types import Scope
 
-from lastgate.erasure.wire import VERIFY_PATH
+from lastgate.erasure.model.certificate import VERIFY_PATH
 from lastgate.kernel.settings import Settings
 from lastgate.platform.http.body_limits import BodyLimits, UploadRoute, bearer_gate
 from lastgate.platform.http.deps import ApiContext, ReadCredentials, authenticate, credentials_of

@@ -16,6 +16,7 @@ from lastgate.desk.model.official import OfficialChannels, host_key, normalise_p
 from lastgate.desk.model.turns import derive_key
 from lastgate.desk.service.appeals import LocksKeptOnAppeal
 from lastgate.desk.service.desk import Desk
+from lastgate.erasure.adapters.certificate_copy import as_issued
 from lastgate.kernel.clock import Clock, system_clock
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters.state_reader import LedgerStateReader
@@ -68,7 +69,7 @@ def build_desk(settings: Settings, engine: Engine, clock: Clock = system_clock) 
         accounts=LedgerStateReader(engine),
         policies=PolicyDirectory.load(settings.policy_dir),
         clock=clock,
-        files=DeskFiles.from_settings(settings),
+        files=DeskFiles.from_settings(settings, lambda pdf: as_issued(pdf, settings)),
         public_base_url=settings.public_base_url.rstrip("/"),
         canned_replies=canned_replies(),
         knowledge=knowledge_base(),

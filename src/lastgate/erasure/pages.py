@@ -14,8 +14,8 @@ from lastgate.eligibility.service import Eligibility
 from lastgate.erasure.adapters import console as console_reads
 from lastgate.erasure.adapters.certificate_signing import key_id, load_public_key, public_key_pem
 from lastgate.erasure.adapters.certificate_signing import verify as verify_signed
-from lastgate.erasure.model.certificate import ClosureCertificate, InvalidCertificate
-from lastgate.erasure.wire import VERIFY_PATH, CertificateFormat, certificate_response
+from lastgate.erasure.model.certificate import VERIFY_PATH, ClosureCertificate, InvalidCertificate
+from lastgate.erasure.wire import CertificateFormat, certificate_response
 from lastgate.kernel.access import Role
 from lastgate.kernel.errors import NotFound
 from lastgate.platform.web.pages import (

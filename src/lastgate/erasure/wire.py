@@ -10,7 +10,7 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from lastgate.erasure.adapters.certificate_pdf import render_pdf
-from lastgate.erasure.model.certificate import file_name
+from lastgate.erasure.model.certificate import check_page, file_name
 from lastgate.kernel.i18n import ENGLISH
 
 
@@ -19,10 +19,6 @@ class CertificateFormat(StrEnum):
 
     JSON = "json"
     PDF = "pdf"
-
-
-#: The page where anyone checks a certificate (``erasure.pages``); the PDF names it.
-VERIFY_PATH = "/web/certificates/verify"
 
 
 def certificate_response(
@@ -48,8 +44,3 @@ def certificate_response(
             headers=saved_as("pdf"),
         )
     return JSONResponse(signed_document, headers=saved_as("json"))
-
-
-def check_page(public_base_url: str) -> str:
-    """The full address of the certificate check page of the issuer at ``public_base_url``."""
-    return public_base_url.rstrip("/") + VERIFY_PATH

@@ -9,30 +9,41 @@ box.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lastgate.closure.adapters.evidence_store import EvidenceStore
 from lastgate.desk.model.tickets import AttachmentRefused
 from lastgate.desk.ports import StoredAttachment
 from lastgate.kernel.settings import Settings
-from lastgate.platform.uploads import FileRefused, accept, sniff
+from lastgate.platform.uploads import PDF, AcceptedFile, FileRefused, accept, sniff
+
+#: A PDF of lastgate's own (a closure certificate it signed) drawn again, or None.
+OwnDocument = Callable[[bytes], bytes | None]
 
 
 class DeskFiles:
-    """The ``AttachmentFiles`` port on the evidence store."""
+    """The ``AttachmentFiles`` port on the evidence store. ``own_document``: lastgate's
+    own PDF (a customer's copy of their closure certificate, which carries its signed
+    JSON as an attached file, which an upload may not) drawn again by lastgate, which
+    is kept instead of the copy; any other file is read and cleaned as every upload is."""
 
-    def __init__(self, store: EvidenceStore) -> None:
-        self._store = store
+    def __init__(self, store: EvidenceStore, own_document: OwnDocument | None = None) -> None:
+        self._store, self._own_document = store, own_document
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DeskFiles:
-        return cls(
-            EvidenceStore(
-                settings.evidence_dir / "desk",
-                settings.evidence_max_bytes,
-                settings.upload_max_pixels,
-            )
+    def from_settings(
+        cls, settings: Settings, own_document: OwnDocument | None = None
+    ) -> DeskFiles:
+        store = EvidenceStore(
+            settings.evidence_dir / "desk", settings.evidence_max_bytes, settings.upload_max_pixels
         )
+        return cls(store, own_document)
+
+    def _accepted(self, content: bytes, content_type: str) -> AcceptedFile:
+        own = self._own_document
+        if content_type == PDF and own is not None and (ours := own(content)) is not None:
+            return AcceptedFile(ours, PDF)
+        return accept(content, content_type, max_pixels=self._store.max_pixels)
 
     def sniff(self, content: bytes) -> str | None:
         return sniff(content)
@@ -41,7 +52,7 @@ class DeskFiles:
         """Store what the parser keeps of ``content``; ``AttachmentRefused`` naming the
         reason when it does not parse or is not safe to keep."""
         try:
-            accepted = accept(content, content_type, max_pixels=self._store.max_pixels)
+            accepted = self._accepted(content, content_type)
         except FileRefused as refused:
             raise AttachmentRefused(
                 refused.message, details=[{"path": "file", "reason": refused.reason}]

@@ -11,11 +11,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from lastgate.erasure.adapters.certificate_pdf import render_pdf
+from lastgate.erasure.adapters.certificate_copy import rendered_again
 from lastgate.erasure.adapters.certificate_signing import (
     key_id,
     load_public_key,
-    parse_document,
     public_key_pem,
     verify,
 )
@@ -71,18 +70,12 @@ def render_command(
     if language is None:
         typer.echo(f"unsupported language {lang!r}: en or zh-Hans", err=True)
         raise typer.Exit(EXIT_ERROR)
-    data = _read(file)
     try:
-        verify(data, _settings_pem())
-        document = parse_document(data)
+        pdf = rendered_again(_read(file), Settings(), language)
     except InvalidCertificate as exc:
         typer.echo(f"INVALID: {exc.message}", err=True)
         raise typer.Exit(EXIT_INVALID) from None
-    assert isinstance(document, dict)  # verify accepted it
-    from lastgate.erasure.wire import check_page  # the web layer: only for this command
-
-    check_url = check_page(Settings().public_base_url)
-    output.write_bytes(render_pdf(document, language, check_url=check_url))
+    output.write_bytes(pdf)
     typer.echo(f"wrote {output}")
 
 

@@ -30,6 +30,15 @@ def file_name(certificate_id: str, extension: str) -> str:
     return f"closure-certificate-{safe_id}.{extension}"
 
 
+#: The page where anyone checks a certificate (``erasure.pages``); the PDF names it.
+VERIFY_PATH = "/web/certificates/verify"
+
+
+def check_page(public_base_url: str) -> str:
+    """The full address of the certificate check page of the issuer at ``public_base_url``."""
+    return public_base_url.rstrip("/") + VERIFY_PATH
+
+
 _CERTIFICATE_KEYS = frozenset(
     {
         "format",

@@ -134,7 +134,14 @@ def test_the_demo_clock_lets_a_person_walk_the_closure_to_its_certificate(
     assert page.locator("#closed-on").inner_text() == said["closed_on"].format(day=day)
 
     page.goto(f"{base_url}/web/demo-login")  # nothing left cooling off for this customer
+    assert urlparse(page.url).path == "/web/demo-login"  # still open to a closed account
     assert page.locator("#demo-clock-requests").count() == 0
+    # Its address was erased with the account, and what was sent to it is still there to
+    # read: the notice that the account is closed, newest first.
+    follow(page, "#demo-mailbox-link a")
+    assert said["closed"] in page.locator("#mailbox li h2").first.inner_text()
+    follow(page, "a[href='/web/demo-login']")
+    assert urlparse(page.url).path == "/web/demo-login"
     context.close()
 
 

@@ -24,7 +24,7 @@ from lastgate.demo.mailbox import letters_for
 from lastgate.eligibility.model.report import Evidence
 from lastgate.eligibility.service import Eligibility
 from lastgate.kernel.access import Principal, Role
-from lastgate.kernel.errors import NotFound
+from lastgate.kernel.errors import AccountClosed, NotFound
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.http.deps import Context
 from lastgate.platform.web.pages import (
@@ -88,9 +88,13 @@ def _on_the_exchange(page: AnyPage) -> dict[str, list[Evidence]]:
     """What a signed-in customer would do on the exchange itself, or wait for there: the
     deposits on their way, the balances above the dust line and the recent security
     changes, as the self-check's checks list them."""
+    nothing: dict[str, list[Evidence]] = {what: [] for what in exchange.ACTS_ON}
     if page.principal is None or page.me.is_staff:
-        return {what: [] for what in exchange.ACTS_ON}
-    return exchange.to_do(page.service(Eligibility).customer_report(page.me, page.me.subject))
+        return nothing
+    try:
+        return exchange.to_do(page.service(Eligibility).customer_report(page.me, page.me.subject))
+    except AccountClosed:  # a closed account has nothing left to do: the page is still open
+        return nothing
 
 
 @router.get("/demo-login/mailbox")

@@ -30,6 +30,12 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def demo_email(uid: str) -> str:
+    """The e-mail address the demo gives customer ``uid``; the demo mailbox knows it even
+    once the account is closed and its address erased."""
+    return f"{uid.lower()}@demo.lastgate.test"
+
+
 def customer(
     uid: str,
     name: str,
@@ -49,7 +55,7 @@ def customer(
         "uid": uid,
         "jurisdiction": jurisdiction,
         "status": "active",
-        "email": f"{uid.lower()}@demo.lastgate.test",
+        "email": demo_email(uid),
         "phone": phone,
         "full_name": name,
         "country": country,

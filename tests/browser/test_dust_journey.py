@@ -32,7 +32,7 @@ TEXT = {
     "en": {
         "forfeit": "Give up these balances",
         "not_offered": "Converting is not offered: after the fee you would hold 1.519\u00a0USDT,"
-        " worth 1.52\u00a0USD, still no more than the small-balance line of 10.00\u00a0USD.",
+        " worth 1.52\u00a0USD, still no more than the small-balance line of 10\u00a0USD.",
         "kept": "Not converted: 15,000\u00a0LUNC.",
         "result": "Your funding account then holds 11.76\u00a0USDT",
         "settle_then": "Once it has arrived, settling it as a small balance is possible here",
@@ -50,7 +50,7 @@ TEXT = {
     "zh-Hans": {
         "forfeit": "放弃余额",
         "not_offered": "不提供兑换：扣除手续费后您将持有 1.519\u00a0USDT，价值 1.52\u00a0USD，"  # noqa: RUF001
-        "仍未超过 10.00\u00a0USD 的小额资产标准。",
+        "仍未超过 10\u00a0USD 的小额资产标准。",
         "kept": "不参与兑换：15,000\u00a0LUNC。",  # noqa: RUF001
         "result": "您的资金账户届时将持有 11.76\u00a0USDT",
         "settle_then": "到账后即可在此处理这笔小额资产",

@@ -152,7 +152,7 @@ def test_a_deposit_worth_more_than_dust_is_still_withdrawn(app, clock, config, l
 NOT_OFFERED = {
     "en": (
         "Converting is not offered: after the fee you would hold 1.519 USDT, worth "
-        "1.52 USD, still no more than the small-balance line of 10.00 USD."
+        "1.52 USD, still no more than the small-balance line of 10 USD."
     ),
     "zh-Hans": "不提供兑换：扣除手续费后您将持有 1.519 USDT，价值 1.52 USD，",  # noqa: RUF001
 }

@@ -5,7 +5,7 @@ Pure (Babel and gettext, no framework): pages, notices and documents all use it.
 - ``labels``: ``label(kind, code, lang)`` for every code shown to people (check codes,
   evidence fields and values, closure states, hold kinds, reasons, events, ticket states
   and topics, roles), and evidence tables (``evidence_columns``, ``evidence_cell``).
-- ``formats``: ``amount``, ``money``, ``number``, ``date``, ``datetime_text``,
+- ``formats``: ``amount``, ``money``, ``threshold``, ``number``, ``date``, ``datetime_text``,
   ``relative``, ``duration``, ``countdown``, ``when``, ``plural``, ``sentences``.
 - ``vocabulary``: the tables (``Kind``, one mapping per kind).
 
@@ -23,6 +23,7 @@ from lastgate.kernel.present.formats import (
     plural,
     relative,
     sentences,
+    threshold,
     when,
 )
 from lastgate.kernel.present.labels import evidence_cell, evidence_columns, humanize, label
@@ -44,5 +45,6 @@ __all__ = [
     "plural",
     "relative",
     "sentences",
+    "threshold",
     "when",
 ]

@@ -121,6 +121,16 @@ def money(value: Number, lang: str, currency: str = USD) -> str:
     return f"{_decimal(shown, lang, 2)}{UNIT_SPACE}{currency}"
 
 
+def threshold(value: Number, lang: str, currency: str = USD) -> str:
+    """A line or a limit in ``currency`` (a policy's figure, not an estimate): its own
+    digits, ``10 USD``, ``10.21 USD``, as the checks' sentences name it (``to_wire``), so
+    one line reads the same on every page of a card."""
+    number = as_decimal(value)
+    if number is None:
+        return str(value)
+    return f"{_decimal(number, lang, 0)}{UNIT_SPACE}{currency}"
+
+
 def listing(items: list[str], lang: str) -> str:
     """Words as a list in the reader's language: ``a, b and c`` / ``a、b和c``."""
     return babel_lists.format_list(items, locale=locale(lang))

@@ -59,6 +59,11 @@ def money(ctx: Context, value: Number) -> str:
 
 
 @pass_context
+def threshold(ctx: Context, value: Number) -> str:
+    return present.threshold(value, _lang(ctx))
+
+
+@pass_context
 def date(ctx: Context, moment: datetime | None) -> str:
     return "" if moment is None else present.date(moment, _lang(ctx))
 
@@ -110,6 +115,7 @@ def install(env: Environment) -> None:
         label=label,
         amount=amount,
         money=money,
+        threshold=threshold,
         date=date,
         when=when,
         when_relative=when_relative,

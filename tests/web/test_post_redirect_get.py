@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from lastgate.app.api import create_app
 from lastgate.closure.adapters.tables import second_factors
+from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform.secret_box import SecretBox
 from lastgate.remediation.adapters.tables import dust_quotes
 from tests.builders import account, load
@@ -178,3 +179,22 @@ def test_only_the_set_up_form_replaces_the_key(app, clock, config):
         data={"csrf": csrf(page), "code": pyotp.TOTP(new).at(clock())},
     )
     assert "done=authenticator" in str(confirmed.url)
+
+
+def test_the_convert_form_sent_twice_converts_once_and_both_say_what_was_received(
+    engine, app, clock, config
+):
+    """A double click or a resubmission of the confirm form: not "this quote is no longer
+    valid, nothing was converted" (the first did convert), but the same converted note."""
+    client = browser(app, clock, config, "U3")
+    address, quote_id = ask_for_a_quote(client)
+    form = {"csrf": csrf(client.get(address).text), "quote_id": quote_id}
+    first = client.post("/web/me/dust-sweep/execute", data=form, follow_redirects=False)
+    with engine.connect() as conn:
+        after_first = sorted(conn.execute(select(ledger.balances)).all())
+    second = client.post("/web/me/dust-sweep/execute", data=form, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["location"] == first.headers["location"]
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(ledger.balances)).all()) == after_first  # converted once
+    assert 'id="swept-received"' in client.get(second.headers["location"]).text

@@ -155,10 +155,16 @@ def dust_sweep_execute(
     quote_id: Annotated[str, Form(min_length=_QUOTE_ID_LENGTH, max_length=_QUOTE_ID_LENGTH)],
     forfeit_consent: Annotated[bool, Form()] = False,
 ) -> Response:
-    done = remediation.execute_dust_sweep(
-        page.service(Workflow), page.me, page.me.subject, quote_id, forfeit_consent=forfeit_consent
-    )
-    return see_other(f"/web/me?done=swept&quote={done.quote.id}")  # says what was received
+    """Convert; the self-check then says what was received. The same form sent twice (a
+    double click, a resubmission) converts once and both lead there."""
+    wf, me = page.service(Workflow), page.me
+    try:
+        done = remediation.execute_dust_sweep(
+            wf, me, me.subject, quote_id, forfeit_consent=forfeit_consent
+        )
+    except remediation.QuoteAlreadyUsed:  # this customer's own quote, converted already
+        return see_other(f"/web/me?done=swept&quote={quote_id}")
+    return see_other(f"/web/me?done=swept&quote={done.quote.id}")
 
 
 @router.get("/me/export")

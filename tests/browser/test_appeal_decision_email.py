@@ -24,11 +24,11 @@ base_url = served.base_url
 
 SUBJECT = {
     "en": "Your appeal was reviewed: the rejection stands",
-    "zh-Hans": "您的申诉已审核：维持拒绝注销的决定",  # noqa: RUF001
+    "zh-Hans": "您的申诉已审核：维持驳回注销申请的决定",  # noqa: RUF001
 }
 SAYS = {
     "en": "the rejection of your closure request stands",
-    "zh-Hans": "维持拒绝您注销申请的决定",
+    "zh-Hans": "维持驳回您注销申请的决定",
 }
 NOTE = {
     "en": "The source of your funds is still not documented.",

@@ -32,7 +32,7 @@ from tests.workflow_support import AGENT_A, settings, workflow
 PORT = free_port()
 SUBJECTS = {
     "en": "Your account closure request was rejected",
-    "zh-Hans": "您的账户注销申请被拒绝",
+    "zh-Hans": "您的账户注销申请被驳回",
 }
 APPEAL = {"en": "Please review my closure again", "zh-Hans": "请重新审核我的注销申请"}
 

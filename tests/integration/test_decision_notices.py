@@ -96,7 +96,7 @@ SUBJECTS = {
     },
     "closure_appeal_upheld": {
         ENGLISH: "Your appeal was reviewed: the rejection stands",
-        SIMPLIFIED_CHINESE: "您的申诉已审核：维持拒绝注销的决定",  # noqa: RUF001
+        SIMPLIFIED_CHINESE: "您的申诉已审核：维持驳回注销申请的决定",  # noqa: RUF001
     },
     "closure_appeal_overturned": {
         ENGLISH: "Your appeal was accepted: your closure request goes on",

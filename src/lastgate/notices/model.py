@@ -103,9 +103,9 @@ TOPICS: Mapping[str, NoticeTemplate] = {
     "cooling_off_started": NoticeTemplate(
         N_("Your account is frozen until it is closed"),
         N_(
-            "Your closure request is approved. Your account is frozen (no trading, deposits "
-            "or withdrawals) and will be closed after {ends_at}. Until then you can change "
-            "your mind and cancel: {cancel_url}"
+            "Your closure request has passed its checks. Your account is frozen (no "
+            "trading, deposits or withdrawals) and will be closed after {ends_at}. Until then "
+            "you can change your mind and cancel: {cancel_url}"
         ),
         ("ends_at", "cancel_url"),
     ),

@@ -425,3 +425,16 @@ def test_only_a_customer_reads_a_missing_account_as_their_own():
     assert staff.advice == ADVICE["NOT_FOUND"] and after_form.advice == AFTER_FORM[missing.code]
     assert own.advice.heading == "We cannot find your account"
     assert (own.step, own.posts, own.href, own.topic) == (Step.SIGN_OUT, True, "/web/sign-out", "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "reference"),
+    [("en", "Reference for support: <"), ("zh-Hans", "供客服参考\uff1a<")],
+)
+def test_a_label_and_its_value_are_spaced_as_the_language_writes_them(
+    app, clock, config, lang, reference
+):
+    """A space after an English colon; none after Chinese's full-width one (``gap``)."""
+    page = browser(app, clock, config, "U1").get(f"/web/no-such-page?lang={lang}").text
+    assert reference in page
+    assert "\uff1a " not in page  # no space after a full-width colon

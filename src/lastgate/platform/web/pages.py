@@ -32,7 +32,7 @@ from lastgate.kernel.errors import (
     NotAuthenticated,
     NotFound,
 )
-from lastgate.kernel.i18n import bcp47, negotiate, normalize, translations
+from lastgate.kernel.i18n import ENGLISH, bcp47, negotiate, normalize, translations
 from lastgate.platform.http.deps import ApiContext, authenticate, get_context
 from lastgate.platform.http.errors import status_for
 from lastgate.platform.http.security_headers import headers_for
@@ -191,6 +191,7 @@ class Page:
             _=_,
             lang=bcp47(self.language),
             language=self.language,
+            gap=WORD_GAP.get(self.language, ""),
             path=self.request.url.path,
             principal=self.principal,
             csrf_field=CSRF_FIELD,
@@ -285,6 +286,11 @@ SignedInPage = Annotated[Page, Depends(_role_page(*Role))]
 StaffPage = Annotated[Page, Depends(_role_page(*STAFF_ROLES))]
 CompliancePage = Annotated[Page, Depends(_role_page(Role.COMPLIANCE))]
 AnyPage = Annotated[Page, Depends(any_page)]
+
+
+#: What goes between a label ending in a colon and its value: a space in English, none
+#: after Chinese's full-width colon (no space after it). Every page has it as ``gap``.
+WORD_GAP = {ENGLISH: " "}
 
 
 def see_other(url: str) -> RedirectResponse:

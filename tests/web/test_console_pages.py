@@ -217,3 +217,24 @@ def test_an_automatic_decision_after_accepted_evidence_names_who_accepted_it(
     assert stored(wf, request).state is ClosureState.COOLING_OFF
     decided = agent.get(f"{page}?lang={lang}").text.split('id="decided-by"')[1].split("</dd>")[0]
     assert decided.lstrip(">").strip() == ACCEPTED_THEN_AUTOMATIC[lang]
+
+
+@pytest.mark.parametrize(
+    ("lang", "note", "reason"),
+    [
+        ("en", "Approval note (required; only staff read it)", "Reason for rejecting (required; "),
+        ("zh-Hans", "批准备注（必填；仅工作人员可见）", "驳回原因（必填；"),  # noqa: RUF001
+    ],
+)
+def test_the_review_forms_say_their_notes_are_required_and_who_reads_them(
+    app, engine, clock, config, lang, note, reason
+) -> None:
+    wf = workflow(engine, clock, config)
+    request = request_in(wf, ClosureState.IN_REVIEW, uid="U2", needs_review=True)
+    page = browser(app, clock, config, "agent-ada", Role.AGENT).get(
+        f"/web/agent/requests/{request.id}?lang={lang}"
+    )
+    approve = page.text.split('<label for="note">')[1].split("</textarea>")[0]
+    reject = page.text.split('<label for="reason">')[1].split("</textarea>")[0]
+    assert approve.startswith(note) and " required " in approve
+    assert reject.startswith(reason) and " required " in reject

@@ -30,6 +30,7 @@ WORDS = {
         "customer": "Customer",
         "support": "Support",
         "reply": "Withdraw the 0.25 BTC first, then close the account again.",
+        "asks": "I would like to talk to a person.",
     },
     "zh-Hans": {
         "conversation": "您与助手的对话",
@@ -38,6 +39,7 @@ WORDS = {
         "customer": "用户",
         "support": "客服",
         "reply": "请先提取这 0.25 BTC，然后重新申请注销账户。",  # noqa: RUF001
+        "asks": "我想联系人工客服。",
     },
 }
 
@@ -85,6 +87,10 @@ def test_a_hand_off_from_the_question_to_the_agents_reply(engine, person, clock,
     main = me.locator("main").inner_text()
     assert "http" not in main and "/v1/" not in main and "JSON" not in main
     assert me.locator("a[href*='/attachments/']").count() == 0  # no file of ours to open
+    # Nothing typed for the person: the first message asks for one; the question is the
+    # conversation's, once, not said again below it.
+    bodies = me.locator("ol.messages li .message-body").all_inner_texts()
+    assert bodies == [WORDS[lang]["asks"]] and main.count(mine) == 2  # the title and the line
     ticket_id = me.url.split("?")[0].rsplit("/", 1)[1]
     if lang == "en":
         screenshot(me, "desk-handoff-ticket")

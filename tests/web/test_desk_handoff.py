@@ -59,6 +59,9 @@ def _fields(page_html: str) -> dict[str, list[str]]:
     }
 
 
+ASKS_FOR_A_PERSON = {"en": "I would like to talk to a person.", "zh-Hans": "我想联系人工客服。"}
+
+
 def _ask(client, question: str, page_html: str, lang: str = "en") -> str:
     answer = client.post(
         f"/web/help/ask?lang={lang}",
@@ -141,6 +144,14 @@ def test_the_customer_and_the_agent_read_the_conversation_on_the_ticket(
     assert "/attachments/" not in page and "JSON" not in page
     assert f"<h1>{question}</h1>".replace("'", "&#39;") in page  # titled by the question
     assert present.datetime_text(handed_at, language) in page  # the ticket's own message
+    # Nothing typed for the person: the message asks for one, and does not repeat the
+    # question the conversation shows with its answer.
+    messages = page.split('<ol class="messages"')[1].split("</ol>")[0]
+    bodies = [
+        unescape(b)
+        for b in re.findall(r'<div class="message-body typed">(.*?)</div>', messages, re.S)
+    ]
+    assert bodies == [ASKS_FOR_A_PERSON[lang]]
 
     agent = browser(app, clock, config, "agent-ada", Role.AGENT)
     staff_path = handed.url.path.replace("/web/tickets/", "/web/desk/tickets/")

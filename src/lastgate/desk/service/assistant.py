@@ -231,9 +231,11 @@ def handoff(
         with desk.unit_of_work() as uow:
             uow.tickets.add(ticket)
             _audit(uow, principal.subject, "handoff", ticket.id, category=category.value)
-            last_customer = next((x.text for x in reversed(said) if x.role == "customer"), "")
+            # What the customer wrote for the person (a last line no answer follows); not
+            # a question the conversation above already shows with its answer.
+            note = said[-1].text if said and said[-1].role == "customer" else ""
             posted = _message(
-                uow, ticket, principal, last_customer or HANDOFF_BODY, t.Visibility.PUBLIC, now
+                uow, ticket, principal, note or HANDOFF_BODY, t.Visibility.PUBLIC, now
             )
             for purpose, visibility, file, raw in stored:
                 uow.tickets.add_attachment(

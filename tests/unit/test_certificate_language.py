@@ -108,3 +108,11 @@ def test_the_font_ships_with_the_package_under_its_licence() -> None:
     assert (FONT_DIR / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE Version 1.1") == 1
     for name in FONT_FILES.values():
         assert (FONT_DIR / name).stat().st_size < 400_000  # a subset, not the whole font
+
+
+def test_the_certificate_speaks_to_its_holder_in_one_voice(signed) -> None:
+    """Addressed to the account holder throughout, as its data categories are ("your
+    trades"): "Your UID", "your data", never "the customer" beside "you"."""
+    text = _text(render_pdf(signed))
+    assert "Your UID" in text and "closed your account" in text
+    assert "the customer" not in text.replace("\n", " ").lower()

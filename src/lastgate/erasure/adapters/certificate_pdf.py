@@ -58,20 +58,20 @@ SUBJECT = N_("Closure certificate for UID {uid}")
 FOOTER = N_("{issuer} - closure certificate {certificate_id}")
 PAGE = N_("page {page} of {pages}")
 ROW_LABELS = (
-    N_("Customer UID"),
+    N_("Your UID"),
     N_("Closure request"),
     N_("Account closed at"),
     N_("Certificate number"),
     N_("Issued at"),
 )
 SUMMARY = N_(
-    "{issuer} closed this account. Each category of the customer's data was deleted, "
-    "anonymised (kept with no link to the person), or retained because the law requires "
-    "it, until the date shown; then it is destroyed."
+    "{issuer} closed your account. Each category of your data was deleted, anonymised "
+    "(kept with no link to you), or retained because the law requires it, until the date "
+    "shown; then it is destroyed."
 )
 CATEGORIES_TITLE = N_("What happened to each category of data")
 CATEGORY_HEADINGS = (N_("Category"), N_("Action taken"), N_("Legal basis"), N_("Retained until"))
-FORFEITED_TITLE = N_("Small balances given up with the customer's consent")
+FORFEITED_TITLE = N_("Small balances given up with your consent")
 FORFEITED_HEADINGS = (
     N_("Account"),
     N_("Asset"),
@@ -82,13 +82,13 @@ FORFEITED_HEADINGS = (
 SCAN_TITLE = N_("Verification scan")
 SCAN_PASSED = N_(
     "Passed. {tables} tables were checked independently of the erasure: no row outside "
-    "the retained categories still names the customer."
+    "the retained categories still names you."
 )
 SCAN_FAILED = N_plural(
-    "Failed. {tables} tables were checked; {count} finding still names the customer "
-    "outside the retained categories:",
-    "Failed. {tables} tables were checked; {count} findings still name the customer "
-    "outside the retained categories:",
+    "Failed. {tables} tables were checked; {count} finding still names you outside the "
+    "retained categories:",
+    "Failed. {tables} tables were checked; {count} findings still name you outside the "
+    "retained categories:",
 )
 SIGNATURE_TITLE = N_("Signature")
 SIGNATURE_LABELS = (N_("Algorithm"), N_("Key id"), N_("Signature value"))

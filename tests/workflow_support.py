@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from lastgate.closure.adapters.tables import outbox
+from lastgate.closure.adapters.tables import outbox, second_factors
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureReason, ClosureRequest, ClosureState
 from lastgate.closure.service import step_up
@@ -150,3 +151,21 @@ def closed_with_certificate(
     with engine.begin() as conn:  # erasure waits until the notices are delivered
         conn.execute(update(outbox).values(delivered_at=clock()))
     assert run_pending(engine, clock, config, wf.policies).finished
+
+
+#: Longer ago than any shipped policy's security wait (``security_cooldown_days``).
+LONG_AGO = timedelta(days=30)
+
+
+def set_up_long_ago(engine: Engine, uid: str = "U1000", ago: timedelta = LONG_AGO) -> None:
+    """``uid``'s authenticator as if set up ``ago`` earlier: an established one, past the
+    wait before a new one may confirm a closure (``verification.authenticator_matures``)."""
+    with engine.begin() as conn:
+        since = conn.execute(
+            select(second_factors.c.enrolled_at).where(second_factors.c.uid == uid)
+        ).scalar_one()
+        conn.execute(
+            update(second_factors)
+            .where(second_factors.c.uid == uid)
+            .values(enrolled_at=since - ago)
+        )

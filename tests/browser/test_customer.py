@@ -16,7 +16,14 @@ from lastgate.closure.service.execution import execute_due
 from lastgate.erasure.wiring import run_pending
 from tests.browser.conftest import follow, screenshot
 from tests.builders import T0, account, iso, load
-from tests.workflow_support import AGENT_A, AGENT_B, customer_status, request_in, workflow
+from tests.workflow_support import (
+    AGENT_A,
+    AGENT_B,
+    customer_status,
+    request_in,
+    set_up_long_ago,
+    workflow,
+)
 
 BLOCKED = account(
     "U1",
@@ -72,6 +79,7 @@ def test_a_customer_fixes_the_blockers_closes_verifies_and_cancels(
     page.fill("#totp-code", totp.at(clock()))
     follow(page, "form[action='/web/me/authenticator/confirm'] button")
     assert "done=authenticator" in page.url
+    set_up_long_ago(engine, "U1")  # an established one: a new one confirms no closure yet
     clock.advance(seconds=30)  # the next code differs: a code is accepted only once
     if lang == "en":
         screenshot(page, "customer-settings")

@@ -58,7 +58,7 @@ def test_an_open_position_is_closed_on_the_exchange_then_the_account_closes(
     assert blocked(page) == set()
     assert MAY_CLOSE[lang] in page.locator("p.summary").inner_text()
 
-    request_with_authenticator(page, clock)
+    request_with_authenticator(page, clock, engine)
     follow(page, "#demo-clock-hint a")
     follow(page, "#demo-clock-requests button")
     worker()

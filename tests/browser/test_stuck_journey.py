@@ -74,7 +74,7 @@ def test_a_stuck_customer_walks_to_a_closed_account(
     assert blocked(page) == set()
     assert said["may_close"] in page.locator("p.summary").inner_text()
 
-    request_with_authenticator(page, clock)
+    request_with_authenticator(page, clock, engine)
     follow(page, "#demo-clock-hint a")
     follow(page, "#demo-clock-requests button")
     worker()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import re
+from datetime import timedelta
 from email import policy
 
 import pyotp
@@ -17,7 +18,7 @@ from lastgate.notices.adapters.channels import channels_from_settings
 from lastgate.notices.adapters.delivery import deliver_due
 from tests.browser.conftest import follow, screenshot
 from tests.builders import account, load
-from tests.workflow_support import customer_status, settings
+from tests.workflow_support import customer_status, outbox_rows, set_up_long_ago, settings
 
 LANGS = ["en", "zh-Hans"]
 NOT_VALID = {"en": "That code is not valid.", "zh-Hans": "验证码无效。"}
@@ -175,6 +176,7 @@ def test_the_code_still_showing_after_setting_up_the_app_says_wait_for_the_next(
     follow(page, "a[href='/web/me/settings']")
     follow(page, "form[action='/web/me/authenticator'] button")
     totp = confirm_authenticator(page, clock)
+    set_up_long_ago(engine, "U1")  # as the code still showing is, an established app's
     follow(page, "a[href='/web/me']")
     close_from_self_check(page)
     assert page.locator("#m-totp").is_checked()
@@ -212,11 +214,48 @@ def test_a_reload_of_the_authenticator_set_up_shows_the_same_key_that_then_verif
     totp = confirm_authenticator(page, clock)
     assert totp.secret == scanned
     assert SET_UP[lang] in page.locator("#totp-status").inner_text()
+    set_up_long_ago(engine, "U1")  # an established one: a new one confirms no closure yet
     clock.advance(seconds=30)  # the next code: the one just used is spent
     follow(page, "a[href='/web/me']")
     close_from_self_check(page)
     assert page.locator("#m-totp").is_checked()
     follow(page, "form[action$='/verification'] button")
     page.fill("#code", pyotp.TOTP(scanned).at(clock()))
+    follow(page, "form[action$='/verification/check'] button")
+    assert page.locator(".badge.state-cooling_off").is_visible()
+
+
+TOO_NEW = {
+    "en": "Your authenticator app was set up recently: for your safety it can confirm "
+    "closing your account from",
+    "zh-Hans": "您的身份验证器应用是最近才设置的",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_authenticator_set_up_just_now_cannot_confirm_a_closure(
+    engine, clock, person, lang
+) -> None:
+    """A session alone sets an authenticator up: one set up less than the security wait
+    ago confirms no closure, says when it can, and the customer is told it was set up;
+    the code e-mailed to the address on file confirms it meanwhile."""
+    load(engine, account("U1"))
+    page = person("U1", lang=lang)
+    follow(page, "a[href='/web/me/settings']")
+    follow(page, "form[action='/web/me/authenticator'] button")
+    confirm_authenticator(page, clock)
+    told = outbox_rows(engine, "authenticator_added")  # on every channel it has
+    assert told and {r["payload"]["params"]["usable_at"] for r in told} == {
+        (clock() + timedelta(days=7)).isoformat()
+    }
+    follow(page, "a[href='/web/me']")
+    close_from_self_check(page)
+    note = page.locator("#authenticator-too-new")
+    assert TOO_NEW[lang] in note.inner_text()
+    assert page.locator("#m-totp").count() == 0  # not offered
+    follow(page, "form[action$='/verification'] button")  # the code by e-mail instead
+    [code] = [r["payload"]["params"]["code"] for r in outbox_rows(engine, "verification_code")]
+    page.fill("#code", f"{code[:3]} {code[3:]} ")  # pasted as e-mails show codes, a space after
+    assert page.eval_on_selector("#code", "field => field.checkValidity()")
     follow(page, "form[action$='/verification/check'] button")
     assert page.locator(".badge.state-cooling_off").is_visible()

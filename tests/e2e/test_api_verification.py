@@ -14,7 +14,7 @@ from lastgate.app.api import create_app
 from lastgate.kernel.access import Role
 from lastgate.platform.auth_tokens import issue_token
 from tests.builders import account, load
-from tests.workflow_support import customer_status, settings
+from tests.workflow_support import customer_status, set_up_long_ago, settings
 
 
 def png() -> bytes:
@@ -44,7 +44,7 @@ def api(engine, clock, tmp_path):
     return client
 
 
-def enrol(api, clock, uid: str = "U1") -> pyotp.TOTP:
+def enrol(api, clock, uid: str = "U1", *, established: bool = True) -> pyotp.TOTP:
     enrolment = api.post(f"/v1/accounts/{uid}/factors/totp", headers=api.as_(uid))
     assert enrolment.status_code == 201, enrolment.text
     totp = pyotp.TOTP(enrolment.json()["secret"])
@@ -54,8 +54,29 @@ def enrol(api, clock, uid: str = "U1") -> pyotp.TOTP:
         headers=api.as_(uid),
     )
     assert confirmed.status_code == 204, confirmed.text
+    if established:  # set up long ago: a new one confirms no closure yet
+        set_up_long_ago(api.app.state.context.engine, uid)
     clock.advance(seconds=30)
     return totp
+
+
+def test_an_authenticator_set_up_just_now_is_refused_for_a_closure(api, engine, clock) -> None:
+    load(engine, account("U1"))
+    totp = enrol(api, clock, established=False)
+    request = api.post(
+        "/v1/accounts/U1/closure-requests", json={"reason": "privacy"}, headers=api.as_("U1")
+    ).json()["request"]
+    path = f"/v1/closure-requests/{request['id']}"
+    api.post(f"{path}/verification", json={"method": "totp"}, headers=api.as_("U1"))
+    refused = api.post(
+        f"{path}/verification/check",
+        json={"method": "totp", "code": totp.at(clock())},
+        headers=api.as_("U1"),
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["details"][0]["reason"] == "authenticator_too_new"
+    again = api.get(path, headers=api.as_("U1")).json()
+    assert again["state"] == "verifying"
 
 
 def test_a_customer_verifies_with_totp_and_enters_cooling_off(api, engine, clock) -> None:

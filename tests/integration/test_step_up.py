@@ -42,6 +42,7 @@ from lastgate.platform.secret_box import SecretBox, SecretUnavailable
 from lastgate.platform.uploads import sniff
 from tests import upload_samples
 from tests.builders import account, load
+from tests.workflow_support import set_up_long_ago
 
 KEY_A = base64.b64encode(b"A" * 32).decode()
 HOLDER, OTHER = Principal("U1000", Role.CUSTOMER), Principal("U2000", Role.CUSTOMER)
@@ -150,10 +151,12 @@ def other(code: str) -> str:
 
 @pytest.fixture
 def totp(ctx: Ctx) -> pyotp.TOTP:
-    """An authenticator enrolled and confirmed five minutes ago."""
+    """An authenticator confirmed five minutes ago, set up long before (past the wait
+    before a new one may confirm a closure)."""
     enrolment = step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
     app = pyotp.TOTP(enrolment.secret)
     step_up.confirm_totp(ctx.uow(), HOLDER, "U1000", app.at(ctx.clock()))
+    set_up_long_ago(ctx.engine)
     ctx.clock.advance(minutes=5)
     return app
 
@@ -209,6 +212,7 @@ def test_the_code_that_confirmed_the_app_is_refused_as_used_right_after(ctx: Ctx
     enrolment = step_up.enroll_totp(ctx.uow(), HOLDER, "U1000")
     app = pyotp.TOTP(enrolment.secret)
     step_up.confirm_totp(ctx.uow(), HOLDER, "U1000", app.at(ctx.clock()))
+    set_up_long_ago(ctx.engine)
     with pytest.raises(VerificationFailed) as replayed:
         ctx.check("totp", app.at(ctx.clock()))
     assert replayed.value.details[0]["reason"] == "already_used"

@@ -28,7 +28,13 @@ from lastgate.kernel.errors import (
     VerificationLocked,
 )
 from tests.builders import account, load
-from tests.workflow_support import customer, outbox_rows, verification_code, workflow
+from tests.workflow_support import (
+    customer,
+    outbox_rows,
+    set_up_long_ago,
+    verification_code,
+    workflow,
+)
 
 UID = "U1000"
 ME = customer(UID)
@@ -41,10 +47,11 @@ def wf(engine, clock) -> Workflow:
 
 
 @pytest.fixture
-def app(wf: Workflow, clock) -> pyotp.TOTP:
+def app(wf: Workflow, engine, clock) -> pyotp.TOTP:
     """The customer's authenticator, set up and confirmed."""
     totp = pyotp.TOTP(step_up.enroll_totp(wf.unit_of_work(), ME, UID).secret)
     step_up.confirm_totp(wf.unit_of_work(), ME, UID, totp.at(clock()))
+    set_up_long_ago(engine, UID)  # an established one (a new one confirms no closure)
     clock.advance(seconds=30)
     return totp
 

@@ -19,6 +19,8 @@ PARAMS = {
     "code": "482913",
     "expires_at": "2026-11-23T12:10:00+00:00",
     "ends_at": "2026-12-07T12:00:00+00:00",
+    "added_at": "2026-11-30T12:00:00+00:00",
+    "usable_at": "2026-12-07T12:00:00+00:00",
     "cancel_url": "https://close.example/closures/abc/cancel",
     "reasons": "ASSETS_REMAINING, OPEN_ORDERS",
     "reason": "identity documents do not match",
@@ -41,6 +43,7 @@ PARAMS = {
 }
 REQUIRED_TOPICS = {
     "verification_code",
+    "authenticator_added",
     "closure_submitted",
     "cooling_off_started",
     "cooling_off_reminder",

@@ -36,6 +36,8 @@ VALUES = {
     "code": "482913",
     "expires_at": "2026-11-23T12:10:00+00:00",
     "ends_at": "2026-12-07T12:00:00+00:00",
+    "added_at": "2026-11-30T12:00:00+00:00",
+    "usable_at": "2026-12-07T12:00:00+00:00",
     "reasons": "ASSETS_REMAINING",
     "reason": "identity documents do not match",
     "ticket_ref": "1a2b3c4d",

@@ -15,7 +15,14 @@ from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureState
 from tests.builders import account, load
 from tests.web_support import browser, csrf
-from tests.workflow_support import customer_status, outbox_rows, request_in, settings, workflow
+from tests.workflow_support import (
+    customer_status,
+    outbox_rows,
+    request_in,
+    set_up_long_ago,
+    settings,
+    workflow,
+)
 
 EMAIL_SHOWN, PHONE_SHOWN = "u•••@example.com", "+49 •••• ••78"
 
@@ -36,6 +43,7 @@ def authenticator(engine, clock, config, uid: str = "U1") -> pyotp.TOTP:
         totp = pyotp.TOTP(uow.step_up.enroll_totp(uid).secret)
     with SqlUnitOfWork(engine, clock, config) as uow:
         uow.step_up.confirm_totp(uid, totp.at(clock()))
+    set_up_long_ago(engine, uid)  # an established one (a new one confirms no closure)
     clock.advance(seconds=30)  # the next code differs: each is accepted once
     return totp
 

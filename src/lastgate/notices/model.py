@@ -21,6 +21,7 @@ from lastgate.kernel.present import formats
 from lastgate.kernel.present.labels import label
 from lastgate.kernel.present.vocabulary import Kind
 from lastgate.notices.decision_topics import DECISION_TOPICS
+from lastgate.notices.security_topics import SECURITY_TOPICS
 from lastgate.notices.template import NoticeTemplate
 
 #: A customer's anti-phishing code: 4 to 20 ASCII letters or digits.
@@ -278,20 +279,8 @@ TOPICS: Mapping[str, NoticeTemplate] = {
         N_("Your account is unfrozen"),
         N_("Your account is unfrozen: trading, deposits and withdrawals are available again."),
     ),
-    "own_freeze_lifted": NoticeTemplate(
-        N_("Your freeze is lifted, but your account stays frozen"),
-        N_("You lifted the freeze you placed on your account. {freeze_left}"),
-        ("freeze_left",),
-    ),
-    "protective_freeze_lifted": NoticeTemplate(
-        N_("The freeze that protected your account is lifted"),
-        N_(
-            "Our security team lifted the freeze that protected your account. {freeze_left} "
-            "What this means and what you can do now: {secure_url}"
-        ),
-        ("freeze_left", "secure_url"),
-    ),
     **DECISION_TOPICS,
+    **SECURITY_TOPICS,
 }
 
 

@@ -66,6 +66,7 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
             now=self._clock(),
             count=self._count(uid),
             next_code_at=self._next_code_at(uid, policy),
+            authenticator_wait=self._authenticator_wait(uid),
         )
 
     # --- one-time codes ---------------------------------------------------------------
@@ -125,6 +126,7 @@ class SqlStepUp(TotpFactors, EvidenceFiles):
         attempts.ensure_may_try(count, policy, now)
         code = rules.normalise_code(code)
         if method == rules.TOTP:
+            self._refuse_if_too_new(request.uid, now)
             accepted = self._check_totp(request.uid, code, policy)
         else:
             accepted = self._check_otp(request.id, method, code, now)

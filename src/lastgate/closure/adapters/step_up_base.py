@@ -7,6 +7,7 @@ the evidence files (``step_up_evidence``) and the one-time codes.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, select
 from lastgate.closure.adapters.evidence_store import EvidenceStore
 from lastgate.closure.ports import AuditTrail, Notifier
 from lastgate.kernel.clock import Clock
-from lastgate.kernel.policy import VerificationPolicy
+from lastgate.kernel.policy import Policy, VerificationPolicy
 from lastgate.kernel.settings import Settings
 from lastgate.ledger.adapters import tables as ledger
 from lastgate.platform import audit_log
@@ -54,13 +55,18 @@ class StepUpBase:
     # --- shared -----------------------------------------------------------------------
 
     def _policy_for(self, uid: str) -> VerificationPolicy:
-        if self._policy is not None:
-            return self._policy
+        return self._policy if self._policy is not None else self._book_for(uid).verification
+
+    def _authenticator_wait(self, uid: str) -> timedelta:
+        """How old an authenticator must be to confirm a closure: the security wait after
+        a change to the account's security (``verification.authenticator_matures``)."""
+        return timedelta(days=self._book_for(uid).eligibility.security_cooldown_days)
+
+    def _book_for(self, uid: str) -> Policy:
         jurisdiction = self._conn.execute(
             select(ledger.customers.c.jurisdiction).where(ledger.customers.c.uid == uid)
         ).scalar()
-        book = _policies(self._settings.policy_dir)
-        return book.for_jurisdiction(jurisdiction or "DEFAULT").verification
+        return _policies(self._settings.policy_dir).for_jurisdiction(jurisdiction or "DEFAULT")
 
     def _record(self, actor: str, action: str, subject: str, payload: dict[str, Any]) -> None:
         if self._audit is not None:

@@ -10,6 +10,7 @@ Wrong codes count on the account, with those of its closure requests (``step_up_
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pyotp
@@ -19,7 +20,7 @@ from lastgate.closure.adapters.step_up_limits import AttemptLimits
 from lastgate.closure.adapters.tables import second_factors
 from lastgate.closure.model import attempts
 from lastgate.closure.model import verification as rules
-from lastgate.kernel.errors import Conflict, NotFound, VerificationFailed
+from lastgate.kernel.errors import Conflict, InvalidInput, NotFound, VerificationFailed
 from lastgate.kernel.policy import VerificationPolicy
 
 _sf = second_factors.c
@@ -99,6 +100,19 @@ class TotpFactors(AttemptLimits):
             self._record(uid, "verification.succeeded", subject, {"method": rules.TOTP})
             return
         self._count_failure(uid, count, subject=subject, method=rules.TOTP, policy=policy, now=now)
+
+    def _refuse_if_too_new(self, uid: str, now: datetime) -> None:
+        """An authenticator set up too recently confirms no closure yet (not a wrong try:
+        the page does not offer it; ``verification.authenticator_matures``)."""
+        row = self._factor(uid)
+        since = None if row is None or row.last_used_step is None else row.enrolled_at
+        usable_from = rules.authenticator_matures(since, self._authenticator_wait(uid), now)
+        if usable_from is not None:
+            raise InvalidInput(
+                "the authenticator app was set up too recently to confirm a closure; it can "
+                f"from {usable_from.isoformat()}: use a code by e-mail or SMS",
+                details=[{"path": "method", "reason": "authenticator_too_new"}],
+            )
 
     def _check_totp(self, uid: str, code: str, policy: VerificationPolicy) -> bool:
         return self._accept_totp(self._confirmed_factor(uid), code, policy)

@@ -85,6 +85,11 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
 
 
+#: A code as a person types or pastes it into a page: digits, with the spaces and dashes
+#: ``normalise_code`` takes out (the API takes the digits alone).
+TYPED_CODE = r"^[0-9 \t-]+$"
+
+
 def normalise_code(code: str) -> str:
     """The code as typed, without the spaces and dashes people add when copying it."""
     return "".join(ch for ch in code if ch not in " -\t")
@@ -163,7 +168,9 @@ class VerificationOptions:
     ``authenticator_since``) and the channels they have, in the order offered; a code
     sent lives ``code_ttl_minutes``. ``locked_until``: the end of the account's lock in
     force, if any; ``locked_for_good``: locked until the account is recovered;
-    ``tries_left``: wrong tries before the next lock (what a page says after one)."""
+    ``tries_left``: wrong tries before the next lock (what a page says after one);
+    ``authenticator_usable_from``: when an authenticator set up too recently to confirm a
+    closure (``authenticator_matures``) can, and until then it is not offered."""
 
     authenticator_since: datetime | None
     methods: tuple[Method, ...]
@@ -171,6 +178,7 @@ class VerificationOptions:
     locked_until: datetime | None = None
     locked_for_good: bool = False
     tries_left: int | None = None  # wrong tries before the next lock, read from the account
+    authenticator_usable_from: datetime | None = None
 
     def choose(self, wanted: str | None) -> Method | None:
         """The method ``wanted`` if it is offered, else the first one offered (None
@@ -189,12 +197,16 @@ def verification_options(
     now: datetime | None = None,
     count: AttemptCount | None = None,
     next_code_at: Mapping[str, datetime] | None = None,
+    authenticator_wait: timedelta = timedelta(0),
 ) -> VerificationOptions:
-    """The authenticator first when one is confirmed (no message to wait for), then a
-    code by e-mail, then by SMS, each only when the customer has that channel; with the
-    account's lock at ``now`` (from ``count``) and when each channel can send again."""
+    """The authenticator first when one is confirmed and old enough (no message to wait
+    for; ``authenticator_matures``), then a code by e-mail, then by SMS, each only when
+    the customer has that channel; with the account's lock at ``now`` (from ``count``)
+    and when each channel can send again."""
     waits = next_code_at or {}
-    methods = [Method(TOTP)] if authenticator_since is not None else []
+    usable_from = authenticator_matures(authenticator_since, authenticator_wait, now)
+    offered = authenticator_since is not None and usable_from is None
+    methods = [Method(TOTP)] if offered else []
     for channel, address in ((EMAIL, email), (SMS, phone)):
         if address and address.strip():
             masked = mask_destination(channel, address)
@@ -207,7 +219,22 @@ def verification_options(
         locked_until=None if now is None else lock_in_force(count, now),
         locked_for_good=locked_for_good(count, policy),
         tries_left=tries_left(count, policy),
+        authenticator_usable_from=usable_from,
     )
+
+
+def authenticator_matures(
+    since: datetime | None, wait: timedelta, now: datetime | None
+) -> datetime | None:
+    """When an authenticator set up at ``since`` may confirm a closure, if not yet at
+    ``now``; None when it may (or there is none). An authenticator is set up with the
+    session alone, so one set up less than ``wait`` ago (the security wait after a change
+    to the account's security, ``eligibility.security_cooldown_days``) would let whoever
+    holds a session confirm what a second factor is there to confirm: until then the
+    codes go to the e-mail and phone the exchange has on file."""
+    if since is None or now is None or since + wait <= now:
+        return None
+    return since + wait
 
 
 # --- authenticator (TOTP) time steps --------------------------------------------------

@@ -19,7 +19,7 @@ from lastgate.closure.model.lifecycle import (
     ClosureState,
     as_customer_sees,
 )
-from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED
+from lastgate.closure.model.verification import OTP_METHODS, STILL_NEEDED, TYPED_CODE
 from lastgate.closure.pages.demo_hook import DemoWays
 from lastgate.closure.pages.progress import CONFIRMATIONS, step_of
 from lastgate.closure.pages.settings import refused_try
@@ -332,7 +332,7 @@ def check_code(
     page: CustomerPage,
     request_id: RequestId,
     method: Annotated[Literal["totp", "email", "sms"], Form()],
-    code: Annotated[str, Form(min_length=4, max_length=12, pattern=r"^[0-9]+$")],
+    code: Annotated[str, Form(min_length=4, max_length=24, pattern=TYPED_CODE)],
 ) -> Response:
     """A wrong code comes back to the page with the same method chosen and the tries left
     (a redirect, so that reloading the page does not send the wrong code again)."""

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from lastgate.closure.model.verification import REUSED_CODE, TotpEnrolment
+from lastgate.closure.model.verification import REUSED_CODE, TYPED_CODE, TotpEnrolment
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.steps import protected
@@ -51,6 +51,7 @@ def _settings(
         anti_phishing=preferences.read_anti_phishing_code(page.context.engine, page.me, uid),
         enrolment=enrolment,
         authenticator_since=options.authenticator_since,
+        authenticator_usable_from=options.authenticator_usable_from,
         frozen=own_freeze is not None,
         unfreeze_after=None if own_freeze is None else own_freeze[1],
         protected=is_protected,
@@ -75,7 +76,7 @@ def settings_page(
 
 @router.post("/me/unfreeze")
 def unfreeze(
-    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=16, pattern=TYPED_CODE)]
 ) -> Response:
     """Lift the customer's own freeze with their authenticator, after the policy's delay;
     a wrong code comes back to the settings with the tries left."""
@@ -120,7 +121,7 @@ def enrol_authenticator(page: CustomerPage) -> Response:
 
 @router.post("/me/authenticator/confirm")
 def confirm_authenticator(
-    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=8, pattern=r"^[0-9]+$")]
+    page: CustomerPage, code: Annotated[str, Form(min_length=6, max_length=16, pattern=TYPED_CODE)]
 ) -> Response:
     step_up.confirm_totp(page.service(Workflow).unit_of_work(), page.me, page.me.subject, code)
     return see_other("/web/me/settings?done=authenticator")

@@ -58,11 +58,24 @@ def pending_totp(uow: UnitOfWork, principal: Principal, uid: str) -> TotpEnrolme
 
 def confirm_totp(uow: UnitOfWork, principal: Principal, uid: str, code: str) -> None:
     """Finish setting up an authenticator app with a first code from it;
-    ``VerificationFailed`` if the code is wrong. The account holder's alone."""
+    ``VerificationFailed`` if the code is wrong. The account holder's alone. The customer
+    is told on every channel, with when it can confirm a closure
+    (``verification.authenticator_matures``) and where to freeze the account should it
+    not have been them: a session alone sets one up."""
     ensure_account_holder(principal, uid)
     with uow:
         ensure_open(uow, uid)
         uow.step_up.confirm_totp(uid, code)
+        options = uow.step_up.verification_options(uid)
+        added = options.authenticator_since
+        if added is not None:
+            usable = options.authenticator_usable_from or added
+            uow.notifier.notify_customer(
+                uid,
+                "authenticator_added",
+                {"added_at": added.isoformat(), "usable_at": usable.isoformat()},
+                subject_ref=f"account:{uid}",
+            )
 
 
 def upload_evidence(

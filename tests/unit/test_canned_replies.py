@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from lastgate.closure.pages.ways_forward import NOT_YOU_FREEZE
 from lastgate.desk.wiring import canned_replies
+from lastgate.kernel.i18n import translations
 
 
 def test_the_secrets_reply_does_not_claim_a_removal_that_may_not_have_happened() -> None:
@@ -29,3 +31,20 @@ def test_every_check_has_a_shipped_reply_and_none_tells_of_an_investigation() ->
         english = reply["en"].lower()
         assert not any(word in english for word in ("aml", "investigat", "complian", "launder"))
         assert not any(word in reply["zh_Hans"] for word in ("洗钱", "调查", "合规"))
+
+
+def test_a_reply_that_says_freeze_names_the_button_the_self_check_shows() -> None:
+    """The freeze for a suspected takeover is on the self-check's cooldown card (and
+    /web/me/secure), not in the settings: the reply names that button, in its words."""
+    reply = canned_replies()["security_cooldown"]
+    zh = translations("zh_Hans").gettext(NOT_YOU_FREEZE)
+    assert NOT_YOU_FREEZE in reply["en"] and zh in reply["zh_Hans"]
+    assert "settings" not in reply["en"] and "设置中冻结" not in reply["zh_Hans"]
+
+
+def test_the_deposit_reply_does_not_tell_a_small_deposit_to_be_withdrawn() -> None:
+    """A deposit that lands as a small balance is converted or given up, not withdrawn:
+    the reply leads to the self-check, which says which (``DEPOSIT_PENDING``'s card)."""
+    reply = canned_replies()["deposit_on_its_way"]
+    assert "small balance" in reply["en"] and "give it up" in reply["en"]
+    assert "小额资产" in reply["zh_Hans"]

@@ -19,7 +19,7 @@ from lastgate.kernel.errors import AccountNotFound, IllegalTransition, LastgateE
 from lastgate.ledger.adapters.snapshot_io import import_snapshot
 from lastgate.platform.auth_tokens import issue_token
 from lastgate.platform.logs import JsonFormatter
-from lastgate.platform.web.error_advice import ADVICE, AFTER_FORM, Step
+from lastgate.platform.web.error_advice import ADVICE, AFTER_FORM, NOT_FOUND_FOR_STAFF, Step
 from lastgate.platform.web.error_pages import advice_for, error_view
 from lastgate.platform.web.pages import PageRoute
 from tests.builders import account, load
@@ -246,7 +246,7 @@ def test_after_a_form_a_missing_thing_is_what_the_form_names_not_the_page():
     gone = error_view(AccountNotFound("x"), method="POST", url="/web/x", customer=False)
     assert gone.advice.heading == "We cannot find this account" and gone.step is Step.BACK
     page = error_view(AccountNotFound("x"), method="GET", url="/web/x", customer=False)
-    assert page.advice is ADVICE["NOT_FOUND"]
+    assert page.advice is NOT_FOUND_FOR_STAFF  # a missing page, in staff's words
 
 
 def test_after_a_form_trying_again_means_going_back_and_staff_go_home():
@@ -422,7 +422,7 @@ def test_only_a_customer_reads_a_missing_account_as_their_own():
     staff = error_view(missing, method="GET", url="/web/console", customer=False)
     after_form = error_view(missing, method="POST", url="/web/console", customer=False)
     own = error_view(missing, method="GET", url="/web/me", customer=True)
-    assert staff.advice == ADVICE["NOT_FOUND"] and after_form.advice == AFTER_FORM[missing.code]
+    assert staff.advice == NOT_FOUND_FOR_STAFF and after_form.advice == AFTER_FORM[missing.code]
     assert own.advice.heading == "We cannot find your account"
     assert (own.step, own.posts, own.href, own.topic) == (Step.SIGN_OUT, True, "/web/sign-out", "")
 
@@ -438,3 +438,13 @@ def test_a_label_and_its_value_are_spaced_as_the_language_writes_them(
     page = browser(app, clock, config, "U1").get(f"/web/no-such-page?lang={lang}").text
     assert reference in page
     assert "\uff1a " not in page  # no space after a full-width colon
+
+
+def test_a_missing_page_does_not_tell_staff_about_their_account(app, clock, config):
+    """Staff open other people's tickets and requests: "nothing is wrong with your
+    account" is the customer's sentence, not theirs."""
+    agent = browser(app, clock, config, "agent-ada", Role.AGENT)
+    answer = agent.get("/web/desk/tickets/00000000-0000-0000-0000-000000000000", headers=HTML)
+    assert answer.status_code == 404 and heading(answer.text) == "We cannot find this page"
+    assert "your account" not in answer.text
+    assert "or what it names no longer exists" in answer.text

@@ -29,7 +29,7 @@ from lastgate.desk.model.answer_parts import (
 from lastgate.desk.model.assistant import AssistantAnswer, answer
 from lastgate.desk.model.titles import HANDOFF_SUBJECT as HANDOFF_SUBJECT
 from lastgate.desk.model.titles import handoff_title
-from lastgate.desk.model.turns import Line, genuine, seal
+from lastgate.desk.model.turns import Line, Said, genuine, seal
 from lastgate.desk.ports import StoredAttachment
 from lastgate.desk.service.appeals import LocksKeptOnAppeal, kept_lock
 from lastgate.desk.service.desk import Desk
@@ -53,6 +53,13 @@ from lastgate.ledger.model import CustomerStatus
 MAX_TRANSCRIPT_LINES = 200
 #: Stored in English like any ticket text; the pages show it in the reader's language.
 HANDOFF_BODY = N_("I would like to talk to a person.")
+
+
+def _note(said: Sequence[Said]) -> str:
+    """A hand-off's first message: what the customer wrote for the person (a last line no
+    answer follows), else that they asked for one; never a question the conversation
+    already shows with its answer."""
+    return said[-1].text if said and said[-1].role == "customer" else HANDOFF_BODY
 
 
 def _closure(desk: Desk, uid: str) -> ClosureRequest | None:
@@ -231,12 +238,7 @@ def handoff(
         with desk.unit_of_work() as uow:
             uow.tickets.add(ticket)
             _audit(uow, principal.subject, "handoff", ticket.id, category=category.value)
-            # What the customer wrote for the person (a last line no answer follows); not
-            # a question the conversation above already shows with its answer.
-            note = said[-1].text if said and said[-1].role == "customer" else ""
-            posted = _message(
-                uow, ticket, principal, note or HANDOFF_BODY, t.Visibility.PUBLIC, now
-            )
+            posted = _message(uow, ticket, principal, _note(said), t.Visibility.PUBLIC, now)
             for purpose, visibility, file, raw in stored:
                 uow.tickets.add_attachment(
                     _attachment(ticket, purpose, visibility, file, raw, principal.subject, now)

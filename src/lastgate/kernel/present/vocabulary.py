@@ -212,8 +212,8 @@ REASONS = {
 EVENTS = {
     "closure.submitted": N_("Closure requested"),
     "closure.draft": N_("Closure request started"),
-    "closure.start_verification": N_("Identity check started"),
-    "closure.verified": N_("Identity confirmed"),
+    "closure.start_verification": N_("Verification started"),
+    "closure.verified": N_("Verification complete"),
     "closure.factor_verified": N_("Second factor verified"),
     "closure.review_required": N_("Sent for review"),
     "closure.review_approval": N_("Review approval given"),

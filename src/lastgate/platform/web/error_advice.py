@@ -322,6 +322,14 @@ NO_ACCOUNT = Advice(
     "",
 )
 
+#: A page missing for staff (or someone signed out): no word about "your account", which
+#: is not theirs.
+NOT_FOUND_FOR_STAFF = Advice(
+    N_("We cannot find this page"),
+    N_("The address may be mistyped or out of date, or what it names no longer exists."),
+    Step.HOME,
+)
+
 #: What each step's link or button says.
 STEP_LABELS: dict[Step, str] = {
     Step.AGAIN: N_("Try again"),

@@ -18,6 +18,7 @@ from lastgate.platform.web.error_advice import (
     INVISIBLE_IN_FIELD,
     INVISIBLE_IN_FORM,
     NO_ACCOUNT,
+    NOT_FOUND_FOR_STAFF,
     STEP_LABELS,
     STEP_PATHS,
     Advice,
@@ -75,6 +76,8 @@ def error_view(
     advice = advice_for(error, after_form=method not in ("GET", "HEAD"))
     if customer and error.code == AccountNotFound.code:  # a customer's only account: theirs
         advice = NO_ACCOUNT
+    elif not customer and advice is ADVICE["NOT_FOUND"]:
+        advice = NOT_FOUND_FOR_STAFF
     field = ""
     if (fields := invisible_fields(error)) is not None:
         labels = [FIELD_LABELS.get((route, name)) for name in fields]

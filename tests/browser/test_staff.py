@@ -4,15 +4,33 @@ the one who asked is not offered to confirm, and the lifted hold stays in the hi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.kernel.access import Role
 from tests.browser.conftest import follow, screenshot
-from tests.builders import account, load
+from tests.builders import account, iso, load
 from tests.workflow_support import request_in, stored, workflow
 
 
+def _withdrew_a_lot(clock) -> dict:
+    """Withdrawals above the review threshold: closing needs a person's review."""
+    big = [
+        {
+            "id": f"U4-w{i}",
+            "direction": "withdrawal",
+            "asset": "USDT",
+            "amount": "6000",
+            "status": "completed",
+            "created_at": iso(clock() - timedelta(days=i + 1)),
+        }
+        for i in range(2)
+    ]
+    return account("U4", transfers=big)
+
+
 def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, config) -> None:
-    load(engine, account("U4"))
+    load(engine, _withdrew_a_lot(clock))
     wf = workflow(engine, clock, config)
     request = request_in(wf, ClosureState.IN_REVIEW, uid="U4", needs_review=True)
     clock.advance(hours=30)
@@ -47,6 +65,15 @@ def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, c
     assert "done=approved" in bo.url
     assert bo.locator(".badge.state-cooling_off").is_visible()
     assert stored(wf, request).state is ClosureState.COOLING_OFF
+
+    # The customer reads that the review is done, not that a person will review it.
+    for lang, said in (
+        ("en", "Our team has reviewed your request."),
+        ("zh-Hans", "我们的团队已审核您的申请。"),
+    ):
+        me = person("U4", lang=lang)
+        assert said in me.locator("p.summary").inner_text()
+        assert me.locator("#waiting-on-us").count() == 0
 
 
 def test_two_officers_place_and_lift_a_hold(engine, clock, person, config) -> None:

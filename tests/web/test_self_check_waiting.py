@@ -8,9 +8,12 @@ from datetime import timedelta
 
 import pytest
 
+from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.closure.service.workflow import Workflow
 from tests.builders import account, iso
 from tests.desk_support import desk_fixtures
 from tests.web_support import browser
+from tests.workflow_support import request_in
 
 HEADING = {
     "en": ("What to fix", "Waiting on us", "How to fix it"),
@@ -56,3 +59,22 @@ def test_our_review_waits_on_us_and_what_is_theirs_stays_to_fix(app, clock, conf
     theirs = _section(page, "checks")
     assert f">{fix}</h2>" in theirs and 'id="check-KYC_INCOMPLETE"' in theirs and how in theirs
     assert 'id="check-WITHDRAWAL_REVIEW"' in _section(page, "waiting-on-us")
+
+
+REVIEWED = {
+    "en": "Yes: nothing blocks the closure of your account. Our team has reviewed your request.",
+    "zh-Hans": "我们的团队已审核您的申请。",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_once_the_request_is_approved_the_review_is_said_done(app, clock, config, lang):
+    """Approved by the reviewers and cooling off: not "a person will review your request"
+    and a review still "waiting on us"."""
+    wf = app.state.context.service(Workflow)
+    request_in(wf, ClosureState.COOLING_OFF, uid="WR", needs_review=True,
+               cooling_off_ends_at=clock() + timedelta(days=14))  # fmt: skip
+    page = browser(app, clock, config, "WR").get("/web/me", params={"lang": lang}).text
+    summary = page.split('<p class="summary ok">')[1].split("</p>")[0]
+    assert REVIEWED[lang] in summary
+    assert 'aria-labelledby="waiting-on-us"' not in page

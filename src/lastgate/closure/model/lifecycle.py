@@ -113,6 +113,9 @@ LIFECYCLE: StateMachine[ClosureState, ClosureEvent] = StateMachine(
 TERMINAL_STATES = LIFECYCLE.terminal
 #: Still under way (on hold included): a customer has at most one such request.
 OPEN_STATES = LIFECYCLE.open
+#: Approved and on its way to closing (cooling off, then executing): whatever review it
+#: needed is done.
+APPROVED_STATES = frozenset({_S.COOLING_OFF, _S.EXECUTING})
 #: Where the customer (or staff) may still cancel: before execution starts.
 CANCELLABLE_STATES = frozenset(s for s in ClosureState if LIFECYCLE.can(s, _S.CANCELLED))
 
@@ -142,6 +145,11 @@ class ClosureRequest:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def approved(self) -> bool:
+        """Past any review it needed (``APPROVED_STATES``)."""
+        return self.state in APPROVED_STATES
 
     def cooling_off_over(self, now: datetime) -> bool:
         """In cooling-off with its end come: the worker's next pass closes the account

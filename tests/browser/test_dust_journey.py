@@ -298,3 +298,20 @@ def test_each_blocker_a_customer_can_fix_is_fixed_through_its_card(
         assert page.locator("a[href='/web/me/close']").is_visible()
     page = person(UID, lang=lang)
     give_up_what_a_sweep_would_leave_as_dust(page, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_what_is_locked_stays_and_is_not_offered_again(engine, clock, person, lang) -> None:
+    """DEMO-ASSETS withdraws what is available on the demo exchange; the locked bitcoin
+    stays (as it would), and neither the demo page nor the card offers a withdrawal of
+    nothing again: the card still says the step is done on the exchange."""
+    import_snapshot(engine, demo_snapshot(clock()))
+    page = person("DEMO-ASSETS", lang=lang)
+    assert blocked(page) == {"ASSETS_REMAINING"}
+    follow(page, "#demo-hint-ASSETS_REMAINING a")
+    follow(page, "#demo-withdraw button")
+    assert blocked(page) == {"ASSETS_REMAINING"}  # 0.05 BTC locked
+    assert page.locator("#demo-hint-ASSETS_REMAINING").count() == 0
+    assert page.locator("#check-ASSETS_REMAINING [data-way='note']").count() == 1
+    page.goto(page.url.split("/web/")[0] + "/web/demo-login")
+    assert page.locator("#demo-withdraw").count() == 0

@@ -87,3 +87,19 @@ def test_outside_the_demo_the_exchange_is_not_there(engine, clock, config, accou
     assert answer.status_code == 404
     with engine.connect() as conn:
         assert conn.scalar(select(ledger.transfers.c.status)) == "confirming"
+
+
+def test_a_locked_or_collateral_balance_is_not_offered_for_withdrawal(engine, clock, config):
+    """What is left once the available part is out is locked (it stays, as it would), and
+    a margin balance backs a loan: neither is offered, so the page never offers "0 BTC"
+    again and again, and the card no longer leads to the demo exchange."""
+    balances = [
+        {"account_type": "funding", "asset": "BTC", "available": "0", "frozen": "0.05"},
+        {"account_type": "margin", "asset": "USDT", "available": "4000", "frozen": "0"},
+    ]
+    load(engine, account("U3", balances=balances))
+    client = browser(engine, clock, config, "U3")
+    assert 'id="demo-withdraw"' not in client.get("/web/demo-login").text
+    page = client.get("/web/me").text
+    assert "ASSETS_REMAINING" in blocked(page)
+    assert 'id="demo-hint-ASSETS_REMAINING"' not in page

@@ -60,10 +60,23 @@ _TO_THE_CLOCK = DemoWay(
 _WAYS = {"deposits": _TO_THE_EXCHANGE, "assets": _TO_THE_EXCHANGE, "security": _TO_THE_CLOCK}
 
 
+#: Where a balance can be withdrawn from at once; margin, futures, options and earn
+#: balances back positions, loans and products, which are closed on the exchange first.
+_WITHDRAWABLE = frozenset({"funding", "trading", "fiat"})
+
+
 def to_do(report: CustomerReport) -> dict[str, list[Evidence]]:
     """What the demo exchange has to do for the customer of ``report`` (``ACTS_ON``): the
-    demo sign-in page offers it, and in the demo the self-check's cards lead there."""
-    return {what: list(report.result(code).evidence) for what, code in ACTS_ON.items()}
+    demo sign-in page offers it, and in the demo the self-check's cards lead there. Of the
+    balances above the dust line, those it can withdraw: an amount available (a locked
+    one stays, as it would) in an account it can be withdrawn from."""
+    found = {what: list(report.result(code).evidence) for what, code in ACTS_ON.items()}
+    found["assets"] = [
+        e
+        for e in found["assets"]
+        if e.get("account_type") in _WITHDRAWABLE and Decimal(e.get("available", "0")) > _ZERO
+    ]
+    return found
 
 
 def ways_leading_here(report: CustomerReport) -> dict[str, DemoWay]:

@@ -119,7 +119,7 @@ VALUES = {
     "trigger_pending": N_("Waiting for its trigger price"),
     "filled": N_("Filled"),
     "cancelled": N_("Cancelled"),
-    "rejected": N_("Rejected"),
+    "rejected": N_("Rejected by the exchange"),
     "expired": N_("Expired"),
     # loans, earn, automations (LoanKind, EarnKind, EarnStatus, AutomationKind/Status)
     "margin_borrow": N_("Margin loan"),

@@ -20,7 +20,14 @@ from lastgate.kernel.present.labels import label
 from lastgate.kernel.present.vocabulary import Kind
 from lastgate.notices.model import compose, render
 from tests.builders import account, load
-from tests.workflow_support import OFFICER_A, customer, customer_status, outbox_rows, workflow
+from tests.workflow_support import (
+    OFFICER_A,
+    customer,
+    customer_status,
+    outbox_rows,
+    set_up_long_ago,
+    workflow,
+)
 
 UID = "U1000"
 ME = customer(UID)
@@ -50,6 +57,7 @@ def _frozen_then_unfrozen(engine, clock, other: str | None) -> None:
     load(engine, account(UID))
     totp = pyotp.TOTP(step_up.enroll_totp(wf.unit_of_work(), ME, UID).secret)
     step_up.confirm_totp(wf.unit_of_work(), ME, UID, totp.at(clock()))
+    set_up_long_ago(engine, UID)  # an established one: a new one lifts no freeze yet
     freeze.freeze(wf, ME, UID)
     if other == freezes.PROTECTIVE_FREEZE:
         protection.protective_freeze(wf, OFFICER_A, UID, "suspected takeover")

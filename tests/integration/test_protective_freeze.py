@@ -24,6 +24,7 @@ from tests.workflow_support import (
     customer,
     customer_status,
     outbox_rows,
+    set_up_long_ago,
     workflow,
 )
 
@@ -89,6 +90,7 @@ def test_an_agent_cannot_freeze_an_account_as_the_customer(wf, engine) -> None:
 def test_the_customer_cannot_lift_it_with_their_authenticator(wf, engine, clock) -> None:
     app = pyotp.TOTP(step_up.enroll_totp(wf.unit_of_work(), ME, UID).secret)
     step_up.confirm_totp(wf.unit_of_work(), ME, UID, app.at(clock()))
+    set_up_long_ago(engine, UID)  # an established one: a new one lifts no freeze yet
     freeze.freeze(wf, ME, UID)  # their own freeze first, then compliance's on top
     protection.protective_freeze(wf, OFFICER_A, UID, "suspected takeover")
     clock.advance(hours=24)

@@ -14,7 +14,14 @@ from lastgate.closure.service import protective_freeze as protection
 from lastgate.closure.service.workflow import Workflow
 from lastgate.kernel.errors import Forbidden, LastgateError
 from tests.builders import account, load
-from tests.workflow_support import AGENT_A, OFFICER_A, customer, customer_status, workflow
+from tests.workflow_support import (
+    AGENT_A,
+    OFFICER_A,
+    customer,
+    customer_status,
+    set_up_long_ago,
+    workflow,
+)
 
 UID = "U1000"
 ME = customer(UID)
@@ -41,6 +48,7 @@ def test_it_holds_on_top_of_the_customer_s_own_freeze_which_a_code_would_lift(
 ) -> None:
     totp = pyotp.TOTP(step_up.enroll_totp(wf.unit_of_work(), ME, UID).secret)
     step_up.confirm_totp(wf.unit_of_work(), ME, UID, totp.at(clock()))
+    set_up_long_ago(engine, UID)  # an established one: a new one lifts no freeze yet
     freeze.freeze(wf, ME, UID)
     assert protection.report_takeover(wf, ME, UID) is True
     clock.advance(hours=25)

@@ -6,6 +6,7 @@ conditions and asks for confirmation, and is never offered to a frozen account."
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -13,8 +14,9 @@ import pytest
 from lastgate.app.api import create_app
 from lastgate.closure.adapters.unit_of_work import SqlUnitOfWork
 from lastgate.closure.model.lifecycle import ClosureState
+from lastgate.kernel.present import formats
 from tests.builders import account, load
-from tests.web_support import browser, csrf
+from tests.web_support import LANGS, browser, csrf
 from tests.workflow_support import (
     customer_status,
     outbox_rows,
@@ -337,3 +339,28 @@ def test_the_request_says_what_comes_before_the_cooling_off(
     page = browser(app, clock, config, "U1").get(f"/web/closure/{request.id}").text
     said = EXPECTED.search(page)
     assert said and said.group(1).startswith(words), page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_an_authenticator_set_up_just_now_lifts_no_freeze_yet(app, engine, clock, config, lang):
+    """A session alone sets an authenticator up: one set up less than the security wait
+    ago does not lift the customer's own freeze, and the settings say from when it can
+    (the later of the freeze's end and its coming of age)."""
+    client = browser(app, clock, config, "U1")
+    token = csrf(client.get("/web/me/settings").text)
+    client.post("/web/me/freeze", data={"csrf": token})
+    with SqlUnitOfWork(engine, clock, config) as uow:
+        totp = pyotp.TOTP(uow.step_up.enroll_totp("U1").secret)
+    with SqlUnitOfWork(engine, clock, config) as uow:
+        uow.step_up.confirm_totp("U1", totp.at(clock()))
+    clock.advance(hours=24, seconds=30)  # past the freeze's least time, not the wait
+    client = browser(app, clock, config, "U1")
+    page = client.get(f"/web/me/settings?lang={lang}").text
+    matures = formats.datetime_text(
+        clock() - timedelta(hours=24, seconds=30) + timedelta(days=7), LANGS[lang]
+    )
+    frozen = page.split('id="frozen"')[1].split("</section>")[0]
+    assert matures in frozen
+    refused = client.post("/web/me/unfreeze", data={"csrf": csrf(page), "code": totp.at(clock())})
+    assert refused.status_code == 422 and "INVALID_INPUT" in refused.text
+    assert customer_status(engine, "U1") == "frozen"

@@ -92,6 +92,7 @@ class TotpFactors(AttemptLimits):
         Wrong tries count on the account, together with those of its closure requests,
         under the same limits and locks."""
         now, policy = self._clock(), self._policy_for(uid)
+        self._refuse_if_too_new(uid, now)  # a new one vouches for nothing yet
         subject = f"account:{uid}"
         count = self._locked_count(uid)
         attempts.ensure_may_try(count, policy, now)
@@ -102,15 +103,15 @@ class TotpFactors(AttemptLimits):
         self._count_failure(uid, count, subject=subject, method=rules.TOTP, policy=policy, now=now)
 
     def _refuse_if_too_new(self, uid: str, now: datetime) -> None:
-        """An authenticator set up too recently confirms no closure yet (not a wrong try:
-        the page does not offer it; ``verification.authenticator_matures``)."""
+        """An authenticator set up too recently confirms no closure and lifts no freeze
+        yet (not a wrong try: the pages do not offer it; ``verification.authenticator_matures``)."""
         row = self._factor(uid)
         since = None if row is None or row.last_used_step is None else row.enrolled_at
         usable_from = rules.authenticator_matures(since, self._authenticator_wait(uid), now)
         if usable_from is not None:
             raise InvalidInput(
-                "the authenticator app was set up too recently to confirm a closure; it can "
-                f"from {usable_from.isoformat()}: use a code by e-mail or SMS",
+                "the authenticator app was set up too recently to vouch for this; it can "
+                f"from {usable_from.isoformat()}",
                 details=[{"path": "method", "reason": "authenticator_too_new"}],
             )
 

@@ -237,6 +237,15 @@ def authenticator_matures(
     return since + wait
 
 
+def lifts_freeze_from(
+    unfreeze_after: datetime | None, options: VerificationOptions
+) -> datetime | None:
+    """When the customer's authenticator can lift their freeze: the freeze's own end, or
+    later when the authenticator is too new to vouch for it (``authenticator_matures``)."""
+    dates = [d for d in (unfreeze_after, options.authenticator_usable_from) if d is not None]
+    return max(dates) if dates else None
+
+
 # --- authenticator (TOTP) time steps --------------------------------------------------
 
 

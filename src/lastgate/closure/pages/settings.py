@@ -10,7 +10,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from lastgate.closure.model.verification import REUSED_CODE, TYPED_CODE, TotpEnrolment
+from lastgate.closure.model.verification import (
+    REUSED_CODE,
+    TYPED_CODE,
+    TotpEnrolment,
+    lifts_freeze_from,
+)
 from lastgate.closure.service import freeze, step_up
 from lastgate.closure.service.closed import open_account
 from lastgate.closure.service.steps import protected
@@ -53,7 +58,8 @@ def _settings(
         authenticator_since=options.authenticator_since,
         authenticator_usable_from=options.authenticator_usable_from,
         frozen=own_freeze is not None,
-        unfreeze_after=None if own_freeze is None else own_freeze[1],
+        # the later of the freeze's own end and an authenticator's coming of age
+        unfreeze_after=None if own_freeze is None else lifts_freeze_from(own_freeze[1], options),
         protected=is_protected,
         failed=failed,
         reused=reused,

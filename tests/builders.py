@@ -7,7 +7,7 @@ imports accounts exactly as ``lastgate ledger import`` does.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -48,6 +48,23 @@ def account(uid: str = "U1000", *, jurisdiction: str = "EU", **fields: Any) -> d
     }
     data.update(fields)
     return data
+
+
+def withdrew_above_review(uid: str, now: datetime, **fields: Any) -> dict[str, Any]:
+    """``account(uid)`` with two 6,000 USDT withdrawals in the last days: above the review
+    threshold, so closing it needs a person's review (``WITHDRAWAL_REVIEW``)."""
+    transfers = [
+        {
+            "id": f"{uid}-w{i}",
+            "direction": "withdrawal",
+            "asset": "USDT",
+            "amount": "6000",
+            "status": "completed",
+            "created_at": iso(now - timedelta(days=i + 1)),
+        }
+        for i in range(2)
+    ]
+    return account(uid, transfers=transfers, **fields)
 
 
 def snapshot(*accounts: dict[str, Any], prices: dict[str, str] | None = None) -> dict[str, Any]:

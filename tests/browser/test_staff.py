@@ -4,33 +4,15 @@ the one who asked is not offered to confirm, and the lifted hold stays in the hi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.kernel.access import Role
 from tests.browser.conftest import follow, screenshot
-from tests.builders import account, iso, load
+from tests.builders import account, load, withdrew_above_review
 from tests.workflow_support import request_in, stored, workflow
 
 
-def _withdrew_a_lot(clock) -> dict:
-    """Withdrawals above the review threshold: closing needs a person's review."""
-    big = [
-        {
-            "id": f"U4-w{i}",
-            "direction": "withdrawal",
-            "asset": "USDT",
-            "amount": "6000",
-            "status": "completed",
-            "created_at": iso(clock() - timedelta(days=i + 1)),
-        }
-        for i in range(2)
-    ]
-    return account("U4", transfers=big)
-
-
 def test_two_agents_approve_a_request_that_needs_review(engine, clock, person, config) -> None:
-    load(engine, _withdrew_a_lot(clock))
+    load(engine, withdrew_above_review("U4", clock()))
     wf = workflow(engine, clock, config)
     request = request_in(wf, ClosureState.IN_REVIEW, uid="U4", needs_review=True)
     clock.advance(hours=30)

@@ -10,7 +10,7 @@ import pytest
 
 from lastgate.closure.model.lifecycle import ClosureState
 from lastgate.closure.service.workflow import Workflow
-from tests.builders import account, iso
+from tests.builders import withdrew_above_review
 from tests.desk_support import desk_fixtures
 from tests.web_support import browser
 from tests.workflow_support import request_in
@@ -21,24 +21,9 @@ HEADING = {
 }
 
 
-def _withdrawn(uid: str, clock, **fields) -> dict:
-    transfers = [
-        {
-            "id": f"{uid}-w{i}",
-            "direction": "withdrawal",
-            "asset": "USDT",
-            "amount": "6000",
-            "status": "completed",
-            "created_at": iso(clock() - timedelta(days=i + 1)),
-        }
-        for i in range(2)
-    ]
-    return account(uid, transfers=transfers, **fields)
-
-
 config, app = desk_fixtures(
-    lambda clock: _withdrawn("WR", clock),
-    lambda clock: _withdrawn("WRK", clock, kyc={"status": "pending", "level": 1}),
+    lambda clock: withdrew_above_review("WR", clock()),
+    lambda clock: withdrew_above_review("WRK", clock(), kyc={"status": "pending", "level": 1}),
 )
 
 
